@@ -1,0 +1,1 @@
+"""Snug: the unconference organiser."""

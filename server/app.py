@@ -1,0 +1,74 @@
+"""The Starlette application: the declarative route table, middleware and lifespan."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.middleware.gzip import GZipMiddleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Mount, Route, WebSocketRoute
+from starlette.staticfiles import StaticFiles
+
+from server import db
+from server.config import Settings
+from server.errors import Refused
+from server.events.access import Keys
+from server.http import attendees, dots, events, pages, pitches, problems, qr
+from server.http.openapi import openapi
+from server.http.pages import WEB_DIR
+from server.http.security import SecurityHeaders
+from server.live.hub import hub_from_url
+from server.live.socket import live
+
+
+async def healthz(_request: Request) -> Response:
+    return JSONResponse({"status": "ok"})
+
+
+routes = [
+    Route("/healthz", healthz),
+    Route("/openapi.json", openapi),
+    *events.routes,
+    *attendees.routes,
+    *pitches.routes,
+    *dots.routes,
+    *qr.routes,
+    WebSocketRoute("/e/{slug}/live", live),
+    *pages.routes,
+    Mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static"),
+]
+
+
+def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Starlette:
+    settings = settings or Settings.from_environ()
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        if migrate:
+            await db.migrate(settings.database_url)
+        await db.connect(settings.database_url)
+        try:
+            yield
+        finally:
+            await app.state.hub.close()
+            await db.disconnect()
+
+    app = Starlette(
+        routes=routes,
+        lifespan=lifespan,
+        middleware=[Middleware(SecurityHeaders), Middleware(GZipMiddleware, minimum_size=500)],
+        exception_handlers={
+            Refused: problems.refused,
+            HTTPException: problems.http_error,
+            Exception: problems.server_error,
+        },
+    )
+    app.state.settings = settings
+    app.state.keys = Keys(settings.secret_key)
+    app.state.hub = hub_from_url(settings.hub_url)
+    return app

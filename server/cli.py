@@ -1,0 +1,91 @@
+"""The snug command: serve, migrate, load the demo, create an event."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from typing import Any
+
+import uvicorn
+
+from server import db
+from server.config import Settings
+from server.errors import Refused
+from server.events.access import Keys
+from server.http.events import links
+from server.schemas import validate
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="snug", description="Run an unconference with Snug.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="Run the web server")
+    serve.add_argument("--demo", action="store_true", help="load the demo event at /e/demo")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=None, help="default: $PORT or 8000")
+    commands.add_parser("migrate", help="Bring the database schema up to date")
+    commands.add_parser("demo", help="Load the demo event and print its links")
+    create = commands.add_parser("create-event", help="Create an event from a JSON file or stdin")
+    create.add_argument("file", nargs="?", default="-", help="event JSON (see schemas/event-create.json)")
+    args = parser.parse_args(argv)
+    settings = Settings.from_environ()
+    if args.command == "serve":
+        _serve(settings, args)
+    elif args.command == "migrate":
+        asyncio.run(db.migrate(settings.database_url))
+        print("Database is up to date.")
+    elif args.command == "demo":
+        asyncio.run(_demo(settings))
+    else:
+        asyncio.run(_create(settings, args.file))
+
+
+def _serve(settings: Settings, args: argparse.Namespace) -> None:
+    import os
+
+    if args.demo:
+        asyncio.run(_demo(settings))
+    port = args.port or int(os.environ.get("PORT", "8000"))
+    print(f"Snug is running: open {settings.public_url}/ in a browser (Ctrl+C stops it).")
+    uvicorn.run("server.asgi:app", host=args.host, port=port, proxy_headers=True,
+                ws_ping_interval=20, ws_ping_timeout=20, log_level="warning")
+
+
+async def _demo(settings: Settings) -> None:
+    from server.demo import demo_secret, load_demo
+
+    await db.migrate(settings.database_url)
+    await db.connect(settings.database_url)
+    try:
+        keys = Keys(settings.secret_key)
+        event = await load_demo(keys)
+        found = links(event, settings.public_url, demo_secret(keys, "organiser"))
+        found["facilitate"] = (f"{settings.public_url}/e/{event.slug}/facilitate"
+                               f"#key={demo_secret(keys, 'facilitator')}")
+        _print_links(found)
+    finally:
+        await db.disconnect()
+
+
+async def _create(settings: Settings, path: str) -> None:
+    from server.events.setup import create_event
+
+    raw = sys.stdin.read() if path == "-" else open(path).read()
+    try:
+        spec: dict[str, Any] = validate("event-create", json.loads(raw))
+        await db.migrate(settings.database_url)
+        await db.connect(settings.database_url)
+        try:
+            event, secret = await create_event(spec, Keys(settings.secret_key))
+        finally:
+            await db.disconnect()
+    except (Refused, json.JSONDecodeError) as exc:
+        sys.exit(f"Could not create the event: {getattr(exc, 'message', exc)}")
+    _print_links(links(event, settings.public_url, secret))
+
+
+def _print_links(found: dict[str, str]) -> None:
+    for name, url in found.items():
+        print(f"  {name:<11} {url}")

@@ -1,0 +1,39 @@
+"""Refusals the domain raises; transports turn them into problem+json or an error message."""
+
+from __future__ import annotations
+
+
+class Refused(Exception):
+    """A request that breaks a rule. The message is a sentence for a person."""
+
+    status = 422
+    title = "That can't be done"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class Invalid(Refused):
+    status = 422
+    title = "Some of what was sent isn't valid"
+
+
+class NotFound(Refused):
+    status = 404
+    title = "Not found"
+
+
+class Unauthorised(Refused):
+    status = 401
+    title = "Link not recognised"
+
+
+class Forbidden(Refused):
+    status = 403
+    title = "Not allowed"
+
+
+class Conflict(Refused):
+    status = 409
+    title = "Not possible right now"

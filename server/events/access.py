@@ -1,0 +1,87 @@
+"""Who is asking: organiser, facilitator, attendee or the public.
+
+Every link handed out carries a random secret; the database keeps only a keyed hash of it, so
+a copy of the database alone opens nothing.
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+
+from server.errors import Forbidden, Unauthorised
+from server.events.models import Attendee, Event
+
+
+class Role(enum.IntEnum):
+    """Ordered so that a role can do whatever the roles below it can."""
+
+    public = 0
+    attendee = 1
+    facilitator = 2
+    organiser = 3
+
+
+@dataclass(frozen=True)
+class Actor:
+    role: Role
+    attendee: Attendee | None = None
+
+    @property
+    def label(self) -> str:
+        """How the change log names who did something, without naming a person."""
+        if self.attendee is not None:
+            return f"attendee:{self.attendee.id}"
+        return self.role.name
+
+    def require(self, role: Role) -> None:
+        if self.role < role:
+            raise Forbidden(_NEEDS[role])
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role >= Role.facilitator
+
+
+_NEEDS = {
+    Role.attendee: "Join the event first: open the join link on this device.",
+    Role.facilitator: "Only the event's facilitators and organisers can do that.",
+    Role.organiser: "Only the event's organisers can do that.",
+}
+
+PUBLIC = Actor(Role.public)
+
+
+class Keys:
+    """Makes secrets and the keyed hashes that are stored in their place."""
+
+    def __init__(self, secret_key: str) -> None:
+        self._key = secret_key.encode()
+
+    def new(self) -> tuple[str, str]:
+        """A fresh secret for a link, and the digest to store."""
+        secret = secrets.token_urlsafe(24)
+        return secret, self.digest(secret)
+
+    def digest(self, secret: str) -> str:
+        return hmac.new(self._key, secret.encode(), hashlib.sha256).hexdigest()
+
+    async def identify(self, event: Event, secret: str | None) -> Actor:
+        """The actor a secret stands for at this event; no secret means the public."""
+        if not secret:
+            return PUBLIC
+        digest = self.digest(secret)
+        if hmac.compare_digest(digest, event.organiser_key):
+            return Actor(Role.organiser)
+        if event.facilitator_key and hmac.compare_digest(digest, event.facilitator_key):
+            return Actor(Role.facilitator)
+        attendee = await Attendee.get_or_none(event=event, token=digest)
+        if attendee is None:
+            raise Unauthorised(
+                "This link or device isn't recognised for this event. "
+                "Open the event's join link again to take part."
+            )
+        return Actor(Role.attendee, attendee)

@@ -1,0 +1,79 @@
+"""The event, its venue (rooms and slots) and the people who join it."""
+
+from __future__ import annotations
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class Event(Model):
+    id = fields.IntField(primary_key=True)
+    slug = fields.CharField(max_length=40, unique=True)
+    join_code = fields.CharField(max_length=12, unique=True)
+    name = fields.CharField(max_length=120)
+    date = fields.DateField()
+    timezone = fields.CharField(max_length=64)
+    venue = fields.CharField(max_length=120, default="")
+    organiser_key = fields.CharField(max_length=64)
+    facilitator_key = fields.CharField(max_length=64, null=True)
+    pitching_open = fields.BooleanField(default=True)
+    voting_open = fields.BooleanField(default=False)
+    dots_per_attendee = fields.IntField(default=3)
+    dots_stack = fields.BooleanField(default=False)
+    # The number of the last Change recorded for this event; bumped inside each change's
+    # transaction, so the row lock orders concurrent writers and seq has no gaps.
+    seq = fields.IntField(default=0)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    rooms: fields.ReverseRelation[Room]
+    slots: fields.ReverseRelation[Slot]
+
+    class Meta:
+        table = "event"
+
+
+class Room(Model):
+    id = fields.IntField(primary_key=True)
+    event: fields.ForeignKeyRelation[Event] = fields.ForeignKeyField(
+        "snug.Event", related_name="rooms", on_delete=fields.CASCADE
+    )
+    name = fields.CharField(max_length=80)
+    capacity = fields.IntField()
+    features: fields.Field[list[str]] = fields.JSONField(default=list)
+    position = fields.IntField(default=0)
+
+    class Meta:
+        table = "room"
+        ordering = ["position", "id"]
+
+
+class Slot(Model):
+    """A block of time. Times are wall-clock in the event's time zone ("2026-11-23T09:30"),
+    which keeps what the organiser typed exact across daylight-saving changes."""
+
+    id = fields.IntField(primary_key=True)
+    event: fields.ForeignKeyRelation[Event] = fields.ForeignKeyField(
+        "snug.Event", related_name="slots", on_delete=fields.CASCADE
+    )
+    starts_at = fields.CharField(max_length=16)
+    ends_at = fields.CharField(max_length=16)
+    label = fields.CharField(max_length=80, default="")
+
+    class Meta:
+        table = "slot"
+        ordering = ["starts_at", "id"]
+
+
+class Attendee(Model):
+    """Someone who joined from a phone. No account: a device token is the identity."""
+
+    id = fields.IntField(primary_key=True)
+    event: fields.ForeignKeyRelation[Event] = fields.ForeignKeyField(
+        "snug.Event", related_name="attendees", on_delete=fields.CASCADE
+    )
+    token = fields.CharField(max_length=64, unique=True)
+    name = fields.CharField(max_length=60, default="")
+    joined_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "attendee"

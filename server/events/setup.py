@@ -1,0 +1,190 @@
+"""Setting up an event: its details, rooms, slots, links and who joins."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import secrets
+import unicodedata
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from server.errors import Conflict, Invalid, NotFound
+from server.events.access import Actor, Keys, Role
+from server.events.models import Attendee, Event, Room, Slot
+from server.events.views import event_view, venue_view
+from server.live.journal import Journal
+
+JOIN_CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i to misread off a poster
+RESERVED_SLUGS = {"new", "api", "static", "healthz"}
+
+
+async def find_event(slug: str) -> Event:
+    event = await Event.get_or_none(slug=slug)
+    if event is None:
+        raise NotFound(f"There is no event at /e/{slug}. Check the link you were given.")
+    return event
+
+
+async def find_by_join_code(code: str) -> Event:
+    event = await Event.get_or_none(join_code=code.strip().lower())
+    if event is None:
+        raise NotFound(f"No event has the join code {code!r}. Check the code on the poster.")
+    return event
+
+
+async def create_event(fields: dict[str, Any], keys: Keys) -> tuple[Event, str]:
+    """Creates the event with its rooms and slots; returns it with the organiser's secret."""
+    zone = _zone(fields["timezone"])
+    slug = await _free_slug(fields.get("slug") or fields["name"], explicit="slug" in fields)
+    secret, digest = keys.new()
+    event = await Event.create(
+        slug=slug,
+        join_code=await _free_join_code(),
+        name=fields["name"].strip(),
+        date=dt.date.fromisoformat(fields["date"]),
+        timezone=zone,
+        venue=fields.get("venue", "").strip(),
+        organiser_key=digest,
+        dots_per_attendee=fields.get("dots_per_attendee", 3),
+        dots_stack=fields.get("dots_stack", False),
+    )
+    await _replace_rooms(event, fields.get("rooms", []))
+    await _replace_slots(event, fields.get("slots", []))
+    return event, secret
+
+
+async def edit_event(journal: Journal, fields: dict[str, Any], public_url: str) -> dict[str, Any]:
+    journal.actor.require(Role.organiser)
+    event = journal.event
+    if "timezone" in fields:
+        fields["timezone"] = _zone(fields["timezone"])
+    if "date" in fields:
+        fields["date"] = dt.date.fromisoformat(fields["date"])
+    if "name" in fields:
+        fields["name"] = fields["name"].strip()
+    event.update_from_dict(fields)
+    await event.save(update_fields=list(fields))
+    view = event_view(event, public_url)
+    await journal.record("event.updated", {"event": view})
+    return view
+
+
+async def replace_rooms(journal: Journal, rooms: list[dict[str, Any]]) -> dict[str, Any]:
+    journal.actor.require(Role.organiser)
+    await _replace_rooms(journal.event, rooms)
+    return await _record_venue(journal)
+
+
+async def replace_slots(journal: Journal, slots: list[dict[str, Any]]) -> dict[str, Any]:
+    journal.actor.require(Role.organiser)
+    await _replace_slots(journal.event, slots)
+    return await _record_venue(journal)
+
+
+async def new_facilitator_key_for(event: Event, keys: Keys) -> str:
+    """A fresh facilitator secret; any earlier one stops working."""
+    secret, digest = keys.new()
+    event.facilitator_key = digest
+    await event.save(update_fields=["facilitator_key"])
+    return secret
+
+
+async def join(event: Event, name: str, keys: Keys) -> tuple[Attendee, str]:
+    secret, digest = keys.new()
+    attendee = await Attendee.create(event=event, token=digest, name=name.strip())
+    return attendee, secret
+
+
+async def rename(actor: Actor, name: str) -> Attendee:
+    actor.require(Role.attendee)
+    if actor.attendee is None:
+        raise Conflict("Organisers and facilitators don't have an attendee name to change.")
+    actor.attendee.name = name.strip()
+    await actor.attendee.save(update_fields=["name"])
+    return actor.attendee
+
+
+async def _record_venue(journal: Journal) -> dict[str, Any]:
+    venue = await venue_view(journal.event)
+    await journal.record("venue.updated", venue)
+    return venue
+
+
+async def _replace_rooms(event: Event, rooms: list[dict[str, Any]]) -> None:
+    names = [room["name"].strip().casefold() for room in rooms]
+    if len(set(names)) != len(names):
+        raise Invalid("Two rooms have the same name; give each room its own name.")
+    await _replace(Room, event, rooms, lambda i, r: {
+        "name": r["name"].strip(), "capacity": r["capacity"],
+        "features": sorted(set(r.get("features", []))), "position": i,
+    })
+
+
+async def _replace_slots(event: Event, slots: list[dict[str, Any]]) -> None:
+    for slot in slots:
+        if slot["ends_at"] <= slot["starts_at"]:
+            raise Invalid(f"The slot starting {slot['starts_at']} must end after it starts.")
+    await _replace(Slot, event, slots, lambda _i, s: {
+        "starts_at": s["starts_at"], "ends_at": s["ends_at"], "label": s.get("label", "").strip(),
+    })
+
+
+async def _replace(model: Any, event: Event, items: list[dict[str, Any]], values: Any) -> None:
+    """Makes the event's rows match the list: ids update, new items create, the rest go."""
+    existing = {row.id: row for row in await model.filter(event=event)}
+    keep = set()
+    for i, item in enumerate(items):
+        if "id" in item:
+            row = existing.get(item["id"])
+            if row is None:
+                raise Invalid(f"There is no {model.__name__.lower()} {item['id']} in this event.")
+            row.update_from_dict(values(i, item))
+            await row.save()
+            keep.add(row.id)
+        else:
+            await model.create(event=event, **values(i, item))
+    gone = set(existing) - keep
+    if gone:
+        await model.filter(id__in=gone).delete()
+
+
+def _zone(name: str) -> str:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise Invalid(
+            f"{name!r} isn't a time zone Snug knows. Use a name such as Europe/London."
+        ) from None
+    if name not in available_timezones():
+        raise Invalid(f"{name!r} isn't a time zone Snug knows. Use a name such as Europe/London.")
+    return name
+
+
+def slugify(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:40].strip("-")
+
+
+async def _free_slug(wanted: str, explicit: bool) -> str:
+    base = slugify(wanted) or "event"
+    if explicit and base != wanted:
+        raise Invalid("The web address may use only lower-case letters, digits and hyphens.")
+    if base in RESERVED_SLUGS:
+        base = f"{base}-event"
+    if not await Event.exists(slug=base):
+        return base
+    if explicit:
+        raise Conflict(f"The address /e/{base} is taken; choose another.")
+    for n in range(2, 1000):
+        candidate = f"{base[:35]}-{n}"
+        if not await Event.exists(slug=candidate):
+            return candidate
+    return f"{base[:30]}-{secrets.token_hex(4)}"
+
+
+async def _free_join_code() -> str:
+    while True:
+        code = "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(6))
+        if not await Event.exists(join_code=code):
+            return code

@@ -1,0 +1,74 @@
+"""API routes that declare their body's schema, so one table drives validation and OpenAPI."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from server.errors import Invalid, Refused
+from server.events.access import Actor
+from server.events.models import Event
+from server.events.setup import find_event
+from server.schemas import validate
+
+MAX_BODY = 64 * 1024
+
+Handler = Callable[[Request, Any], Awaitable[Response]]
+
+
+class PayloadTooLarge(Refused):
+    status = 413
+    title = "Too much data"
+
+
+class ApiRoute(Route):
+    def __init__(
+        self, method: str, path: str, handler: Handler, *, summary: str,
+        body: str | None = None, status: int = 200, tag: str,
+    ) -> None:
+        self.body_schema, self.summary, self.ok_status, self.tag = body, summary, status, tag
+
+        async def endpoint(request: Request) -> Response:
+            payload = await read_body(request, body) if body else None
+            return await handler(request, payload)
+
+        endpoint.__name__ = handler.__name__
+        super().__init__(path, endpoint, methods=[method], name=handler.__name__)
+
+
+async def read_body(request: Request, schema_name: str) -> Any:
+    if "json" not in request.headers.get("content-type", ""):
+        raise Invalid("Send the data as JSON, with Content-Type: application/json.")
+    raw = bytearray()
+    async for chunk in request.stream():
+        raw += chunk
+        if len(raw) > MAX_BODY:
+            raise PayloadTooLarge(f"Requests can be at most {MAX_BODY // 1024} KB.")
+    try:
+        payload = json.loads(raw)
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        raise Invalid("The data sent isn't valid JSON.") from None
+    return validate(schema_name, payload)
+
+
+def bearer(request: Request) -> str | None:
+    scheme, _, secret = request.headers.get("authorization", "").partition(" ")
+    return secret.strip() or None if scheme.lower() == "bearer" else None
+
+
+async def event_and_actor(request: Request) -> tuple[Event, Actor]:
+    event = await find_event(request.path_params["slug"])
+    actor = await request.app.state.keys.identify(event, bearer(request))
+    return event, actor
+
+
+def path_id(request: Request, name: str) -> int:
+    value = request.path_params[name]
+    if not isinstance(value, int) or value > 2**31 - 1:
+        raise Invalid(f"'{name}' in the address must be a number.")
+    return value

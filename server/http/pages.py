@@ -1,0 +1,65 @@
+"""The pages people open: plain HTML from web/, with the event's name filled in as text."""
+
+from __future__ import annotations
+
+import html
+from functools import cache
+from pathlib import Path
+
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.routing import Route
+
+from server.errors import NotFound
+from server.events.setup import find_by_join_code, find_event
+
+WEB_DIR = Path(__file__).resolve().parent.parent.parent / "web"
+
+
+@cache
+def _template(name: str) -> str:
+    return (WEB_DIR / name).read_text()
+
+
+def render(name: str, title: str, status: int = 200) -> HTMLResponse:
+    page = _template(name).replace("{{title}}", html.escape(title))
+    return HTMLResponse(page, status_code=status, headers={"Cache-Control": "no-cache"})
+
+
+def event_page(name: str, suffix: str) -> object:
+    async def endpoint(request: Request) -> Response:
+        try:
+            event = await find_event(request.path_params["slug"])
+        except NotFound as exc:
+            return render("missing.html", exc.message, status=404)
+        return render(name, f"{event.name}{suffix}")
+
+    endpoint.__name__ = f"page_{name.removesuffix('.html')}"
+    return endpoint
+
+
+async def home(_request: Request) -> Response:
+    return render("index.html", "Snug: run your unconference")
+
+
+async def new_event(_request: Request) -> Response:
+    return render("new.html", "Create an event - Snug")
+
+
+async def join_by_code(request: Request) -> Response:
+    try:
+        event = await find_by_join_code(request.path_params["code"])
+    except NotFound as exc:
+        return render("missing.html", exc.message, status=404)
+    return RedirectResponse(f"/e/{event.slug}", status_code=303)
+
+
+routes = [
+    Route("/", home),
+    Route("/new", new_event),
+    Route("/j/{code}", join_by_code),
+    Route("/e/{slug}", event_page("event.html", " - Snug")),
+    Route("/e/{slug}/screen", event_page("screen.html", " - on screen")),
+    Route("/e/{slug}/organise", event_page("manage.html", " - organise")),
+    Route("/e/{slug}/facilitate", event_page("manage.html", " - facilitate")),
+]

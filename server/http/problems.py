@@ -1,0 +1,41 @@
+"""Errors as application/problem+json (RFC 9457), each with a sentence a person understands."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from server.errors import Refused
+
+
+class ProblemResponse(JSONResponse):
+    media_type = "application/problem+json"
+
+
+def problem(status: int, title: str, detail: str) -> ProblemResponse:
+    body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status, "detail": detail}
+    return ProblemResponse(body, status_code=status)
+
+
+async def refused(_request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, Refused)
+    return problem(exc.status, exc.title, exc.message)
+
+
+_HTTP_DETAIL = {
+    404: "There's nothing at this address. Check the link you were given.",
+    405: "This address doesn't accept that kind of request.",
+}
+
+
+async def http_error(_request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    detail = _HTTP_DETAIL.get(exc.status_code, str(exc.detail))
+    return problem(exc.status_code, str(exc.detail), detail)
+
+
+async def server_error(_request: Request, _exc: Exception) -> Response:
+    return problem(500, "Something went wrong", "Snug hit an error; nothing was changed. Try again.")

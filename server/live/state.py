@@ -1,0 +1,41 @@
+"""What each screen holds of an event: a snapshot for a role, and changes as that role sees them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from server.events.access import Actor, Role
+from server.events.models import Event
+from server.events.views import event_view, venue_view
+from server.live.models import Change
+from server.marketplace.dots import my_dots
+from server.marketplace.models import Pitch
+from server.marketplace.views import pitches_view
+
+
+async def snapshot(event: Event, actor: Actor, public_url: str) -> dict[str, Any]:
+    state: dict[str, Any] = {
+        "seq": event.seq,
+        "role": actor.role.name,
+        "event": event_view(event, public_url),
+        **await venue_view(event),
+        "pitches": await pitches_view(event, include_hidden=actor.is_staff),
+    }
+    if actor.attendee is not None:
+        mine = await Pitch.filter(author=actor.attendee, merged_into_id=None, hidden=False)
+        state["me"] = {
+            "id": actor.attendee.id,
+            "name": actor.attendee.name,
+            "dots": await my_dots(event, actor.attendee),
+            "pitches": [p.id for p in mine],
+        }
+    return state
+
+
+def as_seen_by(change: Change | dict[str, Any], role: Role) -> dict[str, Any]:
+    """The change message for a role: a hidden pitch's text never reaches attendees' screens."""
+    message = change.message() if isinstance(change, Change) else change
+    pitch = message["data"].get("pitch") if message["kind"] == "pitch.saved" else None
+    if pitch and pitch["hidden"] and role < Role.facilitator:
+        return {**message, "kind": "pitch.hidden", "data": {"id": pitch["id"]}}
+    return message

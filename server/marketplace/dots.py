@@ -1,0 +1,80 @@
+"""Voting with dots: place, move and withdraw, within the event's allowance."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from server.errors import Conflict, NotFound
+from server.events.access import Role
+from server.events.models import Attendee, Event
+from server.live.journal import Journal
+from server.marketplace.models import Dot
+from server.marketplace.pitches import find_pitch
+from server.marketplace.views import counts_data, vote_counts
+
+
+def _voter(journal: Journal) -> Attendee:
+    actor, event = journal.actor, journal.event
+    actor.require(Role.attendee)
+    if actor.attendee is None:
+        raise Conflict("Dots belong to attendees; join the event on your phone to vote.")
+    if not event.voting_open:
+        raise Conflict("Voting is closed for this event.")
+    return actor.attendee
+
+
+async def my_dots(event: Event, attendee: Attendee) -> list[dict[str, int]]:
+    dots = await Dot.filter(event=event, attendee=attendee)
+    return [{"id": d.id, "pitch": d.pitch_id} for d in dots]
+
+
+async def place_dot(journal: Journal, pitch_id: int) -> dict[str, Any]:
+    attendee = _voter(journal)
+    event = journal.event
+    pitch = await find_pitch(event, pitch_id, journal.actor)
+    used = await Dot.filter(event=event, attendee=attendee).values_list("pitch_id", flat=True)
+    if len(used) >= event.dots_per_attendee:
+        raise Conflict(
+            f"You have placed all {event.dots_per_attendee} of your dots. "
+            "Move or withdraw one to vote for this pitch."
+        )
+    if not event.dots_stack and pitch.id in used:
+        raise Conflict("You already have a dot on this pitch; this event allows one per pitch.")
+    dot = await Dot.create(event=event, attendee=attendee, pitch=pitch)
+    await _record_counts(journal, [pitch.id])
+    return {"id": dot.id, "pitch": pitch.id}
+
+
+async def move_dot(journal: Journal, dot_id: int, pitch_id: int) -> dict[str, Any]:
+    attendee = _voter(journal)
+    event = journal.event
+    dot = await _own_dot(event, attendee, dot_id)
+    pitch = await find_pitch(event, pitch_id, journal.actor)
+    if pitch.id == dot.pitch_id:
+        return {"id": dot.id, "pitch": pitch.id}
+    if not event.dots_stack and await Dot.exists(event=event, attendee=attendee, pitch=pitch):
+        raise Conflict("You already have a dot on that pitch; this event allows one per pitch.")
+    was = dot.pitch_id
+    dot.pitch = pitch
+    await dot.save(update_fields=["pitch_id"])
+    await _record_counts(journal, [was, pitch.id])
+    return {"id": dot.id, "pitch": pitch.id}
+
+
+async def withdraw_dot(journal: Journal, dot_id: int) -> None:
+    attendee = _voter(journal)
+    dot = await _own_dot(journal.event, attendee, dot_id)
+    await dot.delete()
+    await _record_counts(journal, [dot.pitch_id])
+
+
+async def _own_dot(event: Event, attendee: Attendee, dot_id: int) -> Dot:
+    dot = await Dot.get_or_none(id=dot_id, event=event, attendee=attendee)
+    if dot is None:
+        raise NotFound(f"You have no dot {dot_id}; it may already have been withdrawn.")
+    return dot
+
+
+async def _record_counts(journal: Journal, pitch_ids: list[int]) -> None:
+    counts = await vote_counts(journal.event, pitch_ids)
+    await journal.record("votes", counts_data(counts))

@@ -1,0 +1,55 @@
+"""Pitches and the dots placed on them."""
+
+from __future__ import annotations
+
+from tortoise import fields
+from tortoise.models import Model
+
+from server.events.models import Attendee, Event
+
+FORMATS = ("discussion", "workshop", "demo", "talk", "question", "other")
+
+
+class Pitch(Model):
+    id = fields.IntField(primary_key=True)
+    event: fields.ForeignKeyRelation[Event] = fields.ForeignKeyField(
+        "snug.Event", related_name="pitches", on_delete=fields.CASCADE
+    )
+    title = fields.CharField(max_length=120)
+    pitch = fields.CharField(max_length=280, default="")
+    host = fields.CharField(max_length=80, default="")
+    format = fields.CharField(max_length=20, default="discussion")
+    tags: fields.Field[list[str]] = fields.JSONField(default=list)
+    author: fields.ForeignKeyNullableRelation[Attendee] = fields.ForeignKeyField(
+        "snug.Attendee", related_name="pitches", null=True, on_delete=fields.SET_NULL
+    )
+    hidden = fields.BooleanField(default=False)
+    merged_into: fields.ForeignKeyNullableRelation[Pitch] = fields.ForeignKeyField(
+        "snug.Pitch", related_name="merged", null=True, on_delete=fields.SET_NULL
+    )
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "pitch"
+        ordering = ["id"]
+
+
+class Dot(Model):
+    """One vote. It also says "I want to be there", which allocation works from."""
+
+    id = fields.IntField(primary_key=True)
+    event: fields.ForeignKeyRelation[Event] = fields.ForeignKeyField(
+        "snug.Event", related_name="dots", on_delete=fields.CASCADE
+    )
+    attendee: fields.ForeignKeyRelation[Attendee] = fields.ForeignKeyField(
+        "snug.Attendee", related_name="dots", on_delete=fields.CASCADE
+    )
+    pitch: fields.ForeignKeyRelation[Pitch] = fields.ForeignKeyField(
+        "snug.Pitch", related_name="dots", on_delete=fields.CASCADE
+    )
+    placed_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "dot"
+        ordering = ["id"]

@@ -1,0 +1,98 @@
+"""Pitching: proposing a session, tidying it, merging duplicates and hiding spam."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from server.errors import Conflict, Forbidden, Invalid, NotFound
+from server.events.access import Actor, Role
+from server.events.models import Event
+from server.live.journal import Journal
+from server.marketplace.models import Dot, Pitch
+from server.marketplace.views import counts_data, pitch_view, vote_counts
+
+
+async def find_pitch(event: Event, pitch_id: int, actor: Actor) -> Pitch:
+    pitch = await Pitch.get_or_none(id=pitch_id, event=event)
+    if pitch is None or pitch.merged_into_id is not None or (pitch.hidden and not actor.is_staff):
+        raise NotFound(f"There is no pitch {pitch_id} in this event; it may have been merged.")
+    return pitch
+
+
+async def create_pitch(journal: Journal, fields: dict[str, Any]) -> dict[str, Any]:
+    actor, event = journal.actor, journal.event
+    actor.require(Role.attendee)
+    if not event.pitching_open and not actor.is_staff:
+        raise Conflict("Pitching is closed for this event.")
+    pitch = await Pitch.create(event=event, author=actor.attendee, **_clean(fields))
+    view = pitch_view(pitch, 0)
+    await journal.record("pitch.saved", {"pitch": view})
+    return view
+
+
+async def edit_pitch(journal: Journal, pitch_id: int, fields: dict[str, Any]) -> dict[str, Any]:
+    actor, event = journal.actor, journal.event
+    pitch = await find_pitch(event, pitch_id, actor)
+    if not actor.is_staff:
+        actor.require(Role.attendee)
+        if actor.attendee is None or pitch.author_id != actor.attendee.id:
+            raise Forbidden("You can edit only the pitches you made on this device.")
+        if "hidden" in fields:
+            raise Forbidden("Only facilitators can hide or show pitches.")
+    hiding = fields.get("hidden") is True and not pitch.hidden
+    pitch.update_from_dict(_clean(fields))
+    await pitch.save()
+    if hiding:
+        return await _hide(journal, pitch)
+    counts = await vote_counts(event, [pitch.id])
+    view = pitch_view(pitch, counts[pitch.id])
+    await journal.record("pitch.saved", {"pitch": view})
+    return view
+
+
+async def merge_pitch(journal: Journal, pitch_id: int, into_id: int) -> dict[str, Any]:
+    """Folds a duplicate into another pitch. Its dots move across, but an attendee who voted
+    for both keeps no more dots on the result than they had on either one."""
+    actor, event = journal.actor, journal.event
+    actor.require(Role.facilitator)
+    if pitch_id == into_id:
+        raise Invalid("A pitch can't be merged into itself.")
+    source = await find_pitch(event, pitch_id, actor)
+    target = await find_pitch(event, into_id, actor)
+    by_attendee: dict[int, tuple[list[Dot], list[Dot]]] = {}
+    for dot in await Dot.filter(pitch_id__in=[source.id, target.id]):
+        on_source, on_target = by_attendee.setdefault(dot.attendee_id, ([], []))
+        (on_source if dot.pitch_id == source.id else on_target).append(dot)
+    moving, freeing = [], []
+    for on_source, on_target in by_attendee.values():
+        keep = max(len(on_source), len(on_target)) - len(on_target)
+        moving += [d.id for d in on_source[:keep]]
+        freeing += [d.id for d in on_source[keep:]]
+    if moving:
+        await Dot.filter(id__in=moving).update(pitch_id=target.id)
+    if freeing:
+        await Dot.filter(id__in=freeing).delete()
+    source.merged_into = target
+    await source.save(update_fields=["merged_into_id"])
+    counts = await vote_counts(event, [target.id])
+    await journal.record(
+        "pitch.merged", {"id": source.id, "into": target.id, **counts_data(counts)}
+    )
+    return pitch_view(target, counts[target.id])
+
+
+async def _hide(journal: Journal, pitch: Pitch) -> dict[str, Any]:
+    """Hiding is for spam: its dots go back to the people who placed them."""
+    await Dot.filter(pitch=pitch).delete()
+    await journal.record("pitch.hidden", {"id": pitch.id})
+    return pitch_view(pitch, 0)
+
+
+def _clean(fields: dict[str, Any]) -> dict[str, Any]:
+    cleaned = {k: v.strip() if isinstance(v, str) else v for k, v in fields.items()}
+    if "title" in cleaned and not cleaned["title"]:
+        raise Invalid("A pitch needs a title.")
+    if "tags" in cleaned:
+        tags = [t.strip().lower() for t in cleaned["tags"] if t.strip()]
+        cleaned["tags"] = list(dict.fromkeys(tags))
+    return cleaned

@@ -1,0 +1,95 @@
+"""Validation of every payload against the JSON Schemas in schemas/ (draft 2020-12)."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator, ValidationError
+from referencing import Registry, Resource
+
+from server.errors import Invalid
+
+SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas"
+
+
+@cache
+def _schemas() -> dict[str, dict[str, Any]]:
+    return {p.stem: json.loads(p.read_text()) for p in sorted(SCHEMA_DIR.glob("*.json"))}
+
+
+@cache
+def _registry() -> Registry:  # type: ignore[type-arg]
+    resources = [(s["$id"], Resource.from_contents(s)) for s in _schemas().values()]
+    return Registry().with_resources(resources)
+
+
+@cache
+def validator(name: str) -> Draft202012Validator:
+    return Draft202012Validator(
+        _schemas()[name],
+        registry=_registry(),
+        format_checker=Draft202012Validator.FORMAT_CHECKER,
+    )
+
+
+def schema(name: str) -> dict[str, Any]:
+    return _schemas()[name]
+
+
+def names() -> list[str]:
+    return list(_schemas())
+
+
+def validate(name: str, instance: Any) -> Any:
+    """Returns the instance if it fits the schema; otherwise raises Invalid, in words."""
+    errors = sorted(validator(name).iter_errors(instance), key=lambda e: list(e.path))
+    if errors:
+        raise Invalid(" ".join(dict.fromkeys(describe(e) for e in errors[:5])))
+    return instance
+
+
+def describe(error: ValidationError) -> str:
+    """One sentence a person can act on."""
+    field = ".".join(str(p) for p in error.absolute_path) or "The message"
+    what = f"'{field}'" if error.absolute_path else field
+    v, arg = error.validator, error.validator_value
+    if v == "required":
+        missing = error.message.split("'")[1]
+        return f"'{missing}' is missing." if not error.absolute_path else f"{what} needs '{missing}'."
+    if v == "additionalProperties":
+        extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
+        return f"{what} has fields Snug doesn't accept: {', '.join(extra)}."
+    templates = {
+        "type": "{what} should be {kind}.",
+        "maxLength": "{what} is too long: at most {arg} characters.",
+        "minLength": "{what} can't be empty.",
+        "maximum": "{what} must be at most {arg}.",
+        "minimum": "{what} must be at least {arg}.",
+        "maxItems": "{what} can have at most {arg} items.",
+        "minProperties": "{what} must change at least one thing.",
+        "enum": "{what} must be one of: {choices}.",
+        "const": "{what} must be {arg!r}.",
+        "format": "{what} must be a real {arg}, such as 2026-11-23.",
+        "pattern": "{what} isn't in the expected form. {hint}",
+    }
+    if v == "pattern" and arg == "\\S":
+        return f"{what} can't be blank."
+    template = templates.get(str(v), "{what} isn't valid: {message}.")
+    return template.format(
+        what=what,
+        arg=arg,
+        kind=_kind(arg) if v == "type" else "",
+        choices=", ".join(map(str, arg)) if v == "enum" else "",
+        hint=error.schema.get("description", "") if isinstance(error.schema, dict) else "",
+        message=error.message,
+    ).strip()
+
+
+def _kind(arg: Any) -> str:
+    names = {"string": "text", "integer": "a whole number", "boolean": "true or false",
+             "object": "an object", "array": "a list", "null": "null", "number": "a number"}
+    kinds = arg if isinstance(arg, list) else [arg]
+    return " or ".join(names.get(k, k) for k in kinds)
