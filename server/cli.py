@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import sys
+from pathlib import Path
 from typing import Any
 
 import uvicorn
@@ -28,7 +30,9 @@ def main(argv: list[str] | None = None) -> None:
     commands.add_parser("migrate", help="Bring the database schema up to date")
     commands.add_parser("demo", help="Load the demo event and print its links")
     create = commands.add_parser("create-event", help="Create an event from a JSON file or stdin")
-    create.add_argument("file", nargs="?", default="-", help="event JSON (see schemas/event-create.json)")
+    create.add_argument(
+        "file", nargs="?", default="-", help="event JSON (see schemas/event-create.json)"
+    )
     args = parser.parse_args(argv)
     settings = Settings.from_environ()
     if args.command == "serve":
@@ -43,14 +47,19 @@ def main(argv: list[str] | None = None) -> None:
 
 
 def _serve(settings: Settings, args: argparse.Namespace) -> None:
-    import os
-
     if args.demo:
         asyncio.run(_demo(settings))
     port = args.port or int(os.environ.get("PORT", "8000"))
-    print(f"Snug is running: open {settings.public_url}/ in a browser (Ctrl+C stops it).")
-    uvicorn.run("server.asgi:app", host=args.host, port=port, proxy_headers=True,
-                ws_ping_interval=20, ws_ping_timeout=20, log_level="warning")
+    print(f"Snug is starting: open http://{args.host}:{port}/ in a browser (Ctrl+C stops it).")
+    uvicorn.run(
+        "server.asgi:app",
+        host=args.host,
+        port=port,
+        proxy_headers=True,
+        ws_ping_interval=20,
+        ws_ping_timeout=20,
+        log_level="warning",
+    )
 
 
 async def _demo(settings: Settings) -> None:
@@ -62,8 +71,10 @@ async def _demo(settings: Settings) -> None:
         keys = Keys(settings.secret_key)
         event = await load_demo(keys)
         found = links(event, settings.public_url, demo_secret(keys, "organiser"))
-        found["facilitate"] = (f"{settings.public_url}/e/{event.slug}/facilitate"
-                               f"#key={demo_secret(keys, 'facilitator')}")
+        found["facilitate"] = (
+            f"{settings.public_url}/e/{event.slug}/facilitate"
+            f"#key={demo_secret(keys, 'facilitator')}"
+        )
         _print_links(found)
     finally:
         await db.disconnect()
@@ -72,7 +83,7 @@ async def _demo(settings: Settings) -> None:
 async def _create(settings: Settings, path: str) -> None:
     from server.events.setup import create_event
 
-    raw = sys.stdin.read() if path == "-" else open(path).read()
+    raw = sys.stdin.read() if path == "-" else Path(path).read_text()  # noqa: ASYNC240
     try:
         spec: dict[str, Any] = validate("event-create", json.loads(raw))
         await db.migrate(settings.database_url)

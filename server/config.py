@@ -21,11 +21,15 @@ class Settings:
     def from_environ(cls) -> Settings:
         port = os.environ.get("PORT", "8000")
         return cls(
-            database_url=os.environ.get("DATABASE_URL") or f"sqlite://{DATA_DIR / 'snug.sqlite3'}",
+            database_url=database_url(),
             secret_key=os.environ.get("SECRET_KEY") or _kept_secret(),
             public_url=(os.environ.get("PUBLIC_URL") or f"http://127.0.0.1:{port}").rstrip("/"),
             hub_url=os.environ.get("HUB_URL", "memory://"),
         )
+
+
+def database_url() -> str:
+    return os.environ.get("DATABASE_URL") or f"sqlite://{DATA_DIR / 'snug.sqlite3'}"
 
 
 def _kept_secret() -> str:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from tortoise import Tortoise
 from tortoise.migrations.api.migrate import migrate as run_migrations
+
+from server.config import database_url
 
 MODELS = [
     "server.events.models",
@@ -24,24 +27,26 @@ def tortoise_config(database_url: str) -> dict[str, Any]:
     }
 
 
-async def migrate(database_url: str) -> None:
+# For Tortoise's own CLI: tortoise -c server.db.TORTOISE_ORM makemigrations snug
+TORTOISE_ORM = tortoise_config(database_url())
+
+
+async def migrate(url: str) -> None:
     """Bring the schema up to date; upgrading never means deleting the database."""
-    _ensure_sqlite_folder(database_url)
-    await run_migrations(config=tortoise_config(database_url))
+    _ensure_sqlite_folder(url)
+    await run_migrations(config=tortoise_config(url))
     await Tortoise.close_connections()
 
 
-async def connect(database_url: str) -> None:
+async def connect(url: str) -> None:
     # Requests run in tasks that did not inherit the lifespan's context, so the ORM is global.
-    await Tortoise.init(config=tortoise_config(database_url), _enable_global_fallback=True)
+    await Tortoise.init(config=tortoise_config(url), _enable_global_fallback=True)
 
 
 async def disconnect() -> None:
     await Tortoise.close_connections()
 
 
-def _ensure_sqlite_folder(database_url: str) -> None:
-    if database_url.startswith("sqlite://") and ":memory:" not in database_url:
-        from pathlib import Path
-
-        Path(database_url.removeprefix("sqlite://")).parent.mkdir(parents=True, exist_ok=True)
+def _ensure_sqlite_folder(url: str) -> None:
+    if url.startswith("sqlite://") and ":memory:" not in url:
+        Path(url.removeprefix("sqlite://")).parent.mkdir(parents=True, exist_ok=True)

@@ -39,36 +39,216 @@ SLOTS = [
 
 # (title, one-line pitch, host, format, tags)
 PITCHES: list[tuple[str, str, str, str, list[str]]] = [
-    ("Agile procurement that actually works", "Buying digital services in sprints, not 300-page tenders.", "Priya", "discussion", ["procurement"]),
-    ("Writing job adverts people finish reading", "Plain English for recruitment, with before and after examples.", "Tom", "workshop", ["hr", "content"]),
-    ("Working out loud without getting in trouble", "Weeknotes, blogs and what the press office thinks.", "Aisha", "discussion", ["culture"]),
-    ("Accessibility audits on a shoestring", "What a small team can test itself before paying for an audit.", "Gareth", "demo", ["accessibility"]),
-    ("Legacy systems: replace, wrap or live with?", "Honest stories from three councils.", "Morag", "discussion", ["technology"]),
-    ("Hiring developers into the public sector", "Pay bands, pipelines and the DDaT framework.", "Sam", "discussion", ["hr", "digital"]),
-    ("User research with people who don't use computers", "Assisted digital, phone research and paper prototypes.", "Lena", "workshop", ["research", "inclusion"]),
-    ("Open source in government: beyond the policy", "Coding in the open when legal is nervous.", "Dev", "discussion", ["technology", "open"]),
-    ("The G-Cloud framework, demystified", "A buyer and a supplier answer your questions.", "Rachel", "question", ["procurement"]),
-    ("Four-day weeks in a local authority", "What happened when we tried it for a year.", "Owen", "talk", ["hr", "culture"]),
-    ("Service standards: assessment survival", "How to prepare for an alpha assessment without theatre.", "Chloe", "discussion", ["digital"]),
-    ("AI in casework: where's the line?", "Drafting letters with a model, and who signs them.", "Ibrahim", "discussion", ["ai", "ethics"]),
-    ("Data sharing agreements in a week", "A template that got through three legal teams.", "Fiona", "demo", ["data"]),
-    ("Neurodiversity at work", "Adjustments that cost nothing and help everyone.", "Jordan", "discussion", ["hr", "inclusion"]),
-    ("Product managers in policy teams", "What happens when you put a PM next to a policy lead.", "Nadia", "discussion", ["digital", "policy"]),
-    ("Supplier relationships after the contract is signed", "Keeping a partnership honest for five years.", "Kwame", "discussion", ["procurement"]),
-    ("Design systems for small teams", "Reusing the GOV.UK Design System without a platform team.", "Ellie", "demo", ["design"]),
-    ("Onboarding that doesn't take three months", "Laptops, passes and a buddy on day one.", "Marcus", "workshop", ["hr"]),
-    ("Measuring what matters", "Performance frameworks that don't game themselves.", "Helen", "discussion", ["data"]),
-    ("Cyber security for non-specialists", "The ten things every team should do this month.", "Yusuf", "talk", ["security"]),
-    ("Social value in tenders", "Scoring it fairly and checking it was delivered.", "Bethan", "discussion", ["procurement"]),
-    ("Mentoring across departments", "Setting up a cross-government mentoring ring.", "Grace", "discussion", ["hr", "culture"]),
-    ("Plain English for policy", "Turning a consultation into something people can answer.", "Alan", "workshop", ["content", "policy"]),
-    ("Digital inclusion in rural areas", "Libraries, buses and mobile signal.", "Siân", "discussion", ["inclusion"]),
-    ("What we learned from a failed project", "A safe space to talk about the thing that didn't work.", "Pete", "discussion", ["culture"]),
-    ("Contract management with spreadsheets", "When the system is Excel, make it a good one.", "Lucy", "demo", ["procurement", "data"]),
-    ("Flexible working for frontline staff", "Rotas, shift swaps and fairness.", "Tariq", "discussion", ["hr"]),
-    ("Running an unconference in your organisation", "How we did this one, and how you could too.", "Jo", "question", ["culture"]),
-    ("Cloud costs: who pays?", "Chargeback, showback and awkward conversations.", "Arun", "discussion", ["technology"]),
-    ("Wellbeing after restructures", "Looking after teams through change.", "Maya", "discussion", ["hr", "culture"]),
+    (
+        "Agile procurement that actually works",
+        "Buying digital services in sprints, not 300-page tenders.",
+        "Priya",
+        "discussion",
+        ["procurement"],
+    ),
+    (
+        "Writing job adverts people finish reading",
+        "Plain English for recruitment, with before and after examples.",
+        "Tom",
+        "workshop",
+        ["hr", "content"],
+    ),
+    (
+        "Working out loud without getting in trouble",
+        "Weeknotes, blogs and what the press office thinks.",
+        "Aisha",
+        "discussion",
+        ["culture"],
+    ),
+    (
+        "Accessibility audits on a shoestring",
+        "What a small team can test itself before paying for an audit.",
+        "Gareth",
+        "demo",
+        ["accessibility"],
+    ),
+    (
+        "Legacy systems: replace, wrap or live with?",
+        "Honest stories from three councils.",
+        "Morag",
+        "discussion",
+        ["technology"],
+    ),
+    (
+        "Hiring developers into the public sector",
+        "Pay bands, pipelines and the DDaT framework.",
+        "Sam",
+        "discussion",
+        ["hr", "digital"],
+    ),
+    (
+        "User research with people who don't use computers",
+        "Assisted digital, phone research and paper prototypes.",
+        "Lena",
+        "workshop",
+        ["research", "inclusion"],
+    ),
+    (
+        "Open source in government: beyond the policy",
+        "Coding in the open when legal is nervous.",
+        "Dev",
+        "discussion",
+        ["technology", "open"],
+    ),
+    (
+        "The G-Cloud framework, demystified",
+        "A buyer and a supplier answer your questions.",
+        "Rachel",
+        "question",
+        ["procurement"],
+    ),
+    (
+        "Four-day weeks in a local authority",
+        "What happened when we tried it for a year.",
+        "Owen",
+        "talk",
+        ["hr", "culture"],
+    ),
+    (
+        "Service standards: assessment survival",
+        "How to prepare for an alpha assessment without theatre.",
+        "Chloe",
+        "discussion",
+        ["digital"],
+    ),
+    (
+        "AI in casework: where's the line?",
+        "Drafting letters with a model, and who signs them.",
+        "Ibrahim",
+        "discussion",
+        ["ai", "ethics"],
+    ),
+    (
+        "Data sharing agreements in a week",
+        "A template that got through three legal teams.",
+        "Fiona",
+        "demo",
+        ["data"],
+    ),
+    (
+        "Neurodiversity at work",
+        "Adjustments that cost nothing and help everyone.",
+        "Jordan",
+        "discussion",
+        ["hr", "inclusion"],
+    ),
+    (
+        "Product managers in policy teams",
+        "What happens when you put a PM next to a policy lead.",
+        "Nadia",
+        "discussion",
+        ["digital", "policy"],
+    ),
+    (
+        "Supplier relationships after the contract is signed",
+        "Keeping a partnership honest for five years.",
+        "Kwame",
+        "discussion",
+        ["procurement"],
+    ),
+    (
+        "Design systems for small teams",
+        "Reusing the GOV.UK Design System without a platform team.",
+        "Ellie",
+        "demo",
+        ["design"],
+    ),
+    (
+        "Onboarding that doesn't take three months",
+        "Laptops, passes and a buddy on day one.",
+        "Marcus",
+        "workshop",
+        ["hr"],
+    ),
+    (
+        "Measuring what matters",
+        "Performance frameworks that don't game themselves.",
+        "Helen",
+        "discussion",
+        ["data"],
+    ),
+    (
+        "Cyber security for non-specialists",
+        "The ten things every team should do this month.",
+        "Yusuf",
+        "talk",
+        ["security"],
+    ),
+    (
+        "Social value in tenders",
+        "Scoring it fairly and checking it was delivered.",
+        "Bethan",
+        "discussion",
+        ["procurement"],
+    ),
+    (
+        "Mentoring across departments",
+        "Setting up a cross-government mentoring ring.",
+        "Grace",
+        "discussion",
+        ["hr", "culture"],
+    ),
+    (
+        "Plain English for policy",
+        "Turning a consultation into something people can answer.",
+        "Alan",
+        "workshop",
+        ["content", "policy"],
+    ),
+    (
+        "Digital inclusion in rural areas",
+        "Libraries, buses and mobile signal.",
+        "Siân",
+        "discussion",
+        ["inclusion"],
+    ),
+    (
+        "What we learned from a failed project",
+        "A safe space to talk about the thing that didn't work.",
+        "Pete",
+        "discussion",
+        ["culture"],
+    ),
+    (
+        "Contract management with spreadsheets",
+        "When the system is Excel, make it a good one.",
+        "Lucy",
+        "demo",
+        ["procurement", "data"],
+    ),
+    (
+        "Flexible working for frontline staff",
+        "Rotas, shift swaps and fairness.",
+        "Tariq",
+        "discussion",
+        ["hr"],
+    ),
+    (
+        "Running an unconference in your organisation",
+        "How we did this one, and how you could too.",
+        "Jo",
+        "question",
+        ["culture"],
+    ),
+    (
+        "Cloud costs: who pays?",
+        "Chargeback, showback and awkward conversations.",
+        "Arun",
+        "discussion",
+        ["technology"],
+    ),
+    (
+        "Wellbeing after restructures",
+        "Looking after teams through change.",
+        "Maya",
+        "discussion",
+        ["hr", "culture"],
+    ),
 ]
 
 
@@ -80,8 +260,10 @@ def demo_spec() -> dict[str, Any]:
         "timezone": "Europe/London",
         "venue": "The National Institution, London",
         "rooms": [{"name": n, "capacity": c, "features": f} for n, c, f in ROOMS],
-        "slots": [{"starts_at": f"{DATE}T{a}", "ends_at": f"{DATE}T{b}", "label": label}
-                  for a, b, label in SLOTS],
+        "slots": [
+            {"starts_at": f"{DATE}T{a}", "ends_at": f"{DATE}T{b}", "label": label}
+            for a, b, label in SLOTS
+        ],
     }
 
 
@@ -106,15 +288,21 @@ async def load_demo(keys: Keys) -> Event:
 
 async def _seed_marketplace(event: Event, keys: Keys) -> None:
     rng = random.Random(2027)
-    await Attendee.bulk_create([
-        Attendee(event=event, token=keys.digest(f"demo-attendee-{i}"),
-                 name=rng.choice(["", "", rng.choice(["Alex", "Bea", "Cai", "Dee", "Eli"])]))
-        for i in range(ATTENDEES)
-    ])
+    await Attendee.bulk_create(
+        [
+            Attendee(
+                event=event,
+                token=keys.digest(f"demo-attendee-{i}"),
+                name=rng.choice(["", "", rng.choice(["Alex", "Bea", "Cai", "Dee", "Eli"])]),
+            )
+            for i in range(ATTENDEES)
+        ]
+    )
     people = await Attendee.filter(event=event).order_by("id")
     pitches = [
-        await Pitch.create(event=event, title=t, pitch=p, host=h, format=f, tags=tags,
-                           author=people[i * 3])
+        await Pitch.create(
+            event=event, title=t, pitch=p, host=h, format=f, tags=tags, author=people[i * 3]
+        )
         for i, (t, p, h, f, tags) in enumerate(PITCHES)
     ]
     # Zipf-like popularity: a few pitches draw most dots, as at a real marketplace.

@@ -21,7 +21,7 @@ def _schemas() -> dict[str, dict[str, Any]]:
 
 
 @cache
-def _registry() -> Registry:  # type: ignore[type-arg]
+def _registry() -> Registry:
     resources = [(s["$id"], Resource.from_contents(s)) for s in _schemas().values()]
     return Registry().with_resources(resources)
 
@@ -58,7 +58,9 @@ def describe(error: ValidationError) -> str:
     v, arg = error.validator, error.validator_value
     if v == "required":
         missing = error.message.split("'")[1]
-        return f"'{missing}' is missing." if not error.absolute_path else f"{what} needs '{missing}'."
+        return (
+            f"'{missing}' is missing." if not error.absolute_path else f"{what} needs '{missing}'."
+        )
     if v == "additionalProperties":
         extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
         return f"{what} has fields Snug doesn't accept: {', '.join(extra)}."
@@ -89,7 +91,14 @@ def describe(error: ValidationError) -> str:
 
 
 def _kind(arg: Any) -> str:
-    names = {"string": "text", "integer": "a whole number", "boolean": "true or false",
-             "object": "an object", "array": "a list", "null": "null", "number": "a number"}
+    names = {
+        "string": "text",
+        "integer": "a whole number",
+        "boolean": "true or false",
+        "object": "an object",
+        "array": "a list",
+        "null": "null",
+        "number": "a number",
+    }
     kinds = arg if isinstance(arg, list) else [arg]
-    return " or ".join(names.get(k, k) for k in kinds)
+    return " or ".join(names.get(str(k), str(k)) for k in kinds)

@@ -44,9 +44,22 @@ def start_server(data_dir: Path, env: dict[str, str] | None = None) -> LiveServe
         **(env or {}),
     }
     process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "server.asgi:app", "--host", "127.0.0.1",
-         "--port", str(port), "--log-level", "warning", "--ws-ping-interval", "5"],
-        cwd=ROOT, env=environment,
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "server.asgi:app",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+            "--ws-ping-interval",
+            "5",
+        ],
+        cwd=ROOT,
+        env=environment,
     )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -73,3 +86,213 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     live = start_server(tmp_path_factory.mktemp("snug"))
     yield live
     stop_server(live)
+
+
+# --- Added for the backend suite: HTTP helpers and a real database for domain tests ---------
+
+import json  # noqa: E402
+import secrets as _secrets  # noqa: E402
+from collections.abc import AsyncIterator, Awaitable, Callable  # noqa: E402
+from typing import Any  # noqa: E402
+
+POSTGRES_ADMIN_URL = os.environ.get("SNUG_TEST_POSTGRES", "postgres://127.0.0.1:5432/test")
+SLOTS = [
+    {"starts_at": "2026-11-23T10:00", "ends_at": "2026-11-23T10:45", "label": "Session 1"},
+    {"starts_at": "2026-11-23T11:00", "ends_at": "2026-11-23T11:45", "label": "Session 2"},
+]
+ROOMS = [
+    {"name": "Auditorium", "capacity": 100, "features": ["projector", "step-free"]},
+    {"name": "Snug 1", "capacity": 8, "features": []},
+]
+
+
+def unique_name(prefix: str = "Test event") -> str:
+    return f"{prefix} {_secrets.token_hex(4)}"
+
+
+def event_body(**overrides: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "name": unique_name(),
+        "date": "2026-11-23",
+        "timezone": "Europe/London",
+        "rooms": [dict(r) for r in ROOMS],
+        "slots": [dict(s) for s in SLOTS],
+    }
+    body.update(overrides)
+    return body
+
+
+@dataclass
+class ApiEvent:
+    """An event made through the HTTP API, with its organiser secret and a client."""
+
+    client: httpx.Client
+    slug: str
+    organiser: str
+    links: dict[str, str]
+
+    def call(self, method: str, path: str = "", token: str | None = None, **kw: Any) -> Any:
+        headers = dict(kw.pop("headers", {}))
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        return self.client.request(method, f"/api/e/{self.slug}{path}", headers=headers, **kw)
+
+    def ok(
+        self, method: str, path: str = "", token: str | None = None, status: int = 200, **kw: Any
+    ) -> Any:
+        response = self.call(method, path, token, **kw)
+        assert response.status_code == status, (method, path, response.status_code, response.text)
+        return response.json() if response.content else None
+
+    def join(self, name: str = "") -> dict[str, Any]:
+        return dict(self.ok("POST", "/attendees", json={"name": name}, status=201))
+
+    def facilitator(self) -> str:
+        return str(
+            self.ok("POST", "/facilitator-link", self.organiser, status=201)["facilitator_key"]
+        )
+
+    def state(self, token: str | None = None) -> dict[str, Any]:
+        return dict(self.ok("GET", "", token))
+
+    def pitch(self, token: str, title: str = "A session", **fields: Any) -> dict[str, Any]:
+        return dict(self.ok("POST", "/pitches", token, json={"title": title, **fields}, status=201))
+
+    def edit(self, **fields: Any) -> dict[str, Any]:
+        return dict(self.ok("PATCH", "", self.organiser, json=fields))
+
+
+@pytest.fixture(scope="session")
+def http(server: LiveServer) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=server.url, timeout=20, follow_redirects=False) as client:
+        yield client
+
+
+@pytest.fixture
+def make_event(http: httpx.Client) -> Callable[..., ApiEvent]:
+    """Makes a fresh event through the API (each test its own, so tests don't interfere)."""
+
+    def make(**overrides: Any) -> ApiEvent:
+        response = http.post("/api/events", json=event_body(**overrides))
+        assert response.status_code == 201, response.text
+        made = response.json()
+        return ApiEvent(http, made["slug"], made["organiser_key"], made["links"])
+
+    return make
+
+
+def json_size(value: Any) -> int:
+    return len(json.dumps(value))
+
+
+# Domain tests: the real migrations over SQLite (a temp file) and PostgreSQL (a fresh database).
+
+
+async def _postgres_admin() -> Any:
+    import asyncpg
+
+    try:
+        return await asyncpg.connect(POSTGRES_ADMIN_URL, timeout=5)
+    except (OSError, TimeoutError, asyncpg.PostgresError) as exc:
+        message = (
+            f"PostgreSQL isn't reachable at {POSTGRES_ADMIN_URL} ({exc!r}); "
+            "start it or set SNUG_TEST_POSTGRES to run the PostgreSQL half of the domain tests."
+        )
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgres"])
+async def database_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[str]:
+    """A migrated, connected database for the whole session, once per backend."""
+    from server import db
+
+    admin = None
+    if request.param == "sqlite":
+        url = f"sqlite://{tmp_path_factory.mktemp('domain') / 'snug.sqlite3'}"
+    else:
+        admin = await _postgres_admin()
+        name = f"snug_test_{_secrets.token_hex(6)}"
+        await admin.execute(f'CREATE DATABASE "{name}"')
+        url = POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    # Tortoise caches each model's SQL by connection name ("default"), whatever the dialect;
+    # both backends run in this one process, so start each with an empty cache.
+    from tortoise.backends.base.executor import EXECUTOR_CACHE
+
+    EXECUTOR_CACHE.clear()
+    try:
+        await db.migrate(url)
+        await db.connect(url)
+        try:
+            yield url
+        finally:
+            await db.disconnect()
+    finally:
+        if admin is not None:
+            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            await admin.close()
+
+
+class Domain:
+    """Calls the domain functions directly, as the transports do, with a MemoryHub."""
+
+    def __init__(self, url: str) -> None:
+        from server.events.access import Keys
+        from server.live.hub import MemoryHub
+
+        self.url = url
+        self.keys = Keys("domain-test-secret")
+        self.hub = MemoryHub()
+        self.secrets: dict[int, str] = {}
+
+    async def event(self, **overrides: Any) -> Any:
+        from server.events.setup import create_event
+
+        event, secret = await create_event(event_body(**overrides), self.keys)
+        self.secrets[event.id] = secret
+        return event
+
+    async def organiser(self, event: Any) -> Any:
+        return await self.keys.identify(event, self.secrets[event.id])
+
+    async def facilitator(self, event: Any) -> Any:
+        from server.events.setup import new_facilitator_key_for
+
+        return await self.keys.identify(event, await new_facilitator_key_for(event, self.keys))
+
+    async def attendee(self, event: Any, name: str = "") -> Any:
+        from server.events.setup import join
+
+        _attendee, token = await join(event, name, self.keys)
+        return await self.keys.identify(event, token)
+
+    async def run(
+        self, event: Any, actor: Any, command: Callable[..., Awaitable[Any]], *args: Any
+    ) -> Any:
+        from server.live.commands import run
+
+        return await run(self.hub, event, actor, lambda journal: command(journal, *args))
+
+    async def refresh(self, event: Any) -> Any:
+        from server.events.models import Event
+
+        return await Event.get(id=event.id)
+
+    async def rows(self, event: Any) -> dict[str, Any]:
+        """Every stored row that belongs to the event, to show a refusal changed nothing."""
+        from server.events.models import Attendee, Event, Room, Slot
+        from server.live.models import Change
+        from server.marketplace.models import Dot, Pitch
+
+        found: dict[str, Any] = {"event": await Event.filter(id=event.id).values()}
+        for model in (Room, Slot, Attendee, Pitch, Dot, Change):
+            found[model.__name__] = await model.filter(event_id=event.id).order_by("id").values()
+        return found
+
+
+@pytest.fixture
+def domain(database_url: str) -> Domain:
+    return Domain(database_url)

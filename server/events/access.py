@@ -12,7 +12,7 @@ import hmac
 import secrets
 from dataclasses import dataclass
 
-from server.errors import Forbidden, Unauthorised
+from server.errors import Conflict, Forbidden, Unauthorised
 from server.events.models import Attendee, Event
 
 
@@ -40,6 +40,16 @@ class Actor:
     def require(self, role: Role) -> None:
         if self.role < role:
             raise Forbidden(_NEEDS[role])
+
+    def as_attendee(self) -> Attendee:
+        """The attendee behind this actor; organisers and facilitators have none."""
+        self.require(Role.attendee)
+        if self.attendee is None:
+            raise Conflict(
+                "Only attendees have a name, dots and an agenda here; "
+                "open the join link on your phone to take part yourself."
+            )
+        return self.attendee
 
     @property
     def is_staff(self) -> bool:

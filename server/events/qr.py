@@ -9,9 +9,9 @@ from qrcode.image.pure import PyPNGImage
 from qrcode.image.svg import SvgPathImage
 
 
-def _code(url: str) -> qrcode.QRCode:  # type: ignore[type-arg]
+def _code(url: str) -> qrcode.QRCode:
     # Medium error correction survives a crease in a printed poster and a glare on a screen.
-    code: qrcode.QRCode = qrcode.QRCode(  # type: ignore[type-arg]
+    code: qrcode.QRCode = qrcode.QRCode(
         error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=10, border=4
     )
     code.add_data(url)

@@ -9,6 +9,8 @@ import unicodedata
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+from tortoise.transactions import in_transaction
+
 from server.errors import Conflict, Invalid, NotFound
 from server.events.access import Actor, Keys, Role
 from server.events.models import Attendee, Event, Room, Slot
@@ -35,6 +37,11 @@ async def find_by_join_code(code: str) -> Event:
 
 async def create_event(fields: dict[str, Any], keys: Keys) -> tuple[Event, str]:
     """Creates the event with its rooms and slots; returns it with the organiser's secret."""
+    async with in_transaction():
+        return await _create_event(fields, keys)
+
+
+async def _create_event(fields: dict[str, Any], keys: Keys) -> tuple[Event, str]:
     zone = _zone(fields["timezone"])
     slug = await _free_slug(fields.get("slug") or fields["name"], explicit="slug" in fields)
     secret, digest = keys.new()
@@ -97,12 +104,10 @@ async def join(event: Event, name: str, keys: Keys) -> tuple[Attendee, str]:
 
 
 async def rename(actor: Actor, name: str) -> Attendee:
-    actor.require(Role.attendee)
-    if actor.attendee is None:
-        raise Conflict("Organisers and facilitators don't have an attendee name to change.")
-    actor.attendee.name = name.strip()
-    await actor.attendee.save(update_fields=["name"])
-    return actor.attendee
+    attendee = actor.as_attendee()
+    attendee.name = name.strip()
+    await attendee.save(update_fields=["name"])
+    return attendee
 
 
 async def _record_venue(journal: Journal) -> dict[str, Any]:
@@ -115,19 +120,38 @@ async def _replace_rooms(event: Event, rooms: list[dict[str, Any]]) -> None:
     names = [room["name"].strip().casefold() for room in rooms]
     if len(set(names)) != len(names):
         raise Invalid("Two rooms have the same name; give each room its own name.")
-    await _replace(Room, event, rooms, lambda i, r: {
-        "name": r["name"].strip(), "capacity": r["capacity"],
-        "features": sorted(set(r.get("features", []))), "position": i,
-    })
+    await _replace(
+        Room,
+        event,
+        rooms,
+        lambda i, r: {
+            "name": r["name"].strip(),
+            "capacity": r["capacity"],
+            "features": sorted(set(r.get("features", []))),
+            "position": i,
+        },
+    )
 
 
 async def _replace_slots(event: Event, slots: list[dict[str, Any]]) -> None:
     for slot in slots:
+        for moment in (slot["starts_at"], slot["ends_at"]):
+            try:
+                dt.datetime.fromisoformat(moment)
+            except ValueError:
+                raise Invalid(f"The time {moment} isn't a real date and time.") from None
         if slot["ends_at"] <= slot["starts_at"]:
             raise Invalid(f"The slot starting {slot['starts_at']} must end after it starts.")
-    await _replace(Slot, event, slots, lambda _i, s: {
-        "starts_at": s["starts_at"], "ends_at": s["ends_at"], "label": s.get("label", "").strip(),
-    })
+    await _replace(
+        Slot,
+        event,
+        slots,
+        lambda _i, s: {
+            "starts_at": s["starts_at"],
+            "ends_at": s["ends_at"],
+            "label": s.get("label", "").strip(),
+        },
+    )
 
 
 async def _replace(model: Any, event: Event, items: list[dict[str, Any]], values: Any) -> None:
@@ -171,6 +195,8 @@ async def _free_slug(wanted: str, explicit: bool) -> str:
     if explicit and base != wanted:
         raise Invalid("The web address may use only lower-case letters, digits and hyphens.")
     if base in RESERVED_SLUGS:
+        if explicit:
+            raise Invalid(f"The address /e/{base} is reserved; choose another.")
         base = f"{base}-event"
     if not await Event.exists(slug=base):
         return base

@@ -31,7 +31,12 @@ def room_view(room: Room) -> dict[str, Any]:
 
 
 def slot_view(slot: Slot) -> dict[str, Any]:
-    return {"id": slot.id, "starts_at": slot.starts_at, "ends_at": slot.ends_at, "label": slot.label}
+    return {
+        "id": slot.id,
+        "starts_at": slot.starts_at,
+        "ends_at": slot.ends_at,
+        "label": slot.label,
+    }
 
 
 async def venue_view(event: Event) -> dict[str, Any]:

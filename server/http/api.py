@@ -10,7 +10,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from server.errors import Invalid, Refused
+from server.errors import Invalid, NotFound, Refused
 from server.events.access import Actor
 from server.events.models import Event
 from server.events.setup import find_event
@@ -28,8 +28,15 @@ class PayloadTooLarge(Refused):
 
 class ApiRoute(Route):
     def __init__(
-        self, method: str, path: str, handler: Handler, *, summary: str,
-        body: str | None = None, status: int = 200, tag: str,
+        self,
+        method: str,
+        path: str,
+        handler: Handler,
+        *,
+        summary: str,
+        body: str | None = None,
+        status: int = 200,
+        tag: str,
     ) -> None:
         self.body_schema, self.summary, self.ok_status, self.tag = body, summary, status, tag
 
@@ -70,5 +77,5 @@ async def event_and_actor(request: Request) -> tuple[Event, Actor]:
 def path_id(request: Request, name: str) -> int:
     value = request.path_params[name]
     if not isinstance(value, int) or value > 2**31 - 1:
-        raise Invalid(f"'{name}' in the address must be a number.")
+        raise NotFound("Nothing in this event has that number; check the link.")
     return value

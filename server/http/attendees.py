@@ -8,7 +8,6 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from server.events import setup
-from server.events.access import Role
 from server.http.api import ApiRoute, event_and_actor
 from server.live.state import snapshot
 
@@ -16,28 +15,43 @@ from server.live.state import snapshot
 async def join(request: Request, body: dict[str, Any]) -> Response:
     event, _ = await event_and_actor(request)
     attendee, secret = await setup.join(event, body.get("name", ""), request.app.state.keys)
-    return JSONResponse({"id": attendee.id, "token": secret, "name": attendee.name},
-                        status_code=201)
+    return JSONResponse(
+        {"id": attendee.id, "token": secret, "name": attendee.name}, status_code=201
+    )
 
 
 async def edit_me(request: Request, body: dict[str, Any]) -> Response:
-    event, actor = await event_and_actor(request)
+    _event, actor = await event_and_actor(request)
     attendee = await setup.rename(actor, body["name"])
     return JSONResponse({"id": attendee.id, "name": attendee.name})
 
 
 async def read_me(request: Request, _body: None) -> Response:
     event, actor = await event_and_actor(request)
-    actor.require(Role.attendee)
+    actor.as_attendee()
     state = await snapshot(event, actor, request.app.state.settings.public_url)
-    return JSONResponse(state.get("me", {}))
+    return JSONResponse(state["me"])
 
 
 routes = [
-    ApiRoute("POST", "/api/e/{slug}/attendees", join, body="join", status=201, tag="attendees",
-             summary="Join the event; the answer holds this device's secret token"),
-    ApiRoute("GET", "/api/e/{slug}/me", read_me, tag="attendees",
-             summary="Your name, dots and pitches"),
-    ApiRoute("PATCH", "/api/e/{slug}/me", edit_me, body="me-edit", tag="attendees",
-             summary="Change your name, or clear it to stay anonymous"),
+    ApiRoute(
+        "POST",
+        "/api/e/{slug}/attendees",
+        join,
+        body="join",
+        status=201,
+        tag="attendees",
+        summary="Join the event; the answer holds this device's secret token",
+    ),
+    ApiRoute(
+        "GET", "/api/e/{slug}/me", read_me, tag="attendees", summary="Your name, dots and pitches"
+    ),
+    ApiRoute(
+        "PATCH",
+        "/api/e/{slug}/me",
+        edit_me,
+        body="me-edit",
+        tag="attendees",
+        summary="Change your name, or clear it to stay anonymous",
+    ),
 ]

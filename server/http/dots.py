@@ -14,16 +14,16 @@ from server.marketplace import dots
 
 async def place_dot(request: Request, body: dict[str, Any]) -> Response:
     event, actor = await event_and_actor(request)
-    dot = await run(request.app.state.hub, event, actor,
-                    lambda j: dots.place_dot(j, body["pitch"]))
+    dot = await run(request.app.state.hub, event, actor, lambda j: dots.place_dot(j, body["pitch"]))
     return JSONResponse(dot, status_code=201)
 
 
 async def move_dot(request: Request, body: dict[str, Any]) -> Response:
     event, actor = await event_and_actor(request)
     dot_id = path_id(request, "dot_id")
-    dot = await run(request.app.state.hub, event, actor,
-                    lambda j: dots.move_dot(j, dot_id, body["pitch"]))
+    dot = await run(
+        request.app.state.hub, event, actor, lambda j: dots.move_dot(j, dot_id, body["pitch"])
+    )
     return JSONResponse(dot)
 
 
@@ -35,10 +35,29 @@ async def withdraw_dot(request: Request, _body: None) -> Response:
 
 
 routes = [
-    ApiRoute("POST", "/api/e/{slug}/dots", place_dot, body="dot-place", status=201, tag="dots",
-             summary="Place one of your dots on a pitch"),
-    ApiRoute("PATCH", "/api/e/{slug}/dots/{dot_id:int}", move_dot, body="dot-move", tag="dots",
-             summary="Move one of your dots to another pitch"),
-    ApiRoute("DELETE", "/api/e/{slug}/dots/{dot_id:int}", withdraw_dot, status=204, tag="dots",
-             summary="Withdraw one of your dots"),
+    ApiRoute(
+        "POST",
+        "/api/e/{slug}/dots",
+        place_dot,
+        body="dot-place",
+        status=201,
+        tag="dots",
+        summary="Place one of your dots on a pitch",
+    ),
+    ApiRoute(
+        "PATCH",
+        "/api/e/{slug}/dots/{dot_id:int}",
+        move_dot,
+        body="dot-move",
+        tag="dots",
+        summary="Move one of your dots to another pitch",
+    ),
+    ApiRoute(
+        "DELETE",
+        "/api/e/{slug}/dots/{dot_id:int}",
+        withdraw_dot,
+        status=204,
+        tag="dots",
+        summary="Withdraw one of your dots",
+    ),
 ]

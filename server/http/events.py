@@ -40,22 +40,25 @@ async def read_event(request: Request, _body: None) -> Response:
 async def edit_event(request: Request, body: dict[str, Any]) -> Response:
     event, actor = await event_and_actor(request)
     public_url = request.app.state.settings.public_url
-    view = await run(request.app.state.hub, event, actor,
-                     lambda j: setup.edit_event(j, body, public_url))
+    view = await run(
+        request.app.state.hub, event, actor, lambda j: setup.edit_event(j, body, public_url)
+    )
     return JSONResponse(view)
 
 
 async def replace_rooms(request: Request, body: dict[str, Any]) -> Response:
     event, actor = await event_and_actor(request)
-    venue = await run(request.app.state.hub, event, actor,
-                      lambda j: setup.replace_rooms(j, body["rooms"]))
+    venue = await run(
+        request.app.state.hub, event, actor, lambda j: setup.replace_rooms(j, body["rooms"])
+    )
     return JSONResponse(venue)
 
 
 async def replace_slots(request: Request, body: dict[str, Any]) -> Response:
     event, actor = await event_and_actor(request)
-    venue = await run(request.app.state.hub, event, actor,
-                      lambda j: setup.replace_slots(j, body["slots"]))
+    venue = await run(
+        request.app.state.hub, event, actor, lambda j: setup.replace_slots(j, body["slots"])
+    )
     return JSONResponse(venue)
 
 
@@ -68,16 +71,52 @@ async def new_facilitator_link(request: Request, _body: None) -> Response:
 
 
 routes = [
-    ApiRoute("POST", "/api/events", create_event, body="event-create", status=201, tag="events",
-             summary="Create an event; the answer holds the secret organiser link"),
-    ApiRoute("GET", "/api/e/{slug}", read_event, tag="events",
-             summary="The event as the asker's role may see it (a snapshot)"),
-    ApiRoute("PATCH", "/api/e/{slug}", edit_event, body="event-edit", tag="events",
-             summary="Edit the event, open or close pitching and voting (organisers)"),
-    ApiRoute("PUT", "/api/e/{slug}/rooms", replace_rooms, body="rooms-replace", tag="events",
-             summary="Replace the rooms (organisers)"),
-    ApiRoute("PUT", "/api/e/{slug}/slots", replace_slots, body="slots-replace", tag="events",
-             summary="Replace the time slots (organisers)"),
-    ApiRoute("POST", "/api/e/{slug}/facilitator-link", new_facilitator_link, status=201,
-             tag="events", summary="Make a new facilitator link; the previous one stops working"),
+    ApiRoute(
+        "POST",
+        "/api/events",
+        create_event,
+        body="event-create",
+        status=201,
+        tag="events",
+        summary="Create an event; the answer holds the secret organiser link",
+    ),
+    ApiRoute(
+        "GET",
+        "/api/e/{slug}",
+        read_event,
+        tag="events",
+        summary="The event as the asker's role may see it (a snapshot)",
+    ),
+    ApiRoute(
+        "PATCH",
+        "/api/e/{slug}",
+        edit_event,
+        body="event-edit",
+        tag="events",
+        summary="Edit the event, open or close pitching and voting (organisers)",
+    ),
+    ApiRoute(
+        "PUT",
+        "/api/e/{slug}/rooms",
+        replace_rooms,
+        body="rooms-replace",
+        tag="events",
+        summary="Replace the rooms (organisers)",
+    ),
+    ApiRoute(
+        "PUT",
+        "/api/e/{slug}/slots",
+        replace_slots,
+        body="slots-replace",
+        tag="events",
+        summary="Replace the time slots (organisers)",
+    ),
+    ApiRoute(
+        "POST",
+        "/api/e/{slug}/facilitator-link",
+        new_facilitator_link,
+        status=201,
+        tag="events",
+        summary="Make a new facilitator link; the previous one stops working",
+    ),
 ]

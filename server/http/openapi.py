@@ -25,8 +25,11 @@ def describe(routes: list[BaseRoute]) -> dict[str, Any]:
                     paths.setdefault(path, {})[method.lower()] = _operation(route)
     return {
         "openapi": "3.1.0",
-        "info": {"title": "Snug", "version": "1",
-                 "description": "The API behind Snug's pages. Send secrets as Bearer tokens."},
+        "info": {
+            "title": "Snug",
+            "version": "1",
+            "description": "The API behind Snug's pages. Send secrets as Bearer tokens.",
+        },
         "paths": paths,
         "components": {
             "schemas": {name: schema(name) for name in names()},
@@ -37,9 +40,15 @@ def describe(routes: list[BaseRoute]) -> dict[str, Any]:
 
 
 def _operation(route: ApiRoute) -> dict[str, Any]:
-    params = [{"name": p, "in": "path", "required": True,
-               "schema": {"type": "integer" if p.endswith("_id") else "string"}}
-              for p in route.param_convertors]
+    params = [
+        {
+            "name": p,
+            "in": "path",
+            "required": True,
+            "schema": {"type": "integer" if p.endswith("_id") else "string"},
+        }
+        for p in route.param_convertors
+    ]
     op: dict[str, Any] = {
         "summary": route.summary,
         "operationId": route.name,
@@ -47,13 +56,21 @@ def _operation(route: ApiRoute) -> dict[str, Any]:
         "parameters": params,
         "responses": {
             str(route.ok_status): {"description": "Done"},
-            "4XX": {"description": "Refused, with the reason",
-                    "content": {"application/problem+json": {"schema": PROBLEM}}},
+            "4XX": {
+                "description": "Refused, with the reason",
+                "content": {"application/problem+json": {"schema": PROBLEM}},
+            },
         },
     }
     if route.body_schema:
-        op["requestBody"] = {"required": True, "content": {"application/json": {
-            "schema": {"$ref": f"#/components/schemas/{route.body_schema}"}}}}
+        op["requestBody"] = {
+            "required": True,
+            "content": {
+                "application/json": {
+                    "schema": {"$ref": f"#/components/schemas/{route.body_schema}"}
+                }
+            },
+        }
     return op
 
 

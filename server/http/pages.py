@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Awaitable, Callable
 from functools import cache
 from pathlib import Path
 
@@ -26,7 +27,7 @@ def render(name: str, title: str, status: int = 200) -> HTMLResponse:
     return HTMLResponse(page, status_code=status, headers={"Cache-Control": "no-cache"})
 
 
-def event_page(name: str, suffix: str) -> object:
+def event_page(name: str, suffix: str) -> Callable[[Request], Awaitable[Response]]:
     async def endpoint(request: Request) -> Response:
         try:
             event = await find_event(request.path_params["slug"])

@@ -16,7 +16,12 @@ class ProblemResponse(JSONResponse):
 
 
 def problem(status: int, title: str, detail: str) -> ProblemResponse:
-    body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status, "detail": detail}
+    body: dict[str, Any] = {
+        "type": "about:blank",
+        "title": title,
+        "status": status,
+        "detail": detail,
+    }
     return ProblemResponse(body, status_code=status)
 
 
@@ -38,4 +43,6 @@ async def http_error(_request: Request, exc: Exception) -> Response:
 
 
 async def server_error(_request: Request, _exc: Exception) -> Response:
-    return problem(500, "Something went wrong", "Snug hit an error; nothing was changed. Try again.")
+    return problem(
+        500, "Something went wrong", "Snug hit an error; nothing was changed. Try again."
+    )

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 from collections import defaultdict
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any, Protocol
 
 Message = dict[str, Any]
@@ -24,10 +24,7 @@ class Hub(Protocol):
     async def close(self) -> None: ...
 
 
-class Subscription(Protocol):
-    async def __aenter__(self) -> asyncio.Queue[Message]: ...
-
-    async def __aexit__(self, *exc: object) -> None: ...
+Subscription = AbstractAsyncContextManager[asyncio.Queue[Message]]
 
 
 class MemoryHub:

@@ -83,7 +83,7 @@ class Screen:
         message = parse(raw)
         kind = message["type"]
         if kind == "ping":
-            await self.send({"type": "pong", "seq": self.sent})
+            await self.send({"type": "pong", "seq": max(self.sent, 0)})
         elif kind == "resume":
             await self.catch_up(message["since"])
         else:

@@ -5,22 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 from server.errors import Conflict, NotFound
-from server.events.access import Role
 from server.events.models import Attendee, Event
 from server.live.journal import Journal
 from server.marketplace.models import Dot
-from server.marketplace.pitches import find_pitch
+from server.marketplace.pitches import find_pitch, fits_id
 from server.marketplace.views import counts_data, vote_counts
 
 
 def _voter(journal: Journal) -> Attendee:
-    actor, event = journal.actor, journal.event
-    actor.require(Role.attendee)
-    if actor.attendee is None:
-        raise Conflict("Dots belong to attendees; join the event on your phone to vote.")
-    if not event.voting_open:
+    attendee = journal.actor.as_attendee()
+    if not journal.event.voting_open:
         raise Conflict("Voting is closed for this event.")
-    return actor.attendee
+    return attendee
 
 
 async def my_dots(event: Event, attendee: Attendee) -> list[dict[str, int]]:
@@ -32,7 +28,7 @@ async def place_dot(journal: Journal, pitch_id: int) -> dict[str, Any]:
     attendee = _voter(journal)
     event = journal.event
     pitch = await find_pitch(event, pitch_id, journal.actor)
-    used = await Dot.filter(event=event, attendee=attendee).values_list("pitch_id", flat=True)
+    used = [d.pitch_id for d in await Dot.filter(event=event, attendee=attendee)]
     if len(used) >= event.dots_per_attendee:
         raise Conflict(
             f"You have placed all {event.dots_per_attendee} of your dots. "
@@ -69,7 +65,11 @@ async def withdraw_dot(journal: Journal, dot_id: int) -> None:
 
 
 async def _own_dot(event: Event, attendee: Attendee, dot_id: int) -> Dot:
-    dot = await Dot.get_or_none(id=dot_id, event=event, attendee=attendee)
+    dot = (
+        await Dot.get_or_none(id=dot_id, event=event, attendee=attendee)
+        if fits_id(dot_id)
+        else None
+    )
     if dot is None:
         raise NotFound(f"You have no dot {dot_id}; it may already have been withdrawn.")
     return dot

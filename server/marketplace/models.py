@@ -30,6 +30,9 @@ class Pitch(Model):
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
 
+    author_id: int | None
+    merged_into_id: int | None
+
     class Meta:
         table = "pitch"
         ordering = ["id"]
@@ -49,6 +52,9 @@ class Dot(Model):
         "snug.Pitch", related_name="dots", on_delete=fields.CASCADE
     )
     placed_at = fields.DatetimeField(auto_now_add=True)
+
+    attendee_id: int
+    pitch_id: int
 
     class Meta:
         table = "dot"

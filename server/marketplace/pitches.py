@@ -13,10 +13,15 @@ from server.marketplace.views import counts_data, pitch_view, vote_counts
 
 
 async def find_pitch(event: Event, pitch_id: int, actor: Actor) -> Pitch:
-    pitch = await Pitch.get_or_none(id=pitch_id, event=event)
+    pitch = await Pitch.get_or_none(id=pitch_id, event=event) if fits_id(pitch_id) else None
     if pitch is None or pitch.merged_into_id is not None or (pitch.hidden and not actor.is_staff):
         raise NotFound(f"There is no pitch {pitch_id} in this event; it may have been merged.")
     return pitch
+
+
+def fits_id(number: int) -> bool:
+    """Whether a number can be a row id at all; larger ones would overflow the database."""
+    return 0 < number < 2**31
 
 
 async def create_pitch(journal: Journal, fields: dict[str, Any]) -> dict[str, Any]:
@@ -84,7 +89,7 @@ async def merge_pitch(journal: Journal, pitch_id: int, into_id: int) -> dict[str
 async def _hide(journal: Journal, pitch: Pitch) -> dict[str, Any]:
     """Hiding is for spam: its dots go back to the people who placed them."""
     await Dot.filter(pitch=pitch).delete()
-    await journal.record("pitch.hidden", {"id": pitch.id})
+    await journal.record("pitch.hidden", {"id": pitch.id})  # screens read this as 0 votes too
     return pitch_view(pitch, 0)
 
 

@@ -1,0 +1,55 @@
+// Snug's fetch helper: JSON in and out, a bearer secret, problem+json errors as readable Errors,
+// and a couple of retries when the network drops an idempotent request.
+
+const IDEMPOTENT = new Set(["GET", "HEAD", "PUT", "DELETE"]);
+const OFFLINE = "Snug could not be reached. Check your connection, then try again.";
+
+export class ApiError extends Error {
+  constructor(detail, status = 0, title = "") {
+    super(detail);
+    this.detail = detail;
+    this.status = status;
+    this.title = title;
+  }
+}
+
+const wait = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function once(method, path, body, token, timeout) {
+  const headers = { Accept: "application/json, application/problem+json" };
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  if (token) headers.Authorization = `Bearer ${token}`;
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(), timeout);
+  try {
+    return await fetch(path, {
+      method, headers, signal: abort.signal, credentials: "same-origin", cache: "no-store",
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** api("POST", "/api/events", {body, token}) -> parsed JSON (or null for 204). Throws ApiError. */
+export async function api(method, path, { body, token, retry, timeout = 15000 } = {}) {
+  const tries = (retry ?? IDEMPOTENT.has(method)) ? 3 : 1;
+  let response;
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      response = await once(method, path, body, token, timeout);
+      break;
+    } catch {
+      if (attempt >= tries) throw new ApiError(OFFLINE, 0, "Offline");
+      await wait(600 * attempt * attempt + Math.random() * 400);
+    }
+  }
+  if (response.status === 204) return null;
+  let data = null;
+  try { data = await response.json(); } catch { data = null; }
+  if (!response.ok) {
+    const detail = (data && data.detail) || `Something went wrong (error ${response.status}). Try again.`;
+    throw new ApiError(detail, response.status, (data && data.title) || "");
+  }
+  return data;
+}

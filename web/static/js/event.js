@@ -1,0 +1,364 @@
+// The attendee's phone: join, pitch, place dots, all live.
+import { api } from "./api.js";
+import { Live } from "./live.js";
+import { fillPitch, readPitch } from "./pitchform.js";
+import { $, FORMATS, announce, clearErrors, h, plural, say, showErrors, slugFromPath } from "./ui.js";
+
+const slug = slugFromPath();
+const TOKEN_KEY = `snug:${slug}:token`;
+const store = {
+  get() { try { return localStorage.getItem(TOKEN_KEY); } catch { return null; } },
+  set(v) { try { localStorage.setItem(TOKEN_KEY, v); } catch { /* private mode: this visit only */ } },
+  clear() { try { localStorage.removeItem(TOKEN_KEY); } catch { /* ignore */ } },
+};
+let token = store.get();
+let state = null;
+let editing = null; // id of the pitch being edited
+let hostTouched = false;
+const cards = new Map();
+const busy = new Set();
+let othersNew = 0;
+let summaryTimer = null;
+let lastAction = 0;
+
+const pitchForm = $("#pitch-form");
+const joinForm = $("#join-form");
+const meForm = $("#me-form");
+
+const live = new Live({ slug, token, statusEl: $("#conn"), onState });
+
+function onState(next, change) {
+  state = next;
+  if (!change && token && state.role === "public") {
+    // The server does not know this phone's token any more (e.g. the event was reset).
+    token = null;
+    store.clear();
+    live.token = null;
+  }
+  if (change) noticeChange(change);
+  // A snapshot may have been made just before this phone's latest action: ask again.
+  else if (state.me && Date.now() - lastAction < 30000) refreshMe();
+  render();
+}
+
+function noticeChange({ kind, data }) {
+  if (kind === "pitch.merged" || kind === "pitch.hidden") {
+    if (state.me) refreshMe();
+    if (kind === "pitch.merged" && editing === data.id) stopEditing();
+  } else if (kind === "pitch.saved" && !state.me?.pitches.includes(data.pitch.id) && !cards.has(data.pitch.id)) {
+    othersNew += 1;
+    if (!summaryTimer) {
+      summaryTimer = setTimeout(() => {
+        summaryTimer = null;
+        if (othersNew) announce(`${plural(othersNew, "new session")} pitched.`);
+        othersNew = 0;
+      }, 15000);
+    }
+  } else if (kind === "event.updated") {
+    const was = lastPhase;
+    const now = phaseWords();
+    if (was && was !== now) announce(now);
+  }
+}
+
+let lastPhase = "";
+function phaseWords() {
+  const e = state.event;
+  return `Pitching is ${e.pitching_open ? "open" : "closed"}. Voting is ${e.voting_open ? "open" : "closed"}.`;
+}
+
+async function refreshMe() {
+  if (!token) return;
+  try {
+    const me = await api("GET", `/api/e/${slug}/me`, { token });
+    if (state) { state.me = me; render(); }
+  } catch { /* the next snapshot will put it right */ }
+}
+
+function dotsLeft() {
+  return state.event.dots_per_attendee - (state.me ? state.me.dots.length : 0);
+}
+
+function render() {
+  if (!state) return;
+  const { event } = state;
+  const me = state.me || null;
+  document.title = `${event.name} - Snug`;
+  $("#event-name").textContent = event.name;
+  $("#event-meta").textContent = [formatDate(event.date), event.venue].filter(Boolean).join(" · ");
+  const phase = $("#phase");
+  phase.replaceChildren(
+    h("li", { class: event.pitching_open ? "open" : "" }, `Pitching ${event.pitching_open ? "open" : "closed"}`),
+    h("li", { class: event.voting_open ? "open" : "" }, `Voting ${event.voting_open ? "open" : "closed"}`),
+  );
+  lastPhase = phaseWords();
+
+  $("#join-section").hidden = Boolean(me);
+  $("#me-section").hidden = !me;
+  if (me && document.activeElement !== meForm.elements.name && !meForm.dataset.dirty) meForm.elements.name.value = me.name;
+  $("#pitch-section").hidden = !(me && (event.pitching_open || editing));
+  if (me && !hostTouched && !editing) pitchForm.elements.host.value = me.name;
+  $("#votes-section").hidden = !(me && event.voting_open);
+  if (me) {
+    $("#dots-left").textContent = `You have ${dotsLeft()} of ${plural(event.dots_per_attendee, "dot")} left.`;
+  }
+  renderList();
+}
+
+function formatDate(iso) {
+  try {
+    return new Date(`${iso}T12:00:00`).toLocaleDateString(undefined, { weekday: "long", day: "numeric", month: "long", year: "numeric" });
+  } catch { return iso; }
+}
+
+function renderList() {
+  const list = $("#pitch-list");
+  const pitches = [...state.pitches].filter((p) => !p.hidden).sort((a, b) => a.id - b.id);
+  const seen = new Set();
+  let previous = null;
+  for (const pitch of pitches) {
+    seen.add(pitch.id);
+    let card = cards.get(pitch.id);
+    if (!card) {
+      card = makeCard(pitch.id);
+      cards.set(pitch.id, card);
+      if (previous) previous.li.after(card.li); else list.prepend(card.li);
+    }
+    updateCard(card, pitch);
+    previous = card;
+  }
+  for (const [id, card] of cards) {
+    if (!seen.has(id)) { card.li.remove(); cards.delete(id); }
+  }
+  $("#list-empty").hidden = pitches.length > 0;
+}
+
+function makeCard(id) {
+  const card = { id };
+  card.title = h("h3", { id: `p-${id}-title` });
+  card.text = h("p", { class: "pitch-text" });
+  card.meta = h("p", { class: "meta" });
+  card.tags = h("p", { class: "meta" });
+  card.count = h("p", { class: "count" });
+  card.add = h("button", { type: "button", onclick: () => addDot(id) }, "Add a dot", h("span", { class: "visually-hidden" }));
+  card.remove = h("button", { type: "button", class: "secondary", onclick: () => removeDot(id) }, "Remove a dot", h("span", { class: "visually-hidden" }));
+  card.edit = h("button", { type: "button", class: "secondary", onclick: () => startEditing(id) }, "Edit", h("span", { class: "visually-hidden" }));
+  card.actions = h("div", { class: "actions" }, card.add, card.remove, card.edit);
+  card.status = h("p", { class: "inline-status bad" });
+  card.li = h("li", { class: "pitch", id: `p-${id}`, "aria-labelledby": `p-${id}-title` },
+    card.title, card.text, card.meta, card.tags, card.count, card.actions, card.status);
+  return card;
+}
+
+function updateCard(card, pitch) {
+  const me = state.me;
+  const open = state.event.voting_open;
+  const mine = Boolean(me && me.pitches.includes(pitch.id));
+  const myDots = me ? me.dots.filter((d) => d.pitch === pitch.id).length : 0;
+  card.title.textContent = pitch.title;
+  card.text.textContent = pitch.pitch;
+  card.text.hidden = !pitch.pitch;
+  card.meta.textContent = `${pitch.host ? `Hosted by ${pitch.host}` : "Host not named"} · ${FORMATS[pitch.format] || pitch.format}${mine ? " · You pitched this" : ""}`;
+  card.tags.replaceChildren(...pitch.tags.map((t) => h("span", { class: "tag" }, t)));
+  card.tags.hidden = pitch.tags.length === 0;
+  card.count.replaceChildren(
+    plural(pitch.votes, "dot"),
+    myDots ? h("span", { class: "mydots" }, ` (${myDots} yours)`) : "",
+  );
+  card.li.classList.toggle("mine", mine);
+  for (const button of [card.add, card.remove, card.edit]) button.lastChild.textContent = `: ${pitch.title}`;
+  const canAdd = dotsLeft() > 0 && (state.event.dots_stack || myDots === 0);
+  card.add.hidden = !(me && open);
+  card.remove.hidden = !(me && open);
+  card.add.setAttribute("aria-disabled", String(!canAdd));
+  card.remove.setAttribute("aria-disabled", String(myDots === 0));
+  card.edit.hidden = !mine;
+  card.actions.hidden = card.add.hidden && card.edit.hidden;
+}
+
+function cardFail(id, message) {
+  const card = cards.get(id);
+  if (card) card.status.textContent = message;
+  announce(message);
+}
+
+async function addDot(id) {
+  const card = cards.get(id);
+  const pitch = state.pitches.find((p) => p.id === id);
+  if (!pitch || busy.has(id)) return;
+  card.status.textContent = "";
+  if (card.add.getAttribute("aria-disabled") === "true") {
+    const reason = dotsLeft() <= 0
+      ? "You have used all your dots. Remove one from another session first."
+      : "You already have a dot on this session.";
+    cardFail(id, reason);
+    return;
+  }
+  busy.add(id);
+  try {
+    lastAction = Date.now();
+    const dot = await api("POST", `/api/e/${slug}/dots`, { token, body: { pitch: id } });
+    if (!state.me.dots.some((d) => d.id === dot.id)) state.me.dots.push(dot);
+    render();
+    announce(`Dot added to ${pitch.title}. You have ${dotsLeft()} of ${plural(state.event.dots_per_attendee, "dot")} left.`);
+  } catch (error) {
+    cardFail(id, `Your dot was not added: ${error.detail || error.message}`);
+    if (error.status === 409) refreshMe();
+  } finally {
+    busy.delete(id);
+  }
+}
+
+async function removeDot(id) {
+  const card = cards.get(id);
+  const pitch = state.pitches.find((p) => p.id === id);
+  if (!pitch || busy.has(id)) return;
+  card.status.textContent = "";
+  const dot = state.me.dots.findLast((d) => d.pitch === id);
+  if (!dot) { cardFail(id, "You have no dot on this session."); return; }
+  busy.add(id);
+  try {
+    lastAction = Date.now();
+    await api("DELETE", `/api/e/${slug}/dots/${dot.id}`, { token });
+  } catch (error) {
+    if (error.status !== 404) {
+      cardFail(id, `Your dot was not removed: ${error.detail || error.message}`);
+      busy.delete(id);
+      return;
+    }
+  }
+  busy.delete(id);
+  state.me.dots = state.me.dots.filter((d) => d.id !== dot.id);
+  render();
+  announce(`Dot removed from ${pitch.title}. You have ${dotsLeft()} of ${plural(state.event.dots_per_attendee, "dot")} left.`);
+}
+
+function startEditing(id) {
+  const pitch = state.pitches.find((p) => p.id === id);
+  if (!pitch) return;
+  editing = id;
+  clearErrors(pitchForm);
+  fillPitch(pitchForm, pitch);
+  $("#pitch-heading").textContent = "Edit your session";
+  $("#pitch-submit").textContent = "Save changes";
+  $("#pitch-cancel").hidden = false;
+  say($("#pitch-status"), "");
+  render();
+  pitchForm.elements.title.focus();
+  pitchForm.scrollIntoView({ block: "start" });
+}
+
+function stopEditing(focusCard = false) {
+  const id = editing;
+  editing = null;
+  pitchForm.reset();
+  hostTouched = false;
+  $("#pitch-heading").textContent = "Pitch a session";
+  $("#pitch-submit").textContent = "Pitch it";
+  $("#pitch-cancel").hidden = true;
+  render();
+  if (focusCard && cards.has(id)) cards.get(id).edit.focus();
+}
+
+pitchForm.elements.host.addEventListener("input", () => { hostTouched = true; });
+$("#pitch-cancel").addEventListener("click", () => { clearErrors(pitchForm); stopEditing(true); });
+
+pitchForm.addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const { fields, errors } = readPitch(pitchForm);
+  if (errors.length) { showErrors(pitchForm, errors); return; }
+  clearErrors(pitchForm);
+  const submit = $("#pitch-submit");
+  if (submit.dataset.busy) return;
+  submit.dataset.busy = "1";
+  const status = $("#pitch-status");
+  say(status, editing ? "Saving…" : "Sending your pitch…");
+  lastAction = Date.now();
+  try {
+    let saved;
+    if (editing) {
+      saved = await api("PATCH", `/api/e/${slug}/pitches/${editing}`, { token, body: fields, retry: true });
+    } else {
+      saved = await api("POST", `/api/e/${slug}/pitches`, { token, body: fields });
+      if (!state.me.pitches.includes(saved.id)) state.me.pitches.push(saved.id);
+    }
+    const at = state.pitches.findIndex((p) => p.id === saved.id);
+    if (at >= 0) state.pitches[at] = { ...saved, votes: state.pitches[at].votes }; else state.pitches.push(saved);
+    const wasEditing = editing;
+    if (wasEditing) stopEditing(true); else { pitchForm.reset(); hostTouched = false; render(); }
+    say(status, wasEditing ? `Saved your changes to “${saved.title}”.` : `Your session “${saved.title}” is on the list.`);
+    announce(status.textContent);
+  } catch (error) {
+    say(status, "");
+    showErrors(pitchForm, [{ message: error.detail || error.message }]);
+  } finally {
+    delete submit.dataset.busy;
+  }
+});
+
+joinForm.addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const name = joinForm.elements.name.value.trim();
+  if (name.length > 60) {
+    showErrors(joinForm, [{ message: "Your name must be 60 characters or fewer", input: joinForm.elements.name }]);
+    return;
+  }
+  clearErrors(joinForm);
+  const button = joinForm.querySelector("button");
+  if (button.dataset.busy) return;
+  button.dataset.busy = "1";
+  try {
+    const joined = await api("POST", `/api/e/${slug}/attendees`, { body: name ? { name } : {} });
+    token = joined.token;
+    store.set(token);
+    if (state) {
+      state.me = { id: joined.id, name: joined.name, dots: [], pitches: [] };
+      state.role = "attendee";
+    }
+    live.setToken(token);
+    render();
+    const welcome = h("div", { class: "notice", tabindex: "-1", id: "welcome" },
+      h("p", {}, joined.name ? `Welcome, ${joined.name}. You have joined.` : "You have joined anonymously."),
+      h("p", {}, "Pitch a session or place your dots below. This phone will remember you."));
+    $("#welcome")?.remove();
+    $("#join-section").after(welcome);
+    welcome.focus();
+  } catch (error) {
+    showErrors(joinForm, [{ message: error.detail || error.message }]);
+  } finally {
+    delete button.dataset.busy;
+  }
+});
+
+meForm.elements.name.addEventListener("input", () => { meForm.dataset.dirty = "1"; });
+meForm.addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const name = meForm.elements.name.value.trim();
+  const status = $("#me-status");
+  if (name.length > 60) {
+    showErrors(meForm, [{ message: "Your name must be 60 characters or fewer", input: meForm.elements.name }]);
+    return;
+  }
+  clearErrors(meForm);
+  say(status, "Saving…");
+  try {
+    const me = await api("PATCH", `/api/e/${slug}/me`, { token, body: { name }, retry: true });
+    state.me.name = me.name;
+    delete meForm.dataset.dirty;
+    if (!hostTouched && !editing) pitchForm.elements.host.value = me.name;
+    say(status, me.name ? `Saved. You are now “${me.name}”.` : "Saved. You are anonymous.");
+  } catch (error) {
+    say(status, "");
+    showErrors(meForm, [{ message: error.detail || error.message }]);
+  }
+});
+
+live.start();
+// If the live connection is slow to come up, show the event from a plain request meanwhile.
+setTimeout(async () => {
+  if (state) return;
+  try {
+    const snapshot = await api("GET", `/api/e/${slug}`, { token });
+    if (!state) live.adopt(snapshot);
+  } catch { /* keep waiting for the live connection */ }
+}, 4000);

@@ -1,0 +1,70 @@
+// The projector: join QR code, pitches arriving and the vote moving, all live.
+import { Live } from "./live.js";
+import { $, h, plural, slugFromPath } from "./ui.js";
+
+const slug = slugFromPath();
+const fresh = new Map(); // pitch id -> time it arrived live
+const FRESH_FOR = 5000;
+let state = null;
+
+$("#qr").src = `/e/${encodeURIComponent(slug)}/join.svg`;
+
+function onState(next, change) {
+  state = next;
+  if (change?.kind === "pitch.saved" && !fresh.has(change.data.pitch.id) && !known.has(change.data.pitch.id)) {
+    fresh.set(change.data.pitch.id, Date.now());
+    setTimeout(render, FRESH_FOR + 50);
+  }
+  render();
+}
+
+const known = new Set();
+
+function render() {
+  if (!state) return;
+  const e = state.event;
+  $("#event-name").textContent = e.name;
+  document.title = `${e.name} - on screen`;
+  const short = e.join_url.replace(/^https?:\/\//, "");
+  const cut = short.lastIndexOf("/") + 1;
+  $("#join-host").textContent = short.slice(0, cut);
+  $("#join-path").textContent = short.slice(cut);
+  $("#join-code").textContent = e.join_url.split("/").pop();
+  $("#qr").alt = `QR code that opens ${short}`;
+  $("#phase").replaceChildren(
+    h("li", { class: e.pitching_open ? "open" : "" }, `Pitching ${e.pitching_open ? "open" : "closed"}`),
+    h("li", { class: e.voting_open ? "open" : "" }, `Voting ${e.voting_open ? "open" : "closed"}`),
+  );
+  const pitches = state.pitches.filter((p) => !p.hidden);
+  for (const p of pitches) known.add(p.id);
+
+  const top = innerHeight >= 900 ? 8 : 6;
+  const ranked = pitches.filter((p) => p.votes > 0).sort((a, b) => b.votes - a.votes || a.id - b.id).slice(0, top);
+  const most = Math.max(1, ...ranked.map((p) => p.votes));
+  $("#ranking").replaceChildren(...ranked.map((p) => {
+    const bar = h("span", { class: "bar", "aria-hidden": "true" });
+    bar.style.setProperty("--w", `${Math.round((100 * p.votes) / most)}%`);
+    return h("li", {}, h("span", { class: "t" }, p.title), h("span", { class: "n" }, plural(p.votes, "dot")), bar);
+  }));
+  $("#ranking-empty").hidden = ranked.length > 0;
+
+  const now = Date.now();
+  const latest = [...pitches].sort((a, b) => b.id - a.id).slice(0, innerHeight >= 900 ? 7 : 5);
+  const list = $("#latest");
+  const rows = new Map([...list.children].map((li) => [Number(li.dataset.id), li]));
+  const wanted = latest.map((p) => {
+    const li = rows.get(p.id) || h("li", { "data-id": String(p.id) }, h("span", { class: "t" }), h("span", { class: "h" }));
+    li.firstChild.textContent = p.title;
+    li.lastChild.textContent = p.host ? `by ${p.host}` : "";
+    li.classList.toggle("fresh", now - (fresh.get(p.id) || 0) < FRESH_FOR);
+    return li;
+  });
+  // Keep existing rows in place so the live region only announces the new ones.
+  for (const li of [...list.children]) if (!wanted.includes(li)) li.remove();
+  wanted.forEach((li, i) => { if (list.children[i] !== li) list.insertBefore(li, list.children[i] || null); });
+  $("#latest-empty").hidden = latest.length > 0;
+  $("#pitch-count").textContent = pitches.length ? `(${pitches.length})` : "";
+}
+
+new Live({ slug, token: null, statusEl: $("#conn"), onState }).start();
+addEventListener("resize", render);

@@ -1,0 +1,127 @@
+// Small DOM helpers shared by Snug's pages. Text always goes in as textContent.
+
+/** h("p", {class: "x"}, "text", child) builds an element; strings become text nodes. */
+export function h(tag, attrs = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs || {})) {
+    if (value === false || value === null || value === undefined) continue;
+    if (key === "class") el.className = value;
+    else if (key === "text") el.textContent = value;
+    else if (key.startsWith("on")) el.addEventListener(key.slice(2), value);
+    else if (key in el && typeof value !== "string") el[key] = value;
+    else el.setAttribute(key, value === true ? "" : value);
+  }
+  for (const child of children.flat()) {
+    if (child === null || child === undefined || child === false) continue;
+    el.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return el;
+}
+
+export const $ = (selector, root = document) => root.querySelector(selector);
+export const $$ = (selector, root = document) => [...root.querySelectorAll(selector)];
+
+let announceTimer;
+/** Say something politely to screen readers (one shared live region per page). */
+export function announce(message) {
+  const region = document.getElementById("announce");
+  if (!region) return;
+  clearTimeout(announceTimer);
+  region.textContent = "";
+  announceTimer = setTimeout(() => { region.textContent = message; }, 120);
+}
+
+/** Clear a form's error summary and inline errors. */
+export function clearErrors(form) {
+  form.querySelector(".error-summary")?.remove();
+  for (const field of form.querySelectorAll(".field-error")) field.classList.remove("field-error");
+  for (const message of form.querySelectorAll(".error-message")) message.remove();
+  for (const input of form.querySelectorAll("[aria-invalid]")) {
+    input.removeAttribute("aria-invalid");
+    const described = (input.getAttribute("aria-describedby") || "").split(" ").filter((id) => !id.endsWith("-error"));
+    if (described.length) input.setAttribute("aria-describedby", described.join(" "));
+    else input.removeAttribute("aria-describedby");
+  }
+}
+
+/**
+ * Show GOV.UK-style errors: a summary at the top of the form (role=alert, focused), and a
+ * message by each field. errors: [{message, input?}] where input is the element at fault.
+ */
+export function showErrors(form, errors) {
+  clearErrors(form);
+  const list = h("ul");
+  for (const { message, input } of errors) {
+    if (input && input.id) {
+      list.append(h("li", {}, h("a", { href: `#${input.id}` }, message)));
+      const field = input.closest(".field") || input.parentElement;
+      field.classList.add("field-error");
+      const id = `${input.id}-error`;
+      const note = h("p", { class: "error-message", id }, h("span", { class: "visually-hidden" }, "Error: "), message);
+      const label = field.querySelector(`label[for="${input.id}"]`) || field.querySelector("legend");
+      const hint = label?.nextElementSibling?.classList.contains("hint") ? label.nextElementSibling : label;
+      if (hint) hint.after(note); else field.prepend(note);
+      input.setAttribute("aria-invalid", "true");
+      input.setAttribute("aria-describedby", `${input.getAttribute("aria-describedby") || ""} ${id}`.trim());
+    } else {
+      list.append(h("li", {}, message));
+    }
+  }
+  const summary = h("div", { class: "error-summary", role: "alert", tabindex: "-1", "aria-labelledby": `${form.id}-errors` },
+    h("h2", { id: `${form.id}-errors` }, "There is a problem"), list);
+  summary.addEventListener("click", (event) => {
+    const link = event.target.closest("a");
+    if (!link) return;
+    event.preventDefault();
+    const target = document.getElementById(link.getAttribute("href").slice(1));
+    target?.focus();
+    target?.scrollIntoView({ block: "center" });
+  });
+  form.prepend(summary);
+  summary.focus();
+  return summary;
+}
+
+/** A line saying what just happened beside a control, e.g. "Saved" or "Could not save". */
+export function say(el, message, good = true) {
+  el.textContent = message;
+  el.classList.toggle("good", good);
+  el.classList.toggle("bad", !good);
+}
+
+/** A link shown as text plus a "Copy" button. */
+export function copyRow(url, label) {
+  const status = h("span", { class: "inline-status", role: "status" });
+  const button = h("button", {
+    type: "button", class: "secondary",
+    onclick: async () => {
+      try {
+        await navigator.clipboard.writeText(url);
+        say(status, "Copied");
+      } catch {
+        const range = document.createRange();
+        range.selectNodeContents(code);
+        getSelection().removeAllRanges();
+        getSelection().addRange(range);
+        say(status, "Selected: press copy on your device", true);
+      }
+    },
+  }, "Copy", h("span", { class: "visually-hidden" }, ` ${label}`));
+  const code = h("code", { class: "secret" }, url);
+  return h("div", {}, code, h("div", { class: "copy-row" }, button, status));
+}
+
+/** Label for a pitch format. */
+export const FORMATS = {
+  discussion: "Discussion", workshop: "Workshop", demo: "Demo", talk: "Talk", question: "Question", other: "Other",
+};
+
+export function plural(n, one, many = `${one}s`) {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/** The event's slug from /e/{slug}/... */
+export function slugFromPath() {
+  const match = location.pathname.match(/^\/e\/([^/]+)/);
+  return match ? decodeURIComponent(match[1]) : "";
+}

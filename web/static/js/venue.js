@@ -1,0 +1,156 @@
+// Rooms and time slots editors (new event page and organiser page), and the time zone list.
+import { $$, h } from "./ui.js";
+
+export const FEATURES = {
+  "step-free": "Step-free", "hearing-loop": "Hearing loop", projector: "Projector", screen: "Screen",
+  whiteboard: "Whiteboard", flipchart: "Flip chart", "video-call": "Video call", quiet: "Quiet",
+};
+
+let counter = 0;
+const uid = (prefix) => `${prefix}-${++counter}`;
+
+function field(label, input, extra = "") {
+  return h("div", { class: `field ${extra}`.trim() }, h("label", { for: input.id }, label), input);
+}
+
+/** Fill a <select> with every IANA time zone, choosing `chosen` or the browser's. */
+export function fillTimezones(select, chosen) {
+  const browser = Intl.DateTimeFormat().resolvedOptions().timeZone || "Europe/London";
+  let zones = [];
+  try { zones = Intl.supportedValuesOf("timeZone"); } catch { zones = []; }
+  const want = chosen || browser;
+  if (!zones.includes(want)) zones = [want, ...zones];
+  if (!zones.includes("UTC")) zones.push("UTC");
+  select.replaceChildren(...zones.map((zone) => h("option", { value: zone }, zone.replaceAll("_", " "))));
+  select.value = want;
+}
+
+function renumber(list, noun) {
+  $$(":scope > .row", list).forEach((row, i) => {
+    row.querySelector("legend").textContent = `${noun} ${i + 1}`;
+    const remove = row.querySelector("button.remove");
+    remove.textContent = `Remove ${noun.toLowerCase()} ${i + 1}`;
+  });
+}
+
+export class RoomsEditor {
+  constructor(root) {
+    this.root = root;
+    this.list = h("div");
+    this.add = h("button", { type: "button", class: "secondary", onclick: () => this.addRow({}, true) }, "Add a room");
+    root.append(this.list, this.add);
+  }
+
+  set(rooms) {
+    this.list.replaceChildren();
+    for (const room of rooms) this.addRow(room);
+  }
+
+  addRow(room, focus = false) {
+    const name = h("input", { id: uid("room-name"), type: "text", maxlength: "80", value: room.name || "" });
+    const capacity = h("input", { id: uid("room-capacity"), type: "number", min: "1", max: "100000", inputmode: "numeric", class: "narrow", value: room.capacity ? String(room.capacity) : "" });
+    const features = h("fieldset", { class: "features" }, h("legend", {}, "Features"),
+      h("div", { class: "checks" }, Object.entries(FEATURES).map(([value, label]) => {
+        const box = h("input", { type: "checkbox", id: uid("room-feature"), value });
+        box.checked = (room.features || []).includes(value);
+        return h("div", { class: "check" }, box, h("label", { for: box.id }, label));
+      })));
+    const row = h("fieldset", { class: "row" }, h("legend", {}),
+      h("div", { class: "row-fields" }, field("Room name", name, "grow"), field("Seats", capacity)),
+      features,
+      h("button", { type: "button", class: "secondary remove", onclick: () => { row.remove(); renumber(this.list, "Room"); this.add.focus(); } }));
+    if (room.id) row.dataset.id = room.id;
+    this.list.append(row);
+    renumber(this.list, "Room");
+    if (focus) name.focus();
+  }
+
+  /** {rooms, errors}: rooms as the API wants them (with ids kept). */
+  read() {
+    const rooms = [];
+    const errors = [];
+    $$(":scope > .row", this.list).forEach((row, i) => {
+      const [name, capacity] = $$("input[type=text], input[type=number]", row);
+      const room = {
+        name: name.value.trim(),
+        capacity: Number(capacity.value),
+        features: $$("input[type=checkbox]:checked", row).map((b) => b.value),
+      };
+      if (row.dataset.id) room.id = Number(row.dataset.id);
+      if (!room.name) errors.push({ message: `Enter a name for room ${i + 1}`, input: name });
+      if (!Number.isInteger(room.capacity) || room.capacity < 1) {
+        errors.push({ message: `Enter how many people room ${i + 1} seats, as a whole number`, input: capacity });
+      }
+      rooms.push(room);
+    });
+    return { rooms, errors };
+  }
+}
+
+function addHour(time) {
+  const [hh, mm] = time.split(":").map(Number);
+  return `${String(Math.min(23, hh + 1)).padStart(2, "0")}:${String(mm).padStart(2, "0")}`;
+}
+
+export class SlotsEditor {
+  /** dateOf(): the event's date, the default day for a new slot. */
+  constructor(root, dateOf) {
+    this.root = root;
+    this.dateOf = dateOf;
+    this.list = h("div");
+    this.add = h("button", { type: "button", class: "secondary", onclick: () => this.addRow(null, true) }, "Add a time slot");
+    root.append(this.list, this.add);
+  }
+
+  set(slots) {
+    this.list.replaceChildren();
+    for (const slot of slots) this.addRow(slot);
+  }
+
+  addRow(slot, focus = false) {
+    if (!slot) {
+      const rows = $$(":scope > .row", this.list);
+      const last = rows.at(-1);
+      const start = last ? last.querySelectorAll("input[type=time]")[1].value || "10:00" : "10:00";
+      const day = last ? last.querySelector("input[type=date]").value : this.dateOf();
+      slot = { starts_at: `${day}T${start}`, ends_at: `${day}T${addHour(start)}`, label: "" };
+    }
+    const [day, start] = (slot.starts_at || "T").split("T");
+    const end = (slot.ends_at || "T").split("T")[1];
+    const date = h("input", { id: uid("slot-date"), type: "date", class: "mid", value: day || this.dateOf() || "" });
+    const from = h("input", { id: uid("slot-start"), type: "time", class: "mid", value: start || "" });
+    const to = h("input", { id: uid("slot-end"), type: "time", class: "mid", value: end || "" });
+    const label = h("input", { id: uid("slot-label"), type: "text", maxlength: "80", value: slot.label || "" });
+    const row = h("fieldset", { class: "row" }, h("legend", {}),
+      h("div", { class: "row-fields" }, field("Day", date), field("Starts", from), field("Ends", to)),
+      field("Label (optional)", label),
+      h("button", { type: "button", class: "secondary remove", onclick: () => { row.remove(); renumber(this.list, "Slot"); this.add.focus(); } }));
+    if (slot.id) row.dataset.id = slot.id;
+    this.list.append(row);
+    renumber(this.list, "Slot");
+    if (focus) date.focus();
+  }
+
+  read() {
+    const slots = [];
+    const errors = [];
+    $$(":scope > .row", this.list).forEach((row, i) => {
+      const date = row.querySelector("input[type=date]");
+      const [from, to] = row.querySelectorAll("input[type=time]");
+      const label = row.querySelector("input[type=text]");
+      const n = i + 1;
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(date.value)) errors.push({ message: `Enter the day of slot ${n}`, input: date });
+      if (!/^\d{2}:\d{2}/.test(from.value)) errors.push({ message: `Enter when slot ${n} starts`, input: from });
+      if (!/^\d{2}:\d{2}/.test(to.value)) errors.push({ message: `Enter when slot ${n} ends`, input: to });
+      else if (from.value && to.value.slice(0, 5) <= from.value.slice(0, 5)) errors.push({ message: `Slot ${n} must end after it starts`, input: to });
+      const slot = {
+        starts_at: `${date.value}T${from.value.slice(0, 5)}`,
+        ends_at: `${date.value}T${to.value.slice(0, 5)}`,
+        label: label.value.trim(),
+      };
+      if (row.dataset.id) slot.id = Number(row.dataset.id);
+      slots.push(slot);
+    });
+    return { slots, errors };
+  }
+}
