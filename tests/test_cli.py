@@ -1,0 +1,72 @@
+"""The snug command: creating an event from JSON and loading the demo, on a fresh database."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import ROOT, event_body
+
+
+def snug(tmp_path: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "SNUG_DATA_DIR": str(tmp_path), "PUBLIC_URL": "https://snug.test"}
+    env.pop("DATABASE_URL", None)
+    env.pop("SECRET_KEY", None)
+    return subprocess.run(
+        [sys.executable, "-m", "server", *args],
+        cwd=ROOT,
+        env=env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_create_event_prints_its_links(tmp_path: Path) -> None:
+    body = event_body(name="Council Camp", slug="council-camp")
+    result = snug(tmp_path, "create-event", stdin=json.dumps(body))
+    assert result.returncode == 0, result.stderr
+    assert "https://snug.test/e/council-camp/organise#key=" in result.stdout
+    assert "https://snug.test/j/" in result.stdout
+    with sqlite3.connect(tmp_path / "snug.sqlite3") as db:
+        assert db.execute("select name from event").fetchall() == [("Council Camp",)]
+        assert db.execute("select count(*) from room").fetchone() == (len(body["rooms"]),)
+    # The secret made on first run is kept, never printed, and only its owner may read it.
+    secret = tmp_path / "secret_key"
+    assert secret.stat().st_mode & 0o077 == 0
+    assert secret.read_text() not in result.stdout
+
+
+def test_create_event_refuses_bad_json_in_words(tmp_path: Path) -> None:
+    result = snug(tmp_path, "create-event", stdin=json.dumps({"name": "No date"}))
+    assert result.returncode != 0
+    assert "'date' is missing" in result.stderr
+
+
+def test_demo_is_shaped_like_the_reference_event_and_loads_once(tmp_path: Path) -> None:
+    first = snug(tmp_path, "demo")
+    second = snug(tmp_path, "demo")
+    assert first.returncode == 0, first.stderr
+    # The demo's links are derived from the kept secret, so every start can show them.
+    assert first.stdout == second.stdout
+    assert "/e/demo/organise#key=" in first.stdout
+    with sqlite3.connect(tmp_path / "snug.sqlite3") as db:
+        rooms = dict(db.execute("select name, capacity from room").fetchall())
+        pitches = db.execute("select count(*) from pitch").fetchone()[0]
+        voters = db.execute("select count(distinct attendee_id) from dot").fetchone()[0]
+        per_voter = db.execute(
+            "select max(n), min(n) from (select count(*) n from dot group by attendee_id)"
+        ).fetchone()
+        events = db.execute("select count(*) from event").fetchone()[0]
+    assert events == 1
+    assert rooms["Auditorium"] == 100 and rooms["Seminar room"] == 35
+    assert sum(1 for capacity in rooms.values() if 6 <= capacity <= 10) >= 3
+    assert 25 <= pitches <= 35
+    assert 100 <= voters <= 135
+    assert per_voter == (3, 3)
