@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -14,9 +14,12 @@ from server.errors import Invalid, NotFound, Refused
 from server.events.access import Actor
 from server.events.models import Event
 from server.events.setup import find_event
+from server.live.commands import run
+from server.live.journal import Journal
 from server.schemas import validate
 
 MAX_BODY = 64 * 1024
+T = TypeVar("T")
 
 Handler = Callable[[Request, Any], Awaitable[Response]]
 
@@ -72,6 +75,12 @@ async def event_and_actor(request: Request) -> tuple[Event, Actor]:
     event = await find_event(request.path_params["slug"])
     actor = await request.app.state.keys.identify(event, bearer(request))
     return event, actor
+
+
+async def perform(request: Request, command: Callable[[Journal], Awaitable[T]]) -> T:
+    """Runs a domain command for whoever is asking, then fans its changes out."""
+    event, actor = await event_and_actor(request)
+    return await run(request.app.state.hub, event, actor, command)
 
 
 def path_id(request: Request, name: str) -> int:

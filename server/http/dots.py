@@ -7,30 +7,23 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from server.http.api import ApiRoute, event_and_actor, path_id
-from server.live.commands import run
+from server.http.api import ApiRoute, path_id, perform
 from server.marketplace import dots
 
 
 async def place_dot(request: Request, body: dict[str, Any]) -> Response:
-    event, actor = await event_and_actor(request)
-    dot = await run(request.app.state.hub, event, actor, lambda j: dots.place_dot(j, body["pitch"]))
+    dot = await perform(request, lambda j: dots.place_dot(j, body["pitch"]))
     return JSONResponse(dot, status_code=201)
 
 
 async def move_dot(request: Request, body: dict[str, Any]) -> Response:
-    event, actor = await event_and_actor(request)
     dot_id = path_id(request, "dot_id")
-    dot = await run(
-        request.app.state.hub, event, actor, lambda j: dots.move_dot(j, dot_id, body["pitch"])
-    )
-    return JSONResponse(dot)
+    return JSONResponse(await perform(request, lambda j: dots.move_dot(j, dot_id, body["pitch"])))
 
 
 async def withdraw_dot(request: Request, _body: None) -> Response:
-    event, actor = await event_and_actor(request)
     dot_id = path_id(request, "dot_id")
-    await run(request.app.state.hub, event, actor, lambda j: dots.withdraw_dot(j, dot_id))
+    await perform(request, lambda j: dots.withdraw_dot(j, dot_id))
     return Response(status_code=204)
 
 

@@ -10,8 +10,7 @@ from starlette.responses import JSONResponse, Response
 from server.events import setup
 from server.events.access import Role
 from server.events.models import Event
-from server.http.api import ApiRoute, event_and_actor
-from server.live.commands import run
+from server.http.api import ApiRoute, event_and_actor, perform
 from server.live.state import snapshot
 
 
@@ -38,28 +37,16 @@ async def read_event(request: Request, _body: None) -> Response:
 
 
 async def edit_event(request: Request, body: dict[str, Any]) -> Response:
-    event, actor = await event_and_actor(request)
     public_url = request.app.state.settings.public_url
-    view = await run(
-        request.app.state.hub, event, actor, lambda j: setup.edit_event(j, body, public_url)
-    )
-    return JSONResponse(view)
+    return JSONResponse(await perform(request, lambda j: setup.edit_event(j, body, public_url)))
 
 
 async def replace_rooms(request: Request, body: dict[str, Any]) -> Response:
-    event, actor = await event_and_actor(request)
-    venue = await run(
-        request.app.state.hub, event, actor, lambda j: setup.replace_rooms(j, body["rooms"])
-    )
-    return JSONResponse(venue)
+    return JSONResponse(await perform(request, lambda j: setup.replace_rooms(j, body["rooms"])))
 
 
 async def replace_slots(request: Request, body: dict[str, Any]) -> Response:
-    event, actor = await event_and_actor(request)
-    venue = await run(
-        request.app.state.hub, event, actor, lambda j: setup.replace_slots(j, body["slots"])
-    )
-    return JSONResponse(venue)
+    return JSONResponse(await perform(request, lambda j: setup.replace_slots(j, body["slots"])))
 
 
 async def new_facilitator_link(request: Request, _body: None) -> Response:

@@ -7,36 +7,24 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from server.http.api import ApiRoute, event_and_actor, path_id
-from server.live.commands import run
+from server.http.api import ApiRoute, path_id, perform
 from server.marketplace import pitches
 
 
 async def create_pitch(request: Request, body: dict[str, Any]) -> Response:
-    event, actor = await event_and_actor(request)
-    view = await run(request.app.state.hub, event, actor, lambda j: pitches.create_pitch(j, body))
+    view = await perform(request, lambda j: pitches.create_pitch(j, body))
     return JSONResponse(view, status_code=201)
 
 
 async def edit_pitch(request: Request, body: dict[str, Any]) -> Response:
-    event, actor = await event_and_actor(request)
     pitch_id = path_id(request, "pitch_id")
-    view = await run(
-        request.app.state.hub, event, actor, lambda j: pitches.edit_pitch(j, pitch_id, body)
-    )
-    return JSONResponse(view)
+    return JSONResponse(await perform(request, lambda j: pitches.edit_pitch(j, pitch_id, body)))
 
 
 async def merge_pitch(request: Request, body: dict[str, Any]) -> Response:
-    event, actor = await event_and_actor(request)
     pitch_id = path_id(request, "pitch_id")
-    view = await run(
-        request.app.state.hub,
-        event,
-        actor,
-        lambda j: pitches.merge_pitch(j, pitch_id, body["into"]),
-    )
-    return JSONResponse(view)
+    into = body["into"]
+    return JSONResponse(await perform(request, lambda j: pitches.merge_pitch(j, pitch_id, into)))
 
 
 routes = [

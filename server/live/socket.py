@@ -48,7 +48,7 @@ class Screen:
 
     async def catch_up(self, since: int | None) -> None:
         async with self._order:
-            await self.event.refresh_from_db(fields=["seq"])
+            await self.event.refresh_from_db()
             missed = None
             if since is not None and since <= self.event.seq:
                 missed = await changes_since(self.event, since, REPLAY_LIMIT)

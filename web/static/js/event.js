@@ -166,7 +166,9 @@ function updateCard(card, pitch) {
     myDots ? h("span", { class: "mydots" }, ` (${myDots} yours)`) : "",
   );
   card.li.classList.toggle("mine", mine);
-  for (const button of [card.add, card.remove, card.edit]) button.lastChild.textContent = `: ${pitch.title}`;
+  card.add.lastChild.textContent = ` to ${pitch.title}`;
+  card.remove.lastChild.textContent = ` from ${pitch.title}`;
+  card.edit.lastChild.textContent = ` ${pitch.title}`;
   const canAdd = dotsLeft() > 0 && (state.event.dots_stack || myDots === 0);
   card.add.hidden = !(me && open);
   card.remove.hidden = !(me && open);

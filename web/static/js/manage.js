@@ -101,7 +101,7 @@ function renderPitches() {
   keyed($("#pitch-list"), cards, shown, makeCard, updateCard);
   keyed($("#hidden-list"), hiddenRows, hidden, makeHiddenRow, (row, p) => {
     row.title.textContent = p.title;
-    row.show.lastChild.textContent = `: ${p.title}`;
+    row.show.lastChild.textContent = ` ${p.title}`;
   });
   $("#hidden-empty").hidden = hidden.length > 0;
   const titles = shown.map((p) => `${p.id}:${p.title}`).join("\n");
@@ -138,7 +138,7 @@ function makeCard(id) {
   card.count = h("p", { class: "count" });
   card.edit = named("Edit", { onclick: () => startEditing(id) });
   card.hide = named("Hide", { onclick: () => setHidden(id, true) });
-  card.mergeOpen = named("Merge into another", { onclick: () => openMerge(card) });
+  card.mergeOpen = named("Merge", { onclick: () => openMerge(card) });
   card.select = h("select", { id: `merge-${id}` });
   card.confirmText = h("p", {});
   card.confirmYes = h("button", { type: "button", class: "warning", onclick: () => merge(card) }, "Yes, merge them");
@@ -162,7 +162,8 @@ function updateCard(card, pitch) {
   const tags = pitch.tags.length ? ` · Tags: ${pitch.tags.join(", ")}` : "";
   card.meta.textContent = `${pitch.host ? `Hosted by ${pitch.host}` : "Host not named"} · ${FORMATS[pitch.format] || pitch.format}${tags}`;
   card.count.textContent = plural(pitch.votes, "dot");
-  for (const b of [card.edit, card.hide, card.mergeOpen]) b.lastChild.textContent = `: ${pitch.title}`;
+  for (const b of [card.edit, card.hide]) b.lastChild.textContent = ` ${pitch.title}`;
+  card.mergeOpen.lastChild.textContent = ` “${pitch.title}” into another pitch`;
   if (!card.confirm.hidden) describeMerge(card);
 }
 

@@ -1,0 +1,101 @@
+"""Browser fixtures: Debian's Chromium driven by Playwright, axe checks and small helpers."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.conftest import ROOT, LiveServer
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+RESULTS = ROOT / "test-results"
+PHONE: dict[str, Any] = {
+    "viewport": {"width": 360, "height": 640},
+    "is_mobile": True,
+    "has_touch": True,
+}
+
+
+# Module scope: sync Playwright keeps its own event loop running while it is open, which would
+# stop pytest-asyncio's loop from running the async tests collected after these.
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not (Path(CHROMIUM).exists() or shutil.which("chromium")):
+        message = "Chromium is missing at /usr/bin/chromium: apt-get install -y chromium"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture(scope="session")
+def results_dir() -> Path:
+    RESULTS.mkdir(exist_ok=True)
+    return RESULTS
+
+
+@dataclass
+class Event:
+    slug: str
+    key: str
+    join: str
+    links: dict[str, str]
+
+    def auth(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.key}"}
+
+
+def make_event(server: LiveServer, name: str = "Test camp", **extra: Any) -> Event:
+    body = {
+        "name": name,
+        "date": "2026-11-23",
+        "timezone": "Europe/London",
+        "rooms": [{"name": "Auditorium", "capacity": 100, "features": ["projector"]}],
+        "slots": [{"starts_at": "2026-11-23T10:00", "ends_at": "2026-11-23T11:00", "label": ""}],
+        **extra,
+    }
+    answer = httpx.post(f"{server.url}/api/events", json=body, timeout=10)
+    assert answer.status_code == 201, answer.text
+    made = answer.json()
+    return Event(made["slug"], made["organiser_key"], made["links"]["join"], made["links"])
+
+
+def check_axe(page: Any) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()
+
+
+def no_sideways_scroll(page: Any) -> None:
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= page.viewport_size["width"], f"{page.url} scrolls sideways: {width}px"
+
+
+def fail_on_dialogs(page: Any, seen: list[str]) -> None:
+    """Any alert() means typed text ran as script: record it and dismiss it."""
+
+    def on_dialog(dialog: Any) -> None:
+        seen.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
