@@ -34,6 +34,8 @@ def main(argv: list[str] | None = None) -> None:
         "file", nargs="?", default="-", help="event JSON (see schemas/event-create.json)"
     )
     args = parser.parse_args(argv)
+    if getattr(args, "port", None):
+        os.environ["PORT"] = str(args.port)  # so the default PUBLIC_URL names this port
     settings = Settings.from_environ()
     if args.command == "serve":
         _serve(settings, args)
