@@ -18,7 +18,7 @@ from server import db
 from server.config import Settings
 from server.errors import Refused
 from server.events.access import Keys
-from server.http import attendees, dots, events, pages, pitches, problems, qr
+from server.http import attendees, dots, events, grid, pages, pitches, problems, qr
 from server.http.openapi import openapi
 from server.http.pages import WEB_DIR
 from server.http.security import SecurityHeaders
@@ -37,6 +37,7 @@ routes = [
     *attendees.routes,
     *pitches.routes,
     *dots.routes,
+    *grid.routes,
     *qr.routes,
     WebSocketRoute("/e/{slug}/live", live),
     *pages.routes,

@@ -13,6 +13,7 @@ from server.config import database_url
 MODELS = [
     "server.events.models",
     "server.marketplace.models",
+    "server.grid.models",
     "server.live.models",
 ]
 

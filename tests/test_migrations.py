@@ -33,28 +33,50 @@ def schema_of(path: Path) -> list[tuple[str, str]]:
         return db.execute("SELECT name, sql FROM sqlite_master ORDER BY name").fetchall()
 
 
-def test_migrating_twice_is_idempotent(tmp_path: Path) -> None:
+MIGRATE = """
+    import asyncio
+    from tortoise import Tortoise
+    from tortoise.migrations.api.migrate import migrate
+    from server.db import tortoise_config
+
+    async def main():
+        await migrate(config=tortoise_config("sqlite://{path}"), target={target!r})
+        await Tortoise.close_connections()
+
+    asyncio.run(main())
+"""
+
+FIRST_RELEASE = "snug.0001_initial"
+
+
+def test_upgrading_a_database_with_rows_keeps_them(tmp_path: Path) -> None:
+    """A database made by the first release, with an event in it, migrates to the latest
+    schema: the rows stay and the columns added since get their defaults."""
     path = tmp_path / "fresh" / "snug.sqlite3"
-    migrate = f"""
-        import asyncio
-        from server import db
-        asyncio.run(db.migrate("sqlite://{path}"))
-    """
-    run_python(migrate)
-    first = schema_of(path)
-    tables = {name for name, sql in first if sql and sql.startswith("CREATE TABLE")}
-    assert {"event", "room", "slot", "attendee", "pitch", "dot", "change"} <= tables
+    path.parent.mkdir()
+    run_python(MIGRATE.format(path=path, target=FIRST_RELEASE))
     with sqlite3.connect(path) as db:
         db.execute(
             "INSERT INTO event (slug, join_code, name, date, timezone, venue, organiser_key,"
             " pitching_open, voting_open, dots_per_attendee, dots_stack, seq, created_at)"
-            " VALUES ('kept', 'abc234', 'Kept', '2026-11-23', 'UTC', '', 'k', 1, 0, 3, 0, 0,"
+            " VALUES ('kept', 'abc234', 'Kept', '2026-11-23', 'UTC', '', 'k', 1, 0, 3, 0, 7,"
             " '2026-01-01T00:00:00+00:00')"
         )
-    run_python(migrate)
-    assert schema_of(path) == first
+        db.execute(
+            "INSERT INTO slot (event_id, starts_at, ends_at, label)"
+            " VALUES (1, '2026-11-23T10:00', '2026-11-23T11:00', 'One')"
+        )
+    run_python(MIGRATE.format(path=path, target=None))
+    latest = schema_of(path)
+    tables = {name for name, sql in latest if sql and sql.startswith("CREATE TABLE")}
+    assert {"event", "room", "slot", "attendee", "pitch", "dot", "change", "placement"} <= tables
     with sqlite3.connect(path) as db:
-        assert db.execute("SELECT slug FROM event").fetchall() == [("kept",)]
+        assert db.execute("SELECT slug, seq, grid_version, grid_live FROM event").fetchall() == [
+            ("kept", 7, 0, 0)
+        ]
+        assert db.execute("SELECT label, kind FROM slot").fetchall() == [("One", "session")]
+    run_python(MIGRATE.format(path=path, target=None))
+    assert schema_of(path) == latest
 
 
 AUTODETECT = """

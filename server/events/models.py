@@ -23,6 +23,12 @@ class Event(Model):
     # The number of the last Change recorded for this event; bumped inside each change's
     # transaction, so the row lock orders concurrent writers and seq has no gaps.
     seq = fields.IntField(default=0)
+    # Fields added after the first release carry a database default too, so that migrating
+    # a database with rows in it can fill them in.
+    # Each grid edit says which version it was made against; a stale one is refused.
+    grid_version = fields.IntField(default=0, db_default=0)
+    # Once the grid is first published, every edit goes live at once.
+    grid_live = fields.BooleanField(default=False, db_default=False)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     rooms: fields.ReverseRelation[Room]
@@ -41,6 +47,8 @@ class Room(Model):
     capacity = fields.IntField()
     features: fields.Field[list[str]] = fields.JSONField(default=list)
     position = fields.IntField(default=0)
+    # Slot ids in which the room can't be used (the auditorium during the opening plenary).
+    unavailable: fields.Field[list[int]] = fields.JSONField(default=list, db_default=[])
 
     class Meta:
         table = "room"
@@ -58,6 +66,9 @@ class Slot(Model):
     starts_at = fields.CharField(max_length=16)
     ends_at = fields.CharField(max_length=16)
     label = fields.CharField(max_length=80, default="")
+    kind = fields.CharField(
+        max_length=10, default="session", db_default="session"
+    )  # session, break or plenary
 
     class Meta:
         table = "slot"

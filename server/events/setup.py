@@ -120,6 +120,8 @@ async def _replace_rooms(event: Event, rooms: list[dict[str, Any]]) -> None:
     names = [room["name"].strip().casefold() for room in rooms]
     if len(set(names)) != len(names):
         raise Invalid("Two rooms have the same name; give each room its own name.")
+    for room in rooms:
+        await known_slots(event, room.get("unavailable", []))
     await _replace(
         Room,
         event,
@@ -128,6 +130,7 @@ async def _replace_rooms(event: Event, rooms: list[dict[str, Any]]) -> None:
             "name": r["name"].strip(),
             "capacity": r["capacity"],
             "features": sorted(set(r.get("features", []))),
+            "unavailable": sorted(r.get("unavailable", [])),
             "position": i,
         },
     )
@@ -150,8 +153,18 @@ async def _replace_slots(event: Event, slots: list[dict[str, Any]]) -> None:
             "starts_at": s["starts_at"],
             "ends_at": s["ends_at"],
             "label": s.get("label", "").strip(),
+            "kind": s.get("kind", "session"),
         },
     )
+
+
+async def known_slots(event: Event, slot_ids: list[int]) -> list[int]:
+    """The slot ids, if every one is a slot of this event."""
+    known = set(await Slot.filter(event=event).values_list("id", flat=True))
+    unknown = sorted(set(slot_ids) - known)
+    if unknown:
+        raise Invalid(f"This event has no slot {unknown[0]}; choose from its time slots.")
+    return sorted(set(slot_ids))
 
 
 async def _replace(model: Any, event: Event, items: list[dict[str, Any]], values: Any) -> None:

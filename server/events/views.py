@@ -27,7 +27,13 @@ def join_url(event: Event, public_url: str) -> str:
 
 
 def room_view(room: Room) -> dict[str, Any]:
-    return {"id": room.id, "name": room.name, "capacity": room.capacity, "features": room.features}
+    return {
+        "id": room.id,
+        "name": room.name,
+        "capacity": room.capacity,
+        "features": room.features,
+        "unavailable": room.unavailable,
+    }
 
 
 def slot_view(slot: Slot) -> dict[str, Any]:
@@ -36,6 +42,7 @@ def slot_view(slot: Slot) -> dict[str, Any]:
         "starts_at": slot.starts_at,
         "ends_at": slot.ends_at,
         "label": slot.label,
+        "kind": slot.kind,
     }
 
 

@@ -8,7 +8,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from server.events import setup
-from server.http.api import ApiRoute, event_and_actor
+from server.grid import agenda
+from server.http.api import ApiRoute, event_and_actor, perform
 from server.live.state import snapshot
 
 
@@ -33,6 +34,12 @@ async def read_me(request: Request, _body: None) -> Response:
     return JSONResponse(state["me"])
 
 
+async def choose(request: Request, body: dict[str, Any]) -> Response:
+    return JSONResponse(
+        await perform(request, lambda j: agenda.choose(j, body["slot"], body["pitch"]))
+    )
+
+
 routes = [
     ApiRoute(
         "POST",
@@ -53,5 +60,13 @@ routes = [
         body="me-edit",
         tag="attendees",
         summary="Change your name, or clear it to stay anonymous",
+    ),
+    ApiRoute(
+        "PUT",
+        "/api/e/{slug}/me/agenda",
+        choose,
+        body="agenda-choose",
+        tag="attendees",
+        summary="Choose the session you'll go to in a slot, or none",
     ),
 ]

@@ -63,4 +63,6 @@ routes = [
     Route("/e/{slug}/screen", event_page("screen.html", " - on screen")),
     Route("/e/{slug}/organise", event_page("manage.html", " - organise")),
     Route("/e/{slug}/facilitate", event_page("manage.html", " - facilitate")),
+    Route("/e/{slug}/grid", event_page("grid.html", " - the grid")),
+    Route("/e/{slug}/now", event_page("now.html", " - now and next")),
 ]

@@ -7,6 +7,9 @@ from typing import Any
 from server.events.access import Actor, Role
 from server.events.models import Event
 from server.events.views import event_view, venue_view
+from server.grid.agenda import my_agenda
+from server.grid.board import load_board
+from server.grid.views import draft_view, published_view
 from server.live.models import Change
 from server.marketplace.dots import my_dots
 from server.marketplace.models import Pitch
@@ -20,7 +23,10 @@ async def snapshot(event: Event, actor: Actor, public_url: str) -> dict[str, Any
         "event": event_view(event, public_url),
         **await venue_view(event),
         "pitches": await pitches_view(event, include_hidden=actor.is_staff),
+        "grid": await published_view(event),
     }
+    if actor.is_staff:
+        state["draft"] = await draft_view(await load_board(event))
     if actor.attendee is not None:
         mine = await Pitch.filter(author=actor.attendee, merged_into_id=None, hidden=False)
         state["me"] = {
@@ -28,6 +34,7 @@ async def snapshot(event: Event, actor: Actor, public_url: str) -> dict[str, Any
             "name": actor.attendee.name,
             "dots": await my_dots(event, actor.attendee),
             "pitches": [p.id for p in mine],
+            "agenda": await my_agenda(event, actor.attendee.id),
         }
     return state
 
@@ -35,7 +42,11 @@ async def snapshot(event: Event, actor: Actor, public_url: str) -> dict[str, Any
 def as_seen_by(change: Change | dict[str, Any], role: Role) -> dict[str, Any]:
     """The change message for a role: a hidden pitch's text never reaches attendees' screens."""
     message = change.message() if isinstance(change, Change) else change
-    pitch = message["data"].get("pitch") if message["kind"] == "pitch.saved" else None
-    if pitch and pitch["hidden"] and role < Role.facilitator:
-        return {**message, "kind": "pitch.hidden", "data": {"id": pitch["id"]}}
+    if role >= Role.facilitator:
+        return message
+    kind, data = message["kind"], message["data"]
+    if kind == "pitch.saved" and data["pitch"]["hidden"]:
+        return {**message, "kind": "pitch.hidden", "data": {"id": data["pitch"]["id"]}}
+    if kind == "grid.changed":  # attendees see only the published grid
+        return {**message, "data": {"version": data["version"]}}
     return message

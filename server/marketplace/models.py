@@ -23,6 +23,8 @@ class Pitch(Model):
     author: fields.ForeignKeyNullableRelation[Attendee] = fields.ForeignKeyField(
         "snug.Attendee", related_name="pitches", null=True, on_delete=fields.SET_NULL
     )
+    # Slot ids in which the host can't run the session.
+    unavailable: fields.Field[list[int]] = fields.JSONField(default=list, db_default=[])
     hidden = fields.BooleanField(default=False)
     merged_into: fields.ForeignKeyNullableRelation[Pitch] = fields.ForeignKeyField(
         "snug.Pitch", related_name="merged", null=True, on_delete=fields.SET_NULL

@@ -7,6 +7,7 @@ from typing import Any
 from server.errors import Conflict, Forbidden, Invalid, NotFound
 from server.events.access import Actor, Role
 from server.events.models import Event
+from server.events.setup import known_slots
 from server.live.journal import Journal
 from server.marketplace.models import Dot, Pitch
 from server.marketplace.views import counts_data, pitch_view, vote_counts
@@ -44,6 +45,8 @@ async def edit_pitch(journal: Journal, pitch_id: int, fields: dict[str, Any]) ->
             raise Forbidden("You can edit only the pitches you made on this device.")
         if "hidden" in fields:
             raise Forbidden("Only facilitators can hide or show pitches.")
+    if "unavailable" in fields:
+        fields["unavailable"] = await known_slots(event, fields["unavailable"])
     hiding = fields.get("hidden") is True and not pitch.hidden
     pitch.update_from_dict(_clean(fields))
     await pitch.save()

@@ -18,6 +18,7 @@ def pitch_view(pitch: Pitch, votes: int) -> dict[str, Any]:
         "host": pitch.host,
         "format": pitch.format,
         "tags": pitch.tags,
+        "unavailable": pitch.unavailable,
         "votes": votes,
         "hidden": pitch.hidden,
         "created_at": pitch.created_at.isoformat(),

@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.conftest import ROOT, LiveServer
+from tests.conftest import ROOT, LiveServer, start_server, stop_server
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
@@ -28,6 +28,15 @@ PHONE: dict[str, Any] = {
     "is_mobile": True,
     "has_touch": True,
 }
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """The shared server; SNUG_E2E_DATABASE_URL runs it on another database (PostgreSQL)."""
+    url = os.environ.get("SNUG_E2E_DATABASE_URL")
+    live = start_server(tmp_path_factory.mktemp("snug"), {"DATABASE_URL": url} if url else None)
+    yield live
+    stop_server(live)
 
 
 # Module scope: sync Playwright keeps its own event loop running while it is open, which would
@@ -99,3 +108,27 @@ def fail_on_dialogs(page: Any, seen: list[str]) -> None:
         dialog.dismiss()
 
     page.on("dialog", on_dialog)
+
+
+# Holds a page's live messages while window.__freeze is true, so a test can make its screen
+# stale on purpose; window.__release() delivers them in order.
+HOLD_LIVE_MESSAGES = """
+(() => {
+  const Original = window.WebSocket;
+  window.__freeze = false;
+  window.__held = [];
+  window.__release = () => {
+    window.__freeze = false;
+    window.__held.splice(0).forEach((f) => f());
+  };
+  class Held extends Original {
+    get onmessage() { return super.onmessage; }
+    set onmessage(fn) {
+      super.onmessage = fn && ((event) => {
+        if (window.__freeze) window.__held.push(() => fn(event)); else fn(event);
+      });
+    }
+  }
+  window.WebSocket = Held;
+})();
+"""

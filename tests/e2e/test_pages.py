@@ -59,6 +59,8 @@ def pages(event: Event) -> dict[str, str]:
         "event": f"/e/{event.slug}",
         "screen": f"/e/{event.slug}/screen",
         "organise": f"/e/{event.slug}/organise#key={event.key}",
+        "grid": f"/e/{event.slug}/grid#key={event.key}",
+        "now": f"/e/{event.slug}/now",
         "missing": "/e/no-such-event",
     }
 
@@ -76,9 +78,9 @@ def test_every_page_is_accessible_and_fits(
         assert answer is not None
         assert answer.status == (404 if name == "missing" else 200), name
         expect(page.get_by_role("heading", level=1)).not_to_contain_text("{{")
-        if name in ("event", "screen", "organise"):
+        if name in ("event", "screen", "organise", "grid", "now"):
             expect(page.locator("#conn")).to_have_text("Live")
-            expect(page.locator("h1")).to_have_text("Page check camp")
+            expect(page.locator("#event-name")).to_have_text("Page check camp")
         check_axe(page)
         no_sideways_scroll(page)
         page.screenshot(path=str(results_dir / f"{name}-{size}.png"), full_page=name != "screen")
@@ -271,7 +273,20 @@ def test_organiser_edits_event_rooms_and_slots(server: LiveServer, browser: Any)
         "starts_at": "2026-11-23T11:00",
         "ends_at": "2026-11-23T12:00",
         "label": "After lunch",
+        "kind": "session",
     }
+    # A slot's kind; a room that can't be used in a slot.
+    page.locator("#slots .row").nth(1).get_by_label("What happens").select_option("break")
+    page.get_by_role("button", name="Save time slots").click()
+    expect(page.locator("#slots-status")).to_have_text("Time slots saved.")
+    snug = page.locator("#rooms .row").nth(1)
+    snug.get_by_role("group", name="Not available in").get_by_label("10:00 to 11:00").check()
+    page.get_by_role("button", name="Save rooms").click()
+    expect(page.locator("#rooms-status")).to_have_text("Rooms saved.")
+    state = httpx.get(f"{server.url}/api/e/{event.slug}", headers=event.auth()).json()
+    assert state["slots"][1]["kind"] == "break"
+    assert state["rooms"][1]["unavailable"] == [state["slots"][0]["id"]]
+    assert state["rooms"][1]["features"] == ["quiet"]
     # An invalid room is caught in the page, with the error summary focused.
     page.locator("#rooms .row").nth(1).get_by_label("Seats").fill("")
     page.get_by_role("button", name="Save rooms").click()
@@ -280,6 +295,16 @@ def test_organiser_edits_event_rooms_and_slots(server: LiveServer, browser: Any)
     page.locator("#pitch-form").get_by_label("Title").fill("Staff pitch")
     page.get_by_role("button", name="Add pitch").click()
     expect(page.get_by_role("heading", name="Staff pitch")).to_be_visible()
+    # The host can't do a slot: said in the pitch's edit form.
+    page.get_by_role("button", name="Edit Staff pitch").click()
+    away = page.get_by_role("group", name="The host can\u2019t do")
+    away.get_by_label("10:00 to 11:00").check()
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.locator("#pitch-status")).to_have_text("Saved “Staff pitch”.")
+    state = httpx.get(f"{server.url}/api/e/{event.slug}", headers=event.auth()).json()
+    staff_pitch = next(p for p in state["pitches"] if p["title"] == "Staff pitch")
+    assert staff_pitch["unavailable"] == [state["slots"][0]["id"]]
+    expect(page.get_by_role("link", name="Open the grid")).to_be_visible()
     check_axe(page)
     # A visit without the key says so.
     other = browser.new_context().new_page()

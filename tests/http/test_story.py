@@ -61,7 +61,13 @@ def test_the_marketplace_story(make_event: Callable[..., ApiEvent]) -> None:
     votes = {p["id"]: p["votes"] for p in ev.state()["pitches"]}
     assert votes == {original["id"]: 1, duplicate["id"]: 2, staff_pitch["id"]: 0}
     me = ev.ok("GET", "/me", alex["token"])
-    assert me == {"id": alex["id"], "name": "Alex", "dots": [a1, a2], "pitches": [original["id"]]}
+    assert me == {
+        "id": alex["id"],
+        "name": "Alex",
+        "dots": [a1, a2],
+        "pitches": [original["id"]],
+        "agenda": {},  # nothing is published yet
+    }
 
     # Sam moves a dot, then withdraws it and places it again.
     moved = ev.ok("PATCH", f"/dots/{s1['id']}", sam["token"], json={"pitch": staff_pitch["id"]})
@@ -132,6 +138,7 @@ def test_rooms_and_slots_replace(make_event: Callable[..., ApiEvent]) -> None:
     assert slots["slots"] == [
         {
             "id": first["id"],
+            "kind": "session",
             "starts_at": "2026-11-23T09:00",
             "ends_at": "2026-11-23T09:40",
             "label": "",

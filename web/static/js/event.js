@@ -2,7 +2,7 @@
 import { api } from "./api.js";
 import { Live } from "./live.js";
 import { fillPitch, readPitch } from "./pitchform.js";
-import { $, FORMATS, announce, clearErrors, h, plural, say, showErrors, slugFromPath } from "./ui.js";
+import { $, FORMATS, announce, bySlotTime, clock, clearErrors, h, plural, say, showErrors, slotWords, slugFromPath } from "./ui.js";
 
 const slug = slugFromPath();
 const TOKEN_KEY = `snug:${slug}:token`;
@@ -54,6 +54,8 @@ function noticeChange({ kind, data }) {
         othersNew = 0;
       }, 15000);
     }
+  } else if (kind === "grid.published") {
+    gridNotices(data.moved || []);
   } else if (kind === "event.updated") {
     const was = lastPhase;
     const now = phaseWords();
@@ -103,6 +105,140 @@ function render() {
     $("#dots-left").textContent = `You have ${dotsLeft()} of ${plural(event.dots_per_attendee, "dot")} left.`;
   }
   renderList();
+  renderGrid();
+}
+
+// ------------------------------------------------------------ the published grid and my agenda
+
+let gridWasLive = null;
+let gridShape = "";
+const savingSlot = new Set();
+const roomOf = (id) => state.rooms.find((r) => r.id === id);
+const slotOf = (id) => state.slots.find((s) => s.id === id);
+const titleOf = (id) => state.pitches.find((p) => p.id === id)?.title || "A session";
+const whereWords = (cell) => `${roomOf(cell.room)?.name || "a room"} at ${clock(slotOf(cell.slot)?.starts_at)}`;
+
+function placesWords(pitch, room) {
+  const going = state.grid.headcounts?.[String(pitch)] || 0;
+  return going > room.capacity ? `${going} going, ${plural(room.capacity, "place")}: it may be full` : `${going} of ${plural(room.capacity, "place")}`;
+}
+
+function inSlot(slotId) {
+  const order = new Map(state.rooms.map((r, i) => [r.id, i]));
+  return state.grid.placements.filter((p) => p.slot === slotId && roomOf(p.room))
+    .sort((a, b) => order.get(a.room) - order.get(b.room));
+}
+
+function renderGrid() {
+  const grid = state.grid;
+  const shown = Boolean(grid && grid.live);
+  $("#grid-section").hidden = !shown;
+  $("#agenda-section").hidden = !(shown && state.me);
+  gridWasLive = shown;
+  if (!shown) return;
+  const slots = bySlotTime(state.slots);
+  const shape = JSON.stringify([slots, state.rooms.map((r) => [r.id, r.name]), grid.placements,
+    grid.placements.map((p) => titleOf(p.pitch)), Boolean(state.me)]);
+  if (shape !== gridShape) {
+    gridShape = shape;
+    buildGrid(slots);
+    if (state.me) buildAgenda(slots);
+  }
+  for (const el of document.querySelectorAll("[data-places]")) {
+    const [pitch, room] = el.dataset.places.split(":").map(Number);
+    if (roomOf(room)) el.textContent = placesWords(pitch, roomOf(room));
+  }
+  if (state.me) {
+    const agenda = state.me.agenda || {};
+    for (const box of document.querySelectorAll("#agenda input[type=radio]")) {
+      const slot = box.name.slice(7);
+      if (savingSlot.has(slot)) continue;
+      box.checked = String(agenda[slot] ?? "") === box.value;
+    }
+  }
+}
+
+function buildGrid(slots) {
+  $("#grid-list").replaceChildren(...slots.map((slot) => {
+    const kind = slot.kind || "session";
+    const head = h("h3", {}, slotWords(slot), kind === "session" ? "" : ` (${kind})`);
+    if (kind !== "session") return h("div", { class: "g-slot g-break" }, head);
+    const placed = inSlot(slot.id);
+    return h("div", { class: "g-slot" }, head, placed.length
+      ? h("ul", { class: "g-sessions" }, placed.map((p) => h("li", {},
+        h("span", { class: "g-title" }, titleOf(p.pitch)),
+        h("span", { class: "g-where" }, `${roomOf(p.room).name} · `, h("span", { "data-places": `${p.pitch}:${p.room}` })))))
+      : h("p", { class: "hint" }, "No sessions in this slot."));
+  }));
+}
+
+function buildAgenda(slots) {
+  $("#agenda").replaceChildren(...slots.filter((s) => (s.kind || "session") === "session").map((slot) => {
+    const name = `agenda-${slot.id}`;
+    const status = h("p", { class: "inline-status", id: `${name}-status` });
+    const option = (value, label, where) => {
+      const id = `${name}-${value || "none"}`;
+      return h("div", { class: "radio" },
+        h("input", { type: "radio", id, name, value, onchange: () => chooseAgenda(slot, value, status) }),
+        h("label", { for: id }, label, where ? h("span", { class: "g-where" }, where) : null));
+    };
+    return h("fieldset", { class: "agenda-slot" }, h("legend", {}, slotWords(slot)),
+      inSlot(slot.id).map((p) => option(String(p.pitch), titleOf(p.pitch), roomOf(p.room).name)),
+      option("", "Nothing or undecided"), status);
+  }));
+}
+
+async function chooseAgenda(slot, value, status) {
+  const key = String(slot.id);
+  savingSlot.add(key);
+  say(status, "Saving…");
+  try {
+    const answer = await api("PUT", `/api/e/${slug}/me/agenda`, { token, body: { slot: slot.id, pitch: value ? Number(value) : null } });
+    state.me.agenda = answer.agenda;
+    say(status, value ? `Saved: you’ll go to “${titleOf(Number(value))}”.` : "Saved: nothing chosen for this slot.");
+  } catch (error) {
+    say(status, `Not saved: ${error.detail || error.message}`, false);
+  } finally {
+    savingSlot.delete(key);
+    render();
+  }
+}
+
+async function gridNotices(moved) {
+  const wasLive = gridWasLive;
+  if (!wasLive) {
+    if (state.grid.live) addNotice("The grid is published: see where each session is, and choose your agenda below.");
+    refreshMe();
+    return;
+  }
+  const before = new Set(Object.values(state.me?.agenda || {}).filter(Boolean));
+  for (const dot of state.me?.dots || []) before.add(dot.pitch);
+  await refreshMe();
+  for (const id of Object.values(state.me?.agenda || {})) if (id) before.add(id);
+  for (const m of moved) {
+    if (!state.me || !before.has(m.pitch)) continue;
+    const title = `“${titleOf(m.pitch)}”`;
+    if (m.from && m.to) addNotice(`${title} moved from ${whereWords(m.from)} to ${whereWords(m.to)}.`);
+    else if (m.to) addNotice(`${title} was added at ${whereWords(m.to)}.`);
+    else if (m.from) addNotice(`${title} was taken off the grid (it was in ${whereWords(m.from)}).`);
+  }
+}
+
+function addNotice(text) {
+  const list = $("#notices");
+  const item = h("li", { class: "notice notice-item" }, h("p", {}, text));
+  const dismiss = h("button", {
+    type: "button", class: "secondary small",
+    onclick: () => {
+      const next = item.nextElementSibling || item.previousElementSibling;
+      item.remove();
+      $("#notices-heading").hidden = list.children.length === 0;
+      if (next) next.querySelector("button").focus(); else $("#main").focus();
+    },
+  }, "Dismiss", h("span", { class: "visually-hidden" }, `: ${text}`));
+  item.append(dismiss);
+  list.append(item);
+  $("#notices-heading").hidden = false;
 }
 
 function formatDate(iso) {

@@ -203,5 +203,12 @@ export function apply(state, kind, data, staff) {
     if (state.me) state.me.pitches = state.me.pitches.filter((id) => id !== data.id);
   } else if (kind === "votes") {
     setVotes(state, data.votes || {});
+  } else if (kind === "grid.changed") {
+    // Staff get the whole draft; attendees only hear that the draft moved on.
+    if (data.draft && (!state.draft || data.draft.version >= state.draft.version)) state.draft = data.draft;
+  } else if (kind === "grid.published") {
+    state.grid = data.grid;
+  } else if (kind === "headcounts") {
+    if (state.grid) state.grid.headcounts = data.headcounts || {};
   }
 }

@@ -3,7 +3,7 @@ import { api } from "./api.js";
 import { Live } from "./live.js";
 import { fillPitch, readPitch } from "./pitchform.js";
 import { $, $$, FORMATS, announce, clearErrors, copyRow, h, plural, say, showErrors, slugFromPath } from "./ui.js";
-import { RoomsEditor, SlotsEditor, fillTimezones } from "./venue.js";
+import { RoomsEditor, SlotsEditor, fillTimezones, slotChecks } from "./venue.js";
 
 const slug = slugFromPath();
 const KEY = `snug:${slug}:key`;
@@ -21,7 +21,7 @@ let seeded = false;
 const cards = new Map();
 const hiddenRows = new Map();
 const pitchForm = $("#pitch-form");
-const rooms = new RoomsEditor($("#rooms"));
+const rooms = new RoomsEditor($("#rooms"), () => state?.slots || []);
 const slots = new SlotsEditor($("#slots"), () => state?.event.date || "");
 const dirty = { rooms: false, slots: false, details: false };
 $("#rooms-form").addEventListener("input", () => { dirty.rooms = true; });
@@ -66,7 +66,7 @@ function render() {
   const staff = isStaff();
   $("#no-key").hidden = staff;
   $("#page-nav").hidden = !staff;
-  for (const id of ["#pitches", "#share"]) $(id).hidden = !staff;
+  for (const id of ["#pitches", "#share", "#grid-link-section"]) $(id).hidden = !staff;
   for (const el of $$(".organiser-only")) el.hidden = !isOrganiser();
   const e = state.event;
   $("#event-name").textContent = e.name;
@@ -81,6 +81,7 @@ function render() {
     $("#join-link").append(copyRow(join, "join link"));
     $("#join-qr").src = `/e/${encodeURIComponent(slug)}/join.svg`;
     $("#join-qr").alt = `QR code that opens the join link ${join}`;
+    $("#grid-link").href = `/e/${encodeURIComponent(slug)}/grid`;
     $("#screen-link").href = `/e/${encodeURIComponent(slug)}/screen`;
     $("#screen-link").textContent = `${location.host}/e/${slug}/screen`;
   }
@@ -91,6 +92,12 @@ function render() {
   $("#toggle-voting").textContent = e.voting_open ? "Close voting" : "Open voting";
   $("#toggle-voting").className = e.voting_open ? "warning" : "";
   renderPitches();
+  const grid = state.draft;
+  if (grid) {
+    const unplaced = state.pitches.filter((p) => !p.hidden).length - grid.placements.length;
+    $("#grid-summary").textContent = `${grid.live ? "Published: every change is live." : "Draft, not published."} `
+      + `${plural(grid.placements.length, "session")} on the grid, ${unplaced} not placed.`;
+  }
 }
 
 function renderPitches() {
@@ -239,6 +246,10 @@ function startEditing(id) {
   editing = id;
   clearErrors(pitchForm);
   fillPitch(pitchForm, pitch);
+  const sessionSlots = state.slots.filter((slot) => (slot.kind || "session") === "session");
+  $("#pitch-away").replaceChildren(sessionSlots.length
+    ? slotChecks("The host can’t do", sessionSlots, pitch.unavailable || [], "Tick the time slots when the host can’t run this session.")
+    : "");
   $("#pitch-heading").textContent = `Edit pitch: ${pitch.title}`;
   $("#pitch-submit").textContent = "Save changes";
   $("#pitch-cancel").hidden = false;
@@ -250,6 +261,7 @@ function stopEditing(focus = false) {
   const id = editing;
   editing = null;
   pitchForm.reset();
+  $("#pitch-away").replaceChildren();
   $("#pitch-heading").textContent = "Add a pitch";
   $("#pitch-submit").textContent = "Add pitch";
   $("#pitch-cancel").hidden = true;
@@ -265,6 +277,9 @@ pitchForm.addEventListener("submit", async (event) => {
   const status = $("#pitch-status");
   try {
     if (editing) {
+      if ($("#pitch-away fieldset")) {
+        fields.unavailable = $$("#pitch-away input[type=checkbox]:checked").map((box) => Number(box.value));
+      }
       const saved = await api("PATCH", `/api/e/${slug}/pitches/${editing}`, { token: key, body: fields, retry: true });
       stopEditing(true);
       say(status, `Saved “${saved.title}”.`);
@@ -339,6 +354,8 @@ async function saveVenue(kind, editor, form, statusEl) {
     state.slots = venue.slots;
     dirty[kind] = false;
     editor.set(venue[kind]);
+    // The rooms' "not available in" boxes follow the saved slots.
+    if (kind === "slots" && !dirty.rooms) rooms.set(state.rooms);
     say(statusEl, kind === "rooms" ? "Rooms saved." : "Time slots saved.");
   } catch (error) {
     say(statusEl, "");

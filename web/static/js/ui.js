@@ -125,3 +125,15 @@ export function slugFromPath() {
   const match = location.pathname.match(/^\/e\/([^/]+)/);
   return match ? decodeURIComponent(match[1]) : "";
 }
+
+/** "10:00" from a slot's local "YYYY-MM-DDTHH:MM". */
+export const clock = (local) => (local || "").slice(11, 16);
+
+/** "10:00 to 10:45, Session 1" (a slot in words). */
+export function slotWords(slot) {
+  const time = `${clock(slot.starts_at)} to ${clock(slot.ends_at)}`;
+  return slot.label ? `${time}, ${slot.label}` : time;
+}
+
+/** Slots in time order. */
+export const bySlotTime = (slots) => [...slots].sort((a, b) => a.starts_at.localeCompare(b.starts_at) || a.id - b.id);

@@ -1,5 +1,5 @@
 // Rooms and time slots editors (new event page and organiser page), and the time zone list.
-import { $$, h } from "./ui.js";
+import { $$, bySlotTime, h, slotWords } from "./ui.js";
 
 export const FEATURES = {
   "step-free": "Step-free", "hearing-loop": "Hearing loop", projector: "Projector", screen: "Screen",
@@ -33,9 +33,24 @@ function renumber(list, noun) {
   });
 }
 
+export const SLOT_KINDS = { session: "Sessions", break: "Break", plenary: "Plenary (everyone together)" };
+
+/** Checkboxes, one per saved slot: legend, the slots, and which are ticked. */
+export function slotChecks(legend, slots, ticked, hint = "") {
+  const boxes = bySlotTime(slots).map((slot) => {
+    const box = h("input", { type: "checkbox", id: uid("slot-check"), value: String(slot.id) });
+    box.checked = ticked.includes(slot.id);
+    return h("div", { class: "check" }, box, h("label", { for: box.id }, slotWords(slot)));
+  });
+  return h("fieldset", { class: "slot-checks" }, h("legend", {}, legend), hint ? h("p", { class: "hint" }, hint) : null,
+    h("div", { class: "checks" }, boxes));
+}
+
 export class RoomsEditor {
-  constructor(root) {
+  /** slotsOf(): the event's saved slots, for "not available in" (none on the new-event page). */
+  constructor(root, slotsOf = null) {
     this.root = root;
+    this.slotsOf = slotsOf;
     this.list = h("div");
     this.add = h("button", { type: "button", class: "secondary", onclick: () => this.addRow({}, true) }, "Add a room");
     root.append(this.list, this.add);
@@ -55,9 +70,14 @@ export class RoomsEditor {
         box.checked = (room.features || []).includes(value);
         return h("div", { class: "check" }, box, h("label", { for: box.id }, label));
       })));
+    const slots = this.slotsOf ? this.slotsOf() || [] : [];
+    const away = slots.length
+      ? slotChecks("Not available in", slots, room.unavailable || [], "Tick the time slots when this room can’t be used.")
+      : null;
+    if (away) away.classList.add("away");
     const row = h("fieldset", { class: "row" }, h("legend", {}),
       h("div", { class: "row-fields" }, field("Room name", name, "grow"), field("Seats", capacity)),
-      features,
+      features, away,
       h("button", { type: "button", class: "secondary remove", onclick: () => { row.remove(); renumber(this.list, "Room"); this.add.focus(); } }));
     if (room.id) row.dataset.id = room.id;
     this.list.append(row);
@@ -74,8 +94,9 @@ export class RoomsEditor {
       const room = {
         name: name.value.trim(),
         capacity: Number(capacity.value),
-        features: $$("input[type=checkbox]:checked", row).map((b) => b.value),
+        features: $$(".features input[type=checkbox]:checked", row).map((b) => b.value),
       };
+      if (this.slotsOf) room.unavailable = $$(".away input[type=checkbox]:checked", row).map((b) => Number(b.value));
       if (row.dataset.id) room.id = Number(row.dataset.id);
       if (!room.name) errors.push({ message: `Enter a name for room ${i + 1}`, input: name });
       if (!Number.isInteger(room.capacity) || room.capacity < 1) {
@@ -121,9 +142,12 @@ export class SlotsEditor {
     const from = h("input", { id: uid("slot-start"), type: "time", class: "mid", value: start || "" });
     const to = h("input", { id: uid("slot-end"), type: "time", class: "mid", value: end || "" });
     const label = h("input", { id: uid("slot-label"), type: "text", maxlength: "80", value: slot.label || "" });
+    const kind = h("select", { id: uid("slot-kind"), class: "kind" },
+      Object.entries(SLOT_KINDS).map(([value, text]) => h("option", { value }, text)));
+    kind.value = slot.kind || "session";
     const row = h("fieldset", { class: "row" }, h("legend", {}),
       h("div", { class: "row-fields" }, field("Day", date), field("Starts", from), field("Ends", to)),
-      field("Label (optional)", label),
+      h("div", { class: "row-fields" }, field("Label (optional)", label, "grow"), field("What happens", kind)),
       h("button", { type: "button", class: "secondary remove", onclick: () => { row.remove(); renumber(this.list, "Slot"); this.add.focus(); } }));
     if (slot.id) row.dataset.id = slot.id;
     this.list.append(row);
@@ -147,6 +171,7 @@ export class SlotsEditor {
         starts_at: `${date.value}T${from.value.slice(0, 5)}`,
         ends_at: `${date.value}T${to.value.slice(0, 5)}`,
         label: label.value.trim(),
+        kind: row.querySelector("select.kind").value,
       };
       if (row.dataset.id) slot.id = Number(row.dataset.id);
       slots.push(slot);

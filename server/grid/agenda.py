@@ -1,0 +1,85 @@
+"""Each attendee's agenda: for every slot, the session they mean to go to.
+
+Without a choice of their own, a slot is filled from their votes, sharing out the seats of the
+sessions they voted for in that slot, so the headcounts people see start out realistic.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from typing import Any
+
+from server.errors import Conflict
+from server.events.models import Event, Room
+from server.grid.models import AgendaChoice
+from server.grid.published import published_cells
+from server.live.journal import Journal
+from server.marketplace.models import Dot
+
+Agenda = dict[int, int | None]  # slot id -> pitch id, or None for "nothing in this slot"
+
+
+async def agendas(event: Event) -> dict[int, Agenda]:
+    """Every attendee's agenda, their own choices first, then filled from their votes."""
+    cells = await published_cells(event)
+    by_slot: dict[int, list[int]] = defaultdict(list)
+    for pitch_id, (_room, slot_id) in sorted(cells.items()):
+        by_slot[slot_id].append(pitch_id)
+    chosen: dict[int, Agenda] = defaultdict(dict)
+    for choice in await AgendaChoice.filter(event=event):
+        if choice.pitch_id is None or cells.get(choice.pitch_id, (0, 0))[1] == choice.slot_id:
+            chosen[choice.attendee_id][choice.slot_id] = choice.pitch_id
+    wanted: dict[int, set[int]] = defaultdict(set)
+    for attendee_id, pitch_id in await Dot.filter(event=event).values_list(
+        "attendee_id", "pitch_id"
+    ):
+        wanted[int(attendee_id)].add(int(pitch_id))
+    rooms = {r.id: r.capacity for r in await Room.filter(event=event)}
+    seats = {p: rooms.get(room, 0) for p, (room, _slot) in cells.items()}
+    result: dict[int, Agenda] = {a: dict(c) for a, c in chosen.items()}
+    for slot_id, sessions in sorted(by_slot.items()):
+        taken = Counter(
+            pitch for agenda in result.values() if (pitch := agenda.get(slot_id)) is not None
+        )
+        for attendee_id in sorted(wanted):
+            agenda = result.setdefault(attendee_id, {})
+            if slot_id in agenda:
+                continue
+            options = [p for p in sessions if p in wanted[attendee_id]]
+            if options:
+                pick = max(options, key=lambda p: (seats[p] - taken[p], -p))
+                agenda[slot_id] = pick
+                taken[pick] += 1
+    return result
+
+
+def headcounts(all_agendas: dict[int, Agenda]) -> dict[int, int]:
+    counts: Counter[int] = Counter()
+    for agenda in all_agendas.values():
+        counts.update(p for p in agenda.values() if p is not None)
+    return dict(counts)
+
+
+async def my_agenda(event: Event, attendee_id: int) -> dict[str, int | None]:
+    return {str(s): p for s, p in sorted((await agendas(event)).get(attendee_id, {}).items())}
+
+
+async def choose(journal: Journal, slot_id: int, pitch_id: int | None) -> dict[str, Any]:
+    """One tap: go to this session in this slot, or to nothing."""
+    attendee = journal.actor.as_attendee()
+    cells = await published_cells(journal.event)
+    slots = {slot for _room, slot in cells.values()}
+    if slot_id not in slots:
+        raise Conflict("No sessions are published in that slot yet.")
+    if pitch_id is not None and cells.get(pitch_id, (0, 0))[1] != slot_id:
+        raise Conflict("That session isn't in that slot; the grid may have just changed.")
+    await AgendaChoice.update_or_create(
+        defaults={"pitch_id": pitch_id}, event=journal.event, attendee=attendee, slot_id=slot_id
+    )
+    counts = headcounts(await agendas(journal.event))
+    await journal.record("headcounts", counts_in(cells, counts))
+    return {"agenda": await my_agenda(journal.event, attendee.id)}
+
+
+def counts_in(cells: dict[int, tuple[int, int]], counts: dict[int, int]) -> dict[str, Any]:
+    return {"headcounts": {str(p): counts.get(p, 0) for p in sorted(cells)}}

@@ -1,0 +1,216 @@
+"""Building the grid: move, swap, send back, lock, allocate, undo and publish.
+
+Every edit names the grid version it was made against, so two facilitators never silently
+overwrite each other; each is checked against the hard rules before it is kept.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from server.allocation import AllocationError, allocate, check
+from server.errors import Conflict, NotFound
+from server.events.access import Role
+from server.grid.board import Board, Cell, load_board
+from server.grid.models import GridStep, Placement
+from server.grid.published import publish_draft
+from server.grid.views import draft_view, published_view
+from server.live.journal import Journal
+
+ALLOCATION_BUDGET = 2.0
+UNDO_DEPTH = 50
+
+Edit = Callable[[Board], Awaitable[dict[str, Any]]]
+
+
+async def edit(
+    journal: Journal, version: int, what: str, change: Edit, *, undoable: bool = True
+) -> dict[str, Any]:
+    """Applies one edit to the working grid, refusing it if it is stale or breaks a rule."""
+    journal.actor.require(Role.facilitator)
+    event = journal.event
+    if version != event.grid_version:
+        raise Conflict(
+            f"Someone else changed the grid (you had version {version}, it is now "
+            f"{event.grid_version}). Your screen has the fresh grid; try again on it."
+        )
+    board = await load_board(event)
+    # A session hidden or merged since it was placed leaves the grid with the next edit.
+    await Placement.filter(event=event).exclude(pitch_id__in=list(board.pitches)).delete()
+    before = board.grid
+    before_rows = _rows(board)
+    broken_before = set(check(board.instance(before), before))
+    outcome = await change(board)
+    board = await load_board(event)
+    broken = [v for v in check(board.instance(before), board.grid) if v not in broken_before]
+    if broken:
+        raise Conflict(f"That would break a rule: {broken[0]}.")
+    if undoable:
+        await GridStep.create(event=event, what=what, placements=before_rows)
+        await _trim_undo(journal)
+    return await _record(journal, board, outcome)
+
+
+async def move(journal: Journal, version: int, pitch_id: int, cell: Cell) -> dict[str, Any]:
+    """Puts a session in a cell; a session already there swaps into the mover's old place."""
+
+    async def change(board: Board) -> dict[str, Any]:
+        _placeable(board, pitch_id)
+        room_id, slot_id = cell
+        if room_id not in board.rooms or slot_id not in board.slots:
+            raise NotFound("That room or slot isn't part of this event.")
+        if board.slots[slot_id].kind != "session":
+            raise Conflict(
+                f"{_slot_name(board, slot_id)} is a {board.slots[slot_id].kind}, "
+                "not a slot for sessions."
+            )
+        mover = board.placements.get(pitch_id)
+        occupant = board.at(cell)
+        if occupant is not None and occupant.pitch_id == pitch_id:
+            return {}
+        for placement in (mover, occupant):
+            if placement is not None and placement.locked:
+                raise Conflict(
+                    f"“{board.pitches[placement.pitch_id].title}” is locked; "
+                    "unlock it before moving it."
+                )
+        old = (mover.room_id, mover.slot_id) if mover else None
+        for placement in (mover, occupant):
+            if placement is not None:
+                await placement.delete()
+        await Placement.create(
+            event=board.event, pitch_id=pitch_id, room_id=room_id, slot_id=slot_id
+        )
+        if occupant is not None and old is not None:
+            await Placement.create(
+                event=board.event, pitch_id=occupant.pitch_id, room_id=old[0], slot_id=old[1]
+            )
+        return {}
+
+    return await edit(journal, version, "move", change)
+
+
+async def unplace(journal: Journal, version: int, pitch_id: int) -> dict[str, Any]:
+    async def change(board: Board) -> dict[str, Any]:
+        placement = board.placements.get(pitch_id)
+        if placement is None:
+            raise NotFound("That session isn't on the grid.")
+        if placement.locked:
+            raise Conflict("That session is locked; unlock it before taking it off the grid.")
+        await placement.delete()
+        return {}
+
+    return await edit(journal, version, "send back", change)
+
+
+async def lock(journal: Journal, version: int, pitch_id: int, locked: bool) -> dict[str, Any]:
+    async def change(board: Board) -> dict[str, Any]:
+        placement = board.placements.get(pitch_id)
+        if placement is None:
+            raise NotFound("Only a session on the grid can be locked.")
+        placement.locked = locked
+        await placement.save(update_fields=["locked"])
+        return {}
+
+    return await edit(journal, version, "lock" if locked else "unlock", change)
+
+
+async def run_allocator(journal: Journal, version: int) -> dict[str, Any]:
+    """Fills the grid from the votes, keeping locks and moving as little as it can."""
+
+    async def change(board: Board) -> dict[str, Any]:
+        try:
+            result = allocate(board.instance(), budget_seconds=ALLOCATION_BUDGET)
+        except AllocationError as exc:
+            raise Conflict(f"The locked sessions break a rule: {exc.problems[0]}") from None
+        await Placement.filter(event=board.event, locked=False).delete()
+        await Placement.bulk_create(
+            [
+                Placement(event=board.event, pitch_id=p, room_id=r, slot_id=s)
+                for p, (r, s) in result.grid.items()
+                if p not in board.locks
+            ]
+        )
+        return {
+            "allocation": {
+                "moved": result.moved,
+                "seconds": round(result.seconds, 3),
+                "left_out": [
+                    {"pitch": o.session, "votes": o.votes, "reason": o.reason}
+                    for o in result.left_out
+                ],
+                "reasons": {str(p): why for p, why in result.reasons.items()},
+            }
+        }
+
+    return await edit(journal, version, "allocate", change)
+
+
+async def undo(journal: Journal, version: int) -> dict[str, Any]:
+    journal.actor.require(Role.facilitator)
+    step = await GridStep.filter(event=journal.event).order_by("-id").first()
+    if step is None:
+        raise Conflict("There is nothing to undo.")
+
+    async def change(board: Board) -> dict[str, Any]:
+        await Placement.filter(event=board.event).delete()
+        await Placement.bulk_create(
+            [
+                Placement(event=board.event, **row)
+                for row in step.placements
+                if row["pitch_id"] in board.pitches
+            ]
+        )
+        return {"undone": step.what}
+
+    outcome = await edit(journal, version, "undo", change, undoable=False)
+    await step.delete()
+    return outcome
+
+
+async def publish(journal: Journal, version: int) -> dict[str, Any]:
+    journal.actor.require(Role.facilitator)
+    if version != journal.event.grid_version:
+        raise Conflict("Someone else changed the grid since you last saw it; check it first.")
+    journal.event.grid_live = True
+    await journal.event.save(update_fields=["grid_live"])
+    board = await load_board(journal.event)
+    return await _record(journal, board, {})
+
+
+async def _record(journal: Journal, board: Board, outcome: dict[str, Any]) -> dict[str, Any]:
+    event = board.event
+    event.grid_version += 1
+    await event.save(update_fields=["grid_version"])
+    moved = await publish_draft(board) if event.grid_live else None
+    draft = await draft_view(board)
+    await journal.record("grid.changed", {"version": event.grid_version, "draft": draft, **outcome})
+    if moved is not None:
+        await journal.record(
+            "grid.published", {"grid": await published_view(event), "moved": moved}
+        )
+    return {"draft": draft, **outcome}
+
+
+def _rows(board: Board) -> list[dict[str, Any]]:
+    return [
+        {"pitch_id": p, "room_id": pl.room_id, "slot_id": pl.slot_id, "locked": pl.locked}
+        for p, pl in board.placements.items()
+    ]
+
+
+def _placeable(board: Board, pitch_id: int) -> None:
+    if pitch_id not in board.pitches:
+        raise NotFound(f"There is no pitch {pitch_id} to place; it may be hidden or merged.")
+
+
+def _slot_name(board: Board, slot_id: int) -> str:
+    slot = board.slots[slot_id]
+    return slot.label or f"The slot at {slot.starts_at[-5:]}"
+
+
+async def _trim_undo(journal: Journal) -> None:
+    old = await GridStep.filter(event=journal.event).order_by("-id").offset(UNDO_DEPTH)
+    if old:
+        await GridStep.filter(id__in=[s.id for s in old]).delete()

@@ -1,0 +1,65 @@
+"""The grid: facilitators' edits; everyone reads the published grid in the event's state."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from server.grid import editing
+from server.http.api import ApiRoute, perform
+
+
+async def allocate(request: Request, body: dict[str, Any]) -> Response:
+    return JSONResponse(await perform(request, lambda j: editing.run_allocator(j, body["version"])))
+
+
+async def move(request: Request, body: dict[str, Any]) -> Response:
+    cell = (body["room"], body["slot"])
+    return JSONResponse(
+        await perform(request, lambda j: editing.move(j, body["version"], body["pitch"], cell))
+    )
+
+
+async def unplace(request: Request, body: dict[str, Any]) -> Response:
+    return JSONResponse(
+        await perform(request, lambda j: editing.unplace(j, body["version"], body["pitch"]))
+    )
+
+
+async def lock(request: Request, body: dict[str, Any]) -> Response:
+    return JSONResponse(
+        await perform(
+            request, lambda j: editing.lock(j, body["version"], body["pitch"], body["locked"])
+        )
+    )
+
+
+async def undo(request: Request, body: dict[str, Any]) -> Response:
+    return JSONResponse(await perform(request, lambda j: editing.undo(j, body["version"])))
+
+
+async def publish(request: Request, body: dict[str, Any]) -> Response:
+    return JSONResponse(await perform(request, lambda j: editing.publish(j, body["version"])))
+
+
+def _grid_route(path: str, handler: Any, body: str, summary: str) -> ApiRoute:
+    return ApiRoute(
+        "POST",
+        f"/api/e/{{slug}}/grid/{path}",
+        handler,
+        body=body,
+        tag="grid",
+        summary=f"{summary} (facilitators; stale versions are refused)",
+    )
+
+
+routes = [
+    _grid_route("allocate", allocate, "grid-version", "Fill the grid from votes, keeping locks"),
+    _grid_route("move", move, "grid-move", "Put a session in a cell, swapping with any there"),
+    _grid_route("unplace", unplace, "grid-pitch", "Send a session back to the unplaced list"),
+    _grid_route("lock", lock, "grid-lock", "Lock or unlock a placement"),
+    _grid_route("undo", undo, "grid-version", "Undo the last grid edit"),
+    _grid_route("publish", publish, "grid-version", "Publish the grid; later edits go live"),
+]

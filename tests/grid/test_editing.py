@@ -1,0 +1,222 @@
+"""Building the grid over a real database: moves, swaps, locks, versions, undo, publishing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from server.errors import Conflict, Forbidden, NotFound
+from server.events.models import Event, Room, Slot
+from server.grid import editing
+from server.grid.models import Placement, PublishedPlacement
+from server.live.models import Change
+from server.marketplace import dots, pitches
+from tests.conftest import Domain
+
+
+class Setting:
+    """An event with three rooms, two session slots and a lunch, pitches and some votes."""
+
+    def __init__(self, domain: Domain, event: Event) -> None:
+        self.domain, self.event = domain, event
+        self.rooms: list[int] = []
+        self.slots: list[int] = []
+        self.lunch = 0
+        self.pitches: list[int] = []
+        self.staff: Any = None
+
+    async def run(self, command: Any, *args: Any) -> Any:
+        return await self.domain.run(self.event, self.staff, command, *args)
+
+    async def version(self) -> int:
+        return (await Event.get(id=self.event.id)).grid_version
+
+    async def grid(self) -> dict[int, tuple[int, int, bool]]:
+        return {
+            p.pitch_id: (p.room_id, p.slot_id, p.locked)
+            for p in await Placement.filter(event=self.event)
+        }
+
+
+async def setting(domain: Domain, hosts: list[str] | None = None) -> Setting:
+    slots = [
+        {"starts_at": "2026-11-23T10:00", "ends_at": "2026-11-23T10:45", "label": "One"},
+        {"starts_at": "2026-11-23T11:00", "ends_at": "2026-11-23T11:45", "label": "Two"},
+        {
+            "starts_at": "2026-11-23T12:00",
+            "ends_at": "2026-11-23T13:00",
+            "label": "Lunch",
+            "kind": "break",
+        },
+    ]
+    rooms = [
+        {"name": "Hall", "capacity": 50},
+        {"name": "Snug", "capacity": 2},
+        {"name": "Loft", "capacity": 10},
+    ]
+    event = await domain.event(rooms=rooms, slots=slots)
+    made = Setting(domain, event)
+    made.rooms = [r.id for r in await Room.filter(event=event).order_by("position")]
+    ordered = await Slot.filter(event=event).order_by("starts_at")
+    made.slots = [s.id for s in ordered if s.kind == "session"]
+    made.lunch = next(s.id for s in ordered if s.kind == "break")
+    made.staff = await domain.facilitator(event)
+    for i, host in enumerate(hosts or ["Ann", "Bo", "Cy", "Di"]):
+        view = await made.run(pitches.create_pitch, {"title": f"Session {i}", "host": host})
+        made.pitches.append(view["id"])
+    await Event.filter(id=event.id).update(voting_open=True)
+    return made
+
+
+async def test_move_into_an_empty_cell_and_swap_with_an_occupant(domain: Domain) -> None:
+    s = await setting(domain)
+    a, b = s.pitches[:2]
+    await s.run(editing.move, 0, a, (s.rooms[0], s.slots[0]))
+    await s.run(editing.move, 1, b, (s.rooms[1], s.slots[0]))
+    assert await s.grid() == {
+        a: (s.rooms[0], s.slots[0], False),
+        b: (s.rooms[1], s.slots[0], False),
+    }
+    await s.run(editing.move, 2, a, (s.rooms[1], s.slots[0]))
+    assert await s.grid() == {
+        a: (s.rooms[1], s.slots[0], False),
+        b: (s.rooms[0], s.slots[0], False),
+    }
+    assert await s.version() == 3
+
+
+async def test_a_stale_version_is_refused_and_changes_nothing(domain: Domain) -> None:
+    s = await setting(domain)
+    await s.run(editing.move, 0, s.pitches[0], (s.rooms[0], s.slots[0]))
+    before = await domain.rows(s.event)
+    with pytest.raises(Conflict, match="Someone else changed the grid"):
+        await s.run(editing.move, 0, s.pitches[1], (s.rooms[1], s.slots[0]))
+    assert await domain.rows(s.event) == before
+
+
+async def test_a_host_cannot_be_in_two_places_at_once(domain: Domain) -> None:
+    s = await setting(domain, hosts=["Ann", " ann ", "Bo"])
+    await s.run(editing.move, 0, s.pitches[0], (s.rooms[0], s.slots[0]))
+    before = await domain.rows(s.event)
+    with pytest.raises(Conflict):
+        await s.run(editing.move, 1, s.pitches[1], (s.rooms[1], s.slots[0]))
+    assert await domain.rows(s.event) == before
+    await s.run(editing.move, 1, s.pitches[1], (s.rooms[1], s.slots[1]))
+    assert len(await s.grid()) == 2
+
+
+async def test_host_and_room_availability_are_hard_rules(domain: Domain) -> None:
+    s = await setting(domain)
+    author = s.staff
+    await domain.run(
+        s.event, author, pitches.edit_pitch, s.pitches[0], {"unavailable": [s.slots[0]]}
+    )
+    with pytest.raises(Conflict):
+        await s.run(editing.move, 0, s.pitches[0], (s.rooms[0], s.slots[0]))
+    hall = await Room.get(id=s.rooms[0])
+    hall.unavailable = [s.slots[1]]
+    await hall.save()
+    with pytest.raises(Conflict):
+        await s.run(editing.move, 0, s.pitches[1], (s.rooms[0], s.slots[1]))
+    with pytest.raises(Conflict, match="break"):
+        await s.run(editing.move, 0, s.pitches[1], (s.rooms[0], s.lunch))
+    assert await s.grid() == {}
+
+
+async def test_locked_sessions_do_not_move_and_survive_allocation(domain: Domain) -> None:
+    s = await setting(domain)
+    a = s.pitches[0]
+    await s.run(editing.move, 0, a, (s.rooms[2], s.slots[1]))
+    await s.run(editing.lock, 1, a, True)
+    for command, args in [
+        (editing.move, (a, (s.rooms[0], s.slots[0]))),
+        (editing.move, (s.pitches[1], (s.rooms[2], s.slots[1]))),
+        (editing.unplace, (a,)),
+    ]:
+        with pytest.raises(Conflict, match="locked"):
+            await s.run(command, 2, *args)
+    result = await s.run(editing.run_allocator, 2)
+    grid = await s.grid()
+    assert grid[a] == (s.rooms[2], s.slots[1], True)
+    assert set(grid) == set(s.pitches)
+    assert result["allocation"]["left_out"] == []
+
+
+async def test_allocation_puts_popular_sessions_in_big_rooms(domain: Domain) -> None:
+    s = await setting(domain)
+    popular = s.pitches[3]
+    for _ in range(5):
+        voter = await domain.attendee(s.event)
+        await domain.run(s.event, voter, dots.place_dot, popular)
+    result = await s.run(editing.run_allocator, 0)
+    assert (await s.grid())[popular][0] == s.rooms[0]
+    served = result["draft"]["checks"]["served"]
+    assert served == {
+        "served": 5,
+        "total": 5,
+        "percent": 100.0,
+        "lost_to_clashes": 0,
+        "lost_to_seats": 0,
+    }
+
+
+async def test_checks_report_small_rooms_and_clashes(domain: Domain) -> None:
+    s = await setting(domain)
+    a, b = s.pitches[:2]
+    for _ in range(3):
+        voter = await domain.attendee(s.event)
+        for pitch_id in (a, b):
+            await domain.run(s.event, voter, dots.place_dot, pitch_id)
+    await s.run(editing.move, 0, a, (s.rooms[1], s.slots[0]))
+    result = await s.run(editing.move, 1, b, (s.rooms[2], s.slots[0]))
+    checks = result["draft"]["checks"]
+    assert checks["too_small"] == [{"pitch": a, "room": s.rooms[1], "interest": 3, "capacity": 2}]
+    assert {"slot": s.slots[0], "attendees": 3} in checks["clashes"]
+    assert checks["served"]["lost_to_clashes"] == 3
+
+
+async def test_undo_restores_the_grid_step_by_step(domain: Domain) -> None:
+    s = await setting(domain)
+    a = s.pitches[0]
+    await s.run(editing.move, 0, a, (s.rooms[0], s.slots[0]))
+    first = await s.grid()
+    await s.run(editing.move, 1, a, (s.rooms[1], s.slots[1]))
+    await s.run(editing.undo, 2)
+    assert await s.grid() == first
+    await s.run(editing.undo, 3)
+    assert await s.grid() == {}
+    with pytest.raises(Conflict, match="nothing to undo"):
+        await s.run(editing.undo, 4)
+
+
+async def test_publishing_then_every_edit_is_live_with_what_moved(domain: Domain) -> None:
+    s = await setting(domain)
+    a, b = s.pitches[:2]
+    await s.run(editing.move, 0, a, (s.rooms[0], s.slots[0]))
+    assert await PublishedPlacement.filter(event=s.event).count() == 0
+    await s.run(editing.publish, 1)
+    published = await Change.filter(event=s.event, kind="grid.published").order_by("-seq").first()
+    assert published is not None
+    assert published.data["moved"] == [
+        {"pitch": a, "from": None, "to": {"room": s.rooms[0], "slot": s.slots[0]}}
+    ]
+    await s.run(editing.move, 2, b, (s.rooms[0], s.slots[0]))
+    latest = await Change.filter(event=s.event, kind="grid.published").order_by("-seq").first()
+    assert latest is not None and latest.seq > published.seq
+    moved = {m["pitch"]: m for m in latest.data["moved"]}
+    assert moved[b]["to"] == {"room": s.rooms[0], "slot": s.slots[0]}
+    assert moved[a]["to"] is None  # an unplaced mover swaps the occupant off the grid
+    row = await PublishedPlacement.get(pitch_id=a)
+    assert (row.room_id, row.sequence) == (None, 1)
+
+
+async def test_only_facilitators_edit_the_grid(domain: Domain) -> None:
+    s = await setting(domain)
+    attendee = await domain.attendee(s.event)
+    before = await domain.rows(s.event)
+    with pytest.raises(Forbidden):
+        await domain.run(s.event, attendee, editing.move, 0, s.pitches[0], (s.rooms[0], s.slots[0]))
+    with pytest.raises(NotFound):
+        await s.run(editing.move, 0, s.pitches[0], (s.rooms[0], 99999))
+    assert await domain.rows(s.event) == before
