@@ -9,9 +9,12 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from server.events.access import Keys
+from server.events.access import Actor, Keys, Role
 from server.events.models import Attendee, Event
 from server.events.setup import create_event
+from server.grid import editing
+from server.live.commands import run
+from server.live.hub import MemoryHub
 from server.marketplace.models import Dot, Pitch
 
 SLUG = "demo"
@@ -29,12 +32,13 @@ ROOMS = [
 ]
 
 SLOTS = [
-    ("09:30", "10:15", "Welcome and pitches"),
-    ("10:30", "11:15", "Session 1"),
-    ("11:30", "12:15", "Session 2"),
-    ("13:15", "14:00", "Session 3"),
-    ("14:15", "15:00", "Session 4"),
-    ("15:15", "15:45", "Show and tell"),
+    ("09:30", "10:15", "Welcome and pitches", "plenary"),
+    ("10:30", "11:15", "Session 1", "session"),
+    ("11:30", "12:15", "Session 2", "session"),
+    ("12:15", "13:15", "Lunch", "break"),
+    ("13:15", "14:00", "Session 3", "session"),
+    ("14:15", "15:00", "Session 4", "session"),
+    ("15:15", "15:45", "Show and tell", "plenary"),
 ]
 
 # (title, one-line pitch, host, format, tags)
@@ -261,8 +265,8 @@ def demo_spec() -> dict[str, Any]:
         "venue": "The National Institution, London",
         "rooms": [{"name": n, "capacity": c, "features": f} for n, c, f in ROOMS],
         "slots": [
-            {"starts_at": f"{DATE}T{a}", "ends_at": f"{DATE}T{b}", "label": label}
-            for a, b, label in SLOTS
+            {"starts_at": f"{DATE}T{a}", "ends_at": f"{DATE}T{b}", "label": label, "kind": kind}
+            for a, b, label, kind in SLOTS
         ],
     }
 
@@ -283,7 +287,15 @@ async def load_demo(keys: Keys) -> Event:
     event.voting_open = True
     await event.save()
     await _seed_marketplace(event, keys)
+    await _publish_grid(event)
     return event
+
+
+async def _publish_grid(event: Event) -> None:
+    """The allocator fills the grid and it is published, as a facilitator would."""
+    hub, staff = MemoryHub(), Actor(Role.facilitator)
+    await run(hub, event, staff, lambda j: editing.run_allocator(j, 0))
+    await run(hub, event, staff, lambda j: editing.publish(j, 1))
 
 
 async def _seed_marketplace(event: Event, keys: Keys) -> None:

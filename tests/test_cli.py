@@ -64,9 +64,18 @@ def test_demo_is_shaped_like_the_reference_event_and_loads_once(tmp_path: Path) 
             "select max(n), min(n) from (select count(*) n from dot group by attendee_id)"
         ).fetchone()
         events = db.execute("select count(*) from event").fetchone()[0]
+        session_slots = db.execute("select count(*) from slot where kind = 'session'").fetchone()[0]
+        published = db.execute(
+            "select count(*), count(distinct room_id || '-' || slot_id) from published_placement"
+        ).fetchone()
+        live = db.execute("select grid_live from event").fetchone()[0]
     assert events == 1
     assert rooms["Auditorium"] == 100 and rooms["Seminar room"] == 35
     assert sum(1 for capacity in rooms.values() if 6 <= capacity <= 10) >= 3
     assert 25 <= pitches <= 35
     assert 100 <= voters <= 135
     assert per_voter == (3, 3)
+    # The demo's grid is made by the allocator and published: every cell full, none twice.
+    cells = len(rooms) * session_slots
+    assert live == 1
+    assert published == (min(cells, pitches), min(cells, pitches))
