@@ -284,12 +284,18 @@ class Domain:
     async def rows(self, event: Any) -> dict[str, Any]:
         """Every stored row that belongs to the event, to show a refusal changed nothing."""
         from server.events.models import Attendee, Event, Room, Slot
-        from server.grid.models import AgendaChoice, GridStep, Placement, PublishedPlacement
+        from server.grid.models import (
+            AgendaChoice,
+            GridStep,
+            Placement,
+            PublishedPlacement,
+            SeatClaim,
+        )
         from server.live.models import Change
         from server.marketplace.models import Dot, Pitch
 
         found: dict[str, Any] = {"event": await Event.filter(id=event.id).values()}
-        grid = (Placement, PublishedPlacement, GridStep, AgendaChoice)
+        grid = (Placement, PublishedPlacement, GridStep, AgendaChoice, SeatClaim)
         for model in (Room, Slot, Attendee, Pitch, Dot, Change, *grid):
             found[model.__name__] = await model.filter(event_id=event.id).order_by("id").values()
         return found

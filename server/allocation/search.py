@@ -1,4 +1,6 @@
-"""The allocator: a greedy construction, then simulated annealing over cell swaps.
+"""The allocator: a greedy construction, then simulated annealing over cell swaps and swaps of
+placed and left-out sessions, then a last pass that lets a left-out session in wherever that
+serves more votes, so served votes, not vote counts, decide which sessions are left out.
 
 Every move changes at most two slots, and the served votes of a slot are kept per slot, so a
 move costs two per-slot max-flows on the attendees it touches rather than the whole grid.
@@ -305,14 +307,14 @@ def _anneal(
     start_temperature: float,
 ) -> list[int]:
     """Simulated annealing over swaps of two cells' contents (either may be empty) and swaps of
-    a placed session with a left-out one that has at least as many votes. Returns the best
-    grid seen, by served votes less ``MOVE_PENALTY`` per session moved from the previous grid.
+    a placed session (never a forced one) with a left-out one, whatever their votes: served
+    votes decide which sessions are left out. Returns the best grid seen, by served votes less
+    ``MOVE_PENALTY`` per session moved from the previous grid.
     """
     T = state.T
     n_cells = len(free_cells)
     if n_cells == 0 or moves <= 0:
         return state.grid()
-    voters = p.voters
     locked = p.locked
     forced = p.forced
     out = [s for s in range(len(p.sessions)) if state.slot_of[s] < 0 and s not in locked]
@@ -330,13 +332,13 @@ def _anneal(
             if time.perf_counter() > deadline:
                 break
         moved_before = state.moved
-        if out and rnd() < 0.1:
+        if out and rnd() < 0.05:
             # A left-out session in for a placed one (or into an empty cell).
             ui = int(rnd() * len(out))
             u = out[ui]
             cell = free_cells[int(rnd() * n_cells)]
             victim = state.occ[cell]
-            if victim >= 0 and (victim in forced or len(voters[victim]) > len(voters[u])):
+            if victim >= 0 and victim in forced:
                 continue
             if not state.fits(u, cell, victim):
                 continue
@@ -431,9 +433,10 @@ def _anneal(
 
 
 def allocate(instance: Instance, *, budget_seconds: float = 1.0, seed: int = 0) -> Allocation:
-    """Fill the grid: every hard constraint kept, locks untouched, forced sessions in, the
-    fewest-voted left out when cells run short, as many served votes as the search finds, and
-    few moves away from ``instance.previous``. Raises ``AllocationError`` when the locks
+    """Fill the grid: every hard constraint kept, locks untouched, forced sessions in, when
+    cells run short the sessions left out whose absence costs the fewest served votes (not
+    simply the fewest-voted), as many served votes as the search finds, and few moves away
+    from ``instance.previous``. Raises ``AllocationError`` when the locks
     themselves break a hard constraint."""
     started = time.perf_counter()
     deadline = started + 0.85 * budget_seconds
@@ -473,14 +476,15 @@ def allocate(instance: Instance, *, budget_seconds: float = 1.0, seed: int = 0) 
         if value > best_value:
             best_value, best_grid = value, grid_found
     state = _build(p, best_grid)
+    _settle_left_out(p, state, free_cells, started + 0.9 * budget_seconds)
     grid: Grid = {
         p.sessions[s]: (p.rooms[cell // T], p.slots[cell % T])
         for s, cell in enumerate(state.grid())
         if cell >= 0
     }
     served = served_votes(instance, grid)
+    left_out = _left_out(p, state, free_cells, started + 0.95 * budget_seconds)
     reasons = _reasons(p, state, free_cells, started + budget_seconds)
-    left_out = _left_out(p, state, free_cells)
     moved = sum(
         1
         for s_id, cell in instance.previous.items()
@@ -604,36 +608,169 @@ def _best_alternative(
     return best
 
 
-def _left_out(p: _Problem, state: _State, free_cells: list[int]) -> tuple[LeftOut, ...]:
-    placed_votes = [
-        len(p.voters[s])
-        for s in range(len(p.sessions))
-        if state.slot_of[s] >= 0 and s not in p.forced and s not in p.locked
-    ]
-    n_placed = sum(1 for t in state.slot_of if t >= 0)
-    fewest = min(placed_votes, default=None)
+def _trial(p: _Problem, state: _State, u: int, cell: int) -> tuple[int, int, int, int]:
+    """Put left-out ``u`` into ``cell`` instead of its session (if any), and undo it.
+
+    Returns (change in served votes, change in sessions moved from the previous grid, served
+    votes the session in ``cell`` adds to its slot, served votes ``u`` would add there).
+    """
+    t = cell % state.T
+    v = state.occ[cell]
+    old = state.val[t]
+    moved_before = state.moved
+    if v >= 0:
+        state.remove(v)
+        base = state.slot_value(t)
+    else:
+        base = old
+    state.place(u, cell)
+    with_u = state.slot_value(t)
+    moved = state.moved - moved_before
+    state.remove(u)
+    if v >= 0:
+        state.place(v, cell)
+    return with_u - old, moved, old - base, with_u - base
+
+
+def _settle_left_out(p: _Problem, state: _State, free_cells: list[int], deadline: float) -> None:
+    """Put left-out sessions into free cells that can take them, forced ones in over anything
+    but another forced session, and any other left-out session in place of a placed one when
+    that serves more votes (less ``MOVE_PENALTY`` per move), until no such change is left."""
+    while time.perf_counter() < deadline:
+        best: tuple[float, int, int] | None = None
+        out = sorted(
+            (s for s in range(len(p.sessions)) if state.slot_of[s] < 0 and s not in p.locked),
+            key=lambda s: (s not in p.forced, p.sessions[s]),
+        )
+        for u in out:
+            for cell in free_cells:
+                v = state.occ[cell]
+                if v >= 0 and v in p.forced:
+                    continue
+                if not state.fits(u, cell, v):
+                    continue
+                served, moved, _, _ = _trial(p, state, u, cell)
+                value = served - MOVE_PENALTY * moved
+                if v < 0:
+                    value += 1_000_000.0  # a free cell it fits: always worth filling
+                if u in p.forced:
+                    value += 2_000_000.0
+                if value > 1e-9 and (best is None or value > best[0]):
+                    best = (value, u, cell)
+            if best is not None and best[0] >= 1_000_000.0:
+                break  # a free cell, or a forced session's way in: take it at once
+        if best is None:
+            return
+        _, u, cell = best
+        t = cell % state.T
+        v = state.occ[cell]
+        if v >= 0:
+            state.remove(v)
+        state.place(u, cell)
+        state.val[t] = state.slot_value(t)
+
+
+def _votes(n: int, more: str = "") -> str:
+    """ "1 vote", "3 votes"; with ``more``, "1 more vote", "3 fewer votes"."""
+    word = "vote" if n == 1 else "votes"
+    return f"{n} {more} {word}" if more else f"{n} {word}"
+
+
+def _left_out(
+    p: _Problem, state: _State, free_cells: list[int], deadline: float
+) -> tuple[LeftOut, ...]:
+    """Why each session is not in the grid, in a facilitator's words: its best way in, and what
+    that would cost in served votes and why."""
+    T = state.T
+    name = p.instance.name
     result = []
     for s in sorted(range(len(p.sessions)), key=lambda s: p.sessions[s]):
         if state.slot_of[s] >= 0:
             continue
         votes = len(p.voters[s])
+        head = f"Left out: {_votes(votes)}"
         if s in p.forced:
-            reason = "forced in, but no free cell has its room and host available"
-        elif (fewest is None or votes > fewest) and not any(
-            state.fits(s, c) for c in free_cells if state.occ[c] < 0
-        ):
-            reason = "no free cell has its room and host available"
-        elif fewest is None or votes < fewest:
-            reason = f"fewer votes than the {n_placed} sessions placed"
-        elif votes == fewest:
             reason = (
-                f"as few votes ({votes}) as the least-voted sessions placed, and placing it "
-                "instead of one of them serves fewer votes"
+                "forced in, but no cell is open to it: its host is unavailable or busy, or the "
+                "room is out of use, locked or holds another forced session, in every slot"
             )
+            result.append(LeftOut(p.sessions[s], votes, reason))
+            continue
+        options = [
+            c
+            for c in free_cells
+            if (state.occ[c] < 0 or state.occ[c] not in p.forced) and state.fits(s, c, state.occ[c])
+        ]
+        if not options:
+            reason = (
+                f"{head}; no cell is open to it: its host is unavailable or busy, or the room is "
+                "out of use, locked or holds a forced session, in every slot"
+            )
+            result.append(LeftOut(p.sessions[s], votes, reason))
+            continue
+        if time.perf_counter() > deadline:
+            reason = f"{head}; the time budget ran out before the cells open to it were weighed"
+            result.append(LeftOut(p.sessions[s], votes, reason))
+            continue
+        trials = []
+        for c in options:
+            served, moved, brings, adds = _trial(p, state, s, c)
+            trials.append((served - MOVE_PENALTY * moved, served, -c, moved, brings, adds))
+        _, served, minus_cell, moved, brings, adds = max(trials)
+        cell = -minus_cell
+        t = cell % T
+        room, slot = name("room", p.rooms[cell // T]), name("slot", p.slots[t])
+        other = state.occ[cell]
+        if other < 0:
+            reason = (
+                f"{head}; it fits in {room}, {slot}, which is free, but the time budget ran out "
+                "before it was placed"
+            )
+            result.append(LeftOut(p.sessions[s], votes, reason))
+            continue
+        instead = f"placing it instead of {name('session', p.sessions[other])} ({room}, {slot})"
+        if served > 0:
+            if moved > 0 and served <= MOVE_PENALTY * moved:
+                reason = (
+                    f"{head}; {instead} would serve {_votes(served, 'more')}, not enough to move "
+                    "a session of the grid people already have"
+                )
+            else:
+                reason = (
+                    f"{head}; {instead} would serve {_votes(served, 'more')}, but the search ran "
+                    "out of time before trying it"
+                )
+            result.append(LeftOut(p.sessions[s], votes, reason))
+            continue
+        figures = f"it would serve {adds} there, {name('session', p.sessions[other])} serves "
+        figures += f"{brings}"
+        if served == 0:
+            reason = f"{head}; {instead} would serve no more votes ({figures})"
+            result.append(LeftOut(p.sessions[s], votes, reason))
+            continue
+        counts = state.cnt
+        voters = p.voters[s]
+        busy_everywhere = sum(1 for a in voters if all(counts[u][a] for u in range(T)))
+        theirs = set(p.voters[other])
+        busy_there = sum(1 for a in voters if counts[t][a] - (a in theirs) > 0)
+        seats = p.cap[cell // T]
+        if votes == 0:
+            because = "nobody voted for it"
+        elif T > 1 and 2 * busy_everywhere > votes:
+            because = (
+                f"most of its voters ({busy_everywhere} of {votes}) already have a session "
+                "they voted for in every slot"
+            )
+        elif busy_there > 0 and 2 * busy_there >= votes - adds:
+            because = (
+                f"{busy_there} of its {votes} voters already "
+                f"{'has' if busy_there == 1 else 'have'} another session they voted for in {slot}"
+            )
+        elif seats < votes:
+            because = f"{room} seats only {seats}"
         else:
-            reason = (
-                "placing it instead of a session with fewer votes serves fewer votes or moves "
-                "sessions that the current grid has"
-            )
+            because = f"{name('session', p.sessions[other])} serves more there"
+        reason = f"{head}; {instead} would serve {_votes(-served, 'fewer')}, because {because} "
+        reason += f"({figures})"
         result.append(LeftOut(p.sessions[s], votes, reason))
     return tuple(result)

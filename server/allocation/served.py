@@ -15,6 +15,12 @@ def match_multis(neighbours: Sequence[Sequence[int]], residual: Mapping[int, int
     With the attendees who voted for only one session of the slot already seated (see
     ``slot_served``), this is the rest of the max-flow, so the sum is exact.
     """
+    return sum(1 for x in seat_assignment(neighbours, residual) if x >= 0)
+
+
+def seat_assignment(neighbours: Sequence[Sequence[int]], residual: Mapping[int, int]) -> list[int]:
+    """The matching ``match_multis`` counts: for each attendee, the session they are seated
+    in, or -1. An attendee earlier in ``neighbours`` is never unseated for a later one."""
     free = dict(residual)
     holders: dict[int, list[int]] = defaultdict(list)
     at: list[int] = [-1] * len(neighbours)
@@ -68,7 +74,7 @@ def match_multis(neighbours: Sequence[Sequence[int]], residual: Mapping[int, int
             holders[came_from].remove(j)
             y = came_from
         matched += 1
-    return matched
+    return at
 
 
 def slot_served(

@@ -109,3 +109,28 @@ class AgendaChoice(Model):
     class Meta:
         table = "agenda_choice"
         unique_together = (("attendee", "slot"),)
+
+
+class SeatClaim(Model):
+    """An attendee asking for a seat in a session whose room is small. Seated claims hold a
+    seat, the others wait in the order they were made. At most one claim per attendee per slot."""
+
+    id = fields.IntField(primary_key=True)
+    event: fields.ForeignKeyRelation[Event] = fields.ForeignKeyField(
+        "snug.Event", related_name="seat_claims", on_delete=fields.CASCADE
+    )
+    attendee: fields.ForeignKeyRelation[Attendee] = fields.ForeignKeyField(
+        "snug.Attendee", related_name="seat_claims", on_delete=fields.CASCADE
+    )
+    pitch: fields.ForeignKeyRelation[Pitch] = fields.ForeignKeyField(
+        "snug.Pitch", related_name="seat_claims", on_delete=fields.CASCADE
+    )
+    claimed_at = fields.DatetimeField(auto_now_add=True)
+    seated = fields.BooleanField(default=False, db_default=False)
+
+    attendee_id: int
+    pitch_id: int
+
+    class Meta:
+        table = "seat_claim"
+        unique_together = (("attendee", "pitch"),)

@@ -10,6 +10,7 @@ from server.events.models import Event
 from server.grid.agenda import agendas, counts_in, headcounts
 from server.grid.board import Board
 from server.grid.published import published_cells
+from server.grid.seats import seat_counts
 
 
 async def published_view(event: Event) -> dict[str, Any]:
@@ -18,6 +19,7 @@ async def published_view(event: Event) -> dict[str, Any]:
         "live": event.grid_live,
         "placements": [{"pitch": p, "room": r, "slot": s} for p, (r, s) in sorted(cells.items())],
         **counts_in(cells, headcounts(await agendas(event))),
+        "seats": await seat_counts(event),
     }
 
 

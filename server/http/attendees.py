@@ -8,8 +8,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from server.events import setup
-from server.grid import agenda
-from server.http.api import ApiRoute, event_and_actor, perform
+from server.grid import agenda, seats
+from server.http.api import ApiRoute, event_and_actor, path_id, perform
 from server.live.state import snapshot
 
 
@@ -40,6 +40,16 @@ async def choose(request: Request, body: dict[str, Any]) -> Response:
     )
 
 
+async def claim_seat(request: Request, _body: None) -> Response:
+    pitch_id = path_id(request, "pitch_id")
+    return JSONResponse(await perform(request, lambda j: seats.claim(j, pitch_id)))
+
+
+async def release_seat(request: Request, _body: None) -> Response:
+    pitch_id = path_id(request, "pitch_id")
+    return JSONResponse(await perform(request, lambda j: seats.release(j, pitch_id)))
+
+
 routes = [
     ApiRoute(
         "POST",
@@ -68,5 +78,19 @@ routes = [
         body="agenda-choose",
         tag="attendees",
         summary="Choose the session you'll go to in a slot, or none",
+    ),
+    ApiRoute(
+        "POST",
+        "/api/e/{slug}/me/seats/{pitch_id:int}",
+        claim_seat,
+        tag="attendees",
+        summary="Claim a seat in a session, giving up any claim elsewhere in its slot",
+    ),
+    ApiRoute(
+        "DELETE",
+        "/api/e/{slug}/me/seats/{pitch_id:int}",
+        release_seat,
+        tag="attendees",
+        summary="Give up your seat, or leave the waiting list; the next in line gets it",
     ),
 ]

@@ -7,8 +7,10 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from server.grid import editing
+from server.errors import Conflict
+from server.grid import editing, seats
 from server.http.api import ApiRoute, perform
+from server.live.journal import Journal
 
 
 async def allocate(request: Request, body: dict[str, Any]) -> Response:
@@ -44,6 +46,16 @@ async def publish(request: Request, body: dict[str, Any]) -> Response:
     return JSONResponse(await perform(request, lambda j: editing.publish(j, body["version"])))
 
 
+async def assign_seats(request: Request, body: dict[str, Any]) -> Response:
+    async def command(journal: Journal) -> dict[str, Any]:
+        version = body.get("version")
+        if version is not None and version != journal.event.grid_version:
+            raise Conflict("Someone else changed the grid since you last saw it; check it first.")
+        return await seats.assign(journal, body.get("pitch"))
+
+    return JSONResponse(await perform(request, command))
+
+
 def _grid_route(path: str, handler: Any, body: str, summary: str) -> ApiRoute:
     return ApiRoute(
         "POST",
@@ -62,4 +74,5 @@ routes = [
     _grid_route("lock", lock, "grid-lock", "Lock or unlock a placement"),
     _grid_route("undo", undo, "grid-version", "Undo the last grid edit"),
     _grid_route("publish", publish, "grid-version", "Publish the grid; later edits go live"),
+    _grid_route("seats", assign_seats, "grid-seats", "Assign seats in small rooms by the matching"),
 ]

@@ -9,6 +9,7 @@ from server.events.models import Event
 from server.events.views import event_view, venue_view
 from server.grid.agenda import my_agenda
 from server.grid.board import load_board
+from server.grid.seats import my_seats
 from server.grid.views import draft_view, published_view
 from server.live.models import Change
 from server.marketplace.dots import my_dots
@@ -35,6 +36,7 @@ async def snapshot(event: Event, actor: Actor, public_url: str) -> dict[str, Any
             "dots": await my_dots(event, actor.attendee),
             "pitches": [p.id for p in mine],
             "agenda": await my_agenda(event, actor.attendee.id),
+            "seats": await my_seats(event, actor.attendee.id),
         }
     return state
 
@@ -49,4 +51,6 @@ def as_seen_by(change: Change | dict[str, Any], role: Role) -> dict[str, Any]:
         return {**message, "kind": "pitch.hidden", "data": {"id": data["pitch"]["id"]}}
     if kind == "grid.changed":  # attendees see only the published grid
         return {**message, "data": {"version": data["version"]}}
+    if kind == "grid.checks":
+        return {**message, "data": {}}
     return message

@@ -8,6 +8,7 @@ from server.errors import Conflict, Forbidden, Invalid, NotFound
 from server.events.access import Actor, Role
 from server.events.models import Event
 from server.events.setup import known_slots
+from server.grid.follow import after_votes
 from server.live.journal import Journal
 from server.marketplace.models import Dot, Pitch
 from server.marketplace.views import counts_data, pitch_view, vote_counts
@@ -86,6 +87,7 @@ async def merge_pitch(journal: Journal, pitch_id: int, into_id: int) -> dict[str
     await journal.record(
         "pitch.merged", {"id": source.id, "into": target.id, **counts_data(counts)}
     )
+    await after_votes(journal)
     return pitch_view(target, counts[target.id])
 
 
@@ -93,6 +95,7 @@ async def _hide(journal: Journal, pitch: Pitch) -> dict[str, Any]:
     """Hiding is for spam: its dots go back to the people who placed them."""
     await Dot.filter(pitch=pitch).delete()
     await journal.record("pitch.hidden", {"id": pitch.id})  # screens read this as 0 votes too
+    await after_votes(journal)
     return pitch_view(pitch, 0)
 
 

@@ -203,7 +203,9 @@ def test_fewest_voted_are_left_out_unless_forced() -> None:
     assert set(result.grid) == {10, 11}
     assert [left.session for left in result.left_out] == [12, 13]
     assert result.left_out[1].votes == 0
-    assert "fewer votes than the 2 sessions placed" in result.left_out[1].reason
+    assert result.left_out[1].reason.startswith("Left out: 0 votes; placing it instead of")
+    assert "would serve 3 fewer votes, because nobody voted for it" in result.left_out[1].reason
+    assert result.left_out[0].reason.startswith("Left out: 2 votes; placing it instead of")
     forced = allocate(Instance(rooms, slots, sessions, votes, forced=frozenset({13})))
     assert 13 in forced.grid
     assert check(instance, forced.grid) == []
@@ -251,3 +253,34 @@ def test_reasons_say_where_and_what_a_move_costs() -> None:
     assert "room 1 seats 20" in result.reasons[10]
     assert "costs at least" in result.reasons[10]
     assert result.served.served == 25
+
+
+def test_served_votes_not_the_fewest_votes_decide_who_is_left_out() -> None:
+    # One slot, two rooms. Four of the five people who want "Rust" also want "Go", so the two
+    # together serve only 5 votes; "Rust" and "Knitting" (the least-voted pitch) serve 8.
+    rooms = (Room(1, 10), Room(2, 10))
+    sessions = (Session(10), Session(11), Session(12))
+    votes = {a: frozenset({10, 11} if a <= 4 else {10}) for a in range(1, 6)}
+    votes.update({a: frozenset({12}) for a in (6, 7, 8)})
+    # Names are the words to show, quotes and all (the grid quotes titles).
+    names = {("session", 10): "“Rust”", ("session", 11): "“Go”", ("session", 12): "“Knitting”"}
+    names.update({("room", 1): "the Hall", ("room", 2): "the Snug", ("slot", 1): "the morning"})
+    instance = Instance(rooms, (1,), sessions, votes, names=names)
+    fewest_rule = {10: (1, 1), 11: (2, 1)}  # leaves out "Knitting", with 3 votes to Go's 4
+    assert served_votes(instance, fewest_rule).served == 5
+    result = allocate(instance)
+    assert set(result.grid) == {10, 12}
+    assert result.served.served == 8
+    assert [(left.session, left.votes) for left in result.left_out] == [(11, 4)]
+    reason = result.left_out[0].reason
+    # Instead of "Knitting" it would serve nothing more (its voters are all in "Rust"); instead
+    # of "Rust" it gains its 4 voters but loses Rust's 5.
+    assert reason.startswith("Left out: 4 votes; placing it instead of “Rust” (the ")
+    assert reason.endswith(
+        "the morning) would serve 1 fewer vote, because “Rust” serves more there "
+        "(it would serve 4 there, “Rust” serves 5)"
+    )
+    # Forced in, it goes in even though it serves fewer votes.
+    forced = allocate(Instance(rooms, (1,), sessions, votes, forced=frozenset({11}), names=names))
+    assert 11 in forced.grid
+    assert check(instance, forced.grid) == []

@@ -67,6 +67,7 @@ def test_the_marketplace_story(make_event: Callable[..., ApiEvent]) -> None:
         "dots": [a1, a2],
         "pitches": [original["id"]],
         "agenda": {},  # nothing is published yet
+        "seats": {},
     }
 
     # Sam moves a dot, then withdraws it and places it again.

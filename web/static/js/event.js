@@ -2,7 +2,7 @@
 import { api } from "./api.js";
 import { Live } from "./live.js";
 import { fillPitch, readPitch } from "./pitchform.js";
-import { $, FORMATS, announce, bySlotTime, clock, clearErrors, h, plural, say, showErrors, slotWords, slugFromPath } from "./ui.js";
+import { $, FORMATS, announce, bySlotTime, clock, clearErrors, h, keyed, plural, say, showErrors, slotWords, slugFromPath } from "./ui.js";
 
 const slug = slugFromPath();
 const TOKEN_KEY = `snug:${slug}:token`;
@@ -56,6 +56,10 @@ function noticeChange({ kind, data }) {
     }
   } else if (kind === "grid.published") {
     gridNotices(data.moved || []);
+  } else if (kind === "seats") {
+    // Someone else's claim may have moved this phone up the waiting list, or seated it.
+    const mine = state.me?.seats || {};
+    if (Object.keys(data.seats || {}).some((id) => id in mine)) refreshMe();
   } else if (kind === "event.updated") {
     const was = lastPhase;
     const now = phaseWords();
@@ -148,6 +152,7 @@ function renderGrid() {
     const [pitch, room] = el.dataset.places.split(":").map(Number);
     if (roomOf(room)) el.textContent = placesWords(pitch, roomOf(room));
   }
+  for (const el of document.querySelectorAll("[data-seat]")) updateSeat(el);
   if (state.me) {
     const agenda = state.me.agenda || {};
     for (const box of document.querySelectorAll("#agenda input[type=radio]")) {
@@ -167,9 +172,67 @@ function buildGrid(slots) {
     return h("div", { class: "g-slot" }, head, placed.length
       ? h("ul", { class: "g-sessions" }, placed.map((p) => h("li", {},
         h("span", { class: "g-title" }, titleOf(p.pitch)),
-        h("span", { class: "g-where" }, `${roomOf(p.room).name} · `, h("span", { "data-places": `${p.pitch}:${p.room}` })))))
+        h("span", { class: "g-where" }, `${roomOf(p.room).name} · `, h("span", { "data-places": `${p.pitch}:${p.room}` })),
+        state.me ? seatControls(p) : null)))
       : h("p", { class: "hint" }, "No sessions in this slot."));
   }));
+}
+
+// Seats in small rooms: a claim is seated while there is room, otherwise it waits its turn.
+const savingSeat = new Set();
+
+function seatControls(placement) {
+  const id = placement.pitch;
+  const words = h("p", { class: "seat-words", id: `seat-${id}-words` });
+  const button = h("button", { type: "button", class: "small secondary", "aria-describedby": `seat-${id}-words`, onclick: () => toggleSeat(id) },
+    h("span", { class: "seat-action" }), h("span", { class: "visually-hidden" }, `: ${titleOf(id)}`));
+  const status = h("p", { class: "inline-status", role: "status" });
+  return h("div", { class: "g-seat", "data-seat": `${id}:${placement.room}`, hidden: true }, words, button, status);
+}
+
+function seatNeeded(pitch, room) {
+  const counts = state.grid.seats?.[String(pitch)];
+  const going = state.grid.headcounts?.[String(pitch)] || 0;
+  return Boolean(counts || state.me?.seats?.[String(pitch)] || going >= room.capacity - 1);
+}
+
+function seatWords(pitch) {
+  const mine = state.me?.seats?.[String(pitch)];
+  if (mine?.status === "seated") return "You have a seat.";
+  if (mine) return mine.ahead ? `You’re on the waiting list: ${mine.ahead} ahead of you.` : "You’re next on the waiting list.";
+  const c = state.grid.seats?.[String(pitch)];
+  if (!c) return "Small room: claim a seat to be sure of one.";
+  const free = Math.max(0, c.capacity - c.seated);
+  return free ? `${plural(free, "seat")} free of ${c.capacity}.` : `Full: ${c.seated} of ${c.capacity} seats taken, ${c.waiting} waiting.`;
+}
+
+function updateSeat(el) {
+  const [pitch, roomId] = el.dataset.seat.split(":").map(Number);
+  const room = roomOf(roomId);
+  el.hidden = !(state.me && room && seatNeeded(pitch, room));
+  if (el.hidden) return;
+  el.querySelector(".seat-words").textContent = seatWords(pitch);
+  const mine = state.me.seats?.[String(pitch)];
+  el.querySelector(".seat-action").textContent = !mine ? "Claim a seat" : mine.status === "seated" ? "Give up my seat" : "Leave the waiting list";
+  el.querySelector("button").disabled = savingSeat.has(pitch);
+}
+
+async function toggleSeat(pitch) {
+  const el = document.querySelector(`[data-seat^="${pitch}:"]`);
+  const status = el?.querySelector("[role=status]");
+  const had = state.me.seats?.[String(pitch)];
+  savingSeat.add(pitch);
+  render();
+  try {
+    const answer = await api(had ? "DELETE" : "POST", `/api/e/${slug}/me/seats/${pitch}`, { token });
+    state.me.seats = answer.seats;
+    if (status) say(status, had ? "Done: you gave up your claim." : `Done: ${seatWords(pitch)}`);
+  } catch (error) {
+    if (status) say(status, `Not done: ${error.detail || error.message}`, false);
+  } finally {
+    savingSeat.delete(pitch);
+    render();
+  }
 }
 
 function buildAgenda(slots) {
@@ -250,22 +313,7 @@ function formatDate(iso) {
 function renderList() {
   const list = $("#pitch-list");
   const pitches = [...state.pitches].filter((p) => !p.hidden).sort((a, b) => a.id - b.id);
-  const seen = new Set();
-  let previous = null;
-  for (const pitch of pitches) {
-    seen.add(pitch.id);
-    let card = cards.get(pitch.id);
-    if (!card) {
-      card = makeCard(pitch.id);
-      cards.set(pitch.id, card);
-      if (previous) previous.li.after(card.li); else list.prepend(card.li);
-    }
-    updateCard(card, pitch);
-    previous = card;
-  }
-  for (const [id, card] of cards) {
-    if (!seen.has(id)) { card.li.remove(); cards.delete(id); }
-  }
+  keyed(list, cards, pitches, makeCard, updateCard);
   $("#list-empty").hidden = pitches.length > 0;
 }
 

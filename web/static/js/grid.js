@@ -2,18 +2,11 @@
 // Events), move from a dialog with the keyboard, swap, lock, undo and publish; live checks beside.
 import { api } from "./api.js";
 import { Live } from "./live.js";
-import { $, announce, bySlotTime, clock, h, plural, slotWords, slugFromPath } from "./ui.js";
+import { $, announce, bySlotTime, clock, h, plural, slotWords, slugFromPath, staffKey } from "./ui.js";
 import { FEATURES } from "./venue.js";
 
 const slug = slugFromPath();
-const KEY = `snug:${slug}:key`;
-const found = location.hash.match(/key=([^&]+)/);
-if (found) {
-  try { localStorage.setItem(KEY, decodeURIComponent(found[1])); } catch { /* private mode */ }
-  history.replaceState(null, "", location.pathname + location.search);
-}
-let key = found ? decodeURIComponent(found[1]) : null;
-try { key = localStorage.getItem(KEY) || key; } catch { /* private mode */ }
+let key = staffKey(slug);
 
 let state = null;
 let busy = false;
@@ -52,15 +45,6 @@ function remember(allocation) {
 }
 
 /** The allocator names rooms, slots and sessions by id: say their names instead. */
-function readable(sentence) {
-  return sentence
-    .replace(/\broom (\d+)/g, (all, id) => roomOf(Number(id))?.name || all)
-    .replace(/\bslot (\d+)/g, (all, id) => {
-      const slot = slotOf(Number(id));
-      return slot ? `the ${clock(slot.starts_at)} slot` : all;
-    })
-    .replace(/\bsession (\d+)/g, (all, id) => (pitchOf(Number(id)) ? quoted(Number(id)) : all));
-}
 
 function differs() {
   const draft = state.draft;
@@ -98,6 +82,7 @@ function render() {
   publish.textContent = draft.live ? "Published: every change is live" : "Draft, not published";
   publish.classList.toggle("is-live", draft.live);
   $("#publish").hidden = draft.live;
+  $("#assign-seats").hidden = !draft.live || Object.keys(state.grid.seats || {}).length === 0;
   renderGrid();
   renderChecks();
   renderUnplaced();
@@ -108,6 +93,14 @@ function interestOf(pitch, room) {
   const small = state.draft.checks.too_small.find((t) => t.pitch === pitch);
   const votes = small ? small.interest : pitchOf(pitch)?.votes || 0;
   return { votes, capacity: room.capacity, tooSmall: Boolean(small) };
+}
+
+/** Seats in a small room, as attendees have claimed them on the published grid. */
+function seatWords(id) {
+  const seats = state.grid.seats?.[String(id)];
+  if (!seats) return null;
+  return h("p", { class: "s-seats" },
+    `Seated ${seats.seated} of ${seats.capacity}, ${seats.waiting} waiting`);
 }
 
 function sessionCard(placement, changed) {
@@ -124,6 +117,7 @@ function sessionCard(placement, changed) {
     pitch?.host ? h("p", { class: "s-meta" }, `Hosted by ${pitch.host}`) : null,
     h("p", { class: `s-count${tooSmall ? " too-small" : ""}` },
       tooSmall ? `Too small: ${plural(votes, "vote")}, ${plural(capacity, "seat")}` : `${plural(votes, "vote")}, ${plural(capacity, "seat")}`),
+    seatWords(id),
     locked ? h("p", { class: "badge badge-lock" }, "Locked") : null,
     changed ? h("p", { class: "badge badge-changed" }, "Not yet what attendees see") : null,
     h("div", { class: "s-actions" },
@@ -135,7 +129,7 @@ function sessionCard(placement, changed) {
         type: "button", class: "small link", "data-key": `why-${id}`, "aria-expanded": String(Boolean(showReason)), "aria-controls": reasonId,
         onclick: () => { if (openReasons.has(id)) openReasons.delete(id); else openReasons.add(id); render(); },
       }, "Why here?", h("span", { class: "visually-hidden" }, ` ${titleOf(id)}`)) : null),
-    reason ? h("p", { class: "s-reason", id: reasonId, hidden: !showReason }, `When allocated: ${readable(reason)}`) : null);
+    reason ? h("p", { class: "s-reason", id: reasonId, hidden: !showReason }, `When allocated: ${reason}`) : null);
   return card;
 }
 
@@ -215,7 +209,7 @@ function renderUnplaced() {
       h("span", { class: "grip", "aria-hidden": "true", title: "Drag to place", "data-grip": String(id) }),
       h("p", { class: "s-title" }, titleOf(id)),
       h("p", { class: "s-meta" }, `${plural(pitch?.votes || 0, "vote")}${pitch?.host ? ` · Hosted by ${pitch.host}` : ""}`),
-      reason ? h("p", { class: "s-reason" }, `Left out: ${readable(reason)}`) : null,
+      reason ? h("p", { class: "s-reason" }, reason) : null,
       h("div", { class: "s-actions" },
         h("button", { type: "button", class: "small secondary", "data-key": `move-${id}`, onclick: (e) => openMove(id, e.currentTarget) },
           "Place…", h("span", { class: "visually-hidden" }, ` ${titleOf(id)}`))));
@@ -294,6 +288,8 @@ $("#allocate").addEventListener("click", () => command("allocate", {}, (answer) 
 }));
 $("#undo").addEventListener("click", () => command("undo", {}, (answer) => `Undone: ${answer.undone || "the last change"}.`));
 $("#publish").addEventListener("click", () => command("publish", {}, () => "Published. Attendees see the grid now, and every change from here on is live."));
+$("#assign-seats").addEventListener("click", () => command("seats", {}, (answer) =>
+  `Seats assigned: ${plural(answer.assigned ?? 0, "more person", "more people")} seated in small rooms, by their votes.`));
 
 // ---------------------------------------------------------------- the move dialog
 

@@ -206,9 +206,14 @@ export function apply(state, kind, data, staff) {
   } else if (kind === "grid.changed") {
     // Staff get the whole draft; attendees only hear that the draft moved on.
     if (data.draft && (!state.draft || data.draft.version >= state.draft.version)) state.draft = data.draft;
+  } else if (kind === "grid.checks") {
+    // Votes moved under a drafted grid: staff get fresh checks, others an empty note.
+    if (data.checks && state.draft) state.draft.checks = data.checks;
   } else if (kind === "grid.published") {
     state.grid = data.grid;
   } else if (kind === "headcounts") {
     if (state.grid) state.grid.headcounts = data.headcounts || {};
+  } else if (kind === "seats") {
+    if (state.grid) state.grid.seats = { ...(state.grid.seats || {}), ...(data.seats || {}) };
   }
 }

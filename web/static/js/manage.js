@@ -2,18 +2,11 @@
 import { api } from "./api.js";
 import { Live } from "./live.js";
 import { fillPitch, readPitch } from "./pitchform.js";
-import { $, $$, FORMATS, announce, clearErrors, copyRow, h, plural, say, showErrors, slugFromPath } from "./ui.js";
+import { $, $$, FORMATS, announce, clearErrors, copyRow, h, keyed, plural, say, showErrors, slugFromPath, staffKey } from "./ui.js";
 import { RoomsEditor, SlotsEditor, fillTimezones, slotChecks } from "./venue.js";
 
 const slug = slugFromPath();
-const KEY = `snug:${slug}:key`;
-const found = location.hash.match(/key=([^&]+)/);
-if (found) {
-  try { localStorage.setItem(KEY, decodeURIComponent(found[1])); } catch { /* private mode */ }
-  history.replaceState(null, "", location.pathname + location.search);
-}
-let key = found ? decodeURIComponent(found[1]) : null;
-try { key = localStorage.getItem(KEY) || key; } catch { /* private mode */ }
+let key = staffKey(slug);
 
 let state = null;
 let editing = null;
@@ -118,22 +111,6 @@ function renderPitches() {
   }
 }
 
-function keyed(list, map, items, make, update) {
-  const seen = new Set();
-  let previous = null;
-  for (const item of items) {
-    seen.add(item.id);
-    let row = map.get(item.id);
-    if (!row) {
-      row = make(item.id);
-      map.set(item.id, row);
-      if (previous) previous.li.after(row.li); else list.prepend(row.li);
-    }
-    update(row, item);
-    previous = row;
-  }
-  for (const [id, row] of map) if (!seen.has(id)) { row.li.remove(); map.delete(id); }
-}
 
 const named = (label, extra = {}) => h("button", { type: "button", class: "secondary", ...extra }, label, h("span", { class: "visually-hidden" }));
 

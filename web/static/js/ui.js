@@ -137,3 +137,36 @@ export function slotWords(slot) {
 
 /** Slots in time order. */
 export const bySlotTime = (slots) => [...slots].sort((a, b) => a.starts_at.localeCompare(b.starts_at) || a.id - b.id);
+
+// The organiser's or facilitator's key: from #key= in the link (kept on this device, then taken
+// out of the address bar so it isn't shown on a projector), or as kept before.
+export function staffKey(slug) {
+  const stored = `snug:${slug}:key`;
+  const found = location.hash.match(/key=([^&]+)/);
+  if (found) {
+    try { localStorage.setItem(stored, decodeURIComponent(found[1])); } catch { /* private mode */ }
+    history.replaceState(null, "", location.pathname + location.search);
+  }
+  let key = found ? decodeURIComponent(found[1]) : null;
+  try { key = localStorage.getItem(stored) || key; } catch { /* private mode */ }
+  return key;
+}
+
+// Keeps a list's items in step with data by id, reusing each item's elements so focus and
+// screen-reader position survive live updates.
+export function keyed(list, map, items, make, update) {
+  const seen = new Set();
+  let previous = null;
+  for (const item of items) {
+    seen.add(item.id);
+    let row = map.get(item.id);
+    if (!row) {
+      row = make(item.id);
+      map.set(item.id, row);
+      if (previous) previous.li.after(row.li); else list.prepend(row.li);
+    }
+    update(row, item);
+    previous = row;
+  }
+  for (const [id, row] of map) if (!seen.has(id)) { row.li.remove(); map.delete(id); }
+}

@@ -1,0 +1,231 @@
+"""Seats in small rooms: attendees claim them from their phones, facilitators assign them.
+
+A claim is for one published session. While its room has a free seat the claim is seated at
+once, first come first served; otherwise it waits. The waiting list is ordered by preference
+(people who voted for the session first), then by when the claim was made. A seat given up goes
+to the first in the list. Claiming a session releases the attendee's claim in any other session
+of the same slot, so nobody holds two seats at once.
+
+Assigning seats runs the served-votes matching (``allocation.served.seat_assignment``) over
+the published grid, slot by slot: seated claims keep their seats, waiting claims fill free seats in
+list order, then attendees who voted but claimed nothing in that slot are matched to the sessions
+they voted for, up to each room's capacity, and get a seat where the room is smaller than the
+interest in it. Phones hear only counts; each attendee reads their own status in ``me``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from server.allocation.served import seat_assignment
+from server.errors import Conflict, NotFound
+from server.events.access import Role
+from server.events.models import Event, Room
+from server.grid.board import Cell
+from server.grid.models import SeatClaim
+from server.grid.published import published_cells
+from server.live.journal import Journal
+from server.marketplace.models import Dot
+
+
+@dataclass
+class Seating:
+    """The published grid and everything seats depend on, loaded once per command."""
+
+    cells: dict[int, Cell]  # pitch id -> (room id, slot id) on the published grid
+    capacity: dict[int, int]  # pitch id -> seats in its room
+    wanted: dict[int, set[int]]  # attendee id -> the sessions they voted for
+    interest: dict[int, int]  # pitch id -> attendees who voted for it
+    claims: list[SeatClaim]
+
+    def small(self, pitch_id: int) -> bool:
+        """A session whose room seats fewer than want to be in it."""
+        return self.interest.get(pitch_id, 0) > self.capacity.get(pitch_id, 0)
+
+    def in_slot(self, slot_id: int) -> list[int]:
+        return sorted(p for p, (_room, slot) in self.cells.items() if slot == slot_id)
+
+    def queue(self, pitch_id: int) -> list[SeatClaim]:
+        """Claims for a session: seated ones in the order made, then the waiting list."""
+        mine = [c for c in self.claims if c.pitch_id == pitch_id]
+        return sorted(mine, key=lambda c: (not c.seated, *self.rank(c)))
+
+    def rank(self, claim: SeatClaim) -> tuple[bool, Any, int]:
+        voted = claim.pitch_id in self.wanted.get(claim.attendee_id, set())
+        return (not voted, claim.claimed_at, claim.id)
+
+    def counts(self, pitch_id: int) -> dict[str, int]:
+        mine = [c for c in self.claims if c.pitch_id == pitch_id]
+        seated = sum(1 for c in mine if c.seated)
+        return {
+            "seated": seated,
+            "waiting": len(mine) - seated,
+            "capacity": self.capacity.get(pitch_id, 0),
+        }
+
+    def shown(self) -> list[int]:
+        """The sessions phones see seat counts for: small rooms, and any with claims."""
+        claimed = {c.pitch_id for c in self.claims}
+        return sorted(p for p in self.cells if self.small(p) or p in claimed)
+
+
+async def load_seating(event: Event) -> Seating:
+    cells = await published_cells(event)
+    rooms = {r.id: r.capacity for r in await Room.filter(event=event)}
+    wanted: dict[int, set[int]] = defaultdict(set)
+    for attendee_id, pitch_id in await Dot.filter(event=event).values_list(
+        "attendee_id", "pitch_id"
+    ):
+        wanted[int(attendee_id)].add(int(pitch_id))
+    interest: dict[int, int] = defaultdict(int)
+    for sessions in wanted.values():
+        for pitch_id in sessions:
+            interest[pitch_id] += 1
+    claims = await SeatClaim.filter(event=event, pitch_id__in=list(cells)).order_by("id")
+    capacity = {p: rooms.get(room, 0) for p, (room, _slot) in cells.items()}
+    return Seating(cells, capacity, dict(wanted), dict(interest), list(claims))
+
+
+async def seat_counts(event: Event) -> dict[str, dict[str, int]]:
+    """Seated, waiting and capacity for each session phones see seat counts for."""
+    seating = await load_seating(event)
+    return {str(p): seating.counts(p) for p in seating.shown()}
+
+
+async def my_seats(event: Event, attendee_id: int) -> dict[str, dict[str, Any]]:
+    """The attendee's own claims: seated, or waiting with how many are ahead of them."""
+    seating = await load_seating(event)
+    mine: dict[str, dict[str, Any]] = {}
+    for claim in seating.claims:
+        if claim.attendee_id != attendee_id:
+            continue
+        if claim.seated:
+            mine[str(claim.pitch_id)] = {"status": "seated", "ahead": 0}
+        else:
+            waiting = [c for c in seating.queue(claim.pitch_id) if not c.seated]
+            ahead = next(i for i, c in enumerate(waiting) if c.id == claim.id)
+            mine[str(claim.pitch_id)] = {"status": "waiting", "ahead": ahead}
+    return dict(sorted(mine.items(), key=lambda kv: int(kv[0])))
+
+
+async def claim(journal: Journal, pitch_id: int) -> dict[str, Any]:
+    """Asks for a seat in a published session, giving up any claim elsewhere in its slot."""
+    attendee = journal.actor.as_attendee()
+    event = journal.event
+    seating = await load_seating(event)
+    if pitch_id not in seating.cells:
+        raise Conflict("That session isn't on the published grid, so it has no seats to claim.")
+    if any(c.attendee_id == attendee.id and c.pitch_id == pitch_id for c in seating.claims):
+        return {"seats": await my_seats(event, attendee.id)}
+    slot = seating.cells[pitch_id][1]
+    others = [
+        c
+        for c in seating.claims
+        if c.attendee_id == attendee.id
+        and c.pitch_id != pitch_id
+        and c.pitch_id in seating.in_slot(slot)
+    ]
+    if others:
+        await SeatClaim.filter(id__in=[c.id for c in others]).delete()
+    await SeatClaim.create(event=event, attendee=attendee, pitch_id=pitch_id, seated=False)
+    return await _settle_and_record(journal, {pitch_id, *(c.pitch_id for c in others)})
+
+
+async def release(journal: Journal, pitch_id: int) -> dict[str, Any]:
+    """Gives up a seat or leaves the waiting list; a seat given up goes to the next in line."""
+    attendee = journal.actor.as_attendee()
+    mine = await SeatClaim.get_or_none(event=journal.event, attendee=attendee, pitch_id=pitch_id)
+    if mine is None:
+        raise NotFound("You haven't claimed a seat in that session.")
+    await mine.delete()
+    return await _settle_and_record(journal, {pitch_id})
+
+
+async def assign(journal: Journal, pitch_id: int | None) -> dict[str, Any]:
+    """Seats claimants and voters by the matching, in one session's slot or in every slot."""
+    journal.actor.require(Role.facilitator)
+    event = journal.event
+    seating = await load_seating(event)
+    if not seating.cells:
+        raise Conflict("Publish the grid first: seats are assigned on the published grid.")
+    if pitch_id is not None and pitch_id not in seating.cells:
+        raise NotFound("That session isn't on the published grid.")
+    slots = (
+        {seating.cells[pitch_id][1]}
+        if pitch_id is not None
+        else {slot for _room, slot in seating.cells.values()}
+    )
+    affected = {p for slot in slots for p in seating.in_slot(slot)}
+    before = {p: seating.counts(p) for p in affected}
+    await _settle(seating, affected)
+    assigned = 0
+    for slot in sorted(slots):
+        sessions = seating.in_slot(slot)
+        claimed = {c.attendee_id for c in seating.claims if c.pitch_id in sessions}
+        free = {p: n for p in sessions if (n := _free(seating, p)) > 0}
+        voters = sorted(
+            (
+                (attendee_id, [p for p in sessions if p in wanted])
+                for attendee_id, wanted in seating.wanted.items()
+                if attendee_id not in claimed
+            ),
+            key=lambda v: (len(v[1]), v[0]),
+        )
+        voters = [v for v in voters if v[1]]
+        seats = seat_assignment([options for _a, options in voters], free)
+        for (attendee_id, _options), session in zip(voters, seats, strict=True):
+            if session < 0 or not seating.small(session):
+                continue  # unmatched, or matched to a room with space for everyone
+            if pitch_id is not None and session != pitch_id:
+                continue
+            made = await SeatClaim.create(
+                event=event, attendee_id=attendee_id, pitch_id=session, seated=True
+            )
+            seating.claims.append(made)
+            assigned += 1
+    changed = {p for p in affected if seating.counts(p) != before[p]}
+    if changed:
+        await journal.record("seats", _counts_of(seating, changed))
+    return {"assigned": assigned, **_counts_of(seating, affected & set(seating.shown()))}
+
+
+def _free(seating: Seating, pitch_id: int) -> int:
+    return seating.capacity.get(pitch_id, 0) - seating.counts(pitch_id)["seated"]
+
+
+async def _settle(seating: Seating, pitch_ids: set[int]) -> None:
+    """Brings the given sessions within capacity, then fills free seats from their waiting lists,
+    never giving anyone a second seat in a slot. The earliest seated keep their seats."""
+    seated_in: dict[int, set[int]] = defaultdict(set)  # slot -> attendees with a seat
+    for c in seating.claims:
+        if c.seated:
+            seated_in[seating.cells[c.pitch_id][1]].add(c.attendee_id)
+    for pitch_id in sorted(pitch_ids):
+        if pitch_id not in seating.cells:
+            continue
+        slot = seating.cells[pitch_id][1]
+        room_left = seating.capacity[pitch_id]
+        for c in seating.queue(pitch_id):
+            should_sit = room_left > 0 and (c.seated or c.attendee_id not in seated_in[slot])
+            if should_sit:
+                room_left -= 1
+                seated_in[slot].add(c.attendee_id)
+            elif c.seated:
+                seated_in[slot].discard(c.attendee_id)
+            if should_sit != c.seated:
+                c.seated = should_sit
+                await c.save(update_fields=["seated"])
+
+
+async def _settle_and_record(journal: Journal, pitch_ids: set[int]) -> dict[str, Any]:
+    seating = await load_seating(journal.event)
+    await _settle(seating, pitch_ids)
+    await journal.record("seats", _counts_of(seating, pitch_ids & set(seating.cells)))
+    attendee = journal.actor.as_attendee()
+    return {"seats": await my_seats(journal.event, attendee.id)}
+
+
+def _counts_of(seating: Seating, pitch_ids: set[int]) -> dict[str, Any]:
+    return {"seats": {str(p): seating.counts(p) for p in sorted(pitch_ids)}}

@@ -1,0 +1,79 @@
+"""Socket client helpers shared by the live tests: every server message is schema-checked."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+
+from websockets.asyncio.client import ClientConnection
+
+from server.schemas import validate
+
+SERVER_TYPES = {"snapshot", "change", "error", "pong"}
+WAIT = 5.0  # seconds for a message that should come
+
+
+class Screen:
+    def __init__(self, ws: ClientConnection) -> None:
+        self.ws = ws
+
+    async def send(self, message: Any) -> None:
+        await self.ws.send(message if isinstance(message, str | bytes) else json.dumps(message))
+
+    async def recv(self) -> dict[str, Any]:
+        raw = await asyncio.wait_for(self.ws.recv(), WAIT)
+        assert isinstance(raw, str), "the server sends text frames"
+        message = json.loads(raw)
+        assert message.get("type") in SERVER_TYPES, message
+        validate(f"server-{message['type']}", message)
+        return dict(message)
+
+    async def expect(self, kind: str) -> dict[str, Any]:
+        message = await self.recv()
+        assert message["type"] == kind, message
+        return message
+
+    async def changes(self, n: int) -> list[dict[str, Any]]:
+        return [await self.expect("change") for _ in range(n)]
+
+    async def quiet(self, seconds: float = 0.3) -> None:
+        """Nothing more arrives: a ping's pong is the very next message."""
+        await asyncio.sleep(seconds)
+        await self.send({"type": "ping"})
+        assert (await self.recv())["type"] == "pong"
+
+    async def hello(self, token: str | None = None, since: int | None = None) -> None:
+        await self.send({"type": "hello", "token": token, "since": since})
+
+
+def apply(state: dict[str, Any], change: dict[str, Any], staff: bool = False) -> None:
+    """Applies one change the way the protocol tells a client to."""
+    assert change["seq"] == state["seq"] + 1, (state["seq"], change)
+    kind, data = change["kind"], change["data"]
+    pitches = {p["id"]: p for p in state["pitches"]}
+    if kind == "event.updated":
+        state["event"] = data["event"]
+    elif kind == "venue.updated":
+        state["rooms"], state["slots"] = data["rooms"], data["slots"]
+    elif kind == "pitch.saved":
+        pitches.pop(data["pitch"]["id"], None)
+        if staff or not data["pitch"]["hidden"]:
+            pitches[data["pitch"]["id"]] = data["pitch"]
+    elif kind == "pitch.hidden":
+        if staff and data["id"] in pitches:
+            pitches[data["id"]] = {**pitches[data["id"]], "hidden": True, "votes": 0}
+        else:
+            pitches.pop(data["id"], None)
+    elif kind == "pitch.merged":
+        pitches.pop(data["id"], None)
+    if kind in ("votes", "pitch.merged"):
+        for pitch_id, n in data["votes"].items():
+            if int(pitch_id) in pitches:
+                pitches[int(pitch_id)] = {**pitches[int(pitch_id)], "votes": n}
+    state["pitches"] = [pitches[k] for k in sorted(pitches)]
+    state["seq"] = change["seq"]
+
+
+def comparable(state: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in state.items() if k not in ("me", "role")}
