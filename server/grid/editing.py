@@ -15,6 +15,7 @@ from server.events.access import Role
 from server.grid.board import Board, Cell, load_board
 from server.grid.models import GridStep, Placement
 from server.grid.published import publish_draft
+from server.grid.version import require_version
 from server.grid.views import draft_view, published_view
 from server.live.journal import Journal
 
@@ -30,11 +31,7 @@ async def edit(
     """Applies one edit to the working grid, refusing it if it is stale or breaks a rule."""
     journal.actor.require(Role.facilitator)
     event = journal.event
-    if version != event.grid_version:
-        raise Conflict(
-            f"Someone else changed the grid (you had version {version}, it is now "
-            f"{event.grid_version}). Your screen has the fresh grid; try again on it."
-        )
+    require_version(journal, version)
     board = await load_board(event)
     # A session hidden or merged since it was placed leaves the grid with the next edit.
     await Placement.filter(event=event).exclude(pitch_id__in=list(board.pitches)).delete()
@@ -171,8 +168,7 @@ async def undo(journal: Journal, version: int) -> dict[str, Any]:
 
 async def publish(journal: Journal, version: int) -> dict[str, Any]:
     journal.actor.require(Role.facilitator)
-    if version != journal.event.grid_version:
-        raise Conflict("Someone else changed the grid since you last saw it; check it first.")
+    require_version(journal, version)
     journal.event.grid_live = True
     await journal.event.save(update_fields=["grid_live"])
     board = await load_board(journal.event)

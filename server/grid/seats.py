@@ -26,6 +26,7 @@ from server.events.models import Event, Room
 from server.grid.board import Cell
 from server.grid.models import SeatClaim
 from server.grid.published import published_cells
+from server.grid.version import require_version
 from server.live.journal import Journal
 from server.marketplace.models import Dot
 
@@ -143,9 +144,12 @@ async def release(journal: Journal, pitch_id: int) -> dict[str, Any]:
     return await _settle_and_record(journal, {pitch_id})
 
 
-async def assign(journal: Journal, pitch_id: int | None) -> dict[str, Any]:
+async def assign(
+    journal: Journal, pitch_id: int | None, version: int | None = None
+) -> dict[str, Any]:
     """Seats claimants and voters by the matching, in one session's slot or in every slot."""
     journal.actor.require(Role.facilitator)
+    require_version(journal, version)
     event = journal.event
     seating = await load_seating(event)
     if not seating.cells:

@@ -7,10 +7,8 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from server.errors import Conflict
 from server.grid import editing, seats
 from server.http.api import ApiRoute, perform
-from server.live.journal import Journal
 
 
 async def allocate(request: Request, body: dict[str, Any]) -> Response:
@@ -47,13 +45,8 @@ async def publish(request: Request, body: dict[str, Any]) -> Response:
 
 
 async def assign_seats(request: Request, body: dict[str, Any]) -> Response:
-    async def command(journal: Journal) -> dict[str, Any]:
-        version = body.get("version")
-        if version is not None and version != journal.event.grid_version:
-            raise Conflict("Someone else changed the grid since you last saw it; check it first.")
-        return await seats.assign(journal, body.get("pitch"))
-
-    return JSONResponse(await perform(request, command))
+    pitch, version = body.get("pitch"), body.get("version")
+    return JSONResponse(await perform(request, lambda j: seats.assign(j, pitch, version)))
 
 
 def _grid_route(path: str, handler: Any, body: str, summary: str) -> ApiRoute:
