@@ -12,6 +12,7 @@ from typing import Any
 from server.allocation import AllocationError, allocate, check
 from server.errors import Conflict, NotFound
 from server.events.access import Role
+from server.grid import seats
 from server.grid.board import Board, Cell, load_board
 from server.grid.models import GridStep, Placement
 from server.grid.published import publish_draft
@@ -186,6 +187,7 @@ async def _record(journal: Journal, board: Board, outcome: dict[str, Any]) -> di
         await journal.record(
             "grid.published", {"grid": await published_view(event), "moved": moved}
         )
+        await seats.after_moves(journal, {m["pitch"] for m in moved})
     return {"draft": draft, **outcome}
 
 

@@ -195,6 +195,16 @@ async def assign(
     return {"assigned": assigned, **_counts_of(seating, affected & set(seating.shown()))}
 
 
+async def after_moves(journal: Journal, pitch_ids: set[int]) -> None:
+    """Claims travel with a published session that moves; its new room may seat more or fewer,
+    so its seats are settled again at once."""
+    seating = await load_seating(journal.event)
+    claimed = {c.pitch_id for c in seating.claims} & pitch_ids & set(seating.cells)
+    if claimed:
+        await _settle(seating, claimed)
+        await journal.record("seats", _counts_of(seating, claimed))
+
+
 def _free(seating: Seating, pitch_id: int) -> int:
     return seating.capacity.get(pitch_id, 0) - seating.counts(pitch_id)["seated"]
 

@@ -279,6 +279,9 @@ def test_the_grid_day(server: LiveServer, browser: Any, results_dir: Any) -> Non
     assert phone.evaluate("window.__sameDocument") is True
     expect(phone.locator("#notices-heading")).to_be_visible()
     check_axe(phone)
+    # Notices stay on the phone until dismissed, across a reload.
+    phone.reload()
+    expect(phone.locator("#notices")).to_contain_text(expected)
 
     # A second facilitator with a stale screen is refused, with the server's sentence.
     second_context = browser.new_context(viewport={"width": 1280, "height": 800})

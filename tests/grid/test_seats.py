@@ -200,3 +200,20 @@ async def test_snapshot_shows_counts_and_my_seats(domain: Domain) -> None:
         str(s.pitch["snug1"]): {"seated": 1, "waiting": 0, "capacity": 2}
     }
     assert state["me"]["seats"] == {str(s.pitch["snug1"]): {"status": "seated", "ahead": 0}}
+
+
+async def test_a_session_moved_to_a_bigger_room_seats_its_waiting_list(domain: Domain) -> None:
+    s = await setting(domain)
+    a, b, c = await s.people(3)
+    snug = s.pitch["snug2"]
+    for person in (a, b, c):
+        await s.run(person, seats.claim, snug)
+    assert (await s.counts())[str(snug)] == {"seated": 2, "waiting": 1, "capacity": 2}
+    hall = (await Room.get(event=s.event, name="Hall")).id
+    two = (await Slot.get(event=s.event, label="Two")).id
+    version = (await Event.get(id=s.event.id)).grid_version
+    await s.run(s.staff, editing.move, version, snug, (hall, two))
+    assert [seated for _who, seated in (await s.claims())[snug]] == [True, True, True]
+    last = await Change.filter(event=s.event).order_by("-seq").first()
+    assert last is not None and last.kind == "seats"
+    assert last.data == {"seats": {str(snug): {"seated": 3, "waiting": 0, "capacity": 50}}}

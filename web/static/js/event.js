@@ -287,13 +287,24 @@ async function gridNotices(moved) {
   }
 }
 
-function addNotice(text) {
+// Notices are kept on the phone until dismissed, so a reload or a flat battery loses none.
+const NOTICES_KEY = `snug:${slug}:notices`;
+const notices = {
+  get() { try { return JSON.parse(localStorage.getItem(NOTICES_KEY) || "[]"); } catch { return []; } },
+  set(list) { try { localStorage.setItem(NOTICES_KEY, JSON.stringify(list)); } catch { /* private mode */ } },
+};
+
+function addNotice(text, keep = true) {
+  if (keep) notices.set([...notices.get(), text]);
   const list = $("#notices");
   const item = h("li", { class: "notice notice-item" }, h("p", {}, text));
   const dismiss = h("button", {
     type: "button", class: "secondary small",
     onclick: () => {
       const next = item.nextElementSibling || item.previousElementSibling;
+      const kept = notices.get();
+      const at = kept.indexOf(text);
+      if (at >= 0) { kept.splice(at, 1); notices.set(kept); }
       item.remove();
       $("#notices-heading").hidden = list.children.length === 0;
       if (next) next.querySelector("button").focus(); else $("#main").focus();
@@ -539,6 +550,7 @@ meForm.addEventListener("submit", async (event) => {
   }
 });
 
+for (const text of notices.get()) addNotice(text, false);
 live.start();
 // If the live connection is slow to come up, show the event from a plain request meanwhile.
 setTimeout(async () => {
