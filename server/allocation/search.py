@@ -18,21 +18,16 @@ from __future__ import annotations
 import math
 import random
 import time
-from collections.abc import Sequence
-from dataclasses import dataclass
 
+from server.allocation.explain import explain_left_out, explain_placements, trial
 from server.allocation.model import (
     Allocation,
     AllocationError,
-    Cell,
     Grid,
     Instance,
-    LeftOut,
 )
-from server.allocation.served import check, match_multis, served_votes
-
-MOVE_PENALTY = 1.0
-"""Served votes a move away from ``instance.previous`` must gain to be worth making."""
+from server.allocation.problem import MOVE_PENALTY, Problem, State, build, prepare
+from server.allocation.served import check, served_votes
 
 START_TEMPERATURE = 2.0
 START_TEMPERATURE_PREVIOUS = 0.6
@@ -44,217 +39,7 @@ _WORK_PER_SECOND = 6_000_000.0
 spare, on the slower machines it runs on (a shared 2-core runner)."""
 
 
-@dataclass
-class _Problem:
-    rooms: list[int]
-    slots: list[int]
-    sessions: list[int]
-    cap: list[int]
-    room_ok: list[list[bool]]  # [r][t]
-    sess_ok: list[list[bool]]  # [s][t]
-    hosts: list[list[int]]
-    voters: list[list[int]]
-    votes_of: list[list[int]]
-    locked: dict[int, int]  # session index -> flat cell index
-    forced: set[int]
-    previous: dict[int, int]  # session index -> flat cell index (unlocked, valid cells only)
-    instance: Instance
-
-
-def _prepare(instance: Instance) -> _Problem:
-    rooms = [room.id for room in instance.rooms]
-    slots = list(instance.slots)
-    slot_index = {slot: t for t, slot in enumerate(slots)}
-    room_index = {room: r for r, room in enumerate(rooms)}
-    sessions = [session.id for session in instance.sessions]
-    session_index = {session: s for s, session in enumerate(sessions)}
-    host_ids: dict[str, int] = {}
-    hosts = [
-        [host_ids.setdefault(h, len(host_ids)) for h in sorted(session.hosts)]
-        for session in instance.sessions
-    ]
-    t_count = len(slots)
-    room_ok = [[slot not in room.unavailable for slot in slots] for room in instance.rooms]
-    sess_ok = [[slot not in session.unavailable for slot in slots] for session in instance.sessions]
-    voters: list[list[int]] = [[] for _ in sessions]
-    votes_of: list[list[int]] = []
-    for attendee in sorted(instance.votes):
-        known = sorted({session_index[s] for s in instance.votes[attendee] if s in session_index})
-        if not known:
-            continue
-        a = len(votes_of)
-        votes_of.append(known)
-        for s in known:
-            voters[s].append(a)
-
-    def flat(cell: Cell) -> int:
-        return room_index[cell[0]] * t_count + slot_index[cell[1]]
-
-    locked = {session_index[s]: flat(cell) for s, cell in instance.locks.items()}
-    previous: dict[int, int] = {}
-    for s_id, cell in sorted(instance.previous.items()):
-        if s_id not in session_index or cell[0] not in room_index or cell[1] not in slot_index:
-            continue
-        if session_index[s_id] not in locked:
-            previous[session_index[s_id]] = flat(cell)
-    forced = {session_index[s] for s in instance.forced if s in session_index}
-    return _Problem(
-        rooms=rooms,
-        slots=slots,
-        sessions=sessions,
-        cap=[room.capacity for room in instance.rooms],
-        room_ok=room_ok,
-        sess_ok=sess_ok,
-        hosts=hosts,
-        voters=voters,
-        votes_of=votes_of,
-        locked=locked,
-        forced=forced,
-        previous=previous,
-        instance=instance,
-    )
-
-
-class _State:
-    """A grid with the per-slot counts that make a move's served-votes change cheap."""
-
-    def __init__(self, p: _Problem) -> None:
-        self.p = p
-        self.T = len(p.slots)
-        self.R = len(p.rooms)
-        n_s = len(p.sessions)
-        n_a = len(p.votes_of)
-        self.slot_of = [-1] * n_s
-        self.room_of = [-1] * n_s
-        self.occ = [-1] * (self.R * self.T)
-        self.cnt = [[0] * n_a for _ in range(self.T)]
-        self.n1 = [0] * n_s
-        self.multis: list[dict[int, None]] = [{} for _ in range(self.T)]
-        self.host_cnt: list[dict[int, int]] = [{} for _ in range(self.T)]
-        self.val = [0] * self.T
-        self.moved = len(p.previous)  # a session of the previous grid left out counts as moved
-
-    # -- primitive changes (they leave ``val`` to the caller) --
-
-    def place(self, s: int, cell: int) -> None:
-        r, t = divmod(cell, self.T)
-        self.slot_of[s] = t
-        self.room_of[s] = r
-        self.occ[cell] = s
-        hc = self.host_cnt[t]
-        for h in self.p.hosts[s]:
-            hc[h] = hc.get(h, 0) + 1
-        counts = self.cnt[t]
-        slot_of = self.slot_of
-        n1 = self.n1
-        votes_of = self.p.votes_of
-        multis = self.multis[t]
-        n = 0
-        for a in self.p.voters[s]:
-            c = counts[a]
-            counts[a] = c + 1
-            if c == 0:
-                n += 1
-            elif c == 1:
-                for y in votes_of[a]:
-                    if y != s and slot_of[y] == t:
-                        n1[y] -= 1
-                        break
-                multis[a] = None
-        n1[s] = n
-        if self.p.previous.get(s) == cell:
-            self.moved -= 1
-
-    def remove(self, s: int) -> int:
-        t = self.slot_of[s]
-        cell = self.room_of[s] * self.T + t
-        self.occ[cell] = -1
-        self.slot_of[s] = -1
-        self.room_of[s] = -1
-        hc = self.host_cnt[t]
-        for h in self.p.hosts[s]:
-            hc[h] -= 1
-        counts = self.cnt[t]
-        slot_of = self.slot_of
-        n1 = self.n1
-        votes_of = self.p.votes_of
-        multis = self.multis[t]
-        for a in self.p.voters[s]:
-            c = counts[a]
-            counts[a] = c - 1
-            if c == 2:
-                for y in votes_of[a]:
-                    if slot_of[y] == t:
-                        n1[y] += 1
-                        break
-                del multis[a]
-        n1[s] = 0
-        if self.p.previous.get(s) == cell:
-            self.moved += 1
-        return cell
-
-    def swap_rooms(self, s1: int, s2: int) -> None:
-        """Exchange the rooms of two sessions in one slot (no attendance counts change)."""
-        r1, r2, t = self.room_of[s1], self.room_of[s2], self.slot_of[s1]
-        c1, c2 = r1 * self.T + t, r2 * self.T + t
-        prev = self.p.previous
-        before = (prev.get(s1, c1) != c1) + (prev.get(s2, c2) != c2)
-        self.room_of[s1], self.room_of[s2] = r2, r1
-        self.occ[c1], self.occ[c2] = s2, s1
-        after = (prev.get(s1, c2) != c2) + (prev.get(s2, c1) != c1)
-        self.moved += after - before
-
-    def slot_value(self, t: int) -> int:
-        T = self.T
-        occ = self.occ
-        n1 = self.n1
-        cap = self.p.cap
-        served = 0
-        residual: dict[int, int] = {}
-        for r in range(self.R):
-            x = occ[r * T + t]
-            if x >= 0:
-                n = n1[x]
-                c = cap[r]
-                if n >= c:
-                    served += c
-                else:
-                    served += n
-                    residual[x] = c - n
-        multis = self.multis[t]
-        if multis:
-            slot_of = self.slot_of
-            votes_of = self.p.votes_of
-            neighbours = [[y for y in votes_of[a] if slot_of[y] == t] for a in multis]
-            served += match_multis(neighbours, residual)
-        return served
-
-    def fits(self, s: int, cell: int, leaving: int = -1) -> bool:
-        """Can ``s`` go into ``cell`` if ``leaving`` (a session in that slot, or -1) leaves it?"""
-        t = cell % self.T
-        if not self.p.sess_ok[s][t]:
-            return False
-        if self.slot_of[s] == t:
-            return True
-        hc = self.host_cnt[t]
-        leaving_hosts = self.p.hosts[leaving] if leaving >= 0 else ()
-        return all(hc.get(h, 0) - (h in leaving_hosts) <= 0 for h in self.p.hosts[s])
-
-    def grid(self) -> list[int]:
-        pairs = zip(self.room_of, self.slot_of, strict=True)
-        return [r * self.T + t if t >= 0 else -1 for r, t in pairs]
-
-
-def _build(p: _Problem, cells: Sequence[int]) -> _State:
-    state = _State(p)
-    for s, cell in enumerate(cells):
-        if cell >= 0:
-            state.place(s, cell)
-    state.val = [state.slot_value(t) for t in range(state.T)]
-    return state
-
-
-def _construct(p: _Problem, state: _State, free_cells: list[int]) -> None:
+def _construct(p: Problem, state: State, free_cells: list[int]) -> None:
     """Place the previous grid where it is still valid, then each other session in order of
     forced first and then most votes, into the slot where it adds most served votes, in that
     slot's biggest free room."""
@@ -291,15 +76,15 @@ def _construct(p: _Problem, state: _State, free_cells: list[int]) -> None:
             state.val[t] = state.slot_value(t)
 
 
-def _move_work(p: _Problem, state: _State) -> float:
+def _move_work(p: Problem, state: State) -> float:
     voters = sum(len(v) for v in p.voters) / max(1, len(p.sessions))
     multis = sum(len(m) for m in state.multis) / max(1, state.T)
     return 40.0 + 2.0 * voters + 2.0 * state.R + 6.0 * multis
 
 
 def _anneal(
-    p: _Problem,
-    state: _State,
+    p: Problem,
+    state: State,
     free_cells: list[int],
     moves: int,
     deadline: float,
@@ -443,9 +228,9 @@ def allocate(instance: Instance, *, budget_seconds: float = 1.0, seed: int = 0) 
     problems = check(instance, dict(instance.locks))
     if problems:
         raise AllocationError(problems)
-    p = _prepare(instance)
+    p = prepare(instance)
     rng = random.Random(seed)
-    state = _State(p)
+    state = State(p)
     T = state.T
     for s, cell in sorted(p.locked.items()):
         state.place(s, cell)
@@ -467,15 +252,15 @@ def allocate(instance: Instance, *, budget_seconds: float = 1.0, seed: int = 0) 
     best_grid = start
     best_value = -math.inf
     for _ in range(RESTARTS):
-        run = _build(p, start)
+        run = build(p, start)
         grid_found = _anneal(
             p, run, free_cells, moves // RESTARTS, deadline, rng, start_temperature
         )
-        state = _build(p, grid_found)
+        state = build(p, grid_found)
         value = sum(state.val) - MOVE_PENALTY * state.moved
         if value > best_value:
             best_value, best_grid = value, grid_found
-    state = _build(p, best_grid)
+    state = build(p, best_grid)
     _settle_left_out(p, state, free_cells, started + 0.9 * budget_seconds)
     grid: Grid = {
         p.sessions[s]: (p.rooms[cell // T], p.slots[cell % T])
@@ -483,8 +268,8 @@ def allocate(instance: Instance, *, budget_seconds: float = 1.0, seed: int = 0) 
         if cell >= 0
     }
     served = served_votes(instance, grid)
-    left_out = _left_out(p, state, free_cells, started + 0.95 * budget_seconds)
-    reasons = _reasons(p, state, free_cells, started + budget_seconds)
+    left_out = explain_left_out(p, state, free_cells, started + 0.95 * budget_seconds)
+    reasons = explain_placements(p, state, free_cells, started + budget_seconds)
     moved = sum(
         1
         for s_id, cell in instance.previous.items()
@@ -500,139 +285,7 @@ def allocate(instance: Instance, *, budget_seconds: float = 1.0, seed: int = 0) 
     )
 
 
-def _reasons(p: _Problem, state: _State, free_cells: list[int], deadline: float) -> dict[int, str]:
-    T = state.T
-    reasons: dict[int, str] = {}
-    free = set(free_cells)
-    for s in sorted(range(len(p.sessions)), key=lambda s: p.sessions[s]):
-        t = state.slot_of[s]
-        if t < 0:
-            continue
-        r = state.room_of[s]
-        room, slot = p.instance.name("room", p.rooms[r]), p.instance.name("slot", p.slots[t])
-        votes = len(p.voters[s])
-        if s in p.locked:
-            reasons[p.sessions[s]] = f"Locked by a facilitator in {room}, {slot}; {votes} votes."
-            continue
-        clashing = votes - state.n1[s]
-        seats = p.cap[r]
-        text = f"{votes} votes; {room} seats {seats}" + (
-            "." if seats >= votes else f", so up to {votes - seats} of them find it full."
-        )
-        if clashing:
-            text += f" {clashing} of its voters also want another session in {slot}."
-        if time.perf_counter() > deadline:
-            reasons[p.sessions[s]] = text
-            continue
-        cell = r * T + t
-        alt = _best_alternative(p, state, s, cell, free)
-        if alt is None:
-            text += " No other cell is open to it (rooms, hosts and locks)."
-        else:
-            cost, other_cell, other = alt
-            name = p.instance.name
-            where = f"{name('room', p.rooms[other_cell // T])}, "
-            where += name("slot", p.slots[other_cell % T])
-            if other >= 0:
-                where += f" (swapping with {name('session', p.sessions[other])})"
-            if cost > 0:
-                text += f" Moving it costs at least {cost} served votes: the best other cell "
-                text += f"is {where}."
-            elif cost == 0:
-                text += f" It could move to {where} at no cost in served votes."
-            else:
-                text += f" Moving it to {where} would serve {-cost} more votes, but it stays "
-                text += "where the current grid has it."
-        reasons[p.sessions[s]] = text
-    return reasons
-
-
-def _best_alternative(
-    p: _Problem, state: _State, s: int, cell: int, free: set[int]
-) -> tuple[int, int, int] | None:
-    """(served votes lost, cell, session swapped with or -1) of the best other cell for ``s``:
-    every cell on small grids; on big ones, per slot the room closest in size, and the rooms
-    either side of it in its own slot."""
-    T = state.T
-    t = cell % T
-    candidates: list[int]
-    if len(free) <= 120:
-        candidates = sorted(free)
-    else:
-        candidates = []
-        seats = p.cap[cell // T]
-        for u in range(T):
-            in_slot = sorted(
-                (c for c in free if c % T == u and c != cell),
-                key=lambda c: (abs(p.cap[c // T] - seats), c),
-            )
-            candidates.extend(in_slot[: 3 if u == t else 1])
-    val = state.val
-    best: tuple[int, int, int] | None = None
-    for other_cell in candidates:
-        if other_cell == cell:
-            continue
-        other = state.occ[other_cell]
-        u = other_cell % T
-        if other >= 0 and other in p.locked:
-            continue
-        if not state.fits(s, other_cell, other):
-            continue
-        if other >= 0 and not state.fits(other, cell, s):
-            continue
-        if u == t:
-            if other >= 0:
-                state.swap_rooms(s, other)
-                loss = val[t] - state.slot_value(t)
-                state.swap_rooms(s, other)
-            else:
-                state.remove(s)
-                state.place(s, other_cell)
-                loss = val[t] - state.slot_value(t)
-                state.remove(s)
-                state.place(s, cell)
-        else:
-            state.remove(s)
-            if other >= 0:
-                state.remove(other)
-                state.place(other, cell)
-            state.place(s, other_cell)
-            loss = val[t] + val[u] - state.slot_value(t) - state.slot_value(u)
-            state.remove(s)
-            if other >= 0:
-                state.remove(other)
-                state.place(other, other_cell)
-            state.place(s, cell)
-        if best is None or loss < best[0]:
-            best = (loss, other_cell, other)
-    return best
-
-
-def _trial(p: _Problem, state: _State, u: int, cell: int) -> tuple[int, int, int, int]:
-    """Put left-out ``u`` into ``cell`` instead of its session (if any), and undo it.
-
-    Returns (change in served votes, change in sessions moved from the previous grid, served
-    votes the session in ``cell`` adds to its slot, served votes ``u`` would add there).
-    """
-    t = cell % state.T
-    v = state.occ[cell]
-    old = state.val[t]
-    moved_before = state.moved
-    if v >= 0:
-        state.remove(v)
-        base = state.slot_value(t)
-    else:
-        base = old
-    state.place(u, cell)
-    with_u = state.slot_value(t)
-    moved = state.moved - moved_before
-    state.remove(u)
-    if v >= 0:
-        state.place(v, cell)
-    return with_u - old, moved, old - base, with_u - base
-
-
-def _settle_left_out(p: _Problem, state: _State, free_cells: list[int], deadline: float) -> None:
+def _settle_left_out(p: Problem, state: State, free_cells: list[int], deadline: float) -> None:
     """Put left-out sessions into free cells that can take them, forced ones in over anything
     but another forced session, and any other left-out session in place of a placed one when
     that serves more votes (less ``MOVE_PENALTY`` per move), until no such change is left."""
@@ -649,7 +302,7 @@ def _settle_left_out(p: _Problem, state: _State, free_cells: list[int], deadline
                     continue
                 if not state.fits(u, cell, v):
                     continue
-                served, moved, _, _ = _trial(p, state, u, cell)
+                served, moved, _, _ = trial(p, state, u, cell)
                 value = served - MOVE_PENALTY * moved
                 if v < 0:
                     value += 1_000_000.0  # a free cell it fits: always worth filling
@@ -668,109 +321,3 @@ def _settle_left_out(p: _Problem, state: _State, free_cells: list[int], deadline
             state.remove(v)
         state.place(u, cell)
         state.val[t] = state.slot_value(t)
-
-
-def _votes(n: int, more: str = "") -> str:
-    """ "1 vote", "3 votes"; with ``more``, "1 more vote", "3 fewer votes"."""
-    word = "vote" if n == 1 else "votes"
-    return f"{n} {more} {word}" if more else f"{n} {word}"
-
-
-def _left_out(
-    p: _Problem, state: _State, free_cells: list[int], deadline: float
-) -> tuple[LeftOut, ...]:
-    """Why each session is not in the grid, in a facilitator's words: its best way in, and what
-    that would cost in served votes and why."""
-    T = state.T
-    name = p.instance.name
-    result = []
-    for s in sorted(range(len(p.sessions)), key=lambda s: p.sessions[s]):
-        if state.slot_of[s] >= 0:
-            continue
-        votes = len(p.voters[s])
-        head = f"Left out: {_votes(votes)}"
-        if s in p.forced:
-            reason = (
-                "forced in, but no cell is open to it: its host is unavailable or busy, or the "
-                "room is out of use, locked or holds another forced session, in every slot"
-            )
-            result.append(LeftOut(p.sessions[s], votes, reason))
-            continue
-        options = [
-            c
-            for c in free_cells
-            if (state.occ[c] < 0 or state.occ[c] not in p.forced) and state.fits(s, c, state.occ[c])
-        ]
-        if not options:
-            reason = (
-                f"{head}; no cell is open to it: its host is unavailable or busy, or the room is "
-                "out of use, locked or holds a forced session, in every slot"
-            )
-            result.append(LeftOut(p.sessions[s], votes, reason))
-            continue
-        if time.perf_counter() > deadline:
-            reason = f"{head}; the time budget ran out before the cells open to it were weighed"
-            result.append(LeftOut(p.sessions[s], votes, reason))
-            continue
-        trials = []
-        for c in options:
-            served, moved, brings, adds = _trial(p, state, s, c)
-            trials.append((served - MOVE_PENALTY * moved, served, -c, moved, brings, adds))
-        _, served, minus_cell, moved, brings, adds = max(trials)
-        cell = -minus_cell
-        t = cell % T
-        room, slot = name("room", p.rooms[cell // T]), name("slot", p.slots[t])
-        other = state.occ[cell]
-        if other < 0:
-            reason = (
-                f"{head}; it fits in {room}, {slot}, which is free, but the time budget ran out "
-                "before it was placed"
-            )
-            result.append(LeftOut(p.sessions[s], votes, reason))
-            continue
-        instead = f"placing it instead of {name('session', p.sessions[other])} ({room}, {slot})"
-        if served > 0:
-            if moved > 0 and served <= MOVE_PENALTY * moved:
-                reason = (
-                    f"{head}; {instead} would serve {_votes(served, 'more')}, not enough to move "
-                    "a session of the grid people already have"
-                )
-            else:
-                reason = (
-                    f"{head}; {instead} would serve {_votes(served, 'more')}, but the search ran "
-                    "out of time before trying it"
-                )
-            result.append(LeftOut(p.sessions[s], votes, reason))
-            continue
-        figures = f"it would serve {adds} there, {name('session', p.sessions[other])} serves "
-        figures += f"{brings}"
-        if served == 0:
-            reason = f"{head}; {instead} would serve no more votes ({figures})"
-            result.append(LeftOut(p.sessions[s], votes, reason))
-            continue
-        counts = state.cnt
-        voters = p.voters[s]
-        busy_everywhere = sum(1 for a in voters if all(counts[u][a] for u in range(T)))
-        theirs = set(p.voters[other])
-        busy_there = sum(1 for a in voters if counts[t][a] - (a in theirs) > 0)
-        seats = p.cap[cell // T]
-        if votes == 0:
-            because = "nobody voted for it"
-        elif T > 1 and 2 * busy_everywhere > votes:
-            because = (
-                f"most of its voters ({busy_everywhere} of {votes}) already have a session "
-                "they voted for in every slot"
-            )
-        elif busy_there > 0 and 2 * busy_there >= votes - adds:
-            because = (
-                f"{busy_there} of its {votes} voters already "
-                f"{'has' if busy_there == 1 else 'have'} another session they voted for in {slot}"
-            )
-        elif seats < votes:
-            because = f"{room} seats only {seats}"
-        else:
-            because = f"{name('session', p.sessions[other])} serves more there"
-        reason = f"{head}; {instead} would serve {_votes(-served, 'fewer')}, because {because} "
-        reason += f"({figures})"
-        result.append(LeftOut(p.sessions[s], votes, reason))
-    return tuple(result)
