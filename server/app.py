@@ -18,7 +18,7 @@ from server import db
 from server.config import Settings
 from server.errors import Refused
 from server.events.access import Keys
-from server.http import attendees, dots, events, grid, pages, pitches, problems, qr
+from server.http import attendees, dots, events, exports, grid, pages, pitches, problems, qr
 from server.http.openapi import openapi
 from server.http.pages import WEB_DIR
 from server.http.security import SecurityHeaders
@@ -40,6 +40,7 @@ routes = [
     *grid.routes,
     *qr.routes,
     WebSocketRoute("/e/{slug}/live", live),
+    *exports.routes,
     *pages.routes,
     Mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static"),
 ]

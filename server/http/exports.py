@@ -1,0 +1,111 @@
+"""Schedule exports over HTTP: iCalendar feeds and the frab XML and JSON schedules.
+
+Calendar and conference apps poll these, so every answer carries an ETag and Last-Modified,
+and a conditional request for an unchanged document is answered 304 with no body.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from email.utils import format_datetime, parsedate_to_datetime
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from server.errors import NotFound, Refused
+from server.events.access import Role
+from server.events.models import Event
+from server.events.setup import find_event
+from server.exports import calendar, frab
+from server.exports.readmodel import Schedule, load_schedule, personal_sessions
+
+CALENDAR = "text/calendar; charset=utf-8"
+XML = "application/xml"
+JSON = "application/json"
+
+
+async def _schedule(request: Request) -> tuple[Event, Schedule]:
+    event = await find_event(request.path_params["slug"])
+    return event, await load_schedule(event, request.app.state.settings.public_url)
+
+
+def _answer(request: Request, body: bytes, media_type: str, modified: datetime) -> Response:
+    etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+    headers = {
+        "ETag": etag,
+        "Last-Modified": format_datetime(modified.astimezone(UTC), usegmt=True),
+        "Cache-Control": "no-cache",
+    }
+    if _not_modified(request, etag, modified):
+        return Response(status_code=304, headers=headers)
+    return Response(body, media_type=media_type, headers=headers)
+
+
+def _not_modified(request: Request, etag: str, modified: datetime) -> bool:
+    """RFC 9110 section 13.2.2: If-None-Match wins; If-Modified-Since only without it."""
+    if_none_match = request.headers.get("if-none-match")
+    if if_none_match is not None:
+        tags = {t.strip().removeprefix("W/") for t in if_none_match.split(",")}
+        return "*" in tags or etag in tags
+    if_modified_since = request.headers.get("if-modified-since")
+    if if_modified_since:
+        try:
+            since = parsedate_to_datetime(if_modified_since)
+        except (TypeError, ValueError):
+            return False
+        if since.tzinfo is None:
+            since = since.replace(tzinfo=UTC)
+        return modified.replace(microsecond=0) <= since
+    return False
+
+
+async def schedule_ics(request: Request) -> Response:
+    _event, schedule = await _schedule(request)
+    return _answer(request, calendar.calendar(schedule), CALENDAR, schedule.last_modified)
+
+
+async def room_ics(request: Request) -> Response:
+    _event, schedule = await _schedule(request)
+    room_id = request.path_params["room"]
+    room = next((r for r in schedule.rooms if r.id == room_id), None)
+    if room is None:
+        raise NotFound("This event has no such room. Check the link you were given.")
+    body = calendar.calendar(schedule.in_room(room_id), title=f"{schedule.name}: {room.name}")
+    return _answer(request, body, CALENDAR, schedule.last_modified)
+
+
+async def my_ics(request: Request) -> Response:
+    event, schedule = await _schedule(request)
+    unknown = NotFound("This personal calendar link isn't recognised for this event.")
+    try:
+        actor = await request.app.state.keys.identify(event, request.path_params["token"])
+    except Refused:
+        raise unknown from None
+    if actor.role != Role.attendee or actor.attendee is None:
+        raise unknown
+    mine = await personal_sessions(event, actor.attendee.id)
+    body = calendar.calendar(schedule.only(mine), title=f"{schedule.name}: my agenda")
+    return _answer(request, body, CALENDAR, schedule.last_modified)
+
+
+def _frab(
+    make: Callable[[Schedule], bytes], media: str
+) -> Callable[[Request], Awaitable[Response]]:
+    async def endpoint(request: Request) -> Response:
+        _event, schedule = await _schedule(request)
+        return _answer(request, make(schedule), media, schedule.last_modified)
+
+    endpoint.__name__ = f"frab_{make.__name__}"
+    return endpoint
+
+
+routes = [
+    Route("/e/{slug}/schedule.ics", schedule_ics),
+    Route("/e/{slug}/rooms/{room:int}.ics", room_ics),
+    Route("/e/{slug}/my/{token}.ics", my_ics),
+    Route("/e/{slug}/schedule.xml", _frab(frab.schedule_xml, XML)),
+    Route("/e/{slug}/schedule.json", _frab(frab.schedule_json, JSON)),
+]
