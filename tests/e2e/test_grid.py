@@ -253,6 +253,12 @@ def test_the_grid_day(server: LiveServer, browser: Any, results_dir: Any) -> Non
     expect(group.locator(".inline-status")).to_contain_text("Saved")
     agenda = httpx.get(f"{camp.base}/me", headers=bearer(token)).json()["agenda"]
     assert agenda.get(str(late if chosen_slot == morning else morning)) is None
+    # The phone offers its agenda as a calendar subscription holding the session it kept.
+    feed = phone.locator("#agenda-feed").get_attribute("href") or ""
+    assert feed.startswith("webcal://") and feed.endswith(".ics"), feed
+    calendar = httpx.get(feed.replace("webcal://", "http://", 1)).text
+    kept = [int(p) for p in agenda.values() if p is not None]
+    assert kept and all(camp.titles[p] in calendar for p in kept), calendar
     # A live move of a session in the phone's agenda: a notice, with from and to in words.
     dismiss_first = phone.locator("#notices li").first.get_by_role("button")
     dismiss_first.click()

@@ -138,6 +138,7 @@ function renderGrid() {
   const shown = Boolean(grid && grid.live);
   $("#grid-section").hidden = !shown;
   $("#agenda-section").hidden = !(shown && state.me);
+  if (token) $("#agenda-feed").href = `webcal://${location.host}/e/${slug}/my/${encodeURIComponent(token)}.ics`;
   gridWasLive = shown;
   if (!shown) return;
   const slots = bySlotTime(state.slots);
