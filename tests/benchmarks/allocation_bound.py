@@ -256,7 +256,8 @@ def upper_bound(
             alpha = min(0.9, alpha + 0.1) if alpha > 0 else 0.5
     if math.floor(bound + 1e-6) > best:
         # The integer master over the configurations found: often a better grid.
-        grid = _integer_master(p, columns, max(30.0, seconds - (time.perf_counter() - started)))
+        left = seconds - (time.perf_counter() - started)
+        grid = _integer_master(p, columns, min(120.0, max(30.0, left)))
         if grid is not None and not check(instance, grid):
             served = served_votes(instance, grid).served
             if served > best:
