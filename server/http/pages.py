@@ -22,8 +22,16 @@ def _template(name: str) -> str:
     return (WEB_DIR / name).read_text()
 
 
+# What every page's <head> starts with, kept in one place; each page adds its own CSS and script.
+HEAD = """<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{title}}</title>
+<link rel="stylesheet" href="/static/css/snug.css">
+<link rel="icon" href="/static/icon.svg" type="image/svg+xml">"""
+
+
 def render(name: str, title: str, status: int = 200) -> HTMLResponse:
-    page = _template(name).replace("{{title}}", html.escape(title))
+    page = _template(name).replace("{{head}}", HEAD).replace("{{title}}", html.escape(title))
     return HTMLResponse(page, status_code=status, headers={"Cache-Control": "no-cache"})
 
 
