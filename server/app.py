@@ -18,11 +18,23 @@ from server import db
 from server.config import Settings
 from server.errors import Refused
 from server.events.access import Keys
-from server.http import attendees, dots, events, exports, grid, pages, pitches, problems, qr
+from server.http import (
+    attendees,
+    dots,
+    events,
+    exports,
+    grid,
+    notes,
+    pages,
+    pitches,
+    problems,
+    qr,
+)
 from server.http.openapi import openapi
 from server.http.pages import WEB_DIR
 from server.http.security import SecurityHeaders
 from server.live.hub import hub_from_url
+from server.live.notes_socket import notes_live
 from server.live.socket import live
 
 
@@ -39,7 +51,9 @@ routes = [
     *dots.routes,
     *grid.routes,
     *qr.routes,
+    *notes.routes,
     WebSocketRoute("/e/{slug}/live", live),
+    WebSocketRoute("/e/{slug}/notes/{pitch:int}/live", notes_live),
     *exports.routes,
     *pages.routes,
     Mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static"),

@@ -15,6 +15,7 @@ MODELS = [
     "server.marketplace.models",
     "server.grid.models",
     "server.live.models",
+    "server.notes.models",
 ]
 
 

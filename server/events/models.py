@@ -29,6 +29,10 @@ class Event(Model):
     grid_version = fields.IntField(default=0, db_default=0)
     # Once the grid is first published, every edit goes live at once.
     grid_live = fields.BooleanField(default=False, db_default=False)
+    # Proceedings are private until the organiser publishes them at their public link.
+    proceedings_published = fields.BooleanField(default=False, db_default=False)
+    # Set once the organiser has erased attendees' names, tokens and devices after the event.
+    personal_data_erased_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     rooms: fields.ReverseRelation[Room]

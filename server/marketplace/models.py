@@ -32,6 +32,7 @@ class Pitch(Model):
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
 
+    event_id: int
     author_id: int | None
     merged_into_id: int | None
 

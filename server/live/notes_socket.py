@@ -1,0 +1,230 @@
+"""One websocket per open notes page: the Yjs sync handshake, then updates both ways.
+
+A phone joins with the Yjs state vector of the copy it holds (perhaps edited offline), gets
+back what it lacks and the server's state vector, and answers with what the server lacks.
+Every update is stored before it is acknowledged, then passed to everyone else on the notes.
+Merging is idempotent, so an update heard twice, or both in the catch-up and live, is harmless.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import binascii
+import json
+import secrets
+from typing import Any
+
+from starlette.websockets import WebSocket, WebSocketDisconnect
+
+from server.errors import Invalid, NotFound, Refused
+from server.events.access import Actor, Role
+from server.events.setup import find_event
+from server.live.hub import Hub
+from server.notes import document, editing, store
+from server.notes.editing import Session
+from server.notes.models import Notes
+from server.schemas import validate
+
+HELLO_TIMEOUT = 15.0
+CLIENT_TYPES = {"join", "update", "ping"}
+
+
+def notes_channel(notes_id: int) -> str:
+    return f"notes:{notes_id}"
+
+
+async def publish_update(hub: Hub, notes_id: int, update: bytes, origin: str = "") -> None:
+    """Passes an accepted change to every open copy of the notes (HTTP changes have no origin)."""
+    message = {"type": "update", "update": encode(update), "origin": origin}
+    await hub.publish(notes_channel(notes_id), message)
+
+
+async def publish(hub: Hub, notes_id: int, message: dict[str, Any]) -> None:
+    await hub.publish(notes_channel(notes_id), message)
+
+
+def encode(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def decode(text: str | None) -> bytes | None:
+    if not text:
+        return None
+    try:
+        return base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        raise Invalid("That message's binary data isn't valid base64.") from None
+
+
+class NotesCopy:
+    """One open notes page on one device."""
+
+    def __init__(self, websocket: WebSocket, pitch_id: int) -> None:
+        self.websocket, self.pitch_id = websocket, pitch_id
+        self.name = secrets.token_hex(8)  # so this socket doesn't hear its own updates back
+        self.session: Session | None = None
+        self.actor: Actor | None = None
+        self._lock = asyncio.Lock()
+        state = websocket.app.state
+        self.keys, self.hub = state.keys, state.hub
+
+    async def send(self, message: dict[str, Any]) -> None:
+        async with self._lock:
+            await self.websocket.send_json(message)
+
+    async def error(self, exc: Refused, update_id: int | None = None) -> None:
+        message: dict[str, Any] = {"type": "error", "message": exc.message, "status": exc.status}
+        if update_id is not None:
+            message["id"] = update_id
+        await self.send(message)
+
+    async def join(self, message: dict[str, Any]) -> Session:
+        event = await find_event(self.websocket.path_params["slug"])
+        self.actor = await self.keys.identify(event, message.get("token"))
+        self.session = await editing.open_notes(event, self.pitch_id, self.actor)
+        return self.session
+
+    async def sync(self, state_vector: bytes | None) -> None:
+        assert self.session is not None and self.actor is not None
+        notes = self.session.notes
+        doc = await store.current_document(notes)
+        fresh = await Notes.get(id=notes.id)
+        credits = await editing.credits(fresh)
+        await self.send(
+            {
+                "type": "sync",
+                "update": encode(document.diff(doc, state_vector)),
+                "state": encode(bytes(doc.get_state())),
+                "final": fresh.final,
+                "can_write": self.actor.role >= Role.attendee,
+                "can_finalise": self._can_finalise(),
+                "named": await self._named(),
+                "credits": credits.as_json(),
+                "max_chars": document.MAX_CHARS,
+            }
+        )
+
+    def _can_finalise(self) -> bool:
+        assert self.session is not None and self.actor is not None
+        attendee = self.actor.attendee
+        host = attendee is not None and attendee.id == self.session.pitch.author_id
+        return self.actor.is_staff or host
+
+    async def _named(self) -> bool | None:
+        assert self.session is not None and self.actor is not None
+        if self.actor.attendee is None:
+            return None
+        return await editing.is_named(self.session, self.actor.attendee)
+
+    async def update(self, message: dict[str, Any]) -> None:
+        if self.session is None or self.actor is None:
+            raise Invalid("Send 'join' before changing the notes.")
+        update = decode(message["update"]) or b""
+        edited = await editing.edit(self.session, self.actor, update)
+        await self.send({"type": "ack", "id": message["id"]})
+        if edited.update != store.EMPTY_UPDATE:
+            await publish_update(self.hub, edited.notes.id, edited.update, self.name)
+            if self.actor.attendee is not None:
+                await publish_credits(self.hub, edited.notes)
+
+    def relayable(self, message: dict[str, Any]) -> dict[str, Any] | None:
+        if message.get("origin") == self.name:
+            return None
+        return {k: v for k, v in message.items() if k != "origin"}
+
+
+async def publish_credits(hub: Hub, notes: Notes) -> None:
+    credits = await editing.credits(notes)
+    await publish(hub, notes.id, {"type": "credits", "credits": credits.as_json()})
+
+
+def parse(raw: str) -> dict[str, Any]:
+    try:
+        message = json.loads(raw)
+    except json.JSONDecodeError:
+        raise Invalid("That message isn't valid JSON.") from None
+    if not isinstance(message, dict) or message.get("type") not in CLIENT_TYPES:
+        raise Invalid("Messages must be JSON objects whose 'type' is join, update or ping.")
+    validate(f"notes-client-{message['type']}", message)
+    return message
+
+
+async def notes_live(websocket: WebSocket) -> None:
+    await websocket.accept()
+    copy = NotesCopy(websocket, websocket.path_params["pitch"])
+    try:
+        joined = await _first_join(copy)
+    except WebSocketDisconnect:
+        return
+    if joined is None:
+        await websocket.close(code=4404)
+        return
+    session, state_vector = joined
+    # Subscribed before the catch-up is read, so no change falls between the two.
+    async with copy.hub.subscribe(notes_channel(session.notes.id)) as queue:
+        relay = asyncio.create_task(_relay(copy, queue))
+        try:
+            await copy.sync(state_vector)
+            await _listen(copy)
+        except WebSocketDisconnect:
+            pass
+        finally:
+            relay.cancel()
+
+
+async def _first_join(copy: NotesCopy) -> tuple[Session, bytes | None] | None:
+    """Waits for a join that opens the notes; wrong tokens and bad messages get an error and
+    may try again. A missing event or session ends the socket: there is nothing to wait for."""
+    while True:
+        try:
+            raw = await asyncio.wait_for(copy.websocket.receive_text(), HELLO_TIMEOUT)
+        except TimeoutError:
+            raw = '{"type": "join"}'
+        except KeyError:
+            await copy.error(Invalid("Send messages as text, not binary."))
+            continue
+        try:
+            message = parse(raw)
+            if message["type"] == "ping":
+                await copy.send({"type": "pong"})
+                continue
+            if message["type"] != "join":
+                raise Invalid("Send 'join' before changing the notes.")
+            state_vector = decode(message.get("state"))
+            return await copy.join(message), state_vector
+        except NotFound as exc:
+            await copy.error(exc)
+            return None
+        except Refused as exc:
+            await copy.error(exc)
+
+
+async def _listen(copy: NotesCopy) -> None:
+    while True:
+        try:
+            raw = await copy.websocket.receive_text()
+        except KeyError:
+            await copy.error(Invalid("Send messages as text, not binary."))
+            continue
+        message: dict[str, Any] | None = None
+        try:
+            message = parse(raw)
+            kind = message["type"]
+            if kind == "ping":
+                await copy.send({"type": "pong"})
+            elif kind == "join":
+                await copy.join(message)
+                await copy.sync(decode(message.get("state")))
+            else:
+                await copy.update(message)
+        except Refused as exc:
+            update_id = message.get("id") if message and message["type"] == "update" else None
+            await copy.error(exc, update_id)
+
+
+async def _relay(copy: NotesCopy, queue: asyncio.Queue[dict[str, Any]]) -> None:
+    while True:
+        message = copy.relayable(await queue.get())
+        if message is not None:
+            await copy.send(message)

@@ -1,0 +1,210 @@
+"""The shape of a notes document and how its content is read from, and written into, the CRDT.
+
+A notes document is a Yjs document (pycrdt here, Yjs in the browser) with these roots:
+
+- ``summary``, ``discussion``, ``outcomes``: text, Markdown as people type it;
+- ``actions``: an array of maps, each with ``what`` and ``owner`` texts;
+- ``photos``: an array of maps with a photo's ``id`` and ``caption``.
+
+Phones send their edits as CRDT updates, so two people typing in one paragraph, or one coming
+back from a minute offline, merge instead of overwriting each other. Everything here is pure:
+no database, no I/O.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from pycrdt import Array, Doc, Map, Text
+
+from server.errors import Invalid, Refused
+
+PARTS = ("summary", "discussion", "outcomes")
+Document = Doc[Any]
+MAX_CHARS = 100_000  # about fifteen thousand words: far beyond an hour's notes, far below harm
+MAX_ACTIONS = 200
+MAX_PHOTOS = 40
+
+
+class TooLong(Refused):
+    status = 413
+    title = "Notes too long"
+
+
+@dataclass(frozen=True)
+class Action:
+    what: str
+    owner: str = ""
+
+
+@dataclass(frozen=True)
+class PhotoRef:
+    id: int
+    caption: str = ""
+
+
+@dataclass(frozen=True)
+class NotesContent:
+    """What the notes say, as plain values."""
+
+    summary: str = ""
+    discussion: str = ""
+    outcomes: str = ""
+    actions: tuple[Action, ...] = field(default_factory=tuple)
+    photos: tuple[PhotoRef, ...] = field(default_factory=tuple)
+
+    @property
+    def chars(self) -> int:
+        texts = [self.summary, self.discussion, self.outcomes]
+        texts += [a.what + a.owner for a in self.actions] + [p.caption for p in self.photos]
+        return sum(len(t) for t in texts)
+
+    @property
+    def empty(self) -> bool:
+        return self.chars == 0 and not self.photos
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "summary": self.summary,
+            "discussion": self.discussion,
+            "outcomes": self.outcomes,
+            "actions": [{"what": a.what, "owner": a.owner} for a in self.actions],
+            "photos": [{"id": p.id, "caption": p.caption} for p in self.photos],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> NotesContent:
+        return cls(
+            summary=data.get("summary", ""),
+            discussion=data.get("discussion", ""),
+            outcomes=data.get("outcomes", ""),
+            actions=tuple(Action(a["what"], a.get("owner", "")) for a in data.get("actions", [])),
+            photos=tuple(PhotoRef(p["id"], p.get("caption", "")) for p in data.get("photos", [])),
+        )
+
+
+def load(*updates: bytes) -> Document:
+    """A document made of the given updates, in any order (merging is order-free)."""
+    doc: Document = Doc()
+    for update in updates:
+        apply(doc, update)
+    return doc
+
+
+def apply(doc: Document, update: bytes) -> None:
+    try:
+        doc.apply_update(update)
+    except (ValueError, RuntimeError):
+        raise Invalid(
+            "That change to the notes couldn't be read; the page will reload them."
+        ) from None
+
+
+def diff(doc: Document, state_vector: bytes | None) -> bytes:
+    """What a peer that has seen ``state_vector`` is missing (everything, without one)."""
+    try:
+        return bytes(doc.get_update(state_vector) if state_vector else doc.get_update())
+    except (ValueError, RuntimeError):
+        raise Invalid("The notes state sent isn't one this server can read.") from None
+
+
+def read(doc: Document) -> NotesContent:
+    """The content, with anything a misbehaving client put in the wrong shape left out."""
+    try:
+        texts = {part: str(doc.get(part, type=Text)) for part in PARTS}
+        actions = tuple(_action(m) for m in _maps(doc.get("actions", type=Array)))
+        photos = tuple(_photo(m) for m in _maps(doc.get("photos", type=Array)))
+    except (ValueError, RuntimeError, TypeError):
+        raise Invalid("That change would give the notes a shape they can't have.") from None
+    return NotesContent(
+        **texts,
+        actions=tuple(a for a in actions if a is not None),
+        photos=tuple(p for p in photos if p is not None),
+    )
+
+
+def check(content: NotesContent) -> None:
+    """Refuses content past the caps, saying which and how far."""
+    if content.chars > MAX_CHARS:
+        raise TooLong(
+            f"These notes would be {content.chars:,} characters long; the limit is "
+            f"{MAX_CHARS:,}. Nothing past the limit was saved: shorten them, or move long "
+            "material to a linked document."
+        )
+    if len(content.actions) > MAX_ACTIONS:
+        raise TooLong(f"A session can list at most {MAX_ACTIONS} actions.")
+    if len(content.photos) > MAX_PHOTOS:
+        raise TooLong(f"A session can have at most {MAX_PHOTOS} photos.")
+
+
+def write(doc: Document, content: NotesContent) -> bytes:
+    """Makes the document say ``content`` and returns that change as an update.
+
+    Used to restore an earlier version and to fill the demo: the change is an ordinary edit,
+    so it merges with whatever anyone types at the same moment.
+    """
+    before = doc.get_state()
+    with doc.transaction():
+        for part in PARTS:
+            _replace_text(doc.get(part, type=Text), getattr(content, part))
+        current = read(doc)
+        # Lists are rebuilt only when they differ, so rewriting the same ones adds no copies.
+        if current.actions != content.actions:
+            actions = doc.get("actions", type=Array)
+            actions.clear()
+            for action in content.actions:
+                actions.append(Map({"what": Text(action.what), "owner": Text(action.owner)}))
+        if current.photos != content.photos:
+            photos = doc.get("photos", type=Array)
+            photos.clear()
+            for photo in content.photos:
+                photos.append(_photo_map(photo))
+    return bytes(doc.get_update(before))
+
+
+def add_photo(doc: Document, photo: PhotoRef) -> bytes:
+    """Appends a photo to the notes and returns that change as an update."""
+    before = doc.get_state()
+    doc.get("photos", type=Array).append(_photo_map(photo))
+    return bytes(doc.get_update(before))
+
+
+def _replace_text(text: Text, value: str) -> None:
+    current = str(text)
+    if current == value:
+        return
+    # Only the differing middle changes, so a concurrent edit elsewhere in the text survives.
+    start = 0
+    limit = min(len(current), len(value))
+    while start < limit and current[start] == value[start]:
+        start += 1
+    end = 0
+    while end < limit - start and current[-1 - end] == value[-1 - end]:
+        end += 1
+    if len(current) - end > start:
+        del text[start : len(current) - end]
+    if len(value) - end > start:
+        text.insert(start, value[start : len(value) - end])
+
+
+def _photo_map(photo: PhotoRef) -> Map[Any]:
+    return Map({"id": float(photo.id), "caption": photo.caption})
+
+
+def _maps(array: Array[Any]) -> list[Map[Any]]:
+    return [item for item in array if isinstance(item, Map)]
+
+
+def _action(item: Map[Any]) -> Action | None:
+    what, owner = item.get("what"), item.get("owner")
+    what_text = str(what) if isinstance(what, Text | str) else ""
+    owner_text = str(owner) if isinstance(owner, Text | str) else ""
+    return Action(what_text, owner_text) if what_text or owner_text else None
+
+
+def _photo(item: Map[Any]) -> PhotoRef | None:
+    ident, caption = item.get("id"), item.get("caption")
+    if not isinstance(ident, int | float) or ident != int(ident) or ident < 1:
+        return None
+    return PhotoRef(int(ident), caption if isinstance(caption, str) else "")

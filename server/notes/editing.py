@@ -1,0 +1,127 @@
+"""Who may read and write a session's notes, and the things people do to them.
+
+Attendees and staff read and write; the public reads only once the proceedings are published.
+The session's host and the facilitators can mark notes final, which stops edits until reopened.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from server.errors import Conflict, Forbidden, NotFound
+from server.events.access import Actor, Role
+from server.events.models import Attendee, Event
+from server.marketplace.models import Pitch
+from server.notes import document, store
+from server.notes.document import NotesContent
+from server.notes.models import Contributor, Notes, NotesVersion
+from server.notes.store import Edited
+
+
+@dataclass(frozen=True)
+class Session:
+    """A session whose notes someone has opened."""
+
+    event: Event
+    pitch: Pitch
+    notes: Notes
+
+
+async def open_notes(event: Event, pitch_id: int, actor: Actor) -> Session:
+    pitch = await Pitch.get_or_none(id=pitch_id, event_id=event.id, hidden=False)
+    if pitch is None:
+        raise NotFound("This event has no such session; it may have been removed or merged.")
+    if actor.role < Role.attendee and not event.proceedings_published:
+        raise Forbidden(
+            "Session notes are for the people at the event until the organisers publish the "
+            "proceedings. Join the event on this device to read and write them."
+        )
+    return Session(event, pitch, await store.notes_of(pitch))
+
+
+def may_write(actor: Actor) -> None:
+    actor.require(Role.attendee)
+
+
+def not_final(notes: Notes) -> None:
+    if notes.final:
+        raise Conflict(
+            "These notes are marked final, so they can't be changed. The session's host or a "
+            "facilitator can reopen them."
+        )
+
+
+async def edit(session: Session, actor: Actor, update: bytes) -> Edited:
+    may_write(actor)
+    return await store.write(session.notes, actor, update, guard=not_final)
+
+
+async def restore(session: Session, actor: Actor, version_id: int) -> Edited:
+    """Brings back an earlier version as a new edit, keeping what is there now in history."""
+    may_write(actor)
+    version = await _version(session, version_id)
+    current = NotesContent.from_json(session.notes.content)
+    if not current.empty:
+        await store.save_version(session.notes, current, "before restore")
+    old = NotesContent.from_json(version.content)
+    return await store.write(
+        session.notes, actor, lambda doc: document.write(doc, old), guard=not_final
+    )
+
+
+async def mark_final(session: Session, actor: Actor, final: bool) -> Notes:
+    is_host = actor.attendee is not None and actor.attendee.id == session.pitch.author_id
+    if not (actor.is_staff or is_host):
+        raise Forbidden("Only the session's host and the facilitators can mark notes final.")
+    notes = await Notes.get(id=session.notes.id)
+    if final and not notes.final:
+        await store.save_version(notes, NotesContent.from_json(notes.content), "final")
+    notes.final = final
+    notes.final_at = datetime.now(UTC) if final else None
+    await Notes.filter(id=notes.id).update(final=final, final_at=notes.final_at)
+    return notes
+
+
+async def set_credit(session: Session, actor: Actor, named: bool) -> None:
+    attendee = actor.as_attendee()
+    await Contributor.update_or_create(
+        defaults={"named": named}, notes_id=session.notes.id, attendee_id=attendee.id
+    )
+
+
+async def is_named(session: Session, attendee: Attendee) -> bool:
+    row = await Contributor.get_or_none(notes_id=session.notes.id, attendee_id=attendee.id)
+    return row is not None and row.named
+
+
+@dataclass(frozen=True)
+class Credits:
+    """Who wrote the notes: the names of those who asked to be named, and how many others."""
+
+    named: tuple[str, ...]
+    anonymous: int
+
+    def as_json(self) -> dict[str, object]:
+        return {"named": list(self.named), "anonymous": self.anonymous}
+
+
+async def credits(notes: Notes) -> Credits:
+    rows = await Contributor.filter(notes_id=notes.id).prefetch_related("attendee")
+    named = tuple(c.attendee.name for c in rows if c.named and c.attendee.name)
+    return Credits(named, len(rows) - len(named))
+
+
+async def versions(session: Session) -> list[NotesVersion]:
+    return await NotesVersion.filter(notes_id=session.notes.id)
+
+
+async def _version(session: Session, version_id: int) -> NotesVersion:
+    version = await NotesVersion.get_or_none(id=version_id, notes_id=session.notes.id)
+    if version is None:
+        raise NotFound("These notes have no such earlier version.")
+    return version
+
+
+async def version(session: Session, version_id: int) -> NotesVersion:
+    return await _version(session, version_id)

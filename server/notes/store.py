@@ -1,0 +1,169 @@
+"""Keeping notes durable: every acknowledged update is in the database before it is acknowledged.
+
+A document is its compacted ``state`` merged with every later ``NotesUpdate``. Each process
+keeps recently used documents decoded in memory and brings them up to date from the database
+under the notes row's lock, so several processes can write the same notes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import OrderedDict
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from tortoise.transactions import in_transaction
+
+from server.events.access import Actor
+from server.events.models import Attendee, Event
+from server.marketplace.models import Pitch
+from server.notes import document
+from server.notes.document import Document, NotesContent
+from server.notes.models import Contributor, Notes, NotesUpdate, NotesVersion
+
+COMPACT_AFTER = 100  # updates stored one by one before they are merged into the state
+SAVE_VERSION_AFTER = timedelta(minutes=2)  # a pause this long starts a new version in history
+CACHED_DOCUMENTS = 128
+EMPTY_UPDATE = b"\x00\x00"  # what Yjs sends when it has nothing to add
+
+
+@dataclass
+class _Cached:
+    doc: Document
+    last_id: int  # the newest update merged into doc
+
+
+_cache: OrderedDict[int, _Cached] = OrderedDict()
+_locks: dict[int, asyncio.Lock] = {}
+
+
+@dataclass(frozen=True)
+class Edited:
+    """An accepted change: the update to pass on to every other open copy, and the result."""
+
+    notes: Notes
+    update: bytes
+    content: NotesContent
+
+
+async def notes_of(pitch: Pitch) -> Notes:
+    notes = await Notes.get_or_none(pitch_id=pitch.id)
+    if notes is None:
+        empty = document.diff(document.load(), None)
+        notes, _ = await Notes.get_or_create(
+            pitch_id=pitch.id, defaults={"event_id": pitch.event_id, "state": empty}
+        )
+    return notes
+
+
+@asynccontextmanager
+async def _held(notes_id: int) -> AsyncIterator[None]:
+    lock = _locks.setdefault(notes_id, asyncio.Lock())
+    async with lock:
+        yield
+
+
+async def current_document(notes: Notes) -> Document:
+    """The document as committed now (for a phone catching up)."""
+    async with _held(notes.id):
+        fresh = await Notes.get(id=notes.id)
+        return await _up_to_date(fresh)
+
+
+async def write(
+    notes: Notes,
+    actor: Actor,
+    change: Callable[[Document], bytes] | bytes,
+    *,
+    guard: Callable[[Notes], None] = lambda _notes: None,
+    now: datetime | None = None,
+) -> Edited:
+    """Applies a change under the notes row lock and stores it before returning.
+
+    ``change`` is an update from a phone, or a function that edits the document and returns
+    its update. ``guard`` sees the locked row first and raises to refuse (final notes).
+    A refused or failed change leaves the database and this process's copy as they were.
+    """
+    now = now or datetime.now(UTC)
+    async with _held(notes.id), in_transaction():
+        locked = await Notes.select_for_update().get(id=notes.id)
+        guard(locked)
+        doc = await _up_to_date(locked)
+        try:
+            update = change(doc) if callable(change) else _applied(doc, change)
+            content = document.read(doc)
+            document.check(content)
+            if update != EMPTY_UPDATE:
+                await _store(locked, doc, update, content, actor.attendee, now)
+        except BaseException:
+            _cache.pop(locked.id, None)  # the copy may hold the refused change; rebuild it
+            raise
+    return Edited(locked, update, content)
+
+
+def _applied(doc: Document, update: bytes) -> bytes:
+    document.apply(doc, update)
+    return update
+
+
+async def _store(
+    notes: Notes,
+    doc: Document,
+    update: bytes,
+    content: NotesContent,
+    attendee: Attendee | None,
+    now: datetime,
+) -> None:
+    before = NotesContent.from_json(notes.content)
+    if not before.empty and now - notes.updated_at >= SAVE_VERSION_AFTER:
+        await save_version(notes, before, "saved")
+    row = await NotesUpdate.create(notes_id=notes.id, data=update, attendee=attendee)
+    _cache[notes.id].last_id = row.id
+    notes.content, notes.chars, notes.updated_at = content.as_json(), content.chars, now
+    await Notes.filter(id=notes.id).update(content=notes.content, chars=notes.chars, updated_at=now)
+    if attendee is not None:
+        await Contributor.get_or_create(notes_id=notes.id, attendee_id=attendee.id)
+    if await NotesUpdate.filter(notes_id=notes.id).count() > COMPACT_AFTER:
+        await _compact(notes, doc, row.id)
+
+
+async def _compact(notes: Notes, doc: Document, through: int) -> None:
+    state = document.diff(doc, None)
+    await Notes.filter(id=notes.id).update(state=state, compacted_to=through)
+    await NotesUpdate.filter(notes_id=notes.id, id__lte=through).delete()
+    notes.state, notes.compacted_to = state, through
+
+
+async def save_version(notes: Notes, content: NotesContent, reason: str) -> NotesVersion:
+    return await NotesVersion.create(
+        notes_id=notes.id, content=content.as_json(), chars=content.chars, reason=reason
+    )
+
+
+async def _up_to_date(notes: Notes) -> Document:
+    cached = _cache.get(notes.id)
+    if cached is None or cached.last_id < notes.compacted_to:
+        cached = _Cached(document.load(bytes(notes.state)), notes.compacted_to)
+    newer = await NotesUpdate.filter(notes_id=notes.id, id__gt=cached.last_id).values_list(
+        "id", "data"
+    )
+    for update_id, data in newer:
+        document.apply(cached.doc, bytes(data))
+        cached.last_id = update_id
+    _cache[notes.id] = cached
+    _cache.move_to_end(notes.id)
+    while len(_cache) > CACHED_DOCUMENTS:
+        _cache.popitem(last=False)
+    return cached.doc
+
+
+def forget_cached() -> None:
+    """Drops every decoded document (tests switch databases within one process)."""
+    _cache.clear()
+
+
+async def notes_in(event: Event) -> dict[int, Notes]:
+    """Every session's notes in the event, by pitch id."""
+    return {n.pitch_id: n for n in await Notes.filter(event_id=event.id)}
