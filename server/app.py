@@ -19,6 +19,7 @@ from server.config import Settings
 from server.errors import Refused
 from server.events.access import Keys
 from server.http import (
+    archive,
     attendees,
     dots,
     events,
@@ -26,8 +27,11 @@ from server.http import (
     grid,
     notes,
     pages,
+    photos,
     pitches,
+    posters,
     problems,
+    proceedings,
     qr,
 )
 from server.http.openapi import openapi
@@ -52,6 +56,10 @@ routes = [
     *grid.routes,
     *qr.routes,
     *notes.routes,
+    *photos.routes,
+    *proceedings.routes,
+    *posters.routes,
+    *archive.routes,
     WebSocketRoute("/e/{slug}/live", live),
     WebSocketRoute("/e/{slug}/notes/{pitch:int}/live", notes_live),
     *exports.routes,

@@ -73,4 +73,5 @@ routes = [
     Route("/e/{slug}/facilitate", event_page("manage.html", " - facilitate")),
     Route("/e/{slug}/grid", event_page("grid.html", " - the grid")),
     Route("/e/{slug}/now", event_page("now.html", " - now and next")),
+    Route("/e/{slug}/notes/{pitch:int}", event_page("notes.html", " - session notes")),
 ]
