@@ -223,6 +223,10 @@ async def database_url(
     from tortoise.backends.base.executor import EXECUTOR_CACHE
 
     EXECUTOR_CACHE.clear()
+    # Decoded notes documents are cached by id, and ids repeat across the two databases.
+    from server.notes.store import forget_cached
+
+    forget_cached()
     try:
         await db.migrate(url)
         await db.connect(url)

@@ -125,7 +125,7 @@ class NotesCopy:
         await self.send({"type": "ack", "id": message["id"]})
         if edited.update != store.EMPTY_UPDATE:
             await publish_update(self.hub, edited.notes.id, edited.update, self.name)
-            if self.actor.attendee is not None:
+            if edited.new_contributor:
                 await publish_credits(self.hub, edited.notes)
 
     def relayable(self, message: dict[str, Any]) -> dict[str, Any] | None:

@@ -61,12 +61,13 @@ async def restore(session: Session, actor: Actor, version_id: int) -> Edited:
     """Brings back an earlier version as a new edit, keeping what is there now in history."""
     may_write(actor)
     version = await _version(session, version_id)
-    current = NotesContent.from_json(session.notes.content)
-    if not current.empty:
-        await store.save_version(session.notes, current, "before restore")
     old = NotesContent.from_json(version.content)
     return await store.write(
-        session.notes, actor, lambda doc: document.write(doc, old), guard=not_final
+        session.notes,
+        actor,
+        lambda doc: document.write(doc, old),
+        guard=not_final,
+        keep_as="before restore",
     )
 
 

@@ -46,6 +46,7 @@ class Edited:
     notes: Notes
     update: bytes
     content: NotesContent
+    new_contributor: bool = False  # someone wrote in these notes for the first time
 
 
 async def notes_of(pitch: Pitch) -> Notes:
@@ -78,29 +79,35 @@ async def write(
     change: Callable[[Document], bytes] | bytes,
     *,
     guard: Callable[[Notes], None] = lambda _notes: None,
+    keep_as: str | None = None,
     now: datetime | None = None,
 ) -> Edited:
     """Applies a change under the notes row lock and stores it before returning.
 
     ``change`` is an update from a phone, or a function that edits the document and returns
     its update. ``guard`` sees the locked row first and raises to refuse (final notes).
+    ``keep_as`` first saves the notes as they stand as a version with that reason.
     A refused or failed change leaves the database and this process's copy as they were.
     """
     now = now or datetime.now(UTC)
     async with _held(notes.id), in_transaction():
         locked = await Notes.select_for_update().get(id=notes.id)
         guard(locked)
+        before = NotesContent.from_json(locked.content)
+        if keep_as and not before.empty:
+            await save_version(locked, before, keep_as)
         doc = await _up_to_date(locked)
         try:
             update = change(doc) if callable(change) else _applied(doc, change)
             content = document.read(doc)
             document.check(content)
+            new_contributor = False
             if update != EMPTY_UPDATE:
-                await _store(locked, doc, update, content, actor.attendee, now)
+                new_contributor = await _store(locked, doc, update, content, actor.attendee, now)
         except BaseException:
             _cache.pop(locked.id, None)  # the copy may hold the refused change; rebuild it
             raise
-    return Edited(locked, update, content)
+    return Edited(locked, update, content, new_contributor)
 
 
 def _applied(doc: Document, update: bytes) -> bytes:
@@ -115,7 +122,8 @@ async def _store(
     content: NotesContent,
     attendee: Attendee | None,
     now: datetime,
-) -> None:
+) -> bool:
+    """Stores the update; says whether its writer is new to these notes."""
     before = NotesContent.from_json(notes.content)
     if not before.empty and now - notes.updated_at >= SAVE_VERSION_AFTER:
         await save_version(notes, before, "saved")
@@ -123,10 +131,12 @@ async def _store(
     _cache[notes.id].last_id = row.id
     notes.content, notes.chars, notes.updated_at = content.as_json(), content.chars, now
     await Notes.filter(id=notes.id).update(content=notes.content, chars=notes.chars, updated_at=now)
+    created = False
     if attendee is not None:
-        await Contributor.get_or_create(notes_id=notes.id, attendee_id=attendee.id)
+        _, created = await Contributor.get_or_create(notes_id=notes.id, attendee_id=attendee.id)
     if await NotesUpdate.filter(notes_id=notes.id).count() > COMPACT_AFTER:
         await _compact(notes, doc, row.id)
+    return created
 
 
 async def _compact(notes: Notes, doc: Document, through: int) -> None:

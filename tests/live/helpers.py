@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 import json
 from typing import Any
 
@@ -77,3 +78,72 @@ def apply(state: dict[str, Any], change: dict[str, Any], staff: bool = False) ->
 
 def comparable(state: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in state.items() if k not in ("me", "role")}
+
+
+NOTES_SERVER_TYPES = {"sync", "update", "ack", "final", "credits", "error", "pong"}
+
+
+class NotesPhone:
+    """A phone with its own copy of a session's notes, speaking the notes socket's protocol."""
+
+    def __init__(self, ws: ClientConnection, doc: Any = None) -> None:
+        from server.notes import document
+
+        self.ws = ws
+        self.doc = doc if doc is not None else document.load()
+        self.sent = 0
+        self.synced: dict[str, Any] = {}
+
+    async def send(self, message: Any) -> None:
+        await self.ws.send(message if isinstance(message, str | bytes) else json.dumps(message))
+
+    async def recv(self) -> dict[str, Any]:
+        raw = await asyncio.wait_for(self.ws.recv(), WAIT)
+        assert isinstance(raw, str), "the server sends text frames"
+        message = json.loads(raw)
+        assert message.get("type") in NOTES_SERVER_TYPES, message
+        kind = message["type"]
+        shared = kind in ("error", "pong")  # the same messages as on the event socket
+        validate(f"server-{kind}" if shared else f"notes-server-{kind}", message)
+        if kind == "update":
+            self.doc.apply_update(base64.b64decode(message["update"]))
+        return dict(message)
+
+    async def expect(self, kind: str) -> dict[str, Any]:
+        while True:
+            message = await self.recv()
+            if message["type"] == kind:
+                return message
+            assert message["type"] in ("update", "credits"), message
+
+    async def join(self, token: str | None) -> dict[str, Any]:
+        """The sync handshake: get what this copy lacks, send back what the server lacks."""
+        state = base64.b64encode(self.doc.get_state()).decode()
+        await self.send({"type": "join", "token": token, "state": state})
+        sync = await self.expect("sync")
+        self.doc.apply_update(base64.b64decode(sync["update"]))
+        missing = self.doc.get_update(base64.b64decode(sync["state"]))
+        await self.push(bytes(missing))
+        self.synced = sync
+        return sync
+
+    async def push(self, update: bytes) -> int:
+        self.sent += 1
+        payload = base64.b64encode(update).decode()
+        await self.send({"type": "update", "id": self.sent, "update": payload})
+        return self.sent
+
+    async def type(self, content: Any) -> dict[str, Any]:
+        """Makes this copy say ``content``, sends the change and waits for its ack (or error)."""
+        from server.notes import document
+
+        update_id = await self.push(document.write(self.doc, content))
+        while True:
+            message = await self.recv()
+            if message["type"] in ("ack", "error") and message.get("id") == update_id:
+                return message
+
+    def content(self) -> Any:
+        from server.notes import document
+
+        return document.read(self.doc)

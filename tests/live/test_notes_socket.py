@@ -1,0 +1,181 @@
+"""The notes socket: merging concurrent and offline edits, durability, refusals, final notes."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+from collections.abc import Callable
+from pathlib import Path
+
+import httpx
+from websockets.asyncio.client import connect
+
+from server.notes import document
+from server.notes.document import MAX_CHARS, NotesContent
+from tests.conftest import ApiEvent, LiveServer, event_body, start_server, stop_server
+from tests.live.helpers import NotesPhone
+
+
+def _session(make_event: Callable[..., ApiEvent]) -> tuple[ApiEvent, str, int]:
+    event = make_event()
+    host = event.join("Ana")["token"]
+    return event, host, event.pitch(host, "Open data in councils")["id"]
+
+
+def _session_on(server: LiveServer) -> tuple[ApiEvent, str, int]:
+    with httpx.Client(base_url=server.url) as client:
+        made = client.post("/api/events", json=event_body()).json()
+        event = ApiEvent(client, made["slug"], made["organiser_key"], made["links"])
+        token = event.join("Ana")["token"]
+        return event, token, event.pitch(token, "Durable notes")["id"]
+
+
+def _notes_url(server: LiveServer, event: ApiEvent, pitch: int) -> str:
+    return f"{server.ws_url}/e/{event.slug}/notes/{pitch}/live"
+
+
+async def test_two_phones_typing_in_one_paragraph_both_keep_their_words(
+    server: LiveServer, make_event: Callable[..., ApiEvent]
+) -> None:
+    event, host, pitch = _session(make_event)
+    guest = event.join("Ben")["token"]
+    url = _notes_url(server, event, pitch)
+    async with connect(url) as ws_a, connect(url) as ws_b:
+        a, b = NotesPhone(ws_a), NotesPhone(ws_b)
+        await a.join(host)
+        assert (await a.type(NotesContent(summary="We agreed.")))["type"] == "ack"
+        await b.join(guest)
+        assert b.content().summary == "We agreed."
+        # Both type before hearing of the other's change.
+        await asyncio.gather(
+            a.type(NotesContent(summary="We all agreed.")),
+            b.type(NotesContent(summary="We agreed. Next: a pilot.")),
+        )
+        expected = "We all agreed. Next: a pilot."
+        for phone in (a, b):
+            while phone.content().summary != expected:
+                await phone.recv()
+    stored = event.ok("GET", f"/pitches/{pitch}/notes", host)
+    assert stored["content"]["summary"] == expected
+
+
+async def test_a_phone_offline_for_a_while_merges_when_it_comes_back(
+    server: LiveServer, make_event: Callable[..., ApiEvent]
+) -> None:
+    event, host, pitch = _session(make_event)
+    guest = event.join()["token"]
+    url = _notes_url(server, event, pitch)
+    async with connect(url) as ws:
+        away = NotesPhone(ws)
+        await away.join(guest)
+        await away.type(NotesContent(outcomes="A pilot"))
+    # The connection is gone; the phone keeps its copy and goes on writing.
+    offline_update = away.content()
+    document.write(away.doc, NotesContent(outcomes="A pilot, cheaply", discussion="On the train"))
+    async with connect(url) as ws:
+        here = NotesPhone(ws)
+        await here.join(host)
+        await here.type(NotesContent(outcomes="A pilot in two councils"))
+    async with connect(url) as ws:
+        back = NotesPhone(ws, away.doc)
+        await back.join(guest)
+        await back.expect("ack")  # what it wrote offline is stored
+        merged = back.content()
+    assert offline_update.outcomes == "A pilot"
+    # Both added to the end of the same paragraph; the CRDT keeps both, in a fixed order.
+    assert merged.outcomes in (
+        "A pilot in two councils, cheaply",
+        "A pilot, cheaply in two councils",
+    )
+    assert merged.discussion == "On the train"
+    stored = event.ok("GET", f"/pitches/{pitch}/notes", host)["content"]
+    assert (stored["outcomes"], stored["discussion"]) == (merged.outcomes, merged.discussion)
+
+
+async def test_a_server_killed_mid_edit_loses_nothing_it_acknowledged(tmp_path: Path) -> None:
+    first = start_server(tmp_path)
+    try:
+        event, token, pitch = _session_on(first)
+        async with connect(_notes_url(first, event, pitch)) as ws:
+            phone = NotesPhone(ws)
+            await phone.join(token)
+            for n in range(1, 6):
+                words = " ".join(f"point {i}" for i in range(1, n + 1))
+                assert (await phone.type(NotesContent(discussion=words)))["type"] == "ack"
+            first.process.send_signal(signal.SIGKILL)  # no shutdown, no flushing
+            first.process.wait(timeout=10)
+    finally:
+        stop_server(first)
+    second = start_server(tmp_path)
+    try:
+        async with connect(_notes_url(second, event, pitch)) as ws:
+            fresh = NotesPhone(ws)
+            await fresh.join(token)
+            assert fresh.content().discussion == " ".join(f"point {i}" for i in range(1, 6))
+    finally:
+        stop_server(second)
+
+
+async def test_bad_messages_get_errors_keep_the_socket_and_change_nothing(
+    server: LiveServer, make_event: Callable[..., ApiEvent]
+) -> None:
+    event, host, pitch = _session(make_event)
+    async with connect(_notes_url(server, event, pitch)) as ws:
+        phone = NotesPhone(ws)
+        await phone.send({"type": "update", "id": 1, "update": "AAA="})
+        assert "join" in (await phone.expect("error"))["message"]
+        await phone.join(host)
+        await phone.type(NotesContent(summary="Kept"))
+        for bad in ("not json", '{"type": "shout"}', '{"type": "update", "id": 9}'):
+            await phone.send(bad)
+            assert (await phone.expect("error"))["status"] == 422
+        await phone.send({"type": "update", "id": 10, "update": "bm90IGEgY3JkdA=="})
+        refused = await phone.expect("error")
+        assert refused["id"] == 10 and "couldn't be read" in refused["message"]
+        scratch = document.load(document.diff(phone.doc, None))
+        huge = document.write(scratch, NotesContent(discussion="x" * (MAX_CHARS + 1)))
+        await phone.push(huge)
+        too_long = await phone.expect("error")
+        assert too_long["status"] == 413 and "100,000" in too_long["message"]
+        await phone.send({"type": "ping"})
+        await phone.expect("pong")
+    stored = event.ok("GET", f"/pitches/{pitch}/notes", host)
+    assert stored["content"]["summary"] == "Kept" and stored["content"]["discussion"] == ""
+
+
+async def test_notes_are_private_to_the_event_until_the_proceedings_are_published(
+    server: LiveServer, make_event: Callable[..., ApiEvent]
+) -> None:
+    event, host, pitch = _session(make_event)
+    url = _notes_url(server, event, pitch)
+    async with connect(url) as ws:
+        phone = NotesPhone(ws)
+        await phone.send({"type": "join", "token": None})
+        assert (await phone.expect("error"))["status"] == 403
+        await phone.send({"type": "join", "token": "forged-token"})
+        assert (await phone.expect("error"))["status"] == 401
+        sync = await phone.join(host)  # the same socket, once the phone says who it is
+        assert sync["can_write"] and sync["can_finalise"] and sync["named"] is False
+    async with connect(f"{server.ws_url}/e/{event.slug}/notes/999999/live") as ws:
+        await NotesPhone(ws).send({"type": "join", "token": host})
+        assert (await NotesPhone(ws).expect("error"))["status"] == 404
+
+
+async def test_marking_final_reaches_open_copies_and_stops_edits(
+    server: LiveServer, make_event: Callable[..., ApiEvent]
+) -> None:
+    event, host, pitch = _session(make_event)
+    guest = event.join("Ben")["token"]
+    async with connect(_notes_url(server, event, pitch)) as ws:
+        phone = NotesPhone(ws)
+        sync = await phone.join(guest)
+        assert not sync["can_finalise"]
+        await phone.type(NotesContent(summary="Before final"))
+        event.ok("PUT", f"/pitches/{pitch}/notes/final", host, json={"final": True})
+        assert (await phone.expect("final"))["final"] is True
+        refused = await phone.type(NotesContent(summary="After final"))
+        assert refused["type"] == "error" and refused["status"] == 409
+        event.ok("PUT", f"/pitches/{pitch}/notes/credit", guest, json={"named": True})
+        assert (await phone.expect("credits"))["credits"] == {"named": ["Ben"], "anonymous": 0}
+    stored = event.ok("GET", f"/pitches/{pitch}/notes", host)
+    assert stored["final"] and stored["content"]["summary"] == "Before final"
