@@ -89,7 +89,7 @@ def _vevent(schedule: Schedule, session: Session, zone: ZoneInfo) -> icalendar.E
         event.add("location", session.room.name)
     if session.tags:
         event.add("categories", list(session.tags))
-    event.add("url", schedule.event_url)
+    event.add("url", schedule.notes_url(session))
     event.add("status", "CANCELLED" if session.cancelled else "CONFIRMED")
     event.add("transp", "TRANSPARENT" if session.cancelled else "OPAQUE")
     return event

@@ -79,6 +79,10 @@ class Schedule:
     def event_url(self) -> str:
         return f"{self.root}e/{self.slug}"
 
+    def notes_url(self, session: Session) -> str:
+        """Where people write, and later read, the session's notes."""
+        return f"{self.event_url}/notes/{session.pitch_id}"
+
     def only(self, pitch_ids: set[int]) -> Schedule:
         """The same schedule with just these sessions (a room's or an attendee's feed)."""
         kept = tuple(s for s in self.sessions if s.pitch_id in pitch_ids)

@@ -50,7 +50,8 @@ def test_the_event_feed_has_the_right_instants_on_both_sides_of_a_clock_change(
         room, _slot, text, host = SESSIONS[title]
         assert str(event["LOCATION"]) == room
         assert text in str(event["DESCRIPTION"]) and host in str(event["DESCRIPTION"])
-        assert str(event["URL"]) == f"{str(g.ev.client.base_url).rstrip('/')}/e/{g.ev.slug}"
+        base = str(g.ev.client.base_url).rstrip("/")
+        assert str(event["URL"]) == f"{base}/e/{g.ev.slug}/notes/{g.pitches[title]}"
         assert str(event["STATUS"]) == "CONFIRMED"
         assert int(event["SEQUENCE"]) == 0
     # An independent reading: raw lines, with the feed's VTIMEZONE read by dateutil.

@@ -60,7 +60,7 @@ def test_hostile_text_comes_out_inert_in_every_format() -> None:
     assert str(event["SUMMARY"]) == HOSTILE.replace("\r\n", "\n")
     assert str(event["LOCATION"]) == ROOM.name
     assert int(event["SEQUENCE"]) == 2
-    assert str(event["URL"]) == "https://snug.example.org/e/ab"
+    assert str(event["URL"]) == "https://snug.example.org/e/ab/notes/7"
 
     xml = validate_frab_xml(frab.schedule_xml(schedule))
     assert xml.findtext("day/room/event/title") == HOSTILE.replace("\r\n", "\n")
