@@ -35,9 +35,10 @@ class Migration(migrations.Migration):
                 ('notes', fields.ForeignKeyField('snug.Notes', source_field='notes_id', db_constraint=True, to_field='id', related_name='contributors', on_delete=OnDelete.CASCADE)),
                 ('attendee', fields.ForeignKeyField('snug.Attendee', source_field='attendee_id', db_constraint=True, to_field='id', related_name='contributions', on_delete=OnDelete.CASCADE)),
                 ('named', fields.BooleanField(default=False)),
+                ('wrote', fields.BooleanField(default=True)),
                 ('first_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
             ],
-            options={'table': 'notes_contributor', 'app': 'snug', 'unique_together': (('notes', 'attendee'),), 'pk_attr': 'id', 'table_description': 'Someone who wrote in the notes, and whether they want their name shown.'},
+            options={'table': 'notes_contributor', 'app': 'snug', 'unique_together': (('notes', 'attendee'),), 'pk_attr': 'id', 'table_description': 'Someone who wrote in the notes, or said before writing whether to show their name.'},
             bases=['Model'],
         ),
         ops.CreateModel(

@@ -86,9 +86,14 @@ async def mark_final(session: Session, actor: Actor, final: bool) -> Notes:
 
 async def set_credit(session: Session, actor: Actor, named: bool) -> None:
     attendee = actor.as_attendee()
-    await Contributor.update_or_create(
-        defaults={"named": named}, notes_id=session.notes.id, attendee_id=attendee.id
+    # Saying it before writing is fine: the choice waits for the first words.
+    row, created = await Contributor.get_or_create(
+        defaults={"named": named, "wrote": False},
+        notes_id=session.notes.id,
+        attendee_id=attendee.id,
     )
+    if not created:
+        await Contributor.filter(id=row.id).update(named=named)
 
 
 async def is_named(session: Session, attendee: Attendee) -> bool:
@@ -108,7 +113,7 @@ class Credits:
 
 
 async def credits(notes: Notes) -> Credits:
-    rows = await Contributor.filter(notes_id=notes.id).prefetch_related("attendee")
+    rows = await Contributor.filter(notes_id=notes.id, wrote=True).prefetch_related("attendee")
     named = tuple(c.attendee.name for c in rows if c.named and c.attendee.name)
     return Credits(named, len(rows) - len(named))
 

@@ -82,7 +82,7 @@ class NotesVersion(Model):
 
 
 class Contributor(Model):
-    """Someone who wrote in the notes, and whether they want their name shown."""
+    """Someone who wrote in the notes, or said before writing whether to show their name."""
 
     id = fields.IntField(primary_key=True)
     notes: fields.ForeignKeyRelation[Notes] = fields.ForeignKeyField(
@@ -92,6 +92,7 @@ class Contributor(Model):
         "snug.Attendee", related_name="contributions", on_delete=fields.CASCADE
     )
     named = fields.BooleanField(default=False)
+    wrote = fields.BooleanField(default=True)
     first_at = fields.DatetimeField(auto_now_add=True)
 
     notes_id: int

@@ -133,9 +133,18 @@ async def _store(
     await Notes.filter(id=notes.id).update(content=notes.content, chars=notes.chars, updated_at=now)
     created = False
     if attendee is not None:
-        _, created = await Contributor.get_or_create(notes_id=notes.id, attendee_id=attendee.id)
+        created = await _wrote(notes, attendee)
     if await NotesUpdate.filter(notes_id=notes.id).count() > COMPACT_AFTER:
         await _compact(notes, doc, row.id)
+    return created
+
+
+async def _wrote(notes: Notes, attendee: Attendee) -> bool:
+    """Records the attendee as a contributor; says whether this is their first writing."""
+    row, created = await Contributor.get_or_create(notes_id=notes.id, attendee_id=attendee.id)
+    if not created and not row.wrote:
+        await Contributor.filter(id=row.id).update(wrote=True)
+        return True
     return created
 
 
