@@ -68,7 +68,13 @@ def test_demo_is_shaped_like_the_reference_event_and_loads_once(tmp_path: Path) 
         published = db.execute(
             "select count(*), count(distinct room_id || '-' || slot_id) from published_placement"
         ).fetchone()
-        live = db.execute("select grid_live from event").fetchone()[0]
+        live, proceedings = db.execute(
+            "select grid_live, proceedings_published from event"
+        ).fetchone()
+        noted = db.execute(
+            "select count(*), sum(final), min(length(content)) from notes where chars > 0"
+        ).fetchone()
+        writers = db.execute("select count(distinct attendee_id) from notes_contributor").fetchone()
     assert events == 1
     assert rooms["Auditorium"] == 100 and rooms["Seminar room"] == 35
     assert sum(1 for capacity in rooms.values() if 6 <= capacity <= 10) >= 3
@@ -79,3 +85,10 @@ def test_demo_is_shaped_like_the_reference_event_and_loads_once(tmp_path: Path) 
     cells = len(rooms) * session_slots
     assert live == 1
     assert published == (min(cells, pitches), min(cells, pitches))
+    # Most sessions have notes, some marked final, written by several people; the proceedings
+    # are published, so every write-up and export can be tried at once.
+    with_notes, final, shortest = noted
+    assert 0.6 * published[0] <= with_notes < published[0]
+    assert 0 < final < with_notes and shortest > 200
+    assert writers[0] >= 10
+    assert proceedings == 1

@@ -9,6 +9,7 @@ from __future__ import annotations
 import random
 from typing import Any
 
+from server.demo.notes import write_demo_notes
 from server.events.access import Actor, Keys, Role
 from server.events.models import Attendee, Event
 from server.events.setup import create_event
@@ -288,7 +289,8 @@ async def load_demo(keys: Keys) -> Event:
     await event.save()
     await _seed_marketplace(event, keys)
     await _publish_grid(event)
-    return event
+    await write_demo_notes(event)
+    return await Event.get(id=event.id)
 
 
 async def _publish_grid(event: Event) -> None:
