@@ -4,8 +4,8 @@ export can be tried on /e/demo at once. Seeded, so every run writes the same not
 from __future__ import annotations
 
 import random
-from functools import partial
 from datetime import UTC, datetime
+from functools import partial
 
 from server.events.access import Actor, Role
 from server.events.models import Attendee, Event
