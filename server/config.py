@@ -24,7 +24,8 @@ class Settings:
             database_url=database_url(),
             secret_key=os.environ.get("SECRET_KEY") or _kept_secret(),
             public_url=(os.environ.get("PUBLIC_URL") or f"http://127.0.0.1:{port}").rstrip("/"),
-            hub_url=os.environ.get("HUB_URL", "memory://"),
+            # REDIS_URL shares live updates between processes; without it, one process.
+            hub_url=os.environ.get("REDIS_URL") or os.environ.get("HUB_URL", "memory://"),
         )
 
 

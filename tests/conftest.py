@@ -203,6 +203,41 @@ async def _postgres_admin() -> Any:
         pytest.skip(message)
 
 
+@pytest.fixture
+async def postgres_url() -> AsyncIterator[str]:
+    """A fresh, empty PostgreSQL database for servers started by one test."""
+    admin = await _postgres_admin()
+    name = f"snug_test_{_secrets.token_hex(6)}"
+    await admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.close()
+
+
+REDIS_URL = os.environ.get("SNUG_TEST_REDIS", "redis://127.0.0.1:6379/0")
+
+
+@pytest.fixture
+async def redis_url() -> str:
+    """The machine's Redis; CI fails without it, elsewhere the test is skipped."""
+    from redis import asyncio as redis
+    from redis.exceptions import RedisError
+
+    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
+    try:
+        await client.ping()
+    except (RedisError, OSError) as exc:
+        message = f"Redis isn't reachable at {REDIS_URL} ({exc!r}); start it (see README)."
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    finally:
+        await client.aclose()
+    return REDIS_URL
+
+
 @pytest.fixture(scope="session", params=["sqlite", "postgres"])
 async def database_url(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory

@@ -1,8 +1,9 @@
 """Fan-out of committed changes to every socket of an event, behind one small interface.
 
-The backend is chosen by URL, as in encode/broadcaster: ``memory://`` within one process;
-a ``redis://`` backend plugs in here for several processes. Order comes from each change's
-seq, not from the hub, so a backend only has to deliver.
+The backend is chosen by URL, as in encode/broadcaster: ``memory://`` within one process,
+``redis://`` across processes (server/live/redis_hub.py). Order comes from each change's seq,
+and the database is the truth, so a backend only has to deliver; when it may have dropped
+messages it says so with a ``resync`` message and every socket catches up from the database.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any, Protocol
 
 Message = dict[str, Any]
+RESYNC: Message = {"type": "resync"}
 
 
 class Hub(Protocol):
@@ -27,18 +29,23 @@ class Hub(Protocol):
 Subscription = AbstractAsyncContextManager[asyncio.Queue[Message]]
 
 
-class MemoryHub:
-    """Delivers within this process. A slow socket gets its own queue, so it delays no one."""
+class LocalFanout:
+    """The sockets of this process by channel. A slow socket has its own queue, so it delays
+    no one."""
 
     def __init__(self) -> None:
         self._queues: dict[str, set[asyncio.Queue[Message]]] = defaultdict(set)
 
-    async def publish(self, channel: str, message: Message) -> None:
+    def deliver(self, channel: str, message: Message) -> None:
         for queue in list(self._queues.get(channel, ())):
             queue.put_nowait(message)
 
+    def deliver_everywhere(self, message: Message) -> None:
+        for channel in list(self._queues):
+            self.deliver(channel, message)
+
     @asynccontextmanager
-    async def _subscription(self, channel: str) -> AsyncIterator[asyncio.Queue[Message]]:
+    async def subscription(self, channel: str) -> AsyncIterator[asyncio.Queue[Message]]:
         queue: asyncio.Queue[Message] = asyncio.Queue()
         self._queues[channel].add(queue)
         try:
@@ -48,17 +55,34 @@ class MemoryHub:
             if not self._queues[channel]:
                 del self._queues[channel]
 
+    def clear(self) -> None:
+        self._queues.clear()
+
+
+class MemoryHub:
+    """Delivers within this process."""
+
+    def __init__(self) -> None:
+        self._local = LocalFanout()
+
+    async def publish(self, channel: str, message: Message) -> None:
+        self._local.deliver(channel, message)
+
     def subscribe(self, channel: str) -> Subscription:
-        return self._subscription(channel)
+        return self._local.subscription(channel)
 
     async def close(self) -> None:
-        self._queues.clear()
+        self._local.clear()
 
 
 def hub_from_url(url: str) -> Hub:
     if url.startswith("memory://"):
         return MemoryHub()
-    raise ValueError(f"HUB_URL {url!r} names no hub Snug knows; use memory://")
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        from server.live.redis_hub import RedisHub
+
+        return RedisHub(url)
+    raise ValueError(f"The hub URL {url!r} names no hub Snug knows; use memory:// or redis://")
 
 
 def event_channel(event_id: int) -> str:

@@ -225,6 +225,10 @@ async def _listen(copy: NotesCopy) -> None:
 
 async def _relay(copy: NotesCopy, queue: asyncio.Queue[dict[str, Any]]) -> None:
     while True:
-        message = copy.relayable(await queue.get())
+        heard = await queue.get()
+        if heard.get("type") == "resync":
+            await copy.sync(None)  # the whole document: merging what the phone has is harmless
+            continue
+        message = copy.relayable(heard)
         if message is not None:
             await copy.send(message)

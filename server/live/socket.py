@@ -64,6 +64,9 @@ class Screen:
 
     async def relay(self, message: dict[str, Any]) -> None:
         await self.ready.wait()
+        if message.get("type") == "resync":
+            await self.catch_up(self.sent)  # the hub may have dropped changes; ask the database
+            return
         async with self._order:
             await self._forward(message)
 

@@ -1,0 +1,94 @@
+"""Live updates across processes through Redis: two real server processes on PostgreSQL."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from websockets.asyncio.client import connect
+
+from server.live.redis_hub import RedisHub
+from tests.conftest import ApiEvent, LiveServer, event_body, start_server, stop_server
+from tests.live.helpers import Screen
+
+
+async def test_a_message_published_by_one_process_reaches_sockets_of_another(
+    redis_url: str,
+) -> None:
+    one, two = RedisHub(redis_url), RedisHub(redis_url)
+    try:
+        async with two.subscribe("event:424242") as queue:
+            await two.start()
+            await one.publish("event:424242", {"seq": 1, "kind": "votes"})
+            await one.publish("event:999999", {"seq": 1, "kind": "other event"})
+            assert await asyncio.wait_for(queue.get(), 5) == {"seq": 1, "kind": "votes"}
+            await asyncio.sleep(0.2)
+            assert queue.empty()
+    finally:
+        await one.close()
+        await two.close()
+
+
+@pytest.fixture
+def two_processes(
+    tmp_path: Path, postgres_url: str, redis_url: str
+) -> Iterator[tuple[LiveServer, LiveServer, httpx.Client, httpx.Client]]:
+    env = {"DATABASE_URL": postgres_url, "REDIS_URL": redis_url}
+    first = start_server(tmp_path / "one", env)
+    try:
+        second = start_server(tmp_path / "two", env)
+    except BaseException:
+        stop_server(first)
+        raise
+    with (
+        httpx.Client(base_url=first.url, timeout=20) as one,
+        httpx.Client(base_url=second.url, timeout=20) as two,
+    ):
+        yield first, second, one, two
+    stop_server(first)
+    stop_server(second)
+
+
+def _voting_event(client: httpx.Client) -> tuple[ApiEvent, str, list[int]]:
+    made = client.post("/api/events", json=event_body()).json()
+    event = ApiEvent(client, made["slug"], made["organiser_key"], made["links"])
+    event.edit(voting_open=True)
+    token = event.join("Ana")["token"]
+    return event, token, [event.pitch(token, f"Session {n}")["id"] for n in range(3)]
+
+
+async def test_a_vote_on_one_process_shows_on_the_other_and_a_moved_client_misses_nothing(
+    two_processes: tuple[LiveServer, LiveServer, httpx.Client, httpx.Client],
+) -> None:
+    first, second, client_one, client_two = two_processes
+    event, token, pitches = _voting_event(client_one)
+    over_there = ApiEvent(client_two, event.slug, event.organiser, event.links)
+    async with (
+        connect(f"{first.ws_url}/e/{event.slug}/live") as ws_one,
+        connect(f"{second.ws_url}/e/{event.slug}/live") as ws_two,
+    ):
+        here, there = Screen(ws_one), Screen(ws_two)
+        await here.hello(token)
+        await there.hello(token)
+        seq = (await here.expect("snapshot"))["state"]["seq"]
+        assert (await there.expect("snapshot"))["state"]["seq"] == seq
+        event.ok("POST", "/dots", token, json={"pitch": pitches[0]}, status=201)
+        heard = await there.expect("change")
+        assert (heard["seq"], heard["kind"]) == (seq + 1, "votes")
+        over_there.ok("POST", "/dots", token, json={"pitch": pitches[1]}, status=201)
+        # Gap-free, whichever process made the change.
+        assert [c["seq"] for c in await here.changes(2)] == [seq + 1, seq + 2]
+        last = (await there.expect("change"))["seq"]
+    # The phone on the first process drops off; changes go on; it comes back to the second.
+    event.ok("POST", "/dots", token, json={"pitch": pitches[2]}, status=201)
+    over_there.edit(name="Renamed while away")
+    async with connect(f"{second.ws_url}/e/{event.slug}/live") as ws:
+        moved = Screen(ws)
+        await moved.hello(token, since=last)
+        missed = await moved.changes(2)
+        assert [c["seq"] for c in missed] == [last + 1, last + 2]
+        assert [c["kind"] for c in missed] == ["votes", "event.updated"]
+        await moved.quiet()
