@@ -147,3 +147,14 @@ class NotesPhone:
         from server.notes import document
 
         return document.read(self.doc)
+
+
+def voting_event(client: Any, pitches: int = 3) -> tuple[Any, str, list[int]]:
+    """An event made through ``client`` with voting open, one attendee and some pitches."""
+    from tests.conftest import ApiEvent, event_body
+
+    made = client.post("/api/events", json=event_body()).json()
+    event = ApiEvent(client, made["slug"], made["organiser_key"], made["links"])
+    event.edit(voting_open=True)
+    token = event.join("Ana")["token"]
+    return event, token, [event.pitch(token, f"Session {n}")["id"] for n in range(pitches)]

@@ -11,8 +11,8 @@ import pytest
 from websockets.asyncio.client import connect
 
 from server.live.redis_hub import RedisHub
-from tests.conftest import ApiEvent, LiveServer, event_body, start_server, stop_server
-from tests.live.helpers import Screen
+from tests.conftest import ApiEvent, LiveServer, start_server, stop_server
+from tests.live.helpers import Screen, voting_event
 
 
 async def test_a_message_published_by_one_process_reaches_sockets_of_another(
@@ -52,19 +52,11 @@ def two_processes(
     stop_server(second)
 
 
-def _voting_event(client: httpx.Client) -> tuple[ApiEvent, str, list[int]]:
-    made = client.post("/api/events", json=event_body()).json()
-    event = ApiEvent(client, made["slug"], made["organiser_key"], made["links"])
-    event.edit(voting_open=True)
-    token = event.join("Ana")["token"]
-    return event, token, [event.pitch(token, f"Session {n}")["id"] for n in range(3)]
-
-
 async def test_a_vote_on_one_process_shows_on_the_other_and_a_moved_client_misses_nothing(
     two_processes: tuple[LiveServer, LiveServer, httpx.Client, httpx.Client],
 ) -> None:
     first, second, client_one, client_two = two_processes
-    event, token, pitches = _voting_event(client_one)
+    event, token, pitches = voting_event(client_one)
     over_there = ApiEvent(client_two, event.slug, event.organiser, event.links)
     async with (
         connect(f"{first.ws_url}/e/{event.slug}/live") as ws_one,
