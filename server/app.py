@@ -13,6 +13,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
+from tortoise.exceptions import OperationalError
 
 from server import db
 from server.config import Settings
@@ -88,6 +89,8 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Sta
         middleware=[Middleware(SecurityHeaders), Middleware(GZipMiddleware, minimum_size=500)],
         exception_handlers={
             Refused: problems.refused,
+            **dict.fromkeys(db.CONNECTION_ERRORS, problems.database_error),
+            OperationalError: problems.database_error,
             HTTPException: problems.http_error,
             Exception: problems.server_error,
         },

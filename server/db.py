@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import asyncpg
 from tortoise import Tortoise
 from tortoise.migrations.api.migrate import migrate as run_migrations
 
@@ -47,6 +48,27 @@ async def connect(url: str) -> None:
 
 async def disconnect() -> None:
     await Tortoise.close_connections()
+
+
+# What losing the database looks like, whichever driver raised it. Tortoise wraps some driver
+# errors in its own, so a wrapped cause counts too.
+CONNECTION_ERRORS: tuple[type[BaseException], ...] = (
+    OSError,  # refused, reset, timed out (ConnectionError and TimeoutError are OSErrors)
+    asyncpg.InterfaceError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.exceptions.CannotConnectNowError,
+    asyncpg.exceptions.AdminShutdownError,
+)
+
+
+def unreachable(exc: BaseException | None) -> bool:
+    """Whether an error means the database is out of reach (rather than a bug)."""
+    seen = 0
+    while exc is not None and seen < 5:
+        if isinstance(exc, CONNECTION_ERRORS):
+            return True
+        exc, seen = exc.__cause__ or exc.__context__, seen + 1
+    return False
 
 
 def _ensure_sqlite_folder(url: str) -> None:

@@ -37,3 +37,15 @@ class Forbidden(Refused):
 class Conflict(Refused):
     status = 409
     title = "Not possible right now"
+
+
+class Unavailable(Refused):
+    """Something Snug depends on (the database) is out of reach for the moment."""
+
+    status = 503
+    title = "Try again in a moment"
+
+
+DATABASE_AWAY = Unavailable(
+    "Snug can't reach its database just now, so nothing was changed. Try again in a few seconds."
+)

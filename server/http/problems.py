@@ -8,7 +8,8 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from server.errors import Refused
+from server.db import unreachable
+from server.errors import DATABASE_AWAY, Refused
 
 
 class ProblemResponse(JSONResponse):
@@ -27,7 +28,17 @@ def problem(status: int, title: str, detail: str) -> ProblemResponse:
 
 async def refused(_request: Request, exc: Exception) -> Response:
     assert isinstance(exc, Refused)
-    return problem(exc.status, exc.title, exc.message)
+    answer = problem(exc.status, exc.title, exc.message)
+    if exc.status == 503:
+        answer.headers["Retry-After"] = "5"
+    return answer
+
+
+async def database_error(request: Request, exc: Exception) -> Response:
+    """The database's errors: out of reach is a 503 to retry; anything else is a bug."""
+    if unreachable(exc):
+        return await refused(request, DATABASE_AWAY)
+    raise exc
 
 
 _HTTP_DETAIL = {

@@ -17,7 +17,8 @@ from typing import Any
 
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from server.errors import Invalid, NotFound, Refused
+from server.db import unreachable
+from server.errors import DATABASE_AWAY, Invalid, NotFound, Refused
 from server.events.access import Actor, Role
 from server.events.setup import find_event
 from server.live.hub import Hub
@@ -198,6 +199,10 @@ async def _first_join(copy: NotesCopy) -> tuple[Session, bytes | None] | None:
             return None
         except Refused as exc:
             await copy.error(exc)
+        except Exception as exc:
+            if not unreachable(exc):
+                raise
+            await copy.error(DATABASE_AWAY)
 
 
 async def _listen(copy: NotesCopy) -> None:
@@ -219,8 +224,16 @@ async def _listen(copy: NotesCopy) -> None:
             else:
                 await copy.update(message)
         except Refused as exc:
-            update_id = message.get("id") if message and message["type"] == "update" else None
-            await copy.error(exc, update_id)
+            await copy.error(exc, _update_id(message))
+        except Exception as exc:
+            if not unreachable(exc):
+                raise
+            # Not stored, so not acknowledged: the phone keeps the change and sends it again.
+            await copy.error(DATABASE_AWAY, _update_id(message))
+
+
+def _update_id(message: dict[str, Any] | None) -> int | None:
+    return message.get("id") if message and message["type"] == "update" else None
 
 
 async def _relay(copy: NotesCopy, queue: asyncio.Queue[dict[str, Any]]) -> None:

@@ -12,7 +12,8 @@ from typing import Any
 
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from server.errors import Invalid, NotFound, Refused, Unauthorised
+from server.db import unreachable
+from server.errors import DATABASE_AWAY, Invalid, NotFound, Refused, Unauthorised
 from server.events.access import PUBLIC, Actor
 from server.events.models import Event
 from server.events.setup import find_event
@@ -140,6 +141,10 @@ async def _listen(screen: Screen) -> None:
             greeted = screen.ready.is_set()
         except Refused as exc:
             await screen.error(exc)
+        except Exception as exc:
+            if not unreachable(exc):
+                raise
+            await screen.error(DATABASE_AWAY)  # the socket stays; the screen tries again
 
 
 async def _relay(screen: Screen, queue: asyncio.Queue[dict[str, Any]]) -> None:

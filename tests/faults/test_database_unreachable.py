@@ -1,0 +1,110 @@
+"""The database out of reach for a moment: clear 503s, nothing half-written, and recovery
+without restarting Snug. A TCP proxy between Snug and PostgreSQL is cut and restored."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from websockets.asyncio.client import connect
+
+from tests.conftest import free_port, start_server, stop_server
+from tests.http.helpers import assert_problem
+from tests.live.helpers import Screen, voting_event
+
+
+class CuttableLink:
+    """Forwards TCP to PostgreSQL until cut; while cut, every connection is dropped."""
+
+    def __init__(self, target_port: int) -> None:
+        self.port, self.target_port = free_port(), target_port
+        self.cut = False
+        self._open: set[asyncio.StreamWriter] = set()
+        self._server: asyncio.Server | None = None
+
+    async def start(self) -> None:
+        self._server = await asyncio.start_server(self._accept, "127.0.0.1", self.port)
+
+    async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        if self.cut:
+            writer.close()
+            return
+        up_reader, up_writer = await asyncio.open_connection("127.0.0.1", self.target_port)
+        self._open |= {writer, up_writer}
+        await asyncio.gather(_pipe(reader, up_writer), _pipe(up_reader, writer))
+        self._open -= {writer, up_writer}
+
+    def sever(self) -> None:
+        self.cut = True
+        for writer in list(self._open):
+            writer.close()
+
+    def restore(self) -> None:
+        self.cut = False
+
+    async def close(self) -> None:
+        self.sever()
+        if self._server is not None:
+            self._server.close()
+
+
+async def _pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    with contextlib.suppress(ConnectionError, OSError):
+        while data := await reader.read(65536):
+            writer.write(data)
+            await writer.drain()
+    writer.close()
+
+
+def _voting_event(url: str) -> tuple[Any, str, list[int]]:
+    with httpx.Client(base_url=url, timeout=20) as client:
+        return voting_event(client)
+
+
+@pytest.fixture
+async def link(postgres_url: str) -> AsyncIterator[tuple[CuttableLink, str]]:
+    proxy = CuttableLink(int(postgres_url.rsplit(":", 1)[1].split("/")[0]))
+    await proxy.start()
+    name = postgres_url.rsplit("/", 1)[1]
+    yield proxy, f"postgres://127.0.0.1:{proxy.port}/{name}"
+    await proxy.close()
+
+
+async def test_requests_get_503_while_the_database_is_away_and_work_again_after(
+    tmp_path: Path, link: tuple[CuttableLink, str]
+) -> None:
+    proxy, url = link
+    server = await asyncio.to_thread(start_server, tmp_path, {"DATABASE_URL": url})
+    try:
+        async with httpx.AsyncClient(base_url=server.url, timeout=20) as client:
+            event, token, pitches = await asyncio.to_thread(_voting_event, server.url)
+            headers = {"Authorization": f"Bearer {token}"}
+            before = (await client.get(f"/api/e/{event.slug}")).json()
+            async with connect(f"{server.ws_url}/e/{event.slug}/live") as ws:
+                screen = Screen(ws)
+                await screen.hello(token)
+                await screen.expect("snapshot")
+                proxy.sever()
+                vote = await client.post(
+                    f"/api/e/{event.slug}/dots", json={"pitch": pitches[0]}, headers=headers
+                )
+                problem = assert_problem(vote, 503)
+                assert "database" in problem["detail"] and vote.headers["retry-after"]
+                assert_problem(await client.get(f"/api/e/{event.slug}"), 503)
+                await screen.send({"type": "resume", "since": 0})
+                assert (await screen.expect("error"))["status"] == 503  # the socket stays
+                proxy.restore()
+                after = (await client.get(f"/api/e/{event.slug}")).json()
+                assert after == before, "the refused vote left nothing behind"
+                vote = await client.post(
+                    f"/api/e/{event.slug}/dots", json={"pitch": pitches[0]}, headers=headers
+                )
+                assert vote.status_code == 201, vote.text
+                assert (await screen.expect("change"))["kind"] == "votes"
+    finally:
+        await asyncio.to_thread(stop_server, server)
