@@ -40,6 +40,7 @@ from server.http.pages import WEB_DIR
 from server.http.security import SecurityHeaders
 from server.live.hub import hub_from_url
 from server.live.notes_socket import notes_live
+from server.live.room import Rooms
 from server.live.socket import live
 
 
@@ -98,4 +99,5 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Sta
     app.state.settings = settings
     app.state.keys = Keys(settings.secret_key)
     app.state.hub = hub_from_url(settings.hub_url)
+    app.state.rooms = Rooms(app.state.hub)
     return app

@@ -8,41 +8,87 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections import deque
 from typing import Any
 
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from server.db import unreachable
 from server.errors import DATABASE_AWAY, Invalid, NotFound, Refused, Unauthorised
-from server.events.access import PUBLIC, Actor
+from server.events.access import PUBLIC, Actor, Role
 from server.events.models import Event
 from server.events.setup import find_event
-from server.live.hub import event_channel
 from server.live.journal import changes_since
+from server.live.room import coalesce
 from server.live.state import as_seen_by, snapshot
 from server.schemas import validate
 
 REPLAY_LIMIT = 500  # beyond this many missed changes a snapshot is smaller and quicker
 HELLO_TIMEOUT = 15.0
+OUTBOX_LIMIT = 256  # changes waiting for one slow screen before it is sent a catch-up instead
 CLIENT_TYPES = {"hello", "resume", "ping"}
 
 
 class Screen:
-    """One connected screen: who it is and the last change it was sent."""
+    """One connected screen: who it is, the last change it was sent, and its outbox."""
 
     def __init__(self, websocket: WebSocket, event: Event) -> None:
         self.websocket, self.event = websocket, event
         self.actor: Actor = PUBLIC
         self.sent = -1
         self.ready = asyncio.Event()  # set once the first catch-up is sent
+        self._outbox: deque[tuple[int, int, str]] = deque()
+        self._waiting = asyncio.Event()  # something is in the outbox, or a resync is due
+        self._behind = False  # the outbox overflowed or the hub dropped changes
         self._lock = asyncio.Lock()  # one frame at a time on the socket
         self._order = asyncio.Lock()  # catch-up and live changes never interleave
         state = websocket.app.state
-        self.keys, self.hub, self.public_url = state.keys, state.hub, state.settings.public_url
+        self.keys, self.public_url = state.keys, state.settings.public_url
+
+    @property
+    def role(self) -> Role:
+        return self.actor.role
+
+    def offer(self, first: int, seq: int, text: str) -> None:
+        """Called by the room for every change; never waits."""
+        if len(self._outbox) >= OUTBOX_LIMIT:
+            self.resync()  # a phone this far behind gets a fresh catch-up instead
+            return
+        self._outbox.append((first, seq, text))
+        self._waiting.set()
+
+    def resync(self) -> None:
+        self._outbox.clear()
+        self._behind = True
+        self._waiting.set()
+
+    async def write(self) -> None:
+        """Sends the outbox in order, skipping what a catch-up already covered."""
+        await self.ready.wait()
+        while True:
+            await self._waiting.wait()
+            self._waiting.clear()
+            if self._behind:
+                self._behind = False
+                await self.catch_up(self.sent)
+            while self._outbox:
+                first, seq, text = self._outbox.popleft()
+                async with self._order:
+                    if seq <= self.sent:
+                        continue
+                    if first > self.sent + 1:  # a gap: the database has what is missing
+                        self._behind, self._outbox = True, deque()
+                        self._waiting.set()
+                        break
+                    self.sent = seq
+                    await self._send_text(text)
+
+    async def _send_text(self, text: str) -> None:
+        async with self._lock:
+            await self.websocket.send_text(text)
 
     async def send(self, message: dict[str, Any]) -> None:
-        async with self._lock:
-            await self.websocket.send_json(message)
+        await self._send_text(json.dumps(message))
 
     async def error(self, exc: Refused) -> None:
         await self.send({"type": "error", "message": exc.message, "status": exc.status})
@@ -59,22 +105,11 @@ class Screen:
                 await self.send({"type": "snapshot", "state": state})
             else:
                 self.sent = since if since is not None else self.sent
-                for change in missed:
-                    await self._forward(change.message())
+                for change in coalesce([c.message() for c in missed]):
+                    if change["seq"] > self.sent:
+                        self.sent = change["seq"]
+                        await self.send(as_seen_by(change, self.actor.role))
         self.ready.set()
-
-    async def relay(self, message: dict[str, Any]) -> None:
-        await self.ready.wait()
-        if message.get("type") == "resync":
-            await self.catch_up(self.sent)  # the hub may have dropped changes; ask the database
-            return
-        async with self._order:
-            await self._forward(message)
-
-    async def _forward(self, message: dict[str, Any]) -> None:
-        if message["seq"] > self.sent:
-            self.sent = message["seq"]
-            await self.send(as_seen_by(message, self.actor.role))
 
     async def hello(self, message: dict[str, Any]) -> None:
         try:
@@ -114,14 +149,16 @@ async def live(websocket: WebSocket) -> None:
         await websocket.close(code=4404)
         return
     screen = Screen(websocket, event)
-    async with screen.hub.subscribe(event_channel(event.id)) as queue:
-        relay = asyncio.create_task(_relay(screen, queue))
-        try:
-            await _listen(screen)
-        except WebSocketDisconnect:
-            pass
-        finally:
-            relay.cancel()
+    room = websocket.app.state.rooms.enter(event.id, screen)
+    writer = asyncio.create_task(screen.write())
+    try:
+        await room.subscribed.wait()  # changes from here on reach the outbox, then catch up
+        await _listen(screen)
+    except WebSocketDisconnect:
+        pass
+    finally:
+        writer.cancel()
+        room.leave(screen)
 
 
 async def _listen(screen: Screen) -> None:
@@ -145,8 +182,3 @@ async def _listen(screen: Screen) -> None:
             if not unreachable(exc):
                 raise
             await screen.error(DATABASE_AWAY)  # the socket stays; the screen tries again
-
-
-async def _relay(screen: Screen, queue: asyncio.Queue[dict[str, Any]]) -> None:
-    while True:
-        await screen.relay(await queue.get())

@@ -36,7 +36,16 @@ class Screen:
         return message
 
     async def changes(self, n: int) -> list[dict[str, Any]]:
-        return [await self.expect("change") for _ in range(n)]
+        """The messages that bring n more changes; vote counts gathered in one tick come as
+        one message covering several seqs."""
+        received: list[dict[str, Any]] = []
+        covered = 0
+        while covered < n:
+            change = await self.expect("change")
+            covered += change["seq"] - change.get("first", change["seq"]) + 1
+            received.append(change)
+        assert covered == n, f"{covered - n} more changes arrived than asked for"
+        return received
 
     async def quiet(self, seconds: float = 0.3) -> None:
         """Nothing more arrives: a ping's pong is the very next message."""
@@ -50,7 +59,7 @@ class Screen:
 
 def apply(state: dict[str, Any], change: dict[str, Any], staff: bool = False) -> None:
     """Applies one change the way the protocol tells a client to."""
-    assert change["seq"] == state["seq"] + 1, (state["seq"], change)
+    assert change.get("first", change["seq"]) == state["seq"] + 1, (state["seq"], change)
     kind, data = change["kind"], change["data"]
     pitches = {p["id"]: p for p in state["pitches"]}
     if kind == "event.updated":

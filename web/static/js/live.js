@@ -158,7 +158,8 @@ export class Live {
     this.attempt = 0;
     this.status("live", "Live");
     if (message.seq <= this.seq) return;
-    if (message.seq > this.seq + 1) { this.resume(); return; }
+    // Vote counts gathered in one tick come as one change covering seqs first..seq.
+    if ((message.first ?? message.seq) > this.seq + 1) { this.resume(); return; }
     this.resuming = false;
     this.seq = message.seq;
     this.state.seq = message.seq;
