@@ -21,6 +21,7 @@ from server.db import unreachable
 from server.errors import DATABASE_AWAY, Invalid, NotFound, Refused
 from server.events.access import Actor, Role
 from server.events.setup import find_event
+from server.http.security import same_origin
 from server.live.hub import Hub
 from server.notes import document, editing, store
 from server.notes.editing import Session
@@ -152,6 +153,9 @@ def parse(raw: str) -> dict[str, Any]:
 
 
 async def notes_live(websocket: WebSocket) -> None:
+    if not same_origin(websocket):
+        await websocket.close(code=1008)  # before accepting: the browser sees a refusal
+        return
     await websocket.accept()
     copy = NotesCopy(websocket, websocket.path_params["pitch"])
     try:

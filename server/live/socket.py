@@ -18,6 +18,7 @@ from server.errors import DATABASE_AWAY, Invalid, NotFound, Refused, Unauthorise
 from server.events.access import PUBLIC, Actor, Role
 from server.events.models import Event
 from server.events.setup import find_event
+from server.http.security import same_origin
 from server.live.journal import changes_since
 from server.live.room import coalesce
 from server.live.state import as_seen_by, snapshot
@@ -141,6 +142,9 @@ def parse(raw: str) -> dict[str, Any]:
 
 
 async def live(websocket: WebSocket) -> None:
+    if not same_origin(websocket):
+        await websocket.close(code=1008)  # before accepting: the browser sees a refusal
+        return
     await websocket.accept()
     try:
         event = await find_event(websocket.path_params["slug"])

@@ -14,6 +14,8 @@ from typing import Any
 
 import pytest
 from websockets.asyncio.client import connect
+from websockets.exceptions import InvalidStatus
+from websockets.typing import Origin
 
 from server.schemas import validate
 from tests.conftest import ApiEvent, LiveServer
@@ -307,3 +309,18 @@ def test_apply_refuses_out_of_order_changes() -> None:
     state = {"seq": 3, "pitches": []}
     with pytest.raises(AssertionError):
         apply(copy.deepcopy(state), {"seq": 5, "kind": "votes", "data": {"votes": {}}})
+
+
+@pytest.mark.parametrize("path", ["live", "notes/1/live"])
+async def test_sockets_opened_by_other_sites_pages_are_refused(
+    server: LiveServer, make_event: Callable[..., ApiEvent], path: str
+) -> None:
+    ev = make_event()
+    url = f"{server.ws_url}/e/{ev.slug}/{path}"
+    with pytest.raises(InvalidStatus) as refused:
+        async with connect(url, origin=Origin("https://elsewhere.example")):
+            pass
+    assert refused.value.response.status_code == 403
+    async with connect(url, origin=Origin(server.url)) as ws:
+        await ws.send(json.dumps({"type": "ping"}))
+        assert json.loads(await ws.recv())["type"] == "pong"
