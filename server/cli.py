@@ -1,4 +1,4 @@
-"""The snug command: serve, migrate, load the demo, create an event."""
+"""The snug command: serve, migrate, load the demo, create, export and import an event."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ import asyncio
 import json
 import os
 import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +35,12 @@ def main(argv: list[str] | None = None) -> None:
     create.add_argument(
         "file", nargs="?", default="-", help="event JSON (see schemas/event-create.json)"
     )
+    export = commands.add_parser("export-event", help="Write an event's archive (JSON)")
+    export.add_argument("slug", help="the event's address, as in /e/SLUG")
+    export.add_argument("--out", default="-", help="file to write (default: standard output)")
+    bring = commands.add_parser("import-event", help="Make an event from its archive")
+    bring.add_argument("file", help="the archive (JSON); - reads standard input")
+    bring.add_argument("--slug", help="a new address for it, when its own is taken here")
     args = parser.parse_args(argv)
     if getattr(args, "port", None):
         os.environ["PORT"] = str(args.port)  # so the default PUBLIC_URL names this port
@@ -44,6 +52,10 @@ def main(argv: list[str] | None = None) -> None:
         print("Database is up to date.")
     elif args.command == "demo":
         asyncio.run(_demo(settings))
+    elif args.command == "export-event":
+        asyncio.run(_export(settings, args.slug, args.out))
+    elif args.command == "import-event":
+        asyncio.run(_import(settings, args.file, args.slug))
     else:
         asyncio.run(_create(settings, args.file))
 
@@ -97,6 +109,48 @@ async def _create(settings: Settings, path: str) -> None:
     except (Refused, json.JSONDecodeError) as exc:
         sys.exit(f"Could not create the event: {getattr(exc, 'message', exc)}")
     _print_links(links(event, settings.public_url, secret))
+
+
+async def _export(settings: Settings, slug: str, out: str) -> None:
+    from server.archive.dump import dump
+    from server.events.setup import find_event
+
+    try:
+        async with _database(settings):
+            archive = await dump(await find_event(slug))
+    except Refused as exc:
+        sys.exit(f"Could not export the event: {exc.message}")
+    text = json.dumps(archive, ensure_ascii=False)
+    if out == "-":
+        print(text)
+    else:
+        Path(out).write_text(text, encoding="utf-8")  # noqa: ASYNC240
+        print(f"Wrote the archive of /e/{slug} to {out}.", file=sys.stderr)
+
+
+async def _import(settings: Settings, path: str, slug: str | None) -> None:
+    from server.archive.load import load
+
+    raw = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")  # noqa: ASYNC240
+    try:
+        archive = json.loads(raw)
+        async with _database(settings):
+            imported = await load(archive, Keys(settings.secret_key), slug)
+    except (Refused, json.JSONDecodeError) as exc:
+        sys.exit(f"Could not import the event: {getattr(exc, 'message', exc)}")
+    _print_links(links(imported.event, settings.public_url, imported.organiser_secret))
+    if not imported.join_code_kept:
+        print("Its join code was taken here, so it has a new one: print new QR codes.")
+
+
+@asynccontextmanager
+async def _database(settings: Settings) -> AsyncIterator[None]:
+    await db.migrate(settings.database_url)
+    await db.connect(settings.database_url)
+    try:
+        yield
+    finally:
+        await db.disconnect()
 
 
 def _print_links(found: dict[str, str]) -> None:

@@ -92,3 +92,31 @@ def test_demo_is_shaped_like_the_reference_event_and_loads_once(tmp_path: Path) 
     assert 0 < final < with_notes and shortest > 200
     assert writers[0] >= 10
     assert proceedings == 1
+
+
+def test_an_event_exported_and_imported_on_the_command_line(tmp_path: Path) -> None:
+    old, new = tmp_path / "old", tmp_path / "new"
+    body = event_body(name="Council Camp", slug="council-camp")
+    assert snug(old, "create-event", stdin=json.dumps(body)).returncode == 0
+    archive = tmp_path / "camp.json"
+    exported = snug(old, "export-event", "council-camp", "--out", str(archive))
+    assert exported.returncode == 0, exported.stderr
+    assert json.loads(archive.read_text())["event"]["name"] == "Council Camp"
+    imported = snug(new, "import-event", str(archive))
+    assert imported.returncode == 0, imported.stderr
+    # Another server has another SECRET_KEY, so the organiser link printed is the way in.
+    assert "https://snug.test/e/council-camp/organise#key=" in imported.stdout
+    with sqlite3.connect(new / "snug.sqlite3") as db:
+        assert db.execute("select count(*) from room").fetchone() == (len(body["rooms"]),)
+    again = snug(new, "import-event", "-", stdin=archive.read_text())
+    assert again.returncode != 0
+    assert "already has an event at /e/council-camp" in again.stderr
+    elsewhere = snug(new, "import-event", str(archive), "--slug", "council-camp-2")
+    assert "/e/council-camp-2/organise#key=" in elsewhere.stdout
+    assert "new one: print new QR codes" in elsewhere.stdout
+
+
+def test_exporting_an_unknown_event_says_so(tmp_path: Path) -> None:
+    result = snug(tmp_path, "export-event", "nowhere")
+    assert result.returncode != 0
+    assert "There is no event at /e/nowhere" in result.stderr

@@ -1,0 +1,244 @@
+"""Importing an archive: every row made again with a new id and every reference rewritten to
+match, in one transaction, so an import either brings the whole event or changes nothing.
+
+Ids inside JSON fields are rewritten by name: the slots a room or a host can't use, the cells
+of each undo step, and the photos a notes document shows. A notes document is rewritten with
+an ordinary edit that swaps the photo ids, so it stays one CRDT history rather than a copy.
+Such an id that leads nowhere (a slot removed after it was marked) is dropped, as it already
+pointed at nothing. The change journal is kept as it was recorded, numbering and all: the
+import moves the event's change number on, so no screen ever replays it.
+
+Links: the archive carries only the keyed hashes of the secrets handed out, so attendee and
+facilitator links work on the new server only if it has the same SECRET_KEY. The organiser
+always gets a new link, which replaces the old one.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from tortoise.exceptions import IntegrityError
+from tortoise.models import Model
+from tortoise.transactions import in_transaction
+
+from server.archive.tables import FORMAT, TABLES, VERSION, Table, auto_now, decode
+from server.errors import Conflict, Invalid
+from server.events.access import Keys
+from server.events.erasure import SNAPSHOT_JUMP
+from server.events.models import Attendee, Event
+from server.events.setup import RESERVED_SLUGS, _free_join_code, slugify
+from server.notes import document
+from server.notes.document import NotesContent, PhotoRef
+from server.notes.models import Notes
+from server.schemas import validate
+
+Ids = dict[str, dict[int, int]]  # table key -> archive id -> new id
+DAMAGED = "The archive may be damaged or edited by hand."
+TOKEN_BATCH = 500  # well under every database's limit on query parameters
+
+
+@dataclass(frozen=True)
+class Imported:
+    event: Event
+    organiser_secret: str
+    join_code_kept: bool  # printed join QR codes still work
+
+
+async def load(archive: Any, keys: Keys, slug: str | None = None) -> Imported:
+    """Makes the archived event on this server, at ``slug`` if given, else at its own."""
+    _check_format(archive)
+    try:
+        validate("archive", archive)
+    except Invalid as exc:
+        raise Invalid(
+            f"The archive doesn't hold what Snug expects: {exc.message} {DAMAGED}"
+        ) from None
+    address = _check_slug(slug) if slug else archive["event"]["slug"]
+    try:
+        async with in_transaction():
+            await _refuse_clashes(archive, address)
+            return await _load(archive, keys, address)
+    except IntegrityError:
+        raise Conflict(
+            "The archive couldn't be imported: some of its rows clash with each other or with "
+            f"this server's data. Nothing was imported. {DAMAGED}"
+        ) from None
+
+
+def _check_format(archive: Any) -> None:
+    """Refuses anything but an archive this server reads, before any detail is checked."""
+    if not isinstance(archive, dict) or archive.get("format") != FORMAT:
+        raise Invalid(
+            f"This isn't a Snug event archive (its 'format' should be {FORMAT!r}). Download "
+            "the archive from the event's organiser page and import that file."
+        )
+    version = archive.get("version")
+    if version != VERSION:
+        newer = isinstance(version, int) and version > VERSION
+        raise Invalid(
+            f"This archive is version {version!r}"
+            + (", made by a newer Snug" if newer else "")
+            + f"; this server reads version {VERSION}."
+            + (" Upgrade this server, then import it again." if newer else "")
+        )
+
+
+def _check_slug(slug: str) -> str:
+    if slugify(slug) != slug or not 3 <= len(slug) <= 40 or slug in RESERVED_SLUGS:
+        reserved = ", ".join(sorted(RESERVED_SLUGS))
+        raise Invalid(
+            f"{slug!r} can't be an event's address: use 3 to 40 lower-case letters, digits and "
+            f"hyphens, not starting or ending with a hyphen, and not {reserved}."
+        )
+    return slug
+
+
+async def _refuse_clashes(archive: dict[str, Any], slug: str) -> None:
+    if await Event.exists(slug=slug):
+        raise Conflict(
+            f"This server already has an event at /e/{slug}. Import the archive at a new "
+            "address: add ?slug=new-address to the import, or --slug on the command line."
+        )
+    tokens = [a["token"] for a in archive["attendees"]]
+    for start in range(0, len(tokens), TOKEN_BATCH):
+        if await Attendee.exists(token__in=tokens[start : start + TOKEN_BATCH]):
+            raise Conflict(
+                "This server already holds the people of this archive: it has the event the "
+                "archive was made from, or an earlier import of it. An event can be imported "
+                "into a server once."
+            )
+
+
+async def _load(archive: dict[str, Any], keys: Keys, slug: str) -> Imported:
+    fields = decode(Event, _without_id(archive["event"]), "event")
+    secret, digest = keys.new()
+    kept = not await Event.exists(join_code=fields["join_code"])
+    fields.update(slug=slug, organiser_key=digest, seq=fields["seq"] + SNAPSHOT_JUMP)
+    if not kept:
+        fields["join_code"] = await _free_join_code()
+    event = await Event.create(**fields)
+    ids: Ids = {}
+    for table in TABLES:
+        await _rows(table, archive[table.key], event, ids)
+    await _photos_in_notes(archive["notes"], ids)
+    return Imported(event, secret, kept)
+
+
+async def _rows(table: Table, rows: list[dict[str, Any]], event: Event, ids: Ids) -> None:
+    made = ids.setdefault(table.key, {})
+    owner = {} if table.through_notes else {"event_id": event.id}
+    batch: list[Model] = []
+    within: list[tuple[int, str, int]] = []  # references inside the table, set once all exist
+    for row in rows:
+        old, where = row["id"], f"{table.key} row {row['id']}"
+        if old in made:
+            raise Invalid(f"The archive lists {where} twice. {DAMAGED}")
+        values = decode(table.model, _without_id(row), where)
+        for column, target in table.refs.items():
+            if values[column] is not None and target == table.key:
+                within.append((old, column, values.pop(column)))
+            elif values[column] is not None:
+                values[column] = _new_id(ids, target, values[column], where)
+        values = FIXES.get(table.key, _as_is)(values, ids)
+        if table.bulk:
+            batch.append(table.model(**owner, **values))
+            made[old] = 0  # nothing refers to these rows, so their new ids aren't needed
+        else:
+            made[old] = await _create(table.model, {**owner, **values})
+    if batch:
+        await table.model.bulk_create(batch, batch_size=500)
+    for old, column, points_to in within:
+        new = _new_id(ids, table.key, points_to, f"{table.key} row {old}")
+        await table.model.filter(id=made[old]).update(**{column: new})
+
+
+async def _create(model: type[Model], values: dict[str, Any]) -> int:
+    row = await model.create(**values)
+    restored = {name: values[name] for name in auto_now(model) if name in values}
+    if restored:
+        await model.filter(id=row.pk).update(**restored)
+    return int(row.pk)
+
+
+def _new_id(ids: Ids, table: str, old: int, where: str) -> int:
+    try:
+        return ids[table][old]
+    except KeyError:
+        raise Invalid(
+            f"The archive's {where} refers to {table} row {old}, which the archive doesn't "
+            f"hold. {DAMAGED}"
+        ) from None
+
+
+def _without_id(row: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in row.items() if k != "id"}
+
+
+def _as_is(values: dict[str, Any], _ids: Ids) -> dict[str, Any]:
+    return values
+
+
+def _known(ids: Ids, table: str, old: list[int]) -> list[int]:
+    """The new ids of those that exist; the rest pointed at nothing before either."""
+    return sorted(ids[table][i] for i in old if i in ids[table])
+
+
+def _unavailable(values: dict[str, Any], ids: Ids) -> dict[str, Any]:
+    return {**values, "unavailable": _known(ids, "slots", values["unavailable"])}
+
+
+STEP_REFS = {"pitch_id": "pitches", "room_id": "rooms", "slot_id": "slots"}
+
+
+def _step(values: dict[str, Any], ids: Ids) -> dict[str, Any]:
+    cells = [
+        {**cell, **{k: ids[t][cell[k]] for k, t in STEP_REFS.items()}}
+        for cell in values["placements"]
+        if all(cell[k] in ids[t] for k, t in STEP_REFS.items())
+    ]
+    return {**values, "placements": cells}
+
+
+def _photo_refs(ids: Ids, photos: tuple[PhotoRef, ...]) -> tuple[PhotoRef, ...]:
+    new = ids["photos"]
+    return tuple(PhotoRef(new[p.id], p.caption) for p in photos if p.id in new)
+
+
+def _content(content: dict[str, Any], ids: Ids) -> dict[str, Any]:
+    if not content.get("photos"):
+        return content
+    read = NotesContent.from_json(content)
+    photos = _photo_refs(ids, read.photos)
+    return {**content, "photos": [{"id": p.id, "caption": p.caption} for p in photos]}
+
+
+def _version(values: dict[str, Any], ids: Ids) -> dict[str, Any]:
+    return {**values, "content": _content(values["content"], ids)}
+
+
+FIXES: dict[str, Callable[[dict[str, Any], Ids], dict[str, Any]]] = {
+    "rooms": _unavailable,
+    "pitches": _unavailable,
+    "grid_steps": _step,
+    "notes_versions": _version,
+}
+
+
+async def _photos_in_notes(rows: list[dict[str, Any]], ids: Ids) -> None:
+    """Photos are made after their notes, so the notes learn the photos' new ids last."""
+    for row in rows:
+        where = f"notes row {row['id']}"
+        state = decode(Notes, {"state": row["state"]}, where)["state"]
+        try:
+            doc = document.load(state)
+            now = document.read(doc)
+        except Invalid:
+            raise Invalid(f"The archive's {where} holds notes Snug can't read. {DAMAGED}") from None
+        if now.photos:
+            document.write(doc, dataclasses.replace(now, photos=_photo_refs(ids, now.photos)))
+            state = document.diff(doc, None)
+        notes_id = ids["notes"][row["id"]]
+        await Notes.filter(id=notes_id).update(state=state, content=_content(row["content"], ids))

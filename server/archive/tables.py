@@ -1,0 +1,143 @@
+"""What an archive holds: the event's tables in the order an import makes them, and how values
+are written as JSON (times as ISO 8601 with their offset, binary data as base64).
+
+The columns and the references between tables are read from the models, so a field added to a
+model is archived without anyone remembering to; ids held inside JSON fields are the exception,
+and the import rewrites those by name (see load.py).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from tortoise import fields
+from tortoise.fields.relational import ForeignKeyFieldInstance
+from tortoise.models import Model
+
+from server.errors import Invalid
+from server.events.models import Attendee, Room, Slot
+from server.grid.models import AgendaChoice, GridStep, Placement, PublishedPlacement, SeatClaim
+from server.live.models import Change
+from server.marketplace.models import Dot, Pitch
+from server.notes.models import Contributor, Notes, NotesVersion, Photo
+
+FORMAT = "snug-event-archive"
+VERSION = 1
+# Columns that mean nothing on another server: the event link is the archive itself, and a
+# notes row's compaction mark counts update rows that the archive merges into the notes' state.
+IMPLIED = ("event_id", "compacted_to")
+
+
+@dataclass(frozen=True)
+class Table:
+    key: str  # the table's name in the archive
+    model: type[Model]
+    through_notes: bool = False  # its rows belong to the event through their notes
+    # Rows nothing else refers to, and with no time the database sets itself, can be inserted
+    # together: nobody needs their new ids.
+    bulk: bool = False
+
+    @property
+    def scope(self) -> str:
+        """The filter that finds the event's rows."""
+        return "notes__event_id" if self.through_notes else "event_id"
+
+    @property
+    def columns(self) -> list[str]:
+        projection = self.model._meta.fields_db_projection
+        return [c for c in projection if c != "id" and c not in IMPLIED]
+
+    @property
+    def refs(self) -> dict[str, str]:
+        """Each column that holds another row's id, with the key of that row's table."""
+        meta = self.model._meta
+        found = {}
+        for name in sorted(meta.fk_fields | meta.o2o_fields):
+            relation = meta.fields_map[name]
+            assert isinstance(relation, ForeignKeyFieldInstance)  # one-to-one ones are too
+            if relation.source_field not in IMPLIED:
+                found[str(relation.source_field)] = key_of(relation.related_model)
+        return found
+
+
+TABLES = (
+    Table("slots", Slot),
+    Table("rooms", Room),
+    Table("attendees", Attendee),
+    Table("pitches", Pitch),
+    Table("dots", Dot, bulk=True),
+    Table("placements", Placement, bulk=True),
+    Table("published_placements", PublishedPlacement),
+    Table("grid_steps", GridStep, bulk=True),
+    Table("agenda_choices", AgendaChoice, bulk=True),
+    Table("seat_claims", SeatClaim, bulk=True),
+    Table("changes", Change, bulk=True),
+    Table("notes", Notes),
+    Table("photos", Photo, through_notes=True),
+    Table("notes_versions", NotesVersion, through_notes=True, bulk=True),
+    Table("contributors", Contributor, through_notes=True, bulk=True),
+)
+
+
+def key_of(model: type[Model]) -> str:
+    for table in TABLES:
+        if table.model is model:
+            return table.key
+    raise LookupError(f"{model.__name__} is not archived")
+
+
+def encode(model: type[Model], row: dict[str, Any]) -> dict[str, Any]:
+    """A row as JSON values."""
+    return {name: _encode(model._meta.fields_map[name], value) for name, value in row.items()}
+
+
+def decode(model: type[Model], row: dict[str, Any], where: str) -> dict[str, Any]:
+    """A row's values as the model takes them; ``where`` names the row in refusals."""
+    return {
+        name: _decode(model._meta.fields_map[name], value, f"{where}, {name}")
+        for name, value in row.items()
+    }
+
+
+def auto_now(model: type[Model]) -> list[str]:
+    """Times the database sets on every save, which an import puts back afterwards."""
+    return [
+        name
+        for name, field in model._meta.fields_map.items()
+        if isinstance(field, fields.DatetimeField) and field.auto_now
+    ]
+
+
+def _encode(field: fields.Field[Any], value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(field, fields.DatetimeField | fields.DateField):
+        return value.isoformat()
+    if isinstance(field, fields.BinaryField):
+        return base64.b64encode(bytes(value)).decode("ascii")
+    return value
+
+
+def _decode(field: fields.Field[Any], value: Any, where: str) -> Any:
+    if value is None:
+        return None
+    try:
+        if isinstance(field, fields.DatetimeField):
+            moment = dt.datetime.fromisoformat(value)
+            if moment.tzinfo is None:
+                raise ValueError("no offset")
+            return moment
+        if isinstance(field, fields.DateField):
+            return dt.date.fromisoformat(value)
+        if isinstance(field, fields.BinaryField):
+            return base64.b64decode(value, validate=True)
+    except (ValueError, binascii.Error):
+        raise Invalid(
+            f"The archive's {where} isn't readable: times must be ISO 8601 with their offset, "
+            "binary data base64. The archive may be damaged."
+        ) from None
+    return value

@@ -1,0 +1,104 @@
+"""An event's archive over a real database: export, import where the event isn't, export again."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import pytest
+
+from server.archive.dump import dump
+from server.archive.load import load
+from server.errors import Conflict, Invalid
+from server.events.erasure import SNAPSHOT_JUMP
+from server.events.models import Event
+from server.live.socket import REPLAY_LIMIT
+from server.notes import document, store
+from server.notes.models import Notes, Photo
+from tests.archive.helpers import REFS, assert_same_event
+from tests.archive.rich import SUMMARY, rich_event
+from tests.conftest import Domain
+
+
+async def exported_and_removed(domain: Domain) -> dict[str, Any]:
+    """A rich event's archive, with the event gone from the database, as on a fresh server."""
+    rich = await rich_event(domain)
+    archive = await dump(rich.event)
+    await Event.filter(id=rich.event.id).delete()
+    return archive
+
+
+async def test_round_trip_loses_nothing(domain: Domain) -> None:
+    archive = await exported_and_removed(domain)
+    for table in REFS:
+        assert archive[table], f"the rich event has no {table}, so the test proves nothing there"
+    imported = await load(copy.deepcopy(archive), domain.keys)
+    again = await dump(imported.event)
+    assert_same_event(archive, again)
+    assert again["event"]["seq"] == archive["event"]["seq"] + SNAPSHOT_JUMP
+    assert again["event"]["organiser_key"] != archive["event"]["organiser_key"]
+    assert imported.join_code_kept and again["event"]["join_code"] == archive["event"]["join_code"]
+    # Ids really are new, so the comparison above had references to map.
+    assert {p["id"] for p in again["pitches"]}.isdisjoint(p["id"] for p in archive["pitches"])
+
+
+async def test_imported_event_works(domain: Domain) -> None:
+    archive = await exported_and_removed(domain)
+    imported = await load(archive, domain.keys)
+    event = imported.event
+    organiser = await domain.keys.identify(event, imported.organiser_secret)
+    assert organiser.role.name == "organiser"
+    # The notes document names the photo by its new id, and the photo is there.
+    (notes,) = [n for n in await Notes.filter(event_id=event.id) if n.content["photos"]]
+    doc = await store.current_document(notes)
+    (ref,) = document.read(doc).photos
+    photo = await Photo.get(id=ref.id)
+    assert photo.notes_id == notes.id and photo.caption == ref.caption == "The flipchart"
+    assert document.read(doc).summary == SUMMARY
+
+
+def test_snapshot_jump_passes_the_replay_window() -> None:
+    assert SNAPSHOT_JUMP > REPLAY_LIMIT
+
+
+async def test_a_server_holding_the_event_refuses_it(domain: Domain) -> None:
+    rich = await rich_event(domain)
+    archive = await dump(rich.event)
+    with pytest.raises(Conflict, match=f"/e/{rich.event.slug}"):
+        await load(copy.deepcopy(archive), domain.keys)
+    with pytest.raises(Conflict, match="imported into a server once"):
+        await load(archive, domain.keys, "a-new-address")
+    assert not await Event.exists(slug="a-new-address")
+
+
+async def test_slot_ids_that_lead_nowhere_are_dropped(domain: Domain) -> None:
+    archive = await exported_and_removed(domain)
+    gone = max(s["id"] for s in archive["slots"]) + 1000
+    archive["pitches"][0]["unavailable"].append(gone)
+    imported = await load(archive, domain.keys)
+    again = await dump(imported.event)
+    assert again["pitches"][0]["unavailable"] == [again["slots"][0]["id"]]
+
+
+@pytest.mark.parametrize(
+    ("damage", "says"),
+    [
+        (lambda a: a.update(format="zip"), "isn't a Snug event archive"),
+        (lambda a: a.update(version=2), "made by a newer Snug"),
+        (lambda a: a["dots"][0].update(pitch_id=999_999), "refers to pitches row 999999"),
+        (lambda a: a["pitches"].append(a["pitches"][0]), "lists pitches row"),
+        (lambda a: a["attendees"][0].pop("token"), "'attendees.0' needs 'token'"),
+        (lambda a: a["notes"][0].update(state="!!"), "isn't in the expected form"),
+        (lambda a: a["notes"][0].update(state="Z2FyYmFnZQ=="), "holds notes Snug can't read"),
+        (lambda a: a["dots"][0].update(placed_at="yesterday"), "ISO 8601"),
+    ],
+)
+async def test_damaged_archives_are_refused_and_nothing_is_made(
+    domain: Domain, damage: Any, says: str
+) -> None:
+    archive = await exported_and_removed(domain)
+    events = await Event.all().count()
+    damage(archive)
+    with pytest.raises(Invalid, match=says):
+        await load(archive, domain.keys)
+    assert await Event.all().count() == events
