@@ -29,7 +29,7 @@ from server.errors import Conflict, Invalid
 from server.events.access import Keys
 from server.events.erasure import SNAPSHOT_JUMP
 from server.events.models import Attendee, Event
-from server.events.setup import RESERVED_SLUGS, _free_join_code, slugify
+from server.events.setup import RESERVED_SLUGS, free_join_code, slugify
 from server.notes import document
 from server.notes.document import NotesContent, PhotoRef
 from server.notes.models import Notes
@@ -118,7 +118,7 @@ async def _load(archive: dict[str, Any], keys: Keys, slug: str) -> Imported:
     kept = not await Event.exists(join_code=fields["join_code"])
     fields.update(slug=slug, organiser_key=digest, seq=fields["seq"] + SNAPSHOT_JUMP)
     if not kept:
-        fields["join_code"] = await _free_join_code()
+        fields["join_code"] = await free_join_code()
     event = await Event.create(**fields)
     ids: Ids = {}
     for table in TABLES:

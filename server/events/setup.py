@@ -47,7 +47,7 @@ async def _create_event(fields: dict[str, Any], keys: Keys) -> tuple[Event, str]
     secret, digest = keys.new()
     event = await Event.create(
         slug=slug,
-        join_code=await _free_join_code(),
+        join_code=await free_join_code(),
         name=fields["name"].strip(),
         date=dt.date.fromisoformat(fields["date"]),
         timezone=zone,
@@ -222,7 +222,7 @@ async def _free_slug(wanted: str, explicit: bool) -> str:
     return f"{base[:30]}-{secrets.token_hex(4)}"
 
 
-async def _free_join_code() -> str:
+async def free_join_code() -> str:
     while True:
         code = "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(6))
         if not await Event.exists(join_code=code):

@@ -40,30 +40,47 @@ class ApiRoute(Route):
         body: str | None = None,
         status: int = 200,
         tag: str,
+        max_body: int = MAX_BODY,
+        checks_body: bool = False,
     ) -> None:
+        """``checks_body``: the domain checks this body itself, to say more than a schema can
+        (an archive says which Snug version made it before anything else is looked at)."""
         self.body_schema, self.summary, self.ok_status, self.tag = body, summary, status, tag
 
         async def endpoint(request: Request) -> Response:
-            payload = await read_body(request, body) if body else None
+            payload = None
+            if body:
+                payload = await read_json(request, max_body)
+                if not checks_body:
+                    validate(body, payload)
             return await handler(request, payload)
 
         endpoint.__name__ = handler.__name__
         super().__init__(path, endpoint, methods=[method], name=handler.__name__)
 
 
-async def read_body(request: Request, schema_name: str) -> Any:
+async def read_json(request: Request, max_body: int) -> Any:
     if "json" not in request.headers.get("content-type", ""):
         raise Invalid("Send the data as JSON, with Content-Type: application/json.")
+    too_large = PayloadTooLarge(
+        f"This request can be at most {_size(max_body)}; nothing was saved."
+    )
+    length = request.headers.get("content-length", "")
+    if length.isdigit() and int(length) > max_body:
+        raise too_large  # said before a byte of it is read
     raw = bytearray()
     async for chunk in request.stream():
         raw += chunk
-        if len(raw) > MAX_BODY:
-            raise PayloadTooLarge(f"Requests can be at most {MAX_BODY // 1024} KB.")
+        if len(raw) > max_body:
+            raise too_large
     try:
-        payload = json.loads(raw)
+        return json.loads(raw)
     except (json.JSONDecodeError, UnicodeDecodeError):
-        raise Invalid("The data sent isn't valid JSON.") from None
-    return validate(schema_name, payload)
+        raise Invalid("The data sent isn't valid JSON; it may have been cut short.") from None
+
+
+def _size(limit: int) -> str:
+    return f"{limit // 2**20} MB" if limit >= 2**20 else f"{limit // 1024} KB"
 
 
 def bearer(request: Request) -> str | None:

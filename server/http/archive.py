@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 from typing import Any
 
@@ -11,10 +10,9 @@ from starlette.responses import JSONResponse, Response
 
 from server.archive.dump import dump
 from server.archive.load import load
-from server.errors import Invalid
 from server.events import erasure
 from server.events.access import Role
-from server.http.api import ApiRoute, PayloadTooLarge, event_and_actor, perform
+from server.http.api import ApiRoute, event_and_actor, perform
 from server.http.events import links
 
 # An archive carries the event's photos, so it may be far larger than any other request.
@@ -30,10 +28,8 @@ async def export_archive(request: Request, _body: None) -> Response:
     )
 
 
-async def import_archive(request: Request, _body: None) -> Response:
-    imported = await load(
-        await _archive(request), request.app.state.keys, request.query_params.get("slug")
-    )
+async def import_archive(request: Request, archive: dict[str, Any]) -> Response:
+    imported = await load(archive, request.app.state.keys, request.query_params.get("slug"))
     event, secret = imported.event, imported.organiser_secret
     return JSONResponse(
         {
@@ -44,28 +40,6 @@ async def import_archive(request: Request, _body: None) -> Response:
         },
         status_code=201,
     )
-
-
-async def _archive(request: Request) -> Any:
-    """The archive sent, read no further than the limit."""
-    if "json" not in request.headers.get("content-type", ""):
-        raise Invalid("Send the archive as JSON, with Content-Type: application/json.")
-    too_large = PayloadTooLarge(
-        f"An archive can be at most {ARCHIVE_MAX // (1024 * 1024)} MB. This one is larger: "
-        "its photos are most of it, so a server set up for larger archives is needed."
-    )
-    length = request.headers.get("content-length", "")
-    if length.isdigit() and int(length) > ARCHIVE_MAX:
-        raise too_large
-    raw = bytearray()
-    async for chunk in request.stream():
-        raw += chunk
-        if len(raw) > ARCHIVE_MAX:
-            raise too_large
-    try:
-        return json.loads(raw)
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        raise Invalid("The archive sent isn't valid JSON; it may have been cut short.") from None
 
 
 async def read_personal_data(request: Request, _body: None) -> Response:
@@ -82,23 +56,6 @@ async def erase_personal_data(request: Request, body: dict[str, Any]) -> Respons
     return JSONResponse(erased.as_json())
 
 
-def _import_route() -> ApiRoute:
-    route = ApiRoute(
-        "POST",
-        "/api/events/import",
-        import_archive,
-        status=201,
-        tag="events",
-        summary=(
-            f"Make an event from its archive (at most {ARCHIVE_MAX // (1024 * 1024)} MB); "
-            "?slug= gives it a new address. The answer holds a new organiser link"
-        ),
-    )
-    # Read by its own handler past the usual size cap; named here so OpenAPI shows the body.
-    route.body_schema = "archive"
-    return route
-
-
 routes = [
     ApiRoute(
         "GET",
@@ -107,7 +64,20 @@ routes = [
         tag="events",
         summary="Download the whole event as one JSON archive (organisers)",
     ),
-    _import_route(),
+    ApiRoute(
+        "POST",
+        "/api/events/import",
+        import_archive,
+        body="archive",
+        max_body=ARCHIVE_MAX,
+        checks_body=True,
+        status=201,
+        tag="events",
+        summary=(
+            f"Make an event from its archive (at most {ARCHIVE_MAX // 2**20} MB); "
+            "?slug= gives it a new address. The answer holds a new organiser link"
+        ),
+    ),
     ApiRoute(
         "GET",
         "/api/e/{slug}/personal-data",

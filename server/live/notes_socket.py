@@ -67,6 +67,7 @@ class NotesCopy:
         self.name = secrets.token_hex(8)  # so this socket doesn't hear its own updates back
         self.session: Session | None = None
         self.actor: Actor | None = None
+        self.token: str | None = None
         self._lock = asyncio.Lock()
         state = websocket.app.state
         self.keys, self.hub = state.keys, state.hub
@@ -85,6 +86,7 @@ class NotesCopy:
         event = await find_event(self.websocket.path_params["slug"])
         self.actor = await self.keys.identify(event, message.get("token"))
         self.session = await editing.open_notes(event, self.pitch_id, self.actor)
+        self.token = message.get("token")
         return self.session
 
     async def sync(self, state_vector: bytes | None) -> None:
@@ -123,6 +125,9 @@ class NotesCopy:
         if self.session is None or self.actor is None:
             raise Invalid("Send 'join' before changing the notes.")
         update = decode(message["update"]) or b""
+        # Asked again each time: a page left open keeps no rights its link has lost (erased
+        # personal data, a revoked facilitator link).
+        self.actor = await self.keys.identify(self.session.event, self.token)
         edited = await editing.edit(self.session, self.actor, update)
         await self.send({"type": "ack", "id": message["id"]})
         if edited.update != store.EMPTY_UPDATE:
