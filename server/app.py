@@ -35,6 +35,7 @@ from server.http import (
     proceedings,
     qr,
 )
+from server.http.observe import AccessLog, metrics_page
 from server.http.openapi import openapi
 from server.http.pages import WEB_DIR
 from server.http.security import SecurityHeaders
@@ -51,6 +52,7 @@ async def healthz(_request: Request) -> Response:
 routes = [
     Route("/healthz", healthz),
     Route("/openapi.json", openapi),
+    Route("/metrics", metrics_page),
     *events.routes,
     *attendees.routes,
     *pitches.routes,
@@ -87,7 +89,11 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Sta
     app = Starlette(
         routes=routes,
         lifespan=lifespan,
-        middleware=[Middleware(SecurityHeaders), Middleware(GZipMiddleware, minimum_size=500)],
+        middleware=[
+            Middleware(AccessLog),
+            Middleware(SecurityHeaders),
+            Middleware(GZipMiddleware, minimum_size=500),
+        ],
         exception_handlers={
             Refused: problems.refused,
             **dict.fromkeys(db.CONNECTION_ERRORS, problems.database_error),

@@ -19,6 +19,7 @@ from server.config import Settings
 from server.errors import Refused
 from server.events.access import Keys
 from server.http.events import links
+from server.logs import LOGGING
 from server.schemas import validate
 
 
@@ -70,9 +71,16 @@ def _serve(settings: Settings, args: argparse.Namespace) -> None:
         host=args.host,
         port=port,
         proxy_headers=True,
+        forwarded_allow_ips=os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
         ws_ping_interval=20,
         ws_ping_timeout=20,
-        log_level="warning",
+        # Notes updates are the largest messages (schemas/notes-client-update.json).
+        ws_max_size=2 * 2**20,
+        # Compression would cost each idle socket several times its memory; the figures are in
+        # README's Performance section.
+        ws_per_message_deflate=False,
+        log_config=LOGGING,
+        access_log=False,
     )
 
 

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import json
+import logging
 from typing import Any
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from server import metrics
 from server.db import unreachable
 from server.errors import DATABASE_AWAY, Refused
+from server.http.observe import redact
+
+log = logging.getLogger("snug.errors")
 
 
 class ProblemResponse(JSONResponse):
@@ -53,7 +59,12 @@ async def http_error(_request: Request, exc: Exception) -> Response:
     return problem(exc.status_code, str(exc.detail), detail)
 
 
-async def server_error(_request: Request, _exc: Exception) -> Response:
+async def server_error(request: Request, exc: Exception) -> Response:
+    metrics.errors.labels("http").inc()
+    log.error(
+        json.dumps({"error": type(exc).__name__, "path": redact(request.url.path)}),
+        exc_info=exc,
+    )
     return problem(
         500, "Something went wrong", "Snug hit an error; nothing was changed. Try again."
     )

@@ -17,6 +17,7 @@ from typing import Any
 
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
+from server import metrics
 from server.db import unreachable
 from server.errors import DATABASE_AWAY, Invalid, NotFound, Refused
 from server.events.access import Actor, Role
@@ -75,6 +76,7 @@ class NotesCopy:
     async def send(self, message: dict[str, Any]) -> None:
         async with self._lock:
             await self.websocket.send_json(message)
+        metrics.messages_sent.labels("notes").inc()
 
     async def error(self, exc: Refused, update_id: int | None = None) -> None:
         message: dict[str, Any] = {"type": "error", "message": exc.message, "status": exc.status}
@@ -171,6 +173,7 @@ async def notes_live(websocket: WebSocket) -> None:
         await websocket.close(code=4404)
         return
     session, state_vector = joined
+    metrics.connections.labels("notes").inc()
     # Subscribed before the catch-up is read, so no change falls between the two.
     async with copy.hub.subscribe(notes_channel(session.notes.id)) as queue:
         relay = asyncio.create_task(_relay(copy, queue))
@@ -181,6 +184,7 @@ async def notes_live(websocket: WebSocket) -> None:
             pass
         finally:
             relay.cancel()
+            metrics.connections.labels("notes").dec()
 
 
 async def _first_join(copy: NotesCopy) -> tuple[Session, bytes | None] | None:
@@ -221,6 +225,7 @@ async def _listen(copy: NotesCopy) -> None:
         except KeyError:
             await copy.error(Invalid("Send messages as text, not binary."))
             continue
+        metrics.messages_received.labels("notes").inc()
         message: dict[str, Any] | None = None
         try:
             message = parse(raw)

@@ -15,6 +15,7 @@ import json
 from collections.abc import Callable, Iterable
 from typing import Any, Protocol
 
+from server import metrics
 from server.events.access import Role
 from server.live.hub import Hub, event_channel
 from server.live.state import as_seen_by
@@ -61,6 +62,10 @@ class Room:
                 self._fan_out(batch)
 
     def _fan_out(self, batch: list[Message]) -> None:
+        with metrics.fan_out_seconds.time():
+            self._offer(batch)
+
+    def _offer(self, batch: list[Message]) -> None:
         if any(m.get("type") == "resync" for m in batch):
             for screen in list(self.screens):
                 screen.resync()

@@ -13,6 +13,7 @@ from typing import Any
 
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
+from server import metrics
 from server.db import unreachable
 from server.errors import DATABASE_AWAY, Invalid, NotFound, Refused, Unauthorised
 from server.events.access import PUBLIC, Actor, Role
@@ -87,6 +88,7 @@ class Screen:
     async def _send_text(self, text: str) -> None:
         async with self._lock:
             await self.websocket.send_text(text)
+        metrics.messages_sent.labels("event").inc()
 
     async def send(self, message: dict[str, Any]) -> None:
         await self._send_text(json.dumps(message))
@@ -155,6 +157,7 @@ async def live(websocket: WebSocket) -> None:
     screen = Screen(websocket, event)
     room = websocket.app.state.rooms.enter(event.id, screen)
     writer = asyncio.create_task(screen.write())
+    metrics.connections.labels("event").inc()
     try:
         await room.subscribed.wait()  # changes from here on reach the outbox, then catch up
         await _listen(screen)
@@ -163,6 +166,7 @@ async def live(websocket: WebSocket) -> None:
     finally:
         writer.cancel()
         room.leave(screen)
+        metrics.connections.labels("event").dec()
 
 
 async def _listen(screen: Screen) -> None:
@@ -177,6 +181,7 @@ async def _listen(screen: Screen) -> None:
         except KeyError:
             await screen.error(Invalid("Send messages as text, not binary."))
             continue
+        metrics.messages_received.labels("event").inc()
         try:
             await screen.handle(raw)
             greeted = screen.ready.is_set()

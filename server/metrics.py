@@ -1,0 +1,44 @@
+"""What an operator watches, in Prometheus's terms; served at /metrics by each process.
+
+Each process counts for itself (Prometheus scrapes every process behind the load balancer and
+adds them up), so nothing here needs the database or the hub.
+"""
+
+from __future__ import annotations
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+
+registry = CollectorRegistry()
+
+requests = Counter(
+    "snug_http_requests", "HTTP requests answered", ["method", "status"], registry=registry
+)
+request_seconds = Histogram(
+    "snug_http_request_seconds",
+    "Time to answer an HTTP request",
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5),
+    registry=registry,
+)
+connections = Gauge("snug_websocket_connections", "Open websockets", ["socket"], registry=registry)
+messages_sent = Counter(
+    "snug_websocket_messages_sent", "Messages sent on websockets", ["socket"], registry=registry
+)
+messages_received = Counter(
+    "snug_websocket_messages_received",
+    "Messages received on websockets",
+    ["socket"],
+    registry=registry,
+)
+fan_out_seconds = Histogram(
+    "snug_broadcast_seconds",
+    "From a change reaching this process to its text being in every local screen's outbox",
+    buckets=(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25),
+    registry=registry,
+)
+refusals = Counter(
+    "snug_refusals", "Requests and messages refused, by status", ["status"], registry=registry
+)
+errors = Counter("snug_errors", "Unexpected errors (bugs)", ["where"], registry=registry)
+rate_limited = Counter(
+    "snug_rate_limited", "Requests refused for coming too fast", ["action"], registry=registry
+)
