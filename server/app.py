@@ -35,6 +35,7 @@ from server.http import (
     proceedings,
     qr,
 )
+from server.http.limits import limiter_from
 from server.http.observe import AccessLog, metrics_page
 from server.http.openapi import openapi
 from server.http.pages import WEB_DIR
@@ -106,4 +107,5 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Sta
     app.state.keys = Keys(settings.secret_key)
     app.state.hub = hub_from_url(settings.hub_url)
     app.state.rooms = Rooms(app.state.hub)
+    app.state.limiter = limiter_from(settings.hub_url, settings.rate_limit_scale)
     return app

@@ -16,6 +16,7 @@ class Settings:
     secret_key: str
     public_url: str
     hub_url: str
+    rate_limit_scale: float = 1.0  # RATE_LIMIT_SCALE: 2 doubles every limit, 0 turns them off
 
     @classmethod
     def from_environ(cls) -> Settings:
@@ -26,6 +27,7 @@ class Settings:
             public_url=(os.environ.get("PUBLIC_URL") or f"http://127.0.0.1:{port}").rstrip("/"),
             # REDIS_URL shares live updates between processes; without it, one process.
             hub_url=os.environ.get("REDIS_URL") or os.environ.get("HUB_URL", "memory://"),
+            rate_limit_scale=float(os.environ.get("RATE_LIMIT_SCALE", "1")),
         )
 
 

@@ -42,12 +42,17 @@ class ApiRoute(Route):
         tag: str,
         max_body: int = MAX_BODY,
         checks_body: bool = False,
+        limit: str | None = None,
     ) -> None:
-        """``checks_body``: the domain checks this body itself, to say more than a schema can
+        """``limit``: the rate limit it counts against (server/http/limits.py).
+        ``checks_body``: the domain checks this body itself, to say more than a schema can
         (an archive says which Snug version made it before anything else is looked at)."""
         self.body_schema, self.summary, self.ok_status, self.tag = body, summary, status, tag
 
         async def endpoint(request: Request) -> Response:
+            if limit:
+                address = request.client.host if request.client else None
+                await request.app.state.limiter.check(limit, address, bearer(request))
             payload = None
             if body:
                 payload = await read_json(request, max_body)

@@ -71,6 +71,7 @@ routes = [
         body="archive",
         max_body=ARCHIVE_MAX,
         checks_body=True,
+        limit="import",
         status=201,
         tag="events",
         summary=(

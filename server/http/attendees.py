@@ -58,6 +58,7 @@ routes = [
         body="join",
         status=201,
         tag="attendees",
+        limit="join",
         summary="Join the event; the answer holds this device's secret token",
     ),
     ApiRoute(

@@ -35,6 +35,7 @@ routes = [
         body="dot-place",
         status=201,
         tag="dots",
+        limit="vote",
         summary="Place one of your dots on a pitch",
     ),
     ApiRoute(
@@ -43,6 +44,7 @@ routes = [
         move_dot,
         body="dot-move",
         tag="dots",
+        limit="vote",
         summary="Move one of your dots to another pitch",
     ),
     ApiRoute(

@@ -35,6 +35,7 @@ routes = [
         body="pitch-create",
         status=201,
         tag="pitches",
+        limit="pitch",
         summary="Pitch a session while pitching is open",
     ),
     ApiRoute(
@@ -43,6 +44,7 @@ routes = [
         edit_pitch,
         body="pitch-edit",
         tag="pitches",
+        limit="pitch",
         summary="Edit a pitch; facilitators may also hide or show it",
     ),
     ApiRoute(

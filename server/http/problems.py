@@ -13,6 +13,7 @@ from starlette.responses import JSONResponse, Response
 from server import metrics
 from server.db import unreachable
 from server.errors import DATABASE_AWAY, Refused
+from server.http.limits import TooFast
 from server.http.observe import redact
 
 log = logging.getLogger("snug.errors")
@@ -37,6 +38,8 @@ async def refused(_request: Request, exc: Exception) -> Response:
     answer = problem(exc.status, exc.title, exc.message)
     if exc.status == 503:
         answer.headers["Retry-After"] = "5"
+    if isinstance(exc, TooFast):
+        answer.headers["Retry-After"] = str(exc.retry_after)
     return answer
 
 

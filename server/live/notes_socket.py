@@ -130,6 +130,8 @@ class NotesCopy:
         # Asked again each time: a page left open keeps no rights its link has lost (erased
         # personal data, a revoked facilitator link).
         self.actor = await self.keys.identify(self.session.event, self.token)
+        address = self.websocket.client.host if self.websocket.client else None
+        await self.websocket.app.state.limiter.check("notes", address, self.token)
         edited = await editing.edit(self.session, self.actor, update)
         await self.send({"type": "ack", "id": message["id"]})
         if edited.update != store.EMPTY_UPDATE:
