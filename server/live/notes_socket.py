@@ -228,7 +228,6 @@ async def _listen(copy: NotesCopy) -> None:
             await copy.error(Invalid("Send messages as text, not binary."))
             continue
         metrics.messages_received.labels("notes").inc()
-        message: dict[str, Any] | None = None
         try:
             message = parse(raw)
             kind = message["type"]
@@ -240,16 +239,25 @@ async def _listen(copy: NotesCopy) -> None:
             else:
                 await copy.update(message)
         except Refused as exc:
-            await copy.error(exc, _update_id(message))
+            await copy.error(exc, _update_id(raw))
         except Exception as exc:
             if not unreachable(exc):
                 raise
             # Not stored, so not acknowledged: the phone keeps the change and sends it again.
-            await copy.error(DATABASE_AWAY, _update_id(message))
+            await copy.error(DATABASE_AWAY, _update_id(raw))
 
 
-def _update_id(message: dict[str, Any] | None) -> int | None:
-    return message.get("id") if message and message["type"] == "update" else None
+def _update_id(raw: str) -> int | None:
+    """The number of the update a refused message carried, read even from a message that
+    failed its checks, so the phone knows which change wasn't stored."""
+    try:
+        message = json.loads(raw)
+    except ValueError:
+        return None
+    if isinstance(message, dict) and message.get("type") == "update":
+        ident = message.get("id")
+        return ident if isinstance(ident, int) and not isinstance(ident, bool) else None
+    return None
 
 
 async def _relay(copy: NotesCopy, queue: asyncio.Queue[dict[str, Any]]) -> None:

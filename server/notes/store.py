@@ -98,11 +98,16 @@ async def write(
             await save_version(locked, before, keep_as)
         doc = await _up_to_date(locked)
         try:
+            state = doc.get_state()
             update = change(doc) if callable(change) else _applied(doc, change)
             content = document.read(doc)
             document.check(content)
             new_contributor = False
-            if update != EMPTY_UPDATE:
+            # Yjs repeats what it knows of deletions in every update, so an update that brings
+            # nothing new is seen by what it changed, not by its bytes.
+            if doc.get_state() == state and content == before:
+                update = EMPTY_UPDATE
+            else:
                 new_contributor = await _store(locked, doc, update, content, actor.attendee, now)
         except BaseException:
             _cache.pop(locked.id, None)  # the copy may hold the refused change; rebuild it

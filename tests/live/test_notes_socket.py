@@ -179,3 +179,27 @@ async def test_marking_final_reaches_open_copies_and_stops_edits(
         assert (await phone.expect("credits"))["credits"] == {"named": ["Ben"], "anonymous": 0}
     stored = event.ok("GET", f"/pitches/{pitch}/notes", host)
     assert stored["final"] and stored["content"]["summary"] == "Before final"
+
+
+async def test_an_update_that_brings_nothing_new_is_acknowledged_and_not_kept(
+    server: LiveServer, make_event: Callable[..., ApiEvent]
+) -> None:
+    event, host, pitch = _session(make_event)
+    guest = event.join("Ben")["token"]
+    async with connect(_notes_url(server, event, pitch)) as ws:
+        phone = NotesPhone(ws)
+        await phone.join(host)
+        await phone.type(NotesContent(summary="Hello there"))
+        await phone.type(NotesContent(summary="Hello"))  # a deletion
+    async with connect(_notes_url(server, event, pitch)) as ws:
+        again = NotesPhone(ws)
+        await again.join(guest)
+        # Everything this copy holds, deletions included, which the server already has.
+        sent = await again.push(document.diff(again.doc, None))
+        while (await again.expect("ack"))["id"] != sent:
+            pass
+        await again.send({"type": "update", "id": 77, "update": "x" * 1_500_001})
+        refused = await again.expect("error")
+        assert refused["id"] == 77, "an update that fails its checks is still named"
+    notes = event.ok("GET", f"/pitches/{pitch}/notes", host)
+    assert notes["credits"] == {"named": [], "anonymous": 1}, "the guest wrote nothing"

@@ -120,6 +120,8 @@ const savingSlot = new Set();
 const roomOf = (id) => state.rooms.find((r) => r.id === id);
 const slotOf = (id) => state.slots.find((s) => s.id === id);
 const titleOf = (id) => state.pitches.find((p) => p.id === id)?.title || "A session";
+const notesLink = (id) => h("a", { class: "notes-link", href: `/e/${encodeURIComponent(slug)}/notes/${id}` },
+  "Notes", h("span", { class: "visually-hidden" }, ` for “${titleOf(id)}”`));
 const whereWords = (cell) => `${roomOf(cell.room)?.name || "a room"} at ${clock(slotOf(cell.slot)?.starts_at)}`;
 
 function placesWords(pitch, room) {
@@ -174,6 +176,7 @@ function buildGrid(slots) {
       ? h("ul", { class: "g-sessions" }, placed.map((p) => h("li", {},
         h("span", { class: "g-title" }, titleOf(p.pitch)),
         h("span", { class: "g-where" }, `${roomOf(p.room).name} · `, h("span", { "data-places": `${p.pitch}:${p.room}` })),
+        notesLink(p.pitch),
         state.me ? seatControls(p) : null)))
       : h("p", { class: "hint" }, "No sessions in this slot."));
   }));
@@ -244,7 +247,8 @@ function buildAgenda(slots) {
       const id = `${name}-${value || "none"}`;
       return h("div", { class: "radio" },
         h("input", { type: "radio", id, name, value, onchange: () => chooseAgenda(slot, value, status) }),
-        h("label", { for: id }, label, where ? h("span", { class: "g-where" }, where) : null));
+        h("label", { for: id }, label, where ? h("span", { class: "g-where" }, where) : null),
+        value ? notesLink(Number(value)) : null);
     };
     return h("fieldset", { class: "agenda-slot" }, h("legend", {}, slotWords(slot)),
       inSlot(slot.id).map((p) => option(String(p.pitch), titleOf(p.pitch), roomOf(p.room).name)),

@@ -125,6 +125,8 @@ function sessionCard(placement, changed) {
         "Move…", h("span", { class: "visually-hidden" }, ` ${titleOf(id)}`)),
       h("button", { type: "button", class: "small secondary", "data-key": `lock-${id}`, "aria-pressed": String(locked), onclick: () => setLock(id, !locked) },
         locked ? "Unlock" : "Lock", h("span", { class: "visually-hidden" }, ` ${titleOf(id)}`)),
+      h("a", { class: "notes-link", "data-key": `notes-${id}`, href: `/e/${encodeURIComponent(slug)}/notes/${id}` },
+        "Notes", h("span", { class: "visually-hidden" }, ` for ${quoted(id)}`)),
       reason ? h("button", {
         type: "button", class: "small link", "data-key": `why-${id}`, "aria-expanded": String(Boolean(showReason)), "aria-controls": reasonId,
         onclick: () => { if (openReasons.has(id)) openReasons.delete(id); else openReasons.add(id); render(); },

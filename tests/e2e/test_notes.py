@@ -1,0 +1,477 @@
+"""Session notes on phones, in Chromium: two people writing the same paragraph, one offline,
+final notes, history, photos, the links to the page, and the page's accessibility."""
+
+from __future__ import annotations
+
+import gzip
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import pytest
+from PIL import Image
+from playwright.sync_api import expect
+
+from tests.conftest import LiveServer
+from tests.e2e.conftest import (
+    HOLD_LIVE_MESSAGES,
+    PHONE,
+    check_axe,
+    fail_on_dialogs,
+    make_event,
+    no_sideways_scroll,
+)
+
+SAVED = "Saved"
+OFFLINE = "Offline: your changes are kept on this phone and will merge when you\u2019re back"
+
+
+def bearer(secret: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {secret}"}
+
+
+@dataclass
+class Session:
+    """A placed session with its host (Ana) and another attendee (Ben) joined."""
+
+    server: LiveServer
+    slug: str
+    key: str
+    pitch: int
+    ana: str
+    ben: str
+
+    @property
+    def api(self) -> str:
+        return f"{self.server.url}/api/e/{self.slug}"
+
+    @property
+    def page(self) -> str:
+        return f"{self.server.url}/e/{self.slug}/notes/{self.pitch}"
+
+    def notes(self) -> dict[str, Any]:
+        answer = httpx.get(f"{self.api}/pitches/{self.pitch}/notes", headers=bearer(self.key))
+        answer.raise_for_status()
+        content: dict[str, Any] = answer.json()
+        return content
+
+
+def placed_session(server: LiveServer, name: str) -> Session:
+    event = make_event(server, name, rooms=[{"name": "Long room", "capacity": 40, "features": []}])
+    api = f"{server.url}/api/e/{event.slug}"
+    ana, ben = (
+        httpx.post(f"{api}/attendees", json={"name": n}).json()["token"] for n in ("Ana", "Ben")
+    )
+    made = httpx.post(
+        f"{api}/pitches",
+        json={"title": "Open data in councils", "host": "Ana"},
+        headers=bearer(ana),
+    )
+    made.raise_for_status()
+    pitch = made.json()["id"]
+    state = httpx.get(api, headers=event.auth()).json()
+    move = {"version": 0, "pitch": pitch, "room": state["rooms"][0]["id"]}
+    move["slot"] = state["slots"][0]["id"]
+    httpx.post(f"{api}/grid/move", json=move, headers=event.auth()).raise_for_status()
+    httpx.post(f"{api}/grid/publish", json={"version": 1}, headers=event.auth()).raise_for_status()
+    return Session(server, event.slug, event.key, pitch, ana, ben)
+
+
+@dataclass
+class Phone:
+    context: Any
+    page: Any
+    dialogs: list[str]
+
+    def field(self, part: str) -> Any:
+        return self.page.locator(f"#part-{part}")
+
+    def status(self) -> Any:
+        return self.page.locator("#save-status")
+
+
+@pytest.fixture
+def phones(browser: Any) -> Iterator[list[Phone]]:
+    opened: list[Phone] = []
+    yield opened
+    for phone in opened:
+        assert phone.dialogs == [], "typed text ran as script"
+        phone.context.close()
+
+
+def open_notes(browser: Any, phones: list[Phone], session: Session, secret: str | None) -> Phone:
+    context = browser.new_context(**PHONE)
+    if secret:
+        stored = "key" if secret == session.key else "token"
+        context.add_init_script(f"localStorage.setItem('snug:{session.slug}:{stored}', {secret!r})")
+    page = context.new_page()
+    phone = Phone(context, page, [])
+    fail_on_dialogs(page, phone.dialogs)
+    phones.append(phone)
+    page.goto(session.page)
+    return phone
+
+
+def type_at_end(phone: Phone, part: str, text: str) -> None:
+    field = phone.field(part)
+    field.focus()
+    phone.page.keyboard.press("Control+End")
+    phone.page.keyboard.type(text)
+
+
+def test_two_phones_write_the_same_notes_one_of_them_offline(
+    server: LiveServer, browser: Any, phones: list[Phone], results_dir: Any
+) -> None:
+    session = placed_session(server, "Notes camp")
+    ana = open_notes(browser, phones, session, session.ana)
+    ben = open_notes(browser, phones, session, session.ben)
+    for phone in (ana, ben):
+        expect(phone.page.locator("h1")).to_have_text("Open data in councils")
+        expect(phone.page.locator("#session-meta")).to_contain_text("Long room, 10:00 to 11:00")
+        expect(phone.status()).to_have_text(SAVED)
+
+    # The same paragraph, each sees the other's words.
+    type_at_end(ana, "summary", "Councils publish too little.")
+    expect(ben.field("summary")).to_have_value("Councils publish too little.")
+    type_at_end(ben, "summary", " We should ask why.")
+    both = "Councils publish too little. We should ask why."
+    expect(ana.field("summary")).to_have_value(both)
+    expect(ben.field("summary")).to_have_value(both)
+
+    # Ben goes offline and keeps writing; Ana writes in the same paragraph meanwhile.
+    type_at_end(ana, "discussion", "Licences.")
+    expect(ben.field("discussion")).to_have_value("Licences.")
+    ben.context.set_offline(True)
+    expect(ben.status()).to_have_text(OFFLINE)
+    type_at_end(ben, "discussion", " Ben: budgets, offline.")
+    ana.field("discussion").focus()
+    ana.page.keyboard.press("Control+Home")
+    ana.page.keyboard.type("Ana, online: ")
+    expect(ana.status()).to_have_text(SAVED)
+    assert "budgets" not in session.notes()["content"]["discussion"]
+    ben.page.screenshot(path=str(results_dir / "notes-offline.png"))
+    ben.page.screenshot(path="/tmp/notes-offline.png")
+
+    ben.context.set_offline(False)
+    merged = "Ana, online: Licences. Ben: budgets, offline."
+    expect(ben.field("discussion")).to_have_value(merged, timeout=15000)
+    expect(ana.field("discussion")).to_have_value(merged)
+    expect(ben.status()).to_have_text(SAVED)
+    stored = session.notes()
+    assert stored["content"]["summary"] == both
+    assert stored["content"]["discussion"] == merged
+
+    # An action, added on one phone, is there on the other to finish.
+    ana.page.get_by_role("button", name="Add an action").click()
+    ana.page.keyboard.type("Ask for the licence register")
+    owner = ben.page.get_by_role("group", name="Action 1").get_by_label("Who will do it")
+    owner.fill("Ben")
+    expect(
+        ana.page.get_by_role("group", name="Action 1").get_by_label("Who will do it")
+    ).to_have_value("Ben")
+    expect(ana.status()).to_have_text(SAVED)
+    expect(ben.status()).to_have_text(SAVED)
+    assert session.notes()["content"]["actions"] == [
+        {"what": "Ask for the licence register", "owner": "Ben"}
+    ]
+
+    for name, phone in (("ana", ana), ("ben", ben)):
+        check_axe(phone.page)
+        no_sideways_scroll(phone.page)
+        phone.page.screenshot(path=f"/tmp/notes-{name}.png", full_page=True)
+        phone.page.screenshot(path=str(results_dir / f"notes-{name}.png"), full_page=True)
+
+
+def test_caret_stays_beside_the_same_words_when_others_type(
+    server: LiveServer, browser: Any, phones: list[Phone]
+) -> None:
+    session = placed_session(server, "Caret camp")
+    ana = open_notes(browser, phones, session, session.ana)
+    ben = open_notes(browser, phones, session, session.ben)
+    type_at_end(ana, "summary", "world peace")
+    expect(ben.field("summary")).to_have_value("world peace")
+    ana.page.keyboard.press("Control+Home")
+    for _ in "world":
+        ana.page.keyboard.press("ArrowRight")
+    ben.field("summary").focus()
+    ben.page.keyboard.press("Control+Home")
+    ben.page.keyboard.type("Hello ")
+    expect(ana.field("summary")).to_have_value("Hello world peace")
+    ana.page.keyboard.type(",")
+    expect(ben.field("summary")).to_have_value("Hello world, peace")
+
+
+COUNT_UPDATES_SENT = """
+(() => {
+  window.__updates = 0;
+  const send = WebSocket.prototype.send;
+  WebSocket.prototype.send = function (data) {
+    if (JSON.parse(data).type === "update") window.__updates += 1;
+    return send.call(this, data);
+  };
+})();
+"""
+
+
+def test_a_fast_typist_sends_one_update_per_round_trip(
+    server: LiveServer, browser: Any, phones: list[Phone]
+) -> None:
+    session = placed_session(server, "Fast camp")
+    ana = open_notes(browser, phones, session, session.ana)
+    expect(ana.status()).to_have_text(SAVED)
+    ana.page.add_init_script(HOLD_LIVE_MESSAGES + COUNT_UPDATES_SENT)
+    ana.page.reload()
+    expect(ana.status()).to_have_text(SAVED)
+    ana.page.evaluate("window.__freeze = true")  # acknowledgements wait
+    type_at_end(ana, "summary", "Twenty-six letters, typed")
+    assert ana.page.evaluate("window.__updates") == 1
+    expect(ana.status()).to_have_text("Saving…")
+    ana.page.evaluate("window.__release()")
+    expect(ana.status()).to_have_text(SAVED)
+    assert ana.page.evaluate("window.__updates") == 2
+    assert session.notes()["content"]["summary"] == "Twenty-six letters, typed"
+
+
+def test_host_marks_final_and_history_restores(
+    server: LiveServer, browser: Any, phones: list[Phone]
+) -> None:
+    session = placed_session(server, "Final camp")
+    ana = open_notes(browser, phones, session, session.ana)
+    ben = open_notes(browser, phones, session, session.ben)
+    ana.field("outcomes").fill("A shared register of licences.")
+    expect(ben.field("outcomes")).to_have_value("A shared register of licences.")
+    expect(ben.page.get_by_role("button", name="Mark final")).to_be_hidden()
+
+    ana.page.get_by_role("button", name="Mark final").click()
+    expect(ben.page.locator("#final-notice")).to_be_visible()
+    for part in ("summary", "discussion", "outcomes"):
+        expect(ben.field(part)).not_to_be_editable()
+    expect(ben.page.get_by_role("button", name="Add an action")).to_be_hidden()
+    check_axe(ben.page)
+    ben.page.screenshot(path="/tmp/notes-final.png", full_page=True)
+
+    ana.page.get_by_role("button", name="Reopen").click()
+    expect(ben.field("outcomes")).to_be_editable()
+    ben.field("outcomes").fill("Nothing agreed.")
+    expect(ana.field("outcomes")).to_have_value("Nothing agreed.")
+    expect(ben.status()).to_have_text(SAVED)
+
+    # The version kept when the notes were marked final brings the outcome back.
+    ben.page.locator("#history summary").click()
+    kept = ben.page.locator("#version-list li", has_text="Marked final")
+    kept.get_by_role("button", name="View").click()
+    view = ben.page.locator("#version-view")
+    expect(view).to_be_focused()
+    expect(view).to_contain_text("A shared register of licences.")
+    check_axe(ben.page)
+    view.get_by_role("button", name="Restore this version").click()
+    for phone in (ana, ben):
+        expect(phone.field("outcomes")).to_have_value("A shared register of licences.")
+    assert session.notes()["content"]["outcomes"] == "A shared register of licences."
+    ben.page.screenshot(path="/tmp/notes-history.png", full_page=True)
+
+
+def test_offline_words_survive_closing_the_page(
+    server: LiveServer, browser: Any, phones: list[Phone]
+) -> None:
+    session = placed_session(server, "Battery camp")
+    ben = open_notes(browser, phones, session, session.ben)
+    expect(ben.status()).to_have_text(SAVED)
+    ben.context.set_offline(True)
+    expect(ben.status()).to_have_text(OFFLINE)
+    type_at_end(ben, "summary", "Written on the train.")
+    ben.page.close()  # the phone's tab is gone before it was back online
+    ben.context.set_offline(False)
+    assert session.notes()["content"]["summary"] == ""
+
+    ben.page = ben.context.new_page()
+    ben.page.goto(session.page)
+    expect(ben.status()).to_have_text(SAVED)
+    expect(ben.field("summary")).to_have_value("Written on the train.")
+    assert session.notes()["content"]["summary"] == "Written on the train."
+    kept = ben.page.evaluate(f"localStorage.getItem('snug:{session.slug}:notes:{session.pitch}')")
+    assert kept is None
+
+
+def test_words_refused_after_the_notes_went_final_are_offered_back(
+    server: LiveServer, browser: Any, phones: list[Phone]
+) -> None:
+    session = placed_session(server, "Late camp")
+    ben = open_notes(browser, phones, session, session.ben)
+    expect(ben.status()).to_have_text(SAVED)
+    ben.context.set_offline(True)
+    expect(ben.status()).to_have_text(OFFLINE)
+    type_at_end(ben, "discussion", "Too late to save.")
+    final = httpx.put(
+        f"{session.api}/pitches/{session.pitch}/notes/final",
+        json={"final": True},
+        headers=bearer(session.ana),
+    )
+    final.raise_for_status()
+    ben.context.set_offline(False)
+
+    lost = ben.page.locator("#lost")
+    expect(lost).to_contain_text("marked final")
+    expect(ben.field("discussion")).to_have_value("")
+    expect(ben.field("discussion")).not_to_be_editable()
+    lost.locator("summary").click()
+    expect(lost.get_by_label("Discussion")).to_have_value("Too late to save.")
+    assert session.notes()["content"]["discussion"] == ""
+    check_axe(ben.page)
+
+
+def test_notes_past_the_limit_are_refused_on_the_phone(
+    server: LiveServer, browser: Any, phones: list[Phone]
+) -> None:
+    session = placed_session(server, "Long camp")
+    ana = open_notes(browser, phones, session, session.ana)
+    expect(ana.status()).to_have_text(SAVED)
+    almost = "word " * 19_998  # 99,990 characters
+    ana.field("discussion").fill(almost)
+    expect(ana.page.locator("#char-count")).to_have_text("99,990 of 100,000 characters used.")
+    expect(ana.page.locator("#announce")).to_contain_text("near their limit")
+    type_at_end(ana, "summary", "This sentence is too long.")
+    count = ana.page.locator("#char-count")
+    expect(count).to_contain_text("reached the limit of 100,000 characters")
+    expect(ana.field("summary")).to_have_value("This sente")
+    expect(ana.status()).to_have_text(SAVED)
+    assert session.notes()["chars"] == 100_000
+
+
+def test_keyboard_alone_writes_notes_and_an_action(
+    server: LiveServer, browser: Any, phones: list[Phone]
+) -> None:
+    session = placed_session(server, "Keys camp")
+    ana = open_notes(browser, phones, session, session.ana)
+    expect(ana.status()).to_have_text(SAVED)
+    page = ana.page
+    tab_to(page, "#part-summary")
+    page.keyboard.type("Typed without a mouse.")
+    page.keyboard.press("Tab")
+    expect(ana.field("discussion")).to_be_focused()
+    tab_to(page, "#add-action")
+    page.keyboard.press("Enter")
+    page.keyboard.type("Share the notes")
+    page.keyboard.press("Tab")
+    page.keyboard.type("Ana")
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("button", name="Remove action 1")).to_be_focused()
+    expect(ana.status()).to_have_text(SAVED)
+    content = session.notes()["content"]
+    assert content["summary"] == "Typed without a mouse."
+    assert content["actions"] == [{"what": "Share the notes", "owner": "Ana"}]
+    page.keyboard.press("Enter")  # remove it again: focus goes somewhere sensible
+    expect(page.get_by_role("button", name="Add an action")).to_be_focused()
+    expect(page.locator("#announce")).to_have_text("Action 1 removed.")
+
+
+def test_photo_upload_shows_on_both_phones(
+    server: LiveServer, browser: Any, phones: list[Phone], tmp_path: Any
+) -> None:
+    session = placed_session(server, "Photo camp")
+    ana = open_notes(browser, phones, session, session.ana)
+    ben = open_notes(browser, phones, session, session.ben)
+    picture = tmp_path / "flipchart.png"
+    buffer = io.BytesIO()
+    Image.new("RGB", (400, 300), "#1d70b8").save(buffer, "PNG")
+    picture.write_bytes(buffer.getvalue())
+
+    ana.page.get_by_label("Add a photo of a flipchart or whiteboard").set_input_files(str(picture))
+    ana.page.get_by_label("Caption (optional)").fill("<img src=x onerror=alert(1)> ideas")
+    ana.page.get_by_role("button", name="Upload photo").click()
+    expect(ana.page.locator("#photo-form [role=status]")).to_have_text("Photo added to the notes.")
+    for phone in (ana, ben):
+        image = phone.page.locator(".photo img")
+        expect(image).to_have_attribute("alt", "<img src=x onerror=alert(1)> ideas")
+        expect(phone.page.locator(".photo figcaption")).to_have_text(
+            "<img src=x onerror=alert(1)> ideas"
+        )
+        expect(image).to_have_js_property("complete", True)
+        assert image.evaluate("img => img.naturalWidth") == 400
+
+    # Not an image: the phone says so before sending anything.
+    text = tmp_path / "notes.txt"
+    text.write_text("not a picture")
+    ana.page.get_by_label("Add a photo of a flipchart or whiteboard").set_input_files(str(text))
+    ana.page.get_by_role("button", name="Upload photo").click()
+    expect(ana.page.locator(".error-summary")).to_contain_text("JPEG, PNG or WebP")
+    check_axe(ana.page)
+    ana.page.screenshot(path="/tmp/notes-photo.png", full_page=True)
+
+    ben.page.get_by_role("button", name="Remove from the notes (photo 1)").click()
+    expect(ana.page.locator(".photo")).to_have_count(0)
+    expect(ben.status()).to_have_text(SAVED)
+    assert session.notes()["content"]["photos"] == []
+
+
+def test_someone_who_has_not_joined_is_sent_to_join(
+    server: LiveServer, browser: Any, phones: list[Phone]
+) -> None:
+    session = placed_session(server, "Stranger camp")
+    stranger = open_notes(browser, phones, session, None)
+    problem = stranger.page.locator("#problem")
+    expect(problem).to_contain_text("Join the event")
+    link = problem.get_by_role("link", name="Go to the event page to join")
+    expect(link).to_have_attribute("href", f"/e/{session.slug}")
+    expect(stranger.page.locator("#notes-body")).to_be_hidden()
+    check_axe(stranger.page)
+    no_sideways_scroll(stranger.page)
+    stranger.page.screenshot(path="/tmp/notes-stranger.png")
+
+
+def test_agenda_grid_and_facilitator_grid_link_to_the_notes(
+    server: LiveServer, browser: Any, phones: list[Phone]
+) -> None:
+    session = placed_session(server, "Links camp")
+    href = f"/e/{session.slug}/notes/{session.pitch}"
+    ben = open_notes(browser, phones, session, session.ben)
+    ben.page.goto(f"{server.url}/e/{session.slug}")
+    agenda = ben.page.locator("#agenda")
+    expect(agenda.get_by_role("link")).to_have_count(1)
+    check_axe(ben.page)
+    expect(agenda.get_by_role("link", name="Notes for “Open data in councils”")).to_have_attribute(
+        "href", href
+    )
+    grid = ben.page.locator("#grid-list")
+    grid.get_by_role("link", name="Notes for “Open data in councils”").click()
+    expect(ben.page).to_have_url(session.page)
+    expect(ben.status()).to_have_text(SAVED)
+
+    laptop = open_notes(browser, phones, session, session.key)
+    laptop.page.goto(f"{server.url}/e/{session.slug}/grid")
+    link = laptop.page.locator("#grid").get_by_role(
+        "link", name="Notes for “Open data in councils”"
+    )
+    expect(link).to_have_attribute("href", href)
+    link.click()
+    expect(laptop.status()).to_have_text(SAVED)
+    # Staff may finish any session's notes, and aren't asked about credit.
+    expect(laptop.page.get_by_role("button", name="Mark final")).to_be_visible()
+    expect(laptop.page.get_by_label("Credit me by name")).to_be_hidden()
+
+
+def test_notes_page_is_light(server: LiveServer, browser: Any, phones: list[Phone]) -> None:
+    session = placed_session(server, "Light camp")
+    urls: list[str] = []
+    context = browser.new_context(**PHONE)
+    context.add_init_script(f"localStorage.setItem('snug:{session.slug}:token', {session.ben!r})")
+    phones.append(Phone(context, context.new_page(), []))
+    page = phones[-1].page
+    page.on("requestfinished", lambda request: urls.append(request.url))
+    page.goto(session.page, wait_until="networkidle")
+    sizes = {}
+    for url in urls:
+        body = httpx.get(url, headers=bearer(session.ben)).content
+        sizes[url] = len(gzip.compress(body, 9)) if len(body) > 500 else len(body)
+    assert any(url.endswith("yjs.mjs") for url in sizes)
+    assert sum(sizes.values()) <= 100 * 1024, sizes
+
+
+def tab_to(page: Any, selector: str, limit: int = 60) -> None:
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate(f"document.activeElement.matches({selector!r})"):
+            return
+    raise AssertionError(f"Tab never reached {selector}")

@@ -1,0 +1,232 @@
+// A session's notes page: several people write the same notes at once from their phones.
+// The document is a Yjs CRDT kept in step by notes/sync.js; this module puts it on the page.
+import * as Y from "../vendor/yjs.mjs";
+import { api } from "./api.js";
+import { bindActions } from "./notes/actions.js";
+import { History } from "./notes/history.js";
+import { Photos } from "./notes/photos.js";
+import { NotesSync } from "./notes/sync.js";
+import { bindText } from "./notes/text.js";
+import { $, announce, h, plural, say, slotWords, slugFromPath, staffKey } from "./ui.js";
+
+const PARTS = ["summary", "discussion", "outcomes"];
+const slug = slugFromPath();
+const pitch = Number(location.pathname.match(/\/notes\/(\d+)/)?.[1]);
+const base = `/api/e/${encodeURIComponent(slug)}/pitches/${pitch}/notes`;
+const eventPath = `/e/${encodeURIComponent(slug)}`;
+
+function attendeeToken() {
+  try { return localStorage.getItem(`snug:${slug}:token`); } catch { return null; }
+}
+// People writing notes are attendees; a facilitator's laptop has only the staff key.
+const token = attendeeToken() || staffKey(slug);
+
+const notes = {
+  final: false,
+  canWrite: false,
+  canFinalise: false,
+  maxChars: 100000,
+  synced: false,
+};
+const editable = () => notes.synced && notes.canWrite && !notes.final;
+
+let shown = null; // the document on the page
+let detach = () => {};
+let lockActions = () => {};
+let nearLimit = false;
+
+// ---------------------------------------------------------------- the document on the page
+
+function chars(doc) {
+  let count = PARTS.reduce((sum, part) => sum + doc.getText(part).length, 0);
+  for (const item of doc.getArray("actions").toArray()) {
+    if (!(item instanceof Y.Map)) continue;
+    for (const key of ["what", "owner"]) count += String(item.get(key) ?? "").length;
+  }
+  for (const item of doc.getArray("photos").toArray()) {
+    if (item instanceof Y.Map) count += String(item.get("caption") ?? "").length;
+  }
+  return count;
+}
+
+function attach(doc) {
+  detach();
+  const allow = (growth) => {
+    if (growth <= 0 || chars(doc) + growth <= notes.maxChars) return true;
+    say($("#char-count"), `These notes have reached the limit of ${notes.maxChars.toLocaleString()} characters, so that wasn’t added. Shorten them, or link to a longer document.`, false);
+    announce($("#char-count").textContent);
+    return false;
+  };
+  const unbinds = PARTS.map((part) => bindText(doc.getText(part), $(`#part-${part}`), { allow }));
+  const actions = bindActions(doc.getArray("actions"),
+    { list: $("#actions"), addButton: $("#add-action"), empty: $("#actions-none") }, { allow, editable });
+  lockActions = actions.lock;
+  photos.bind(doc.getArray("photos"));
+  shown = doc;
+  doc.on("afterTransaction", countChars);
+  countChars();
+  detach = () => {
+    unbinds.forEach((unbind) => unbind());
+    actions.unbind();
+    doc.off("afterTransaction", countChars);
+  };
+}
+
+let countTimer = null;
+function countChars() {
+  if (countTimer) return;
+  countTimer = setTimeout(() => {
+    countTimer = null;
+    const used = chars(shown);
+    const line = $("#char-count");
+    line.textContent = `${used.toLocaleString()} of ${notes.maxChars.toLocaleString()} characters used.`;
+    line.classList.remove("bad");
+    const near = used >= notes.maxChars * 0.9;
+    if (near && !nearLimit) announce(`These notes are near their limit: ${line.textContent}`);
+    nearLimit = near;
+  }, 400);
+}
+
+function lock() {
+  const may = editable();
+  for (const part of PARTS) $(`#part-${part}`).readOnly = !may;
+  $("#markdown-hint").hidden = notes.final || (notes.synced && !notes.canWrite);
+  lockActions();
+  photos.show();
+  history.lock();
+  $("#final-notice").hidden = !notes.final;
+  $("#final-section").hidden = !notes.canFinalise;
+  $("#final-toggle").textContent = notes.final ? "Reopen" : "Mark final";
+  $("#final-hint").textContent = notes.final
+    ? "Reopen the notes to let people change them again."
+    : "When the notes are done, mark them final: nobody can change them until they are reopened.";
+}
+
+// ---------------------------------------------------------------- around the document
+
+function creditWords({ named, anonymous }) {
+  if (!named.length && !anonymous) return "No one has written here yet.";
+  if (!named.length) return `Written by ${plural(anonymous, "person", "people")}.`;
+  const names = [...named];
+  if (anonymous) names.push(plural(anonymous, "other"));
+  const last = names.pop();
+  return `Written by ${names.length ? `${names.join(", ")} and ${last}` : last}.`;
+}
+
+function problem(message, status) {
+  $("#problem-text").textContent = message;
+  $("#problem").hidden = false;
+  const shut = [401, 403, 404].includes(status); // this phone can't open these notes
+  $("#problem-link").hidden = !shut;
+  if (!shut) return;
+  $("#problem-link").textContent = status === 404 ? "Go to the event page" : "Go to the event page to join";
+  for (const part of ["#join-notice", "#notes-body", "#save-status"]) $(part).hidden = true;
+}
+
+/** A refused change: the page holds the server's copy again; offer back what was dropped. */
+function refused(message, lost) {
+  $("#lost-text").textContent = `${message} The notes have been reloaded as they are saved.`;
+  const actions = lost.getArray("actions").toArray().filter((item) => item instanceof Y.Map)
+    .map((item) => [item.get("what"), item.get("owner")].map((t) => String(t ?? "")).filter(Boolean).join(": "))
+    .filter(Boolean);
+  const texts = [...PARTS.map((part) => [part, lost.getText(part).toString()]), ["actions", actions.join("\n")]];
+  $("#lost-parts").replaceChildren(...texts.filter(([, text]) => text).map(([part, text]) => h("div", { class: "field" },
+    h("label", { for: `lost-${part}` }, part[0].toUpperCase() + part.slice(1)),
+    h("textarea", { id: `lost-${part}`, readOnly: true, rows: 4, text }))));
+  $("#lost").hidden = false;
+}
+
+const photos = new Photos({ base, token: () => token, list: $("#photo-list"), none: $("#photos-none"), form: $("#photo-form"), editable });
+const history = new History({
+  base, token: () => token, details: $("#history"), editable,
+  onRestored: (words) => announce(words),
+});
+
+const sync = new NotesSync({
+  slug, pitch, token,
+  on: {
+    doc: attach,
+    sync(message) {
+      Object.assign(notes, {
+        final: message.final, canWrite: message.can_write, canFinalise: message.can_finalise,
+        maxChars: message.max_chars, synced: true,
+      });
+      $("#problem").hidden = true;
+      $("#credits").textContent = creditWords(message.credits);
+      $("#credit-box").hidden = message.named === null;
+      if (message.named !== null) $("#credit-me").checked = message.named;
+      lock();
+    },
+    final(final) {
+      if (notes.final === final) return;
+      notes.final = final;
+      lock();
+      announce(final ? "These notes are now marked final: they can’t be changed." : "These notes were reopened: you can change them again.");
+    },
+    credits(credits) { $("#credits").textContent = creditWords(credits); },
+    status(state, words) {
+      const line = $("#save-status");
+      line.dataset.state = state;
+      if (line.textContent !== words) line.textContent = words;
+    },
+    refused,
+    problem,
+  },
+});
+
+$("#notes-form").addEventListener("submit", (event) => event.preventDefault());
+
+$("#credit-me").addEventListener("change", async (event) => {
+  const box = event.currentTarget;
+  const status = $("#credit-status");
+  say(status, "Saving…");
+  try {
+    const answer = await api("PUT", `${base}/credit`, { token, body: { named: box.checked } });
+    $("#credits").textContent = creditWords(answer.credits);
+    say(status, box.checked ? "Saved: your name will be shown with these notes." : "Saved: you are counted without your name.");
+  } catch (error) {
+    box.checked = !box.checked;
+    say(status, `Not saved: ${error.detail || error.message}`, false);
+  }
+});
+
+$("#final-toggle").addEventListener("click", async () => {
+  const status = $("#final-status");
+  const final = !notes.final;
+  say(status, final ? "Marking final…" : "Reopening…");
+  try {
+    const answer = await api("PUT", `${base}/final`, { token, body: { final } });
+    notes.final = answer.final;
+    lock();
+    say(status, answer.final ? "Marked final." : "Reopened: people can change the notes again.");
+  } catch (error) {
+    say(status, `Not done: ${error.detail || error.message}`, false);
+  }
+});
+
+// ---------------------------------------------------------------- the session's title and place
+
+async function describe() {
+  try {
+    const state = await api("GET", `/api/e/${encodeURIComponent(slug)}`, { token });
+    const session = state.pitches.find((p) => p.id === pitch);
+    $("#event-name").textContent = state.event.name;
+    if (!session) return;
+    $("#session-title").textContent = session.title;
+    document.title = `${session.title}: notes - ${state.event.name}`;
+    const grid = state.grid?.live ? state.grid : state.draft;
+    const placed = grid?.placements.find((p) => p.pitch === pitch);
+    const room = placed && state.rooms.find((r) => r.id === placed.room);
+    const slot = placed && state.slots.find((s) => s.id === placed.slot);
+    $("#session-meta").textContent = [
+      room && slot ? `${room.name}, ${slotWords(slot)}` : "Not on the grid yet",
+      session.host ? `Hosted by ${session.host}` : "",
+    ].filter(Boolean).join(" · ");
+  } catch { /* the notes work without the title */ }
+}
+
+for (const link of ["#event-link", "#join-link", "#problem-link"]) $(link).href = eventPath;
+$("#join-notice").hidden = Boolean(token);
+lock();
+describe();
+sync.start();

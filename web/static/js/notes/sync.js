@@ -1,0 +1,291 @@
+// Keeps this phone's copy of a session's notes (a Yjs document) in step with the server over the
+// notes websocket. Local changes go out one batch at a time: while one is unacknowledged, later
+// ones are merged into the next. Until the server acknowledges them they are also kept in
+// localStorage, so a reload or a flat battery while offline loses nothing: the next join sends
+// what the server lacks, and the CRDT merges it with whatever others wrote meanwhile.
+import * as Y from "../../vendor/yjs.mjs";
+
+export const LOCAL = "this phone"; // transaction origin of this phone's own typing
+const REMOTE = "server";
+const PING_EVERY = 20000;
+const PONG_WITHIN = 10000;
+const ACK_WITHIN = 5000; // an update unanswered this long makes the phone check the connection
+const SLOW_SAVE = 1200; // only say "Saving…" when a save takes this long, so typing isn't noisy
+const KEEP_AFTER = 300; // ms of quiet before the local copy is written again
+
+export function toBase64(bytes) {
+  let binary = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
+}
+
+export function fromBase64(text) {
+  const binary = atob(text || "");
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i += 1) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+/** The phone's unacknowledged copy, by event and session. */
+class Kept {
+  constructor(key) { this.key = key; }
+  load() {
+    try {
+      const text = localStorage.getItem(this.key);
+      return text ? fromBase64(text) : null;
+    } catch { return null; }
+  }
+  save(doc) {
+    try { localStorage.setItem(this.key, toBase64(Y.encodeStateAsUpdate(doc))); } catch { /* full or private: the socket still saves */ }
+  }
+  clear() {
+    try { localStorage.removeItem(this.key); } catch { /* nothing kept */ }
+  }
+}
+
+export class NotesSync {
+  /**
+   * on: {doc(doc), sync(message), final(bool), credits(credits), status(state, words),
+   *      refused(message, lostDoc), problem(message, status)}
+   */
+  constructor({ slug, pitch, token, on }) {
+    this.path = `/e/${encodeURIComponent(slug)}/notes/${pitch}/live`;
+    this.token = token;
+    this.on = on;
+    this.kept = new Kept(`snug:${slug}:notes:${pitch}`);
+    this.nextId = 1;
+    this.inflight = null; // {id, update} sent, not yet acknowledged
+    this.pending = null; // local changes made since, merged
+    this.joined = false;
+    this.stopped = false;
+    this.ever = false; // joined at least once (so a drop is "offline", not "connecting")
+    this.attempt = 0;
+    this.ws = null;
+    this.timers = {};
+    const saved = this.kept.load();
+    this.dirty = Boolean(saved); // holds changes the server hasn't acknowledged
+    this.fresh(saved);
+    addEventListener("online", () => { this.attempt = 0; this.open(); });
+    addEventListener("offline", () => this.closed(1006));
+    addEventListener("pagehide", () => this.keepNow());
+    document.addEventListener("visibilitychange", () => {
+      if (document.visibilityState === "hidden") this.keepNow();
+      else if (!this.joined && !this.stopped) { this.attempt = 0; this.open(); } else this.ping();
+    });
+  }
+
+  fresh(saved) {
+    const doc = new Y.Doc();
+    if (saved) {
+      try { Y.applyUpdate(doc, saved, REMOTE); } catch { this.kept.clear(); this.dirty = false; }
+    }
+    doc.on("update", (update, origin) => { if (origin !== REMOTE) this.local(update); });
+    this.doc = doc;
+    this.on.doc(doc);
+  }
+
+  start() { this.open(); return this; }
+
+  // ---------------------------------------------------------------- connection
+
+  open() {
+    if (this.stopped || (this.ws && this.ws.readyState <= WebSocket.OPEN)) return;
+    clearTimeout(this.timers.retry);
+    const scheme = location.protocol === "https:" ? "wss:" : "ws:";
+    const ws = new WebSocket(`${scheme}//${location.host}${this.path}`);
+    this.ws = ws;
+    this.status();
+    ws.onopen = () => { if (ws === this.ws) this.join(); };
+    ws.onmessage = (event) => { if (ws === this.ws) this.receive(event.data); };
+    ws.onclose = (event) => { if (ws === this.ws) this.closed(event.code); };
+    ws.onerror = () => {};
+  }
+
+  /** The connection is gone (or the phone says it is offline): keep typing, retry later. */
+  drop() {
+    const ws = this.ws;
+    this.ws = null;
+    this.joined = false;
+    clearInterval(this.timers.ping);
+    clearTimeout(this.timers.pong);
+    clearTimeout(this.timers.ack);
+    this.timers.pong = null;
+    if (ws) {
+      ws.onclose = ws.onmessage = ws.onopen = null;
+      try { ws.close(); } catch { /* already closed */ }
+    }
+    this.status();
+  }
+
+  closed(code) {
+    this.drop();
+    if (code === 4404) { this.stop(); return; }
+    const delay = Math.min(30000, 1000 * 2 ** this.attempt);
+    this.attempt += 1;
+    this.timers.retry = setTimeout(() => this.open(), delay / 2 + Math.random() * delay / 2);
+  }
+
+  stop() {
+    this.stopped = true;
+    clearTimeout(this.timers.retry);
+    this.drop();
+  }
+
+  send(message) {
+    if (this.ws && this.ws.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify(message));
+  }
+
+  join() {
+    this.send({ type: "join", token: this.token, state: toBase64(Y.encodeStateVector(this.doc)) });
+    clearInterval(this.timers.ping);
+    this.timers.ping = setInterval(() => this.ping(), PING_EVERY);
+  }
+
+  ping() {
+    if (!this.ws || this.timers.pong) return;
+    this.send({ type: "ping" });
+    this.timers.pong = setTimeout(() => { this.timers.pong = null; this.closed(1006); }, PONG_WITHIN);
+  }
+
+  receive(raw) {
+    let message;
+    try { message = JSON.parse(raw); } catch { return; }
+    clearTimeout(this.timers.pong);
+    this.timers.pong = null;
+    const handle = {
+      sync: () => this.synced(message),
+      update: () => Y.applyUpdate(this.doc, fromBase64(message.update), REMOTE),
+      ack: () => this.acked(message.id),
+      error: () => this.error(message),
+      final: () => this.on.final(message.final),
+      credits: () => this.on.credits(message.credits),
+    }[message.type];
+    if (handle) handle();
+  }
+
+  // ---------------------------------------------------------------- the document
+
+  synced(message) {
+    Y.applyUpdate(this.doc, fromBase64(message.update), REMOTE);
+    this.joined = true;
+    this.ever = true;
+    this.attempt = 0;
+    this.canWrite = message.can_write;
+    // Whatever was in flight or pending on an earlier connection is in this diff too.
+    this.inflight = null;
+    this.pending = null;
+    this.on.sync(message);
+    if (this.dirty && message.can_write) {
+      this.post(Y.encodeStateAsUpdate(this.doc, fromBase64(message.state)));
+    } else {
+      this.saved();
+    }
+    this.status();
+  }
+
+  local(update) {
+    this.dirty = true;
+    this.pending = this.pending ? Y.mergeUpdates([this.pending, update]) : update;
+    clearTimeout(this.timers.keep);
+    this.timers.keep = setTimeout(() => this.keepNow(), KEEP_AFTER);
+    if (this.joined && !this.inflight) this.post(this.pending);
+    this.status();
+  }
+
+  post(update) {
+    this.pending = null;
+    this.inflight = { id: this.nextId, update };
+    this.nextId += 1;
+    this.send({ type: "update", id: this.inflight.id, update: toBase64(update) });
+    // A connection can die without closing (a phone between wifi and mobile data): check.
+    clearTimeout(this.timers.ack);
+    this.timers.ack = setTimeout(() => this.ping(), ACK_WITHIN);
+  }
+
+  acked(id) {
+    if (!this.inflight || this.inflight.id !== id) return;
+    clearTimeout(this.timers.ack);
+    this.inflight = null;
+    if (this.pending) this.post(this.pending); else this.saved();
+    this.status();
+  }
+
+  saved() {
+    this.dirty = false;
+    clearTimeout(this.timers.keep);
+    this.kept.clear();
+  }
+
+  keepNow() {
+    clearTimeout(this.timers.keep);
+    if (this.dirty) this.kept.save(this.doc);
+  }
+
+  error(message) {
+    // Too fast, or the server's database away for a moment: the change is fine, so keep it
+    // and send it again shortly rather than starting over.
+    if (this.joined && this.inflight && [429, 503].includes(message.status)) {
+      this.later(message);
+      return;
+    }
+    // Once joined, every message this phone sends is an update: an error refuses the one in
+    // flight (a message the server couldn't even read comes back without its id).
+    if (this.joined && (message.id !== undefined || this.inflight)) {
+      this.refused(message);
+      return;
+    }
+    if ([401, 403, 404].includes(message.status)) this.stop();
+    this.on.problem(message.message, message.status);
+  }
+
+  later(message) {
+    clearTimeout(this.timers.ack);
+    const waiting = this.inflight.update;
+    this.inflight = null;
+    this.pending = this.pending ? Y.mergeUpdates([waiting, this.pending]) : waiting;
+    this.on.problem(message.message, message.status);
+    clearTimeout(this.timers.again);
+    this.timers.again = setTimeout(() => {
+      if (this.joined && !this.inflight && this.pending) this.post(this.pending);
+    }, message.status === 429 ? 10000 : 5000);
+    this.status();
+  }
+
+  /** A change was refused (too long, notes final): start again from what the server holds. */
+  refused(message) {
+    const lost = this.doc;
+    this.saved();
+    this.inflight = null;
+    this.pending = null;
+    this.joined = false;
+    this.fresh(null);
+    this.on.refused(message.message, lost);
+    this.join();
+    lost.destroy();
+  }
+
+  // ---------------------------------------------------------------- status in words
+
+  status() {
+    const unsaved = Boolean(this.inflight || this.pending);
+    if (!unsaved || !this.joined) { clearTimeout(this.timers.slow); this.timers.slow = null; }
+    if (this.stopped) this.say("down", "Not connected");
+    else if (!this.joined && (this.ever || this.dirty || !navigator.onLine)) {
+      this.say("down", "Offline: your changes are kept on this phone and will merge when you’re back");
+    } else if (!this.joined) this.say("wait", "Connecting…");
+    else if (!this.canWrite) this.say("live", "Up to date");
+    else if (!unsaved) this.say("live", "Saved");
+    else if (this.shown !== "live") this.say("wait", "Saving…");
+    else if (!this.timers.slow) {
+      this.timers.slow = setTimeout(() => {
+        this.timers.slow = null;
+        if (this.joined && (this.inflight || this.pending)) this.say("wait", "Saving…");
+      }, SLOW_SAVE);
+    }
+  }
+
+  say(state, words) {
+    this.shown = state;
+    this.on.status(state, words);
+  }
+}
