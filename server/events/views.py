@@ -19,6 +19,7 @@ def event_view(event: Event, public_url: str) -> dict[str, Any]:
         "dots_per_attendee": event.dots_per_attendee,
         "dots_stack": event.dots_stack,
         "join_url": join_url(event, public_url),
+        "proceedings_published": event.proceedings_published,
     }
 
 

@@ -87,6 +87,18 @@ TIMESLOT = "00:05"
 # --- XML ------------------------------------------------------------------------------------
 
 
+# XML 1.0 can't carry these at all, not even escaped; text pasted from elsewhere can hold them.
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _xml_safe(root: ET.Element) -> None:
+    for element in root.iter():
+        if element.text:
+            element.text = NOT_XML.sub("", element.text)
+        for name, value in element.attrib.items():
+            element.set(name, NOT_XML.sub("", value))
+
+
 def schedule_xml(schedule: Schedule) -> bytes:
     root = ET.Element("schedule")
     ET.SubElement(root, "generator", GENERATOR)
@@ -127,6 +139,7 @@ def schedule_xml(schedule: Schedule) -> bytes:
             assert session.room is not None
             _xml_event(schedule, rooms[session.room.id], session, start, end)
     ET.indent(root)
+    _xml_safe(root)
     body: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
     return body + b"\n"
 

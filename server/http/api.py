@@ -79,9 +79,22 @@ async def read_json(request: Request, max_body: int) -> Any:
         if len(raw) > max_body:
             raise too_large
     try:
-        return json.loads(raw)
+        payload = json.loads(raw)
     except (json.JSONDecodeError, UnicodeDecodeError):
         raise Invalid("The data sent isn't valid JSON; it may have been cut short.") from None
+    if _holds_nul(payload):  # no database stores it, and nobody means to type it
+        raise Invalid("Text can't contain the NUL character (U+0000); remove it and try again.")
+    return payload
+
+
+def _holds_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_holds_nul(item) for item in value)
+    return False
 
 
 def _size(limit: int) -> str:

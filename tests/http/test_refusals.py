@@ -285,6 +285,10 @@ CASES: dict[str, tuple[int, Case]] = {
         422,
         lambda s: ("POST", f"/pitches/{s.pitch}/merge", s.fac, {"json": {"into": 2**63}}),
     ),
+    "NUL in a title": (
+        422,
+        lambda s: ("POST", "/pitches", s.sam, {"json": {"title": "Nul\u0000l"}}),
+    ),
     "zero id in the body": (422, lambda s: ("POST", "/dots", s.sam, {"json": {"pitch": 0}})),
     "unknown event": (404, lambda s: ("GET", "/../no-such-event-here", None, {})),
     "wrong method": (405, lambda s: ("PUT", "/pitches", s.fac, {"json": {"title": "t"}})),

@@ -1,0 +1,202 @@
+"""Printable A4 posters: one per room (its sessions, each with a QR code to its notes page) and
+one for the entrance (the join QR code). Pure: HTML from the published schedule. Rendered
+with ``pdf=True`` a page carries its stylesheet inside, ready for ``proceedings.pdf.pdf``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from itertools import groupby
+from pathlib import Path
+from typing import Any
+from xml.etree import ElementTree
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
+
+from server.errors import NotFound
+from server.events.qr import qr_svg
+from server.exports.proceedings.words import SLOT_KINDS, long_date, times
+from server.exports.readmodel import RoomInfo, Schedule, Session, SlotInfo
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+STYLESHEET = Path(__file__).resolve().parents[2] / "web" / "static" / "css" / "poster.css"
+SVG = "{http://www.w3.org/2000/svg}"
+FEATURE_WORDS = {
+    "step-free": "step-free access",
+    "hearing-loop": "hearing loop",
+    "video-call": "video calls",
+    "flipchart": "flip chart",
+}
+# Names longer than these get a smaller type, so a poster still fits its page.
+LONG_EVENT_NAME = 30
+LONG_ROOM_NAME = 24
+
+_templates = Environment(
+    loader=FileSystemLoader(TEMPLATES),
+    autoescape=True,
+    undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+
+@dataclass(frozen=True)
+class Qr:
+    """A QR code's drawing, to be put inline in the page as SVG."""
+
+    url: str
+    view_box: str
+    path: str
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of a room poster: a session with its notes code, or a break."""
+
+    time: str
+    title: str
+    host: str = ""
+    notes: Qr | None = None
+
+
+@dataclass(frozen=True)
+class Day:
+    label: str
+    lines: tuple[Line, ...]
+
+
+@dataclass(frozen=True)
+class Posters:
+    """What the posters show: the published schedule, the join link and the rooms' features
+    (which the schedule's read model leaves out)."""
+
+    schedule: Schedule
+    join_url: str
+    features: Mapping[int, Sequence[str]]
+
+    @property
+    def join_code(self) -> str:
+        return self.join_url.rstrip("/").rsplit("/", 1)[-1]
+
+    def room(self, room_id: int) -> RoomInfo:
+        for room in self.schedule.rooms:
+            if room.id == room_id:
+                return room
+        raise NotFound("This event has no such room. Check the link on the posters page.")
+
+
+def qr(url: str) -> Qr:
+    drawing = ElementTree.fromstring(qr_svg(url))
+    path = drawing.find(f"{SVG}path")
+    assert path is not None, "qrcode draws every module as one path"
+    return Qr(url, drawing.attrib["viewBox"], path.attrib["d"])
+
+
+def short(url: str) -> str:
+    """A URL as people type it: without the scheme."""
+    return url.split("://", 1)[-1]
+
+
+def notes_url(schedule: Schedule, pitch_id: int) -> str:
+    return f"{schedule.event_url}/notes/{pitch_id}"
+
+
+def _slot_day(slot: SlotInfo) -> str:
+    return slot.starts_at[:10]
+
+
+def _placed(schedule: Schedule, room_id: int) -> dict[int, Session]:
+    """The room's sessions by slot id; cancelled ones stay off a printed poster."""
+    return {
+        s.slot.id: s
+        for s in schedule.in_room(room_id).sessions
+        if s.slot is not None and not s.cancelled
+    }
+
+
+def room_days(schedule: Schedule, room_id: int) -> tuple[Day, ...]:
+    """The room's day in time order: its sessions, and the breaks and plenaries between."""
+    placed = _placed(schedule, room_id)
+    lines: list[tuple[str, Line]] = []
+    for slot in schedule.slots:
+        session = placed.get(slot.id)
+        if session is not None:
+            url = notes_url(schedule, session.pitch_id)
+            line = Line(times(slot), session.title, session.host, qr(url))
+        elif slot.kind in SLOT_KINDS:
+            words = SLOT_KINDS[slot.kind]
+            line = Line(times(slot), f"{words}: {slot.label}" if slot.label else words)
+        else:
+            continue
+        lines.append((_slot_day(slot), line))
+    if not any(line.notes for _day, line in lines):
+        return ()
+    return tuple(
+        Day(long_date(date.fromisoformat(day)), tuple(line for _day, line in group))
+        for day, group in groupby(lines, key=lambda pair: pair[0])
+    )
+
+
+def _features(words: Sequence[str]) -> str:
+    return ", ".join(FEATURE_WORDS.get(word, word) for word in words)
+
+
+def _room_sheet(posters: Posters, room_id: int) -> dict[str, Any]:
+    room = posters.room(room_id)
+    days = room_days(posters.schedule, room_id)
+    return {
+        "id": room.id,
+        "name": room.name,
+        "long": len(room.name) > LONG_ROOM_NAME,
+        "capacity": room.capacity,
+        "features": _features(posters.features.get(room_id, ())),
+        "days": days,
+        "sessions": sum(1 for day in days for line in day.lines if line.notes),
+    }
+
+
+def _common(posters: Posters, pdf: bool) -> dict[str, Any]:
+    schedule = posters.schedule
+    return {
+        "event": schedule.name,
+        "event_long": len(schedule.name) > LONG_EVENT_NAME,
+        "date": long_date(schedule.date),
+        "venue": schedule.venue,
+        "published": schedule.published,
+        "multi_day": len({_slot_day(slot) for slot in schedule.slots}) > 1,
+        "event_path": f"/e/{schedule.slug}",
+        "home": f"/e/{schedule.slug}/posters",
+        "join": qr(posters.join_url),
+        "join_short": short(posters.join_url),
+        "join_code": posters.join_code,
+        "pdf": pdf,
+        # Trusted: Snug's own file, in a page that is only ever made into a PDF.
+        "stylesheet": Markup(STYLESHEET.read_text()) if pdf else None,
+        "short": short,
+    }
+
+
+def _render(name: str, **values: Any) -> str:
+    return _templates.get_template(name).render(**values)
+
+
+def room_html(posters: Posters, room_id: int, *, pdf: bool = False) -> str:
+    return _render("poster-room.html", room=_room_sheet(posters, room_id), **_common(posters, pdf))
+
+
+def entrance_html(posters: Posters, *, pdf: bool = False) -> str:
+    return _render("poster-entrance.html", **_common(posters, pdf))
+
+
+def all_html(posters: Posters) -> str:
+    """Every poster, one after the other, to print in one go."""
+    rooms = [_room_sheet(posters, room.id) for room in posters.schedule.rooms]
+    return _render("poster-all.html", rooms=rooms, **_common(posters, True))
+
+
+def index_html(posters: Posters) -> str:
+    rooms = [_room_sheet(posters, room.id) for room in posters.schedule.rooms]
+    return _render("poster-index.html", rooms=rooms, **_common(posters, False))

@@ -1,0 +1,58 @@
+"""The proceedings as an A4 PDF, made by WeasyPrint from the standalone HTML file.
+
+WeasyPrint is the optional ``pdf`` extra and needs Pango from the system, so it is imported
+only when a PDF is asked for. It may fetch nothing but the data: URIs the standalone file
+carries, so no address in anyone's notes makes the server fetch anything.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections import OrderedDict
+from typing import Any
+
+from server.errors import Refused
+
+KEPT = 4  # PDFs kept in memory: making one takes seconds, and the same one is often asked again
+_made: OrderedDict[str, bytes] = OrderedDict()
+# One PDF at a time: WeasyPrint is CPU-bound, and a second request for the same PDF waits
+# for the first instead of making it again.
+_making = threading.Lock()
+
+
+class PdfUnavailable(Refused):
+    status = 503
+    title = "PDF not available on this server"
+
+
+def pdf(html: bytes) -> bytes:
+    """The standalone HTML (``pages.standalone``) as a PDF. Slow (seconds): call it from a
+    worker thread."""
+    key = hashlib.sha256(html).hexdigest()
+    with _making:
+        if key not in _made:
+            _made[key] = _render(html)
+            while len(_made) > KEPT:
+                _made.popitem(last=False)
+        _made.move_to_end(key)
+        return _made[key]
+
+
+def _render(html: bytes) -> bytes:
+    weasyprint = _weasyprint()
+    fetcher = weasyprint.URLFetcher(allowed_protocols={"data"})
+    document = weasyprint.HTML(string=html.decode("utf-8"), url_fetcher=fetcher)
+    return bytes(document.write_pdf())
+
+
+def _weasyprint() -> Any:
+    try:
+        import weasyprint
+    except (ImportError, OSError):  # OSError: the package is there but Pango is not
+        raise PdfUnavailable(
+            "This server can't make PDFs: it needs WeasyPrint and the Pango library. Install "
+            "them with pip install 'snug[pdf]' and, on Debian or Ubuntu, apt-get install "
+            "libpango-1.0-0 libpangoft2-1.0-0. The HTML and Markdown downloads work meanwhile."
+        ) from None
+    return weasyprint
