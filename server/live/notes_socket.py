@@ -22,15 +22,14 @@ from server.db import unreachable
 from server.errors import DATABASE_AWAY, Invalid, NotFound, Refused
 from server.events.access import Actor, Role
 from server.events.setup import find_event
-from server.http.security import same_origin
+from server.live import messages
 from server.live.hub import Hub
 from server.notes import document, editing, store
 from server.notes.editing import Session
 from server.notes.models import Notes
-from server.schemas import validate
 
 HELLO_TIMEOUT = 15.0
-CLIENT_TYPES = {"join", "update", "ping"}
+CLIENT_TYPES = ("join", "update", "ping")
 
 
 def notes_channel(notes_id: int) -> str:
@@ -151,21 +150,12 @@ async def publish_credits(hub: Hub, notes: Notes) -> None:
 
 
 def parse(raw: str) -> dict[str, Any]:
-    try:
-        message = json.loads(raw)
-    except json.JSONDecodeError:
-        raise Invalid("That message isn't valid JSON.") from None
-    if not isinstance(message, dict) or message.get("type") not in CLIENT_TYPES:
-        raise Invalid("Messages must be JSON objects whose 'type' is join, update or ping.")
-    validate(f"notes-client-{message['type']}", message)
-    return message
+    return messages.parse(raw, CLIENT_TYPES, "notes-client-")
 
 
 async def notes_live(websocket: WebSocket) -> None:
-    if not same_origin(websocket):
-        await websocket.close(code=1008)  # before accepting: the browser sees a refusal
+    if not await messages.accepted(websocket):
         return
-    await websocket.accept()
     copy = NotesCopy(websocket, websocket.path_params["pitch"])
     try:
         joined = await _first_join(copy)

@@ -19,16 +19,15 @@ from server.errors import DATABASE_AWAY, Invalid, NotFound, Refused, Unauthorise
 from server.events.access import PUBLIC, Actor, Role
 from server.events.models import Event
 from server.events.setup import find_event
-from server.http.security import same_origin
+from server.live import messages
 from server.live.journal import changes_since
 from server.live.room import coalesce
 from server.live.state import as_seen_by, snapshot
-from server.schemas import validate
 
 REPLAY_LIMIT = 500  # beyond this many missed changes a snapshot is smaller and quicker
 HELLO_TIMEOUT = 15.0
 OUTBOX_LIMIT = 256  # changes waiting for one slow screen before it is sent a catch-up instead
-CLIENT_TYPES = {"hello", "resume", "ping"}
+CLIENT_TYPES = ("hello", "resume", "ping")
 
 
 class Screen:
@@ -133,21 +132,12 @@ class Screen:
 
 
 def parse(raw: str) -> dict[str, Any]:
-    try:
-        message = json.loads(raw)
-    except json.JSONDecodeError:
-        raise Invalid("That message isn't valid JSON.") from None
-    if not isinstance(message, dict) or message.get("type") not in CLIENT_TYPES:
-        raise Invalid("Messages must be JSON objects whose 'type' is hello, resume or ping.")
-    validate(f"client-{message['type']}", message)
-    return message
+    return messages.parse(raw, CLIENT_TYPES, "client-")
 
 
 async def live(websocket: WebSocket) -> None:
-    if not same_origin(websocket):
-        await websocket.close(code=1008)  # before accepting: the browser sees a refusal
+    if not await messages.accepted(websocket):
         return
-    await websocket.accept()
     try:
         event = await find_event(websocket.path_params["slug"])
     except NotFound as exc:

@@ -3,6 +3,7 @@ organiser's page, and a reader opens the public link on a phone."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -78,6 +79,13 @@ def test_the_organiser_publishes_and_a_reader_opens_the_link_on_a_phone(
     section.scroll_into_view_if_needed()
     section.screenshot(path=str(results_dir / "proceedings-organiser.png"))
     check_axe(page)
+
+    data = page.locator("#organiser-data")
+    with page.expect_download() as downloading:
+        data.get_by_role("button", name="Download the archive").click()
+    archive = json.loads(Path(downloading.value.path()).read_text())
+    assert archive["format"] == "snug-event-archive" and archive["event"]["slug"] == event.slug
+    expect(data.locator("#archive-status")).to_contain_text("Downloaded snug-")
     link = section.get_by_role("link", name="Open the proceedings")
     assert link.get_attribute("href") == public
     assert errors == []

@@ -53,3 +53,31 @@ export async function api(method, path, { body, token, retry, timeout = 15000 } 
   }
   return data;
 }
+
+/**
+ * Saves what a staff-only address answers as a file. The secret goes in a header, never in
+ * the address, so a plain link can't be used; the name comes from Content-Disposition.
+ * Resolves to the file's name; rejects with an Error whose message is a sentence.
+ */
+export async function download(path, token, fallbackName) {
+  let response;
+  try {
+    response = await fetch(path, { headers: { Authorization: `Bearer ${token}` }, cache: "no-store" });
+  } catch {
+    throw new Error("Snug could not be reached.");
+  }
+  if (!response.ok) {
+    const problem = await response.json().catch(() => null);
+    throw new Error(problem?.detail || `Snug answered with error ${response.status}. Try again.`);
+  }
+  const found = (response.headers.get("Content-Disposition") || "").match(/filename="([^"]+)"/);
+  const name = found ? found[1] : fallbackName;
+  const url = URL.createObjectURL(await response.blob());
+  const link = document.createElement("a");
+  Object.assign(link, { href: url, download: name, hidden: true });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60000);
+  return name;
+}

@@ -1,7 +1,7 @@
 // "Your event's data" on the organiser's page: download the event's archive, and erase
 // attendees' personal data after the event. manage.js shows the section to organisers only.
-import { api } from "./api.js";
-import { $, clearErrors, h, plural, say, showErrors, slugFromPath, staffKey } from "./ui.js";
+import { api, download } from "./api.js";
+import { $, clearErrors, plural, say, showErrors, slugFromPath, staffKey } from "./ui.js";
 
 const slug = slugFromPath();
 const key = staffKey(slug);
@@ -30,30 +30,13 @@ async function showSummary() {
   }
 }
 
-function filename(response) {
-  const found = (response.headers.get("Content-Disposition") || "").match(/filename="([^"]+)"/);
-  return found ? found[1] : `snug-${slug}.json`;
-}
-
-async function download() {
+async function saveArchive() {
   const status = $("#archive-status");
   say(status, "Preparing the archive…");
   try {
-    const response = await fetch(`${base}/archive`, { headers: { Authorization: `Bearer ${key}` }, cache: "no-store" });
-    if (!response.ok) {
-      const problem = await response.json().catch(() => null);
-      throw new Error(problem?.detail || `Snug answered with error ${response.status}. Try again.`);
-    }
-    const name = filename(response);
-    const url = URL.createObjectURL(await response.blob());
-    const link = h("a", { href: url, download: name, hidden: true });
-    document.body.append(link);
-    link.click();
-    link.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 60000);
-    say(status, `Downloaded ${name}.`);
+    say(status, `Downloaded ${await download(`${base}/archive`, key, `snug-${slug}.json`)}.`);
   } catch (error) {
-    say(status, `Not downloaded: ${error.message === "Failed to fetch" ? "Snug could not be reached." : error.message}`, false);
+    say(status, `Not downloaded: ${error.message}`, false);
   }
 }
 
@@ -77,6 +60,6 @@ async function erase(event) {
   }
 }
 
-$("#archive-download").addEventListener("click", download);
+$("#archive-download").addEventListener("click", saveArchive);
 form.addEventListener("submit", erase);
 if (key) showSummary();

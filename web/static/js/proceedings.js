@@ -1,7 +1,7 @@
 // "Proceedings" on the organiser's page: publish them at their public link or make them private
 // again, and download every format with this page's key (which works before publishing too).
 // manage.js shows the section to organisers only.
-import { api } from "./api.js";
+import { api, download } from "./api.js";
 import { $, $$, copyRow, h, say, slugFromPath, staffKey } from "./ui.js";
 
 const slug = slugFromPath();
@@ -45,35 +45,19 @@ $("#toggle-proceedings").addEventListener("click", async () => {
   }
 });
 
-function filename(response, kind) {
-  const found = (response.headers.get("Content-Disposition") || "").match(/filename="([^"]+)"/);
-  return found ? found[1] : `${slug}-proceedings.${kind}`;
-}
-
-async function download(kind) {
+async function save(kind) {
   const line = $("#download-status");
   say(line, kind === "pdf" ? "Making the PDF: this can take a few seconds…" : "Preparing the download…");
   try {
-    const response = await fetch(status.downloads[kind], { headers: { Authorization: `Bearer ${key}` }, cache: "no-store" });
-    if (!response.ok) {
-      const problem = await response.json().catch(() => null);
-      throw new Error(problem?.detail || `Snug answered with error ${response.status}. Try again.`);
-    }
-    const name = filename(response, kind);
-    const url = URL.createObjectURL(await response.blob());
-    const link = h("a", { href: url, download: name, hidden: true });
-    document.body.append(link);
-    link.click();
-    link.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 60000);
+    const name = await download(status.downloads[kind], key, `${slug}-proceedings.${kind}`);
     say(line, `Downloaded ${name}.`);
   } catch (error) {
-    say(line, `Not downloaded: ${error.message === "Failed to fetch" ? "Snug could not be reached." : error.message}`, false);
+    say(line, `Not downloaded: ${error.message}`, false);
   }
 }
 
 for (const button of $$("[data-download]")) {
-  button.addEventListener("click", () => { if (status) download(button.dataset.download); });
+  button.addEventListener("click", () => { if (status) save(button.dataset.download); });
 }
 
 if (key) load();

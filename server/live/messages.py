@@ -1,0 +1,34 @@
+"""What both websockets share: opening only for this Snug's pages, and reading a message."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from starlette.websockets import WebSocket
+
+from server.errors import Invalid
+from server.http.security import same_origin
+from server.schemas import validate
+
+
+async def accepted(websocket: WebSocket) -> bool:
+    """Accepts the socket, unless another site's page opened it."""
+    if not same_origin(websocket):
+        await websocket.close(code=1008)  # before accepting: the browser sees a refusal
+        return False
+    await websocket.accept()
+    return True
+
+
+def parse(raw: str, types: tuple[str, ...], schema_prefix: str) -> dict[str, Any]:
+    """A client message checked against its schema, ``{schema_prefix}{type}``."""
+    try:
+        message = json.loads(raw)
+    except json.JSONDecodeError:
+        raise Invalid("That message isn't valid JSON.") from None
+    if not isinstance(message, dict) or message.get("type") not in types:
+        named = ", ".join(types[:-1]) + f" or {types[-1]}"
+        raise Invalid(f"Messages must be JSON objects whose 'type' is {named}.")
+    validate(f"{schema_prefix}{message['type']}", message)
+    return message
