@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
 import os
+import secrets as _secrets
 import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -80,20 +86,18 @@ def stop_server(server: LiveServer) -> None:
         server.process.kill()
 
 
-@pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    """One server for the session; each test makes its own event, so tests don't interfere."""
-    live = start_server(tmp_path_factory.mktemp("snug"))
-    yield live
-    stop_server(live)
+@pytest.fixture(scope="session", params=["sqlite", "postgres"])
+def server(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[LiveServer]:
+    """One server for the session per database, SQLite and PostgreSQL, so every API, socket
+    and browser test runs on both; each test makes its own event, so tests don't interfere."""
+    folder = tmp_path_factory.mktemp("snug")
+    with fresh_database(request.param, folder) as url:
+        live = start_server(folder, {"DATABASE_URL": url})
+        yield live
+        stop_server(live)
 
-
-# --- Added for the backend suite: HTTP helpers and a real database for domain tests ---------
-
-import json  # noqa: E402
-import secrets as _secrets  # noqa: E402
-from collections.abc import AsyncIterator, Awaitable, Callable  # noqa: E402
-from typing import Any  # noqa: E402
 
 POSTGRES_ADMIN_URL = os.environ.get("SNUG_TEST_POSTGRES", "postgres://127.0.0.1:5432/test")
 SLOTS = [
@@ -201,6 +205,32 @@ async def _postgres_admin() -> Any:
         if IN_CI:
             pytest.fail(message)
         pytest.skip(message)
+
+
+@contextmanager
+def fresh_database(kind: str, folder: Path) -> Iterator[str]:
+    """A database URL for a server process: a SQLite file, or a new PostgreSQL database."""
+    if kind == "sqlite":
+        yield f"sqlite://{folder / 'snug.sqlite3'}"
+        return
+    name = f"snug_test_{_secrets.token_hex(6)}"
+
+    async def admin(sql: str) -> None:
+        connection = await _postgres_admin()
+        try:
+            await connection.execute(sql)
+        finally:
+            await connection.close()
+
+    # A thread of its own: this may run while the test session's event loop is running.
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, admin(f'CREATE DATABASE "{name}"')).result()
+        try:
+            yield POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+        finally:
+            pool.submit(
+                asyncio.run, admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            ).result()
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.conftest import ROOT, LiveServer, start_server, stop_server
+from tests.conftest import ROOT, LiveServer
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
@@ -28,15 +28,6 @@ PHONE: dict[str, Any] = {
     "is_mobile": True,
     "has_touch": True,
 }
-
-
-@pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    """The shared server; SNUG_E2E_DATABASE_URL runs it on another database (PostgreSQL)."""
-    url = os.environ.get("SNUG_E2E_DATABASE_URL")
-    live = start_server(tmp_path_factory.mktemp("snug"), {"DATABASE_URL": url} if url else None)
-    yield live
-    stop_server(live)
 
 
 # Module scope: sync Playwright keeps its own event loop running while it is open, which would
