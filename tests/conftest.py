@@ -49,24 +49,18 @@ def start_server(data_dir: Path, env: dict[str, str] | None = None) -> LiveServe
         "PUBLIC_URL": url,
         **(env or {}),
     }
+    # As people run it: `snug serve`, with its socket limits and logging. Its JSON-lines log
+    # goes to a file beside the database, to read when a test fails.
+    data_dir.mkdir(parents=True, exist_ok=True)
+    log = (data_dir / "server.log").open("a")
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "server.asgi:app",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-            "--ws-ping-interval",
-            "5",
-        ],
+        [sys.executable, "-m", "server", "serve", "--port", str(port)],
         cwd=ROOT,
         env=environment,
+        stdout=subprocess.DEVNULL,
+        stderr=log,
     )
+    log.close()
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
