@@ -13,6 +13,8 @@ from server.live.journal import Journal
 
 async def after_votes(journal: Journal) -> None:
     event = journal.event
+    if event.grid_version == 0:
+        return  # no grid has been drafted yet, the usual case while voting
     if event.grid_live:
         cells = await published_cells(event)
         await journal.record("headcounts", counts_in(cells, headcounts(await agendas(event))))

@@ -87,10 +87,11 @@ class Screen:
     async def _send_text(self, text: str) -> None:
         async with self._lock:
             await self.websocket.send_text(text)
-        metrics.messages_sent.labels("event").inc()
 
     async def send(self, message: dict[str, Any]) -> None:
+        """A message for this screen alone (catch-up, pong, error); the room counts the rest."""
         await self._send_text(json.dumps(message))
+        metrics.messages_sent.labels("event").inc()
 
     async def error(self, exc: Refused) -> None:
         await self.send({"type": "error", "message": exc.message, "status": exc.status})
