@@ -39,8 +39,9 @@ class Screen:
         self.sent = -1
         self.ready = asyncio.Event()  # set once the first catch-up is sent
         self._outbox: deque[tuple[int, int, str]] = deque()
-        self._waiting = asyncio.Event()  # something is in the outbox, or a resync is due
         self._behind = False  # the outbox overflowed or the hub dropped changes
+        # Runs only while there is something to send, so an idle screen holds no task.
+        self._writer: asyncio.Task[None] | None = None
         self._lock = asyncio.Lock()  # one frame at a time on the socket
         self._order = asyncio.Lock()  # catch-up and live changes never interleave
         state = websocket.app.state
@@ -56,19 +57,24 @@ class Screen:
             self.resync()  # a phone this far behind gets a fresh catch-up instead
             return
         self._outbox.append((first, seq, text))
-        self._waiting.set()
+        self._wake()
 
     def resync(self) -> None:
         self._outbox.clear()
         self._behind = True
-        self._waiting.set()
+        self._wake()
 
-    async def write(self) -> None:
+    def _wake(self) -> None:
+        if self.ready.is_set() and (self._writer is None or self._writer.done()):
+            self._writer = asyncio.create_task(self._write())
+
+    def close(self) -> None:
+        if self._writer is not None:
+            self._writer.cancel()
+
+    async def _write(self) -> None:
         """Sends the outbox in order, skipping what a catch-up already covered."""
-        await self.ready.wait()
-        while True:
-            await self._waiting.wait()
-            self._waiting.clear()
+        while self._behind or self._outbox:
             if self._behind:
                 self._behind = False
                 await self.catch_up(self.sent)
@@ -79,7 +85,6 @@ class Screen:
                         continue
                     if first > self.sent + 1:  # a gap: the database has what is missing
                         self._behind, self._outbox = True, deque()
-                        self._waiting.set()
                         break
                     self.sent = seq
                     await self._send_text(text)
@@ -112,7 +117,9 @@ class Screen:
                     if change["seq"] > self.sent:
                         self.sent = change["seq"]
                         await self.send(as_seen_by(change, self.actor.role))
-        self.ready.set()
+        if not self.ready.is_set():
+            self.ready.set()
+            self._wake()  # what the room offered during the first catch-up
 
     async def hello(self, message: dict[str, Any]) -> None:
         try:
@@ -147,7 +154,6 @@ async def live(websocket: WebSocket) -> None:
         return
     screen = Screen(websocket, event)
     room = websocket.app.state.rooms.enter(event.id, screen)
-    writer = asyncio.create_task(screen.write())
     metrics.connections.labels("event").inc()
     try:
         await room.subscribed.wait()  # changes from here on reach the outbox, then catch up
@@ -155,7 +161,7 @@ async def live(websocket: WebSocket) -> None:
     except WebSocketDisconnect:
         pass
     finally:
-        writer.cancel()
+        screen.close()
         room.leave(screen)
         metrics.connections.labels("event").dec()
 
