@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -41,6 +42,39 @@ def schema(name: str) -> dict[str, Any]:
 
 def names() -> list[str]:
     return list(_schemas())
+
+
+MAX_DEPTH = 32  # deeper than any of Snug's payloads; deep nesting only ever means harm
+NOT_TEXT = re.compile("[\x00\ud800-\udfff]")  # NUL, and halves of surrogate pairs
+
+
+def load_json(raw: str | bytes) -> Any:
+    """Parses a payload, refusing in words what no part of Snug could store or show: JSON
+    that isn't, nesting past MAX_DEPTH, and strings with NUL or broken Unicode."""
+    try:
+        value = json.loads(raw)
+    except (ValueError, RecursionError):  # JSONDecodeError and bad UTF-8 are ValueErrors
+        raise Invalid("The data sent isn't valid JSON; it may have been cut short.") from None
+    _check_text(value)
+    return value
+
+
+def _check_text(value: Any) -> None:
+    pending = [(value, 0)]
+    while pending:
+        item, depth = pending.pop()
+        if depth > MAX_DEPTH:
+            raise Invalid(f"The data sent is nested more than {MAX_DEPTH} levels deep.")
+        if isinstance(item, str) and NOT_TEXT.search(item):
+            raise Invalid(
+                "Some text sent holds a character no text can (NUL, or half of a Unicode "
+                "surrogate pair); remove it and try again."
+            )
+        if isinstance(item, dict):
+            pending += [(key, depth + 1) for key in item]
+            pending += [(child, depth + 1) for child in item.values()]
+        elif isinstance(item, list):
+            pending += [(child, depth + 1) for child in item]
 
 
 def validate(name: str, instance: Any) -> Any:

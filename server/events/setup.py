@@ -19,17 +19,21 @@ from server.live.journal import Journal
 
 JOIN_CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i to misread off a poster
 RESERVED_SLUGS = {"new", "api", "static", "healthz"}
+SLUG_LENGTH = 40  # as Event.slug stores it
+JOIN_CODE_LENGTH = 12  # as Event.join_code stores it
 
 
 async def find_event(slug: str) -> Event:
-    event = await Event.get_or_none(slug=slug)
+    # An address longer than any slug can be names no event; the database isn't asked.
+    event = await Event.get_or_none(slug=slug) if len(slug) <= SLUG_LENGTH else None
     if event is None:
         raise NotFound(f"There is no event at /e/{slug}. Check the link you were given.")
     return event
 
 
 async def find_by_join_code(code: str) -> Event:
-    event = await Event.get_or_none(join_code=code.strip().lower())
+    code = code.strip().lower()
+    event = await Event.get_or_none(join_code=code) if len(code) <= JOIN_CODE_LENGTH else None
     if event is None:
         raise NotFound(f"No event has the join code {code!r}. Check the code on the poster.")
     return event

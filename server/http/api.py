@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
@@ -16,7 +15,7 @@ from server.events.models import Event
 from server.events.setup import find_event
 from server.live.commands import run
 from server.live.journal import Journal
-from server.schemas import validate
+from server.schemas import load_json, validate
 
 MAX_BODY = 64 * 1024
 T = TypeVar("T")
@@ -78,23 +77,7 @@ async def read_json(request: Request, max_body: int) -> Any:
         raw += chunk
         if len(raw) > max_body:
             raise too_large
-    try:
-        payload = json.loads(raw)
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        raise Invalid("The data sent isn't valid JSON; it may have been cut short.") from None
-    if _holds_nul(payload):  # no database stores it, and nobody means to type it
-        raise Invalid("Text can't contain the NUL character (U+0000); remove it and try again.")
-    return payload
-
-
-def _holds_nul(value: Any) -> bool:
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(_holds_nul(item) for item in value)
-    return False
+    return load_json(bytes(raw))
 
 
 def _size(limit: int) -> str:

@@ -78,8 +78,14 @@ async def room_ics(request: Request) -> Response:
 
 
 async def my_ics(request: Request) -> Response:
-    event, schedule = await _schedule(request)
-    unknown = NotFound("This personal calendar link isn't recognised for this event.")
+    # One answer for every wrong link, so a guess learns nothing, not even which events exist.
+    unknown = NotFound(
+        "This personal calendar link isn't recognised. Copy it again from your phone."
+    )
+    try:
+        event, schedule = await _schedule(request)
+    except NotFound:
+        raise unknown from None
     try:
         actor = await request.app.state.keys.identify(event, request.path_params["token"])
     except Refused:

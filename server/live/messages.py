@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from starlette.websockets import WebSocket
 
 from server.errors import Invalid
 from server.http.security import same_origin
-from server.schemas import validate
+from server.schemas import load_json, validate
 
 
 async def accepted(websocket: WebSocket) -> bool:
@@ -23,10 +22,7 @@ async def accepted(websocket: WebSocket) -> bool:
 
 def parse(raw: str, types: tuple[str, ...], schema_prefix: str) -> dict[str, Any]:
     """A client message checked against its schema, ``{schema_prefix}{type}``."""
-    try:
-        message = json.loads(raw)
-    except json.JSONDecodeError:
-        raise Invalid("That message isn't valid JSON.") from None
+    message = load_json(raw)
     if not isinstance(message, dict) or message.get("type") not in types:
         named = ", ".join(types[:-1]) + f" or {types[-1]}"
         raise Invalid(f"Messages must be JSON objects whose 'type' is {named}.")

@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import base64
 import binascii
-import json
 import secrets
 from typing import Any
 
@@ -27,8 +26,10 @@ from server.live.hub import Hub
 from server.notes import document, editing, store
 from server.notes.editing import Session
 from server.notes.models import Notes
+from server.schemas import load_json
 
 HELLO_TIMEOUT = 15.0
+MAX_ID = 2**31 - 1  # as the database stores ids
 CLIENT_TYPES = ("join", "update", "ping")
 
 
@@ -85,6 +86,8 @@ class NotesCopy:
 
     async def join(self, message: dict[str, Any]) -> Session:
         event = await find_event(self.websocket.path_params["slug"])
+        if self.pitch_id > MAX_ID:
+            raise NotFound("This event has no such session; check the link.")
         self.actor = await self.keys.identify(event, message.get("token"))
         self.session = await editing.open_notes(event, self.pitch_id, self.actor)
         self.token = message.get("token")
@@ -241,8 +244,8 @@ def _update_id(raw: str) -> int | None:
     """The number of the update a refused message carried, read even from a message that
     failed its checks, so the phone knows which change wasn't stored."""
     try:
-        message = json.loads(raw)
-    except ValueError:
+        message = load_json(raw)
+    except Invalid:
         return None
     if isinstance(message, dict) and message.get("type") == "update":
         ident = message.get("id")

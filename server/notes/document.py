@@ -25,6 +25,7 @@ Document = Doc[Any]
 MAX_CHARS = 100_000  # about fifteen thousand words: far beyond an hour's notes, far below harm
 MAX_ACTIONS = 200
 MAX_PHOTOS = 40
+MAX_UPDATE_BYTES = 2 * 2**20  # what one change may add to a document, encoded
 
 
 class TooLong(Refused):
@@ -136,6 +137,14 @@ def check(content: NotesContent) -> None:
         raise TooLong(f"A session can list at most {MAX_ACTIONS} actions.")
     if len(content.photos) > MAX_PHOTOS:
         raise TooLong(f"A session can have at most {MAX_PHOTOS} photos.")
+
+
+def check_size(update: bytes) -> None:
+    if len(update) > MAX_UPDATE_BYTES:
+        raise TooLong(
+            f"That change is {len(update) // 1024:,} KB; one change can add at most "
+            f"{MAX_UPDATE_BYTES // 2**20} MB to the notes. Nothing of it was saved."
+        )
 
 
 def write(doc: Document, content: NotesContent) -> bytes:

@@ -76,7 +76,7 @@ async def current_document(notes: Notes) -> Document:
 async def write(
     notes: Notes,
     actor: Actor,
-    change: Callable[[Document], bytes] | bytes,
+    change: Callable[[Document], object] | bytes,
     *,
     guard: Callable[[Notes], None] = lambda _notes: None,
     keep_as: str | None = None,
@@ -99,7 +99,14 @@ async def write(
         doc = await _up_to_date(locked)
         try:
             state = doc.get_state()
-            update = change(doc) if callable(change) else _applied(doc, change)
+            if callable(change):
+                change(doc)
+            else:
+                document.apply(doc, change)
+            # What is kept and passed on is what the change added to the document, not the
+            # bytes sent: a phone can send bytes that decode to nothing of use.
+            update = document.diff(doc, state)
+            document.check_size(update)
             content = document.read(doc)
             document.check(content)
             new_contributor = False
@@ -113,11 +120,6 @@ async def write(
             _cache.pop(locked.id, None)  # the copy may hold the refused change; rebuild it
             raise
     return Edited(locked, update, content, new_contributor)
-
-
-def _applied(doc: Document, update: bytes) -> bytes:
-    document.apply(doc, update)
-    return update
 
 
 async def _store(

@@ -1,0 +1,284 @@
+"""Every route of the app, who may use it, and a well-formed request to it.
+
+A route added to the app without a line here fails tests/security/test_authorisation.py, so
+nobody adds an endpoint without saying who may use it. The fuzzers reuse the requests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+from starlette.routing import Mount, Route, WebSocketRoute
+
+from server.app import routes as app_routes
+from tests.conftest import event_body, unique_name
+from tests.security.world import (
+    ATTENDEES,
+    AUTHOR,
+    EVERYONE,
+    KNOWN,
+    ORGANISER,
+    PEOPLE,
+    STAFF,
+    World,
+    png,
+)
+
+
+@dataclass(frozen=True)
+class Call:
+    """A well-formed request; ``{token}`` in the path stands for the asker's own token."""
+
+    path: str
+    json: Any = None
+    content: bytes | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Rule:
+    allowed: frozenset[str]
+    call: Callable[[World], Call]
+    # Staff have no attendee of their own: routes about "me" refuse them with 409 (the
+    # project's choice, see tests/http/test_refusals.py "organiser voting").
+    self_only: bool = False
+    # The request uses up what it acts on, so each allowed role gets an event of its own.
+    fresh: bool = False
+
+
+@dataclass(frozen=True)
+class Socket:
+    """Websockets are checked role by role by the tests named here."""
+
+    tests: tuple[str, ...]
+
+
+def api(w: World, rest: str = "") -> str:
+    return f"/api/e/{w.slug}{rest}"
+
+
+def page(w: World, rest: str = "") -> str:
+    return f"/e/{w.slug}{rest}"
+
+
+def notes(w: World, rest: str = "") -> str:
+    return api(w, f"/pitches/{w.pitch}/notes{rest}")
+
+
+def everyone(path: Callable[[World], str]) -> Rule:
+    return Rule(EVERYONE, lambda w: Call(path(w)))
+
+
+def staff_reads(path: Callable[[World], str]) -> Rule:
+    """Proceedings before they are published: only a staff key opens them."""
+    return Rule(STAFF, lambda w: Call(path(w)))
+
+
+def grid(name: str, body: Callable[[World], dict[str, Any]], fresh: bool) -> Rule:
+    """Grid edits name the version they were made against: the current one, read each time."""
+    return Rule(
+        STAFF,
+        lambda w: Call(api(w, f"/grid/{name}"), {"version": w.version(), **body(w)}),
+        fresh=fresh,
+    )
+
+
+def imported(w: World) -> Call:
+    """Event B's archive: it has no attendees, whose tokens would clash, so it can be imported
+    into this server again and again."""
+    slug = unique_name("imported").lower().replace(" ", "-")
+    return Call(f"/api/events/import?slug={slug}", w.other.ok("GET", "/archive", w.other.organiser))
+
+
+ORGANISERS, AUTHORS = frozenset({ORGANISER}), frozenset({AUTHOR})
+SLUG = "/api/e/{slug}"
+NOTES = "/api/e/{slug}/pitches/{pitch_id:int}/notes"
+GRID: dict[str, tuple[Callable[[World], dict[str, Any]], bool]] = {
+    "allocate": (lambda w: {}, False),
+    "move": (lambda w: {"pitch": w.pitch, "room": w.free_cell[0], "slot": w.free_cell[1]}, False),
+    "unplace": (lambda w: {"pitch": w.pitch}, True),
+    "lock": (lambda w: {"pitch": w.pitch, "locked": True}, False),
+    "undo": (lambda w: {}, True),
+    "publish": (lambda w: {}, False),
+    "seats": (lambda w: {}, False),
+}
+
+RULES: dict[tuple[str, str], Rule | Socket] = {
+    ("GET", "/healthz"): everyone(lambda w: "/healthz"),
+    ("GET", "/openapi.json"): everyone(lambda w: "/openapi.json"),
+    ("GET", "/metrics"): everyone(lambda w: "/metrics"),
+    ("GET", "/static"): everyone(lambda w: "/static/css/snug.css"),
+    # Events
+    ("POST", "/api/events"): Rule(EVERYONE, lambda w: Call("/api/events", event_body())),
+    ("GET", SLUG): Rule(KNOWN, lambda w: Call(api(w))),
+    ("PATCH", SLUG): Rule(ORGANISERS, lambda w: Call(api(w), {"venue": "The Old Library"})),
+    ("PUT", f"{SLUG}/rooms"): Rule(
+        ORGANISERS, lambda w: Call(api(w, "/rooms"), {"rooms": w.state()["rooms"]})
+    ),
+    ("PUT", f"{SLUG}/slots"): Rule(
+        ORGANISERS, lambda w: Call(api(w, "/slots"), {"slots": w.state()["slots"]})
+    ),
+    ("POST", f"{SLUG}/facilitator-link"): Rule(
+        ORGANISERS, lambda w: Call(api(w, "/facilitator-link"))
+    ),
+    ("GET", f"{SLUG}/archive"): Rule(ORGANISERS, lambda w: Call(api(w, "/archive"))),
+    ("POST", "/api/events/import"): Rule(EVERYONE, imported),
+    ("GET", f"{SLUG}/personal-data"): Rule(ORGANISERS, lambda w: Call(api(w, "/personal-data"))),
+    ("POST", f"{SLUG}/erase-personal-data"): Rule(
+        ORGANISERS, lambda w: Call(api(w, "/erase-personal-data"), {"confirm": w.slug})
+    ),
+    # Attendees
+    ("POST", f"{SLUG}/attendees"): Rule(
+        KNOWN, lambda w: Call(api(w, "/attendees"), {"name": "Newcomer"})
+    ),
+    ("GET", f"{SLUG}/me"): Rule(ATTENDEES, lambda w: Call(api(w, "/me")), self_only=True),
+    ("PATCH", f"{SLUG}/me"): Rule(
+        ATTENDEES, lambda w: Call(api(w, "/me"), {"name": "Renamed"}), self_only=True
+    ),
+    ("PUT", f"{SLUG}/me/agenda"): Rule(
+        ATTENDEES,
+        lambda w: Call(api(w, "/me/agenda"), {"slot": w.slot, "pitch": w.pitch}),
+        self_only=True,
+    ),
+    ("POST", f"{SLUG}/me/seats/{{pitch_id:int}}"): Rule(
+        ATTENDEES, lambda w: Call(api(w, f"/me/seats/{w.spare}")), self_only=True
+    ),
+    ("DELETE", f"{SLUG}/me/seats/{{pitch_id:int}}"): Rule(
+        AUTHORS, lambda w: Call(api(w, f"/me/seats/{w.pitch}")), self_only=True
+    ),
+    # Pitches and dots
+    ("POST", f"{SLUG}/pitches"): Rule(
+        PEOPLE, lambda w: Call(api(w, "/pitches"), {"title": "Another session"})
+    ),
+    ("PATCH", f"{SLUG}/pitches/{{pitch_id:int}}"): Rule(
+        STAFF | AUTHORS,
+        lambda w: Call(api(w, f"/pitches/{w.pitch}"), {"title": "Open data in cities"}),
+    ),
+    ("POST", f"{SLUG}/pitches/{{pitch_id:int}}/merge"): Rule(
+        STAFF,
+        lambda w: Call(api(w, f"/pitches/{w.spare}/merge"), {"into": w.pitch}),
+        fresh=True,
+    ),
+    ("POST", f"{SLUG}/dots"): Rule(
+        ATTENDEES, lambda w: Call(api(w, "/dots"), {"pitch": w.pitch}), self_only=True
+    ),
+    ("PATCH", f"{SLUG}/dots/{{dot_id:int}}"): Rule(
+        AUTHORS, lambda w: Call(api(w, f"/dots/{w.dot}"), {"pitch": w.pitch}), self_only=True
+    ),
+    ("DELETE", f"{SLUG}/dots/{{dot_id:int}}"): Rule(
+        AUTHORS, lambda w: Call(api(w, f"/dots/{w.dot}")), self_only=True
+    ),
+    # The grid
+    **{
+        ("POST", f"{SLUG}/grid/{name}"): grid(name, body, fresh)
+        for name, (body, fresh) in GRID.items()
+    },
+    # Notes
+    ("GET", NOTES): Rule(PEOPLE, lambda w: Call(notes(w))),
+    ("GET", f"{NOTES}/versions"): Rule(PEOPLE, lambda w: Call(notes(w, "/versions"))),
+    ("GET", f"{NOTES}/versions/{{version_id:int}}"): Rule(
+        PEOPLE, lambda w: Call(notes(w, f"/versions/{w.notes_version}"))
+    ),
+    ("POST", f"{NOTES}/versions/{{version_id:int}}/restore"): Rule(
+        PEOPLE, lambda w: Call(notes(w, f"/versions/{w.notes_version}/restore"))
+    ),
+    ("PUT", f"{NOTES}/final"): Rule(
+        STAFF | AUTHORS, lambda w: Call(notes(w, "/final"), {"final": True})
+    ),
+    ("PUT", f"{NOTES}/credit"): Rule(
+        ATTENDEES, lambda w: Call(notes(w, "/credit"), {"named": True}), self_only=True
+    ),
+    ("POST", f"{NOTES}/photos"): Rule(
+        PEOPLE,
+        lambda w: Call(notes(w, "/photos"), content=png(), headers={"Content-Type": "image/png"}),
+    ),
+    ("GET", f"{NOTES}/photos"): Rule(PEOPLE, lambda w: Call(notes(w, "/photos"))),
+    # Anyone holding a photo's address may see it: the key in it is the secret.
+    ("GET", "/e/{slug}/photos/{photo_id:int}/{key}"): everyone(lambda w: w.photo_path),
+    # Proceedings: private until the organiser publishes them (they are not, in the world).
+    ("GET", "/e/{slug}/proceedings"): staff_reads(lambda w: page(w, "/proceedings")),
+    ("GET", "/e/{slug}/proceedings.html"): staff_reads(lambda w: page(w, "/proceedings.html")),
+    ("GET", "/e/{slug}/proceedings.md"): staff_reads(lambda w: page(w, "/proceedings.md")),
+    ("GET", "/e/{slug}/proceedings.pdf"): staff_reads(lambda w: page(w, "/proceedings.pdf")),
+    ("GET", "/e/{slug}/export.json"): staff_reads(lambda w: page(w, "/export.json")),
+    ("GET", "/e/{slug}/proceedings/card.png"): staff_reads(
+        lambda w: page(w, "/proceedings/card.png")
+    ),
+    ("GET", "/e/{slug}/proceedings/{pitch:int}"): staff_reads(
+        lambda w: page(w, f"/proceedings/{w.pitch}")
+    ),
+    ("GET", "/e/{slug}/proceedings/{pitch:int}/card.png"): staff_reads(
+        lambda w: page(w, f"/proceedings/{w.pitch}/card.png")
+    ),
+    ("GET", f"{SLUG}/proceedings"): Rule(STAFF, lambda w: Call(api(w, "/proceedings"))),
+    ("PUT", f"{SLUG}/proceedings"): Rule(
+        ORGANISERS, lambda w: Call(api(w, "/proceedings"), {"published": True})
+    ),
+    # Posters show only what the published grid and the join screen show.
+    ("GET", "/e/{slug}/posters"): everyone(lambda w: page(w, "/posters")),
+    ("GET", "/e/{slug}/posters.pdf"): everyone(lambda w: page(w, "/posters.pdf")),
+    ("GET", "/e/{slug}/posters/entrance"): everyone(lambda w: page(w, "/posters/entrance")),
+    ("GET", "/e/{slug}/posters/entrance.pdf"): everyone(lambda w: page(w, "/posters/entrance.pdf")),
+    ("GET", "/e/{slug}/posters/rooms/{room:int}"): everyone(
+        lambda w: page(w, f"/posters/rooms/{w.room}")
+    ),
+    ("GET", "/e/{slug}/posters/rooms/{room:int}.pdf"): everyone(
+        lambda w: page(w, f"/posters/rooms/{w.room}.pdf")
+    ),
+    # The published schedule is public; the personal feed opens only with its own token.
+    ("GET", "/e/{slug}/join.svg"): everyone(lambda w: page(w, "/join.svg")),
+    ("GET", "/e/{slug}/join.png"): everyone(lambda w: page(w, "/join.png")),
+    ("GET", "/e/{slug}/schedule.ics"): everyone(lambda w: page(w, "/schedule.ics")),
+    ("GET", "/e/{slug}/rooms/{room:int}.ics"): everyone(lambda w: page(w, f"/rooms/{w.room}.ics")),
+    ("GET", "/e/{slug}/my/{token}.ics"): Rule(
+        ATTENDEES, lambda w: Call(page(w, "/my/{token}.ics"))
+    ),
+    ("GET", "/e/{slug}/schedule.xml"): everyone(lambda w: page(w, "/schedule.xml")),
+    ("GET", "/e/{slug}/schedule.json"): everyone(lambda w: page(w, "/schedule.json")),
+    # Pages are the same shell for everyone; secrets stay in the fragment, never sent.
+    ("GET", "/"): everyone(lambda w: "/"),
+    ("GET", "/new"): everyone(lambda w: "/new"),
+    ("GET", "/j/{code}"): everyone(lambda w: httpx.URL(w.ev.links["join"]).path),
+    ("GET", "/e/{slug}"): everyone(lambda w: page(w)),
+    ("GET", "/e/{slug}/screen"): everyone(lambda w: page(w, "/screen")),
+    ("GET", "/e/{slug}/organise"): everyone(lambda w: page(w, "/organise")),
+    ("GET", "/e/{slug}/facilitate"): everyone(lambda w: page(w, "/facilitate")),
+    ("GET", "/e/{slug}/grid"): everyone(lambda w: page(w, "/grid")),
+    ("GET", "/e/{slug}/now"): everyone(lambda w: page(w, "/now")),
+    ("GET", "/e/{slug}/notes/{pitch:int}"): everyone(lambda w: page(w, f"/notes/{w.pitch}")),
+    # Websockets
+    ("WS", "/e/{slug}/live"): Socket(("test_event_socket_gives_each_role_only_its_view",)),
+    ("WS", "/e/{slug}/notes/{pitch:int}/live"): Socket(
+        (
+            "test_notes_socket_opens_for_people_of_the_event_only",
+            "test_notes_socket_opens_to_the_public_once_proceedings_are_published",
+            "test_a_notes_page_left_open_loses_its_rights_when_personal_data_is_erased",
+        )
+    ),
+}
+
+
+def app_route_keys() -> set[tuple[str, str]]:
+    found: set[tuple[str, str]] = set()
+    for route in app_routes:
+        if isinstance(route, WebSocketRoute):
+            found.add(("WS", route.path))
+        elif isinstance(route, Mount):
+            found.add(("GET", route.path))
+        elif isinstance(route, Route):
+            found |= {(method, route.path) for method in route.methods or () if method != "HEAD"}
+        else:
+            raise AssertionError(f"A kind of route the matrix doesn't know: {route!r}")
+    return found
+
+
+def send(w: World, role: str, method: str, call: Call) -> httpx.Response:
+    token, headers, path = w.token(role), dict(call.headers), call.path
+    if "{token}" in path:
+        path = path.replace("{token}", token or "")
+    elif token:
+        headers["Authorization"] = f"Bearer {token}"
+    return w.ev.client.request(method, path, json=call.json, content=call.content, headers=headers)
