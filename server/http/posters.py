@@ -15,8 +15,8 @@ from starlette.routing import Route
 from server.events.setup import find_event
 from server.events.views import join_url, venue_view
 from server.exports import posters
+from server.exports.pdf import pdf as make_pdf
 from server.exports.posters import Posters
-from server.exports.proceedings.pdf import pdf as make_pdf
 from server.exports.readmodel import load_schedule
 
 Render = Callable[[Request, Posters, bool], str]

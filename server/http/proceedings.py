@@ -21,8 +21,8 @@ from server.errors import NotFound
 from server.events.access import Role
 from server.events.models import Event
 from server.events.setup import edit_event, find_event
+from server.exports.pdf import pdf
 from server.exports.proceedings import cards, data, pages, text
-from server.exports.proceedings.pdf import pdf
 from server.exports.proceedings.readmodel import Entry, Proceedings, load_proceedings
 from server.http.api import ApiRoute, event_and_actor, path_id, perform
 from server.http.pages import render

@@ -16,8 +16,8 @@ import pytest
 from pypdf import PdfReader
 
 from server.exports import posters
+from server.exports.pdf import PdfUnavailable, pdf
 from server.exports.posters import Posters
-from server.exports.proceedings.pdf import PdfUnavailable, pdf
 from server.exports.readmodel import RoomInfo, Schedule, Session, SlotInfo
 from tests.conftest import ApiEvent
 from tests.exports.helpers import SESSIONS, make_published

@@ -16,8 +16,8 @@ from markdown_it import MarkdownIt
 from PIL import Image
 from pypdf import PdfReader
 
+from server.exports.pdf import PdfUnavailable, pdf
 from server.exports.proceedings import cards, data, pages, text
-from server.exports.proceedings.pdf import PdfUnavailable, pdf
 from server.exports.proceedings.readmodel import Entry, PhotoInfo, Proceedings, WriteUp
 from server.exports.readmodel import RoomInfo, SlotInfo
 from server.notes.document import Action

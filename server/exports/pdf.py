@@ -1,4 +1,4 @@
-"""The proceedings as an A4 PDF, made by WeasyPrint from the standalone HTML file.
+"""Proceedings and posters as A4 PDFs, made by WeasyPrint from standalone HTML.
 
 WeasyPrint is the optional ``pdf`` extra and needs Pango from the system, so it is imported
 only when a PDF is asked for. It may fetch nothing but the data: URIs the standalone file
