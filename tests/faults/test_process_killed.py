@@ -1,5 +1,6 @@
-"""A server process killed with SIGKILL in the middle of voting: its screens move to the other
-process, resync, and every vote that was acknowledged is there."""
+"""A server process killed with SIGKILL in the middle of voting, pitching and writing notes: its
+screens move to the other process, resync, and every vote, pitch and note that was
+acknowledged is there."""
 
 from __future__ import annotations
 
@@ -13,8 +14,9 @@ import httpx
 import pytest
 from websockets.asyncio.client import connect
 
+from server.notes.document import NotesContent
 from tests.conftest import ApiEvent, LiveServer, event_body, start_server, stop_server
-from tests.live.helpers import Screen, apply, comparable
+from tests.live.helpers import NotesPhone, Screen, apply, comparable
 
 VOTERS = 40
 PITCHES = 6
@@ -95,3 +97,62 @@ async def test_votes_survive_a_killed_process_and_its_screens_resync_elsewhere(
     # Every acknowledged vote is stored; at most the requests in flight at the kill also landed.
     assert acknowledged <= stored <= acknowledged + 8
     assert comparable(state) == comparable(truth)
+
+
+def _pitch(url: str, slug: str, token: str, title: str) -> str | None:
+    """The title when the server acknowledged the pitch; None when the process died first."""
+    try:
+        response = httpx.post(
+            f"{url}/api/e/{slug}/pitches",
+            json={"title": title},
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=10,
+        )
+    except httpx.TransportError:
+        return None
+    return title if response.status_code == 201 else None
+
+
+async def _type_until_cut(phone: NotesPhone, lines: list[str]) -> str:
+    """Appends a line at a time; returns the text the server last acknowledged."""
+    acknowledged = ""
+    try:
+        for n in range(10_000):
+            lines.append(f"Point {n}")
+            text = "\n".join(lines)
+            answer = await phone.type(NotesContent(discussion=text))
+            if answer["type"] == "ack":
+                acknowledged = text
+    except Exception:  # the process is gone
+        pass
+    return acknowledged
+
+
+async def test_pitches_and_notes_acknowledged_before_a_kill_are_all_there(
+    two_servers: list[LiveServer],
+) -> None:
+    doomed, survivor = two_servers
+    with httpx.Client(base_url=doomed.url, timeout=20) as client:
+        event, voters, pitches = _marketplace(client)
+    loop = asyncio.get_running_loop()
+    async with connect(f"{doomed.ws_url}/e/{event.slug}/notes/{pitches[0]}/live") as ws:
+        phone = NotesPhone(ws)
+        await phone.join(voters[0])
+        typing = asyncio.create_task(_type_until_cut(phone, []))
+        with ThreadPoolExecutor(8) as pool:
+            sent = [
+                loop.run_in_executor(pool, _pitch, doomed.url, event.slug, token, f"Pitch {n}")
+                for n, token in enumerate(voters)
+            ]
+            await asyncio.sleep(0.4)
+            doomed.process.send_signal(signal.SIGKILL)
+            acknowledged = {title for title in await asyncio.gather(*sent) if title}
+        written = await typing
+    assert acknowledged and written, "the kill landed while people were pitching and writing"
+    with httpx.Client(base_url=survivor.url) as client:
+        there = ApiEvent(client, event.slug, event.organiser, event.links)
+        titles = {p["title"] for p in there.state()["pitches"]}
+        notes = there.ok("GET", f"/pitches/{pitches[0]}/notes", voters[0])["content"]
+    assert acknowledged <= titles
+    # Everything acknowledged is there; at most the change in flight at the kill came after.
+    assert notes["discussion"].startswith(written)
