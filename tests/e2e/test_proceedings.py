@@ -60,6 +60,10 @@ def test_the_organiser_publishes_and_a_reader_opens_the_link_on_a_phone(
     )
     public = f"{server.url}/e/{event.slug}/proceedings"
     assert httpx.get(public).status_code == 404
+    attendee = browser.new_context(**PHONE).new_page()
+    attendee.goto(f"{server.url}/e/{event.slug}")
+    expect(attendee.locator("#conn")).to_have_text("Live")
+    expect(attendee.locator("#proceedings-link")).to_be_hidden()
 
     with page.expect_download() as downloading:
         section.get_by_role("button", name="Download Markdown").click()
@@ -75,6 +79,11 @@ def test_the_organiser_publishes_and_a_reader_opens_the_link_on_a_phone(
         "Published: anyone with the link can read them."
     )
     expect(section.locator("#proceedings-link code")).to_have_text(public)
+    # Phones hear of it at once: the event page offers the proceedings without a reload.
+    news = attendee.get_by_role("link", name="read the proceedings")
+    expect(news).to_be_visible()
+    assert news.get_attribute("href") == f"/e/{event.slug}/proceedings"
+    attendee.context.close()
     expect(section.get_by_role("button", name="Make the proceedings private")).to_be_visible()
     section.scroll_into_view_if_needed()
     section.screenshot(path=str(results_dir / "proceedings-organiser.png"))

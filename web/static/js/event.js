@@ -98,6 +98,8 @@ function render() {
     h("li", { class: event.voting_open ? "open" : "" }, `Voting ${event.voting_open ? "open" : "closed"}`),
   );
   lastPhase = phaseWords();
+  $("#proceedings-link").hidden = !event.proceedings_published;
+  $("#proceedings-href").href = `/e/${encodeURIComponent(event.slug)}/proceedings`;
 
   $("#join-section").hidden = Boolean(me);
   $("#me-section").hidden = !me;
