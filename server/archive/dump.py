@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import UTC, datetime
 from typing import Any
 
 from server.archive.tables import FORMAT, TABLES, VERSION, encode
 from server.events.models import Event
-from server.notes import document
-from server.notes.models import Notes, NotesUpdate
+from server.notes import document, store
+from server.notes.models import Notes
 
 
 async def dump(event: Event) -> dict[str, Any]:
@@ -32,10 +31,7 @@ async def dump(event: Event) -> dict[str, Any]:
 
 
 async def _merge_updates(rows: list[dict[str, Any]]) -> None:
-    updates: dict[int, list[bytes]] = defaultdict(list)
-    stored = NotesUpdate.filter(notes_id__in=[r["id"] for r in rows]).order_by("id")
-    for notes_id, data in await stored.values_list("notes_id", "data"):
-        updates[notes_id].append(bytes(data))
+    # Each document as committed, read under its lock: a compaction can't fall in between.
     for row in rows:
-        merged = document.load(bytes(row["state"]), *updates[row["id"]])
-        row["state"] = document.diff(merged, None)
+        notes = await Notes.get(id=row["id"])
+        row["state"] = document.diff(await store.document_now(notes), None)

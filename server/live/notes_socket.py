@@ -11,7 +11,10 @@ from __future__ import annotations
 import asyncio
 import base64
 import binascii
+import contextlib
+import logging
 import secrets
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from starlette.websockets import WebSocket, WebSocketDisconnect
@@ -28,6 +31,7 @@ from server.notes.editing import Session
 from server.notes.models import Notes
 from server.schemas import load_json
 
+log = logging.getLogger("snug.live")
 HELLO_TIMEOUT = 15.0
 MAX_ID = 2**31 - 1  # as the database stores ids
 CLIENT_TYPES = ("join", "update", "ping")
@@ -79,6 +83,7 @@ class NotesCopy:
         metrics.messages_sent.labels("notes").inc()
 
     async def error(self, exc: Refused, update_id: int | None = None) -> None:
+        metrics.refusals.labels(str(exc.status)).inc()
         message: dict[str, Any] = {"type": "error", "message": exc.message, "status": exc.status}
         if update_id is not None:
             message["id"] = update_id
@@ -96,14 +101,14 @@ class NotesCopy:
     async def sync(self, state_vector: bytes | None) -> None:
         assert self.session is not None and self.actor is not None
         notes = self.session.notes
-        doc = await store.current_document(notes)
+        missing, server_state = await store.catch_up(notes, state_vector)
         fresh = await Notes.get(id=notes.id)
         credits = await editing.credits(fresh)
         await self.send(
             {
                 "type": "sync",
-                "update": encode(document.diff(doc, state_vector)),
-                "state": encode(bytes(doc.get_state())),
+                "update": encode(missing),
+                "state": encode(server_state),
                 "final": fresh.final,
                 "can_write": self.actor.role >= Role.attendee,
                 "can_finalise": self._can_finalise(),
@@ -173,7 +178,7 @@ async def notes_live(websocket: WebSocket) -> None:
     async with copy.hub.subscribe(notes_channel(session.notes.id)) as queue:
         relay = asyncio.create_task(_relay(copy, queue))
         try:
-            await copy.sync(state_vector)
+            await _guarded(copy, "", lambda: copy.sync(state_vector))
             await _listen(copy)
         except WebSocketDisconnect:
             pass
@@ -184,12 +189,14 @@ async def notes_live(websocket: WebSocket) -> None:
 
 async def _first_join(copy: NotesCopy) -> tuple[Session, bytes | None] | None:
     """Waits for a join that opens the notes; wrong tokens and bad messages get an error and
-    may try again. A missing event or session ends the socket: there is nothing to wait for."""
+    may try again. A missing event or session, or a socket silent for HELLO_TIMEOUT whose
+    public view is refused, ends the socket: there is nothing to wait for."""
     while True:
+        silent = False
         try:
             raw = await asyncio.wait_for(copy.websocket.receive_text(), HELLO_TIMEOUT)
         except TimeoutError:
-            raw = '{"type": "join"}'
+            raw, silent = '{"type": "join"}', True
         except KeyError:
             await copy.error(Invalid("Send messages as text, not binary."))
             continue
@@ -202,11 +209,10 @@ async def _first_join(copy: NotesCopy) -> tuple[Session, bytes | None] | None:
                 raise Invalid("Send 'join' before changing the notes.")
             state_vector = decode(message.get("state"))
             return await copy.join(message), state_vector
-        except NotFound as exc:
-            await copy.error(exc)
-            return None
         except Refused as exc:
             await copy.error(exc)
+            if silent or isinstance(exc, NotFound):
+                return None
         except Exception as exc:
             if not unreachable(exc):
                 raise
@@ -221,23 +227,33 @@ async def _listen(copy: NotesCopy) -> None:
             await copy.error(Invalid("Send messages as text, not binary."))
             continue
         metrics.messages_received.labels("notes").inc()
-        try:
-            message = parse(raw)
-            kind = message["type"]
-            if kind == "ping":
-                await copy.send({"type": "pong"})
-            elif kind == "join":
-                await copy.join(message)
-                await copy.sync(decode(message.get("state")))
-            else:
-                await copy.update(message)
-        except Refused as exc:
-            await copy.error(exc, _update_id(raw))
-        except Exception as exc:
-            if not unreachable(exc):
-                raise
-            # Not stored, so not acknowledged: the phone keeps the change and sends it again.
-            await copy.error(DATABASE_AWAY, _update_id(raw))
+        await _guarded(copy, raw, lambda raw=raw: _handle(copy, raw))  # type: ignore[misc]
+
+
+async def _handle(copy: NotesCopy, raw: str) -> None:
+    message = parse(raw)
+    kind = message["type"]
+    if kind == "ping":
+        await copy.send({"type": "pong"})
+    elif kind == "join":
+        await copy.join(message)
+        await copy.sync(decode(message.get("state")))
+    else:
+        await copy.update(message)
+
+
+async def _guarded(copy: NotesCopy, raw: str, action: Callable[[], Awaitable[None]]) -> None:
+    """Runs what a message asks, answering a refusal or an absent database with an error
+    that names the update concerned; the socket stays open."""
+    try:
+        await action()
+    except Refused as exc:
+        await copy.error(exc, _update_id(raw))
+    except Exception as exc:
+        if not unreachable(exc):
+            raise
+        # Not stored, so not acknowledged: the phone keeps the change and sends it again.
+        await copy.error(DATABASE_AWAY, _update_id(raw))
 
 
 def _update_id(raw: str) -> int | None:
@@ -254,11 +270,19 @@ def _update_id(raw: str) -> int | None:
 
 
 async def _relay(copy: NotesCopy, queue: asyncio.Queue[dict[str, Any]]) -> None:
-    while True:
-        heard = await queue.get()
-        if heard.get("type") == "resync":
-            await copy.sync(None)  # the whole document: merging what the phone has is harmless
-            continue
-        message = copy.relayable(heard)
-        if message is not None:
-            await copy.send(message)
+    try:
+        while True:
+            heard = await queue.get()
+            if heard.get("type") == "resync":
+                await copy.sync(None)  # the whole document: merging what it has is harmless
+                continue
+            message = copy.relayable(heard)
+            if message is not None:
+                await copy.send(message)
+    except Exception:
+        # A page that can no longer hear others must not look live: closing makes it
+        # reconnect and catch up.
+        log.warning("notes relay stopped; closing the socket so the page reconnects")
+        metrics.errors.labels("notes socket").inc()
+        with contextlib.suppress(Exception):
+            await copy.websocket.close(code=1011)

@@ -7,6 +7,7 @@ is too far behind. Bad messages get an error message and the connection stays up
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 from collections import deque
 from typing import Any
@@ -74,6 +75,16 @@ class Screen:
 
     async def _write(self) -> None:
         """Sends the outbox in order, skipping what a catch-up already covered."""
+        try:
+            await self._drain()
+        except Exception:
+            # A screen that can no longer hear changes must not look live: closing makes it
+            # reconnect and catch up from the database.
+            metrics.errors.labels("event socket").inc()
+            with contextlib.suppress(Exception):
+                await self.websocket.close(code=1011)
+
+    async def _drain(self) -> None:
         while self._behind or self._outbox:
             if self._behind:
                 self._behind = False
@@ -99,6 +110,7 @@ class Screen:
         metrics.messages_sent.labels("event").inc()
 
     async def error(self, exc: Refused) -> None:
+        metrics.refusals.labels(str(exc.status)).inc()
         await self.send({"type": "error", "message": exc.message, "status": exc.status})
 
     async def catch_up(self, since: int | None) -> None:

@@ -36,7 +36,7 @@ class _Cached:
 
 
 _cache: OrderedDict[int, _Cached] = OrderedDict()
-_locks: dict[int, asyncio.Lock] = {}
+_locks: dict[int, tuple[asyncio.Lock, int]] = {}  # the lock, and how many hold or wait for it
 
 
 @dataclass(frozen=True)
@@ -60,17 +60,37 @@ async def notes_of(pitch: Pitch) -> Notes:
 
 
 @asynccontextmanager
-async def _held(notes_id: int) -> AsyncIterator[None]:
-    lock = _locks.setdefault(notes_id, asyncio.Lock())
-    async with lock:
-        yield
+async def _locked(notes_id: int) -> AsyncIterator[Notes]:
+    """The notes row, locked in this process and in the database, inside a transaction.
+
+    Everything that reads or changes a document goes through here, so a compaction by
+    another process can never fall between reading the state and reading later updates.
+    """
+    lock, users = _locks.get(notes_id, (asyncio.Lock(), 0))
+    _locks[notes_id] = (lock, users + 1)
+    try:
+        async with lock, in_transaction():
+            yield await Notes.select_for_update().get(id=notes_id)
+    finally:
+        lock, users = _locks[notes_id]
+        if users == 1:
+            del _locks[notes_id]
+        else:
+            _locks[notes_id] = (lock, users - 1)
 
 
-async def current_document(notes: Notes) -> Document:
-    """The document as committed now (for a phone catching up)."""
-    async with _held(notes.id):
-        fresh = await Notes.get(id=notes.id)
-        return await _up_to_date(fresh)
+async def catch_up(notes: Notes, state_vector: bytes | None) -> tuple[bytes, bytes]:
+    """What a phone holding ``state_vector`` lacks, and the server's state vector, both as
+    committed: read under the lock, so no change that may yet be refused slips in."""
+    async with _locked(notes.id) as locked:
+        doc = (await _up_to_date(locked)).doc
+        return document.diff(doc, state_vector), bytes(doc.get_state())
+
+
+async def document_now(notes: Notes) -> Document:
+    """A copy of the document as committed now, for reading (the archive)."""
+    async with _locked(notes.id) as locked:
+        return document.load(document.diff((await _up_to_date(locked)).doc, None))
 
 
 async def write(
@@ -90,15 +110,14 @@ async def write(
     A refused or failed change leaves the database and this process's copy as they were.
     """
     now = now or datetime.now(UTC)
-    async with _held(notes.id), in_transaction():
-        locked = await Notes.select_for_update().get(id=notes.id)
-        guard(locked)
-        before = NotesContent.from_json(locked.content)
-        if keep_as and not before.empty:
-            await save_version(locked, before, keep_as)
-        doc = await _up_to_date(locked)
-        try:
-            state = doc.get_state()
+    try:
+        async with _locked(notes.id) as locked:
+            guard(locked)
+            before = NotesContent.from_json(locked.content)
+            if keep_as and not before.empty:
+                await save_version(locked, before, keep_as)
+            cached = await _up_to_date(locked)
+            doc, state = cached.doc, cached.doc.get_state()
             if callable(change):
                 change(doc)
             else:
@@ -115,34 +134,39 @@ async def write(
             if doc.get_state() == state and content == before:
                 update = EMPTY_UPDATE
             else:
-                new_contributor = await _store(locked, doc, update, content, actor.attendee, now)
-        except BaseException:
-            _cache.pop(locked.id, None)  # the copy may hold the refused change; rebuild it
-            raise
+                version_due = not keep_as  # a version was just kept; one is enough
+                new_contributor = await _store(
+                    locked, cached, update, content, actor.attendee, now, version_due
+                )
+    except BaseException:
+        # The copy may hold a change that was refused, or whose commit failed: rebuild it.
+        _cache.pop(notes.id, None)
+        raise
     return Edited(locked, update, content, new_contributor)
 
 
 async def _store(
     notes: Notes,
-    doc: Document,
+    cached: _Cached,
     update: bytes,
     content: NotesContent,
     attendee: Attendee | None,
     now: datetime,
+    version_due: bool,
 ) -> bool:
     """Stores the update; says whether its writer is new to these notes."""
     before = NotesContent.from_json(notes.content)
-    if not before.empty and now - notes.updated_at >= SAVE_VERSION_AFTER:
+    if version_due and not before.empty and now - notes.updated_at >= SAVE_VERSION_AFTER:
         await save_version(notes, before, "saved")
     row = await NotesUpdate.create(notes_id=notes.id, data=update, attendee=attendee)
-    _cache[notes.id].last_id = row.id
+    cached.last_id = row.id
     notes.content, notes.chars, notes.updated_at = content.as_json(), content.chars, now
     await Notes.filter(id=notes.id).update(content=notes.content, chars=notes.chars, updated_at=now)
     created = False
     if attendee is not None:
         created = await _wrote(notes, attendee)
     if await NotesUpdate.filter(notes_id=notes.id).count() > COMPACT_AFTER:
-        await _compact(notes, doc, row.id)
+        await _compact(notes, cached.doc, row.id)
     return created
 
 
@@ -168,7 +192,8 @@ async def save_version(notes: Notes, content: NotesContent, reason: str) -> Note
     )
 
 
-async def _up_to_date(notes: Notes) -> Document:
+async def _up_to_date(notes: Notes) -> _Cached:
+    """This process's copy of the document, brought up to date; call with the row locked."""
     cached = _cache.get(notes.id)
     if cached is None or cached.last_id < notes.compacted_to:
         cached = _Cached(document.load(bytes(notes.state)), notes.compacted_to)
@@ -182,7 +207,7 @@ async def _up_to_date(notes: Notes) -> Document:
     _cache.move_to_end(notes.id)
     while len(_cache) > CACHED_DOCUMENTS:
         _cache.popitem(last=False)
-    return cached.doc
+    return cached
 
 
 def forget_cached() -> None:

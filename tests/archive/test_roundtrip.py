@@ -50,7 +50,7 @@ async def test_imported_event_works(domain: Domain) -> None:
     assert organiser.role.name == "organiser"
     # The notes document names the photo by its new id, and the photo is there.
     (notes,) = [n for n in await Notes.filter(event_id=event.id) if n.content["photos"]]
-    doc = await store.current_document(notes)
+    doc = await store.document_now(notes)
     (ref,) = document.read(doc).photos
     photo = await Photo.get(id=ref.id)
     assert photo.notes_id == notes.id and photo.caption == ref.caption == "The flipchart"

@@ -236,7 +236,7 @@ async def test_a_photo_is_stored_cleaned_and_added_to_the_notes(domain: Domain) 
     assert DATUM.encode() not in bytes(row.data) and row.attendee_id == host.attendee.id
     assert len(row.key) >= 20
     store.forget_cached()
-    content = document.read(await store.current_document(session.notes))
+    content = document.read(await store.document_now(session.notes))
     assert content.photos == (PhotoRef(row.id, "The wall"),)
     assert added.edited.update  # what open notes pages are sent
     shown = await photos.shown_in(await Notes.get(id=session.notes.id))

@@ -34,7 +34,7 @@ def _typed(base: bytes, content: NotesContent) -> bytes:
 async def _reloaded(session: Session) -> NotesContent:
     """The notes as a fresh process would rebuild them from the database alone."""
     store.forget_cached()
-    return document.read(await store.current_document(session.notes))
+    return document.read(await store.document_now(session.notes))
 
 
 async def test_two_people_typing_in_one_paragraph_both_keep_their_words(domain: Domain) -> None:
@@ -77,7 +77,7 @@ async def test_refused_changes_store_nothing_and_the_next_change_still_lands(
         await editing.edit(session, host, _typed(b"", huge))
     assert await NotesUpdate.filter(notes_id=session.notes.id).count() == stored
     assert (await _reloaded(session)).summary == "Kept"
-    current = document.diff(await store.current_document(session.notes), None)
+    current = document.diff(await store.document_now(session.notes), None)
     await editing.edit(session, host, _typed(current, NotesContent(summary="Kept, and more")))
     assert (await Notes.get(id=session.notes.id)).content["summary"] == "Kept, and more"
 
