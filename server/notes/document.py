@@ -19,6 +19,7 @@ from typing import Any
 from pycrdt import Array, Doc, Map, Text
 
 from server.errors import Invalid, Refused
+from server.schemas import NOT_TEXT
 
 PARTS = ("summary", "discussion", "outcomes")
 Document = Doc[Any]
@@ -118,6 +119,11 @@ def read(doc: Document) -> NotesContent:
         photos = tuple(_photo(m) for m in _maps(doc.get("photos", type=Array)))
     except (ValueError, RuntimeError, TypeError):
         raise Invalid("That change would give the notes a shape they can't have.") from None
+    typed = [*texts.values()]
+    typed += [a.what + a.owner for a in actions if a is not None]
+    typed += [p.caption for p in photos if p is not None]
+    if any(NOT_TEXT.search(text) for text in typed):
+        raise Invalid("That change holds a character no text can (NUL, or broken Unicode).")
     return NotesContent(
         **texts,
         actions=tuple(a for a in actions if a is not None),

@@ -24,6 +24,7 @@ from server.notes.document import NotesContent, PhotoRef
 from server.notes.editing import Session
 from server.notes.models import Notes, Photo
 from server.notes.store import Edited
+from server.schemas import NOT_TEXT
 
 MAX_BYTES = 10 * 1024 * 1024
 # Above a 50-megapixel phone photo, and below Pillow's own bomb warning, so a small file
@@ -83,13 +84,19 @@ def clean(data: bytes, media_type: str) -> CleanPhoto:
     check_type(media_type)
     check_size(len(data))
     with _opened(data) as image:
-        kind = str(image.format)
+        kind = _kind(image)
         pixels = _upright(_in_srgb(_decoded(image)))
         pixels.thumbnail((LONG_SIDE, LONG_SIDE), Image.Resampling.LANCZOS)
         # A new image holds the pixels and nothing else: no EXIF, GPS, XMP, text or profile.
         bare = Image.new(_mode(pixels, kind), pixels.size)
         bare.paste(pixels.convert(bare.mode))
     return CleanPhoto(_encoded(bare, kind), MEDIA_TYPES[kind], bare.width, bare.height)
+
+
+def _kind(image: Image.Image) -> str:
+    # Many phones save photos as MPO: a JPEG with more JPEGs after it (depth, previews).
+    # Pillow names it apart; its first picture is the photo, and it is kept as a JPEG.
+    return "JPEG" if image.format == "MPO" else str(image.format)
 
 
 def _too_many_pixels() -> PhotoTooLarge:
@@ -118,7 +125,7 @@ def _opened(data: bytes) -> Image.Image:
 
 
 def _decoded(image: Image.Image) -> Image.Image:
-    if image.format == "JPEG":
+    if _kind(image) == "JPEG":
         # JPEG can be decoded straight at 1/2, 1/4 or 1/8 scale: far less memory and time.
         scale = LONG_SIDE / max(image.size)
         if scale < 1:
@@ -186,6 +193,8 @@ def _encoded(image: Image.Image, kind: str) -> bytes:
 
 
 def caption_of(text: str) -> str:
+    if NOT_TEXT.search(text):
+        raise Invalid("The caption holds a character no text can (NUL, or broken Unicode).")
     caption = " ".join(text.split())
     if len(caption) > MAX_CAPTION:
         raise Invalid(

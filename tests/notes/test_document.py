@@ -75,3 +75,11 @@ def test_the_caps_say_how_far_over_they_are() -> None:
     too_many = tuple(Action(f"a{n}") for n in range(document.MAX_ACTIONS + 1))
     with pytest.raises(document.TooLong, match="actions"):
         document.check(NotesContent(actions=too_many))
+
+
+def test_text_no_database_can_store_is_refused() -> None:
+    # PostgreSQL keeps no NUL in text; a Yjs document can hold one, so reading refuses it.
+    doc: Doc = Doc()
+    doc.get("discussion", type=Text).insert(0, "a\x00b")
+    with pytest.raises(Invalid, match="no text can"):
+        document.read(doc)

@@ -93,6 +93,18 @@ def test_a_jpeg_loses_its_exif_gps_xmp_and_profile() -> None:
         assert marker not in kept.data
 
 
+def test_a_phone_photo_saved_as_mpo_is_kept_as_a_plain_jpeg() -> None:
+    data = encoded(
+        halves(), "MPO", save_all=True, append_images=[halves((100, 50))], exif=exif_with_gps()
+    )
+    assert opened(data).format == "MPO", "the test photo is an MPO, as many phones save"
+    photo = clean(data, "image/jpeg")
+    assert photo.media_type == "image/jpeg" and (photo.width, photo.height) == (400, 200)
+    kept = opened(photo.data)
+    assert kept.format == "JPEG" and not kept.getexif()
+    assert b"SNUG-CAMERA" not in photo.data
+
+
 def test_the_exif_orientation_is_applied() -> None:
     # Orientation 6: the camera was turned, so the picture must turn a quarter clockwise.
     sent = encoded(halves(), "JPEG", exif=exif_with_gps(orientation=6), quality=95)
