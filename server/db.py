@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 from typing import Any
 
 import asyncpg
 from tortoise import Tortoise
+from tortoise.exceptions import DBConnectionError
 from tortoise.migrations.api.migrate import migrate as run_migrations
 
 from server.config import database_url
@@ -53,7 +55,10 @@ async def disconnect() -> None:
 # What losing the database looks like, whichever driver raised it. Tortoise wraps some driver
 # errors in its own, so a wrapped cause counts too.
 CONNECTION_ERRORS: tuple[type[BaseException], ...] = (
-    OSError,  # refused, reset, timed out (ConnectionError and TimeoutError are OSErrors)
+    ConnectionError,  # refused, reset, aborted, broken pipe
+    TimeoutError,
+    socket.gaierror,  # the database's host name doesn't resolve
+    DBConnectionError,
     asyncpg.InterfaceError,
     asyncpg.PostgresConnectionError,
     asyncpg.exceptions.CannotConnectNowError,

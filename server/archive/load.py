@@ -15,6 +15,7 @@ always gets a new link, which replaces the old one.
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -51,7 +52,7 @@ async def load(archive: Any, keys: Keys, slug: str | None = None) -> Imported:
     """Makes the archived event on this server, at ``slug`` if given, else at its own."""
     _check_format(archive)
     try:
-        validate("archive", archive)
+        await asyncio.to_thread(validate, "archive", archive)  # seconds for a large one
     except Invalid as exc:
         raise Invalid(
             f"The archive doesn't hold what Snug expects: {exc.message} {DAMAGED}"
@@ -238,7 +239,10 @@ async def _photos_in_notes(rows: list[dict[str, Any]], ids: Ids) -> None:
         except Invalid:
             raise Invalid(f"The archive's {where} holds notes Snug can't read. {DAMAGED}") from None
         if now.photos:
-            document.write(doc, dataclasses.replace(now, photos=_photo_refs(ids, now.photos)))
+            now = dataclasses.replace(now, photos=_photo_refs(ids, now.photos))
+            document.write(doc, now)
             state = document.diff(doc, None)
+        # What write-ups read is made from the document itself, not taken from the archive.
         notes_id = ids["notes"][row["id"]]
-        await Notes.filter(id=notes_id).update(state=state, content=_content(row["content"], ids))
+        content = now.as_json()
+        await Notes.filter(id=notes_id).update(state=state, content=content, chars=now.chars)

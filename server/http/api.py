@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
@@ -77,6 +78,8 @@ async def read_json(request: Request, max_body: int) -> Any:
         raw += chunk
         if len(raw) > max_body:
             raise too_large
+    if max_body > MAX_BODY:  # a large body (an archive) is parsed off the event loop
+        return await asyncio.to_thread(load_json, bytes(raw))
     return load_json(bytes(raw))
 
 

@@ -11,7 +11,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from server.events.access import Actor
+from server.events.access import Actor, Role
 from server.http.api import ApiRoute, event_and_actor, path_id
 from server.live.notes_socket import publish, publish_credits, publish_update
 from server.notes import document, editing
@@ -57,12 +57,18 @@ async def read_notes(request: Request, _body: None) -> Response:
 
 
 async def list_versions(request: Request, _body: None) -> Response:
-    session, _actor = await _session(request)
+    session, actor = await _session(request)
+    # Earlier versions may hold words their writers took out: for the people at the event,
+    # not for readers of the published proceedings.
+    actor.require(Role.attendee)
     return JSONResponse([_version_view(v) for v in await editing.versions(session)])
 
 
 async def read_version(request: Request, _body: None) -> Response:
-    session, _actor = await _session(request)
+    session, actor = await _session(request)
+    # Earlier versions may hold words their writers took out: for the people at the event,
+    # not for readers of the published proceedings.
+    actor.require(Role.attendee)
     version = await editing.version(session, path_id(request, "version_id"))
     return JSONResponse(_version_view(version, content=True))
 
@@ -103,6 +109,7 @@ routes = [
         "POST",
         f"{BASE}/versions/{{version_id:int}}/restore",
         restore_version,
+        limit="notes",
         tag="notes",
         summary="Bring back an earlier version (what is there now stays in history)",
     ),

@@ -90,6 +90,7 @@ routes = [
         f"{BASE}/photos",
         upload,
         status=201,
+        limit="notes",
         tag="notes",
         summary=(
             "Add a photo of a flipchart to the notes: the raw JPEG, PNG or WebP image (up to "

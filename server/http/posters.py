@@ -5,7 +5,6 @@ Public: they show only what the published grid and the join screen already show.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable
 
 from starlette.requests import Request
@@ -15,7 +14,7 @@ from starlette.routing import Route
 from server.events.setup import find_event
 from server.events.views import join_url, venue_view
 from server.exports import posters
-from server.exports.pdf import pdf as make_pdf
+from server.exports.pdf import pdf_soon
 from server.exports.posters import Posters
 from server.exports.readmodel import load_schedule
 
@@ -39,7 +38,7 @@ def _poster(render: Render, name: str, *, pdf: bool) -> Callable[[Request], Awai
         if not pdf:
             return HTMLResponse(page, headers={"Cache-Control": "no-cache"})
         # Laying out a PDF takes a moment of CPU; the event loop keeps serving meanwhile.
-        body = await asyncio.to_thread(make_pdf, page.encode())
+        body = await pdf_soon(page.encode())
         room = request.path_params.get("room")
         filename = f"{request.path_params['slug']}-{name}{'' if room is None else f'-{room}'}.pdf"
         headers = {

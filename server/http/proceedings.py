@@ -8,7 +8,6 @@ first). Once published, anyone may read them.
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -21,7 +20,7 @@ from server.errors import NotFound
 from server.events.access import Role
 from server.events.models import Event
 from server.events.setup import edit_event, find_event
-from server.exports.pdf import pdf
+from server.exports.pdf import pdf_soon
 from server.exports.proceedings import cards, data, pages, text
 from server.exports.proceedings.readmodel import Entry, Proceedings, load_proceedings
 from server.http.api import ApiRoute, event_and_actor, path_id, perform
@@ -125,7 +124,7 @@ async def proceedings_pdf(request: Request) -> Response:
     html = pages.standalone(doc)
     headers = _headers(_etag(html), _disposition("inline", doc, "pdf"))
     return _unchanged(request, headers) or Response(
-        await asyncio.to_thread(pdf, html), media_type="application/pdf", headers=headers
+        await pdf_soon(html), media_type="application/pdf", headers=headers
     )
 
 

@@ -26,7 +26,13 @@ log = logging.getLogger("snug.hub")
 
 class RedisHub:
     def __init__(self, url: str) -> None:
-        self._redis = redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=None)
+        # Publishing waits at most two seconds: a change is committed already, and a vote must
+        # not hang on a half-open connection. The subscriber waits for messages as long as it
+        # takes, but checks the connection every few seconds so a silent break is noticed.
+        self._redis = redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2)
+        self._listener = redis.Redis.from_url(
+            url, socket_connect_timeout=2, socket_timeout=None, health_check_interval=5
+        )
         self._local = LocalFanout()
         self._reader: asyncio.Task[None] | None = None
         self.connected = asyncio.Event()
@@ -54,7 +60,7 @@ class RedisHub:
     async def _read(self) -> None:
         failures = 0
         while True:
-            pubsub = self._redis.pubsub(ignore_subscribe_messages=True)
+            pubsub = self._listener.pubsub(ignore_subscribe_messages=True)
             try:
                 await pubsub.psubscribe(PREFIX + "*")
                 if failures:
@@ -62,8 +68,11 @@ class RedisHub:
                     self._local.deliver_everywhere(RESYNC)
                 failures = 0
                 self.connected.set()
-                async for raw in pubsub.listen():
-                    self._dispatch(raw)
+                while True:
+                    # A bounded wait, so the health check runs on a quiet connection too.
+                    raw = await pubsub.get_message(ignore_subscribe_messages=True, timeout=5.0)
+                    if raw is not None:
+                        self._dispatch(raw)
             except (RedisError, OSError) as exc:
                 self.connected.clear()
                 failures += 1
@@ -90,6 +99,7 @@ class RedisHub:
                 await self._reader
         self._local.clear()
         await self._redis.aclose()
+        await self._listener.aclose()
 
 
 async def _quietly_close(pubsub: redis.client.PubSub) -> None:

@@ -26,7 +26,9 @@ Document = Doc[Any]
 MAX_CHARS = 100_000  # about fifteen thousand words: far beyond an hour's notes, far below harm
 MAX_ACTIONS = 200
 MAX_PHOTOS = 40
-MAX_UPDATE_BYTES = 2 * 2**20  # what one change may add to a document, encoded
+# What one change may add to a document, encoded: as much as a notes message can carry
+# (schemas/notes-client-update.json allows 1.5 million base64 characters).
+MAX_UPDATE_BYTES = 2**20
 
 
 class TooLong(Refused):

@@ -81,3 +81,19 @@ def test_who_may_do_what_with_notes(make_event: Callable[..., ApiEvent]) -> None
         "named": [],
         "anonymous": 0,
     }, "being named takes effect once someone has written"
+
+
+async def test_readers_of_published_proceedings_see_the_notes_but_not_their_history(
+    server: LiveServer, make_event: Callable[..., ApiEvent]
+) -> None:
+    event, host, pitch = _setup(make_event)
+    await _write(server, event, pitch, host, "Call me on 07700 900123")
+    event.ok("PUT", f"/pitches/{pitch}/notes/final", host, json={"final": True})
+    event.ok("PUT", f"/pitches/{pitch}/notes/final", host, json={"final": False})
+    await _write(server, event, pitch, host, "Contact details removed")
+    event.ok("PUT", "/proceedings", event.organiser, json={"published": True})
+    path = f"/pitches/{pitch}/notes"
+    assert event.ok("GET", path)["content"]["summary"] == "Contact details removed"
+    (version,) = event.ok("GET", f"{path}/versions", host)
+    assert_problem(event.call("GET", f"{path}/versions"), 403)
+    assert_problem(event.call("GET", f"{path}/versions/{version['id']}"), 403)
