@@ -36,11 +36,11 @@ from server.http import (
     proceedings,
     qr,
 )
-from server.http.limits import limiter_from
 from server.http.observe import AccessLog, metrics_page
 from server.http.openapi import openapi
 from server.http.pages import WEB_DIR
 from server.http.security import SecurityHeaders
+from server.limits import limiter_from
 from server.live.hub import hub_from_url
 from server.live.notes_socket import notes_live
 from server.live.room import Rooms

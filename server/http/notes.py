@@ -13,7 +13,7 @@ from starlette.responses import JSONResponse, Response
 
 from server.events.access import Actor, Role
 from server.http.api import ApiRoute, event_and_actor, path_id
-from server.live.notes_socket import publish, publish_credits, publish_update
+from server.live.notes_channel import publish, publish_credits, publish_update
 from server.notes import document, editing
 from server.notes.document import NotesContent
 from server.notes.editing import Session

@@ -17,7 +17,7 @@ from server.events.access import Actor
 from server.events.setup import find_event
 from server.http.api import ApiRoute, event_and_actor, path_id
 from server.http.notes import BASE
-from server.live.notes_socket import publish_update
+from server.live.notes_channel import publish_update
 from server.notes import editing, photos
 from server.notes.editing import Session
 from server.notes.photos import Shown

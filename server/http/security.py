@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
-from starlette.websockets import WebSocket
 
 POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -33,18 +30,3 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
-
-
-def same_origin(websocket: WebSocket) -> bool:
-    """Whether a websocket comes from a page of this Snug (or from no browser at all).
-
-    Browsers send the page's Origin with every websocket, and a socket isn't bound by the
-    same-origin policy, so without this check any site a person visits could open Snug's
-    sockets with their cookies and address. Clients other than browsers send no Origin.
-    """
-    origin = websocket.headers.get("origin")
-    if origin is None:
-        return True
-    netloc = urlsplit(origin).netloc.lower()
-    public = urlsplit(websocket.app.state.settings.public_url).netloc.lower()
-    return netloc in {websocket.headers.get("host", "").lower(), public}

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from starlette.websockets import WebSocket
 
 from server.errors import Invalid
-from server.http.security import same_origin
 from server.schemas import load_json, validate
 
 
@@ -28,3 +28,18 @@ def parse(raw: str, types: tuple[str, ...], schema_prefix: str) -> dict[str, Any
         raise Invalid(f"Messages must be JSON objects whose 'type' is {named}.")
     validate(f"{schema_prefix}{message['type']}", message)
     return message
+
+
+def same_origin(websocket: WebSocket) -> bool:
+    """Whether a websocket comes from a page of this Snug (or from no browser at all).
+
+    Browsers send the page's Origin with every websocket, and a socket isn't bound by the
+    same-origin policy, so without this check any site a person visits could open Snug's
+    sockets with their cookies and address. Clients other than browsers send no Origin.
+    """
+    origin = websocket.headers.get("origin")
+    if origin is None:
+        return True
+    netloc = urlsplit(origin).netloc.lower()
+    public = urlsplit(websocket.app.state.settings.public_url).netloc.lower()
+    return netloc in {websocket.headers.get("host", "").lower(), public}

@@ -9,8 +9,6 @@ Merging is idempotent, so an update heard twice, or both in the catch-up and liv
 from __future__ import annotations
 
 import asyncio
-import base64
-import binascii
 import contextlib
 import logging
 import secrets
@@ -25,7 +23,13 @@ from server.errors import DATABASE_AWAY, Invalid, NotFound, Refused
 from server.events.access import Actor, Role
 from server.events.setup import find_event
 from server.live import messages
-from server.live.hub import Hub
+from server.live.notes_channel import (
+    decode,
+    encode,
+    notes_channel,
+    publish_credits,
+    publish_update,
+)
 from server.notes import document, editing, store
 from server.notes.editing import Session
 from server.notes.models import Notes
@@ -35,33 +39,6 @@ log = logging.getLogger("snug.live")
 HELLO_TIMEOUT = 15.0
 MAX_ID = 2**31 - 1  # as the database stores ids
 CLIENT_TYPES = ("join", "update", "ping")
-
-
-def notes_channel(notes_id: int) -> str:
-    return f"notes:{notes_id}"
-
-
-async def publish_update(hub: Hub, notes_id: int, update: bytes, origin: str = "") -> None:
-    """Passes an accepted change to every open copy of the notes (HTTP changes have no origin)."""
-    message = {"type": "update", "update": encode(update), "origin": origin}
-    await hub.publish(notes_channel(notes_id), message)
-
-
-async def publish(hub: Hub, notes_id: int, message: dict[str, Any]) -> None:
-    await hub.publish(notes_channel(notes_id), message)
-
-
-def encode(data: bytes) -> str:
-    return base64.b64encode(data).decode("ascii")
-
-
-def decode(text: str | None) -> bytes | None:
-    if not text:
-        return None
-    try:
-        return base64.b64decode(text, validate=True)
-    except (binascii.Error, ValueError):
-        raise Invalid("That message's binary data isn't valid base64.") from None
 
 
 class NotesCopy:
@@ -150,11 +127,6 @@ class NotesCopy:
         if message.get("origin") == self.name:
             return None
         return {k: v for k, v in message.items() if k != "origin"}
-
-
-async def publish_credits(hub: Hub, notes: Notes) -> None:
-    credits = await editing.credits(notes)
-    await publish(hub, notes.id, {"type": "credits", "credits": credits.as_json()})
 
 
 def parse(raw: str) -> dict[str, Any]:

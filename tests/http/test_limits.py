@@ -10,7 +10,7 @@ import httpx
 import pytest
 from websockets.asyncio.client import connect
 
-from server.http.limits import LIMITS, WINDOW
+from server.limits import LIMITS, WINDOW
 from server.notes.document import NotesContent
 from tests.conftest import ApiEvent, LiveServer, event_body, start_server, stop_server
 from tests.http.helpers import assert_problem
