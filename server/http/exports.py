@@ -6,10 +6,9 @@ and a conditional request for an unchanged document is answered 304 with no body
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
-from email.utils import format_datetime, parsedate_to_datetime
+from email.utils import format_datetime
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -21,6 +20,7 @@ from server.events.models import Event
 from server.events.setup import find_event
 from server.exports import calendar, frab
 from server.exports.readmodel import Schedule, load_schedule, personal_sessions
+from server.http.caching import etag_of, not_modified
 
 CALENDAR = "text/calendar; charset=utf-8"
 XML = "application/xml"
@@ -33,33 +33,15 @@ async def _schedule(request: Request) -> tuple[Event, Schedule]:
 
 
 def _answer(request: Request, body: bytes, media_type: str, modified: datetime) -> Response:
-    etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+    etag = etag_of(body)
     headers = {
         "ETag": etag,
         "Last-Modified": format_datetime(modified.astimezone(UTC), usegmt=True),
         "Cache-Control": "no-cache",
     }
-    if _not_modified(request, etag, modified):
+    if not_modified(request, etag, modified):
         return Response(status_code=304, headers=headers)
     return Response(body, media_type=media_type, headers=headers)
-
-
-def _not_modified(request: Request, etag: str, modified: datetime) -> bool:
-    """RFC 9110 section 13.2.2: If-None-Match wins; If-Modified-Since only without it."""
-    if_none_match = request.headers.get("if-none-match")
-    if if_none_match is not None:
-        tags = {t.strip().removeprefix("W/") for t in if_none_match.split(",")}
-        return "*" in tags or etag in tags
-    if_modified_since = request.headers.get("if-modified-since")
-    if if_modified_since:
-        try:
-            since = parsedate_to_datetime(if_modified_since)
-        except (TypeError, ValueError):
-            return False
-        if since.tzinfo is None:
-            since = since.replace(tzinfo=UTC)
-        return modified.replace(microsecond=0) <= since
-    return False
 
 
 async def schedule_ics(request: Request) -> Response:

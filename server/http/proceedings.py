@@ -8,7 +8,6 @@ first). Once published, anyone may read them.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -24,6 +23,7 @@ from server.exports.pdf import pdf_soon
 from server.exports.proceedings import cards, data, pages, text
 from server.exports.proceedings.readmodel import Entry, Proceedings, load_proceedings
 from server.http.api import ApiRoute, event_and_actor, path_id, perform
+from server.http.caching import etag_of, not_modified
 from server.http.pages import render
 
 Endpoint = Callable[[Request], Awaitable[Response]]
@@ -50,10 +50,6 @@ def _entry(request: Request, doc: Proceedings) -> Entry:
     return entry
 
 
-def _etag(content: bytes) -> str:
-    return '"' + hashlib.sha256(content).hexdigest()[:32] + '"'
-
-
 def _headers(etag: str, extra: dict[str, str] | None = None) -> dict[str, str]:
     return {"ETag": etag, "Cache-Control": "no-cache", "Vary": "Authorization", **(extra or {})}
 
@@ -61,9 +57,7 @@ def _headers(etag: str, extra: dict[str, str] | None = None) -> dict[str, str]:
 def _unchanged(request: Request, headers: dict[str, str]) -> Response | None:
     """304 when the asker already has what this ETag names. Only ETags are compared: marking
     notes final or a credit changes the proceedings without a time to go by."""
-    asked = request.headers.get("if-none-match", "")
-    tags = {tag.strip().removeprefix("W/") for tag in asked.split(",")}
-    if headers["ETag"] in tags or "*" in tags:
+    if not_modified(request, headers["ETag"]):
         return Response(status_code=304, headers=headers)
     return None
 
@@ -71,7 +65,7 @@ def _unchanged(request: Request, headers: dict[str, str]) -> Response | None:
 def _send(
     request: Request, body: bytes, media_type: str, extra: dict[str, str] | None = None
 ) -> Response:
-    headers = _headers(_etag(body), extra)
+    headers = _headers(etag_of(body), extra)
     return _unchanged(request, headers) or Response(body, media_type=media_type, headers=headers)
 
 
@@ -122,7 +116,7 @@ async def markdown(request: Request) -> Response:
 async def proceedings_pdf(request: Request) -> Response:
     doc = await _readable(request, images=True)
     html = pages.standalone(doc)
-    headers = _headers(_etag(html), _disposition("inline", doc, "pdf"))
+    headers = _headers(etag_of(html), _disposition("inline", doc, "pdf"))
     return _unchanged(request, headers) or Response(
         await pdf_soon(html), media_type="application/pdf", headers=headers
     )

@@ -280,4 +280,8 @@ async def find(event: Event, photo_id: int, key: str) -> Photo:
     photo = await Photo.get_or_none(id=photo_id, notes__event_id=event.id)
     if photo is None or not secrets.compare_digest(photo.key.encode(), key.encode()):
         raise NotFound("There's no photo at this address. Check the link you were given.")
+    # A photo taken out of the notes is no longer shown, even to someone with its address.
+    notes = await Notes.get(id=photo.notes_id)
+    if photo.id not in {p.id for p in NotesContent.from_json(notes.content).photos}:
+        raise NotFound("This photo was taken out of the session's notes.")
     return photo

@@ -73,7 +73,7 @@ def test_an_attendee_uploads_a_photo_that_everyone_there_sees(notes: Notes) -> N
     shown = notes.ev.client.get(made["url"])
     assert shown.status_code == 200
     assert shown.headers["content-type"] == "image/jpeg"
-    assert "immutable" in shown.headers["cache-control"]
+    assert shown.headers["cache-control"] == "public, max-age=86400"
     image = Image.open(io.BytesIO(shown.content))
     assert image.format == "JPEG" and image.size == (300, 200) and not image.getexif()
     assert b"SNUG-HTTP-DATUM" not in shown.content

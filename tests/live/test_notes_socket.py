@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import io
 import signal
 from collections.abc import Callable
 from pathlib import Path
 
 import httpx
+from PIL import Image
 from websockets.asyncio.client import connect
 
 from server.notes import document
@@ -203,3 +205,26 @@ async def test_an_update_that_brings_nothing_new_is_acknowledged_and_not_kept(
         assert refused["id"] == 77, "an update that fails its checks is still named"
     notes = event.ok("GET", f"/pitches/{pitch}/notes", host)
     assert notes["credits"] == {"named": [], "anonymous": 1}, "the guest wrote nothing"
+
+
+async def test_a_photo_taken_out_of_the_notes_is_no_longer_shown(
+    server: LiveServer, make_event: Callable[..., ApiEvent]
+) -> None:
+    event, host, pitch = _session(make_event)
+    image = io.BytesIO()
+    Image.new("RGB", (40, 30), (200, 10, 10)).save(image, "PNG")
+    added = event.ok(
+        "POST",
+        f"/pitches/{pitch}/notes/photos",
+        host,
+        status=201,
+        content=image.getvalue(),
+        headers={"Content-Type": "image/png"},
+    )
+    assert event.client.get(added["url"]).status_code == 200
+    async with connect(_notes_url(server, event, pitch)) as ws:
+        phone = NotesPhone(ws)
+        await phone.join(host)
+        assert [p.id for p in phone.content().photos] == [added["id"]]
+        assert (await phone.type(NotesContent(summary="No photo after all")))["type"] == "ack"
+    assert event.client.get(added["url"]).status_code == 404
