@@ -1,6 +1,6 @@
 """Printable A4 posters: one per room (its sessions, each with a QR code to its notes page) and
 one for the entrance (the join QR code). Pure: HTML from the published schedule. Rendered
-with ``pdf=True`` a page carries its stylesheet inside, ready for ``proceedings.pdf.pdf``.
+with ``pdf=True`` a page carries its stylesheet inside, ready for ``server.exports.pdf``.
 """
 
 from __future__ import annotations

@@ -60,8 +60,8 @@ async def edit(session: Session, actor: Actor, update: bytes) -> Edited:
 async def restore(session: Session, actor: Actor, version_id: int) -> Edited:
     """Brings back an earlier version as a new edit, keeping what is there now in history."""
     may_write(actor)
-    version = await _version(session, version_id)
-    old = NotesContent.from_json(version.content)
+    earlier = await version(session, version_id)
+    old = NotesContent.from_json(earlier.content)
     return await store.write(
         session.notes,
         actor,
@@ -122,12 +122,8 @@ async def versions(session: Session) -> list[NotesVersion]:
     return await NotesVersion.filter(notes_id=session.notes.id)
 
 
-async def _version(session: Session, version_id: int) -> NotesVersion:
+async def version(session: Session, version_id: int) -> NotesVersion:
     version = await NotesVersion.get_or_none(id=version_id, notes_id=session.notes.id)
     if version is None:
         raise NotFound("These notes have no such earlier version.")
     return version
-
-
-async def version(session: Session, version_id: int) -> NotesVersion:
-    return await _version(session, version_id)

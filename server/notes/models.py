@@ -71,7 +71,9 @@ class NotesVersion(Model):
     )
     content: fields.Field[dict[str, Any]] = fields.JSONField(default=dict)
     chars = fields.IntField(default=0)
-    reason = fields.CharField(max_length=20, default="saved")  # saved, final, restored
+    reason = fields.CharField(
+        max_length=20, default="saved"
+    )  # saved (after a pause), final, before restore
     at = fields.DatetimeField(auto_now_add=True)
 
     notes_id: int

@@ -2,6 +2,6 @@
 Markdown, PDF, JSON and link-preview cards.
 
 `readmodel` loads the event into plain, frozen dataclasses (the only module here that touches
-the database); `pages`, `text`, `pdf`, `data` and `cards` turn that into bytes, as pure
-functions.
+the database); `pages`, `text`, `data` and `cards` turn that into bytes, as pure functions,
+and ``server.exports.pdf`` makes the PDF from the standalone page.
 """
