@@ -203,6 +203,56 @@ def test_caret_stays_beside_the_same_words_when_others_type(
     expect(ben.field("summary")).to_have_value("Hello world, peace")
 
 
+COUNT_UPDATES_HEARD = """
+(() => {
+  window.__heard = 0;
+  const Original = window.WebSocket;
+  window.WebSocket = class extends Original {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener("message", (event) => {
+        if (JSON.parse(event.data).type === "update") window.__heard += 1;
+      });
+    }
+  };
+})();
+"""
+
+
+def test_others_words_wait_while_a_phone_keyboard_composes_a_word(
+    server: LiveServer, browser: Any, phones: list[Phone]
+) -> None:
+    session = placed_session(server, "Keyboard camp")
+    ana = open_notes(browser, phones, session, session.ana)
+    ben = open_notes(browser, phones, session, session.ben)
+    ana.page.add_init_script(COUNT_UPDATES_HEARD)
+    ana.page.reload()
+    type_at_end(ana, "summary", "Hello")
+    expect(ben.field("summary")).to_have_value("Hello")
+    expect(ana.status()).to_have_text(SAVED)
+
+    # Ana's keyboard composes a word, as Android keyboards do; Ben writes meanwhile.
+    ime = ana.context.new_cdp_session(ana.page)
+    ime.send("Input.imeSetComposition", {"text": " wo", "selectionStart": 3, "selectionEnd": 3})
+    ben.field("summary").focus()
+    ben.page.keyboard.press("Control+Home")
+    ben.page.keyboard.type("Ben: ")
+    expect(ben.status()).to_have_text(SAVED)
+    ana.page.wait_for_function("window.__heard >= 1")
+    expect(ana.field("summary")).to_have_value("Hello wo")  # the word isn't broken up
+    assert session.notes()["content"]["summary"] == "Ben: Hello"  # nor sent half made
+    ime.send("Input.imeSetComposition", {"text": " wor", "selectionStart": 4, "selectionEnd": 4})
+    ime.send("Input.insertText", {"text": " world"})
+
+    for phone in (ana, ben):
+        expect(phone.field("summary")).to_have_value("Ben: Hello world")
+    assert ana.field("summary").evaluate("f => [f.selectionStart, f.selectionEnd]") == [16, 16]
+    ana.page.keyboard.type("!")
+    expect(ben.field("summary")).to_have_value("Ben: Hello world!")
+    expect(ana.status()).to_have_text(SAVED)
+    assert session.notes()["content"]["summary"] == "Ben: Hello world!"
+
+
 COUNT_UPDATES_SENT = """
 (() => {
   window.__updates = 0;
@@ -232,6 +282,78 @@ def test_a_fast_typist_sends_one_update_per_round_trip(
     expect(ana.status()).to_have_text(SAVED)
     assert ana.page.evaluate("window.__updates") == 2
     assert session.notes()["content"]["summary"] == "Twenty-six letters, typed"
+
+
+# Answers, on the phone, the next messages of a type with a made-up "database away" error:
+# window.__busy = ["update"] makes the next update fail with a 503. window.__sent lists the
+# types of the messages that reached the server.
+DATABASE_AWAY = """
+(() => {
+  window.__busy = window.__busy || [];
+  window.__sent = [];
+  const Original = window.WebSocket;
+  window.WebSocket = class extends Original {
+    send(data) {
+      const message = JSON.parse(data);
+      const at = window.__busy.indexOf(message.type);
+      if (at < 0) {
+        window.__sent.push(message.type);
+        return super.send(data);
+      }
+      window.__busy.splice(at, 1);
+      const error = { type: "error", status: 503, message: "The database is away just now." };
+      if (message.type === "update") error.id = message.id;
+      const answer = new MessageEvent("message", { data: JSON.stringify(error) });
+      setTimeout(() => this.dispatchEvent(answer), 50);
+    }
+  };
+})();
+"""
+
+
+def test_a_join_refused_while_the_database_is_away_is_tried_again(
+    server: LiveServer, browser: Any, phones: list[Phone]
+) -> None:
+    session = placed_session(server, "Away camp")
+    ana = open_notes(browser, phones, session, session.ana)
+    expect(ana.status()).to_have_text(SAVED)
+    ana.page.add_init_script('window.__busy = ["join"];' + DATABASE_AWAY)
+    ana.page.reload()
+    problem = ana.page.get_by_role("alert").filter(has_text="database is away")
+    expect(problem).to_be_visible()
+    expect(ana.field("summary")).not_to_be_editable()  # until the notes are in
+
+    # Pings keep the socket open, so only asking again a few seconds later gets the notes.
+    expect(ana.status()).to_have_text(SAVED, timeout=15000)
+    expect(problem).to_be_hidden()
+    assert ana.page.evaluate("window.__sent.filter((type) => type === 'join').length") == 1
+    type_at_end(ana, "summary", "Written once the database was back.")
+    expect(ana.status()).to_have_text(SAVED)
+    assert session.notes()["content"]["summary"] == "Written once the database was back."
+
+
+def test_a_save_refused_while_the_database_is_away_is_sent_again(
+    server: LiveServer, browser: Any, phones: list[Phone]
+) -> None:
+    session = placed_session(server, "Busy camp")
+    ana = open_notes(browser, phones, session, session.ana)
+    expect(ana.status()).to_have_text(SAVED)
+    ana.page.add_init_script(DATABASE_AWAY)
+    ana.page.reload()
+    expect(ana.status()).to_have_text(SAVED)
+    ana.page.evaluate("window.__busy.push('update')")
+    type_at_end(ana, "summary", "Kept while busy.")
+    problem = ana.page.get_by_role("alert").filter(has_text="database is away")
+    expect(problem).to_be_visible()
+    expect(ana.status()).to_have_text("Saving…")
+    assert session.notes()["content"]["summary"] == ""
+    ana.page.screenshot(path="/tmp/notes-busy.png")
+
+    # Sent again a few seconds later on the same connection: the acknowledgement ends the alert.
+    expect(ana.status()).to_have_text(SAVED, timeout=15000)
+    expect(problem).to_be_hidden()
+    assert ana.page.evaluate("window.__sent.filter((type) => type === 'join').length") == 1
+    assert session.notes()["content"]["summary"] == "Kept while busy."
 
 
 def test_host_marks_final_and_history_restores(
@@ -299,8 +421,10 @@ def test_words_refused_after_the_notes_went_final_are_offered_back(
     server: LiveServer, browser: Any, phones: list[Phone]
 ) -> None:
     session = placed_session(server, "Late camp")
+    ana = open_notes(browser, phones, session, session.ana)
     ben = open_notes(browser, phones, session, session.ben)
-    expect(ben.status()).to_have_text(SAVED)
+    type_at_end(ana, "summary", "Ana's summary.")
+    expect(ben.field("summary")).to_have_value("Ana's summary.")
     ben.context.set_offline(True)
     expect(ben.status()).to_have_text(OFFLINE)
     type_at_end(ben, "discussion", "Too late to save.")
@@ -318,8 +442,12 @@ def test_words_refused_after_the_notes_went_final_are_offered_back(
     expect(ben.field("discussion")).not_to_be_editable()
     lost.locator("summary").click()
     expect(lost.get_by_label("Discussion")).to_have_value("Too late to save.")
+    expect(lost).to_contain_text("Only the parts that differ from the saved notes")
+    # Ana's summary is saved as Ben's phone had it, so it isn't offered back as his.
+    expect(lost.locator("textarea")).to_have_count(1)
     assert session.notes()["content"]["discussion"] == ""
     check_axe(ben.page)
+    ben.page.screenshot(path="/tmp/notes-lost.png", full_page=True)
 
 
 def test_notes_past_the_limit_are_refused_on_the_phone(
@@ -374,9 +502,7 @@ def test_photo_upload_shows_on_both_phones(
     ana = open_notes(browser, phones, session, session.ana)
     ben = open_notes(browser, phones, session, session.ben)
     picture = tmp_path / "flipchart.png"
-    buffer = io.BytesIO()
-    Image.new("RGB", (400, 300), "#1d70b8").save(buffer, "PNG")
-    picture.write_bytes(buffer.getvalue())
+    picture.write_bytes(png(400, 300))
 
     ana.page.get_by_label("Add a photo of a flipchart or whiteboard").set_input_files(str(picture))
     ana.page.get_by_label("Caption (optional)").fill("<img src=x onerror=alert(1)> ideas")
@@ -403,6 +529,52 @@ def test_photo_upload_shows_on_both_phones(
     ben.page.get_by_role("button", name="Remove from the notes (photo 1)").click()
     expect(ana.page.locator(".photo")).to_have_count(0)
     expect(ben.status()).to_have_text(SAVED)
+    assert session.notes()["content"]["photos"] == []
+
+
+def png(width: int, height: int) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), "#1d70b8").save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def upload_photo(session: Session, secret: str, caption: str) -> None:
+    answer = httpx.post(
+        f"{session.api}/pitches/{session.pitch}/notes/photos",
+        params={"caption": caption},
+        content=png(40, 30),
+        headers={**bearer(secret), "Content-Type": "image/png"},
+    )
+    answer.raise_for_status()
+
+
+def test_focus_stays_on_a_photo_while_others_change_the_photos(
+    server: LiveServer, browser: Any, phones: list[Phone]
+) -> None:
+    session = placed_session(server, "Focus camp")
+    ana = open_notes(browser, phones, session, session.ana)
+    ben = open_notes(browser, phones, session, session.ben)
+    upload_photo(session, session.ana, "Flipchart one")
+    remove_first = ana.page.get_by_role("button", name="Remove from the notes (photo 1)")
+    remove_first.focus()
+    first_image = ana.page.locator(".photo img").first
+    expect(first_image).to_have_attribute("alt", "Flipchart one")
+    first_image.evaluate("img => { img.dataset.seen = 'yes'; }")
+
+    upload_photo(session, session.ben, "Flipchart two")
+    expect(ana.page.locator(".photo img")).to_have_count(2)  # asked for, though just asked
+    expect(remove_first).to_be_focused()
+    expect(first_image).to_have_attribute("data-seen", "yes")  # the same image, not redrawn
+    check_axe(ana.page)
+    ana.page.screenshot(path="/tmp/notes-photo-focus.png", full_page=True)
+    ben.page.get_by_role("button", name="Remove from the notes (photo 2)").click()
+    expect(ana.page.locator(".photo")).to_have_count(1)
+    expect(remove_first).to_be_focused()
+
+    ana.page.keyboard.press("Enter")
+    expect(ana.page.locator(".photo")).to_have_count(0)
+    expect(ana.page.get_by_label("Add a photo of a flipchart or whiteboard")).to_be_focused()
+    expect(ana.status()).to_have_text(SAVED)
     assert session.notes()["content"]["photos"] == []
 
 

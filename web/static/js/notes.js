@@ -123,17 +123,45 @@ function problem(message, status) {
   for (const part of ["#join-notice", "#notes-body", "#save-status"]) $(part).hidden = true;
 }
 
+/** The plain text of a document's parts and actions, to compare. */
+function contentOf(doc) {
+  return {
+    parts: Object.fromEntries(PARTS.map((part) => [part, doc.getText(part).toString()])),
+    actions: doc.getArray("actions").toArray().filter((item) => item instanceof Y.Map)
+      .map((item) => ["what", "owner"].map((key) => String(item.get(key) ?? ""))),
+  };
+}
+
+let lost = null; // what a refused change held, until the saved notes are back to compare
+
 /** A refused change: the page holds the server's copy again; offer back what was dropped. */
-function refused(message, lost) {
+function refused(message, doc) {
   $("#lost-text").textContent = `${message} The notes have been reloaded as they are saved.`;
-  const actions = lost.getArray("actions").toArray().filter((item) => item instanceof Y.Map)
-    .map((item) => [item.get("what"), item.get("owner")].map((t) => String(t ?? "")).filter(Boolean).join(": "))
-    .filter(Boolean);
-  const texts = [...PARTS.map((part) => [part, lost.getText(part).toString()]), ["actions", actions.join("\n")]];
-  $("#lost-parts").replaceChildren(...texts.filter(([, text]) => text).map(([part, text]) => h("div", { class: "field" },
-    h("label", { for: `lost-${part}` }, part[0].toUpperCase() + part.slice(1)),
-    h("textarea", { id: `lost-${part}`, readOnly: true, rows: 4, text }))));
+  lost = contentOf(doc);
+  showLost(null);
   $("#lost").hidden = false;
+}
+
+/**
+ * Each part as this phone had it where it differs from the saved notes, and the actions the
+ * saved notes lack. Before the saved notes arrive (saved is null), all of it, so nothing is
+ * lost if they never do.
+ */
+function showLost(saved) {
+  const have = new Set(saved?.actions.map((action) => JSON.stringify(action)));
+  const actions = lost.actions.filter((action) => !have.has(JSON.stringify(action)))
+    .map((action) => action.filter(Boolean).join(": ")).filter(Boolean);
+  const pieces = [
+    ...PARTS.filter((part) => lost.parts[part] !== saved?.parts[part]).map((part) => [part, lost.parts[part]]),
+    ["actions", actions.join("\n")],
+  ].filter(([, text]) => text);
+  const hint = !saved ? "All of it, until the saved notes are back to compare."
+    : pieces.length ? "Only the parts that differ from the saved notes, in full as this phone had them, and actions the saved notes don’t have."
+      : "Nothing you wrote is missing from the saved notes.";
+  $("#lost-parts").replaceChildren(h("p", { class: "hint" }, hint),
+    ...pieces.map(([part, text]) => h("div", { class: "field" },
+      h("label", { for: `lost-${part}` }, part[0].toUpperCase() + part.slice(1)),
+      h("textarea", { id: `lost-${part}`, readOnly: true, rows: 4, text }))));
 }
 
 const photos = new Photos({ base, token: () => token, list: $("#photo-list"), none: $("#photos-none"), form: $("#photo-form"), editable });
@@ -152,6 +180,7 @@ const sync = new NotesSync({
         maxChars: message.max_chars, synced: true,
       });
       $("#problem").hidden = true;
+      if (lost) { showLost(contentOf(shown)); lost = null; }
       $("#credits").textContent = creditWords(message.credits);
       $("#credit-box").hidden = message.named === null;
       if (message.named !== null) $("#credit-me").checked = message.named;
@@ -171,6 +200,7 @@ const sync = new NotesSync({
     },
     refused,
     problem,
+    recovered() { $("#problem").hidden = true; },
   },
 });
 

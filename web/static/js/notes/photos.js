@@ -3,7 +3,7 @@
 // Uploading sends the file as it is; the server re-encodes it and adds it to the document.
 import * as Y from "../../vendor/yjs.mjs";
 import { LOCAL } from "./sync.js";
-import { announce, clearErrors, h, say, showErrors } from "../ui.js";
+import { announce, clearErrors, h, keyed, say, showErrors } from "../ui.js";
 
 const TYPES = new Set(["image/jpeg", "image/png", "image/webp"]);
 const MAX_BYTES = 10 * 1024 * 1024;
@@ -18,7 +18,10 @@ export class Photos {
     this.form = form;
     this.editable = editable;
     this.known = new Map(); // photo id -> {url, width, height}
-    this.asked = 0;
+    this.rows = new Map(); // photo id -> row, kept so focus survives others' changes
+    this.asked = 0; // when the server was last asked where the photos are
+    this.sought = new Set(); // photo ids it was asked about
+    this.soon = null;
     this.array = null;
     this.render = () => this.show();
     form.addEventListener("submit", (event) => { event.preventDefault(); this.upload(); });
@@ -31,40 +34,72 @@ export class Photos {
     this.show();
   }
 
+  /** The photos in the notes, in order, each once. */
   entries() {
-    return this.array.toArray()
-      .filter((item) => item instanceof Y.Map && Number.isInteger(item.get("id")) && item.get("id") > 0)
-      .map((map) => ({ map, id: map.get("id"), caption: String(map.get("caption") ?? "") }));
+    const seen = new Set();
+    const entries = [];
+    for (const map of this.array.toArray()) {
+      const id = map instanceof Y.Map ? map.get("id") : null;
+      if (!Number.isInteger(id) || id <= 0 || seen.has(id)) continue;
+      seen.add(id);
+      entries.push({ map, id, caption: String(map.get("caption") ?? ""), number: entries.length + 1 });
+    }
+    return entries;
   }
 
   show() {
     const entries = this.entries();
-    if (entries.some((e) => !this.known.has(e.id))) this.fetch();
+    if (entries.some((e) => !this.known.has(e.id) && !this.sought.has(e.id))) this.fetch();
     const may = this.editable();
-    this.list.replaceChildren(...entries.map(({ map, id, caption }, i) => {
-      const where = this.known.get(id);
-      const image = where
-        ? h("img", { src: where.url, alt: caption || `Photo ${i + 1}, no caption`, width: where.width, height: where.height, loading: "lazy", decoding: "async" })
-        : h("p", { class: "photo-missing" }, `Photo ${i + 1} is loading or can’t be shown.`);
-      const remove = may ? h("button", { type: "button", class: "secondary small", onclick: () => this.remove(map, i) },
-        "Remove from the notes", h("span", { class: "visually-hidden" }, ` (photo ${i + 1})`)) : null;
-      return h("li", { class: "photo" }, h("figure", {}, image, caption ? h("figcaption", {}, caption) : null), remove);
-    }));
+    keyed(this.list, this.rows, entries, () => this.row(), (row, entry) => this.fill(row, entry, may));
     this.list.hidden = entries.length === 0;
     this.none.hidden = entries.length > 0 || may;
     this.form.hidden = !may;
   }
 
-  /** Where each photo is; asked again when the notes name one not seen yet (at most every 3 s). */
+  row() {
+    const row = { figure: h("figure"), number: h("span", { class: "visually-hidden" }), drawn: null };
+    row.remove = h("button", { type: "button", class: "secondary small", onclick: () => this.remove(row.entry) },
+      "Remove from the notes", row.number);
+    row.li = h("li", { class: "photo" }, row.figure, row.remove);
+    return row;
+  }
+
+  fill(row, entry, may) {
+    row.entry = entry;
+    const { id, caption, number } = entry;
+    const where = this.known.get(id);
+    const drawn = JSON.stringify([where?.url, caption, number]);
+    if (row.drawn !== drawn) { // redrawn only when changed, so images don't load again
+      row.drawn = drawn;
+      const image = where
+        ? h("img", { src: where.url, alt: caption || `Photo ${number}, no caption`, width: where.width, height: where.height,
+          loading: "lazy", decoding: "async" })
+        : h("p", { class: "photo-missing" }, `Photo ${number} is loading or can’t be shown.`);
+      row.figure.replaceChildren(image, caption ? h("figcaption", {}, caption) : null);
+    }
+    row.number.textContent = ` (photo ${number})`;
+    row.remove.hidden = !may;
+  }
+
+  /** Where each photo is: asked when the notes name one not asked about yet, at most every 3 s. */
   async fetch() {
-    if (Date.now() - this.asked < 3000) return;
+    const wait = this.asked + 3000 - Date.now();
+    if (wait > 0) {
+      this.soon ??= setTimeout(() => { this.soon = null; this.show(); }, wait);
+      return;
+    }
     this.asked = Date.now();
+    const asking = this.entries().map((e) => e.id).filter((id) => !this.known.has(id));
+    asking.forEach((id) => this.sought.add(id));
     try {
       const response = await fetch(this.url, { headers: this.headers(), cache: "no-store" });
-      if (!response.ok) return;
+      if (!response.ok) throw new Error(`error ${response.status}`);
       for (const photo of await response.json()) this.known.set(photo.id, photo);
       this.show();
-    } catch { /* offline: shown when back */ }
+    } catch {
+      asking.forEach((id) => this.sought.delete(id)); // offline: asked again on the next change
+    }
   }
 
   headers(type) {
@@ -108,11 +143,11 @@ export class Photos {
     }
   }
 
-  remove(map, index) {
+  remove({ map, number }) {
     const at = this.array.toArray().indexOf(map);
     if (at < 0 || !this.editable()) return;
     this.array.doc.transact(() => this.array.delete(at, 1), LOCAL);
-    announce(`Photo ${index + 1} removed from the notes. Earlier versions still have it.`);
+    announce(`Photo ${number} removed from the notes. Earlier versions still have it.`);
     this.form.elements.file.focus();
   }
 }

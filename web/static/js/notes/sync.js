@@ -46,7 +46,8 @@ class Kept {
 export class NotesSync {
   /**
    * on: {doc(doc), sync(message), final(bool), credits(credits), status(state, words),
-   *      refused(message, lostDoc), problem(message, status)}
+   *      refused(message, lostDoc), problem(message, status), recovered()}
+   * recovered: a passing problem (too fast, database away) is over, the change it held saved.
    */
   constructor({ slug, pitch, token, on }) {
     this.path = `/e/${encodeURIComponent(slug)}/notes/${pitch}/live`;
@@ -60,6 +61,7 @@ export class NotesSync {
     this.stopped = false;
     this.ever = false; // joined at least once (so a drop is "offline", not "connecting")
     this.attempt = 0;
+    this.passing = false; // a "too fast" or "database away" problem is on show
     this.ws = null;
     this.timers = {};
     const saved = this.kept.load();
@@ -110,6 +112,7 @@ export class NotesSync {
     clearTimeout(this.timers.pong);
     clearTimeout(this.timers.ack);
     this.timers.pong = null;
+    this.stopWaiting(); // the next join sends whatever was waiting
     if (ws) {
       ws.onclose = ws.onmessage = ws.onopen = null;
       try { ws.close(); } catch { /* already closed */ }
@@ -170,6 +173,8 @@ export class NotesSync {
     this.joined = true;
     this.ever = true;
     this.attempt = 0;
+    this.passing = false;
+    this.stopWaiting();
     this.canWrite = message.can_write;
     // Whatever was in flight or pending on an earlier connection is in this diff too.
     this.inflight = null;
@@ -188,7 +193,7 @@ export class NotesSync {
     this.pending = this.pending ? Y.mergeUpdates([this.pending, update]) : update;
     clearTimeout(this.timers.keep);
     this.timers.keep = setTimeout(() => this.keepNow(), KEEP_AFTER);
-    if (this.joined && !this.inflight) this.post(this.pending);
+    if (this.joined && !this.inflight && !this.timers.again) this.post(this.pending);
     this.status();
   }
 
@@ -206,6 +211,7 @@ export class NotesSync {
     if (!this.inflight || this.inflight.id !== id) return;
     clearTimeout(this.timers.ack);
     this.inflight = null;
+    if (this.passing) { this.passing = false; this.on.recovered(); }
     if (this.pending) this.post(this.pending); else this.saved();
     this.status();
   }
@@ -222,9 +228,9 @@ export class NotesSync {
   }
 
   error(message) {
-    // Too fast, or the server's database away for a moment: the change is fine, so keep it
-    // and send it again shortly rather than starting over.
-    if (this.joined && this.inflight && [429, 503].includes(message.status)) {
+    // Too fast, or the server's database away for a moment: nothing is wrong with the change
+    // or the join, so keep it and ask again shortly rather than starting over.
+    if ([429, 503].includes(message.status)) {
       this.later(message);
       return;
     }
@@ -235,20 +241,33 @@ export class NotesSync {
       return;
     }
     if ([401, 403, 404].includes(message.status)) this.stop();
+    this.passing = false;
     this.on.problem(message.message, message.status);
   }
 
   later(message) {
-    clearTimeout(this.timers.ack);
-    const waiting = this.inflight.update;
-    this.inflight = null;
-    this.pending = this.pending ? Y.mergeUpdates([waiting, this.pending]) : waiting;
+    if (this.inflight) {
+      clearTimeout(this.timers.ack);
+      const waiting = this.inflight.update;
+      this.inflight = null;
+      this.pending = this.pending ? Y.mergeUpdates([waiting, this.pending]) : waiting;
+    }
+    this.passing = true;
     this.on.problem(message.message, message.status);
-    clearTimeout(this.timers.again);
+    // Nothing else would ask again: pings keep the socket open, and typing waits for this.
+    this.stopWaiting();
     this.timers.again = setTimeout(() => {
-      if (this.joined && !this.inflight && this.pending) this.post(this.pending);
+      this.timers.again = null;
+      if (!this.joined) this.join();
+      else if (!this.inflight && this.pending) this.post(this.pending);
     }, message.status === 429 ? 10000 : 5000);
     this.status();
+  }
+
+  /** Stops waiting to ask the server again. */
+  stopWaiting() {
+    clearTimeout(this.timers.again);
+    this.timers.again = null;
   }
 
   /** A change was refused (too long, notes final): start again from what the server holds. */
@@ -258,6 +277,7 @@ export class NotesSync {
     this.inflight = null;
     this.pending = null;
     this.joined = false;
+    this.stopWaiting();
     this.fresh(null);
     this.on.refused(message.message, lost);
     this.join();
