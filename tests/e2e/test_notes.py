@@ -91,6 +91,11 @@ class Phone:
     def status(self) -> Any:
         return self.page.locator("#save-status")
 
+    def settled(self) -> None:
+        """Everything typed here is acknowledged: the status line says so, not just "Saved",
+        which stays a moment after typing before it turns to "Saving…"."""
+        expect(self.page.locator('#save-status[data-unsaved="false"]')).to_have_text(SAVED)
+
 
 @pytest.fixture
 def phones(browser: Any) -> Iterator[list[Phone]]:
@@ -130,7 +135,7 @@ def test_two_phones_write_the_same_notes_one_of_them_offline(
     for phone in (ana, ben):
         expect(phone.page.locator("h1")).to_have_text("Open data in councils")
         expect(phone.page.locator("#session-meta")).to_contain_text("Long room, 10:00 to 11:00")
-        expect(phone.status()).to_have_text(SAVED)
+        phone.settled()
 
     # The same paragraph, each sees the other's words.
     type_at_end(ana, "summary", "Councils publish too little.")
@@ -149,7 +154,7 @@ def test_two_phones_write_the_same_notes_one_of_them_offline(
     ana.field("discussion").focus()
     ana.page.keyboard.press("Control+Home")
     ana.page.keyboard.type("Ana, online: ")
-    expect(ana.status()).to_have_text(SAVED)
+    ana.settled()
     assert "budgets" not in session.notes()["content"]["discussion"]
     ben.page.screenshot(path=str(results_dir / "notes-offline.png"))
     ben.page.screenshot(path="/tmp/notes-offline.png")
@@ -158,7 +163,7 @@ def test_two_phones_write_the_same_notes_one_of_them_offline(
     merged = "Ana, online: Licences. Ben: budgets, offline."
     expect(ben.field("discussion")).to_have_value(merged, timeout=15000)
     expect(ana.field("discussion")).to_have_value(merged)
-    expect(ben.status()).to_have_text(SAVED)
+    ben.settled()
     stored = session.notes()
     assert stored["content"]["summary"] == both
     assert stored["content"]["discussion"] == merged
@@ -171,8 +176,8 @@ def test_two_phones_write_the_same_notes_one_of_them_offline(
     expect(
         ana.page.get_by_role("group", name="Action 1").get_by_label("Who will do it")
     ).to_have_value("Ben")
-    expect(ana.status()).to_have_text(SAVED)
-    expect(ben.status()).to_have_text(SAVED)
+    ana.settled()
+    ben.settled()
     assert session.notes()["content"]["actions"] == [
         {"what": "Ask for the licence register", "owner": "Ben"}
     ]
@@ -229,7 +234,7 @@ def test_others_words_wait_while_a_phone_keyboard_composes_a_word(
     ana.page.reload()
     type_at_end(ana, "summary", "Hello")
     expect(ben.field("summary")).to_have_value("Hello")
-    expect(ana.status()).to_have_text(SAVED)
+    ana.settled()
 
     # Ana's keyboard composes a word, as Android keyboards do; Ben writes meanwhile.
     ime = ana.context.new_cdp_session(ana.page)
@@ -237,7 +242,7 @@ def test_others_words_wait_while_a_phone_keyboard_composes_a_word(
     ben.field("summary").focus()
     ben.page.keyboard.press("Control+Home")
     ben.page.keyboard.type("Ben: ")
-    expect(ben.status()).to_have_text(SAVED)
+    ben.settled()
     ana.page.wait_for_function("window.__heard >= 1")
     expect(ana.field("summary")).to_have_value("Hello wo")  # the word isn't broken up
     assert session.notes()["content"]["summary"] == "Ben: Hello"  # nor sent half made
@@ -249,7 +254,7 @@ def test_others_words_wait_while_a_phone_keyboard_composes_a_word(
     assert ana.field("summary").evaluate("f => [f.selectionStart, f.selectionEnd]") == [16, 16]
     ana.page.keyboard.type("!")
     expect(ben.field("summary")).to_have_value("Ben: Hello world!")
-    expect(ana.status()).to_have_text(SAVED)
+    ana.settled()
     assert session.notes()["content"]["summary"] == "Ben: Hello world!"
 
 
@@ -270,16 +275,16 @@ def test_a_fast_typist_sends_one_update_per_round_trip(
 ) -> None:
     session = placed_session(server, "Fast camp")
     ana = open_notes(browser, phones, session, session.ana)
-    expect(ana.status()).to_have_text(SAVED)
+    ana.settled()
     ana.page.add_init_script(HOLD_LIVE_MESSAGES + COUNT_UPDATES_SENT)
     ana.page.reload()
-    expect(ana.status()).to_have_text(SAVED)
+    ana.settled()
     ana.page.evaluate("window.__freeze = true")  # acknowledgements wait
     type_at_end(ana, "summary", "Twenty-six letters, typed")
     assert ana.page.evaluate("window.__updates") == 1
     expect(ana.status()).to_have_text("Saving…")
     ana.page.evaluate("window.__release()")
-    expect(ana.status()).to_have_text(SAVED)
+    ana.settled()
     assert ana.page.evaluate("window.__updates") == 2
     assert session.notes()["content"]["summary"] == "Twenty-six letters, typed"
 
@@ -316,7 +321,7 @@ def test_a_join_refused_while_the_database_is_away_is_tried_again(
 ) -> None:
     session = placed_session(server, "Away camp")
     ana = open_notes(browser, phones, session, session.ana)
-    expect(ana.status()).to_have_text(SAVED)
+    ana.settled()
     ana.page.add_init_script('window.__busy = ["join"];' + DATABASE_AWAY)
     ana.page.reload()
     problem = ana.page.get_by_role("alert").filter(has_text="database is away")
@@ -328,7 +333,7 @@ def test_a_join_refused_while_the_database_is_away_is_tried_again(
     expect(problem).to_be_hidden()
     assert ana.page.evaluate("window.__sent.filter((type) => type === 'join').length") == 1
     type_at_end(ana, "summary", "Written once the database was back.")
-    expect(ana.status()).to_have_text(SAVED)
+    ana.settled()
     assert session.notes()["content"]["summary"] == "Written once the database was back."
 
 
@@ -337,10 +342,10 @@ def test_a_save_refused_while_the_database_is_away_is_sent_again(
 ) -> None:
     session = placed_session(server, "Busy camp")
     ana = open_notes(browser, phones, session, session.ana)
-    expect(ana.status()).to_have_text(SAVED)
+    ana.settled()
     ana.page.add_init_script(DATABASE_AWAY)
     ana.page.reload()
-    expect(ana.status()).to_have_text(SAVED)
+    ana.settled()
     ana.page.evaluate("window.__busy.push('update')")
     type_at_end(ana, "summary", "Kept while busy.")
     problem = ana.page.get_by_role("alert").filter(has_text="database is away")
@@ -378,7 +383,7 @@ def test_host_marks_final_and_history_restores(
     expect(ben.field("outcomes")).to_be_editable()
     ben.field("outcomes").fill("Nothing agreed.")
     expect(ana.field("outcomes")).to_have_value("Nothing agreed.")
-    expect(ben.status()).to_have_text(SAVED)
+    ben.settled()
 
     # The version kept when the notes were marked final brings the outcome back.
     ben.page.locator("#history summary").click()
@@ -400,7 +405,7 @@ def test_offline_words_survive_closing_the_page(
 ) -> None:
     session = placed_session(server, "Battery camp")
     ben = open_notes(browser, phones, session, session.ben)
-    expect(ben.status()).to_have_text(SAVED)
+    ben.settled()
     ben.context.set_offline(True)
     expect(ben.status()).to_have_text(OFFLINE)
     type_at_end(ben, "summary", "Written on the train.")
@@ -410,7 +415,7 @@ def test_offline_words_survive_closing_the_page(
 
     ben.page = ben.context.new_page()
     ben.page.goto(session.page)
-    expect(ben.status()).to_have_text(SAVED)
+    ben.settled()
     expect(ben.field("summary")).to_have_value("Written on the train.")
     assert session.notes()["content"]["summary"] == "Written on the train."
     kept = ben.page.evaluate(f"localStorage.getItem('snug:{session.slug}:notes:{session.pitch}')")
@@ -455,7 +460,7 @@ def test_notes_past_the_limit_are_refused_on_the_phone(
 ) -> None:
     session = placed_session(server, "Long camp")
     ana = open_notes(browser, phones, session, session.ana)
-    expect(ana.status()).to_have_text(SAVED)
+    ana.settled()
     almost = "word " * 19_998  # 99,990 characters
     ana.field("discussion").fill(almost)
     expect(ana.page.locator("#char-count")).to_have_text("99,990 of 100,000 characters used.")
@@ -464,7 +469,7 @@ def test_notes_past_the_limit_are_refused_on_the_phone(
     count = ana.page.locator("#char-count")
     expect(count).to_contain_text("reached the limit of 100,000 characters")
     expect(ana.field("summary")).to_have_value("This sente")
-    expect(ana.status()).to_have_text(SAVED)
+    ana.settled()
     assert session.notes()["chars"] == 100_000
 
 
@@ -473,7 +478,7 @@ def test_keyboard_alone_writes_notes_and_an_action(
 ) -> None:
     session = placed_session(server, "Keys camp")
     ana = open_notes(browser, phones, session, session.ana)
-    expect(ana.status()).to_have_text(SAVED)
+    ana.settled()
     page = ana.page
     tab_to(page, "#part-summary")
     page.keyboard.type("Typed without a mouse.")
@@ -486,7 +491,7 @@ def test_keyboard_alone_writes_notes_and_an_action(
     page.keyboard.type("Ana")
     page.keyboard.press("Tab")
     expect(page.get_by_role("button", name="Remove action 1")).to_be_focused()
-    expect(ana.status()).to_have_text(SAVED)
+    ana.settled()
     content = session.notes()["content"]
     assert content["summary"] == "Typed without a mouse."
     assert content["actions"] == [{"what": "Share the notes", "owner": "Ana"}]
@@ -528,7 +533,7 @@ def test_photo_upload_shows_on_both_phones(
 
     ben.page.get_by_role("button", name="Remove from the notes (photo 1)").click()
     expect(ana.page.locator(".photo")).to_have_count(0)
-    expect(ben.status()).to_have_text(SAVED)
+    ben.settled()
     assert session.notes()["content"]["photos"] == []
 
 
@@ -574,7 +579,7 @@ def test_focus_stays_on_a_photo_while_others_change_the_photos(
     ana.page.keyboard.press("Enter")
     expect(ana.page.locator(".photo")).to_have_count(0)
     expect(ana.page.get_by_label("Add a photo of a flipchart or whiteboard")).to_be_focused()
-    expect(ana.status()).to_have_text(SAVED)
+    ana.settled()
     assert session.notes()["content"]["photos"] == []
 
 
@@ -609,7 +614,7 @@ def test_agenda_grid_and_facilitator_grid_link_to_the_notes(
     grid = ben.page.locator("#grid-list")
     grid.get_by_role("link", name="Notes for “Open data in councils”").click()
     expect(ben.page).to_have_url(session.page)
-    expect(ben.status()).to_have_text(SAVED)
+    ben.settled()
 
     laptop = open_notes(browser, phones, session, session.key)
     laptop.page.goto(f"{server.url}/e/{session.slug}/grid")
@@ -618,7 +623,7 @@ def test_agenda_grid_and_facilitator_grid_link_to_the_notes(
     )
     expect(link).to_have_attribute("href", href)
     link.click()
-    expect(laptop.status()).to_have_text(SAVED)
+    laptop.settled()
     # Staff may finish any session's notes, and aren't asked about credit.
     expect(laptop.page.get_by_role("button", name="Mark final")).to_be_visible()
     expect(laptop.page.get_by_label("Credit me by name")).to_be_hidden()

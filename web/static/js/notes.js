@@ -193,9 +193,11 @@ const sync = new NotesSync({
       announce(final ? "These notes are now marked final: they can’t be changed." : "These notes were reopened: you can change them again.");
     },
     credits(credits) { $("#credits").textContent = creditWords(credits); },
-    status(state, words) {
+    status(state, words, unsaved) {
       const line = $("#save-status");
       line.dataset.state = state;
+      // "Saved" waits a moment before turning to "Saving…", so this says it at once.
+      line.dataset.unsaved = String(unsaved);
       if (line.textContent !== words) line.textContent = words;
     },
     refused,

@@ -296,16 +296,21 @@ export class NotesSync {
     else if (!this.canWrite) this.say("live", "Up to date");
     else if (!unsaved) this.say("live", "Saved");
     else if (this.shown !== "live") this.say("wait", "Saving…");
-    else if (!this.timers.slow) {
-      this.timers.slow = setTimeout(() => {
-        this.timers.slow = null;
-        if (this.joined && (this.inflight || this.pending)) this.say("wait", "Saving…");
-      }, SLOW_SAVE);
+    else {
+      // Still "Saved" on screen for a moment, but not in what the page says it holds.
+      this.on.status(this.shown, this.words, true);
+      if (!this.timers.slow) {
+        this.timers.slow = setTimeout(() => {
+          this.timers.slow = null;
+          if (this.joined && (this.inflight || this.pending)) this.say("wait", "Saving…");
+        }, SLOW_SAVE);
+      }
     }
   }
 
   say(state, words) {
     this.shown = state;
-    this.on.status(state, words);
+    this.words = words;
+    this.on.status(state, words, Boolean(this.inflight || this.pending));
   }
 }
