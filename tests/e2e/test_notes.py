@@ -121,6 +121,7 @@ def open_notes(browser: Any, phones: list[Phone], session: Session, secret: str 
 
 def type_at_end(phone: Phone, part: str, text: str) -> None:
     field = phone.field(part)
+    expect(field).to_be_editable()  # read-only until the notes are in
     field.focus()
     phone.page.keyboard.press("Control+End")
     phone.page.keyboard.type(text)
@@ -232,6 +233,7 @@ def test_others_words_wait_while_a_phone_keyboard_composes_a_word(
     ben = open_notes(browser, phones, session, session.ben)
     ana.page.add_init_script(COUNT_UPDATES_HEARD)
     ana.page.reload()
+    ana.settled()  # the fields take typing once the notes are in
     type_at_end(ana, "summary", "Hello")
     expect(ben.field("summary")).to_have_value("Hello")
     ana.settled()
