@@ -18,6 +18,7 @@ from tests.conftest import LiveServer
 from tests.e2e.conftest import (
     HOLD_LIVE_MESSAGES,
     PHONE,
+    RESULTS,
     check_axe,
     fail_on_dialogs,
     make_event,
@@ -158,7 +159,7 @@ def test_two_phones_write_the_same_notes_one_of_them_offline(
     ana.settled()
     assert "budgets" not in session.notes()["content"]["discussion"]
     ben.page.screenshot(path=str(results_dir / "notes-offline.png"))
-    ben.page.screenshot(path="/tmp/notes-offline.png")
+    ben.page.screenshot(path=str(RESULTS / "notes-offline.png"))
 
     ben.context.set_offline(False)
     merged = "Ana, online: Licences. Ben: budgets, offline."
@@ -186,7 +187,7 @@ def test_two_phones_write_the_same_notes_one_of_them_offline(
     for name, phone in (("ana", ana), ("ben", ben)):
         check_axe(phone.page)
         no_sideways_scroll(phone.page)
-        phone.page.screenshot(path=f"/tmp/notes-{name}.png", full_page=True)
+        phone.page.screenshot(path=str(RESULTS / f"notes-{name}.png"), full_page=True)
         phone.page.screenshot(path=str(results_dir / f"notes-{name}.png"), full_page=True)
 
 
@@ -354,7 +355,7 @@ def test_a_save_refused_while_the_database_is_away_is_sent_again(
     expect(problem).to_be_visible()
     expect(ana.status()).to_have_text("Saving…")
     assert session.notes()["content"]["summary"] == ""
-    ana.page.screenshot(path="/tmp/notes-busy.png")
+    ana.page.screenshot(path=str(RESULTS / "notes-busy.png"))
 
     # Sent again a few seconds later on the same connection: the acknowledgement ends the alert.
     expect(ana.status()).to_have_text(SAVED, timeout=15000)
@@ -379,7 +380,7 @@ def test_host_marks_final_and_history_restores(
         expect(ben.field(part)).not_to_be_editable()
     expect(ben.page.get_by_role("button", name="Add an action")).to_be_hidden()
     check_axe(ben.page)
-    ben.page.screenshot(path="/tmp/notes-final.png", full_page=True)
+    ben.page.screenshot(path=str(RESULTS / "notes-final.png"), full_page=True)
 
     ana.page.get_by_role("button", name="Reopen").click()
     expect(ben.field("outcomes")).to_be_editable()
@@ -399,7 +400,7 @@ def test_host_marks_final_and_history_restores(
     for phone in (ana, ben):
         expect(phone.field("outcomes")).to_have_value("A shared register of licences.")
     assert session.notes()["content"]["outcomes"] == "A shared register of licences."
-    ben.page.screenshot(path="/tmp/notes-history.png", full_page=True)
+    ben.page.screenshot(path=str(RESULTS / "notes-history.png"), full_page=True)
 
 
 def test_offline_words_survive_closing_the_page(
@@ -454,7 +455,7 @@ def test_words_refused_after_the_notes_went_final_are_offered_back(
     expect(lost.locator("textarea")).to_have_count(1)
     assert session.notes()["content"]["discussion"] == ""
     check_axe(ben.page)
-    ben.page.screenshot(path="/tmp/notes-lost.png", full_page=True)
+    ben.page.screenshot(path=str(RESULTS / "notes-lost.png"), full_page=True)
 
 
 def test_notes_past_the_limit_are_refused_on_the_phone(
@@ -531,7 +532,7 @@ def test_photo_upload_shows_on_both_phones(
     ana.page.get_by_role("button", name="Upload photo").click()
     expect(ana.page.locator(".error-summary")).to_contain_text("JPEG, PNG or WebP")
     check_axe(ana.page)
-    ana.page.screenshot(path="/tmp/notes-photo.png", full_page=True)
+    ana.page.screenshot(path=str(RESULTS / "notes-photo.png"), full_page=True)
 
     ben.page.get_by_role("button", name="Remove from the notes (photo 1)").click()
     expect(ana.page.locator(".photo")).to_have_count(0)
@@ -573,7 +574,7 @@ def test_focus_stays_on_a_photo_while_others_change_the_photos(
     expect(remove_first).to_be_focused()
     expect(first_image).to_have_attribute("data-seen", "yes")  # the same image, not redrawn
     check_axe(ana.page)
-    ana.page.screenshot(path="/tmp/notes-photo-focus.png", full_page=True)
+    ana.page.screenshot(path=str(RESULTS / "notes-photo-focus.png"), full_page=True)
     ben.page.get_by_role("button", name="Remove from the notes (photo 2)").click()
     expect(ana.page.locator(".photo")).to_have_count(1)
     expect(remove_first).to_be_focused()
@@ -597,7 +598,7 @@ def test_someone_who_has_not_joined_is_sent_to_join(
     expect(stranger.page.locator("#notes-body")).to_be_hidden()
     check_axe(stranger.page)
     no_sideways_scroll(stranger.page)
-    stranger.page.screenshot(path="/tmp/notes-stranger.png")
+    stranger.page.screenshot(path=str(RESULTS / "notes-stranger.png"))
 
 
 def test_agenda_grid_and_facilitator_grid_link_to_the_notes(
