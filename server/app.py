@@ -17,6 +17,7 @@ from starlette.staticfiles import StaticFiles
 from tortoise.exceptions import OperationalError
 
 from server import db
+from server.bundled import WEB_DIR
 from server.config import Settings
 from server.errors import Refused
 from server.events.access import Keys
@@ -38,7 +39,6 @@ from server.http import (
 )
 from server.http.observe import AccessLog, metrics_page
 from server.http.openapi import openapi
-from server.http.pages import WEB_DIR
 from server.http.security import SecurityHeaders
 from server.limits import limiter_from
 from server.live.hub import hub_from_url

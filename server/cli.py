@@ -20,7 +20,7 @@ from server.errors import Refused
 from server.events.access import Keys
 from server.http.events import links
 from server.logs import LOGGING
-from server.schemas import validate
+from server.validation import validate
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -12,7 +12,7 @@ from jsonschema import Draft202012Validator
 from server.app import routes
 from server.errors import Invalid
 from server.http.api import ApiRoute
-from server.schemas import SCHEMA_DIR, _registry, names, validate
+from server.validation import SCHEMA_DIR, _registry, names, validate
 
 FILES = sorted(SCHEMA_DIR.glob("*.json"))
 

@@ -34,7 +34,7 @@ from server.events.setup import RESERVED_SLUGS, free_join_code, slugify
 from server.notes import document
 from server.notes.document import NotesContent, PhotoRef
 from server.notes.models import Notes
-from server.schemas import validate
+from server.validation import validate
 
 Ids = dict[str, dict[int, int]]  # table key -> archive id -> new id
 DAMAGED = "The archive may be damaged or edited by hand."

@@ -16,13 +16,14 @@ from xml.etree import ElementTree
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
+from server.bundled import WEB_DIR
 from server.errors import NotFound
 from server.events.qr import qr_svg
 from server.exports.proceedings.words import SLOT_KINDS, long_date, times
 from server.exports.readmodel import RoomInfo, Schedule, Session, SlotInfo
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-STYLESHEET = Path(__file__).resolve().parents[2] / "web" / "static" / "css" / "poster.css"
+STYLESHEET = WEB_DIR / "static" / "css" / "poster.css"
 SVG = "{http://www.w3.org/2000/svg}"
 FEATURE_WORDS = {
     "step-free": "step-free access",

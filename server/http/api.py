@@ -16,7 +16,7 @@ from server.events.models import Event
 from server.events.setup import find_event
 from server.live.commands import run
 from server.live.journal import Journal
-from server.schemas import load_json, validate
+from server.validation import load_json, validate
 
 MAX_BODY = 64 * 1024
 T = TypeVar("T")

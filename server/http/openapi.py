@@ -10,7 +10,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute
 
 from server.http.api import ApiRoute
-from server.schemas import names, schema
+from server.validation import names, schema
 
 PROBLEM = {"$ref": "#/components/schemas/problem"}
 

@@ -5,16 +5,14 @@ from __future__ import annotations
 import html
 from collections.abc import Awaitable, Callable
 from functools import cache
-from pathlib import Path
 
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from server.bundled import WEB_DIR
 from server.errors import NotFound
 from server.events.setup import find_by_join_code, find_event
-
-WEB_DIR = Path(__file__).resolve().parent.parent.parent / "web"
 
 
 @cache

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 from starlette.websockets import WebSocket
 
 from server.errors import Invalid
-from server.schemas import load_json, validate
+from server.validation import load_json, validate
 
 
 async def accepted(websocket: WebSocket) -> bool:

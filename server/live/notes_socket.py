@@ -33,7 +33,7 @@ from server.live.notes_channel import (
 from server.notes import document, editing, store
 from server.notes.editing import Session
 from server.notes.models import Notes
-from server.schemas import load_json
+from server.validation import load_json
 
 log = logging.getLogger("snug.live")
 HELLO_TIMEOUT = 15.0

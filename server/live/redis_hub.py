@@ -104,4 +104,4 @@ class RedisHub:
 
 async def _quietly_close(pubsub: redis.client.PubSub) -> None:
     with contextlib.suppress(RedisError, OSError):
-        await pubsub.aclose()  # type: ignore[no-untyped-call]
+        await pubsub.aclose()

@@ -19,7 +19,7 @@ from typing import Any
 from pycrdt import Array, Doc, Map, Text
 
 from server.errors import Invalid, Refused
-from server.schemas import NOT_TEXT
+from server.validation import NOT_TEXT
 
 PARTS = ("summary", "discussion", "outcomes")
 Document = Doc[Any]

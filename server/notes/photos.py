@@ -24,7 +24,7 @@ from server.notes.document import NotesContent, PhotoRef
 from server.notes.editing import Session
 from server.notes.models import Notes, Photo
 from server.notes.store import Edited
-from server.schemas import NOT_TEXT
+from server.validation import NOT_TEXT
 
 MAX_BYTES = 10 * 1024 * 1024
 # Above a 50-megapixel phone photo, and below Pillow's own bomb warning, so a small file

@@ -10,7 +10,7 @@ from server.archive.tables import TABLES, auto_now
 from server.db import MODELS
 from server.events.models import Event
 from server.notes.models import NotesUpdate
-from server.schemas import schema
+from server.validation import schema
 from tests.archive.helpers import REFS
 from tests.conftest import Domain
 

@@ -21,7 +21,7 @@ from server.exports.proceedings import cards, data, pages, text
 from server.exports.proceedings.readmodel import Entry, PhotoInfo, Proceedings, WriteUp
 from server.exports.readmodel import RoomInfo, SlotInfo
 from server.notes.document import Action
-from server.schemas import validate
+from server.validation import validate
 
 BASE = "https://snug.example.org"
 AUDITORIUM = RoomInfo(1, "Auditorium", 100, "00000000-0000-4000-8000-000000000001")

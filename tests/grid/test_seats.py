@@ -12,7 +12,7 @@ from server.grid import editing, seats
 from server.grid.models import SeatClaim
 from server.live.models import Change
 from server.marketplace import dots, pitches
-from server.schemas import validate
+from server.validation import validate
 from tests.conftest import Domain
 
 

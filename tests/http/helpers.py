@@ -6,7 +6,7 @@ from typing import Any
 
 import httpx
 
-from server.schemas import validate
+from server.validation import validate
 
 
 def assert_problem(response: httpx.Response, status: int | None = None) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from typing import Any
 import httpx
 import pytest
 
-from server.schemas import validate
+from server.validation import validate
 from tests.conftest import ApiEvent
 from tests.http.helpers import assert_problem
 

@@ -14,7 +14,7 @@ from starlette.routing import Route
 
 from server.app import routes as app_routes
 from server.http.api import ApiRoute
-from server.schemas import names
+from server.validation import names
 from tests.conftest import ApiEvent
 from tests.http.helpers import assert_problem
 

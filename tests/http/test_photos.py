@@ -13,7 +13,7 @@ import pytest
 from PIL import ExifTags, Image
 
 from server.notes.photos import MAX_BYTES
-from server.schemas import validate
+from server.validation import validate
 from tests.conftest import ApiEvent
 from tests.http.helpers import assert_problem
 

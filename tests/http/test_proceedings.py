@@ -15,7 +15,7 @@ from PIL import Image
 from pypdf import PdfReader
 
 from server.notes.document import Action, NotesContent
-from server.schemas import validate
+from server.validation import validate
 from tests.conftest import ApiEvent, LiveServer
 from tests.exports.helpers import make_published
 from tests.exports.proceedings_helpers import add_photo, be_named, write_notes

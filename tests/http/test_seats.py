@@ -9,7 +9,7 @@ from typing import Any
 
 from websockets.asyncio.client import connect
 
-from server.schemas import validate
+from server.validation import validate
 from tests.conftest import ApiEvent, LiveServer
 from tests.http.helpers import assert_problem
 

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import httpx
 
-from server.schemas import validate
+from server.validation import validate
 from tests.conftest import ApiEvent, LiveServer
 from tests.http.helpers import assert_problem
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from websockets.asyncio.client import ClientConnection
 
-from server.schemas import validate
+from server.validation import validate
 
 SERVER_TYPES = {"snapshot", "change", "error", "pong"}
 WAIT = 5.0  # seconds for a message that should come

@@ -17,7 +17,7 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidStatus
 from websockets.typing import Origin
 
-from server.schemas import validate
+from server.validation import validate
 from tests.conftest import ApiEvent, LiveServer
 from tests.live.helpers import Screen, apply, comparable
 

@@ -23,7 +23,7 @@ from schemathesis.checks import negative_data_rejection, not_a_server_error
 
 from server.app import routes as app_routes
 from server.http.api import ApiRoute
-from server.schemas import schema as json_schema
+from server.validation import schema as json_schema
 from tests.conftest import LiveServer
 from tests.http.helpers import assert_problem
 from tests.security.routes import RULES, Rule

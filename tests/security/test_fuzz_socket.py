@@ -25,7 +25,7 @@ from websockets.sync.client import ClientConnection, connect
 
 from server.errors import Invalid
 from server.notes.document import NotesContent
-from server.schemas import names, validate
+from server.validation import names, validate
 from tests.conftest import LiveServer
 from tests.security.world import AUTHOR, ORGANISER, World, build_world
 

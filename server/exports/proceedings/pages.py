@@ -17,12 +17,13 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
+from server.bundled import WEB_DIR
 from server.exports.proceedings import words
 from server.exports.proceedings.readmodel import Entry, PhotoInfo, Proceedings
 from server.notes.markdown import one_line, to_html, without_controls
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
-STYLESHEET = Path(__file__).resolve().parents[3] / "web" / "static" / "css" / "proceedings.css"
+STYLESHEET = WEB_DIR / "static" / "css" / "proceedings.css"
 CARD_SIZE = (1200, 630)
 # The downloaded file has no server behind it: only its own styles and images, nothing runs.
 STANDALONE_POLICY = (

@@ -5,15 +5,13 @@ from __future__ import annotations
 import json
 import re
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 from jsonschema import Draft202012Validator, ValidationError
 from referencing import Registry, Resource
 
+from server.bundled import SCHEMA_DIR
 from server.errors import Invalid
-
-SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas"
 
 
 @cache

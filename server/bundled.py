@@ -1,0 +1,20 @@
+"""Where the pages (web/) and the schemas (schemas/) are.
+
+A checkout keeps them as top-level folders beside the package; the wheel carries them inside it
+(server/web, server/schemas, mapped by setup.py), so an installed Snug runs without the checkout.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def _folder(name: str) -> Path:
+    installed = _PACKAGE / name
+    return installed if installed.is_dir() else _PACKAGE.parent / name
+
+
+WEB_DIR = _folder("web")
+SCHEMA_DIR = _folder("schemas")
