@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -15,6 +14,7 @@ from typing import Any
 import uvicorn
 
 from server import db
+from server.app import create_app
 from server.config import Settings
 from server.connections import headers_in
 from server.errors import Refused
@@ -44,9 +44,7 @@ def main(argv: list[str] | None = None) -> None:
     bring.add_argument("file", help="the archive (JSON); - reads standard input")
     bring.add_argument("--slug", help="a new address for it, when its own is taken here")
     args = parser.parse_args(argv)
-    if getattr(args, "port", None):
-        os.environ["PORT"] = str(args.port)  # so the default PUBLIC_URL names this port
-    settings = Settings.from_environ()
+    settings = Settings.from_environ(getattr(args, "port", None))
     if args.command == "serve":
         _serve(settings, args)
     elif args.command == "migrate":
@@ -70,7 +68,7 @@ def _serve(settings: Settings, args: argparse.Namespace) -> None:
         "(Ctrl+C stops it)."
     )
     uvicorn.run(
-        "server.asgi:app",
+        create_app(settings),
         host=args.host,
         port=settings.port,
         http=headers_in(settings.header_timeout),

@@ -29,15 +29,16 @@ class Settings:
     header_timeout: float = 10.0
 
     @classmethod
-    def from_environ(cls) -> Settings:
-        port = os.environ.get("PORT", "8000")
+    def from_environ(cls, port: int | None = None) -> Settings:
+        """``port``: the command line's, over PORT."""
+        port = port or int(os.environ.get("PORT", "8000"))
         return cls(
             database_url=database_url(),
             secret_key=os.environ.get("SECRET_KEY") or _kept_secret(),
             public_url=(os.environ.get("PUBLIC_URL") or f"http://127.0.0.1:{port}").rstrip("/"),
             # REDIS_URL shares live updates between processes; without it, one process.
             hub_url=os.environ.get("REDIS_URL") or os.environ.get("HUB_URL", "memory://"),
-            port=int(port),
+            port=port,
             rate_limit_scale=float(os.environ.get("RATE_LIMIT_SCALE", "1")),
             event_creation_limit=int(
                 os.environ.get("EVENT_CREATION_LIMIT") or cls.event_creation_limit

@@ -9,9 +9,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import httpx
 import pytest
 
-from tests.conftest import ROOT, event_body
+from tests.conftest import ROOT, event_body, start_server, stop_server
 
 
 def snug(
@@ -147,3 +148,12 @@ def test_proxies_trusted_to_say_who_the_client_is_are_named_or_none(
     assert result.returncode != 0
     assert said in result.stderr
     assert "Snug is starting" not in result.stdout
+
+
+def test_serve_names_its_own_port_in_links_without_a_public_url(tmp_path: Path) -> None:
+    live = start_server(tmp_path, {"PUBLIC_URL": ""})
+    try:
+        made = httpx.post(f"{live.url}/api/events", json=event_body(), timeout=20).json()
+    finally:
+        stop_server(live)
+    assert made["links"]["join"].startswith(f"{live.url}/j/")
