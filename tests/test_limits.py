@@ -3,10 +3,12 @@ process, and out of the way (logged once) while Redis is out of reach."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import secrets
 
 import pytest
+from limits.aio.storage import MemoryStorage
 
 from server import limits
 from server.limits import Limiter, TooFast, limiter_from
@@ -93,3 +95,22 @@ async def test_without_redis_nobody_is_limited_and_the_outage_is_logged_once(
     assert [r.getMessage() for r in caplog.records] == [
         "rate limits are off until their store is back: ConnectionError"
     ]
+
+
+async def test_expired_counts_are_swept_once_a_minute_not_after_every_hit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    sweeps = 0
+    sweep = MemoryStorage._MemoryStorage__expire_events  # type: ignore[attr-defined]
+
+    async def counted(storage: MemoryStorage) -> None:
+        nonlocal sweeps
+        sweeps += 1
+        await sweep(storage)
+
+    monkeypatch.setattr(MemoryStorage, "_MemoryStorage__expire_events", counted)
+    limiter = limiter_from("memory://", 1, 20)
+    for n in range(100):
+        await pitch(limiter, f"phone {n}")
+        await asyncio.sleep(0.002)
+    assert sweeps == 1
