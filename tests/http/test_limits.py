@@ -70,7 +70,7 @@ async def test_notes_written_too_fast_are_refused_and_not_kept(
 
 
 def test_one_network_joining_too_fast_is_told_to_wait(event: ApiEvent) -> None:
-    # Last in this module, as it uses up the address's joins; the other tests here joined
+    # The last test on this server, as it uses up the address's joins; the others joined
     # from the same address this minute, so it counts from wherever they left off.
     joined = 0
     while True:
