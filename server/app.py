@@ -97,6 +97,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Sta
             yield
         finally:
             await app.state.hub.close()
+            await app.state.limiter.close()
             await db.disconnect()
 
     app = Starlette(
@@ -119,5 +120,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Sta
     app.state.keys = Keys(settings.secret_key)
     app.state.hub = hub_from_url(settings.hub_url)
     app.state.rooms = Rooms(app.state.hub)
-    app.state.limiter = limiter_from(settings.hub_url, settings.rate_limit_scale)
+    app.state.limiter = limiter_from(
+        settings.hub_url, settings.rate_limit_scale, settings.event_creation_limit
+    )
     return app

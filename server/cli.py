@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -15,7 +14,9 @@ from typing import Any
 import uvicorn
 
 from server import db
+from server.app import create_app
 from server.config import Settings
+from server.connections import headers_in
 from server.errors import Refused
 from server.events.access import Keys
 from server.http.events import links
@@ -43,9 +44,7 @@ def main(argv: list[str] | None = None) -> None:
     bring.add_argument("file", help="the archive (JSON); - reads standard input")
     bring.add_argument("--slug", help="a new address for it, when its own is taken here")
     args = parser.parse_args(argv)
-    if getattr(args, "port", None):
-        os.environ["PORT"] = str(args.port)  # so the default PUBLIC_URL names this port
-    settings = Settings.from_environ()
+    settings = Settings.from_environ(getattr(args, "port", None))
     if args.command == "serve":
         _serve(settings, args)
     elif args.command == "migrate":
@@ -64,14 +63,27 @@ def main(argv: list[str] | None = None) -> None:
 def _serve(settings: Settings, args: argparse.Namespace) -> None:
     if args.demo:
         asyncio.run(_demo(settings))
-    port = args.port or int(os.environ.get("PORT", "8000"))
-    print(f"Snug is starting: open http://{args.host}:{port}/ in a browser (Ctrl+C stops it).")
+    print(
+        f"Snug is starting: open http://{args.host}:{settings.port}/ in a browser "
+        "(Ctrl+C stops it)."
+    )
     uvicorn.run(
-        "server.asgi:app",
+        create_app(settings),
         host=args.host,
-        port=port,
-        proxy_headers=True,
-        forwarded_allow_ips=os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
+        port=settings.port,
+        http=headers_in(settings.header_timeout),
+        # Only the proxies named in TRUSTED_PROXIES may say who the client is: anyone else's
+        # X-Forwarded-For would let them choose the address that rate limits count.
+        proxy_headers=bool(settings.trusted_proxies),
+        forwarded_allow_ips=list(settings.trusted_proxies),
+        # An idle connection between requests is closed after this; one that hasn't finished
+        # a request's headers, after HEADER_TIMEOUT (server/connections.py).
+        timeout_keep_alive=5,
+        # On SIGTERM, sockets are told to reconnect (elsewhere) and requests get this long to
+        # finish, inside the 30 seconds hosts such as Heroku wait before killing the process.
+        timeout_graceful_shutdown=20,
+        # No limit_concurrency: Uvicorn counts open websockets in it, so a cap low enough to
+        # matter would refuse pages to everyone while a large event is live.
         ws_ping_interval=20,
         ws_ping_timeout=20,
         # Notes updates are the largest messages (schemas/notes-client-update.json).

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from dataclasses import dataclass
@@ -16,19 +17,56 @@ class Settings:
     secret_key: str
     public_url: str
     hub_url: str
+    port: int = 8000
     rate_limit_scale: float = 1.0  # RATE_LIMIT_SCALE: 2 doubles every limit, 0 turns them off
+    # EVENT_CREATION_LIMIT: events one address may create or import an hour. An organiser makes
+    # one and tries a few; 20 leaves room for a workshop trying Snug behind one wifi, and keeps
+    # a script to 480 small events a day.
+    event_creation_limit: int = 20
+    # TRUSTED_PROXIES: the only peers whose X-Forwarded-For is believed; none by default.
+    trusted_proxies: tuple[str, ...] = ()
+    # HEADER_TIMEOUT: seconds a connection has to send a request's line and headers.
+    header_timeout: float = 10.0
 
     @classmethod
-    def from_environ(cls) -> Settings:
-        port = os.environ.get("PORT", "8000")
+    def from_environ(cls, port: int | None = None) -> Settings:
+        """``port``: the command line's, over PORT."""
+        port = port or int(os.environ.get("PORT", "8000"))
         return cls(
             database_url=database_url(),
             secret_key=os.environ.get("SECRET_KEY") or _kept_secret(),
             public_url=(os.environ.get("PUBLIC_URL") or f"http://127.0.0.1:{port}").rstrip("/"),
             # REDIS_URL shares live updates between processes; without it, one process.
             hub_url=os.environ.get("REDIS_URL") or os.environ.get("HUB_URL", "memory://"),
+            port=port,
             rate_limit_scale=float(os.environ.get("RATE_LIMIT_SCALE", "1")),
+            event_creation_limit=int(
+                os.environ.get("EVENT_CREATION_LIMIT") or cls.event_creation_limit
+            ),
+            trusted_proxies=trusted_proxies(os.environ.get("TRUSTED_PROXIES", "")),
+            header_timeout=float(os.environ.get("HEADER_TIMEOUT") or cls.header_timeout),
         )
+
+
+def trusted_proxies(listed: str) -> tuple[str, ...]:
+    """Addresses and networks (CIDR), comma-separated. Refused in words when one isn't, since
+    Uvicorn would quietly compare it as text; and ``*`` is refused, since Uvicorn then believes
+    the first address in X-Forwarded-For, which any client writes."""
+    found = tuple(part.strip() for part in listed.split(",") if part.strip())
+    for part in found:
+        try:
+            ipaddress.ip_network(part, strict=False)
+        except ValueError:
+            raise SystemExit(
+                f"TRUSTED_PROXIES: {part!r} is not an address or a network such as 10.0.0.0/8. "
+                "Name the proxies in front of Snug (see README, Configuration)."
+            ) from None
+    if "FORWARDED_ALLOW_IPS" in os.environ and not found:
+        raise SystemExit(
+            "FORWARDED_ALLOW_IPS is no longer read: set TRUSTED_PROXIES to the addresses of the "
+            "proxies in front of Snug, or unset it (see README, Configuration)."
+        )
+    return found
 
 
 def database_url() -> str:

@@ -1,40 +1,79 @@
-"""Rate limits on the writes people make (join, pitch, vote, notes), per device and per address.
+"""Rate limits on what people do (create events, join, pitch, vote, write notes, open a live
+socket), per device and per address.
 
-Fixed windows of a minute, counted in this process (``memory://``) or shared by every process
-through Redis when the hub is Redis. Limits per address are generous, since a whole venue may
-share one address behind its wifi; limits per device stop one phone or script from flooding.
+A moving window (the ``limits`` library): whatever was done in the last minute (or hour) counts,
+so a burst split across a minute boundary is still one burst. Counted in this process, or in Redis
+when the hub is Redis, so every process spends from the same count. Limits per address are
+generous, since a whole venue may share one address behind its wifi; limits per device stop one
+phone or script from flooding.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
+import math
 import time
 from dataclasses import dataclass
-from typing import Protocol
 
+from limits import RateLimitItemPerSecond
+from limits.aio.storage import MemoryStorage, RedisStorage, Storage
+from limits.aio.strategies import MovingWindowRateLimiter
 from redis import asyncio as redis
 from redis.exceptions import RedisError
 
 from server import metrics
 from server.errors import Refused
 
-WINDOW = 60  # seconds
+log = logging.getLogger("snug.limits")
+
+MINUTE, HOUR = 60, 3600
+RETRY_STORE = 5  # seconds between tries while the count's store is out of reach
+SWEEP = 60  # seconds between sweeps of expired counts in this process
 
 
 @dataclass(frozen=True)
 class Limit:
-    per_device: int
+    budget: str  # actions with the same budget spend from one count
+    per_device: int  # 0: not counted per device
     per_address: int
-    what: str  # in the refusal's sentence: "You've ... {what} ..."
+    seconds: int
+    what: str  # in the refusal's sentence: "({what} {n} times a minute from one device)"
 
 
-LIMITS = {
-    "join": Limit(per_device=0, per_address=1200, what="joined"),
-    "pitch": Limit(per_device=30, per_address=600, what="pitched"),
-    "vote": Limit(per_device=120, per_address=6000, what="voted"),
-    "notes": Limit(per_device=600, per_address=60000, what="written in notes"),
-    "import": Limit(per_device=0, per_address=10, what="imported events"),
-}
+def limits_table(events_an_hour: int) -> dict[str, Limit]:
+    """``events_an_hour``: EVENT_CREATION_LIMIT (server/config.py)."""
+    creating = Limit("create", 0, events_an_hour, HOUR, "created or imported events")
+    return {
+        "create": creating,
+        # An import makes a new event, so it spends from the same budget as creating one.
+        "import": creating,
+        "join": Limit("join", 0, 1200, MINUTE, "joined"),
+        "pitch": Limit("pitch", 30, 600, MINUTE, "pitched"),
+        "vote": Limit("vote", 120, 6000, MINUTE, "voted"),
+        "notes": Limit("notes", 600, 60000, MINUTE, "written in notes"),
+        # Every hello/resume answers a snapshot. A phone reconnecting with backoff says hello a
+        # few times a minute; a venue of 1,500 behind one address all reconnecting after a wifi
+        # drop must still get in.
+        "hello": Limit("hello", 30, 3000, MINUTE, "opened a live connection"),
+    }
+
+
+class SweptNowAndThen(MemoryStorage):
+    """limits' memory storage, swept of expired entries once a minute.
+
+    The library starts a sweep after every hit once the last sweep is over, and a sweep hops to
+    a thread for each key: at 200 checks a second over 100 devices that took half a core, 20
+    times what the checks cost (tests/test_limits.py holds it to one sweep a minute). Between
+    sweeps a key holds at most its limit's entries, and expired ones don't count."""
+
+    _next_sweep = 0.0
+
+    # Overrides the library's private _MemoryStorage__schedule_expiry (limits 5.8).
+    async def _MemoryStorage__schedule_expiry(self) -> None:
+        if time.monotonic() >= self._next_sweep:
+            self._next_sweep = time.monotonic() + SWEEP
+            await super()._MemoryStorage__schedule_expiry()  # type: ignore[misc]
 
 
 class TooFast(Refused):
@@ -46,69 +85,89 @@ class TooFast(Refused):
         self.retry_after = retry_after
 
 
-class Counter(Protocol):
-    async def hit(self, key: str) -> int:
-        """Counts one more in the current window and returns the count so far."""
-
-
-class MemoryCounter:
-    def __init__(self) -> None:
-        self._counts: dict[str, tuple[int, int]] = {}
-
-    async def hit(self, key: str) -> int:
-        window = int(time.time()) // WINDOW
-        seen_window, count = self._counts.get(key, (window, 0))
-        count = count + 1 if seen_window == window else 1
-        self._counts[key] = (window, count)
-        if len(self._counts) > 100_000:  # forget finished windows now and then
-            self._counts = {k: v for k, v in self._counts.items() if v[0] == window}
-        return count
-
-
-class RedisCounter:
-    def __init__(self, url: str) -> None:
-        self._redis = redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1)
-
-    async def hit(self, key: str) -> int:
-        window = int(time.time()) // WINDOW
-        name = f"snug:limit:{key}:{window}"
-        try:
-            async with self._redis.pipeline(transaction=False) as pipe:
-                pipe.incr(name)
-                pipe.expire(name, WINDOW * 2)
-                count, _ = await pipe.execute()
-        except (RedisError, OSError):
-            return 0  # without Redis nobody is limited: refusing everyone would be worse
-        return int(count)
-
-
 class Limiter:
-    def __init__(self, counter: Counter, scale: float = 1.0) -> None:
-        self._counter, self._scale = counter, scale
+    def __init__(
+        self,
+        storage: Storage,
+        scale: float,
+        events_an_hour: int,
+        outages: tuple[type[Exception], ...] = (),
+        pool: redis.ConnectionPool | None = None,
+    ) -> None:
+        """``outages``: the storage's errors that mean it is out of reach; until it is back,
+        nobody is limited, since refusing everyone would be worse."""
+        self._window = MovingWindowRateLimiter(storage)
+        self._scale, self._outages, self._pool = scale, outages, pool
+        self.limits = limits_table(events_an_hour)
+        self._back_at = 0.0  # while the store is away, when to try it again
+
+    async def close(self) -> None:
+        if self._pool is not None:
+            await self._pool.aclose()
 
     async def check(self, action: str, address: str | None, secret: str | None) -> None:
         if self._scale <= 0:
             return
-        limit = LIMITS[action]
+        limit = self.limits[action]
         if limit.per_device and secret:
             device = hashlib.sha256(secret.encode()).hexdigest()[:16]
-            await self._count(action, f"device:{device}", limit.per_device, "from one device")
+            await self._spend(limit, action, f"device:{device}", limit.per_device)
         if address:
-            await self._count(action, f"address:{address}", limit.per_address, "from one network")
+            await self._spend(limit, action, f"address:{address}", limit.per_address)
 
-    async def _count(self, action: str, who: str, per_window: int, where: str) -> None:
+    async def _spend(self, limit: Limit, action: str, who: str, per_window: int) -> None:
+        if time.monotonic() < self._back_at:
+            return
         allowed = max(1, int(per_window * self._scale))
-        if await self._counter.hit(f"{action}:{who}") > allowed:
-            metrics.rate_limited.labels(action).inc()
-            retry = WINDOW - int(time.time()) % WINDOW
-            raise TooFast(
-                f"That's faster than Snug allows ({LIMITS[action].what} {allowed} times a "
-                f"minute {where}). Nothing was changed; try again in {retry} seconds.",
-                retry,
-            )
+        item = RateLimitItemPerSecond(allowed, limit.seconds, namespace=f"snug:{limit.budget}")
+        try:
+            if await self._window.hit(item, who):
+                self._reached()
+                return
+            stats = await self._window.get_window_stats(item, who)
+        except self._outages as exc:
+            self._unreachable(exc)
+            return
+        metrics.rate_limited.labels(action).inc()
+        retry = max(1, math.ceil(stats.reset_time - time.time()))
+        where = "from one device" if who.startswith("device:") else "from one network"
+        period = "a minute" if limit.seconds == MINUTE else "an hour"
+        raise TooFast(
+            f"That's faster than Snug allows ({limit.what} {allowed} times {period} {where}). "
+            f"Nothing was changed; try again in {_duration(retry)}.",
+            retry,
+        )
+
+    def _unreachable(self, exc: Exception) -> None:
+        # Each try waits for a timeout, so requests don't all wait while the store is away.
+        if not self._back_at:
+            log.warning("rate limits are off until their store is back: %s", type(exc).__name__)
+        self._back_at = time.monotonic() + RETRY_STORE
+
+    def _reached(self) -> None:
+        if self._back_at:
+            self._back_at = 0.0
+            log.info("rate limits are back on")
 
 
-def limiter_from(hub_url: str, scale: float) -> Limiter:
-    if hub_url.startswith(("redis://", "rediss://", "unix://")):
-        return Limiter(RedisCounter(hub_url), scale)
-    return Limiter(MemoryCounter(), scale)
+def _duration(seconds: int) -> str:
+    if seconds < 120:
+        return f"{seconds} seconds"
+    return f"{math.ceil(seconds / 60)} minutes"
+
+
+def limiter_from(hub_url: str, scale: float, events_an_hour: int) -> Limiter:
+    """A limiter counting in Redis when the hub is Redis (through redis-py, as the hub does),
+    else in this process."""
+    if not hub_url.startswith(("redis://", "rediss://", "unix://")):
+        return Limiter(SweptNowAndThen(), scale, events_an_hour)
+    pool = redis.ConnectionPool.from_url(hub_url, socket_connect_timeout=1, socket_timeout=1)
+    # The pool, ours to close, says where Redis is; the storage's own address goes unused.
+    storage = RedisStorage(
+        "async+redis://",
+        implementation="redispy",
+        # Documented by limits, though its annotation of the options leaves it out.
+        connection_pool=pool,  # type: ignore[arg-type]
+        key_prefix="snug:limits",
+    )
+    return Limiter(storage, scale, events_an_hour, (RedisError, OSError), pool)

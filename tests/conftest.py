@@ -47,6 +47,9 @@ def start_server(data_dir: Path, env: dict[str, str] | None = None) -> LiveServe
         "DATABASE_URL": f"sqlite://{data_dir / 'snug.sqlite3'}",
         "SECRET_KEY": "test-secret-not-for-production",
         "PUBLIC_URL": url,
+        # The suite creates hundreds of events from 127.0.0.1; a test that wants the default
+        # passes EVENT_CREATION_LIMIT="" (tests/http/test_limits.py).
+        "EVENT_CREATION_LIMIT": "100000",
         **(env or {}),
     }
     # As people run it: `snug serve`, with its socket limits and logging. Its JSON-lines log

@@ -9,11 +9,21 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import ROOT, event_body
+import httpx
+import pytest
+
+from tests.conftest import ROOT, event_body, start_server, stop_server
 
 
-def snug(tmp_path: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "SNUG_DATA_DIR": str(tmp_path), "PUBLIC_URL": "https://snug.test"}
+def snug(
+    tmp_path: Path, *args: str, stdin: str = "", env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    env = {
+        **os.environ,
+        "SNUG_DATA_DIR": str(tmp_path),
+        "PUBLIC_URL": "https://snug.test",
+        **(env or {}),
+    }
     env.pop("DATABASE_URL", None)
     env.pop("SECRET_KEY", None)
     return subprocess.run(
@@ -120,3 +130,30 @@ def test_exporting_an_unknown_event_says_so(tmp_path: Path) -> None:
     result = snug(tmp_path, "export-event", "nowhere")
     assert result.returncode != 0
     assert "There is no event at /e/nowhere" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("setting", "said"),
+    [
+        ({"TRUSTED_PROXIES": "*"}, "TRUSTED_PROXIES: '*' is not an address or a network"),
+        ({"TRUSTED_PROXIES": "10.0.0.0/8, router"}, "'router' is not an address or a network"),
+        ({"FORWARDED_ALLOW_IPS": "*"}, "FORWARDED_ALLOW_IPS is no longer read"),
+    ],
+)
+def test_proxies_trusted_to_say_who_the_client_is_are_named_or_none(
+    tmp_path: Path, setting: dict[str, str], said: str
+) -> None:
+    """``*`` would let any client choose the address its rate limits count against."""
+    result = snug(tmp_path, "serve", "--port", "1", env=setting)
+    assert result.returncode != 0
+    assert said in result.stderr
+    assert "Snug is starting" not in result.stdout
+
+
+def test_serve_names_its_own_port_in_links_without_a_public_url(tmp_path: Path) -> None:
+    live = start_server(tmp_path, {"PUBLIC_URL": ""})
+    try:
+        made = httpx.post(f"{live.url}/api/events", json=event_body(), timeout=20).json()
+    finally:
+        stop_server(live)
+    assert made["links"]["join"].startswith(f"{live.url}/j/")

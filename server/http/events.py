@@ -65,6 +65,7 @@ routes = [
         body="event-create",
         status=201,
         tag="events",
+        limit="create",
         summary="Create an event; the answer holds the secret organiser link",
     ),
     ApiRoute(

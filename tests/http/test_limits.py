@@ -1,22 +1,25 @@
 """Rate limits: one device or one network writing faster than allowed gets a 429 that says so,
-and nothing it sent is kept. A server of its own runs with every limit at a tenth."""
+and nothing it sent is kept. A server of its own runs with every limit at a tenth; others show
+the default limit on creating events, and whose X-Forwarded-For decides the network counted."""
 
 from __future__ import annotations
 
-import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import httpx
 import pytest
 from websockets.asyncio.client import connect
 
-from server.limits import LIMITS, WINDOW
+from server.config import Settings
+from server.limits import limits_table
 from server.notes.document import NotesContent
 from tests.conftest import ApiEvent, LiveServer, event_body, start_server, stop_server
 from tests.http.helpers import assert_problem
 from tests.live.helpers import NotesPhone
 
 SCALE = 0.1
+LIMITS = limits_table(Settings.event_creation_limit)
 
 
 @pytest.fixture(scope="module")
@@ -31,15 +34,6 @@ def event(strict: LiveServer) -> Iterator[ApiEvent]:
     with httpx.Client(base_url=strict.url, timeout=20) as client:
         made = client.post("/api/events", json=event_body()).json()
         yield ApiEvent(client, made["slug"], made["organiser_key"], made["links"])
-
-
-@pytest.fixture(autouse=True)
-def within_one_window() -> None:
-    """Limits count in windows of a minute; a test that began in the last seconds of one
-    would see its count start again. Start each with at least 15 seconds of its window left."""
-    left = WINDOW - time.time() % WINDOW
-    if left < 15:
-        time.sleep(left + 0.1)
 
 
 def _allowed(action: str, per: str) -> int:
@@ -76,7 +70,7 @@ async def test_notes_written_too_fast_are_refused_and_not_kept(
 
 
 def test_one_network_joining_too_fast_is_told_to_wait(event: ApiEvent) -> None:
-    # Last in this module, as it uses up the address's joins; the other tests here joined
+    # The last test on this server, as it uses up the address's joins; the others joined
     # from the same address this minute, so it counts from wherever they left off.
     joined = 0
     while True:
@@ -86,3 +80,67 @@ def test_one_network_joining_too_fast_is_told_to_wait(event: ApiEvent) -> None:
         joined += 1
         assert joined <= _allowed("join", "per_address")
     assert "from one network" in assert_problem(response, 429)["detail"]
+
+
+@pytest.fixture
+def own_server(tmp_path: Path) -> Iterator[Callable[[dict[str, str]], LiveServer]]:
+    started: list[LiveServer] = []
+
+    def start(env: dict[str, str]) -> LiveServer:
+        started.append(start_server(tmp_path / str(len(started)), env))
+        return started[-1]
+
+    yield start
+    for live in started:
+        stop_server(live)
+
+
+def test_one_network_creating_a_21st_event_in_an_hour_is_told_to_wait(
+    own_server: Callable[[dict[str, str]], LiveServer],
+) -> None:
+    live = own_server({"EVENT_CREATION_LIMIT": ""})  # the default
+    allowed = LIMITS["create"].per_address
+    with httpx.Client(base_url=live.url, timeout=20) as client:
+        for _ in range(allowed):
+            assert client.post("/api/events", json=event_body()).status_code == 201
+        refused = client.post("/api/events", json=event_body(slug="one-too-many"))
+        detail = assert_problem(refused, 429)["detail"]
+        assert f"created or imported events {allowed} times an hour from one network" in detail
+        assert 3500 < int(refused.headers["retry-after"]) <= 3600
+        assert "try again in 60 minutes" in detail
+        assert client.get("/api/e/one-too-many").status_code == 404
+
+
+ROTATING = [f"198.51.100.{n}" for n in range(20)]
+
+
+def _joins(live: LiveServer, forwarded_for: list[str]) -> list[int]:
+    with httpx.Client(base_url=live.url, timeout=20) as client:
+        slug = client.post("/api/events", json=event_body()).json()["slug"]
+        return [
+            client.post(
+                f"/api/e/{slug}/attendees",
+                json={"name": ""},
+                headers={"X-Forwarded-For": address},
+            ).status_code
+            for address in forwarded_for
+        ]
+
+
+def test_a_client_cannot_choose_its_address_with_x_forwarded_for(
+    own_server: Callable[[dict[str, str]], LiveServer],
+) -> None:
+    # Joins at a hundredth: 12 a minute from one network.
+    live = own_server({"RATE_LIMIT_SCALE": "0.01"})
+    statuses = _joins(live, ROTATING)
+    assert statuses[:12] == [201] * 12 and set(statuses[12:]) == {429}
+
+
+def test_a_trusted_proxy_says_who_the_client_is(
+    own_server: Callable[[dict[str, str]], LiveServer],
+) -> None:
+    live = own_server({"RATE_LIMIT_SCALE": "0.01", "TRUSTED_PROXIES": "127.0.0.1, ::1"})
+    assert _joins(live, ROTATING) == [201] * 20
+    # What is counted is the address the proxy names, so one client behind it is still limited.
+    statuses = _joins(live, ["203.0.113.9"] * 13)
+    assert statuses == [201] * 12 + [429]
