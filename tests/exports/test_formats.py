@@ -3,11 +3,16 @@ inert, and the documents stay valid for zones the c3voc JSON schema has no patte
 
 from __future__ import annotations
 
+import io
 import json
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
+from itertools import pairwise
+from zoneinfo import ZoneInfo
 
 import icalendar
+import pytest
+from dateutil import tz
 
 from server.exports import calendar, frab
 from server.exports.readmodel import RoomInfo, Schedule, Session, SlotInfo
@@ -91,3 +96,55 @@ def test_a_cancelled_session_whose_slot_is_gone_is_a_cancelled_all_day_entry() -
     assert str(event["STATUS"]) == "CANCELLED"
     assert event.decoded("DTSTART") == date(2026, 10, 25)
     assert frab.schedule_xml(_schedule(cancelled=True)).count(b"<event ") == 0
+
+
+# The zones the tests use, both hemispheres, a zone without daylight saving and fixed offsets.
+ZONES = [
+    "Europe/London",
+    "Europe/Berlin",
+    "America/New_York",
+    "America/Argentina/Buenos_Aires",
+    "Australia/Sydney",
+    "Asia/Kolkata",
+    "Etc/GMT-3",
+    "UTC",
+]
+
+
+def _instants(zone: ZoneInfo, first: datetime, last: datetime) -> list[datetime]:
+    """Every hour of the span, and every quarter hour for a day either side of each change."""
+    hours = [first + timedelta(hours=h) for h in range(int((last - first).total_seconds()) // 3600)]
+    changes = [
+        a
+        for a, b in pairwise(hours)
+        if a.astimezone(zone).utcoffset() != b.astimezone(zone).utcoffset()
+    ]
+    near = [c + timedelta(minutes=15 * q) for c in changes for q in range(-96, 97)]
+    return hours + near
+
+
+@pytest.mark.parametrize("zone_name", ZONES)
+def test_the_vtimezone_gives_zoneinfos_offset_at_every_instant_of_the_year(zone_name: str) -> None:
+    body = calendar.calendar(_schedule(timezone=zone_name))
+    lines = unfold(body)
+    begin, end = lines.index("BEGIN:VTIMEZONE"), lines.index("END:VTIMEZONE")
+    described = tz.tzical(io.StringIO("\r\n".join(lines[begin : end + 1]))).get(zone_name)
+    zone = ZoneInfo(zone_name)
+    first, last = datetime(2026, 1, 1, tzinfo=UTC), datetime(2027, 1, 1, tzinfo=UTC)
+    wrong = [
+        (moment, moment.astimezone(described).utcoffset(), moment.astimezone(zone).utcoffset())
+        for moment in _instants(zone, first, last)
+        if moment.astimezone(described).utcoffset() != moment.astimezone(zone).utcoffset()
+    ]
+    assert not wrong, wrong[:3]
+
+
+def test_london_springs_forward_at_one_in_the_morning_local_standard_time() -> None:
+    cal = icalendar.Calendar.from_ical(calendar.calendar(_schedule()))
+    onsets = {}
+    for daylight in cal.walk("DAYLIGHT"):
+        rdates = daylight.get("RDATE", [])
+        for when in [daylight["DTSTART"], *(rdates if isinstance(rdates, list) else [rdates])]:
+            for moment in getattr(when, "dts", [when]):
+                onsets[moment.dt] = daylight.decoded("TZOFFSETFROM")
+    assert onsets[datetime(2026, 3, 29, 1, 0)] == timedelta(0)
