@@ -22,6 +22,7 @@ HOSTILE = (
     'Evil\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nSUMMARY:injected; x,y <script>alert("x")</script>&amp;'
 )
 ROOM = RoomInfo(1, "Room <b>1</b>; A,B", 10, "00000000-0000-4000-8000-000000000001")
+EVENT_GUID = "00000000-0000-4000-8000-00000000000e"
 SLOT = SlotInfo(1, "2026-10-25T01:30", "2026-10-25T02:30", "Ambiguous", "session")
 
 
@@ -53,6 +54,7 @@ def _schedule(timezone: str = "Europe/London", **session: object) -> Schedule:
         sessions=(replace(made, **session),),
         published=True,
         last_modified=datetime(2026, 10, 1, 12, 0, tzinfo=UTC),
+        guid=EVENT_GUID,
     )
 
 
@@ -148,3 +150,48 @@ def test_london_springs_forward_at_one_in_the_morning_local_standard_time() -> N
             for moment in getattr(when, "dts", [when]):
                 onsets[moment.dt] = daylight.decoded("TZOFFSETFROM")
     assert onsets[datetime(2026, 3, 29, 1, 0)] == timedelta(0)
+
+
+def _three_sessions(timezone: str = "Europe/London") -> Schedule:
+    """Ann hosts two sessions (written two ways), Bo one; one session has no tags."""
+    schedule = _schedule(timezone)
+    (made,) = schedule.sessions
+    sessions = (
+        replace(made, pitch_id=7, host="Ann  Lee", tags=("Open data", "maps")),
+        replace(made, pitch_id=8, guid=made.guid[:-1] + "8", host="ann lee", tags=()),
+        replace(made, pitch_id=9, guid=made.guid[:-1] + "9", host="Bo", tags=(" ",)),
+    )
+    return replace(schedule, sessions=sessions)
+
+
+def test_every_presenter_has_an_id_and_a_guid_the_same_for_the_same_host() -> None:
+    schedule = _three_sessions()
+    xml = validate_frab_xml(frab.schedule_xml(schedule))
+    people = {e.get("id"): e.find("persons/person") for e in xml.iter("event")}
+    assert all(p is not None and p.get("id") and p.get("guid") for p in people.values())
+    assert people["7"].attrib == people["8"].attrib != people["9"].attrib
+    assert people["7"].text == "Ann  Lee" and people["9"].text == "Bo"
+    document = validate_frab_json(frab.schedule_json(schedule))
+    (day,) = document["schedule"]["conference"]["days"]
+    events = {e["id"]: e for e in day["rooms"][ROOM.name]}
+    for event_id, event in events.items():
+        (person,) = event["persons"]
+        assert person["public_name"] == people[str(event_id)].text
+        assert person["guid"] == people[str(event_id)].get("guid")
+        assert str(person["id"]) == people[str(event_id)].get("id")
+    # Stable from one fetch to the next, and another event's Ann is another person.
+    again = validate_frab_xml(frab.schedule_xml(schedule)).find("day/room/event/persons/person")
+    assert again is not None and again.attrib == people["7"].attrib
+    other = replace(schedule, guid="00000000-0000-4000-8000-00000000000f")
+    theirs = validate_frab_xml(frab.schedule_xml(other)).find("day/room/event/persons/person")
+    assert theirs is not None and theirs.get("guid") != people["7"].get("guid")
+
+
+def test_every_session_has_a_track_its_first_tag_else_its_room() -> None:
+    schedule = _three_sessions()
+    xml = validate_frab_xml(frab.schedule_xml(schedule))
+    tracks = {e.get("id"): e.findtext("track") for e in xml.iter("event")}
+    assert tracks == {"7": "Open data", "8": ROOM.name, "9": ROOM.name}
+    document = validate_frab_json(frab.schedule_json(schedule))
+    (day,) = document["schedule"]["conference"]["days"]
+    assert {str(e["id"]): e["track"] for e in day["rooms"][ROOM.name]} == tracks

@@ -69,6 +69,7 @@ def _posters(*sessions: Session, slots: tuple[SlotInfo, ...] = SLOTS) -> Posters
         sessions=sessions,
         published=True,
         last_modified=datetime(2026, 11, 1, tzinfo=UTC),
+        guid="00000000-0000-4000-8000-000000000000",
     )
     return Posters(schedule, JOIN, {1: ["step-free", "projector"], 2: []})
 
