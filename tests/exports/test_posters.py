@@ -20,7 +20,7 @@ from server.exports.pdf import PdfUnavailable, pdf
 from server.exports.posters import Posters
 from server.exports.readmodel import RoomInfo, Schedule, Session, SlotInfo
 from tests.conftest import ApiEvent
-from tests.exports.helpers import SESSIONS, make_published
+from tests.exports.helpers import SESSIONS, figures_of_accessible_pdf, make_published
 from tests.http.helpers import assert_problem
 
 HOSTILE = "<script>alert(\"x\")</script> & <b>bold</b> 'quoted'"
@@ -110,7 +110,7 @@ def shown(html: str) -> Text:
 
 
 def qr_paths(html: str) -> list[str]:
-    return re.findall(r'<svg class="qr[^"]*"[^>]*><path d="([^"]+)"', html)
+    return re.findall(r'<svg class="qr[^"]*"[^>]*><title>[^<]*</title><path d="([^"]+)"', html)
 
 
 def to_pdf(html: str) -> bytes:
@@ -279,3 +279,12 @@ def test_posters_over_http(make_event: Callable[..., ApiEvent]) -> None:
     assert_problem(g.get("/posters/rooms/999999"), 404)
     assert_problem(g.get("/posters/rooms/999999.pdf"), 404)
     assert_problem(g.ev.client.get("/e/no-such-event-here/posters"), 404)
+
+
+def test_pdf_posters_are_pdf_ua_with_every_qr_code_described() -> None:
+    room = figures_of_accessible_pdf(to_pdf(posters.room_html(HALL_DAY, HALL.id, pdf=True)))
+    assert room and all(room), room
+    assert all(alt.startswith("QR code that opens the notes of ") for alt in room if alt)
+    assert f"QR code that opens the notes of {HOSTILE}" in room
+    (entrance,) = figures_of_accessible_pdf(to_pdf(posters.entrance_html(HALL_DAY, pdf=True)))
+    assert entrance is not None and entrance.startswith("QR code that opens ")

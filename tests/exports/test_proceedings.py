@@ -22,6 +22,7 @@ from server.exports.proceedings.readmodel import Entry, PhotoInfo, Proceedings, 
 from server.exports.readmodel import RoomInfo, SlotInfo
 from server.notes.document import Action
 from server.validation import validate
+from tests.exports.helpers import figures_of_accessible_pdf
 
 BASE = "https://snug.example.org"
 AUDITORIUM = RoomInfo(1, "Auditorium", 100, "00000000-0000-4000-8000-000000000001")
@@ -309,7 +310,9 @@ def test_the_schema_refuses_data_that_is_not_proceedings() -> None:
 
 
 def test_the_pdf_is_a4_with_every_session_title_as_text() -> None:
-    reader = PdfReader(io.BytesIO(pdf(pages.standalone(sample()))))
+    body = pdf(pages.standalone(sample()))
+    assert all(figures_of_accessible_pdf(body))  # PDF/UA, and every photo described
+    reader = PdfReader(io.BytesIO(body))
     words = re.sub(r"\s+", " ", " ".join(page.extract_text() for page in reader.pages))
     for title in ("GovCamp Spring", "Agile procurement that works", "Job adverts people finish"):
         assert title in words
