@@ -15,6 +15,7 @@ from typing import Any
 import httpx
 import icalendar
 import jsonschema
+import lxml.html
 import pytest
 from dateutil import tz
 from lxml import etree
@@ -204,3 +205,34 @@ def figures_of_accessible_pdf(body: bytes) -> list[str | None]:
 
     walk(catalog["/StructTreeRoot"])
     return figures
+
+
+# --- Right-to-left text people typed, isolated in HTML ---------------------------------------
+
+RIGHT_TO_LEFT = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
+
+
+def unisolated_right_to_left(html: str | bytes) -> list[str]:
+    """Each piece of the page's visible text with right-to-left letters that sits in no
+    ``<bdi>`` and no ``dir="auto"`` element (an SVG's title is the PDF's alt text, not text)."""
+    body = lxml.html.fromstring(html).find("body")
+    assert body is not None
+    loose = []
+    for element in body.iter():
+        owners = [(element, element.text)] if isinstance(element.tag, str) else []
+        owners.append((element.getparent(), element.tail))
+        for owner, text in owners:
+            if owner is None or not text or not RIGHT_TO_LEFT.search(text):
+                continue
+            around = [owner, *owner.iterancestors()]
+            if any(e.tag == "svg" for e in around):
+                continue
+            if not any(e.tag == "bdi" or e.get("dir") == "auto" for e in around):
+                loose.append(text)
+    return loose
+
+
+def visible_text(html: str | bytes) -> str:
+    body = lxml.html.fromstring(html).find("body")
+    assert body is not None
+    return " ".join(body.text_content().split())
