@@ -6,6 +6,7 @@ import datetime as dt
 import re
 import secrets
 import unicodedata
+from collections.abc import Iterable, Mapping
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
@@ -70,11 +71,9 @@ async def edit_event(journal: Journal, fields: dict[str, Any], public_url: str) 
     journal.actor.require(Role.organiser)
     event = journal.event
     if "timezone" in fields:
-        fields["timezone"] = _zone(fields["timezone"])
         # The slots' wall-clock times are read in the new zone from now on.
-        for slot in await Slot.filter(event=event):
-            for moment in (slot.starts_at, slot.ends_at):
-                _on_the_clock(moment, fields["timezone"])
+        slots = await Slot.filter(event=event).values("starts_at", "ends_at")
+        fields["timezone"] = check_times(fields["timezone"], slots)
     if "date" in fields:
         fields["date"] = dt.date.fromisoformat(fields["date"])
     if "name" in fields:
@@ -146,9 +145,8 @@ async def _replace_rooms(event: Event, rooms: list[dict[str, Any]]) -> None:
 
 
 async def _replace_slots(event: Event, slots: list[dict[str, Any]]) -> None:
+    _on_the_clock(event.timezone, slots)
     for slot in slots:
-        for moment in (slot["starts_at"], slot["ends_at"]):
-            _on_the_clock(moment, event.timezone)
         # Every time names one instant, so wall-clock order is the order of the instants.
         if slot["ends_at"] <= slot["starts_at"]:
             raise Invalid(f"The slot starting {slot['starts_at']} must end after it starts.")
@@ -165,7 +163,20 @@ async def _replace_slots(event: Event, slots: list[dict[str, Any]]) -> None:
     )
 
 
-def _on_the_clock(moment: str, zone_name: str) -> None:
+def check_times(zone_name: str, slots: Iterable[Mapping[str, str]]) -> str:
+    """The zone's name, if Snug knows the zone and every slot time names one instant in it."""
+    _zone(zone_name)
+    _on_the_clock(zone_name, slots)
+    return zone_name
+
+
+def _on_the_clock(zone_name: str, slots: Iterable[Mapping[str, str]]) -> None:
+    for slot in slots:
+        for moment in (slot["starts_at"], slot["ends_at"]):
+            _one_instant(moment, zone_name)
+
+
+def _one_instant(moment: str, zone_name: str) -> None:
     """Refuses a wall-clock time the zone skips or shows twice: a calendar can only guess
     which instant such a time means, and guesses differ from app to app."""
     try:
