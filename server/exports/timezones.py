@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 
-_STEP = timedelta(hours=1)  # zones change offset months apart, never twice in an hour
+_STEP = timedelta(days=1)  # zones change offset weeks apart at the least, never twice a day
 _LOOK_BACK = timedelta(days=400)
 
 
@@ -82,7 +82,7 @@ def _observance(zone: ZoneInfo, moment: datetime) -> Observance:
 
 
 def _change_after(zone: ZoneInfo, moment: datetime) -> datetime:
-    """The first second after ``moment`` (within the hour) with another observance."""
+    """The first second after ``moment`` (within a step) with another observance."""
     was = _observance(zone, moment)
     low, high = 0, int(_STEP.total_seconds())
     while high - low > 1:
