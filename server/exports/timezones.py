@@ -56,7 +56,7 @@ def vtimezone(zone_name: str, first: date, last: date) -> icalendar.Timezone:
 def _onsets(zone_name: str, first: date, last: date) -> tuple[Onset, ...]:
     """The changes from the last one before ``first`` (so the observance in force then is
     described with the offset it came from, which readers such as dateutil rely on) up to
-    ``last``; a zone that didn't change in the year before starts with itself at ``first``."""
+    ``last``; a zone that didn't change in the 400 days before starts with itself then."""
     zone = ZoneInfo(zone_name)
     start = datetime.combine(first, datetime.min.time(), UTC)
     moment = start - _LOOK_BACK
