@@ -30,7 +30,7 @@ from server.errors import Conflict, Invalid
 from server.events.access import Keys
 from server.events.erasure import SNAPSHOT_JUMP
 from server.events.models import Attendee, Event
-from server.events.setup import RESERVED_SLUGS, free_join_code, slugify
+from server.events.setup import RESERVED_SLUGS, check_times, free_join_code, slugify
 from server.notes import document
 from server.notes.document import NotesContent, PhotoRef
 from server.notes.models import Notes
@@ -115,6 +115,7 @@ async def _refuse_clashes(archive: dict[str, Any], slug: str) -> None:
 
 async def _load(archive: dict[str, Any], keys: Keys, slug: str) -> Imported:
     fields = decode(Event, _without_id(archive["event"]), "event")
+    check_times(fields["timezone"], archive["slots"])  # the feeds read every slot in the zone
     secret, digest = keys.new()
     kept = not await Event.exists(join_code=fields["join_code"])
     fields.update(slug=slug, organiser_key=digest, seq=fields["seq"] + SNAPSHOT_JUMP)

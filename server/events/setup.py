@@ -6,6 +6,7 @@ import datetime as dt
 import re
 import secrets
 import unicodedata
+from collections.abc import Iterable, Mapping
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
@@ -21,6 +22,7 @@ JOIN_CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i to misre
 RESERVED_SLUGS = {"new", "api", "static", "healthz"}
 SLUG_LENGTH = 40  # as Event.slug stores it
 JOIN_CODE_LENGTH = 12  # as Event.join_code stores it
+ZERO = dt.timedelta(0)
 
 
 async def find_event(slug: str) -> Event:
@@ -69,7 +71,9 @@ async def edit_event(journal: Journal, fields: dict[str, Any], public_url: str) 
     journal.actor.require(Role.organiser)
     event = journal.event
     if "timezone" in fields:
-        fields["timezone"] = _zone(fields["timezone"])
+        # The slots' wall-clock times are read in the new zone from now on.
+        slots = await Slot.filter(event=event).values("starts_at", "ends_at")
+        fields["timezone"] = check_times(fields["timezone"], slots)
     if "date" in fields:
         fields["date"] = dt.date.fromisoformat(fields["date"])
     if "name" in fields:
@@ -141,12 +145,9 @@ async def _replace_rooms(event: Event, rooms: list[dict[str, Any]]) -> None:
 
 
 async def _replace_slots(event: Event, slots: list[dict[str, Any]]) -> None:
+    _on_the_clock(event.timezone, slots)
     for slot in slots:
-        for moment in (slot["starts_at"], slot["ends_at"]):
-            try:
-                dt.datetime.fromisoformat(moment)
-            except ValueError:
-                raise Invalid(f"The time {moment} isn't a real date and time.") from None
+        # Every time names one instant, so wall-clock order is the order of the instants.
         if slot["ends_at"] <= slot["starts_at"]:
             raise Invalid(f"The slot starting {slot['starts_at']} must end after it starts.")
     await _replace(
@@ -160,6 +161,51 @@ async def _replace_slots(event: Event, slots: list[dict[str, Any]]) -> None:
             "kind": s.get("kind", "session"),
         },
     )
+
+
+def check_times(zone_name: str, slots: Iterable[Mapping[str, str]]) -> str:
+    """The zone's name, if Snug knows the zone and every slot time names one instant in it."""
+    _zone(zone_name)
+    _on_the_clock(zone_name, slots)
+    return zone_name
+
+
+def _on_the_clock(zone_name: str, slots: Iterable[Mapping[str, str]]) -> None:
+    for slot in slots:
+        for moment in (slot["starts_at"], slot["ends_at"]):
+            _one_instant(moment, zone_name)
+
+
+def _one_instant(moment: str, zone_name: str) -> None:
+    """Refuses a wall-clock time the zone skips or shows twice: a calendar can only guess
+    which instant such a time means, and guesses differ from app to app."""
+    try:
+        local = dt.datetime.fromisoformat(moment)
+    except ValueError:
+        raise Invalid(f"The time {moment} isn't a real date and time.") from None
+    zone = ZoneInfo(zone_name)
+    earlier, later = local.replace(tzinfo=zone), local.replace(tzinfo=zone, fold=1)
+    shift = (later.utcoffset() or ZERO) - (earlier.utcoffset() or ZERO)
+    if not shift:
+        return
+    when = f"The time {moment.replace('T', ' at ')}"
+    if shift > ZERO:
+        raise Invalid(
+            f"{when} doesn't exist in {zone_name}: the clocks go forward {_span(shift)} that "
+            "night and skip it. Choose a time before or after the change."
+        )
+    raise Invalid(
+        f"{when} happens twice in {zone_name}: the clocks go back {_span(-shift)} that night "
+        "and show it twice. Choose a time before or after the change, so every calendar "
+        "shows the same moment."
+    )
+
+
+def _span(shift: dt.timedelta) -> str:
+    minutes = int(shift.total_seconds()) // 60
+    if minutes == 60:
+        return "an hour"
+    return f"{minutes} minutes" if minutes % 60 else f"{minutes // 60} hours"
 
 
 async def known_slots(event: Event, slot_ids: list[int]) -> list[int]:

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 import icalendar
 
 from server.exports.readmodel import Schedule, Session
+from server.exports.timezones import vtimezone
 
 PRODID = "-//Snug//Unconference schedule//EN"
 
@@ -43,11 +44,7 @@ def calendar(schedule: Schedule, title: str | None = None) -> bytes:
     # (RFC 5545 wants at least one component).
     first, last = _span(schedule)
     cal.add_component(
-        icalendar.Timezone.from_tzid(
-            schedule.timezone,
-            first_date=first - timedelta(days=366),
-            last_date=last + timedelta(days=366),
-        )
+        vtimezone(schedule.timezone, first - timedelta(days=366), last + timedelta(days=366))
     )
     for session in sorted(schedule.sessions, key=_order):
         cal.add_component(_vevent(schedule, session, zone))

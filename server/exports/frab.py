@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+import uuid
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 from dataclasses import dataclass
@@ -84,6 +85,33 @@ def _duration(start: datetime, end: datetime) -> str:
 TIMESLOT = "00:05"
 
 
+@dataclass(frozen=True)
+class _Person:
+    """A session's host as the apps list presenters: ConfClerk and Giggity show a person only
+    with an id, and gather one person's sessions by it."""
+
+    name: str
+    guid: str
+    id: int
+
+
+def _host(schedule: Schedule, session: Session) -> _Person | None:
+    if not session.host:
+        return None
+    # The same name is the same person throughout the event, and only throughout it.
+    guid = uuid.uuid5(uuid.UUID(schedule.guid), "host:" + " ".join(session.host.casefold().split()))
+    # frab's person id is an integer; 31 bits of the guid keep it positive in every app.
+    return _Person(session.host, str(guid), guid.int >> 97)
+
+
+def _track(schedule: Schedule, session: Session) -> str:
+    """Apps group and colour sessions by track: the first tag, else the room, else the event."""
+    return next(
+        (tag for tag in session.tags if tag.strip()),
+        session.room.name if session.room else schedule.name,
+    )
+
+
 # --- XML ------------------------------------------------------------------------------------
 
 
@@ -158,7 +186,7 @@ def _xml_event(
         ("url", schedule.notes_url(session)),
         ("title", session.title),
         ("subtitle", ""),
-        ("track", ""),
+        ("track", _track(schedule, session)),
         ("type", session.format),
         ("language", ""),
         ("abstract", session.pitch),
@@ -166,8 +194,8 @@ def _xml_event(
     ):
         ET.SubElement(event, tag).text = text
     persons = ET.SubElement(event, "persons")
-    if session.host:
-        ET.SubElement(persons, "person").text = session.host
+    if host := _host(schedule, session):
+        ET.SubElement(persons, "person", {"id": str(host.id), "guid": host.guid}).text = host.name
     ET.SubElement(event, "links")
     ET.SubElement(event, "attachments")
 
@@ -236,13 +264,19 @@ def _json_event(
         "url": schedule.notes_url(session),
         "title": session.title,
         "subtitle": None,
-        "track": None,
+        "track": _track(schedule, session),
         "type": session.format,
         "language": None,
         "abstract": session.pitch,
         "description": None,
         "logo": None,
-        "persons": [{"name": session.host}] if session.host else [],
+        "persons": [_json_person(host)] if (host := _host(schedule, session)) else [],
         "links": [],
         "attachments": [],
     }
+
+
+def _json_person(host: _Person) -> dict[str, Any]:
+    # frab's shape (public_name and id), which the apps reading frab JSON know; the schema
+    # accepts it or pretalx's (name), never both.
+    return {"id": host.id, "guid": host.guid, "public_name": host.name}

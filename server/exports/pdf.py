@@ -52,7 +52,7 @@ async def pdf_soon(html: bytes) -> bytes:
 
 
 def pdf(html: bytes) -> bytes:
-    """Standalone HTML (no outside addresses) as a tagged A4 PDF. Slow (seconds)."""
+    """Standalone HTML (no outside addresses) as an accessible A4 PDF. Slow (seconds)."""
     key = hashlib.sha256(html).hexdigest()
     with _making:
         if key not in _made:
@@ -67,8 +67,9 @@ def _render(html: bytes) -> bytes:
     weasyprint = _weasyprint()
     fetcher = weasyprint.URLFetcher(allowed_protocols={"data"})
     document = weasyprint.HTML(string=html.decode("utf-8"), url_fetcher=fetcher)
-    # Tagged, so screen readers find the headings, lists and reading order.
-    return bytes(document.write_pdf(pdf_tags=True))
+    # PDF/UA-1: tagged, so screen readers find the headings, lists, reading order, the
+    # language (from <html lang>) and each figure's alternative text (an SVG's <title>).
+    return bytes(document.write_pdf(pdf_variant="pdf/ua-1"))
 
 
 def _weasyprint() -> Any:

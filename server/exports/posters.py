@@ -19,6 +19,7 @@ from markupsafe import Markup
 from server.bundled import WEB_DIR
 from server.errors import NotFound
 from server.events.qr import qr_svg
+from server.exports.bidi import isolate
 from server.exports.proceedings.words import SLOT_KINDS, long_date, times
 from server.exports.readmodel import RoomInfo, Schedule, Session, SlotInfo
 
@@ -42,6 +43,7 @@ _templates = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
+_templates.filters["bdi"] = isolate
 
 
 @dataclass(frozen=True)

@@ -69,6 +69,7 @@ class Schedule:
     sessions: tuple[Session, ...]
     published: bool
     last_modified: datetime  # aware, UTC: when anything the exports show last changed
+    guid: str  # the event's own name-based UUID, the namespace of its hosts' guids
 
     @property
     def root(self) -> str:
@@ -97,20 +98,22 @@ def _replace_sessions(schedule: Schedule, sessions: tuple[Session, ...]) -> Sche
     return replace(schedule, sessions=sessions)
 
 
-def session_guid(event: Event, pitch_id: int) -> str:
+def _named(event: Event, name: str) -> str:
     return str(
-        uuid.uuid5(
-            NAMESPACE, f"event:{event.id}:{_utc(event.created_at).isoformat()}:session:{pitch_id}"
-        )
+        uuid.uuid5(NAMESPACE, f"event:{event.id}:{_utc(event.created_at).isoformat()}{name}")
     )
+
+
+def event_guid(event: Event) -> str:
+    return _named(event, "")
+
+
+def session_guid(event: Event, pitch_id: int) -> str:
+    return _named(event, f":session:{pitch_id}")
 
 
 def room_guid(event: Event, room_id: int) -> str:
-    return str(
-        uuid.uuid5(
-            NAMESPACE, f"event:{event.id}:{_utc(event.created_at).isoformat()}:room:{room_id}"
-        )
-    )
+    return _named(event, f":room:{room_id}")
 
 
 def one_line(text: str) -> str:
@@ -180,6 +183,7 @@ async def load_schedule(event: Event, base_url: str) -> Schedule:
         sessions=tuple(sessions),
         published=bool(rows) or event.grid_live,
         last_modified=max(moments).replace(microsecond=0),
+        guid=event_guid(event),
     )
 
 

@@ -1,7 +1,9 @@
 """Schedule exports over HTTP: iCalendar feeds and the frab XML and JSON schedules.
 
 Calendar and conference apps poll these, so every answer carries an ETag and Last-Modified,
-and a conditional request for an unchanged document is answered 304 with no body.
+and a conditional request for an unchanged document is answered 304 with no body. Web apps may
+read them from any origin: they are public, or (a personal feed) read-only behind a link, and
+no cookie or other credential is ever honoured across origins.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from server.http.caching import etag_of, not_modified
 CALENDAR = "text/calendar; charset=utf-8"
 XML = "application/xml"
 JSON = "application/json"
+ANY_ORIGIN = {"Access-Control-Allow-Origin": "*"}
 
 
 async def _schedule(request: Request) -> tuple[Event, Schedule]:
@@ -38,6 +41,7 @@ def _answer(request: Request, body: bytes, media_type: str, modified: datetime) 
         "ETag": etag,
         "Last-Modified": format_datetime(modified.astimezone(UTC), usegmt=True),
         "Cache-Control": "no-cache",
+        **ANY_ORIGIN,
     }
     if not_modified(request, etag, modified):
         return Response(status_code=304, headers=headers)

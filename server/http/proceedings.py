@@ -24,6 +24,7 @@ from server.exports.proceedings import cards, data, pages, text
 from server.exports.proceedings.readmodel import Entry, Proceedings, load_proceedings
 from server.http.api import ApiRoute, event_and_actor, path_id, perform
 from server.http.caching import etag_of, not_modified
+from server.http.exports import ANY_ORIGIN
 from server.http.pages import render
 
 Endpoint = Callable[[Request], Awaitable[Response]]
@@ -125,7 +126,11 @@ async def proceedings_pdf(request: Request) -> Response:
 async def export_json(request: Request) -> Response:
     doc = await _readable(request)
     body = data.proceedings_json(doc)
-    return _send(request, body, "application/json", _disposition("inline", doc, "json"))
+    # Once published, any web page may read them; staff's preview stays same-origin.
+    shared = ANY_ORIGIN if doc.published else {}
+    return _send(
+        request, body, "application/json", {**_disposition("inline", doc, "json"), **shared}
+    )
 
 
 def _card(request: Request, card: cards.Card) -> Response:

@@ -49,6 +49,8 @@ def as_seen_by(change: Change | dict[str, Any], role: Role) -> dict[str, Any]:
     kind, data = message["kind"], message["data"]
     if kind == "pitch.saved" and data["pitch"]["hidden"]:
         return {**message, "kind": "pitch.hidden", "data": {"id": data["pitch"]["id"]}}
+    if kind == "pitch.hidden":  # it leaves attendees' screens, counts and all
+        return {**message, "data": {"id": data["id"]}}
     if kind == "grid.changed":  # attendees see only the published grid
         return {**message, "data": {"version": data["version"]}}
     if kind == "grid.checks":

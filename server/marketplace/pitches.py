@@ -94,7 +94,9 @@ async def merge_pitch(journal: Journal, pitch_id: int, into_id: int) -> dict[str
 async def _hide(journal: Journal, pitch: Pitch) -> dict[str, Any]:
     """Hiding is for spam: its dots go back to the people who placed them."""
     await Dot.filter(pitch=pitch).delete()
-    await journal.record("pitch.hidden", {"id": pitch.id})  # screens read this as 0 votes too
+    # Staff keep showing the pitch, so the message carries the counts it changed.
+    counts = await vote_counts(journal.event, [pitch.id])
+    await journal.record("pitch.hidden", {"id": pitch.id, **counts_data(counts)})
     await after_votes(journal)
     return pitch_view(pitch, 0)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -11,7 +12,8 @@ from server.events import setup
 from server.events.access import Role
 from server.events.models import Event, Room, Slot
 from server.live.models import Change
-from tests.conftest import Domain, event_body, unique_name
+from tests.conftest import ApiEvent, Domain, event_body, unique_name
+from tests.http.helpers import assert_problem
 
 
 async def test_slug_comes_from_the_name_and_duplicates_get_a_number(domain: Domain) -> None:
@@ -311,3 +313,52 @@ async def test_rename(domain: Domain) -> None:
     assert renamed.name == "Alex"
     with pytest.raises(Conflict):
         await setup.rename(await domain.organiser(event), "Boss")
+
+
+# Europe/London: the clocks go forward at 01:00 on 29 March 2026 and back at 02:00 on 25 October.
+SKIPPED = {"starts_at": "2026-03-29T01:30", "ends_at": "2026-03-29T03:00"}
+REPEATED = {"starts_at": "2026-10-25T00:30", "ends_at": "2026-10-25T01:30"}
+
+
+@pytest.mark.parametrize(
+    ("slot", "words"),
+    [(SKIPPED, ["2026-03-29 at 01:30", "doesn't exist", "forward"]), (REPEATED, ["twice", "back"])],
+    ids=["skipped", "repeated"],
+)
+async def test_a_slot_time_the_clocks_skip_or_repeat_is_refused(
+    domain: Domain, slot: dict[str, str], words: list[str]
+) -> None:
+    event = await domain.event()
+    organiser = await domain.organiser(event)
+    before = await domain.rows(event)
+    with pytest.raises(Invalid) as refused:
+        await domain.run(event, organiser, setup.replace_slots, [slot])
+    assert all(word in refused.value.message for word in [*words, "Europe/London"])
+    assert await domain.rows(event) == before
+    with pytest.raises(Invalid):
+        await domain.event(slots=[slot])
+
+
+async def test_a_new_zone_that_skips_a_slots_time_is_refused(domain: Domain) -> None:
+    # 02:30 on 8 March 2026 is a normal time in London and skipped in New York.
+    slot = {"starts_at": "2026-03-08T02:30", "ends_at": "2026-03-08T03:30"}
+    event = await domain.event(slots=[slot])
+    organiser = await domain.organiser(event)
+    before = await domain.rows(event)
+    with pytest.raises(Invalid) as refused:
+        await domain.run(
+            event, organiser, setup.edit_event, {"timezone": "America/New_York"}, "http://x"
+        )
+    assert "2026-03-08 at 02:30 doesn't exist in America/New_York" in refused.value.message
+    assert await domain.rows(event) == before
+
+
+def test_the_api_refuses_a_skipped_slot_time_in_words(make_event: Callable[..., ApiEvent]) -> None:
+    ev = make_event()
+    before = ev.state(ev.organiser)["slots"]
+    response = ev.call("PUT", "/slots", ev.organiser, json={"slots": [SKIPPED]})
+    problem = assert_problem(response, 422)
+    assert "2026-03-29 at 01:30 doesn't exist in Europe/London" in problem["detail"]
+    assert ev.state(ev.organiser)["slots"] == before
+    created = ev.client.post("/api/events", json=event_body(slots=[REPEATED]))
+    assert "happens twice in Europe/London" in assert_problem(created, 422)["detail"]

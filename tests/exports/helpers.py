@@ -15,12 +15,16 @@ from typing import Any
 import httpx
 import icalendar
 import jsonschema
+import lxml.html
 import pytest
 from dateutil import tz
 from lxml import etree
+from pypdf import PdfReader
+from pypdf.generic import BooleanObject
 
 from tests.conftest import IN_CI, ApiEvent
 
+PDFUA_ID = "http://www.aiim.org/pdfua/ns/id/"
 VOC_SCHEDULE = Path(__file__).resolve().parents[3] / "shared" / "external" / "voc-schedule"
 
 # Europe/London goes from GMT to BST at 01:00 UTC on Sunday 29 March 2026.
@@ -169,3 +173,66 @@ def validate_frab_json(body: bytes) -> dict[str, Any]:
     errors = sorted(validator.iter_errors(document), key=lambda e: list(e.path))
     assert not errors, [f"{list(e.path)}: {e.message}" for e in errors]
     return dict(document)
+
+
+# --- PDF/UA, read back with pypdf ------------------------------------------------------------
+
+
+def figures_of_accessible_pdf(body: bytes) -> list[str | None]:
+    """Checks what PDF/UA-1 asks of the document as a whole (marked content, a structure tree,
+    a language, the identification in the XMP metadata) and returns each Figure structure
+    element's alternative text, in reading order (None where one has none)."""
+    reader = PdfReader(io.BytesIO(body))
+    catalog = reader.trailer["/Root"]
+    assert catalog["/MarkInfo"]["/Marked"] == BooleanObject(True)
+    assert str(catalog.get("/Lang", "")).strip(), "the document has no language"
+    xmp = etree.fromstring(catalog["/Metadata"].get_object().get_data())
+    parts = xmp.xpath("//@pdfuaid:part", namespaces={"pdfuaid": PDFUA_ID})
+    assert parts == ["1"], etree.tostring(xmp)
+    figures: list[str | None] = []
+
+    def walk(element: Any) -> None:
+        element = element.get_object()
+        if isinstance(element, list):
+            for child in element:
+                walk(child)
+        elif isinstance(element, dict):
+            if element.get("/S") == "/Figure":
+                alt = element.get("/Alt")
+                figures.append(str(alt) if alt is not None else None)
+            if "/K" in element:
+                walk(element["/K"])
+
+    walk(catalog["/StructTreeRoot"])
+    return figures
+
+
+# --- Right-to-left text people typed, isolated in HTML ---------------------------------------
+
+RIGHT_TO_LEFT = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
+
+
+def unisolated_right_to_left(html: str | bytes) -> list[str]:
+    """Each piece of the page's visible text with right-to-left letters that sits in no
+    ``<bdi>`` and no ``dir="auto"`` element (an SVG's title is the PDF's alt text, not text)."""
+    body = lxml.html.fromstring(html).find("body")
+    assert body is not None
+    loose = []
+    for element in body.iter():
+        owners = [(element, element.text)] if isinstance(element.tag, str) else []
+        owners.append((element.getparent(), element.tail))
+        for owner, text in owners:
+            if owner is None or not text or not RIGHT_TO_LEFT.search(text):
+                continue
+            around = [owner, *owner.iterancestors()]
+            if any(e.tag == "svg" for e in around):
+                continue
+            if not any(e.tag == "bdi" or e.get("dir") == "auto" for e in around):
+                loose.append(text)
+    return loose
+
+
+def visible_text(html: str | bytes) -> str:
+    body = lxml.html.fromstring(html).find("body")
+    assert body is not None
+    return " ".join(body.text_content().split())

@@ -206,7 +206,10 @@ def test_frab_xml_and_json_are_valid_and_load_back(make_event: Callable[..., Api
         assert datetime.fromisoformat(event["end"]) == end
         assert event["room"] == SESSIONS[title][0]
     assert events["Through the night"]["duration"] == "01:00"
-    assert events["Before the change"]["persons"] == [{"name": "Ann"}]
+    (ann,) = events["Before the change"]["persons"]
+    assert ann["public_name"] == "Ann" and ann["guid"] and isinstance(ann["id"], int)
+    assert loaded["Before the change"].find("persons/person").get("guid") == ann["guid"]
+    assert {e.findtext("track") for e in loaded.values()} == {"Great Hall", "Loft"}
     # The same session has the same guid in the XML, the JSON and the calendar.
     ics = vevents(g.get("/schedule.ics").content)
     for title in SESSIONS:
@@ -235,3 +238,27 @@ def test_exports_of_an_unknown_event_are_404_problems(
     ev = make_event()
     for path in ("schedule.ics", "schedule.xml", "schedule.json", "rooms/1.ics", "my/abc.ics"):
         assert_problem(ev.client.get(f"/e/no-such-event-here/{path}"), 404)
+
+
+def test_public_feeds_may_be_read_by_any_web_page_and_staff_previews_may_not(
+    make_event: Callable[..., ApiEvent],
+) -> None:
+    g = make_published(make_event)
+    origin = {"Origin": "https://giggity.example"}
+    feeds = ["/schedule.ics", f"/rooms/{g.rooms['Loft']}.ics", "/schedule.xml", "/schedule.json"]
+    for path in feeds:
+        response = g.get(path, **origin)
+        assert response.status_code == 200
+        assert response.headers["access-control-allow-origin"] == "*", path
+        assert "access-control-allow-credentials" not in response.headers
+        again = g.get(path, **origin, **{"If-None-Match": response.headers["etag"]})
+        assert again.status_code == 304 and again.headers["access-control-allow-origin"] == "*"
+    # The proceedings' data, before publishing, is a staff preview: same origin only.
+    preview = g.get("/export.json", Authorization=f"Bearer {g.fac}", **origin)
+    assert preview.status_code == 200
+    assert "access-control-allow-origin" not in preview.headers
+    g.ev.ok("PUT", "/proceedings", g.ev.organiser, json={"published": True})
+    published = g.get("/export.json", **origin)
+    assert published.status_code == 200
+    assert published.headers["access-control-allow-origin"] == "*"
+    assert "access-control-allow-credentials" not in published.headers

@@ -20,7 +20,13 @@ from server.exports.pdf import PdfUnavailable, pdf
 from server.exports.posters import Posters
 from server.exports.readmodel import RoomInfo, Schedule, Session, SlotInfo
 from tests.conftest import ApiEvent
-from tests.exports.helpers import SESSIONS, make_published
+from tests.exports.helpers import (
+    SESSIONS,
+    figures_of_accessible_pdf,
+    make_published,
+    unisolated_right_to_left,
+    visible_text,
+)
 from tests.http.helpers import assert_problem
 
 HOSTILE = "<script>alert(\"x\")</script> & <b>bold</b> 'quoted'"
@@ -69,6 +75,7 @@ def _posters(*sessions: Session, slots: tuple[SlotInfo, ...] = SLOTS) -> Posters
         sessions=sessions,
         published=True,
         last_modified=datetime(2026, 11, 1, tzinfo=UTC),
+        guid="00000000-0000-4000-8000-000000000000",
     )
     return Posters(schedule, JOIN, {1: ["step-free", "projector"], 2: []})
 
@@ -109,7 +116,7 @@ def shown(html: str) -> Text:
 
 
 def qr_paths(html: str) -> list[str]:
-    return re.findall(r'<svg class="qr[^"]*"[^>]*><path d="([^"]+)"', html)
+    return re.findall(r'<svg class="qr[^"]*"[^>]*><title>[^<]*</title><path d="([^"]+)"', html)
 
 
 def to_pdf(html: str) -> bytes:
@@ -278,3 +285,41 @@ def test_posters_over_http(make_event: Callable[..., ApiEvent]) -> None:
     assert_problem(g.get("/posters/rooms/999999"), 404)
     assert_problem(g.get("/posters/rooms/999999.pdf"), 404)
     assert_problem(g.ev.client.get("/e/no-such-event-here/posters"), 404)
+
+
+def test_pdf_posters_are_pdf_ua_with_every_qr_code_described() -> None:
+    room = figures_of_accessible_pdf(to_pdf(posters.room_html(HALL_DAY, HALL.id, pdf=True)))
+    assert room and all(room), room
+    assert all(alt.startswith("QR code that opens the notes of ") for alt in room if alt)
+    assert f"QR code that opens the notes of {HOSTILE}" in room
+    (entrance,) = figures_of_accessible_pdf(to_pdf(posters.entrance_html(HALL_DAY, pdf=True)))
+    assert entrance is not None and entrance.startswith("QR code that opens ")
+
+
+def test_right_to_left_names_and_titles_keep_to_themselves_on_every_poster() -> None:
+    typed = {
+        "event": "مؤتمر الحكومة",
+        "venue": "המקום",
+        "room": "قاعة كبيرة",
+        "feature": "سبورة",
+        "title": "עיצוב שירותים",
+        "host": "دانة",
+        "break": "غداء",
+    }
+    room = replace(HALL, name=typed["room"])
+    made = _posters(
+        _session(5, typed["title"], room, 10, host=typed["host"]),
+        slots=(*SLOTS[:1], replace(SLOTS[1], label=typed["break"])),
+    )
+    schedule = replace(made.schedule, name=typed["event"], venue=typed["venue"], rooms=(room, LOFT))
+    made = replace(made, schedule=schedule, features={1: ["step-free", typed["feature"]]})
+    pages = {
+        "room": posters.room_html(made, room.id),
+        "entrance": posters.entrance_html(made),
+        "all": posters.all_html(made),
+        "index": posters.index_html(made),
+    }
+    for name, html in pages.items():
+        assert unisolated_right_to_left(html) == [], name
+    shown = visible_text(pages["all"])
+    assert all(value in shown for value in typed.values())

@@ -22,6 +22,11 @@ from server.exports.proceedings.readmodel import Entry, PhotoInfo, Proceedings, 
 from server.exports.readmodel import RoomInfo, SlotInfo
 from server.notes.document import Action
 from server.validation import validate
+from tests.exports.helpers import (
+    figures_of_accessible_pdf,
+    unisolated_right_to_left,
+    visible_text,
+)
 
 BASE = "https://snug.example.org"
 AUDITORIUM = RoomInfo(1, "Auditorium", 100, "00000000-0000-4000-8000-000000000001")
@@ -107,7 +112,7 @@ def meta(page: lxml.html.HtmlElement) -> dict[str, str]:
 
 def test_the_page_has_every_part_in_order_and_links_its_stylesheet() -> None:
     page = lxml.html.fromstring(pages.proceedings_page(sample()))
-    assert page.findtext(".//h1") == "GovCamp Spring"
+    assert page.find(".//h1").text_content() == "GovCamp Spring"
     assert [h.text_content() for h in page.iter("h2")] == [
         "Contents",
         "Programme",
@@ -309,7 +314,9 @@ def test_the_schema_refuses_data_that_is_not_proceedings() -> None:
 
 
 def test_the_pdf_is_a4_with_every_session_title_as_text() -> None:
-    reader = PdfReader(io.BytesIO(pdf(pages.standalone(sample()))))
+    body = pdf(pages.standalone(sample()))
+    assert all(figures_of_accessible_pdf(body))  # PDF/UA, and every photo described
+    reader = PdfReader(io.BytesIO(body))
     words = re.sub(r"\s+", " ", " ".join(page.extract_text() for page in reader.pages))
     for title in ("GovCamp Spring", "Agile procurement that works", "Job adverts people finish"):
         assert title in words
@@ -352,3 +359,61 @@ def test_cards_say_what_they_show_and_change_etag_with_it() -> None:
     assert session.figures == ("12 dots", "40 people planned to come", "2 actions")
     assert card.etag != cards.proceedings_card(sample(name="Another")).etag
     assert card.etag == cards.proceedings_card(sample()).etag
+
+
+RIGHT_TO_LEFT = {
+    "event": "مؤتمر الحكومة",
+    "venue": "המקום",
+    "room": "قاعة كبيرة",
+    "slot": "جلسة الصباح",
+    "title": "עיצוב שירותים",
+    "pitch": "نقاش حول الخدمات",
+    "host": "دانة",
+    "tag": "مشتريات",
+    "summary": "اتفقنا على التجربة",
+    "action": "كتابة الخطة",
+    "owner": "ليلى",
+    "caption": "لوح الأفكار",
+    "writer": "نور",
+}
+
+
+def test_right_to_left_names_and_titles_keep_to_themselves_on_every_page() -> None:
+    typed = RIGHT_TO_LEFT
+    room = replace(AUDITORIUM, name=typed["room"])
+    slot = replace(FIRST, label=typed["slot"])
+    notes = replace(
+        NOTES,
+        summary=typed["summary"],
+        actions=(Action(typed["action"], typed["owner"]),),
+        photos=(replace(PHOTO, caption=typed["caption"]),),
+        named=(typed["writer"], "Tom"),
+    )
+    entry = _entry(
+        7,
+        typed["title"],
+        pitch=typed["pitch"],
+        host=typed["host"],
+        tags=(typed["tag"], "agile"),
+        room=room,
+        slot=slot,
+        notes=notes,
+    )
+    doc = sample(
+        name=typed["event"],
+        venue=typed["venue"],
+        rooms=(room, SNUG),
+        slots=(WELCOME, slot, LUNCH),
+        sessions=(entry, _entry(8, "Job adverts people finish", room=SNUG)),
+    )
+    written = {
+        "page": pages.proceedings_page(doc),
+        "standalone": pages.standalone(doc),
+        "write-up": pages.write_up(doc, entry),
+    }
+    for name, html in written.items():
+        assert unisolated_right_to_left(html) == [], name
+        shown = visible_text(html)
+        missing = {field for field, value in typed.items() if value not in shown}
+        # The write-up page has no programme (slot labels) and no venue.
+        assert missing == ({"slot", "venue"} if name == "write-up" else set()), name

@@ -72,12 +72,12 @@ def apply(state: dict[str, Any], change: dict[str, Any], staff: bool = False) ->
             pitches[data["pitch"]["id"]] = data["pitch"]
     elif kind == "pitch.hidden":
         if staff and data["id"] in pitches:
-            pitches[data["id"]] = {**pitches[data["id"]], "hidden": True, "votes": 0}
+            pitches[data["id"]] = {**pitches[data["id"]], "hidden": True}
         else:
             pitches.pop(data["id"], None)
     elif kind == "pitch.merged":
         pitches.pop(data["id"], None)
-    if kind in ("votes", "pitch.merged"):
+    if kind in ("votes", "pitch.merged") or (kind == "pitch.hidden" and staff):
         for pitch_id, n in data["votes"].items():
             if int(pitch_id) in pitches:
                 pitches[int(pitch_id)] = {**pitches[int(pitch_id)], "votes": n}

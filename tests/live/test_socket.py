@@ -298,6 +298,36 @@ async def test_hidden_pitches_reach_staff_but_only_their_id_reaches_attendees(
             assert replay == phone_saw
 
 
+async def test_hiding_a_pitch_tells_staff_its_new_count_in_the_same_message(
+    make_event: Callable[..., ApiEvent], screen: Any
+) -> None:
+    ev = make_event()
+    ev.edit(voting_open=True)
+    fac = ev.facilitator()
+    sam, kim = ev.join()["token"], ev.join()["token"]
+    spam, kept = ev.pitch(sam, "Buy cheap watches")["id"], ev.pitch(kim, "Kept")["id"]
+    for token, pitch in ((sam, spam), (kim, spam), (kim, kept)):
+        ev.ok("POST", "/dots", token, json={"pitch": pitch}, status=201)
+    async with screen(ev) as staff, screen(ev) as phone:
+        await staff.hello(fac)
+        await phone.hello(kim)
+        state = (await staff.expect("snapshot"))["state"]
+        await phone.expect("snapshot")
+        assert {p["id"]: p["votes"] for p in state["pitches"]} == {spam: 2, kept: 1}
+        ev.ok("PATCH", f"/pitches/{spam}", fac, json={"hidden": True})
+        (hidden,) = await staff.changes(1)
+        assert (hidden["kind"], hidden["data"]) == (
+            "pitch.hidden",
+            {"id": spam, "votes": {str(spam): 0}},
+        )
+        await staff.quiet()  # nothing later is needed to get the counts right
+        apply(state, hidden, staff=True)
+        assert comparable(state) == comparable(ev.state(fac))
+        # Attendees' screens drop the pitch; its count is none of their business.
+        (dropped,) = await phone.changes(1)
+        assert dropped["data"] == {"id": spam}
+
+
 async def test_unknown_event_socket_gets_an_error(server: LiveServer) -> None:
     async with connect(f"{server.ws_url}/e/no-such-event-anywhere/live") as ws:
         message = json.loads(await asyncio.wait_for(ws.recv(), 5))

@@ -110,7 +110,8 @@ async def test_hide_releases_dots_and_unhide_brings_the_pitch_back(domain: Domai
     view = await domain.run(event, facilitator, pitches.edit_pitch, pitch_id, {"hidden": True})
     assert view["hidden"] is True and view["votes"] == 0
     assert await Dot.filter(event=event).count() == 0
-    assert (await Change.filter(event=event).order_by("-seq").first()).data == {"id": pitch_id}
+    logged = await Change.filter(event=event).order_by("-seq").first()
+    assert logged is not None and logged.data == {"id": pitch_id, "votes": {str(pitch_id): 0}}
     # Attendees no longer find it; staff still do.
     with pytest.raises(NotFound):
         await domain.run(event, sam, dots.place_dot, pitch_id)

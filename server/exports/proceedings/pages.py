@@ -18,6 +18,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from server.bundled import WEB_DIR
+from server.exports.bidi import isolate
 from server.exports.proceedings import words
 from server.exports.proceedings.readmodel import Entry, PhotoInfo, Proceedings
 from server.notes.markdown import one_line, to_html, without_controls
@@ -63,7 +64,8 @@ def _environment() -> Environment:
         finalize=_finalize,
     )
     env.filters["markdown"] = lambda text, top: Markup(to_html(text, top=top))
-    env.globals.update(words=words)
+    env.filters["bdi"] = isolate
+    env.globals.update(words=words, bdi=isolate)
     return env
 
 

@@ -1,7 +1,13 @@
-"""How the proceedings say things in words, the same in every format."""
+"""How the proceedings say things in words, the same in every format.
+
+Phrases that hold something people typed take ``typed``, which HTML pages give as
+``bidi.isolate``: the phrase is then built with ``+``, which keeps it safe Markup (escaping the
+rest), and a plain string everywhere else.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from server.exports.proceedings.readmodel import Entry, Proceedings, WriteUp
@@ -21,6 +27,10 @@ SLOT_KINDS = {"break": "Break", "plenary": "Everyone together"}
 PREVIEW_LENGTH = 200
 
 
+def _as_typed(text: str) -> str:
+    return text
+
+
 def plural(n: int, one: str, many: str | None = None) -> str:
     return f"{n:,} {one if n == 1 else many or one + 's'}"
 
@@ -33,14 +43,14 @@ def times(slot: SlotInfo) -> str:
     return f"{slot.starts_at[11:16]} to {slot.ends_at[11:16]}"
 
 
-def slot_words(slot: SlotInfo) -> str:
-    return f"{times(slot)}, {slot.label}" if slot.label else times(slot)
+def slot_words(slot: SlotInfo, typed: Callable[[str], str] = _as_typed) -> str:
+    return times(slot) + ", " + typed(slot.label) if slot.label else times(slot)
 
 
-def where(entry: Entry) -> str:
+def where(entry: Entry, typed: Callable[[str], str] = _as_typed) -> str:
     if entry.room is None or entry.slot is None:
         return "Not placed on the grid"
-    return f"{entry.room.name}, {times(entry.slot)}"
+    return typed(entry.room.name) + ", " + times(entry.slot)
 
 
 def planned(entry: Entry) -> str:
@@ -58,9 +68,9 @@ def figures(doc: Proceedings) -> list[str]:
     ]
 
 
-def credits(notes: WriteUp) -> str:
+def credits(notes: WriteUp, typed: Callable[[str], str] = _as_typed) -> str:
     """ "Notes by Ana, Ben and 2 others" (only the names of those who asked to be named)."""
-    names = list(notes.named)
+    names = [typed(name) for name in notes.named]
     if notes.anonymous:
         names.append(
             plural(notes.anonymous, "other")
@@ -69,8 +79,14 @@ def credits(notes: WriteUp) -> str:
         )
     if not names:
         return ""
-    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-    return f"Notes by {listed}"
+    return "Notes by " + _listing(names)
+
+
+def _listing(items: list[str]) -> str:
+    listed = items[0]
+    for item in items[1:-1]:
+        listed = listed + ", " + item
+    return listed + " and " + items[-1] if len(items) > 1 else listed
 
 
 def status(notes: WriteUp) -> str:

@@ -194,9 +194,11 @@ export function apply(state, kind, data, staff) {
   } else if (kind === "pitch.hidden") {
     const at = state.pitches.findIndex((p) => p.id === data.id);
     if (at >= 0) {
-      if (staff) Object.assign(state.pitches[at], { hidden: true, votes: 0 });
+      if (staff) state.pitches[at].hidden = true;
       else state.pitches.splice(at, 1);
     }
+    // A change logged before hiding sent its counts along meant the same: no dots left.
+    setVotes(state, data.votes || { [data.id]: 0 });
     if (state.me) state.me.dots = state.me.dots.filter((d) => d.pitch !== data.id);
   } else if (kind === "pitch.merged") {
     state.pitches = state.pitches.filter((p) => p.id !== data.id);
