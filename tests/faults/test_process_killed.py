@@ -9,6 +9,7 @@ import signal
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -39,6 +40,14 @@ def _marketplace(client: httpx.Client) -> tuple[ApiEvent, list[str], list[int]]:
     voters = [event.join()["token"] for _ in range(VOTERS)]
     pitches = [event.pitch(voters[0], f"Session {n}")["id"] for n in range(PITCHES)]
     return event, voters, pitches
+
+
+async def _acknowledged(requests: list[asyncio.Future[Any]], count: int) -> None:
+    """Returns once `count` of the requests were acknowledged (answered with something)."""
+    for answered in asyncio.as_completed(requests):
+        count -= bool(await answered)
+        if count <= 0:
+            return
 
 
 def _vote(url: str, slug: str, token: str, pitch: int) -> bool:
@@ -72,7 +81,8 @@ async def test_votes_survive_a_killed_process_and_its_screens_resync_elsewhere(
                 loop.run_in_executor(pool, _vote, doomed.url, event.slug, token, pitch)
                 for token, pitch in ballots
             ]
-            await asyncio.sleep(0.4)  # voting is well under way
+            # Killed once voting is well under way, however busy the machine is.
+            await _acknowledged(sent, 5)
             doomed.process.send_signal(signal.SIGKILL)
             acknowledged = sum(await asyncio.gather(*sent))
         # Whatever reached this screen before the kill is applied; the rest comes on resync.
@@ -113,9 +123,9 @@ def _pitch(url: str, slug: str, token: str, title: str) -> str | None:
     return title if response.status_code == 201 else None
 
 
-async def _type_until_cut(phone: NotesPhone, lines: list[str]) -> str:
+async def _type_until_cut(phone: NotesPhone, first_line: asyncio.Event) -> str:
     """Appends a line at a time; returns the text the server last acknowledged."""
-    acknowledged = ""
+    acknowledged, lines = "", []
     try:
         for n in range(10_000):
             lines.append(f"Point {n}")
@@ -123,6 +133,7 @@ async def _type_until_cut(phone: NotesPhone, lines: list[str]) -> str:
             answer = await phone.type(NotesContent(discussion=text))
             if answer["type"] == "ack":
                 acknowledged = text
+                first_line.set()
     except Exception:  # the process is gone
         pass
     return acknowledged
@@ -138,13 +149,16 @@ async def test_pitches_and_notes_acknowledged_before_a_kill_are_all_there(
     async with connect(f"{doomed.ws_url}/e/{event.slug}/notes/{pitches[0]}/live") as ws:
         phone = NotesPhone(ws)
         await phone.join(voters[0])
-        typing = asyncio.create_task(_type_until_cut(phone, []))
+        first_line = asyncio.Event()
+        typing = asyncio.create_task(_type_until_cut(phone, first_line))
         with ThreadPoolExecutor(8) as pool:
             sent = [
                 loop.run_in_executor(pool, _pitch, doomed.url, event.slug, token, f"Pitch {n}")
                 for n, token in enumerate(voters)
             ]
-            await asyncio.sleep(0.4)
+            # Killed once both are under way, however busy the machine is.
+            await _acknowledged(sent, 3)
+            await asyncio.wait_for(first_line.wait(), 30)
             doomed.process.send_signal(signal.SIGKILL)
             acknowledged = {title for title in await asyncio.gather(*sent) if title}
         written = await typing
