@@ -17,6 +17,7 @@ class Settings:
     public_url: str
     hub_url: str
     rate_limit_scale: float = 1.0  # RATE_LIMIT_SCALE: 2 doubles every limit, 0 turns them off
+    archive_max_mb: int = 100  # ARCHIVE_MAX_MB: the largest archive POST /api/events/import takes
 
     @classmethod
     def from_environ(cls) -> Settings:
@@ -28,6 +29,7 @@ class Settings:
             # REDIS_URL shares live updates between processes; without it, one process.
             hub_url=os.environ.get("REDIS_URL") or os.environ.get("HUB_URL", "memory://"),
             rate_limit_scale=float(os.environ.get("RATE_LIMIT_SCALE", "1")),
+            archive_max_mb=int(os.environ.get("ARCHIVE_MAX_MB", "100")),
         )
 
 

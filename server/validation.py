@@ -127,9 +127,9 @@ def validate(name: str, instance: Any) -> Any:
 
 
 @contextmanager
-def time_limit(seconds: float) -> Iterator[None]:
-    """Validation within it raises TooSlow once ``seconds`` have passed."""
-    token = _deadline.set(time.monotonic() + seconds)
+def time_limit(seconds: float | None) -> Iterator[None]:
+    """Validation within it raises TooSlow once ``seconds`` have passed (None: no limit)."""
+    token = _deadline.set(None if seconds is None else time.monotonic() + seconds)
     try:
         yield
     finally:

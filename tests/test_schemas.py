@@ -100,9 +100,9 @@ def unbounded(node: dict[str, Any]) -> list[str]:
         found.append("a list without maxItems")
     if "string" in kinds and "maxLength" not in node:
         found.append("text without maxLength")
-    if "object" in kinds and node.get("additionalProperties") is not False:
-        if "maxProperties" not in node:
-            found.append("an object open to any field, without maxProperties")
+    open_object = "object" in kinds and node.get("additionalProperties") is not False
+    if open_object and "maxProperties" not in node:
+        found.append("an object open to any field, without maxProperties")
     if kinds & {"integer", "number"} and not {"minimum", "maximum"} <= node.keys():
         found.append("a number without minimum and maximum")
     return found
