@@ -47,8 +47,8 @@ class ApiRoute(Route):
         """``limit``: the rate limit it counts against (server/limits.py).
         ``role``: the least an asker must be at the event in the path; who is asking is
         settled, and anyone less refused, before a byte of the body is read.
-        ``raw_body``: the handler reads and checks the body itself (an archive, too large to
-        read while other imports are under way, or to check on the event loop)."""
+        ``raw_body``: the handler reads and checks the body itself (an archive: read only when
+        no other import is under way, and checked with a time limit)."""
         self.body_schema, self.summary, self.ok_status, self.tag = body, summary, status, tag
 
         async def endpoint(request: Request) -> Response:

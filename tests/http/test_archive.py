@@ -409,7 +409,8 @@ def test_a_hostile_archive_is_refused_quickly_without_memory(watched: LiveServer
 
 
 def test_the_server_answers_others_while_it_imports(watched: LiveServer) -> None:
-    """Reading and checking a large archive takes seconds, all of it off the event loop."""
+    """Reading and checking a large archive takes seconds, all of it off the event loop; a
+    second import meanwhile is refused rather than held in memory beside the first."""
     with httpx.Client(base_url=watched.url, timeout=120) as client:
         archive = an_archive(client)
         (pitch,) = archive["pitches"]
@@ -429,16 +430,20 @@ def test_the_server_answers_others_while_it_imports(watched: LiveServer) -> None
             importing = pool.submit(
                 client.post, "/api/events/import", content=body, headers=JSON, params={"slug": slug}
             )
-            waits = []
+            waits: list[float] = []
+            second = None
             while not importing.done():
                 started = time.monotonic()
                 assert client.get("/healthz").status_code == 200
                 waits.append(time.monotonic() - started)
+                if len(waits) == 10:  # the first is under way by now
+                    second = client.post("/api/events/import", json={"format": "x"})
                 time.sleep(0.05)
             response = importing.result()
     assert response.status_code == 201, response.text
-    assert len(waits) >= 10, "the import was too quick to show anything"
+    assert len(waits) >= 10 and second is not None, "the import was too quick to show anything"
     assert max(waits) < 0.5, sorted(waits)[-5:]
+    assert "Another event is being imported" in assert_problem(second, 503)["detail"]
 
 
 def test_imports_are_rate_limited_before_the_archive_is_read(
