@@ -151,13 +151,12 @@ async def _export(settings: Settings, slug: str, out: str) -> None:
 async def _import(settings: Settings, path: str, slug: str | None) -> None:
     from server.archive.load import load
 
-    raw = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")  # noqa: ASYNC240
+    raw = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()  # noqa: ASYNC240
     try:
-        archive = json.loads(raw)
         async with _database(settings):
-            imported = await load(archive, Keys(settings.secret_key), slug)
-    except (Refused, json.JSONDecodeError) as exc:
-        sys.exit(f"Could not import the event: {getattr(exc, 'message', exc)}")
+            imported = await load(raw, Keys(settings.secret_key), slug)
+    except Refused as exc:
+        sys.exit(f"Could not import the event: {exc.message}")
     _print_links(links(imported.event, settings.public_url, imported.organiser_secret))
     if not imported.join_code_kept:
         print("Its join code was taken here, so it has a new one: print new QR codes.")

@@ -27,6 +27,7 @@ class Settings:
     trusted_proxies: tuple[str, ...] = ()
     # HEADER_TIMEOUT: seconds a connection has to send a request's line and headers.
     header_timeout: float = 10.0
+    archive_max_mb: int = 100  # ARCHIVE_MAX_MB: the largest archive POST /api/events/import takes
 
     @classmethod
     def from_environ(cls, port: int | None = None) -> Settings:
@@ -45,6 +46,7 @@ class Settings:
             ),
             trusted_proxies=trusted_proxies(os.environ.get("TRUSTED_PROXIES", "")),
             header_timeout=float(os.environ.get("HEADER_TIMEOUT") or cls.header_timeout),
+            archive_max_mb=int(os.environ.get("ARCHIVE_MAX_MB", "100")),
         )
 
 

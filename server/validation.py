@@ -1,17 +1,57 @@
-"""Validation of every payload against the JSON Schemas in schemas/ (draft 2020-12)."""
+"""Validation of every payload against the JSON Schemas in schemas/ (draft 2020-12).
+
+What a payload costs to check is bounded: every array and string in the schemas has a maximum
+(tests/test_schemas.py holds them to it), the keywords that compare sizes run before those that
+look inside, and checking stops at the first error, so a payload that is refused is refused
+after looking at little of it.
+"""
 
 from __future__ import annotations
 
 import json
 import re
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import cache
 from typing import Any
 
-from jsonschema import Draft202012Validator, ValidationError
+from jsonschema import Draft202012Validator, ValidationError, validators
+from jsonschema.protocols import Validator
 from referencing import Registry, Resource
 
 from server.bundled import SCHEMA_DIR
 from server.errors import Invalid
+
+# Keywords that refuse from a size or a kind alone come first; uniqueItems, quadratic on lists
+# of objects, comes last, once the items are known to be few and simple.
+FIRST = ("type", "const", "enum", "maxItems", "maxLength", "maxProperties", "maximum", "minimum")
+LAST = ("uniqueItems",)
+_RANK = {keyword: rank for rank, keyword in enumerate(FIRST)} | dict.fromkeys(LAST, len(FIRST) + 1)
+_deadline: ContextVar[float | None] = ContextVar("validation_deadline", default=None)
+
+
+class TooSlow(Invalid):
+    """Checking a payload took longer than it was given."""
+
+
+def _keywords(schema: dict[str, Any]) -> list[tuple[str, Any]]:
+    """The schema's keywords in the order they are checked. It runs for every part of a
+    payload that is checked, so it is also where a time budget is enforced."""
+    deadline = _deadline.get()
+    if deadline is not None and time.monotonic() > deadline:
+        raise TooSlow("Checking the data took too long.")
+    return sorted(schema.items(), key=lambda item: _RANK.get(item[0], len(FIRST)))
+
+
+SnugValidator = validators.create(
+    meta_schema=Draft202012Validator.META_SCHEMA,
+    validators=Draft202012Validator.VALIDATORS,
+    type_checker=Draft202012Validator.TYPE_CHECKER,
+    format_checker=Draft202012Validator.FORMAT_CHECKER,
+    applicable_validators=_keywords,
+)
 
 
 @cache
@@ -26,8 +66,8 @@ def _registry() -> Registry:
 
 
 @cache
-def validator(name: str) -> Draft202012Validator:
-    return Draft202012Validator(
+def validator(name: str) -> Validator:
+    return SnugValidator(
         _schemas()[name],
         registry=_registry(),
         format_checker=Draft202012Validator.FORMAT_CHECKER,
@@ -42,6 +82,7 @@ def names() -> list[str]:
     return list(_schemas())
 
 
+MAX_SAID = 300  # a refusal names what was sent, and what was sent may be long
 MAX_DEPTH = 32  # deeper than any of Snug's payloads; deep nesting only ever means harm
 NOT_TEXT = re.compile("[\x00\ud800-\udfff]")  # NUL, and halves of surrogate pairs
 
@@ -76,11 +117,23 @@ def _check_text(value: Any) -> None:
 
 
 def validate(name: str, instance: Any) -> Any:
-    """Returns the instance if it fits the schema; otherwise raises Invalid, in words."""
-    errors = sorted(validator(name).iter_errors(instance), key=lambda e: list(e.path))
-    if errors:
-        raise Invalid(" ".join(dict.fromkeys(describe(e) for e in errors[:5])))
+    """Returns the instance if it fits the schema; otherwise raises Invalid, naming the first
+    thing wrong with it."""
+    error = next(validator(name).iter_errors(instance), None)
+    if error is not None:
+        said = describe(error)
+        raise Invalid(said if len(said) <= MAX_SAID else f"{said[: MAX_SAID - 1]}…")
     return instance
+
+
+@contextmanager
+def time_limit(seconds: float | None) -> Iterator[None]:
+    """Validation within it raises TooSlow once ``seconds`` have passed (None: no limit)."""
+    token = _deadline.set(None if seconds is None else time.monotonic() + seconds)
+    try:
+        yield
+    finally:
+        _deadline.reset(token)
 
 
 def describe(error: ValidationError) -> str:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -11,8 +13,8 @@ from jsonschema import Draft202012Validator
 
 from server.app import routes
 from server.errors import Invalid
-from server.http.api import ApiRoute
-from server.validation import SCHEMA_DIR, _registry, names, validate
+from server.http.api import MAX_BODY, ApiRoute
+from server.validation import SCHEMA_DIR, _registry, load_json, names, validate
 
 FILES = sorted(SCHEMA_DIR.glob("*.json"))
 
@@ -64,3 +66,109 @@ def test_schemas_accept_and_refuse(name: str, good: Any, bad: Any) -> None:
     assert validate(name, good) == good
     with pytest.raises(Invalid):
         validate(name, bad)
+
+
+# --- What checking a payload can cost -----------------------------------------------------
+
+SUBSCHEMAS = ("items", "additionalProperties", "propertyNames", "contains", "not")
+SUBSCHEMA_MAPS = ("properties", "$defs", "patternProperties", "dependentSchemas")
+SUBSCHEMA_LISTS = ("prefixItems", "anyOf", "allOf", "oneOf")
+CONDITIONS = ("if", "then", "else")
+
+
+def subschemas(node: Any, where: str) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Every schema inside a schema file, with where it is. References need no following:
+    they lead into these same files, and every part of every file is visited."""
+    if not isinstance(node, dict):
+        return
+    yield where, node
+    for key in (*SUBSCHEMAS, *CONDITIONS):
+        yield from subschemas(node.get(key), f"{where}/{key}")
+    for key in SUBSCHEMA_MAPS:
+        for name, child in node.get(key, {}).items():
+            yield from subschemas(child, f"{where}/{key}/{name}")
+    for key in SUBSCHEMA_LISTS:
+        for i, child in enumerate(node.get(key, [])):
+            yield from subschemas(child, f"{where}/{key}/{i}")
+
+
+def unbounded(node: dict[str, Any]) -> list[str]:
+    kinds = node.get("type", [])
+    kinds = {kinds} if isinstance(kinds, str) else set(kinds)
+    found = []
+    if ("array" in kinds or "items" in node or "prefixItems" in node) and "maxItems" not in node:
+        found.append("a list without maxItems")
+    if "string" in kinds and "maxLength" not in node:
+        found.append("text without maxLength")
+    open_object = "object" in kinds and node.get("additionalProperties") is not False
+    if open_object and "maxProperties" not in node:
+        found.append("an object open to any field, without maxProperties")
+    if kinds & {"integer", "number"} and not {"minimum", "maximum"} <= node.keys():
+        found.append("a number without minimum and maximum")
+    return found
+
+
+def test_walker_finds_every_kind_of_unbounded_part() -> None:
+    schema = {
+        "$defs": {"text": {"type": "string"}},
+        "properties": {"list": {"type": "array", "prefixItems": [{"type": "integer"}]}},
+        "anyOf": [{"type": "object", "additionalProperties": {"type": "null"}}],
+    }
+    found = {(w, p) for w, n in subschemas(schema, "x") for p in unbounded(n)}
+    assert found == {
+        ("x/$defs/text", "text without maxLength"),
+        ("x/properties/list", "a list without maxItems"),
+        ("x/properties/list/prefixItems/0", "a number without minimum and maximum"),
+        ("x/anyOf/0", "an object open to any field, without maxProperties"),
+    }
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
+def test_every_list_text_object_and_number_is_bounded(path: Path) -> None:
+    """A bound on every part keeps what a valid payload costs to check in proportion to its
+    size, and lets a check stop at the first part that is too big."""
+    found = [
+        f"{where}: {problem}"
+        for where, node in subschemas(json.loads(path.read_text()), path.name)
+        for problem in unbounded(node)
+    ]
+    assert not found, "\n".join(found)
+
+
+def filled(make: Callable[[int], Any], size: int = 62 * 1024) -> list[Any]:
+    """As many items as fit in a body of about ``size`` bytes."""
+    one = len(json.dumps(make(99_999))) + 2  # the widest, with its comma and space
+    return [make(i) for i in range(size // one)]
+
+
+EVENT = {"name": "Camp", "date": "2026-11-23", "timezone": "Europe/London"}
+HOSTILE_EVENTS = {
+    # A refusal for each item, all gathered, sorted and described.
+    "thousands of empty rooms": {**EVENT, "rooms": filled(lambda i: {})},
+    "thousands of rooms with unknown fields": {**EVENT, "rooms": filled(lambda i: {"x": i})},
+    "thousands of slots with bad times": {
+        **EVENT,
+        "slots": filled(lambda i: {"starts_at": "x", "ends_at": "y", "label": i}),
+    },
+    # uniqueItems compares each item with every other when they are objects.
+    "a room unavailable in thousands of distinct objects": {
+        **EVENT,
+        "rooms": [{"name": "Hall", "capacity": 9, "unavailable": filled(lambda i: {"s": i})}],
+    },
+}
+
+
+@pytest.mark.parametrize("name", HOSTILE_EVENTS)
+def test_a_hostile_event_is_refused_after_little_work(name: str) -> None:
+    """A 62 KB keyless POST /api/events once blocked the server for seconds (minutes, for
+    objects compared pairwise). Checking now stops at the first thing wrong; the time allowed
+    is a hundred times what the check takes, and counts this thread's CPU time only, so other
+    work on the machine doesn't make the test flaky."""
+    body = HOSTILE_EVENTS[name]
+    assert len(json.dumps(body)) <= MAX_BODY
+    started = time.thread_time()
+    with pytest.raises(Invalid) as refused:
+        validate("event-create", load_json(json.dumps(body)))
+    assert time.thread_time() - started < 0.2
+    assert "at most 200 items" in refused.value.message
+    assert len(refused.value.message) <= 300

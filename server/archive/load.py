@@ -8,9 +8,14 @@ Such an id that leads nowhere (a slot removed after it was marked) is dropped, a
 pointed at nothing. The change journal is kept as it was recorded, numbering and all: the
 import moves the event's change number on, so no screen ever replays it.
 
-Links: the archive carries only the keyed hashes of the secrets handed out, so attendee and
-facilitator links work on the new server only if it has the same SECRET_KEY. The organiser
-always gets a new link, which replaces the old one.
+An import makes a new event and nothing else: it never changes an event already here, and
+whoever imports it owns it. The archive carries the keyed hashes of the links handed out;
+attendees' links keep working if the new server has the same SECRET_KEY, so phones carry on,
+but no link from the archive opens the event as staff: the importer gets a new organiser link
+and hands out facilitator links anew.
+
+Reading the archive (parsing, checking, building rows) takes seconds for a large one, so it
+runs in worker threads; only the database writes run on the event loop.
 """
 
 from __future__ import annotations
@@ -34,7 +39,7 @@ from server.events.setup import RESERVED_SLUGS, check_times, free_join_code, slu
 from server.notes import document
 from server.notes.document import NotesContent, PhotoRef
 from server.notes.models import Notes
-from server.validation import validate
+from server.validation import TooSlow, load_json, time_limit, validate
 
 Ids = dict[str, dict[int, int]]  # table key -> archive id -> new id
 DAMAGED = "The archive may be damaged or edited by hand."
@@ -48,15 +53,12 @@ class Imported:
     join_code_kept: bool  # printed join QR codes still work
 
 
-async def load(archive: Any, keys: Keys, slug: str | None = None) -> Imported:
-    """Makes the archived event on this server, at ``slug`` if given, else at its own."""
-    _check_format(archive)
-    try:
-        await asyncio.to_thread(validate, "archive", archive)  # seconds for a large one
-    except Invalid as exc:
-        raise Invalid(
-            f"The archive doesn't hold what Snug expects: {exc.message} {DAMAGED}"
-        ) from None
+async def load(
+    raw: bytes | str, keys: Keys, slug: str | None = None, *, seconds: float | None = None
+) -> Imported:
+    """Makes the archived event on this server as a new event, at ``slug`` if given, else at
+    its own; reading the archive is refused after ``seconds``, if given."""
+    archive = await asyncio.to_thread(read, raw, seconds)
     address = _check_slug(slug) if slug else archive["event"]["slug"]
     try:
         async with in_transaction():
@@ -67,6 +69,25 @@ async def load(archive: Any, keys: Keys, slug: str | None = None) -> Imported:
             "The archive couldn't be imported: some of its rows clash with each other or with "
             f"this server's data. Nothing was imported. {DAMAGED}"
         ) from None
+
+
+def read(raw: bytes | str, seconds: float | None = None) -> dict[str, Any]:
+    """The archive, parsed and checked against schemas/archive.json."""
+    archive: dict[str, Any] = load_json(raw)
+    _check_format(archive)
+    try:
+        with time_limit(seconds):
+            validate("archive", archive)
+    except TooSlow:
+        raise Invalid(
+            f"The archive took more than {seconds:g} seconds to check, so it wasn't imported. "
+            "Import it with snug import-event on the server, which takes the time it needs."
+        ) from None
+    except Invalid as exc:
+        raise Invalid(
+            f"The archive doesn't hold what Snug expects: {exc.message} {DAMAGED}"
+        ) from None
+    return archive
 
 
 def _check_format(archive: Any) -> None:
@@ -118,7 +139,9 @@ async def _load(archive: dict[str, Any], keys: Keys, slug: str) -> Imported:
     check_times(fields["timezone"], archive["slots"])  # the feeds read every slot in the zone
     secret, digest = keys.new()
     kept = not await Event.exists(join_code=fields["join_code"])
-    fields.update(slug=slug, organiser_key=digest, seq=fields["seq"] + SNAPSHOT_JUMP)
+    fields.update(
+        slug=slug, organiser_key=digest, facilitator_key=None, seq=fields["seq"] + SNAPSHOT_JUMP
+    )
     if not kept:
         fields["join_code"] = await free_join_code()
     event = await Event.create(**fields)
@@ -132,29 +155,42 @@ async def _load(archive: dict[str, Any], keys: Keys, slug: str) -> Imported:
 async def _rows(table: Table, rows: list[dict[str, Any]], event: Event, ids: Ids) -> None:
     made = ids.setdefault(table.key, {})
     owner = {} if table.through_notes else {"event_id": event.id}
-    batch: list[Model] = []
-    within: list[tuple[int, str, int]] = []  # references inside the table, set once all exist
+    built, within = await asyncio.to_thread(_build, table, rows, ids)
+    if table.bulk:
+        batch = await asyncio.to_thread(lambda: [table.model(**owner, **v) for _, v in built])
+        await table.model.bulk_create(batch, batch_size=500)
+        made.update(dict.fromkeys((old for old, _ in built), 0))  # nothing refers to these
+    else:
+        for old, values in built:
+            made[old] = await _create(table.model, {**owner, **values})
+    for old, column, points_to in within:
+        new = _new_id(ids, table.key, points_to, f"{table.key} row {old}")
+        await table.model.filter(id=made[old]).update(**{column: new})
+
+
+Within = list[tuple[int, str, int]]  # references inside a table, set once all its rows exist
+
+
+def _build(
+    table: Table, rows: list[dict[str, Any]], ids: Ids
+) -> tuple[list[tuple[int, dict[str, Any]]], Within]:
+    """Each row's values as its model takes them, referring to rows by their new ids."""
+    built: list[tuple[int, dict[str, Any]]] = []
+    seen: set[int] = set()
+    within: Within = []
     for row in rows:
         old, where = row["id"], f"{table.key} row {row['id']}"
-        if old in made:
+        if old in seen:
             raise Invalid(f"The archive lists {where} twice. {DAMAGED}")
+        seen.add(old)
         values = decode(table.model, _without_id(row), where)
         for column, target in table.refs.items():
             if values[column] is not None and target == table.key:
                 within.append((old, column, values.pop(column)))
             elif values[column] is not None:
                 values[column] = _new_id(ids, target, values[column], where)
-        values = FIXES.get(table.key, _as_is)(values, ids)
-        if table.bulk:
-            batch.append(table.model(**owner, **values))
-            made[old] = 0  # nothing refers to these rows, so their new ids aren't needed
-        else:
-            made[old] = await _create(table.model, {**owner, **values})
-    if batch:
-        await table.model.bulk_create(batch, batch_size=500)
-    for old, column, points_to in within:
-        new = _new_id(ids, table.key, points_to, f"{table.key} row {old}")
-        await table.model.filter(id=made[old]).update(**{column: new})
+        built.append((old, FIXES.get(table.key, _as_is)(values, ids)))
+    return built, within
 
 
 async def _create(model: type[Model], values: dict[str, Any]) -> int:

@@ -11,7 +11,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from server.errors import Invalid, NotFound, Refused
-from server.events.access import Actor
+from server.events.access import Actor, Role
 from server.events.models import Event
 from server.events.setup import find_event
 from server.live.commands import run
@@ -40,31 +40,40 @@ class ApiRoute(Route):
         body: str | None = None,
         status: int = 200,
         tag: str,
-        max_body: int = MAX_BODY,
-        checks_body: bool = False,
+        role: Role = Role.public,
+        raw_body: bool = False,
         limit: str | None = None,
     ) -> None:
-        """``limit``: the rate limit it counts against (server/http/limits.py).
-        ``checks_body``: the domain checks this body itself, to say more than a schema can
-        (an archive says which Snug version made it before anything else is looked at)."""
+        """``limit``: the rate limit it counts against (server/limits.py).
+        ``role``: the least an asker must be at the event in the path; who is asking is
+        settled, and anyone less refused, before a byte of the body is read.
+        ``raw_body``: the handler reads and checks the body itself (an archive: read only when
+        no other import is under way, and checked with a time limit)."""
         self.body_schema, self.summary, self.ok_status, self.tag = body, summary, status, tag
 
         async def endpoint(request: Request) -> Response:
             if limit:
                 address = request.client.host if request.client else None
                 await request.app.state.limiter.check(limit, address, bearer(request))
+            if "slug" in request.path_params:
+                _event, actor = await event_and_actor(request)
+                actor.require(role)
             payload = None
-            if body:
-                payload = await read_json(request, max_body)
-                if not checks_body:
-                    validate(body, payload)
+            if body and not raw_body:
+                payload = await asyncio.to_thread(_checked, body, await read_body(request))
             return await handler(request, payload)
 
         endpoint.__name__ = handler.__name__
         super().__init__(path, endpoint, methods=[method], name=handler.__name__)
 
 
-async def read_json(request: Request, max_body: int) -> Any:
+def _checked(schema: str, raw: bytes) -> Any:
+    """The body as JSON that fits its schema: off the event loop, since a body that fits may
+    still take a while to check."""
+    return validate(schema, load_json(raw))
+
+
+async def read_body(request: Request, max_body: int = MAX_BODY) -> bytes:
     if "json" not in request.headers.get("content-type", ""):
         raise Invalid("Send the data as JSON, with Content-Type: application/json.")
     too_large = PayloadTooLarge(
@@ -78,9 +87,7 @@ async def read_json(request: Request, max_body: int) -> Any:
         raw += chunk
         if len(raw) > max_body:
             raise too_large
-    if max_body > MAX_BODY:  # a large body (an archive) is parsed off the event loop
-        return await asyncio.to_thread(load_json, bytes(raw))
-    return load_json(bytes(raw))
+    return bytes(raw)
 
 
 def _size(limit: int) -> str:
@@ -93,9 +100,13 @@ def bearer(request: Request) -> str | None:
 
 
 async def event_and_actor(request: Request) -> tuple[Event, Actor]:
-    event = await find_event(request.path_params["slug"])
-    actor = await request.app.state.keys.identify(event, bearer(request))
-    return event, actor
+    """The event in the path and who is asking there, found once per request."""
+    found: tuple[Event, Actor] | None = getattr(request.state, "event_and_actor", None)
+    if found is None:
+        event = await find_event(request.path_params["slug"])
+        found = event, await request.app.state.keys.identify(event, bearer(request))
+        request.state.event_and_actor = found
+    return found
 
 
 async def perform(request: Request, command: Callable[[Journal], Awaitable[T]]) -> T:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime
 from typing import Any
 
@@ -10,26 +11,38 @@ from starlette.responses import JSONResponse, Response
 
 from server.archive.dump import dump
 from server.archive.load import load
+from server.errors import Unavailable
 from server.events import erasure
 from server.events.access import Role
-from server.http.api import ApiRoute, event_and_actor, perform
+from server.http.api import ApiRoute, event_and_actor, perform, read_body
 from server.http.events import links
 
-# An archive carries the event's photos, so it may be far larger than any other request.
-ARCHIVE_MAX = 100 * 1024 * 1024
+# Reading an archive takes memory in proportion to it and seconds of a worker's time, so one
+# is imported at a time per process, and one that takes longer than this to check is refused.
+CHECK_SECONDS = 60.0
+_importing = threading.Lock()  # only ever tried, never waited for, so the event loop never waits
 
 
 async def export_archive(request: Request, _body: None) -> Response:
-    event, actor = await event_and_actor(request)
-    actor.require(Role.organiser)
+    event, _actor = await event_and_actor(request)
     filename = f"snug-{event.slug}-{datetime.now(UTC).date().isoformat()}.json"
     return JSONResponse(
         await dump(event), headers={"Content-Disposition": f'attachment; filename="{filename}"'}
     )
 
 
-async def import_archive(request: Request, archive: dict[str, Any]) -> Response:
-    imported = await load(archive, request.app.state.keys, request.query_params.get("slug"))
+async def import_archive(request: Request, _body: None) -> Response:
+    if not _importing.acquire(blocking=False):
+        raise Unavailable(
+            "Another event is being imported on this server just now; nothing was imported. "
+            "Try again in a minute."
+        )
+    try:
+        raw = await read_body(request, request.app.state.settings.archive_max_mb * 2**20)
+        slug, keys = request.query_params.get("slug"), request.app.state.keys
+        imported = await load(raw, keys, slug, seconds=CHECK_SECONDS)
+    finally:
+        _importing.release()
     event, secret = imported.event, imported.organiser_secret
     return JSONResponse(
         {
@@ -43,8 +56,7 @@ async def import_archive(request: Request, archive: dict[str, Any]) -> Response:
 
 
 async def read_personal_data(request: Request, _body: None) -> Response:
-    event, actor = await event_and_actor(request)
-    actor.require(Role.organiser)
+    event, _actor = await event_and_actor(request)
     return JSONResponse((await erasure.personal_data(event)).as_json())
 
 
@@ -61,6 +73,7 @@ routes = [
         "GET",
         "/api/e/{slug}/archive",
         export_archive,
+        role=Role.organiser,
         tag="events",
         summary="Download the whole event as one JSON archive (organisers)",
     ),
@@ -69,20 +82,21 @@ routes = [
         "/api/events/import",
         import_archive,
         body="archive",
-        max_body=ARCHIVE_MAX,
-        checks_body=True,
+        raw_body=True,
         limit="import",
         status=201,
         tag="events",
         summary=(
-            f"Make an event from its archive (at most {ARCHIVE_MAX // 2**20} MB); "
-            "?slug= gives it a new address. The answer holds a new organiser link"
+            "Make a new event from an archive (at most ARCHIVE_MAX_MB, 100 MB unless set); "
+            "?slug= gives it a new address. The answer holds its new organiser link; no link "
+            "from the archive opens it as staff"
         ),
     ),
     ApiRoute(
         "GET",
         "/api/e/{slug}/personal-data",
         read_personal_data,
+        role=Role.organiser,
         tag="events",
         summary="How much personal data the event holds; when it was last erased (organisers)",
     ),
@@ -90,6 +104,7 @@ routes = [
         "POST",
         "/api/e/{slug}/erase-personal-data",
         erase_personal_data,
+        role=Role.organiser,
         body="erase-personal-data",
         tag="events",
         summary="Erase attendees' names, tokens and devices, keeping the anonymised "

@@ -8,6 +8,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from server.events import setup
+from server.events.access import Role
 from server.grid import agenda, seats
 from server.http.api import ApiRoute, event_and_actor, path_id, perform
 from server.live.state import snapshot
@@ -68,6 +69,7 @@ routes = [
         "PATCH",
         "/api/e/{slug}/me",
         edit_me,
+        role=Role.attendee,
         body="me-edit",
         tag="attendees",
         summary="Change your name, or clear it to stay anonymous",
@@ -76,6 +78,7 @@ routes = [
         "PUT",
         "/api/e/{slug}/me/agenda",
         choose,
+        role=Role.attendee,
         body="agenda-choose",
         tag="attendees",
         summary="Choose the session you'll go to in a slot, or none",
@@ -84,6 +87,7 @@ routes = [
         "POST",
         "/api/e/{slug}/me/seats/{pitch_id:int}",
         claim_seat,
+        role=Role.attendee,
         tag="attendees",
         summary="Claim a seat in a session, giving up any claim elsewhere in its slot",
     ),
@@ -91,6 +95,7 @@ routes = [
         "DELETE",
         "/api/e/{slug}/me/seats/{pitch_id:int}",
         release_seat,
+        role=Role.attendee,
         tag="attendees",
         summary="Give up your seat, or leave the waiting list; the next in line gets it",
     ),

@@ -7,6 +7,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from server.events.access import Role
 from server.http.api import ApiRoute, path_id, perform
 from server.marketplace import dots
 
@@ -32,6 +33,7 @@ routes = [
         "POST",
         "/api/e/{slug}/dots",
         place_dot,
+        role=Role.attendee,
         body="dot-place",
         status=201,
         tag="dots",
@@ -42,6 +44,7 @@ routes = [
         "PATCH",
         "/api/e/{slug}/dots/{dot_id:int}",
         move_dot,
+        role=Role.attendee,
         body="dot-move",
         tag="dots",
         limit="vote",
@@ -51,6 +54,7 @@ routes = [
         "DELETE",
         "/api/e/{slug}/dots/{dot_id:int}",
         withdraw_dot,
+        role=Role.attendee,
         status=204,
         tag="dots",
         summary="Withdraw one of your dots",

@@ -50,8 +50,7 @@ async def replace_slots(request: Request, body: dict[str, Any]) -> Response:
 
 
 async def new_facilitator_link(request: Request, _body: None) -> Response:
-    event, actor = await event_and_actor(request)
-    actor.require(Role.organiser)
+    event, _actor = await event_and_actor(request)
     secret = await setup.new_facilitator_key_for(event, request.app.state.keys)
     url = f"{request.app.state.settings.public_url}/e/{event.slug}/facilitate#key={secret}"
     return JSONResponse({"facilitator_key": secret, "link": url}, status_code=201)
@@ -79,6 +78,7 @@ routes = [
         "PATCH",
         "/api/e/{slug}",
         edit_event,
+        role=Role.organiser,
         body="event-edit",
         tag="events",
         summary="Edit the event, open or close pitching and voting (organisers)",
@@ -87,6 +87,7 @@ routes = [
         "PUT",
         "/api/e/{slug}/rooms",
         replace_rooms,
+        role=Role.organiser,
         body="rooms-replace",
         tag="events",
         summary="Replace the rooms (organisers)",
@@ -95,6 +96,7 @@ routes = [
         "PUT",
         "/api/e/{slug}/slots",
         replace_slots,
+        role=Role.organiser,
         body="slots-replace",
         tag="events",
         summary="Replace the time slots (organisers)",
@@ -103,6 +105,7 @@ routes = [
         "POST",
         "/api/e/{slug}/facilitator-link",
         new_facilitator_link,
+        role=Role.organiser,
         status=201,
         tag="events",
         summary="Make a new facilitator link; the previous one stops working",

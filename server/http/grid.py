@@ -7,6 +7,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from server.events.access import Role
 from server.grid import editing, seats
 from server.http.api import ApiRoute, perform
 
@@ -54,6 +55,7 @@ def _grid_route(path: str, handler: Any, body: str, summary: str) -> ApiRoute:
         "POST",
         f"/api/e/{{slug}}/grid/{path}",
         handler,
+        role=Role.facilitator,
         body=body,
         tag="grid",
         summary=f"{summary} (facilitators; stale versions are refused)",

@@ -57,18 +57,12 @@ async def read_notes(request: Request, _body: None) -> Response:
 
 
 async def list_versions(request: Request, _body: None) -> Response:
-    session, actor = await _session(request)
-    # Earlier versions may hold words their writers took out: for the people at the event,
-    # not for readers of the published proceedings.
-    actor.require(Role.attendee)
+    session, _actor = await _session(request)
     return JSONResponse([_version_view(v) for v in await editing.versions(session)])
 
 
 async def read_version(request: Request, _body: None) -> Response:
-    session, actor = await _session(request)
-    # Earlier versions may hold words their writers took out: for the people at the event,
-    # not for readers of the published proceedings.
-    actor.require(Role.attendee)
+    session, _actor = await _session(request)
     version = await editing.version(session, path_id(request, "version_id"))
     return JSONResponse(_version_view(version, content=True))
 
@@ -97,11 +91,21 @@ async def credit(request: Request, body: dict[str, Any]) -> Response:
 
 routes = [
     ApiRoute("GET", BASE, read_notes, tag="notes", summary="A session's notes as they stand"),
-    ApiRoute("GET", f"{BASE}/versions", list_versions, tag="notes", summary="Earlier versions"),
+    # Earlier versions may hold words their writers took out: for the people at the event,
+    # not for readers of the published proceedings.
+    ApiRoute(
+        "GET",
+        f"{BASE}/versions",
+        list_versions,
+        role=Role.attendee,
+        tag="notes",
+        summary="Earlier versions",
+    ),
     ApiRoute(
         "GET",
         f"{BASE}/versions/{{version_id:int}}",
         read_version,
+        role=Role.attendee,
         tag="notes",
         summary="One earlier version of the notes",
     ),
@@ -109,6 +113,7 @@ routes = [
         "POST",
         f"{BASE}/versions/{{version_id:int}}/restore",
         restore_version,
+        role=Role.attendee,
         limit="notes",
         tag="notes",
         summary="Bring back an earlier version (what is there now stays in history)",
@@ -117,6 +122,7 @@ routes = [
         "PUT",
         f"{BASE}/final",
         mark_final,
+        role=Role.attendee,
         body="notes-final",
         tag="notes",
         summary="Mark the notes final, or reopen them (host and facilitators)",
@@ -125,6 +131,7 @@ routes = [
         "PUT",
         f"{BASE}/credit",
         credit,
+        role=Role.attendee,
         body="notes-credit",
         tag="notes",
         summary="Be named as a contributor, or stay anonymous",

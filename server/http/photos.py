@@ -13,7 +13,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from server.events.access import Actor
+from server.events.access import Actor, Role
 from server.events.setup import find_event
 from server.http.api import ApiRoute, event_and_actor, path_id
 from server.http.caching import not_modified
@@ -88,6 +88,7 @@ routes = [
         "POST",
         f"{BASE}/photos",
         upload,
+        role=Role.attendee,
         status=201,
         limit="notes",
         tag="notes",

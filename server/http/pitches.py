@@ -7,6 +7,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from server.events.access import Role
 from server.http.api import ApiRoute, path_id, perform
 from server.marketplace import pitches
 
@@ -32,6 +33,7 @@ routes = [
         "POST",
         "/api/e/{slug}/pitches",
         create_pitch,
+        role=Role.attendee,
         body="pitch-create",
         status=201,
         tag="pitches",
@@ -42,6 +44,7 @@ routes = [
         "PATCH",
         "/api/e/{slug}/pitches/{pitch_id:int}",
         edit_pitch,
+        role=Role.attendee,
         body="pitch-edit",
         tag="pitches",
         limit="pitch",
@@ -51,6 +54,7 @@ routes = [
         "POST",
         "/api/e/{slug}/pitches/{pitch_id:int}/merge",
         merge_pitch,
+        role=Role.facilitator,
         body="pitch-merge",
         tag="pitches",
         summary="Merge a duplicate into another pitch (facilitators)",

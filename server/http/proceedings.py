@@ -168,8 +168,7 @@ def _status(request: Request, event: Event) -> dict[str, Any]:
 
 
 async def proceedings_status(request: Request, _body: None) -> Response:
-    event, actor = await event_and_actor(request)
-    actor.require(Role.facilitator)
+    event, _actor = await event_and_actor(request)
     return JSONResponse(_status(request, event))
 
 
@@ -194,6 +193,7 @@ routes = [
         "GET",
         "/api/e/{slug}/proceedings",
         proceedings_status,
+        role=Role.facilitator,
         tag="proceedings",
         summary="Whether the proceedings are published, and where to read and download them",
     ),
@@ -201,6 +201,7 @@ routes = [
         "PUT",
         "/api/e/{slug}/proceedings",
         publish_proceedings,
+        role=Role.organiser,
         body="proceedings-publish",
         tag="proceedings",
         summary="Publish the proceedings at their public link, or make them private again "

@@ -30,8 +30,9 @@ REFS: dict[str, dict[str, str]] = {
     "notes_versions": {"notes_id": "notes"},
     "contributors": {"attendee_id": "attendees", "notes_id": "notes"},
 }
-# What an import changes on purpose: a new organiser link, and a change number moved on.
-REPLACED = ("id", "organiser_key", "seq")
+# What an import changes on purpose: a new organiser link, no facilitator link, and a change
+# number moved on.
+REPLACED = ("id", "organiser_key", "facilitator_key", "seq")
 
 
 class Ranks:

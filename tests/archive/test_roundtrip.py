@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
-import copy
+import json
 from typing import Any
 
 import pytest
 
 from server.archive.dump import dump
-from server.archive.load import load
-from server.errors import Conflict, Invalid
+from server.archive.load import load, read
+from server.errors import Conflict, Invalid, Unauthorised
 from server.events.erasure import SNAPSHOT_JUMP
 from server.events.models import Event
+from server.events.setup import new_facilitator_key_for
 from server.live.socket import REPLAY_LIMIT
 from server.notes import document, store
 from server.notes.models import Notes, Photo
 from tests.archive.helpers import REFS, assert_same_event
-from tests.archive.rich import SUMMARY, rich_event
+from tests.archive.rich import NAMES, SUMMARY, rich_event
 from tests.conftest import Domain
 
 
@@ -32,22 +33,33 @@ async def test_round_trip_loses_nothing(domain: Domain) -> None:
     archive = await exported_and_removed(domain)
     for table in REFS:
         assert archive[table], f"the rich event has no {table}, so the test proves nothing there"
-    imported = await load(copy.deepcopy(archive), domain.keys)
+    imported = await load(json.dumps(archive), domain.keys)
     again = await dump(imported.event)
     assert_same_event(archive, again)
     assert again["event"]["seq"] == archive["event"]["seq"] + SNAPSHOT_JUMP
     assert again["event"]["organiser_key"] != archive["event"]["organiser_key"]
+    assert again["event"]["facilitator_key"] is None and archive["event"]["facilitator_key"]
     assert imported.join_code_kept and again["event"]["join_code"] == archive["event"]["join_code"]
     # Ids really are new, so the comparison above had references to map.
     assert {p["id"] for p in again["pitches"]}.isdisjoint(p["id"] for p in archive["pitches"])
 
 
 async def test_imported_event_works(domain: Domain) -> None:
-    archive = await exported_and_removed(domain)
-    imported = await load(archive, domain.keys)
+    rich = await rich_event(domain)
+    staff = await new_facilitator_key_for(rich.event, domain.keys)
+    archive = await dump(await domain.refresh(rich.event))
+    await Event.filter(id=rich.event.id).delete()
+    imported = await load(json.dumps(archive), domain.keys)
     event = imported.event
     organiser = await domain.keys.identify(event, imported.organiser_secret)
     assert organiser.role.name == "organiser"
+    # Whoever imports it owns it: no link from the archive opens it as staff; attendees'
+    # links carry on, since the server has the same SECRET_KEY.
+    for secret in (domain.secrets[rich.event.id], staff):
+        with pytest.raises(Unauthorised):
+            await domain.keys.identify(event, secret)
+    attendee = await domain.keys.identify(event, rich.tokens[NAMES[0]])
+    assert attendee.role.name == "attendee"
     # The notes document names the photo by its new id, and the photo is there.
     (notes,) = [n for n in await Notes.filter(event_id=event.id) if n.content["photos"]]
     doc = await store.document_now(notes)
@@ -65,9 +77,9 @@ async def test_a_server_holding_the_event_refuses_it(domain: Domain) -> None:
     rich = await rich_event(domain)
     archive = await dump(rich.event)
     with pytest.raises(Conflict, match=f"/e/{rich.event.slug}"):
-        await load(copy.deepcopy(archive), domain.keys)
+        await load(json.dumps(archive), domain.keys)
     with pytest.raises(Conflict, match="imported into a server once"):
-        await load(archive, domain.keys, "a-new-address")
+        await load(json.dumps(archive), domain.keys, "a-new-address")
     assert not await Event.exists(slug="a-new-address")
 
 
@@ -75,7 +87,7 @@ async def test_slot_ids_that_lead_nowhere_are_dropped(domain: Domain) -> None:
     archive = await exported_and_removed(domain)
     gone = max(s["id"] for s in archive["slots"]) + 1000
     archive["pitches"][0]["unavailable"].append(gone)
-    imported = await load(archive, domain.keys)
+    imported = await load(json.dumps(archive), domain.keys)
     again = await dump(imported.event)
     assert again["pitches"][0]["unavailable"] == [again["slots"][0]["id"]]
 
@@ -100,5 +112,14 @@ async def test_damaged_archives_are_refused_and_nothing_is_made(
     events = await Event.all().count()
     damage(archive)
     with pytest.raises(Invalid, match=says):
-        await load(archive, domain.keys)
+        await load(json.dumps(archive), domain.keys)
     assert await Event.all().count() == events
+
+
+async def test_checking_an_archive_has_a_time_limit(domain: Domain) -> None:
+    """An archive that takes too long to check is refused in words, not checked for ever."""
+    archive = json.dumps(await exported_and_removed(domain))
+    assert read(archive)["format"] == "snug-event-archive"
+    with pytest.raises(Invalid, match="took more than 0 seconds to check") as refused:
+        read(archive, seconds=0)
+    assert "snug import-event" in refused.value.message

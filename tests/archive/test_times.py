@@ -3,6 +3,7 @@ doesn't know, or a slot time the event's zone skips or shows twice."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -34,5 +35,5 @@ async def test_an_archive_with_a_time_no_calendar_can_place_is_refused(
     events = await Event.all().count()
     damage(archive)
     with pytest.raises(Invalid, match=says):
-        await load(archive, domain.keys)
+        await load(json.dumps(archive), domain.keys)
     assert await Event.all().count() == events

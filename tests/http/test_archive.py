@@ -7,9 +7,13 @@ import asyncio
 import copy
 import io
 import json
+import secrets
 import socket
+import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -19,7 +23,14 @@ from websockets.asyncio.client import connect
 
 from server.notes.document import Action, NotesContent
 from tests.archive.helpers import REFS, assert_same_event
-from tests.conftest import ApiEvent, LiveServer, start_server, stop_server
+from tests.conftest import (
+    ApiEvent,
+    LiveServer,
+    event_body,
+    start_server,
+    stop_server,
+    unique_name,
+)
 from tests.http.helpers import assert_problem
 from tests.live.helpers import NotesPhone
 
@@ -29,8 +40,10 @@ HOST = "Cy Hostname"
 
 @pytest.fixture(scope="module")
 def fresh(tmp_path_factory: pytest.TempPathFactory) -> Iterator[httpx.Client]:
-    """A second server with its own database and the same SECRET_KEY as the first."""
-    live = start_server(tmp_path_factory.mktemp("fresh"))
+    """A second server with its own database and the same SECRET_KEY as the first. Its rate
+    limits are off: this module imports more than an address may in a minute, and the import
+    limit has its own test below."""
+    live = start_server(tmp_path_factory.mktemp("fresh"), {"RATE_LIMIT_SCALE": "0"})
     with httpx.Client(base_url=live.url, timeout=60) as client:
         yield client
     stop_server(live)
@@ -168,14 +181,17 @@ def test_an_event_moves_to_a_fresh_server_losing_nothing(
     assert moved.slug == ev.slug and moved.links["organise"].startswith(str(fresh.base_url))
     assert_same_event(archive, moved.ok("GET", "/archive", moved.organiser))
 
-    # The event works there: the new organiser link, and, with the same SECRET_KEY, the
-    # facilitator's and attendees' links too; the old organiser link is replaced.
+    # The event works there and belongs to whoever imported it: the new organiser link opens
+    # it, no staff link from the archive does, and attendees' links work with the same
+    # SECRET_KEY; the organiser hands out a new facilitator link.
     assert moved.state(moved.organiser)["role"] == "organiser"
-    assert moved.state(day.staff)["role"] == "facilitator"
-    assert_problem(moved.call("GET", "", ev.organiser), 401)
+    for old_staff in (ev.organiser, day.staff):
+        assert_problem(moved.call("GET", "", old_staff), 401)
+    staff = moved.facilitator()
+    assert moved.state(staff)["role"] == "facilitator"
     ann = day.tokens[NAMES[0]]
     assert moved.ok("GET", "/me", ann)["name"] == NAMES[0]
-    before, after = ev.state(day.staff), moved.state(day.staff)
+    before, after = ev.state(day.staff), moved.state(staff)
     assert [p["title"] for p in before["pitches"]] == [p["title"] for p in after["pitches"]]
     assert len(after["grid"]["placements"]) == 2
     ics = fresh.get(f"/e/{moved.slug}/schedule.ics")
@@ -343,3 +359,111 @@ async def test_screens_take_a_fresh_snapshot_after_erasure(
         assert message["type"] == "snapshot"
         assert message["state"]["seq"] > seq + 1
         assert message["state"]["pitches"][0]["host"] == ""
+
+
+# --- What an import costs the server ---------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def watched(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """A server of its own, whose memory and responsiveness only these tests affect."""
+    live = start_server(tmp_path_factory.mktemp("watched"), {"RATE_LIMIT_SCALE": "0"})
+    yield live
+    stop_server(live)
+
+
+def memory_mb(live: LiveServer, field: str) -> float:
+    """VmRSS (memory in use now) or VmHWM (the most it has used) of the server's process."""
+    for line in Path(f"/proc/{live.process.pid}/status").read_text().splitlines():
+        if line.startswith(f"{field}:"):
+            return int(line.split()[1]) / 1024
+    raise AssertionError(f"no {field} for the server's process")
+
+
+def an_archive(client: httpx.Client) -> dict[str, Any]:
+    """A small event's archive with a pitch and no attendees, to build larger ones from."""
+    made = client.post("/api/events", json=event_body())
+    assert made.status_code == 201, made.text
+    slug, key = made.json()["slug"], made.json()["organiser_key"]
+    ev = ApiEvent(client, slug, key, made.json()["links"])
+    ev.pitch(key, "Open maps")
+    return dict(ev.ok("GET", "/archive", key))
+
+
+def test_a_hostile_archive_is_refused_quickly_without_memory(watched: LiveServer) -> None:
+    """A 1 MB archive of a third of a million empty rows once took 6.9 GB and 101 s: every
+    row's errors were gathered before any was reported."""
+    with httpx.Client(base_url=watched.url, timeout=120) as client:
+        archive = an_archive(client)
+        archive["dots"] = [{}] * (2**20 // 4)
+        body = json.dumps(archive).encode()
+        assert len(body) > 2**20
+        peak = memory_mb(watched, "VmHWM")
+        started = time.monotonic()
+        response = client.post("/api/events/import", content=body, headers=JSON)
+        took = time.monotonic() - started
+    assert "'dots.0' needs" in assert_problem(response, 422)["detail"]
+    assert took < 5, took  # under a second here; generous, as the machine may be busy
+    assert memory_mb(watched, "VmHWM") - peak < 150  # the body, parsed: about 50 MB
+
+
+def test_the_server_answers_others_while_it_imports(watched: LiveServer) -> None:
+    """Reading and checking a large archive takes seconds, all of it off the event loop; a
+    second import meanwhile is refused rather than held in memory beside the first."""
+    with httpx.Client(base_url=watched.url, timeout=120) as client:
+        archive = an_archive(client)
+        (pitch,) = archive["pitches"]
+        at = archive["exported_at"]
+        people = range(1, 201)
+        archive["attendees"] = [
+            {"id": i, "token": secrets.token_hex(32), "name": f"Person {i}", "joined_at": at}
+            for i in people
+        ]
+        archive["dots"] = [
+            {"id": i, "placed_at": at, "attendee_id": 1 + i % len(people), "pitch_id": pitch["id"]}
+            for i in range(1, 50_001)
+        ]
+        body = json.dumps(archive).encode()
+        slug = unique_name("big").lower().replace(" ", "-")
+        with ThreadPoolExecutor(1) as pool:
+            importing = pool.submit(
+                client.post, "/api/events/import", content=body, headers=JSON, params={"slug": slug}
+            )
+            waits: list[float] = []
+            second = None
+            while not importing.done():
+                started = time.monotonic()
+                assert client.get("/healthz").status_code == 200
+                waits.append(time.monotonic() - started)
+                if len(waits) == 10:  # the first is under way by now
+                    second = client.post("/api/events/import", json={"format": "x"})
+                time.sleep(0.05)
+            response = importing.result()
+    assert response.status_code == 201, response.text
+    assert len(waits) >= 10 and second is not None, "the import was too quick to show anything"
+    assert max(waits) < 0.5, sorted(waits)[-5:]
+    assert "Another event is being imported" in assert_problem(second, 503)["detail"]
+
+
+def test_imports_are_rate_limited_before_the_archive_is_read(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """Imports spend from event creation's budget per address; a refused one is refused
+    before a byte of its archive is read."""
+    allowed = 3
+    live = start_server(tmp_path_factory.mktemp("import-limit"), {"EVENT_CREATION_LIMIT": "3"})
+    try:
+        with httpx.Client(base_url=live.url, timeout=30) as client:
+            for _ in range(allowed):
+                assert_problem(client.post("/api/events/import", json={"format": "x"}), 422)
+            head = (
+                "POST /api/events/import HTTP/1.1\r\nHost: snug\r\nConnection: close\r\n"
+                f"Content-Type: application/json\r\nContent-Length: {2**20}\r\n\r\n"
+            )
+            address = (client.base_url.host, client.base_url.port)
+            with socket.create_connection(address, timeout=10) as raw:
+                raw.sendall(head.encode())  # the archive itself never comes
+                answer = raw.makefile("rb").read().decode()
+    finally:
+        stop_server(live)
+    assert answer.startswith("HTTP/1.1 429 ") and "created or imported events" in answer
