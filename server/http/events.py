@@ -30,7 +30,7 @@ async def create_event(request: Request, body: Any) -> Response:
         {"slug": event.slug, "organiser_key": secret, "links": links(event, public_url, secret)},
         status_code=201,
     )
-    keep_key(response, event, secret, public_url)  # the browser that made it can organise it
+    keep_key(response, event.slug, secret, public_url)  # the browser that made it can organise it
     return response
 
 

@@ -14,7 +14,6 @@ from starlette.responses import JSONResponse, Response
 
 from server.errors import Forbidden
 from server.events.access import Role
-from server.events.models import Event
 from server.events.setup import find_event
 from server.http.api import ApiRoute, event_and_actor
 from server.http.security import STAFF_COOKIE, bearer
@@ -22,9 +21,9 @@ from server.http.security import STAFF_COOKIE, bearer
 KEPT_FOR = 90 * 24 * 3600  # seconds: a device stays signed in from planning to write-up
 
 
-def keep_key(response: Response, event: Event, key: str, public_url: str) -> None:
+def keep_key(response: Response, slug: str, key: str, public_url: str) -> None:
     """Sets the cookie on both prefixes; an empty key with no lifetime clears it."""
-    for path in (f"/e/{event.slug}", f"/api/e/{event.slug}"):
+    for path in (f"/e/{slug}", f"/api/e/{slug}"):
         response.set_cookie(
             STAFF_COOKIE,
             key,
@@ -45,14 +44,14 @@ async def sign_in(request: Request, _body: None) -> Response:
             "Open the link you were given again."
         )
     response = JSONResponse({"role": actor.role.name})
-    keep_key(response, event, key, request.app.state.settings.public_url)
+    keep_key(response, event.slug, key, request.app.state.settings.public_url)
     return response
 
 
 async def sign_out(request: Request, _body: None) -> Response:
     event = await find_event(request.path_params["slug"])
     response = Response(status_code=204)
-    keep_key(response, event, "", request.app.state.settings.public_url)
+    keep_key(response, event.slug, "", request.app.state.settings.public_url)
     return response
 
 

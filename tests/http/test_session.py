@@ -8,9 +8,11 @@ from collections.abc import Callable
 from http.cookies import SimpleCookie
 
 import httpx
+from starlette.responses import Response
 from websockets.sync.client import connect
 
 from server.http.security import FROM_ELSEWHERE
+from server.http.session import keep_key
 from tests.conftest import ApiEvent, LiveServer, event_body
 from tests.http.helpers import assert_problem
 
@@ -122,3 +124,10 @@ def test_a_staff_page_socket_is_recognised_by_the_cookie_when_it_asks(
     assert role({}) == "public"  # the projector page on the organiser's laptop stays public
     token = event.join("Ben")["token"]
     assert role({"staff": True, "token": token}) == "attendee"
+
+
+def test_the_cookie_is_secure_when_snug_is_served_over_https() -> None:
+    response = Response()
+    keep_key(response, "camp", "k3y", "https://snug.example.org")
+    cookies = [c.lower() for c in response.headers.getlist("set-cookie")]
+    assert len(cookies) == 2 and all("; secure" in c for c in cookies), cookies
