@@ -2,14 +2,13 @@
 
 Uvicorn's own access log is off (see server/cli.py): it would write personal calendar feed
 secrets and photo keys, which sit in paths, to the log. Here every request is one JSON line
-with those parts of the path replaced, and no query string.
+with those parts of the path replaced (``server.logs.redact``), and no query string.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import re
 import time
 
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
@@ -18,30 +17,9 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from server import metrics
+from server.logs import redact
 
 log = logging.getLogger("snug.http")
-
-# Path parts that are secrets: after a personal feed's or a photo's prefix everything goes,
-# whatever it looks like, so a mistyped or stopped link (a 404) is kept out too.
-SECRET_PARTS = [
-    (re.compile(r"(/e/[^/]+/my/).*", re.DOTALL), r"\1[feed]"),
-    (re.compile(r"(/e/[^/]+/photos/(?:\d+/)?).*", re.DOTALL), r"\1[key]"),
-]
-# Anywhere else, whatever has the shape of a secret Snug hands out: a run of URL-safe base64
-# at least as long as the shortest (a photo key, 22 characters) with a capital letter or an
-# underscore in it. Slugs are lower case, so they stay readable.
-LOOKS_SECRET = re.compile(r"[A-Za-z0-9_-]{22,}")
-
-
-def redact(path: str) -> str:
-    for pattern, replacement in SECRET_PARTS:
-        path = pattern.sub(replacement, path)
-    return LOOKS_SECRET.sub(_hide_secret, path)
-
-
-def _hide_secret(found: re.Match[str]) -> str:
-    run = found.group()
-    return "[secret]" if run.lower() != run or "_" in run else run
 
 
 class AccessLog:

@@ -3,11 +3,15 @@ from the agenda, that never reaches the log; the attendee's token opens no feed.
 
 from __future__ import annotations
 
+import contextlib
+import json
 import secrets
 import time
 from collections.abc import Callable
 
 import httpx
+from websockets.exceptions import ConnectionClosed, InvalidStatus
+from websockets.sync.client import connect
 
 from tests.conftest import ApiEvent, LiveServer
 from tests.http.helpers import assert_problem
@@ -59,6 +63,14 @@ def test_no_token_or_feed_secret_reaches_the_log_even_from_a_wrong_address(
         f"{base}/organise%23key={event.organiser}",
     ):
         http.get(path)
+    # Uvicorn logs each websocket's opening with its path and query string: those too.
+    for path in (f"{base}/my/{feed}.ics", f"{base}/live?token={token}"):
+        with (
+            contextlib.suppress(InvalidStatus, ConnectionClosed),
+            connect(f"{server.ws_url}{path}") as ws,
+        ):
+            ws.send(json.dumps({"type": "hello"}))
+            ws.recv()
     marker = f"{base}/log-marker-{secrets.token_hex(4)}"
     http.get(marker)
     log = server.data_dir / "server.log"

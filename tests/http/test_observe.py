@@ -13,7 +13,7 @@ from pathlib import Path
 import httpx
 from websockets.sync.client import connect
 
-from server.http.observe import redact
+from server.logs import redact
 from tests.conftest import ROOT, ApiEvent, LiveServer, event_body, free_port
 
 
