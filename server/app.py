@@ -36,6 +36,7 @@ from server.http import (
     problems,
     proceedings,
     qr,
+    session,
 )
 from server.http.observe import AccessLog, metrics_page
 from server.http.openapi import openapi
@@ -56,6 +57,7 @@ routes = [
     Route("/openapi.json", openapi),
     Route("/metrics", metrics_page),
     *events.routes,
+    *session.routes,
     *attendees.routes,
     *pitches.routes,
     *dots.routes,

@@ -27,9 +27,10 @@ from server.notes.models import Contributor, Notes, NotesVersion, Photo
 
 FORMAT = "snug-event-archive"
 VERSION = 1
-# Columns that mean nothing on another server: the event link is the archive itself, and a
-# notes row's compaction mark counts update rows that the archive merges into the notes' state.
-IMPLIED = ("event_id", "compacted_to")
+# Columns that mean nothing on another server: the event link is the archive itself, a notes
+# row's compaction mark counts update rows that the archive merges into the notes' state, and an
+# attendee's calendar feed link is theirs to make again (a copy would open it in two places).
+IMPLIED = ("event_id", "compacted_to", "feed_salt", "feed_key")
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ a copy of the database alone opens nothing.
 
 from __future__ import annotations
 
+import base64
 import enum
 import hashlib
 import hmac
@@ -78,6 +79,12 @@ class Keys:
 
     def digest(self, secret: str) -> str:
         return hmac.new(self._key, secret.encode(), hashlib.sha256).hexdigest()
+
+    def feed_secret(self, token: str, salt: str) -> str:
+        """A calendar feed's secret, made from the attendee's token and the feed's salt: only
+        the attendee's device can work it out, and a new salt makes a different one."""
+        mac = hmac.new(self._key, f"feed\0{salt}\0{token}".encode(), hashlib.sha256).digest()
+        return base64.urlsafe_b64encode(mac[:24]).decode()
 
     async def identify(self, event: Event, secret: str | None) -> Actor:
         """The actor a secret stands for at this event; no secret means the public."""

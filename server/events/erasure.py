@@ -89,6 +89,7 @@ async def erase_personal_data(journal: Journal, confirm: str, public_url: str) -
 async def _forget_attendees(event: Event) -> None:
     attendees = Attendee.filter(event_id=event.id)
     await attendees.exclude(name="").update(name="")
+    await attendees.filter(feed_key__isnull=False).update(feed_salt=None, feed_key=None)
     for attendee_id in await attendees.exclude(token__startswith=ERASED).values_list(
         "id", flat=True
     ):

@@ -89,6 +89,11 @@ class Attendee(Model):
     token = fields.CharField(max_length=64, unique=True)
     name = fields.CharField(max_length=60, default="")
     joined_at = fields.DatetimeField(auto_now_add=True)
+    # The personal calendar feed has a read-only secret of its own, worked out again from the
+    # attendee's token and this salt whenever they ask for it, so it is stored nowhere; the
+    # keyed hash finds them when their calendar app asks. No salt: no feed.
+    feed_salt = fields.CharField(max_length=32, null=True)
+    feed_key = fields.CharField(max_length=64, null=True, unique=True)
 
     class Meta:
         table = "attendee"

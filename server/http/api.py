@@ -14,6 +14,7 @@ from server.errors import Invalid, NotFound, Refused
 from server.events.access import Actor, Role
 from server.events.models import Event
 from server.events.setup import find_event
+from server.http.security import bearer, secret
 from server.live.commands import run
 from server.live.journal import Journal
 from server.validation import load_json, validate
@@ -94,17 +95,12 @@ def _size(limit: int) -> str:
     return f"{limit // 2**20} MB" if limit >= 2**20 else f"{limit // 1024} KB"
 
 
-def bearer(request: Request) -> str | None:
-    scheme, _, secret = request.headers.get("authorization", "").partition(" ")
-    return secret.strip() or None if scheme.lower() == "bearer" else None
-
-
 async def event_and_actor(request: Request) -> tuple[Event, Actor]:
     """The event in the path and who is asking there, found once per request."""
     found: tuple[Event, Actor] | None = getattr(request.state, "event_and_actor", None)
     if found is None:
         event = await find_event(request.path_params["slug"])
-        found = event, await request.app.state.keys.identify(event, bearer(request))
+        found = event, await request.app.state.keys.identify(event, secret(request))
         request.state.event_and_actor = found
     return found
 

@@ -7,10 +7,12 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from server.events import setup
+from server.events import feeds, setup
 from server.events.access import Role
+from server.events.models import Attendee, Event
 from server.grid import agenda, seats
 from server.http.api import ApiRoute, event_and_actor, path_id, perform
+from server.http.security import secret
 from server.live.state import snapshot
 
 
@@ -33,6 +35,38 @@ async def read_me(request: Request, _body: None) -> Response:
     actor.as_attendee()
     state = await snapshot(event, actor, request.app.state.settings.public_url)
     return JSONResponse(state["me"])
+
+
+async def _feed_owner(request: Request) -> tuple[Event, Attendee, str]:
+    """The event, the attendee asking and the token they asked with (their feed is made
+    from it)."""
+    event, actor = await event_and_actor(request)
+    attendee = actor.as_attendee()
+    token = secret(request)
+    assert token is not None  # an attendee is only ever recognised by their token
+    return event, attendee, token
+
+
+def _calendar(request: Request, event: Event, feed: str | None) -> Response:
+    public_url = request.app.state.settings.public_url
+    link = f"{public_url}/e/{event.slug}/my/{feed}.ics" if feed else None
+    return JSONResponse({"link": link})
+
+
+async def read_calendar(request: Request, _body: None) -> Response:
+    event, attendee, token = await _feed_owner(request)
+    return _calendar(request, event, feeds.current(attendee, token, request.app.state.keys))
+
+
+async def renew_calendar(request: Request, _body: None) -> Response:
+    event, attendee, token = await _feed_owner(request)
+    return _calendar(request, event, await feeds.renew(attendee, token, request.app.state.keys))
+
+
+async def stop_calendar(request: Request, _body: None) -> Response:
+    event, attendee, _token = await _feed_owner(request)
+    await feeds.stop(attendee)
+    return _calendar(request, event, None)
 
 
 async def choose(request: Request, body: dict[str, Any]) -> Response:
@@ -73,6 +107,27 @@ routes = [
         body="me-edit",
         tag="attendees",
         summary="Change your name, or clear it to stay anonymous",
+    ),
+    ApiRoute(
+        "GET",
+        "/api/e/{slug}/me/calendar",
+        read_calendar,
+        tag="attendees",
+        summary="The link to your own agenda as a calendar feed (read-only), if you made one",
+    ),
+    ApiRoute(
+        "POST",
+        "/api/e/{slug}/me/calendar",
+        renew_calendar,
+        tag="attendees",
+        summary="Make a new calendar feed link for your agenda; the previous one stops working",
+    ),
+    ApiRoute(
+        "DELETE",
+        "/api/e/{slug}/me/calendar",
+        stop_calendar,
+        tag="attendees",
+        summary="Stop your calendar feed link",
     ),
     ApiRoute(
         "PUT",

@@ -11,6 +11,7 @@ from server.events import setup
 from server.events.access import Role
 from server.events.models import Event
 from server.http.api import ApiRoute, event_and_actor, perform
+from server.http.session import keep_key
 from server.live.state import snapshot
 
 
@@ -25,10 +26,12 @@ def links(event: Event, public_url: str, organiser: str | None = None) -> dict[s
 async def create_event(request: Request, body: Any) -> Response:
     event, secret = await setup.create_event(body, request.app.state.keys)
     public_url = request.app.state.settings.public_url
-    return JSONResponse(
+    response = JSONResponse(
         {"slug": event.slug, "organiser_key": secret, "links": links(event, public_url, secret)},
         status_code=201,
     )
+    keep_key(response, event.slug, secret, public_url)  # the browser that made it can organise it
+    return response
 
 
 async def read_event(request: Request, _body: None) -> Response:

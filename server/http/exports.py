@@ -16,8 +16,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from server.errors import NotFound, Refused
-from server.events.access import Role
+from server.errors import NotFound
+from server.events import feeds
 from server.events.models import Event
 from server.events.setup import find_event
 from server.exports import calendar, frab
@@ -65,20 +65,19 @@ async def room_ics(request: Request) -> Response:
 
 async def my_ics(request: Request) -> Response:
     # One answer for every wrong link, so a guess learns nothing, not even which events exist.
+    # The attendee's own token isn't a feed link: it can act as them, so it opens nothing here.
     unknown = NotFound(
-        "This personal calendar link isn't recognised. Copy it again from your phone."
+        "This personal calendar link isn't recognised: it may have been stopped or replaced. "
+        "Open the event on your phone and add your agenda to your calendar again."
     )
     try:
         event, schedule = await _schedule(request)
     except NotFound:
         raise unknown from None
-    try:
-        actor = await request.app.state.keys.identify(event, request.path_params["token"])
-    except Refused:
-        raise unknown from None
-    if actor.role != Role.attendee or actor.attendee is None:
+    attendee = await feeds.subscriber(event, request.path_params["feed"], request.app.state.keys)
+    if attendee is None:
         raise unknown
-    mine = await personal_sessions(event, actor.attendee.id)
+    mine = await personal_sessions(event, attendee.id)
     body = calendar.calendar(schedule.only(mine), title=f"{schedule.name}: my agenda")
     return _answer(request, body, CALENDAR, schedule.last_modified)
 
@@ -97,7 +96,7 @@ def _frab(
 routes = [
     Route("/e/{slug}/schedule.ics", schedule_ics),
     Route("/e/{slug}/rooms/{room:int}.ics", room_ics),
-    Route("/e/{slug}/my/{token}.ics", my_ics),
+    Route("/e/{slug}/my/{feed}.ics", my_ics),
     Route("/e/{slug}/schedule.xml", _frab(frab.schedule_xml, XML)),
     Route("/e/{slug}/schedule.json", _frab(frab.schedule_json, JSON)),
 ]

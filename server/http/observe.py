@@ -1,15 +1,14 @@
 """Structured access logs without secrets, the request metrics, and the /metrics page.
 
-Uvicorn's own access log is off (see server/cli.py): it would write personal calendar tokens
-and photo keys, which sit in paths, to the log. Here every request is one JSON line with those
-parts of the path replaced, and no query string.
+Uvicorn's own access log is off (see server/cli.py): it would write personal calendar feed
+secrets and photo keys, which sit in paths, to the log. Here every request is one JSON line
+with those parts of the path replaced (``server.logs.redact``), and no query string.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import re
 import time
 
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
@@ -18,20 +17,9 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from server import metrics
+from server.logs import redact
 
 log = logging.getLogger("snug.http")
-
-# Path parts that are secrets: the personal feed's token and a photo's key.
-SECRET_PARTS = [
-    (re.compile(r"(/e/[^/]+/my/)[^/]+(\.ics)$"), r"\1[token]\2"),
-    (re.compile(r"(/e/[^/]+/photos/\d+/)[^/]+$"), r"\1[key]"),
-]
-
-
-def redact(path: str) -> str:
-    for pattern, replacement in SECRET_PARTS:
-        path = pattern.sub(replacement, path)
-    return path
 
 
 class AccessLog:

@@ -13,8 +13,8 @@ from starlette.responses import JSONResponse, Response
 from server import metrics
 from server.db import unreachable
 from server.errors import DATABASE_AWAY, Refused
-from server.http.observe import redact
 from server.limits import TooFast
+from server.logs import redact
 
 log = logging.getLogger("snug.errors")
 

@@ -52,7 +52,12 @@ def _entry(request: Request, doc: Proceedings) -> Entry:
 
 
 def _headers(etag: str, extra: dict[str, str] | None = None) -> dict[str, str]:
-    return {"ETag": etag, "Cache-Control": "no-cache", "Vary": "Authorization", **(extra or {})}
+    return {
+        "ETag": etag,
+        "Cache-Control": "no-cache",
+        "Vary": "Authorization, Cookie, X-Snug-Staff",
+        **(extra or {}),
+    }
 
 
 def _unchanged(request: Request, headers: dict[str, str]) -> Response | None:

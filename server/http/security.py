@@ -1,14 +1,41 @@
-"""Headers that keep typed text inert even if a page had a bug: no inline script, no framing."""
+"""What keeps a page safe from other sites and from its own bugs: headers that keep typed text
+inert (no inline script, no framing), and the one check on requests that rely on the staff
+cookie.
+
+The organiser's or facilitator's key lives on their device only in an HttpOnly,
+SameSite=Strict cookie (server/http/session.py), so a script running on Snug's origin can use
+the page but can't carry the key away. The cookie counts only on requests that ask for it
+with the ``X-Snug-Staff: 1`` header: a custom header is what a cross-site form, link or image
+can't send, and a cross-site ``fetch`` that tries needs a CORS preflight Snug never grants. On
+top of that the request's Origin and Sec-Fetch-Site must name this Snug, so a page on a
+sibling subdomain (same site, so Strict cookies flow) is refused too. This was chosen over a
+double-submit token because it needs no second secret kept by the page. Asking explicitly
+also keeps roles apart on one device: the attendee page and the projector page on an
+organiser's laptop don't ask, so they stay what they are. API clients send ``Authorization:
+Bearer`` instead, which no browser attaches by itself; it needs no such check and wins.
+"""
 
 from __future__ import annotations
 
-from starlette.datastructures import MutableHeaders
+from urllib.parse import urlsplit
+
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from server.errors import Forbidden
 
 POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
     "form-action 'self'"
+)
+STAFF_COOKIE = "snug_staff"
+STAFF_HEADER = "x-snug-staff"
+
+FROM_ELSEWHERE = (
+    "This request came from outside Snug's own pages, so nothing was done. "
+    "Open the event's page in Snug and try again."
 )
 
 
@@ -30,3 +57,36 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+def bearer(request: Request) -> str | None:
+    scheme, _, secret = request.headers.get("authorization", "").partition(" ")
+    return secret.strip() or None if scheme.lower() == "bearer" else None
+
+
+def secret(request: Request) -> str | None:
+    """The secret a request carries: its bearer header, else, when the request asks for it,
+    the staff cookie, once the request is shown to come from Snug's own pages."""
+    given = bearer(request)
+    if given or request.headers.get(STAFF_HEADER) != "1":
+        return given
+    if not from_snug(request.headers, request.app.state.settings.public_url):
+        raise Forbidden(FROM_ELSEWHERE)
+    return request.cookies.get(STAFF_COOKIE) or None
+
+
+def from_snug(headers: Headers, public_url: str) -> bool:
+    """Whether the browser says a request comes from one of this Snug's own pages (clients
+    other than browsers say nothing, and carry no cookie unless they set one)."""
+    if headers.get("sec-fetch-site", "same-origin") != "same-origin":
+        return False
+    origin = headers.get("origin")
+    return origin is None or origin_is_ours(origin, headers, public_url)
+
+
+def origin_is_ours(origin: str, headers: Headers, public_url: str) -> bool:
+    """Whether a page's Origin is this Snug: the address it was reached at, or its public one.
+    Comparing with Host is safe here: a browser sets both, and a page can't forge either."""
+    netloc = urlsplit(origin).netloc.lower()
+    public = urlsplit(public_url).netloc.lower()
+    return netloc in {headers.get("host", "").lower(), public}

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlsplit
 
 from starlette.websockets import WebSocket
 
 from server.errors import Invalid
+from server.http.security import STAFF_COOKIE, origin_is_ours
 from server.validation import load_json, validate
 
 
@@ -38,8 +38,14 @@ def same_origin(websocket: WebSocket) -> bool:
     sockets with their cookies and address. Clients other than browsers send no Origin.
     """
     origin = websocket.headers.get("origin")
-    if origin is None:
-        return True
-    netloc = urlsplit(origin).netloc.lower()
-    public = urlsplit(websocket.app.state.settings.public_url).netloc.lower()
-    return netloc in {websocket.headers.get("host", "").lower(), public}
+    public_url = websocket.app.state.settings.public_url
+    return origin is None or origin_is_ours(origin, websocket.headers, public_url)
+
+
+def secret(websocket: WebSocket, message: dict[str, Any]) -> str | None:
+    """The token a hello or join carries, else the staff cookie when a staff page asks for it
+    (safe to use here: the socket's Origin was checked when it opened)."""
+    token = message.get("token")
+    if token:
+        return str(token)
+    return websocket.cookies.get(STAFF_COOKIE) or None if message.get("staff") else None

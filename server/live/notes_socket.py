@@ -70,9 +70,9 @@ class NotesCopy:
         event = await find_event(self.websocket.path_params["slug"])
         if self.pitch_id > MAX_ID:
             raise NotFound("This event has no such session; check the link.")
-        self.actor = await self.keys.identify(event, message.get("token"))
+        self.token = messages.secret(self.websocket, message)
+        self.actor = await self.keys.identify(event, self.token)
         self.session = await editing.open_notes(event, self.pitch_id, self.actor)
-        self.token = message.get("token")
         return self.session
 
     async def sync(self, state_vector: bytes | None) -> None:

@@ -135,7 +135,9 @@ class Screen:
 
     async def hello(self, message: dict[str, Any]) -> None:
         try:
-            self.actor = await self.keys.identify(self.event, message.get("token"))
+            self.actor = await self.keys.identify(
+                self.event, messages.secret(self.websocket, message)
+            )
         except Unauthorised as exc:
             await self.error(exc)
         await self.catch_up(message.get("since"))

@@ -79,6 +79,14 @@ def make_event(server: LiveServer, name: str = "Test camp", **extra: Any) -> Eve
     return Event(made["slug"], made["organiser_key"], made["links"]["join"], made["links"])
 
 
+def sign_in(context: Any, server: LiveServer, slug: str, key: str) -> None:
+    """What opening the #key= link does once: this browser keeps the staff key in its cookie."""
+    answer = context.request.post(
+        f"{server.url}/api/e/{slug}/session", headers={"Authorization": f"Bearer {key}"}
+    )
+    assert answer.ok, answer.text()
+
+
 def check_axe(page: Any) -> None:
     from axe_playwright_python.sync_playwright import Axe
 

@@ -19,6 +19,7 @@ from tests.e2e.conftest import (
     fail_on_dialogs,
     make_event,
     no_sideways_scroll,
+    sign_in,
 )
 
 ROOMS = [
@@ -92,10 +93,6 @@ class Camp:
             if (p["room"], p["slot"]) == (room, slot):
                 return p
         return None
-
-
-def remember_key(camp: Camp) -> str:
-    return f"localStorage.setItem('snug:{camp.event.slug}:key', {camp.event.key!r})"
 
 
 def cell(page: Any, room: int, slot: int) -> Any:
@@ -253,8 +250,13 @@ def test_the_grid_day(server: LiveServer, browser: Any, results_dir: Any) -> Non
     expect(group.locator(".inline-status")).to_contain_text("Saved")
     agenda = httpx.get(f"{camp.base}/me", headers=bearer(token)).json()["agenda"]
     assert agenda.get(str(late if chosen_slot == morning else morning)) is None
-    # The phone offers its agenda as a calendar subscription holding the session it kept.
+    # The phone offers its agenda as a calendar subscription holding the session it kept, at a
+    # read-only link of its own, made when asked for.
+    expect(phone.locator("#agenda-feed")).to_be_hidden()
+    phone.get_by_role("button", name="Make my calendar link").click()
+    expect(phone.locator("#calendar-status")).to_contain_text("Made")
     feed = phone.locator("#agenda-feed").get_attribute("href") or ""
+    assert token not in feed
     assert feed.startswith("webcal://") and feed.endswith(".ics"), feed
     calendar = httpx.get(feed.replace("webcal://", "http://", 1)).text
     kept = [int(p) for p in agenda.values() if p is not None]
@@ -322,7 +324,7 @@ def test_the_grid_day(server: LiveServer, browser: Any, results_dir: Any) -> Non
 
     # The grid page on a phone: the grid scrolls inside its own region, not the page.
     small = browser.new_context(**PHONE)
-    small.add_init_script(remember_key(camp))
+    sign_in(small, server, camp.event.slug, camp.event.key)
     small_page = small.new_page()
     small_page.goto(f"{server.url}/e/{camp.event.slug}/grid")
     expect(small_page.locator("#grid .session")).to_have_count(5)
@@ -368,7 +370,7 @@ def test_touch_drag_moves_a_session(server: LiveServer, browser: Any, results_di
         f"{camp.base}/grid/allocate", json={"version": version}, headers=camp.event.auth()
     ).raise_for_status()
     context = browser.new_context(viewport={"width": 1024, "height": 768}, has_touch=True)
-    context.add_init_script(remember_key(camp))
+    sign_in(context, server, camp.event.slug, camp.event.key)
     page = context.new_page()
     page.goto(f"{server.url}/e/{camp.event.slug}/grid")
     expect(page.locator("#grid .session")).to_have_count(5)

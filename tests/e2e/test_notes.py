@@ -23,6 +23,7 @@ from tests.e2e.conftest import (
     fail_on_dialogs,
     make_event,
     no_sideways_scroll,
+    sign_in,
 )
 
 SAVED = "Saved"
@@ -109,9 +110,10 @@ def phones(browser: Any) -> Iterator[list[Phone]]:
 
 def open_notes(browser: Any, phones: list[Phone], session: Session, secret: str | None) -> Phone:
     context = browser.new_context(**PHONE)
-    if secret:
-        stored = "key" if secret == session.key else "token"
-        context.add_init_script(f"localStorage.setItem('snug:{session.slug}:{stored}', {secret!r})")
+    if secret == session.key:
+        sign_in(context, session.server, session.slug, secret)
+    elif secret:
+        context.add_init_script(f"localStorage.setItem('snug:{session.slug}:token', {secret!r})")
     page = context.new_page()
     phone = Phone(context, page, [])
     fail_on_dialogs(page, phone.dialogs)

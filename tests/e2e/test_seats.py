@@ -8,7 +8,7 @@ import httpx
 from playwright.sync_api import expect
 
 from tests.conftest import LiveServer
-from tests.e2e.conftest import PHONE, check_axe, make_event, no_sideways_scroll
+from tests.e2e.conftest import PHONE, check_axe, make_event, no_sideways_scroll, sign_in
 
 
 def bearer(secret: str) -> dict[str, str]:
@@ -56,7 +56,7 @@ def test_claim_wait_and_get_a_seat_live(server: LiveServer, browser: Any) -> Non
     expect(seat.get_by_role("button")).to_contain_text("Give up my seat")
 
     laptop = browser.new_context(viewport={"width": 1280, "height": 900})
-    laptop.add_init_script(f"localStorage.setItem('snug:{event.slug}:key', {event.key!r})")
+    sign_in(laptop, server, event.slug, event.key)
     page = laptop.new_page()
     page.goto(f"{server.url}/e/{event.slug}/grid")
     expect(page.locator(".s-seats")).to_have_text("Seated 1 of 1, 0 waiting")

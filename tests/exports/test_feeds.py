@@ -118,28 +118,35 @@ def test_a_room_feed_holds_that_room_only(make_event: Callable[..., ApiEvent]) -
     assert_problem(other.get(f"/rooms/{g.rooms['Loft']}.ics"), 404)
 
 
+def feed_of(ev: ApiEvent, token: str) -> str:
+    """The attendee's calendar feed secret, from the link they make on their agenda."""
+    link = ev.ok("POST", "/me/calendar", token)["link"]
+    return str(link).rsplit("/", 1)[1].removesuffix(".ics")
+
+
 def test_a_personal_feed_holds_the_attendees_agenda(make_event: Callable[..., ApiEvent]) -> None:
     g = make_published(make_event)
     g.ev.edit(voting_open=True)
     token = g.ev.join("Alex")["token"]
     for title in ("Before the change", "After the change"):
         g.ev.ok("POST", "/dots", token, json={"pitch": g.pitches[title]}, status=201)
-    response = g.get(f"/my/{token}.ics")
+    feed = feed_of(g.ev, token)
+    response = g.get(f"/my/{feed}.ics")
     assert response.status_code == 200, response.text
     assert response.headers["content-type"] == CALENDAR
     assert set(vevents(response.content)) == {"Before the change", "After the change"}
     # A session they meant to go to is dropped: their calendar hears it was cancelled.
     g.do("unplace", pitch=g.pitches["After the change"])
-    mine = vevents(g.get(f"/my/{token}.ics").content)
+    mine = vevents(g.get(f"/my/{feed}.ics").content)
     assert str(mine["After the change"]["STATUS"]) == "CANCELLED"
     assert str(mine["Before the change"]["STATUS"]) == "CONFIRMED"
     # Someone who has voted for nothing has an empty, valid calendar.
-    quiet = g.ev.join("Sam")["token"]
+    quiet = feed_of(g.ev, g.ev.join("Sam")["token"])
     assert vevents(g.get(f"/my/{quiet}.ics").content) == {}
-    for wrong in ("not-a-real-token", g.ev.organiser, g.fac):
+    for wrong in ("not-a-real-token", token, g.ev.organiser, g.fac):
         assert_problem(g.get(f"/my/{wrong}.ics"), 404)
     other = make_event()
-    assert_problem(other.client.get(f"/e/{other.slug}/my/{token}.ics"), 404)
+    assert_problem(other.client.get(f"/e/{other.slug}/my/{feed}.ics"), 404)
 
 
 @pytest.mark.parametrize("path", ["/schedule.ics", "/schedule.xml", "/schedule.json"])

@@ -13,14 +13,23 @@ from pathlib import Path
 import httpx
 from websockets.sync.client import connect
 
-from server.http.observe import redact
+from server.logs import redact
 from tests.conftest import ROOT, ApiEvent, LiveServer, event_body, free_port
 
 
 def test_secret_parts_of_paths_are_redacted() -> None:
-    assert redact("/e/camp/my/abcDEF123.ics") == "/e/camp/my/[token].ics"
+    assert redact("/e/camp/my/abcDEF123.ics") == "/e/camp/my/[feed]"
+    assert redact("/e/camp/my/abcDEF123.ics/more") == "/e/camp/my/[feed]"
+    assert redact("/e/camp/my/abcDEF123") == "/e/camp/my/[feed]"
     assert redact("/e/camp/photos/12/k3y") == "/e/camp/photos/12/[key]"
+    assert redact("/e/camp/photos/x/k3y") == "/e/camp/photos/[key]"
     assert redact("/e/camp/schedule.ics") == "/e/camp/schedule.ics"
+    # Anywhere else, what is shaped like a secret (a slug is all lower case, so it stays).
+    secret = "Abc_defghijklmnopqrstuvwxyz0123"
+    assert redact(f"/e/camp/mine/{secret}.ics") == "/e/camp/mine/[secret].ics"
+    assert redact(f"/e/{secret}") == "/e/[secret]"
+    slug = "open-source-camp-2026-in-the-old-library"
+    assert redact(f"/e/{slug}/schedule.ics") == f"/e/{slug}/schedule.ics"
 
 
 def _metric(text: str, name: str) -> float:
@@ -82,7 +91,7 @@ def test_the_served_logs_are_json_lines_without_tokens_or_keys(tmp_path: Path) -
     lines = [json.loads(line) for line in text.splitlines() if line.startswith("{")]
     requests = [line for line in lines if line.get("logger") == "snug.http"]
     assert {r["path"] for r in requests} >= {
-        f"/e/{event.slug}/my/[token].ics",
+        f"/e/{event.slug}/my/[feed]",
         f"/e/{event.slug}/photos/1/[key]",
     }
     assert all({"at", "method", "status", "ms"} <= set(r) for r in requests)

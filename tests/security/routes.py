@@ -130,6 +130,9 @@ RULES: dict[tuple[str, str], Rule | Socket] = {
     ("POST", f"{SLUG}/erase-personal-data"): Rule(
         ORGANISERS, lambda w: Call(api(w, "/erase-personal-data"), {"confirm": w.slug})
     ),
+    # Signing a browser in keeps a staff key in its cookie; signing out only forgets it.
+    ("POST", f"{SLUG}/session"): Rule(STAFF, lambda w: Call(api(w, "/session"))),
+    ("DELETE", f"{SLUG}/session"): everyone(lambda w: api(w, "/session")),
     # Attendees
     ("POST", f"{SLUG}/attendees"): Rule(
         KNOWN, lambda w: Call(api(w, "/attendees"), {"name": "Newcomer"})
@@ -143,6 +146,12 @@ RULES: dict[tuple[str, str], Rule | Socket] = {
         lambda w: Call(api(w, "/me/agenda"), {"slot": w.slot, "pitch": w.pitch}),
         self_only=True,
     ),
+    **{
+        (method, f"{SLUG}/me/calendar"): Rule(
+            ATTENDEES, lambda w: Call(api(w, "/me/calendar")), self_only=True
+        )
+        for method in ("GET", "POST", "DELETE")
+    },
     ("POST", f"{SLUG}/me/seats/{{pitch_id:int}}"): Rule(
         ATTENDEES, lambda w: Call(api(w, f"/me/seats/{w.spare}")), self_only=True
     ),
@@ -228,14 +237,13 @@ RULES: dict[tuple[str, str], Rule | Socket] = {
     ("GET", "/e/{slug}/posters/rooms/{room:int}.pdf"): everyone(
         lambda w: page(w, f"/posters/rooms/{w.room}.pdf")
     ),
-    # The published schedule is public; the personal feed opens only with its own token.
+    # The published schedule is public; the personal feed opens only with its own secret (an
+    # attendee's token, which can act as them, opens nothing there).
     ("GET", "/e/{slug}/join.svg"): everyone(lambda w: page(w, "/join.svg")),
     ("GET", "/e/{slug}/join.png"): everyone(lambda w: page(w, "/join.png")),
     ("GET", "/e/{slug}/schedule.ics"): everyone(lambda w: page(w, "/schedule.ics")),
     ("GET", "/e/{slug}/rooms/{room:int}.ics"): everyone(lambda w: page(w, f"/rooms/{w.room}.ics")),
-    ("GET", "/e/{slug}/my/{token}.ics"): Rule(
-        ATTENDEES, lambda w: Call(page(w, "/my/{token}.ics"))
-    ),
+    ("GET", "/e/{slug}/my/{feed}.ics"): Rule(ATTENDEES, lambda w: Call(page(w, "/my/{feed}.ics"))),
     ("GET", "/e/{slug}/schedule.xml"): everyone(lambda w: page(w, "/schedule.xml")),
     ("GET", "/e/{slug}/schedule.json"): everyone(lambda w: page(w, "/schedule.json")),
     # Pages are the same shell for everyone; secrets stay in the fragment, never sent.
@@ -277,8 +285,8 @@ def app_route_keys() -> set[tuple[str, str]]:
 
 def send(w: World, role: str, method: str, call: Call) -> httpx.Response:
     token, headers, path = w.token(role), dict(call.headers), call.path
-    if "{token}" in path:
-        path = path.replace("{token}", token or "")
+    if "{feed}" in path:
+        path = path.replace("{feed}", w.feed(role))
     elif token:
         headers["Authorization"] = f"Bearer {token}"
     return w.ev.client.request(method, path, json=call.json, content=call.content, headers=headers)

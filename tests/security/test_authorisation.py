@@ -82,12 +82,11 @@ def reading_world(client: httpx.Client) -> World:
 
 
 def assert_no_one_elses_secret(response: httpx.Response, w: World, role: str) -> None:
-    """No answer carries another person's link: not the organiser's key, a facilitator's, or
-    an attendee's token (the asker's own may come back, in their own feed's address)."""
+    """No answer carries another person's link: not the organiser's key, a facilitator's, an
+    attendee's token or their calendar feed's secret."""
     for person in PEOPLE - {role}:
-        secret = w.token(person)
-        assert secret is not None
-        assert secret.encode() not in response.content, (role, person, response.url)
+        for secret in (w.token(person), w.feeds.get(person)):
+            assert secret is None or secret.encode() not in response.content, (role, person)
 
 
 @pytest.mark.parametrize("key", READS, ids=" ".join)
@@ -308,17 +307,18 @@ def test_organiser_links_cannot_be_guessed_or_borrowed(reading_world: World) -> 
     assert w.evidence() == before
 
 
-def test_a_wrong_personal_feed_token_is_a_plain_not_found(reading_world: World) -> None:
-    """Every wrong token answers exactly alike, on this event and on an event that doesn't
-    exist, so a prober learns nothing about tokens or events from it."""
+def test_a_wrong_personal_feed_link_is_a_plain_not_found(reading_world: World) -> None:
+    """Every wrong feed secret answers exactly alike, on this event and on an event that
+    doesn't exist, so a prober learns nothing about links or events from it; the attendee's
+    own token, which can act as them, opens no feed."""
     w = reading_world
     client = w.ev.client
-    mine = w.token(AUTHOR)
-    assert mine is not None
+    mine = w.feed(AUTHOR)
     assert client.get(page(w, f"/my/{mine}.ics")).status_code == 200
     other_attendee = new_event(client).join("Elsewhere")["token"]
     wrong = [
         *near_misses(mine),
+        w.token(AUTHOR),
         w.ev.organiser,
         w.token(FACILITATOR),
         w.token(ERASED),
@@ -326,6 +326,7 @@ def test_a_wrong_personal_feed_token_is_a_plain_not_found(reading_world: World) 
     ]
     answers = []
     for token in wrong:
+        assert token is not None
         response = client.get(page(w, f"/my/{token}.ics"))
         body = assert_problem(response, 404)
         assert token not in response.text
@@ -333,7 +334,7 @@ def test_a_wrong_personal_feed_token_is_a_plain_not_found(reading_world: World) 
     missing = client.get(f"/e/no-such-event-{secrets.token_hex(4)}/my/{mine}.ics")
     body = assert_problem(missing, 404)
     answers.append((missing.status_code, body["title"], body["detail"]))
-    assert len(set(answers)) == 1, f"wrong tokens are answered differently: {set(answers)}"
+    assert len(set(answers)) == 1, f"wrong links are answered differently: {set(answers)}"
 
 
 def test_a_wrong_photo_key_is_not_found(reading_world: World) -> None:

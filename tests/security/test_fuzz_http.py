@@ -202,7 +202,7 @@ def filled(w: World, path: str, **hostile: str) -> str:
         "photo_id": w.photo_path.split("/")[-2],
         "key": w.photo_path.split("/")[-1],
         "room": w.room,
-        "token": w.token(AUTHOR),
+        "feed": w.feed(AUTHOR),
         "code": httpx.URL(w.ev.links["join"]).path.rsplit("/", 1)[1],
     }
     return re.sub(r"\{(\w+)(?::\w+)?\}", lambda m: str(hostile.get(m[1], real[m[1]])), path)

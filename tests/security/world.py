@@ -52,6 +52,7 @@ class World:
     ev: ApiEvent
     other: ApiEvent
     tokens: dict[str, str | None]
+    feeds: dict[str, str]  # each attendee's calendar feed secret (read-only)
     pitch: int  # the author's, placed on the published grid, with notes, a version, a photo
     spare: int  # the other attendee's, on the grid too; the author's dot is on it
     hidden: int  # hidden by the facilitator
@@ -68,6 +69,10 @@ class World:
 
     def token(self, role: str) -> str | None:
         return self.tokens[role]
+
+    def feed(self, role: str) -> str:
+        """The role's calendar feed secret; anyone without one tries their own token."""
+        return self.feeds.get(role) or self.tokens[role] or "none"
 
     def state(self, role: str = ORGANISER) -> dict[str, Any]:
         return self.ev.state(self.tokens[role])
@@ -124,10 +129,15 @@ def build_world(client: httpx.Client) -> World:
         ERASED: gone,
         FORGED: secrets.token_urlsafe(24),
     }
+    feeds = {
+        role: ev.ok("POST", "/me/calendar", tokens[role])["link"].rsplit("/", 1)[1][:-4]
+        for role in (AUTHOR, ATTENDEE)
+    }
     return World(
         ev,
         other,
         tokens,
+        feeds,
         pitch=pitch,
         spare=spare,
         hidden=hidden,

@@ -1,5 +1,5 @@
-// Snug's fetch helper: JSON in and out, a bearer secret, problem+json errors as readable Errors,
-// and a couple of retries when the network drops an idempotent request.
+// Snug's fetch helper: JSON in and out, a bearer secret or the staff cookie, problem+json errors
+// as readable Errors, and a couple of retries when the network drops an idempotent request.
 
 const IDEMPOTENT = new Set(["GET", "HEAD", "PUT", "DELETE"]);
 const OFFLINE = "Snug could not be reached. Check your connection, then try again.";
@@ -15,10 +15,15 @@ export class ApiError extends Error {
 
 const wait = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function once(method, path, body, token, timeout) {
+// Asks Snug to use the organiser's or facilitator's key this browser keeps in its cookie; only
+// Snug's own pages can send it (see server/http/security.py).
+export const STAFF = { "X-Snug-Staff": "1" };
+
+async function once(method, path, body, token, staff, timeout) {
   const headers = { Accept: "application/json, application/problem+json" };
   if (body !== undefined) headers["Content-Type"] = "application/json";
   if (token) headers.Authorization = `Bearer ${token}`;
+  else if (staff) Object.assign(headers, STAFF);
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(), timeout);
   try {
@@ -31,13 +36,16 @@ async function once(method, path, body, token, timeout) {
   }
 }
 
-/** api("POST", "/api/events", {body, token}) -> parsed JSON (or null for 204). Throws ApiError. */
-export async function api(method, path, { body, token, retry, timeout = 15000 } = {}) {
+/**
+ * api("POST", "/api/events", {body, token}) -> parsed JSON (or null for 204). Throws ApiError.
+ * token: a bearer secret; staff: true on organiser and facilitator pages, to use the cookie.
+ */
+export async function api(method, path, { body, token, staff, retry, timeout = 15000 } = {}) {
   const tries = (retry ?? IDEMPOTENT.has(method)) ? 3 : 1;
   let response;
   for (let attempt = 1; ; attempt += 1) {
     try {
-      response = await once(method, path, body, token, timeout);
+      response = await once(method, path, body, token, staff, timeout);
       break;
     } catch {
       if (attempt >= tries) throw new ApiError(OFFLINE, 0, "Offline");
@@ -55,14 +63,14 @@ export async function api(method, path, { body, token, retry, timeout = 15000 } 
 }
 
 /**
- * Saves what a staff-only address answers as a file. The secret goes in a header, never in
- * the address, so a plain link can't be used; the name comes from Content-Disposition.
+ * Saves what a staff-only address answers as a file. It needs the staff header, which a plain
+ * link can't send; the name comes from Content-Disposition.
  * Resolves to the file's name; rejects with an Error whose message is a sentence.
  */
-export async function download(path, token, fallbackName) {
+export async function download(path, fallbackName) {
   let response;
   try {
-    response = await fetch(path, { headers: { Authorization: `Bearer ${token}` }, cache: "no-store" });
+    response = await fetch(path, { headers: STAFF, credentials: "same-origin", cache: "no-store" });
   } catch {
     throw new Error("Snug could not be reached.");
   }

@@ -34,6 +34,7 @@ function onState(next, change) {
     token = null;
     store.clear();
     live.token = null;
+    calendarLink = undefined;
   }
   if (change) noticeChange(change);
   // A snapshot may have been made just before this phone's latest action: ask again.
@@ -116,6 +117,38 @@ function render() {
 
 // ------------------------------------------------------------ the published grid and my agenda
 
+// The calendar feed has its own read-only link, which Snug works out again whenever asked, so
+// this page keeps no copy of it. undefined: not asked yet; null: there is none.
+let calendarLink;
+async function loadCalendar() {
+  if (!token || calendarLink !== undefined) return;
+  calendarLink = null;
+  try { showCalendar((await api("GET", `/api/e/${slug}/me/calendar`, { token })).link); } catch { calendarLink = undefined; }
+}
+
+function showCalendar(link) {
+  calendarLink = link;
+  $("#calendar-on").hidden = !link;
+  $("#calendar-none").hidden = Boolean(link);
+  if (link) $("#agenda-feed").href = link.replace(/^https?:/, "webcal:");
+  $("#calendar-make").textContent = link ? "Make a new calendar link" : "Make my calendar link";
+  $("#calendar-stop").hidden = !link;
+}
+
+async function changeCalendar(method) {
+  const status = $("#calendar-status");
+  const had = Boolean(calendarLink);
+  try {
+    showCalendar((await api(method, `/api/e/${slug}/me/calendar`, { token })).link);
+    if (method === "DELETE") say(status, "Stopped: calendars with the old link no longer get your agenda.");
+    else say(status, had ? "New link made; the old one no longer works. Add it to your calendar again." : "Made: add it to your calendar with the link above.");
+  } catch (error) {
+    say(status, `Not changed: ${error.detail || error.message}`, false);
+  }
+}
+$("#calendar-make").addEventListener("click", () => changeCalendar("POST"));
+$("#calendar-stop").addEventListener("click", () => changeCalendar("DELETE"));
+
 let gridWasLive = null;
 let gridShape = "";
 const savingSlot = new Set();
@@ -142,7 +175,7 @@ function renderGrid() {
   const shown = Boolean(grid && grid.live);
   $("#grid-section").hidden = !shown;
   $("#agenda-section").hidden = !(shown && state.me);
-  if (token) $("#agenda-feed").href = `webcal://${location.host}/e/${slug}/my/${encodeURIComponent(token)}.ics`;
+  if (shown && state.me) loadCalendar();
   gridWasLive = shown;
   if (!shown) return;
   const slots = bySlotTime(state.slots);

@@ -2,11 +2,11 @@
 // Events), move from a dialog with the keyboard, swap, lock, undo and publish; live checks beside.
 import { api } from "./api.js";
 import { Live } from "./live.js";
-import { $, announce, bySlotTime, clock, h, plural, slotWords, slugFromPath, staffKey } from "./ui.js";
+import { $, announce, bySlotTime, clock, h, plural, slotWords, slugFromPath, signIn } from "./ui.js";
 import { FEATURES } from "./venue.js";
 
 const slug = slugFromPath();
-let key = staffKey(slug);
+await signIn(slug);
 
 let state = null;
 let busy = false;
@@ -24,7 +24,7 @@ const titleOf = (id) => pitchOf(id)?.title || `Session ${id}`;
 const quoted = (id) => `“${titleOf(id)}”`;
 const cellWords = (room, slot) => `${roomOf(room)?.name || "a room"} at ${clock(slotOf(slot)?.starts_at)}`;
 
-const live = new Live({ slug, token: key, statusEl: $("#conn"), onState, onError: (m) => showError(m.message) });
+const live = new Live({ slug, staff: true, statusEl: $("#conn"), onState, onError: (m) => showError(m.message) });
 
 function onState(next, change) {
   state = next;
@@ -237,7 +237,7 @@ async function command(path, body, said) {
   hideError();
   try {
     const answer = await api("POST", `/api/e/${encodeURIComponent(slug)}/grid/${path}`, {
-      token: key, body: { version: state.draft.version, ...body },
+      staff: true, body: { version: state.draft.version, ...body },
     });
     if (answer.draft) {
       mine.add(answer.draft.version);
@@ -260,7 +260,7 @@ async function command(path, body, said) {
 function catchUp(version) {
   setTimeout(async () => {
     if (state.draft.version !== version) return;
-    try { live.adopt(await api("GET", `/api/e/${encodeURIComponent(slug)}`, { token: key })); } catch { /* the socket will bring it */ }
+    try { live.adopt(await api("GET", `/api/e/${encodeURIComponent(slug)}`, { staff: true })); } catch { /* the socket will bring it */ }
   }, 1500);
 }
 
@@ -466,12 +466,11 @@ function endDrag() {
 
 document.addEventListener("pointerdown", onPointerDown);
 
-if (!key) $("#no-key").hidden = false;
 live.start();
 setTimeout(async () => {
   if (state) return;
   try {
-    const snapshot = await api("GET", `/api/e/${encodeURIComponent(slug)}`, { token: key });
+    const snapshot = await api("GET", `/api/e/${encodeURIComponent(slug)}`, { staff: true });
     if (!state) live.adopt(snapshot);
   } catch { /* keep waiting for the live connection */ }
 }, 4000);

@@ -8,12 +8,14 @@ const STAFF = new Set(["facilitator", "organiser"]);
 
 export class Live {
   /**
-   * slug: the event; token: secret or null; onState(state, change|null): re-render;
-   * statusEl: element (role=status) that shows "Live" / "Reconnecting…".
+   * slug: the event; token: secret or null; staff: true on organiser and facilitator pages,
+   * to be recognised by the key this browser keeps in its cookie; onState(state, change|null):
+   * re-render; statusEl: element (role=status) that shows "Live" / "Reconnecting…".
    */
-  constructor({ slug, token = null, onState, statusEl, onError }) {
+  constructor({ slug, token = null, staff = false, onState, statusEl, onError }) {
     this.slug = slug;
     this.token = token;
+    this.staffCookie = staff;
     this.onState = onState;
     this.onError = onError || (() => {});
     this.statusEl = statusEl;
@@ -104,7 +106,7 @@ export class Live {
   hello() {
     const since = this.fresh || this.seq === null ? null : this.seq;
     this.resuming = false;
-    this.send({ type: "hello", token: this.token, since });
+    this.send({ type: "hello", token: this.token, ...(this.staffCookie && { staff: true }), since });
     clearInterval(this.pingTimer);
     this.pingTimer = setInterval(() => this.ping(PONG_WITHIN), PING_EVERY);
   }

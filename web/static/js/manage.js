@@ -2,11 +2,11 @@
 import { api } from "./api.js";
 import { Live } from "./live.js";
 import { fillPitch, readPitch } from "./pitchform.js";
-import { $, $$, FORMATS, announce, clearErrors, copyRow, h, keyed, plural, say, showErrors, slugFromPath, staffKey } from "./ui.js";
+import { $, $$, FORMATS, announce, clearErrors, copyRow, h, keyed, plural, say, showErrors, signIn, signOut, slugFromPath } from "./ui.js";
 import { RoomsEditor, SlotsEditor, fillTimezones, slotChecks } from "./venue.js";
 
 const slug = slugFromPath();
-let key = staffKey(slug);
+await signIn(slug);
 
 let state = null;
 let editing = null;
@@ -26,7 +26,7 @@ $("#details-form").addEventListener("input", () => { dirty.details = true; });
 const isOrganiser = () => state?.role === "organiser";
 const isStaff = () => state && (state.role === "organiser" || state.role === "facilitator");
 
-const live = new Live({ slug, token: key, statusEl: $("#conn"), onState });
+const live = new Live({ slug, staff: true, statusEl: $("#conn"), onState });
 
 function onState(next, change) {
   state = next;
@@ -58,6 +58,7 @@ function render() {
   if (!state) return;
   const staff = isStaff();
   $("#no-key").hidden = staff;
+  $("#sign-out-line").hidden = !staff;
   $("#page-nav").hidden = !staff;
   for (const id of ["#pitches", "#share", "#grid-link-section"]) $(id).hidden = !staff;
   for (const el of $$(".organiser-only")) el.hidden = !isOrganiser();
@@ -184,7 +185,7 @@ async function merge(card) {
   card.busy = true;
   const target = cards.get(into);
   try {
-    const result = await api("POST", `/api/e/${slug}/pitches/${card.id}/merge`, { token: key, body: { into } });
+    const result = await api("POST", `/api/e/${slug}/pitches/${card.id}/merge`, { staff: true, body: { into } });
     announce(`Merged. “${result.title}” now has ${plural(result.votes, "dot")}.`);
     target?.edit.focus();
   } catch (error) {
@@ -205,7 +206,7 @@ function makeHiddenRow(id) {
 async function setHidden(id, hidden) {
   const pitch = state.pitches.find((p) => p.id === id);
   try {
-    await api("PATCH", `/api/e/${slug}/pitches/${id}`, { token: key, body: { hidden }, retry: true });
+    await api("PATCH", `/api/e/${slug}/pitches/${id}`, { staff: true, body: { hidden }, retry: true });
     announce(hidden ? `Hidden: ${pitch?.title}. It is listed under hidden pitches.` : `Shown again: ${pitch?.title}.`);
     const nextFocus = hidden ? $("#hidden-heading") : $("#pitches-heading");
     nextFocus.setAttribute("tabindex", "-1");
@@ -257,11 +258,11 @@ pitchForm.addEventListener("submit", async (event) => {
       if ($("#pitch-away fieldset")) {
         fields.unavailable = $$("#pitch-away input[type=checkbox]:checked").map((box) => Number(box.value));
       }
-      const saved = await api("PATCH", `/api/e/${slug}/pitches/${editing}`, { token: key, body: fields, retry: true });
+      const saved = await api("PATCH", `/api/e/${slug}/pitches/${editing}`, { staff: true, body: fields, retry: true });
       stopEditing(true);
       say(status, `Saved “${saved.title}”.`);
     } else {
-      const saved = await api("POST", `/api/e/${slug}/pitches`, { token: key, body: fields });
+      const saved = await api("POST", `/api/e/${slug}/pitches`, { staff: true, body: fields });
       pitchForm.reset();
       say(status, `Added “${saved.title}”.`);
     }
@@ -272,7 +273,7 @@ pitchForm.addEventListener("submit", async (event) => {
 
 async function patchEvent(body, statusEl, done) {
   try {
-    const view = await api("PATCH", `/api/e/${slug}`, { token: key, body, retry: true });
+    const view = await api("PATCH", `/api/e/${slug}`, { staff: true, body, retry: true });
     state.event = view.event || view;
     render();
     say(statusEl, done);
@@ -326,7 +327,7 @@ async function saveVenue(kind, editor, form, statusEl) {
   clearErrors(form);
   say(statusEl, "Saving…");
   try {
-    const venue = await api("PUT", `/api/e/${slug}/${kind}`, { token: key, body: { [kind]: read[kind] } });
+    const venue = await api("PUT", `/api/e/${slug}/${kind}`, { staff: true, body: { [kind]: read[kind] } });
     state.rooms = venue.rooms;
     state.slots = venue.slots;
     dirty[kind] = false;
@@ -345,7 +346,7 @@ $("#slots-form").addEventListener("submit", (e) => { e.preventDefault(); saveVen
 $("#make-facilitator").addEventListener("click", async () => {
   const box = $("#facilitator-link");
   try {
-    const made = await api("POST", `/api/e/${slug}/facilitator-link`, { token: key });
+    const made = await api("POST", `/api/e/${slug}/facilitator-link`, { staff: true });
     box.replaceChildren(h("p", { class: "inline-status good", tabindex: "-1", id: "fac-made" }, "New facilitator link made. The previous one no longer works."), copyRow(made.link, "facilitator link"));
     $("#fac-made").focus();
   } catch (error) {
@@ -353,14 +354,12 @@ $("#make-facilitator").addEventListener("click", async () => {
   }
 });
 
-if (!key) {
-  $("#no-key").hidden = false;
-}
+$("#sign-out").addEventListener("click", () => signOut(slug).catch(() => announce("Snug could not be reached, so this device is still signed in. Try again.")));
 live.start();
 setTimeout(async () => {
   if (state) return;
   try {
-    const snapshot = await api("GET", `/api/e/${slug}`, { token: key });
+    const snapshot = await api("GET", `/api/e/${slug}`, { staff: true });
     if (!state) live.adopt(snapshot);
   } catch { /* keep waiting for the live connection */ }
 }, 4000);

@@ -58,8 +58,9 @@ form.addEventListener("submit", async (event) => {
   }
 });
 
+// The answer also signed this browser in as the organiser (a cookie no script can read), so
+// the page keeps nothing; the link shown is how to organise from another device.
 function showCreated(made, name) {
-  try { localStorage.setItem(`snug:${made.slug}:key`, made.organiser_key); } catch { /* private mode */ }
   $("#create-section").hidden = true;
   $("#created-section").hidden = false;
   $("#created-name").textContent = name;

@@ -7,7 +7,7 @@ import { History } from "./notes/history.js";
 import { Photos } from "./notes/photos.js";
 import { NotesSync } from "./notes/sync.js";
 import { bindText } from "./notes/text.js";
-import { $, announce, h, plural, say, slotWords, slugFromPath, staffKey } from "./ui.js";
+import { $, announce, h, plural, say, slotWords, slugFromPath, signIn } from "./ui.js";
 
 const PARTS = ["summary", "discussion", "outcomes"];
 const slug = slugFromPath();
@@ -18,8 +18,11 @@ const eventPath = `/e/${encodeURIComponent(slug)}`;
 function attendeeToken() {
   try { return localStorage.getItem(`snug:${slug}:token`); } catch { return null; }
 }
-// People writing notes are attendees; a facilitator's laptop has only the staff key.
-const token = attendeeToken() || staffKey(slug);
+// People writing notes are attendees, known by their token; a facilitator's laptop has none and
+// is known by the key its browser keeps in the staff cookie (api and the socket prefer a token).
+await signIn(slug);
+const token = attendeeToken();
+const auth = { token, staff: true };
 
 const notes = {
   final: false,
@@ -164,14 +167,14 @@ function showLost(saved) {
       h("textarea", { id: `lost-${part}`, readOnly: true, rows: 4, text }))));
 }
 
-const photos = new Photos({ base, token: () => token, list: $("#photo-list"), none: $("#photos-none"), form: $("#photo-form"), editable });
+const photos = new Photos({ base, auth, list: $("#photo-list"), none: $("#photos-none"), form: $("#photo-form"), editable });
 const history = new History({
-  base, token: () => token, details: $("#history"), editable,
+  base, auth, details: $("#history"), editable,
   onRestored: (words) => announce(words),
 });
 
 const sync = new NotesSync({
-  slug, pitch, token,
+  slug, pitch, auth,
   on: {
     doc: attach,
     sync(message) {
@@ -213,7 +216,7 @@ $("#credit-me").addEventListener("change", async (event) => {
   const status = $("#credit-status");
   say(status, "Saving…");
   try {
-    const answer = await api("PUT", `${base}/credit`, { token, body: { named: box.checked } });
+    const answer = await api("PUT", `${base}/credit`, { ...auth, body: { named: box.checked } });
     $("#credits").textContent = creditWords(answer.credits);
     say(status, box.checked ? "Saved: your name will be shown with these notes." : "Saved: you are counted without your name.");
   } catch (error) {
@@ -227,7 +230,7 @@ $("#final-toggle").addEventListener("click", async () => {
   const final = !notes.final;
   say(status, final ? "Marking final…" : "Reopening…");
   try {
-    const answer = await api("PUT", `${base}/final`, { token, body: { final } });
+    const answer = await api("PUT", `${base}/final`, { ...auth, body: { final } });
     notes.final = answer.final;
     lock();
     say(status, answer.final ? "Marked final." : "Reopened: people can change the notes again.");
@@ -240,7 +243,7 @@ $("#final-toggle").addEventListener("click", async () => {
 
 async function describe() {
   try {
-    const state = await api("GET", `/api/e/${encodeURIComponent(slug)}`, { token });
+    const state = await api("GET", `/api/e/${encodeURIComponent(slug)}`, auth);
     const session = state.pitches.find((p) => p.id === pitch);
     $("#event-name").textContent = state.event.name;
     if (!session) return;

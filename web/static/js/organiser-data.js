@@ -1,10 +1,10 @@
 // "Your event's data" on the organiser's page: download the event's archive, and erase
 // attendees' personal data after the event. manage.js shows the section to organisers only.
 import { api, download } from "./api.js";
-import { $, clearErrors, plural, say, showErrors, slugFromPath, staffKey } from "./ui.js";
+import { $, clearErrors, plural, say, showErrors, slugFromPath, signIn } from "./ui.js";
 
 const slug = slugFromPath();
-const key = staffKey(slug);
+await signIn(slug);
 const base = `/api/e/${encodeURIComponent(slug)}`;
 const form = $("#erase-form");
 const input = $("#erase-confirm");
@@ -24,7 +24,7 @@ function describe(data) {
 
 async function showSummary() {
   try {
-    $("#personal-summary").textContent = describe(await api("GET", `${base}/personal-data`, { token: key }));
+    $("#personal-summary").textContent = describe(await api("GET", `${base}/personal-data`, { staff: true }));
   } catch {
     $("#personal-summary").textContent = "";  // not an organiser, or offline: the page says which
   }
@@ -34,7 +34,7 @@ async function saveArchive() {
   const status = $("#archive-status");
   say(status, "Preparing the archive…");
   try {
-    say(status, `Downloaded ${await download(`${base}/archive`, key, `snug-${slug}.json`)}.`);
+    say(status, `Downloaded ${await download(`${base}/archive`, `snug-${slug}.json`)}.`);
   } catch (error) {
     say(status, `Not downloaded: ${error.message}`, false);
   }
@@ -50,7 +50,7 @@ async function erase(event) {
   }
   say(status, "Erasing…");
   try {
-    const data = await api("POST", `${base}/erase-personal-data`, { body: { confirm: input.value.trim() }, token: key });
+    const data = await api("POST", `${base}/erase-personal-data`, { body: { confirm: input.value.trim() }, staff: true });
     input.value = "";
     const done = `Personal data erased: ${plural(data.attendees, "attendee")} now anonymous.`;
     say(status, done);
@@ -62,4 +62,4 @@ async function erase(event) {
 
 $("#archive-download").addEventListener("click", saveArchive);
 form.addEventListener("submit", erase);
-if (key) showSummary();
+showSummary();

@@ -1,11 +1,11 @@
 // "Proceedings" on the organiser's page: publish them at their public link or make them private
-// again, and download every format with this page's key (which works before publishing too).
+// again, and download every format with this device's staff cookie (which works before publishing too).
 // manage.js shows the section to organisers only.
 import { api, download } from "./api.js";
-import { $, $$, copyRow, h, say, slugFromPath, staffKey } from "./ui.js";
+import { $, $$, copyRow, h, say, slugFromPath, signIn } from "./ui.js";
 
 const slug = slugFromPath();
-const key = staffKey(slug);
+await signIn(slug);
 const endpoint = `/api/e/${encodeURIComponent(slug)}/proceedings`;
 let status = null;
 
@@ -25,7 +25,7 @@ function show() {
 
 async function load() {
   try {
-    status = await api("GET", endpoint, { token: key });
+    status = await api("GET", endpoint, { staff: true });
     show();
   } catch {
     $("#proceedings-state").textContent = "";  // not an organiser, or offline: the page says which
@@ -36,7 +36,7 @@ $("#toggle-proceedings").addEventListener("click", async () => {
   const published = !status.published;
   const line = $("#proceedings-status");
   try {
-    status = await api("PUT", endpoint, { token: key, body: { published } });
+    status = await api("PUT", endpoint, { staff: true, body: { published } });
     show();
     const done = published ? "Published. Share the link below." : "The proceedings are private again; their link now says “not found”.";
     say(line, done);
@@ -49,7 +49,7 @@ async function save(kind) {
   const line = $("#download-status");
   say(line, kind === "pdf" ? "Making the PDF: this can take a few seconds…" : "Preparing the download…");
   try {
-    const name = await download(status.downloads[kind], key, `${slug}-proceedings.${kind}`);
+    const name = await download(status.downloads[kind], `${slug}-proceedings.${kind}`);
     say(line, `Downloaded ${name}.`);
   } catch (error) {
     say(line, `Not downloaded: ${error.message}`, false);
@@ -60,4 +60,4 @@ for (const button of $$("[data-download]")) {
   button.addEventListener("click", () => { if (status) save(button.dataset.download); });
 }
 
-if (key) load();
+load();

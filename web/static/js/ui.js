@@ -1,4 +1,5 @@
 // Small DOM helpers shared by Snug's pages. Text always goes in as textContent.
+import { api } from "./api.js";
 
 /** h("p", {class: "x"}, "text", child) builds an element; strings become text nodes. */
 export function h(tag, attrs = {}, ...children) {
@@ -138,18 +139,28 @@ export function slotWords(slot) {
 /** Slots in time order. */
 export const bySlotTime = (slots) => [...slots].sort((a, b) => a.starts_at.localeCompare(b.starts_at) || a.id - b.id);
 
-// The organiser's or facilitator's key: from #key= in the link (kept on this device, then taken
-// out of the address bar so it isn't shown on a projector), or as kept before.
-export function staffKey(slug) {
-  const stored = `snug:${slug}:key`;
-  const found = location.hash.match(/key=([^&]+)/);
-  if (found) {
-    try { localStorage.setItem(stored, decodeURIComponent(found[1])); } catch { /* private mode */ }
+// The organiser's or facilitator's key arrives once, in the link's #key=. It is taken out of
+// the address bar at once (so it isn't shown on a projector) and handed to Snug, which keeps it
+// in a cookie that no script can read; the page keeps no copy. Later visits are recognised by
+// that cookie, on requests that ask for it (api's `staff` option). Every module of a page
+// shares the one sign-in, and waits for it before asking anything.
+let signingIn = null;
+export function signIn(slug) {
+  signingIn ??= (async () => {
+    const found = location.hash.match(/key=([^&]+)/);
+    if (!found) return;
     history.replaceState(null, "", location.pathname + location.search);
-  }
-  let key = found ? decodeURIComponent(found[1]) : null;
-  try { key = localStorage.getItem(stored) || key; } catch { /* private mode */ }
-  return key;
+    try {
+      await api("POST", `/api/e/${encodeURIComponent(slug)}/session`, { token: decodeURIComponent(found[1]), retry: true });
+    } catch { /* a wrong or old link: the page says it doesn't let you manage the event */ }
+  })();
+  return signingIn;
+}
+
+/** Forget the staff key on this device, then show the page as anyone would see it. */
+export async function signOut(slug) {
+  await api("DELETE", `/api/e/${encodeURIComponent(slug)}/session`);
+  location.replace(location.pathname);
 }
 
 // Keeps a list's items in step with data by id, reusing each item's elements so focus and

@@ -27,9 +27,9 @@ function contentNodes(content) {
 }
 
 export class History {
-  constructor({ base, token, details, editable, onRestored }) {
+  constructor({ base, auth, details, editable, onRestored }) {
     this.base = base;
-    this.token = token;
+    this.auth = auth;
     this.details = details;
     this.editable = editable;
     this.onRestored = onRestored;
@@ -45,7 +45,7 @@ export class History {
   async load() {
     say(this.status, "Loading earlier versions…");
     try {
-      const versions = await api("GET", `${this.base}/versions`, { token: this.token() });
+      const versions = await api("GET", `${this.base}/versions`, this.auth);
       versions.sort((a, b) => b.at.localeCompare(a.at) || b.id - a.id);
       this.list.replaceChildren(...versions.map((v) => h("li", {},
         h("span", { class: "v-when" }, `${when(v.at)}: ${REASONS[v.reason] || v.reason}`),
@@ -61,7 +61,7 @@ export class History {
   async open(version, opener) {
     this.opener = opener;
     try {
-      const full = await api("GET", `${this.base}/versions/${version.id}`, { token: this.token() });
+      const full = await api("GET", `${this.base}/versions/${version.id}`, this.auth);
       this.shown = full;
       this.view.querySelector("#version-heading").textContent = `The version from ${when(full.at)}`;
       this.view.querySelector("#version-text").replaceChildren(...contentNodes(full.content));
@@ -89,7 +89,7 @@ export class History {
     const status = this.view.querySelector("#version-status");
     say(status, "Restoring…");
     try {
-      await api("POST", `${this.base}/versions/${this.shown.id}/restore`, { token: this.token() });
+      await api("POST", `${this.base}/versions/${this.shown.id}/restore`, this.auth);
       say(status, "Restored. What was there before is kept as an earlier version.");
       this.onRestored(`Restored the version from ${when(this.shown.at)}.`);
       this.load();

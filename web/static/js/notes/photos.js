@@ -2,6 +2,7 @@
 // notes, in what order, with what caption; the photos endpoint says where each image is.
 // Uploading sends the file as it is; the server re-encodes it and adds it to the document.
 import * as Y from "../../vendor/yjs.mjs";
+import { STAFF } from "../api.js";
 import { LOCAL } from "./sync.js";
 import { announce, clearErrors, h, keyed, say, showErrors } from "../ui.js";
 
@@ -9,10 +10,10 @@ const TYPES = new Set(["image/jpeg", "image/png", "image/webp"]);
 const MAX_BYTES = 10 * 1024 * 1024;
 
 export class Photos {
-  /** base: "/api/e/{slug}/pitches/{pitch}/notes"; token: a function giving the bearer secret. */
-  constructor({ base, token, list, none, form, editable }) {
+  /** base: "/api/e/{slug}/pitches/{pitch}/notes"; auth: api's {token, staff}. */
+  constructor({ base, auth, list, none, form, editable }) {
     this.url = `${base}/photos`;
-    this.token = token;
+    this.auth = auth;
     this.list = list;
     this.none = none;
     this.form = form;
@@ -105,8 +106,8 @@ export class Photos {
   headers(type) {
     const headers = { Accept: "application/json, application/problem+json" };
     if (type) headers["Content-Type"] = type;
-    const token = this.token();
-    if (token) headers.Authorization = `Bearer ${token}`;
+    if (this.auth.token) headers.Authorization = `Bearer ${this.auth.token}`;
+    else if (this.auth.staff) Object.assign(headers, STAFF);
     return headers;
   }
 

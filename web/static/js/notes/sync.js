@@ -49,9 +49,9 @@ export class NotesSync {
    *      refused(message, lostDoc), problem(message, status), recovered()}
    * recovered: a passing problem (too fast, database away) is over, the change it held saved.
    */
-  constructor({ slug, pitch, token, on }) {
+  constructor({ slug, pitch, auth, on }) {
     this.path = `/e/${encodeURIComponent(slug)}/notes/${pitch}/live`;
-    this.token = token;
+    this.auth = auth;
     this.on = on;
     this.kept = new Kept(`snug:${slug}:notes:${pitch}`);
     this.nextId = 1;
@@ -139,7 +139,7 @@ export class NotesSync {
   }
 
   join() {
-    this.send({ type: "join", token: this.token, state: toBase64(Y.encodeStateVector(this.doc)) });
+    this.send({ type: "join", token: this.auth.token, staff: this.auth.staff, state: toBase64(Y.encodeStateVector(this.doc)) });
     clearInterval(this.timers.ping);
     this.timers.ping = setInterval(() => this.ping(), PING_EVERY);
   }
