@@ -56,7 +56,7 @@ class ApiRoute(Route):
             if limit:
                 address = request.client.host if request.client else None
                 await request.app.state.limiter.check(limit, address, bearer(request))
-            if "slug" in request.path_params:
+            if "slug" in request.path_params and role > Role.public:
                 _event, actor = await event_and_actor(request)
                 actor.require(role)
             payload = None
