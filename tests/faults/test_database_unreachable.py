@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -106,5 +107,69 @@ async def test_requests_get_503_while_the_database_is_away_and_work_again_after(
                 )
                 assert vote.status_code == 201, vote.text
                 assert (await screen.expect("change"))["kind"] == "votes"
+    finally:
+        await asyncio.to_thread(stop_server, server)
+
+
+def _outage_lines(log: Path) -> list[str]:
+    """What the server logged about trouble: warnings, errors, tracebacks, the database."""
+    troubled = []
+    for line in log.read_text().splitlines():
+        try:
+            entry = json.loads(line)
+        except ValueError:
+            troubled.append(line)  # a traceback, or a library's own unformatted line
+            continue
+        if entry["level"] != "info" or "database" in line:
+            troubled.append(line)
+    return troubled
+
+
+async def test_an_event_socket_flooded_during_an_outage_answers_each_message_and_recovers(
+    tmp_path: Path, link: tuple[CuttableLink, str]
+) -> None:
+    proxy, url = link
+    server = await asyncio.to_thread(start_server, tmp_path, {"DATABASE_URL": url})
+    try:
+        event, token, pitches = await asyncio.to_thread(_voting_event, server.url)
+        logged = len(_outage_lines(tmp_path / "server.log"))
+        async with contextlib.AsyncExitStack() as sockets:
+            ws = await sockets.enter_async_context(connect(f"{server.ws_url}/e/{event.slug}/live"))
+            screen = Screen(ws)
+            await screen.hello(token)
+            seq = (await screen.expect("snapshot"))["state"]["seq"]
+            proxy.sever()
+            for _ in range(20):
+                for message in ({"type": "hello", "token": token}, {"type": "resume", "since": 0}):
+                    await screen.send(message)
+                    answer = await screen.expect("error")
+                    assert answer["status"] == 503 and "database" in answer["message"]
+            # A phone that connects during the outage is told at once, and at each message.
+            late = Screen(
+                await sockets.enter_async_context(connect(f"{server.ws_url}/e/{event.slug}/live"))
+            )
+            assert (await late.expect("error"))["status"] == 503
+            await late.hello(token)
+            assert (await late.expect("error"))["status"] == 503
+            await asyncio.sleep(2.5)  # long enough for the database driver to retry and fail
+            proxy.restore()
+            # Both carry on without reconnecting.
+            await screen.send({"type": "resume", "since": seq})
+            await screen.quiet()
+            await late.hello(token)
+            assert (await late.expect("snapshot"))["state"]["seq"] == seq
+            async with httpx.AsyncClient(base_url=server.url, timeout=20) as client:
+                vote = await client.post(
+                    f"/api/e/{event.slug}/dots",
+                    json={"pitch": pitches[0]},
+                    headers={"Authorization": f"Bearer {token}"},
+                )
+                assert vote.status_code == 201, vote.text
+            for phone in (screen, late):
+                heard = await phone.expect("change")
+                assert (heard["kind"], heard["seq"]) == ("votes", seq + 1)
+        lines = _outage_lines(tmp_path / "server.log")[logged:]
+        assert len(lines) <= 2, lines
+        assert not any("Traceback" in line for line in lines), lines
     finally:
         await asyncio.to_thread(stop_server, server)
