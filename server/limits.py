@@ -34,6 +34,8 @@ LIMITS = {
     "vote": Limit(per_device=120, per_address=6000, what="voted"),
     "notes": Limit(per_device=600, per_address=60000, what="written in notes"),
     "import": Limit(per_device=0, per_address=10, what="imported events"),
+    # Each hello or resume on the event socket may cost a whole snapshot.
+    "hello": Limit(per_device=30, per_address=3000, what="reconnected"),
 }
 
 

@@ -47,7 +47,12 @@ class Screen:
         self._lock = asyncio.Lock()  # one frame at a time on the socket
         self._order = asyncio.Lock()  # catch-up and live changes never interleave
         state = websocket.app.state
-        self.keys, self.public_url = state.keys, state.settings.public_url
+        self.keys, self.public_url, self.limiter = (
+            state.keys,
+            state.settings.public_url,
+            state.limiter,
+        )
+        self.token: str | None = None  # the secret of the latest hello, to count its resumes
 
     @property
     def role(self) -> Role:
@@ -143,6 +148,8 @@ class Screen:
             self._wake()  # what the room offered during the first catch-up
 
     async def hello(self, message: dict[str, Any]) -> None:
+        self.token = message.get("token")
+        await self._count_catch_up()
         try:
             self.actor = await self.keys.identify(self.event, message.get("token"))
         except Unauthorised as exc:
@@ -157,9 +164,16 @@ class Screen:
             if self._behind:
                 self._wake()  # a catch-up the database refused earlier
         elif kind == "resume":
+            await self._count_catch_up()
             await self.catch_up(message["since"])
         else:
             await self.hello(message)
+
+    async def _count_catch_up(self) -> None:
+        """Hellos and resumes are limited: each may cost a snapshot. One too many is refused
+        with an error saying when to try again, and the socket stays."""
+        client = self.websocket.client
+        await self.limiter.check("hello", client.host if client else None, self.token)
 
 
 def parse(raw: str) -> dict[str, Any]:
