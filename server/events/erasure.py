@@ -15,6 +15,7 @@ saved versions, and the proceedings.
 
 from __future__ import annotations
 
+import logging
 import re
 import secrets
 from dataclasses import dataclass
@@ -44,6 +45,7 @@ SNAPSHOT_JUMP = 1000
 # Starts an erased attendee's token: no secret hashes to it (hashes are hex digits), and the
 # random rest keeps tokens unique, as the column must be.
 ERASED = "erased:"
+log = logging.getLogger("snug.erasure")
 PSEUDONYM = "a participant"
 WORD = re.compile(r"\w+")
 # The tables erasure rewrites, whose old rows PostgreSQL keeps until VACUUM.
@@ -224,7 +226,10 @@ async def reclaim_space() -> None:
     where that is cheap. SQLite rebuilds its file and empties its write-ahead log; PostgreSQL
     vacuums the tables erasure touched (their old rows stay until then)."""
     connection = Tortoise.get_connection("default")
-    if connection.capabilities.dialect == "sqlite":
-        await connection.execute_script("VACUUM; PRAGMA wal_checkpoint(TRUNCATE);")
-    else:
-        await connection.execute_script("VACUUM " + ", ".join(f'"{t}"' for t in TOUCHED))
+    try:
+        if connection.capabilities.dialect == "sqlite":
+            await connection.execute_script("VACUUM; PRAGMA wal_checkpoint(TRUNCATE);")
+        else:
+            await connection.execute_script("VACUUM " + ", ".join(f'"{t}"' for t in TOUCHED))
+    except Exception as exc:  # the erasure itself is committed; a later VACUUM finishes it
+        log.warning("vacuum after erasure failed (%s); run VACUUM to finish it", exc)
