@@ -17,7 +17,7 @@ from websockets.asyncio.client import connect
 from tests.conftest import start_server, stop_server
 from tests.faults.helpers import CuttableLink
 from tests.http.helpers import assert_problem
-from tests.live.helpers import Screen, voting_event
+from tests.live.helpers import NotesPhone, Screen, voting_event
 
 
 def _voting_event(url: str) -> tuple[Any, str, list[int]]:
@@ -126,6 +126,37 @@ async def test_an_event_socket_flooded_during_an_outage_answers_each_message_and
             for phone in (screen, late):
                 heard = await phone.expect("change")
                 assert (heard["kind"], heard["seq"]) == ("votes", seq + 1)
+        lines = _outage_lines(tmp_path / "server.log")[logged:]
+        assert len(lines) <= 2, lines
+        assert not any("Traceback" in line for line in lines), lines
+    finally:
+        await asyncio.to_thread(stop_server, server)
+
+
+async def test_a_notes_socket_during_an_outage_refuses_each_update_and_stores_it_after(
+    tmp_path: Path, link: tuple[CuttableLink, str]
+) -> None:
+    from server.notes.document import NotesContent
+
+    proxy, url = link
+    server = await asyncio.to_thread(start_server, tmp_path, {"DATABASE_URL": url})
+    try:
+        _event, token, pitches = await asyncio.to_thread(_voting_event, server.url)
+        logged = len(_outage_lines(tmp_path / "server.log"))
+        notes_url = f"{server.ws_url}/e/{_event.slug}/notes/{pitches[0]}/live"
+        async with connect(notes_url) as ws:
+            phone = NotesPhone(ws)
+            await phone.join(token)
+            await phone.expect("ack")  # what the join sent back
+            proxy.sever()
+            for n in range(20):
+                refused = await phone.type(NotesContent(summary=f"Draft {n}"))
+                assert refused["type"] == "error" and refused["status"] == 503, refused
+            await asyncio.sleep(2.5)  # long enough for the database driver to retry and fail
+            proxy.restore()
+            # The page keeps what wasn't stored; its next change carries it all.
+            stored = await phone.type(NotesContent(summary="Kept after the outage"))
+            assert stored["type"] == "ack", stored
         lines = _outage_lines(tmp_path / "server.log")[logged:]
         assert len(lines) <= 2, lines
         assert not any("Traceback" in line for line in lines), lines
