@@ -79,7 +79,7 @@ class SharedParts:
         try:
             # Shielded: a screen that leaves mid-build doesn't cancel it for the others.
             part, settled = await asyncio.shield(task)
-        except BaseException:
+        except Exception:
             self._drop(key, task)  # a failed build (the database away) is tried afresh
             raise
         if not settled:
