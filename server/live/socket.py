@@ -47,11 +47,8 @@ class Screen:
         self._lock = asyncio.Lock()  # one frame at a time on the socket
         self._order = asyncio.Lock()  # catch-up and live changes never interleave
         state = websocket.app.state
-        self.keys, self.public_url, self.limiter = (
-            state.keys,
-            state.settings.public_url,
-            state.limiter,
-        )
+        self.keys, self.public_url = state.keys, state.settings.public_url
+        self.limiter = state.limiter
         self.token: str | None = None  # the secret of the latest hello, to count its resumes
 
     @property
@@ -151,7 +148,7 @@ class Screen:
         self.token = message.get("token")
         await self._count_catch_up()
         try:
-            self.actor = await self.keys.identify(self.event, message.get("token"))
+            self.actor = await self.keys.identify(self.event, self.token)
         except Unauthorised as exc:
             await self.error(exc)
         await self.catch_up(message.get("since"))
@@ -216,7 +213,7 @@ async def _find_event(websocket: WebSocket) -> tuple[Event, str | None] | None:
         try:
             return await find_event(websocket.path_params["slug"]), waiting
         except NotFound as exc:
-            await websocket.send_json({"type": "error", "message": exc.message, "status": 404})
+            await _send_error(websocket, exc)
             return None
         except Exception as exc:
             if not unreachable(exc):
@@ -225,10 +222,8 @@ async def _find_event(websocket: WebSocket) -> tuple[Event, str | None] | None:
             await _send_error(websocket, DATABASE_AWAY)
         try:
             waiting = await asyncio.wait_for(websocket.receive_text(), HELLO_TIMEOUT)
-        except TimeoutError:
+        except (TimeoutError, KeyError):  # silence, or binary: the error just sent will do
             waiting = None
-        except KeyError:
-            waiting = None  # binary: the error it would get is the one just sent
 
 
 async def _send_error(websocket: WebSocket, exc: Refused) -> None:
