@@ -83,5 +83,8 @@ LOGGING: dict[str, Any] = {
     "loggers": {
         "snug": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
         "uvicorn.error": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
+        # asyncpg logs a traceback each time it fails to reconnect during a database outage;
+        # Snug logs the outage itself, once when it starts and once when it ends.
+        "asyncpg": {"handlers": ["stderr"], "level": "ERROR", "propagate": False},
     },
 }

@@ -38,6 +38,12 @@ fan_out_seconds = Histogram(
 refusals = Counter(
     "snug_refusals", "Requests and messages refused, by status", ["status"], registry=registry
 )
+snapshots_built = Counter(
+    "snug_snapshots_built",
+    "Event snapshots built from the database; screens asking at the same seq share one",
+    ["shape"],
+    registry=registry,
+)
 errors = Counter("snug_errors", "Unexpected errors (bugs)", ["where"], registry=registry)
 rate_limited = Counter(
     "snug_rate_limited", "Requests refused for coming too fast", ["action"], registry=registry

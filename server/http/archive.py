@@ -65,6 +65,7 @@ async def erase_personal_data(request: Request, body: dict[str, Any]) -> Respons
     erased = await perform(
         request, lambda j: erasure.erase_personal_data(j, body["confirm"], public_url)
     )
+    await erasure.reclaim_space()
     return JSONResponse(erased.as_json())
 
 

@@ -30,6 +30,7 @@ from server.live.notes_channel import (
     publish_credits,
     publish_update,
 )
+from server.live.outage import database
 from server.notes import document, editing, store
 from server.notes.editing import Session
 from server.notes.models import Notes
@@ -79,6 +80,7 @@ class NotesCopy:
         assert self.session is not None and self.actor is not None
         notes = self.session.notes
         missing, server_state = await store.catch_up(notes, state_vector)
+        database.reached()
         fresh = await Notes.get(id=notes.id)
         credits = await editing.credits(fresh)
         await self.send(
@@ -117,6 +119,7 @@ class NotesCopy:
         address = self.websocket.client.host if self.websocket.client else None
         await self.websocket.app.state.limiter.check("notes", address, self.token)
         edited = await editing.edit(self.session, self.actor, update)
+        database.reached()
         await self.send({"type": "ack", "id": message["id"]})
         if edited.update != store.EMPTY_UPDATE:
             await publish_update(self.hub, edited.notes.id, edited.update, self.name)
@@ -188,6 +191,7 @@ async def _first_join(copy: NotesCopy) -> tuple[Session, bytes | None] | None:
         except Exception as exc:
             if not unreachable(exc):
                 raise
+            database.lost()
             await copy.error(DATABASE_AWAY)
 
 
@@ -224,6 +228,7 @@ async def _guarded(copy: NotesCopy, raw: str, action: Callable[[], Awaitable[Non
     except Exception as exc:
         if not unreachable(exc):
             raise
+        database.lost()
         # Not stored, so not acknowledged: the phone keeps the change and sends it again.
         await copy.error(DATABASE_AWAY, _update_id(raw))
 

@@ -22,6 +22,7 @@ from server.events.models import Event
 from server.events.setup import find_event
 from server.live import messages
 from server.live.journal import changes_since
+from server.live.outage import database
 from server.live.room import coalesce
 from server.live.state import as_seen_by, snapshot
 
@@ -47,6 +48,8 @@ class Screen:
         self._order = asyncio.Lock()  # catch-up and live changes never interleave
         state = websocket.app.state
         self.keys, self.public_url = state.keys, state.settings.public_url
+        self.limiter = state.limiter
+        self.token: str | None = None  # the secret of the latest hello, to count its resumes
 
     @property
     def role(self) -> Role:
@@ -77,7 +80,14 @@ class Screen:
         """Sends the outbox in order, skipping what a catch-up already covered."""
         try:
             await self._drain()
-        except Exception:
+        except Exception as exc:
+            if unreachable(exc):
+                # The catch-up waits for the database: the screen's next ping tries again.
+                self._behind = True
+                database.lost()
+                with contextlib.suppress(Exception):
+                    await self.error(DATABASE_AWAY)
+                return
             # A screen that can no longer hear changes must not look live: closing makes it
             # reconnect and catch up from the database.
             metrics.errors.labels("event socket").inc()
@@ -129,15 +139,16 @@ class Screen:
                     if change["seq"] > self.sent:
                         self.sent = change["seq"]
                         await self.send(as_seen_by(change, self.actor.role))
+        database.reached()
         if not self.ready.is_set():
             self.ready.set()
             self._wake()  # what the room offered during the first catch-up
 
     async def hello(self, message: dict[str, Any]) -> None:
+        self.token = messages.secret(self.websocket, message)
+        await self._count_catch_up()
         try:
-            self.actor = await self.keys.identify(
-                self.event, messages.secret(self.websocket, message)
-            )
+            self.actor = await self.keys.identify(self.event, self.token)
         except Unauthorised as exc:
             await self.error(exc)
         await self.catch_up(message.get("since"))
@@ -147,10 +158,19 @@ class Screen:
         kind = message["type"]
         if kind == "ping":
             await self.send({"type": "pong", "seq": max(self.sent, 0)})
+            if self._behind:
+                self._wake()  # a catch-up the database refused earlier
         elif kind == "resume":
+            await self._count_catch_up()
             await self.catch_up(message["since"])
         else:
             await self.hello(message)
+
+    async def _count_catch_up(self) -> None:
+        """Hellos and resumes are limited: each may cost a snapshot. One too many is refused
+        with an error saying when to try again, and the socket stays."""
+        client = self.websocket.client
+        await self.limiter.check("hello", client.host if client else None, self.token)
 
 
 def parse(raw: str) -> dict[str, Any]:
@@ -161,17 +181,19 @@ async def live(websocket: WebSocket) -> None:
     if not await messages.accepted(websocket):
         return
     try:
-        event = await find_event(websocket.path_params["slug"])
-    except NotFound as exc:
-        await websocket.send_json({"type": "error", "message": exc.message, "status": 404})
+        found = await _find_event(websocket)
+    except WebSocketDisconnect:
+        return
+    if found is None:
         await websocket.close(code=4404)
         return
+    event, waiting = found
     screen = Screen(websocket, event)
     room = websocket.app.state.rooms.enter(event.id, screen)
     metrics.connections.labels("event").inc()
     try:
         await room.subscribed.wait()  # changes from here on reach the outbox, then catch up
-        await _listen(screen)
+        await _listen(screen, waiting)
     except WebSocketDisconnect:
         pass
     finally:
@@ -180,12 +202,44 @@ async def live(websocket: WebSocket) -> None:
         metrics.connections.labels("event").dec()
 
 
-async def _listen(screen: Screen) -> None:
+async def _find_event(websocket: WebSocket) -> tuple[Event, str | None] | None:
+    """The socket's event, and a message that arrived while it was being looked up.
+
+    While the database is away the screen is told so, and each message it sends tries again;
+    the one that finds the event is then answered as usual, so the screen needn't reconnect.
+    """
+    waiting: str | None = None
+    while True:
+        try:
+            return await find_event(websocket.path_params["slug"]), waiting
+        except NotFound as exc:
+            await _send_error(websocket, exc)
+            return None
+        except Exception as exc:
+            if not unreachable(exc):
+                raise
+            database.lost()
+            await _send_error(websocket, DATABASE_AWAY)
+        try:
+            waiting = await asyncio.wait_for(websocket.receive_text(), HELLO_TIMEOUT)
+        except (TimeoutError, KeyError):  # silence, or binary: the error just sent will do
+            waiting = None
+
+
+async def _send_error(websocket: WebSocket, exc: Refused) -> None:
+    metrics.refusals.labels(str(exc.status)).inc()
+    await websocket.send_json({"type": "error", "message": exc.message, "status": exc.status})
+
+
+async def _listen(screen: Screen, waiting: str | None) -> None:
     greeted = False
     while True:
         timeout = None if greeted else HELLO_TIMEOUT
         try:
-            raw = await asyncio.wait_for(screen.websocket.receive_text(), timeout)
+            if waiting is None:
+                raw = await asyncio.wait_for(screen.websocket.receive_text(), timeout)
+            else:
+                raw, waiting = waiting, None
         except TimeoutError:
             # A screen that never says hello still gets the public view, so it isn't left blank.
             raw = '{"type": "hello"}'
@@ -201,4 +255,5 @@ async def _listen(screen: Screen) -> None:
         except Exception as exc:
             if not unreachable(exc):
                 raise
+            database.lost()
             await screen.error(DATABASE_AWAY)  # the socket stays; the screen tries again

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections import OrderedDict
 from typing import Any
 
+from server import metrics
 from server.events.access import Actor, Role
 from server.events.models import Event
 from server.events.views import event_view, venue_view
@@ -18,16 +21,7 @@ from server.marketplace.views import pitches_view
 
 
 async def snapshot(event: Event, actor: Actor, public_url: str) -> dict[str, Any]:
-    state: dict[str, Any] = {
-        "seq": event.seq,
-        "role": actor.role.name,
-        "event": event_view(event, public_url),
-        **await venue_view(event),
-        "pitches": await pitches_view(event, include_hidden=actor.is_staff),
-        "grid": await published_view(event),
-    }
-    if actor.is_staff:
-        state["draft"] = await draft_view(await load_board(event))
+    state = {**await shared.get(event, actor.is_staff, public_url), "role": actor.role.name}
     if actor.attendee is not None:
         mine = await Pitch.filter(author=actor.attendee, merged_into_id=None, hidden=False)
         state["me"] = {
@@ -39,6 +33,81 @@ async def snapshot(event: Event, actor: Actor, public_url: str) -> dict[str, Any
             "seats": await my_seats(event, actor.attendee.id),
         }
     return state
+
+
+async def _shared(event: Event, staff: bool, public_url: str) -> dict[str, Any]:
+    """What every screen of the event sees alike at its seq: staff, or everyone else."""
+    metrics.snapshots_built.labels("staff" if staff else "public").inc()
+    state: dict[str, Any] = {
+        "seq": event.seq,
+        "event": event_view(event, public_url),
+        **await venue_view(event),
+        "pitches": await pitches_view(event, include_hidden=staff),
+        "grid": await published_view(event),
+    }
+    if staff:
+        state["draft"] = await draft_view(await load_board(event))
+    return state
+
+
+Built = tuple[dict[str, Any], bool]  # the part, and whether no change landed while building
+
+
+class SharedParts:
+    """The shared part of each event's latest snapshot, per shape, built once per seq.
+
+    Every change bumps the event's seq, so a part built at a seq stays right until the next;
+    a thousand screens saying hello at one seq cost one build, and those asking while it is
+    being built wait for it rather than build their own. A change committed while a part was
+    being built may be in it already, so that part is used once and not kept.
+    """
+
+    def __init__(self, events: int = 256) -> None:
+        self._events = events
+        self._parts: OrderedDict[tuple[int, bool], tuple[int, asyncio.Task[Built]]] = OrderedDict()
+
+    async def get(self, event: Event, staff: bool, public_url: str) -> dict[str, Any]:
+        key = (event.id, staff)
+        held = self._parts.get(key)
+        if held is not None and held[0] == event.seq:
+            task = held[1]
+            self._parts.move_to_end(key)
+        else:
+            task = asyncio.ensure_future(self._build(event, staff, public_url))
+            if held is None or held[0] < event.seq:
+                self._keep(key, (event.seq, task))
+        try:
+            # Shielded: a screen that leaves mid-build doesn't cancel it for the others.
+            part, settled = await asyncio.shield(task)
+        except Exception:
+            self._drop(key, task)  # a failed build (the database away) is tried afresh
+            raise
+        if not settled:
+            self._drop(key, task)
+        return dict(part)
+
+    async def _build(self, event: Event, staff: bool, public_url: str) -> Built:
+        part = await _shared(event, staff, public_url)
+        now = await Event.get(id=event.id).only("seq")
+        return part, now.seq == event.seq
+
+    def _keep(self, key: tuple[int, bool], held: tuple[int, asyncio.Task[Built]]) -> None:
+        self._parts[key] = held
+        self._parts.move_to_end(key)
+        while len(self._parts) > self._events * 2:
+            self._parts.popitem(last=False)
+
+    def _drop(self, key: tuple[int, bool], task: asyncio.Task[Built]) -> None:
+        held = self._parts.get(key)
+        if held is not None and held[1] is task:
+            del self._parts[key]
+
+    def forget(self) -> None:
+        """Drops every part (tests switch databases within one process, and ids repeat)."""
+        self._parts.clear()
+
+
+shared = SharedParts()
 
 
 def as_seen_by(change: Change | dict[str, Any], role: Role) -> dict[str, Any]:

@@ -179,6 +179,14 @@ async def _wrote(notes: Notes, attendee: Attendee) -> bool:
     return created
 
 
+async def compact(notes: Notes) -> None:
+    """Merges every stored update into the state now: the document keeps what it says, and
+    what was deleted from it (a name, on erasure) is no longer in any earlier update."""
+    async with _locked(notes.id) as locked:
+        cached = await _up_to_date(locked)
+        await _compact(locked, cached.doc, cached.last_id)
+
+
 async def _compact(notes: Notes, doc: Document, through: int) -> None:
     state = document.diff(doc, None)
     await Notes.filter(id=notes.id).update(state=state, compacted_to=through)

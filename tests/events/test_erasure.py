@@ -4,19 +4,31 @@ write-ups, votes as counts and the grid stay."""
 from __future__ import annotations
 
 import json
+import secrets
+import string
 from typing import Any
 
 import pytest
+from tortoise import Tortoise
 
 from server.errors import Forbidden, Invalid, Unauthorised
-from server.events.erasure import SNAPSHOT_JUMP, erase_personal_data, personal_data
+from server.events.erasure import (
+    PSEUDONYM,
+    SNAPSHOT_JUMP,
+    erase_personal_data,
+    personal_data,
+    reclaim_space,
+)
 from server.events.models import Event
+from server.events.setup import edit_event
 from server.grid.views import published_view
 from server.live.models import Change
+from server.marketplace.pitches import create_pitch
 from server.marketplace.views import vote_counts
-from server.notes import editing
+from server.notes import document, editing, store
+from server.notes.document import Action, NotesContent, PhotoRef
 from server.notes.models import Contributor, Notes, NotesUpdate, NotesVersion, Photo
-from tests.archive.rich import HOST, NAMES, SUMMARY, Rich, rich_event
+from tests.archive.rich import HOST, NAMES, SUMMARY, Rich, png, rich_event
 from tests.conftest import Domain
 
 
@@ -102,3 +114,89 @@ async def test_a_wrong_confirmation_erases_nothing(domain: Domain) -> None:
     with pytest.raises(Invalid, match=f"type this event's address, {rich.event.slug}"):
         await erase(domain, rich, confirm="yes")
     assert await every_row(domain, rich.event) == rows
+
+
+async def every_table() -> str:
+    """Every row of every table in the database, binary columns included, as one text."""
+    connection = Tortoise.get_connection("default")
+    if connection.capabilities.dialect == "sqlite":
+        listing = "SELECT name FROM sqlite_master WHERE type = 'table'"
+    else:
+        listing = "SELECT table_name AS name FROM information_schema.tables "
+        listing += "WHERE table_schema = 'public'"
+    _count, tables = await connection.execute_query(listing)
+    dump = []
+    for table in tables:
+        _count, rows = await connection.execute_query(f'SELECT * FROM "{table["name"]}"')
+        dump += [json.dumps(dict(row), default=_as_text) for row in rows]
+    return "\n".join(dump)
+
+
+def _as_text(value: Any) -> str:
+    return value.decode("latin-1") if isinstance(value, bytes | memoryview) else str(value)
+
+
+def _someone() -> str:
+    """A first name no other test uses, so finding it anywhere means it wasn't erased."""
+    return "Q" + "".join(secrets.choice(string.ascii_lowercase) for _ in range(9))
+
+
+async def test_erasure_takes_names_out_of_the_notes_their_history_and_everything_else(
+    domain: Domain,
+) -> None:
+    first, host_first = _someone(), _someone()
+    name, host = f"{first} Vellum", f"{host_first} Nightingale"
+    event = await domain.event()
+    organiser, person = await domain.organiser(event), await domain.attendee(event, name)
+    await domain.run(event, organiser, edit_event, {"pitching_open": True}, "")
+    pitch = await domain.run(
+        event, person, create_pitch, {"title": "Open maps", "pitch": f"With {name}", "host": host}
+    )
+    session = await editing.open_notes(event, pitch["id"], person)
+    phone = document.load()  # the person's own copy, sending edits as a phone does
+    said = NotesContent(
+        summary=f"{name} opened. We agreed to publish open data by default.",
+        discussion=f"{host.upper()} asked about licences.",
+        actions=(Action("Write it up", first), Action("Ask the council", "the team")),
+    )
+    await editing.edit(session, person, document.write(phone, said))
+    caption = f"{name} at the flipchart"
+    photo = await Photo.create(
+        notes_id=session.notes.id,
+        key="k" * 22,
+        data=png(),
+        media_type="image/png",
+        width=4,
+        height=3,
+        caption=caption,
+        attendee=person.attendee,
+    )
+    await editing.edit(session, person, document.add_photo(phone, PhotoRef(photo.id, caption)))
+    # Saved as a version before a later edit: the old text is in the history too.
+    later = NotesContent(
+        summary=said.summary,
+        discussion="Licences matter.",
+        actions=said.actions,
+        photos=(PhotoRef(photo.id, caption),),
+    )
+    await store.write(
+        session.notes, person, lambda doc: document.write(doc, later), keep_as="saved"
+    )
+    before = await every_table()
+    assert first in before and host_first in before
+    assert await NotesUpdate.filter(notes_id=session.notes.id).exists()
+
+    await domain.run(event, organiser, erase_personal_data, event.slug, "https://snug.test")
+    await reclaim_space()
+
+    after = (await every_table()).casefold()
+    assert first.casefold() not in after and host_first.casefold() not in after
+    notes = await Notes.get(id=session.notes.id)
+    kept = NotesContent.from_json(notes.content)
+    assert kept.summary == f"{PSEUDONYM} opened. We agreed to publish open data by default."
+    assert kept.actions == (Action("Write it up", PSEUDONYM), Action("Ask the council", "the team"))
+    assert [p.caption for p in kept.photos] == [f"{PSEUDONYM} at the flipchart"]
+    assert document.read(await store.document_now(notes)) == kept  # the CRDT says the same
+    assert not await NotesUpdate.filter(notes_id=notes.id).exists(), "the history is compacted"
+    (version,) = await NotesVersion.filter(notes_id=notes.id)
+    assert version.content["discussion"] == f"{PSEUDONYM} asked about licences."

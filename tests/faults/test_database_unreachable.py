@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -13,52 +14,10 @@ import httpx
 import pytest
 from websockets.asyncio.client import connect
 
-from tests.conftest import free_port, start_server, stop_server
+from tests.conftest import start_server, stop_server
+from tests.faults.helpers import CuttableLink
 from tests.http.helpers import assert_problem
-from tests.live.helpers import Screen, voting_event
-
-
-class CuttableLink:
-    """Forwards TCP to PostgreSQL until cut; while cut, every connection is dropped."""
-
-    def __init__(self, target_port: int) -> None:
-        self.port, self.target_port = free_port(), target_port
-        self.cut = False
-        self._open: set[asyncio.StreamWriter] = set()
-        self._server: asyncio.Server | None = None
-
-    async def start(self) -> None:
-        self._server = await asyncio.start_server(self._accept, "127.0.0.1", self.port)
-
-    async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        if self.cut:
-            writer.close()
-            return
-        up_reader, up_writer = await asyncio.open_connection("127.0.0.1", self.target_port)
-        self._open |= {writer, up_writer}
-        await asyncio.gather(_pipe(reader, up_writer), _pipe(up_reader, writer))
-        self._open -= {writer, up_writer}
-
-    def sever(self) -> None:
-        self.cut = True
-        for writer in list(self._open):
-            writer.close()
-
-    def restore(self) -> None:
-        self.cut = False
-
-    async def close(self) -> None:
-        self.sever()
-        if self._server is not None:
-            self._server.close()
-
-
-async def _pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-    with contextlib.suppress(ConnectionError, OSError):
-        while data := await reader.read(65536):
-            writer.write(data)
-            await writer.drain()
-    writer.close()
+from tests.live.helpers import NotesPhone, Screen, voting_event
 
 
 def _voting_event(url: str) -> tuple[Any, str, list[int]]:
@@ -106,5 +65,101 @@ async def test_requests_get_503_while_the_database_is_away_and_work_again_after(
                 )
                 assert vote.status_code == 201, vote.text
                 assert (await screen.expect("change"))["kind"] == "votes"
+    finally:
+        await asyncio.to_thread(stop_server, server)
+
+
+def _outage_lines(log: Path) -> list[str]:
+    """What the server logged about trouble: warnings, errors, tracebacks, the database."""
+    troubled = []
+    for line in log.read_text().splitlines():
+        try:
+            entry = json.loads(line)
+        except ValueError:
+            troubled.append(line)  # a traceback, or a library's own unformatted line
+            continue
+        if entry["level"] != "info" or "database" in line:
+            troubled.append(line)
+    return troubled
+
+
+async def test_an_event_socket_flooded_during_an_outage_answers_each_message_and_recovers(
+    tmp_path: Path, link: tuple[CuttableLink, str]
+) -> None:
+    proxy, url = link
+    server = await asyncio.to_thread(start_server, tmp_path, {"DATABASE_URL": url})
+    try:
+        event, token, pitches = await asyncio.to_thread(_voting_event, server.url)
+        logged = len(_outage_lines(tmp_path / "server.log"))
+        async with contextlib.AsyncExitStack() as sockets:
+            ws = await sockets.enter_async_context(connect(f"{server.ws_url}/e/{event.slug}/live"))
+            screen = Screen(ws)
+            await screen.hello(token)
+            seq = (await screen.expect("snapshot"))["state"]["seq"]
+            proxy.sever()
+            for _ in range(20):
+                # As the public view: one device's hellos are limited, even in an outage.
+                for message in ({"type": "hello"}, {"type": "resume", "since": 0}):
+                    await screen.send(message)
+                    answer = await screen.expect("error")
+                    assert answer["status"] == 503 and "database" in answer["message"]
+            # A phone that connects during the outage is told at once, and at each message.
+            late = Screen(
+                await sockets.enter_async_context(connect(f"{server.ws_url}/e/{event.slug}/live"))
+            )
+            assert (await late.expect("error"))["status"] == 503
+            await late.hello(token)
+            assert (await late.expect("error"))["status"] == 503
+            await asyncio.sleep(2.5)  # long enough for the database driver to retry and fail
+            proxy.restore()
+            # Both carry on without reconnecting.
+            await screen.send({"type": "resume", "since": seq})
+            await screen.quiet()
+            await late.hello(token)
+            assert (await late.expect("snapshot"))["state"]["seq"] == seq
+            async with httpx.AsyncClient(base_url=server.url, timeout=20) as client:
+                vote = await client.post(
+                    f"/api/e/{event.slug}/dots",
+                    json={"pitch": pitches[0]},
+                    headers={"Authorization": f"Bearer {token}"},
+                )
+                assert vote.status_code == 201, vote.text
+            for phone in (screen, late):
+                heard = await phone.expect("change")
+                assert (heard["kind"], heard["seq"]) == ("votes", seq + 1)
+        lines = _outage_lines(tmp_path / "server.log")[logged:]
+        assert len(lines) <= 2, lines
+        assert not any("Traceback" in line for line in lines), lines
+    finally:
+        await asyncio.to_thread(stop_server, server)
+
+
+async def test_a_notes_socket_during_an_outage_refuses_each_update_and_stores_it_after(
+    tmp_path: Path, link: tuple[CuttableLink, str]
+) -> None:
+    from server.notes.document import NotesContent
+
+    proxy, url = link
+    server = await asyncio.to_thread(start_server, tmp_path, {"DATABASE_URL": url})
+    try:
+        _event, token, pitches = await asyncio.to_thread(_voting_event, server.url)
+        logged = len(_outage_lines(tmp_path / "server.log"))
+        notes_url = f"{server.ws_url}/e/{_event.slug}/notes/{pitches[0]}/live"
+        async with connect(notes_url) as ws:
+            phone = NotesPhone(ws)
+            await phone.join(token)
+            await phone.expect("ack")  # what the join sent back
+            proxy.sever()
+            for n in range(20):
+                refused = await phone.type(NotesContent(summary=f"Draft {n}"))
+                assert refused["type"] == "error" and refused["status"] == 503, refused
+            await asyncio.sleep(2.5)  # long enough for the database driver to retry and fail
+            proxy.restore()
+            # The page keeps what wasn't stored; its next change carries it all.
+            stored = await phone.type(NotesContent(summary="Kept after the outage"))
+            assert stored["type"] == "ack", stored
+        lines = _outage_lines(tmp_path / "server.log")[logged:]
+        assert len(lines) <= 2, lines
+        assert not any("Traceback" in line for line in lines), lines
     finally:
         await asyncio.to_thread(stop_server, server)

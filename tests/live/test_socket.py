@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
+import httpx
 import pytest
 from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidStatus
@@ -354,3 +355,59 @@ async def test_sockets_opened_by_other_sites_pages_are_refused(
     async with connect(url, origin=Origin(server.url)) as ws:
         await ws.send(json.dumps({"type": "ping"}))
         assert json.loads(await ws.recv())["type"] == "pong"
+
+
+def _snapshots_built(server: LiveServer) -> float:
+    page = httpx.get(f"{server.url}/metrics").text
+    return sum(
+        float(line.rsplit(" ", 1)[1])
+        for line in page.splitlines()
+        if line.startswith("snug_snapshots_built_total")
+    )
+
+
+async def test_many_hellos_at_one_seq_build_the_snapshot_once_and_each_keeps_its_own_part(
+    server: LiveServer, make_event: Callable[..., ApiEvent], screen: Any
+) -> None:
+    ev = make_event()
+    alex, sam = ev.join("Alex")["token"], ev.join("Sam")["token"]
+    ev.edit(voting_open=True)
+    mine = {alex: ev.pitch(alex, "Alex's")["id"], sam: ev.pitch(sam, "Sam's")["id"]}
+    before = _snapshots_built(server)
+
+    async def hellos(n: int) -> None:
+        async with screen(ev) as s:
+            token = (alex, sam)[n % 2]
+            await s.hello(token)
+            state = (await s.expect("snapshot"))["state"]
+            assert state["me"]["pitches"] == [mine[token]], "one attendee's part only"
+            for _ in range(99):
+                await s.hello()
+                assert "me" not in (await s.expect("snapshot"))["state"]
+
+    await asyncio.gather(*(hellos(n) for n in range(10)))
+    assert _snapshots_built(server) - before == 1  # 1,000 hellos, one build
+
+
+async def test_a_hello_flood_from_one_device_is_refused_in_words_and_others_still_connect(
+    make_event: Callable[..., ApiEvent], screen: Any
+) -> None:
+    ev = make_event()
+    alex, sam = ev.join("Alex")["token"], ev.join("Sam")["token"]
+    async with screen(ev) as s:
+        answered = 0
+        for _ in range(62):  # two windows' worth, should a minute turn over meanwhile
+            await s.hello(alex)
+            answer = await s.recv()
+            if answer["type"] == "error":
+                break
+            answered += 1
+        assert answer["type"] == "error", "the flood was never refused"
+        assert answer["status"] == 429 and answered >= 30
+        assert "reconnected" in answer["message"] and "try again in" in answer["message"]
+        await s.send({"type": "resume", "since": 0})
+        assert (await s.expect("error"))["status"] == 429  # resumes count too
+        await s.quiet(0)  # the socket stays
+        async with screen(ev) as other:
+            await other.hello(sam)
+            assert (await other.expect("snapshot"))["state"]["me"]["name"] == "Sam"
