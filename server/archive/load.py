@@ -25,16 +25,18 @@ from tortoise.exceptions import IntegrityError
 from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
-from server.archive.tables import FORMAT, TABLES, VERSION, Table, auto_now, decode
-from server.errors import Conflict, Invalid
+from server.archive.tables import FORMAT, TABLES, VERSION, Table, auto_now, decode, encode
+from server.errors import Conflict, Invalid, Refused
 from server.events.access import Keys
 from server.events.erasure import SNAPSHOT_JUMP
 from server.events.models import Attendee, Event
 from server.events.setup import RESERVED_SLUGS, free_join_code, slugify
 from server.notes import document
 from server.notes.document import NotesContent, PhotoRef
-from server.notes.models import Notes
+from server.notes.models import Notes, Photo
+from server.notes.photos import cleaned
 from server.validation import validate
+from server.workers import Busy
 
 Ids = dict[str, dict[int, int]]  # table key -> archive id -> new id
 DAMAGED = "The archive may be damaged or edited by hand."
@@ -58,6 +60,7 @@ async def load(archive: Any, keys: Keys, slug: str | None = None) -> Imported:
             f"The archive doesn't hold what Snug expects: {exc.message} {DAMAGED}"
         ) from None
     address = _check_slug(slug) if slug else archive["event"]["slug"]
+    archive = {**archive, "photos": [await _clean_photo(row) for row in archive["photos"]]}
     try:
         async with in_transaction():
             await _refuse_clashes(archive, address)
@@ -67,6 +70,29 @@ async def load(archive: Any, keys: Keys, slug: str | None = None) -> Imported:
             "The archive couldn't be imported: some of its rows clash with each other or with "
             f"this server's data. Nothing was imported. {DAMAGED}"
         ) from None
+
+
+async def _clean_photo(row: dict[str, Any]) -> dict[str, Any]:
+    """The archived photo as an upload would have kept it, or a refusal naming it, before
+    anything is made: the file is the archive's word only, and may be anything."""
+    where = f"photos row {row['id']}"
+    data = decode(Photo, {"data": row["data"]}, where)["data"]
+    try:
+        photo = await cleaned(data, row["media_type"])
+    except Busy:
+        raise
+    except Refused as exc:
+        raise Invalid(
+            f"The archive's {where} (captioned {row['caption']!r}) isn't a photo Snug can "
+            f"keep: {exc.message} Nothing was imported."
+        ) from None
+    return {
+        **row,
+        "data": encode(Photo, {"data": photo.data})["data"],
+        "media_type": photo.media_type,
+        "width": photo.width,
+        "height": photo.height,
+    }
 
 
 def _check_format(archive: Any) -> None:

@@ -10,6 +10,9 @@ POLICY = (
     "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
     "form-action 'self'"
 )
+# For files people sent (photos): opened on their own, they run nothing and reach nothing,
+# whatever a browser takes them for.
+USER_FILE_POLICY = "sandbox; default-src 'none'"
 
 
 class SecurityHeaders:
