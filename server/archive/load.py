@@ -260,7 +260,7 @@ async def _photos_in_notes(rows: list[dict[str, Any]], ids: Ids) -> None:
         where = f"notes row {row['id']}"
         state = decode(Notes, {"state": row["state"]}, where)["state"]
         try:
-            doc = document.load(state)
+            doc = document.load_sent(state)
             now = document.read(doc)
         except Invalid:
             raise Invalid(f"The archive's {where} holds notes Snug can't read. {DAMAGED}") from None
