@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import copy
+import time
 from typing import Any
 
 import pytest
@@ -18,6 +20,7 @@ from server.notes.models import Notes, Photo
 from tests.archive.helpers import REFS, assert_same_event
 from tests.archive.rich import SUMMARY, rich_event
 from tests.conftest import Domain
+from tests.notes.test_budget import WRITERS_BOMB
 
 
 async def exported_and_removed(domain: Domain) -> dict[str, Any]:
@@ -101,4 +104,16 @@ async def test_damaged_archives_are_refused_and_nothing_is_made(
     damage(archive)
     with pytest.raises(Invalid, match=says):
         await load(archive, domain.keys)
+    assert await Event.all().count() == events
+
+
+async def test_notes_claiming_millions_of_writers_are_refused_unread(domain: Domain) -> None:
+    archive = await exported_and_removed(domain)
+    events = await Event.all().count()
+    archive["notes"][0]["state"] = base64.b64encode(WRITERS_BOMB).decode("ascii")
+    started = time.perf_counter()
+    with pytest.raises(Invalid, match="holds notes Snug can't read"):
+        await load(archive, domain.keys)
+    took = time.perf_counter() - started
+    assert took < 0.2, f"{took:.2f} s"  # pycrdt alone takes 0.3 to 1.4 s, and 538 MB
     assert await Event.all().count() == events
