@@ -10,7 +10,6 @@ would carry the document past MAX_WRITTEN, or that holds what notes never use.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import NoReturn
 
 from server.errors import Invalid, Refused
@@ -29,20 +28,11 @@ class TooMuchWritten(Refused):
     title = "Notes edited too much"
 
 
-@dataclass(frozen=True)
-class Claims:
-    """Where an update says each writer's clock ends, and how many pieces it holds."""
-
-    ends: dict[int, int]
-    pieces: int
-
-
-def check(update: bytes, state: dict[int, int]) -> Claims:
+def check(update: bytes, state: dict[int, int]) -> None:
     """Refuses an update that can't be read cheaply, or that would take a document whose
     writers' clocks are ``state`` past MAX_WRITTEN."""
-    claims = _Reader(update).update()
     written = {**state}
-    for client, end in claims.ends.items():
+    for client, end in _Reader(update).update().items():
         written[client] = max(written.get(client, 0), end)
     if sum(written.values()) > MAX_WRITTEN:
         raise TooMuchWritten(
@@ -50,7 +40,6 @@ def check(update: bytes, state: dict[int, int]) -> Claims:
             "deleted ones included, which is all one session's notes can take. Nothing of this "
             "change was saved; ask a facilitator to copy them into fresh notes."
         )
-    return claims
 
 
 def state_of(vector: bytes) -> dict[int, int]:
@@ -69,21 +58,20 @@ class _Reader:
     def __init__(self, data: bytes, unreadable: str = UNREADABLE) -> None:
         self.data, self.at, self.unreadable = data, 0, unreadable
 
-    def update(self) -> Claims:
+    def update(self) -> dict[int, int]:
+        """Reads a whole update; returns where it says each writer's clock ends."""
         ends: dict[int, int] = {}
-        pieces = 0
         for _ in range(self.count()):
             structs, client, clock = self.count(), self.number(), self.clock()
             for _ in range(structs):
                 clock = self.within(clock + self.struct())
-                pieces += 1
             ends[client] = max(ends.get(client, 0), clock)
         for _ in range(self.count()):  # the delete set: ranges of clocks, per writer
             self.number()
             for _ in range(self.count()):
                 self.within(self.clock() + self.clock())
         self.end()
-        return Claims(ends, pieces)
+        return ends
 
     def end(self) -> None:
         if self.at != len(self.data):
