@@ -30,16 +30,18 @@ from tortoise.exceptions import IntegrityError
 from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
-from server.archive.tables import FORMAT, TABLES, VERSION, Table, auto_now, decode
-from server.errors import Conflict, Invalid
+from server.archive.tables import FORMAT, TABLES, VERSION, Table, auto_now, decode, encode
+from server.errors import Conflict, Invalid, Refused
 from server.events.access import Keys
 from server.events.erasure import SNAPSHOT_JUMP
 from server.events.models import Attendee, Event
 from server.events.setup import RESERVED_SLUGS, check_times, free_join_code, slugify
 from server.notes import document
 from server.notes.document import NotesContent, PhotoRef
-from server.notes.models import Notes
+from server.notes.models import Notes, Photo
+from server.notes.photos import cleaned
 from server.validation import TooSlow, load_json, time_limit, validate
+from server.workers import Busy
 
 Ids = dict[str, dict[int, int]]  # table key -> archive id -> new id
 DAMAGED = "The archive may be damaged or edited by hand."
@@ -60,6 +62,7 @@ async def load(
     its own; reading the archive is refused after ``seconds``, if given."""
     archive = await asyncio.to_thread(read, raw, seconds)
     address = _check_slug(slug) if slug else archive["event"]["slug"]
+    archive = {**archive, "photos": [await _clean_photo(row) for row in archive["photos"]]}
     try:
         async with in_transaction():
             await _refuse_clashes(archive, address)
@@ -88,6 +91,29 @@ def read(raw: bytes | str, seconds: float | None = None) -> dict[str, Any]:
             f"The archive doesn't hold what Snug expects: {exc.message} {DAMAGED}"
         ) from None
     return archive
+
+
+async def _clean_photo(row: dict[str, Any]) -> dict[str, Any]:
+    """The archived photo as an upload would have kept it, or a refusal naming it, before
+    anything is made: the file is the archive's word only, and may be anything."""
+    where = f"photos row {row['id']}"
+    data = decode(Photo, {"data": row["data"]}, where)["data"]
+    try:
+        photo = await cleaned(data, row["media_type"])
+    except Busy:
+        raise
+    except Refused as exc:
+        raise Invalid(
+            f"The archive's {where} (captioned {row['caption']!r}) isn't a photo Snug can "
+            f"keep: {exc.message} Nothing was imported."
+        ) from None
+    return {
+        **row,
+        "data": encode(Photo, {"data": photo.data})["data"],
+        "media_type": photo.media_type,
+        "width": photo.width,
+        "height": photo.height,
+    }
 
 
 def _check_format(archive: Any) -> None:
@@ -271,7 +297,7 @@ async def _photos_in_notes(rows: list[dict[str, Any]], ids: Ids) -> None:
         where = f"notes row {row['id']}"
         state = decode(Notes, {"state": row["state"]}, where)["state"]
         try:
-            doc = document.load(state)
+            doc = document.load_sent(state)
             now = document.read(doc)
         except Invalid:
             raise Invalid(f"The archive's {where} holds notes Snug can't read. {DAMAGED}") from None

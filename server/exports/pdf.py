@@ -7,23 +7,25 @@ carries, so no address in anyone's notes makes the server fetch anything.
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import threading
 from collections import OrderedDict
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from server.errors import Refused
+from server.workers import Workers
 
 KEPT = 16  # PDFs kept in memory: making one takes seconds, and the same one is asked again
-WAITING = 4  # PDFs that may wait to be made; past that, people are asked to try again
 _made: OrderedDict[str, bytes] = OrderedDict()
-# One PDF at a time, on a thread of its own: WeasyPrint is CPU-bound, and the threads the
-# server shares (photo decoding, name lookups) stay free however many PDFs are asked for.
-_maker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pdf")
+# One PDF at a time (WeasyPrint is CPU-bound), three more waiting; past that, people are asked
+# to try again.
+_makers = Workers(
+    "pdf",
+    threads=1,
+    waiting=3,
+    busy="Snug is making other PDFs just now. Try again in a few seconds.",
+)
 _making = threading.Lock()
-_waiting = 0
 
 
 class PdfUnavailable(Refused):
@@ -31,24 +33,12 @@ class PdfUnavailable(Refused):
     title = "PDF not available on this server"
 
 
-class PdfBusy(Refused):
-    status = 503
-    title = "Busy making PDFs"
-
-
 async def pdf_soon(html: bytes) -> bytes:
     """``pdf`` on the PDF thread, or a 503 when too many are already waiting."""
-    global _waiting
     key = hashlib.sha256(html).hexdigest()
     if key in _made:
         return _made[key]
-    if _waiting >= WAITING:
-        raise PdfBusy("Snug is making other PDFs just now. Try again in a few seconds.")
-    _waiting += 1
-    try:
-        return await asyncio.get_running_loop().run_in_executor(_maker, pdf, html)
-    finally:
-        _waiting -= 1
+    return await _makers.run(pdf, html)
 
 
 def pdf(html: bytes) -> bytes:

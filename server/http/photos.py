@@ -18,6 +18,7 @@ from server.events.setup import find_event
 from server.http.api import ApiRoute, event_and_actor, path_id
 from server.http.caching import not_modified
 from server.http.notes import BASE
+from server.http.security import USER_FILE_POLICY
 from server.live.notes_channel import publish_update
 from server.notes import editing, photos
 from server.notes.editing import Session
@@ -77,7 +78,13 @@ async def photo(request: Request) -> Response:
     event = await find_event(request.path_params["slug"])
     found = await photos.find(event, path_id(request, "photo_id"), request.path_params["key"])
     etag = f'"{found.id}-{found.key}"'
-    headers = {"ETag": etag, "Cache-Control": CACHED_FOR_A_DAY}
+    headers = {
+        "ETag": etag,
+        "Cache-Control": CACHED_FOR_A_DAY,
+        "Content-Security-Policy": USER_FILE_POLICY,
+        "X-Content-Type-Options": "nosniff",
+        "Content-Disposition": f'inline; filename="{photos.file_name(found)}"',
+    }
     if not_modified(request, etag):
         return Response(status_code=304, headers=headers)
     return Response(bytes(found.data), media_type=found.media_type, headers=headers)

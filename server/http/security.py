@@ -37,6 +37,9 @@ FROM_ELSEWHERE = (
     "This request came from outside Snug's own pages, so nothing was done. "
     "Open the event's page in Snug and try again."
 )
+# For files people sent (photos): opened on their own, they run nothing and reach nothing,
+# whatever a browser takes them for.
+USER_FILE_POLICY = "sandbox; default-src 'none'"
 
 
 class SecurityHeaders:

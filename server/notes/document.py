@@ -13,13 +13,20 @@ no database, no I/O.
 
 from __future__ import annotations
 
+import asyncio
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 from pycrdt import Array, Doc, Map, Text
 
 from server.errors import Invalid, Refused
+from server.notes import budget
 from server.validation import NOT_TEXT
+
+log = logging.getLogger("snug.notes")
 
 PARTS = ("summary", "discussion", "outcomes")
 Document = Doc[Any]
@@ -88,6 +95,22 @@ class NotesContent:
         )
 
 
+@contextmanager
+def _refusing(message: str) -> Iterator[None]:
+    """pycrdt's errors as a refusal in words. Its Rust core reports its own bugs, which crafted
+    updates reach, as pyo3's PanicException: a BaseException that no module exports, so
+    everything but the interpreter's own signals is caught."""
+    try:
+        yield
+    except (KeyboardInterrupt, SystemExit, asyncio.CancelledError):
+        raise
+    except (ValueError, RuntimeError, TypeError):
+        raise Invalid(message) from None
+    except BaseException as exc:
+        log.warning("pycrdt failed on a notes document: %s", type(exc).__name__)
+        raise Invalid(message) from None
+
+
 def load(*updates: bytes) -> Document:
     """A document made of the given updates, in any order (merging is order-free)."""
     doc: Document = Doc()
@@ -96,31 +119,45 @@ def load(*updates: bytes) -> Document:
     return doc
 
 
+def load_sent(state: bytes) -> Document:
+    """A document from a whole state someone sent (an archive), checked as a phone's change."""
+    doc = load()
+    apply_sent(doc, state)
+    return doc
+
+
 def apply(doc: Document, update: bytes) -> None:
-    try:
+    with _refusing(budget.UNREADABLE):
         doc.apply_update(update)
-    except (ValueError, RuntimeError):
-        raise Invalid(
-            "That change to the notes couldn't be read; the page will reload them."
-        ) from None
+
+
+def apply_sent(doc: Document, update: bytes) -> None:
+    """Applies a change from outside, first refusing one that would cost more than notes may
+    (see budget.py). Slow for a large change: call it off the event loop."""
+    budget.check(update, budget.state_of(state_vector(doc)))
+    apply(doc, update)
+
+
+def state_vector(doc: Document) -> bytes:
+    """The document's state vector: how far it has heard from each writer."""
+    with _refusing("The notes couldn't be read; the page will reload them."):
+        return bytes(doc.get_state())
 
 
 def diff(doc: Document, state_vector: bytes | None) -> bytes:
     """What a peer that has seen ``state_vector`` is missing (everything, without one)."""
-    try:
+    if state_vector:
+        budget.state_of(state_vector)
+    with _refusing("The notes state sent isn't one this server can read."):
         return bytes(doc.get_update(state_vector) if state_vector else doc.get_update())
-    except (ValueError, RuntimeError):
-        raise Invalid("The notes state sent isn't one this server can read.") from None
 
 
 def read(doc: Document) -> NotesContent:
     """The content, with anything a misbehaving client put in the wrong shape left out."""
-    try:
+    with _refusing("That change would give the notes a shape they can't have."):
         texts = {part: str(doc.get(part, type=Text)) for part in PARTS}
         actions = tuple(_action(m) for m in _maps(doc.get("actions", type=Array)))
         photos = tuple(_photo(m) for m in _maps(doc.get("photos", type=Array)))
-    except (ValueError, RuntimeError, TypeError):
-        raise Invalid("That change would give the notes a shape they can't have.") from None
     typed = [*texts.values()]
     typed += [a.what + a.owner for a in actions if a is not None]
     typed += [p.caption for p in photos if p is not None]

@@ -3,12 +3,12 @@
 A phone's photo carries EXIF (often where it was taken), XMP and colour profiles. Nothing is
 kept as sent: the image is decoded, turned upright, brought to sRGB, shrunk to a size that
 reads well on a screen and encoded afresh from its pixels alone. ``clean`` does that and is
-pure; the rest stores a cleaned photo and adds it to the notes document.
+pure; ``cleaned`` runs it on the photo threads, for uploads and archive imports alike. The
+rest stores a cleaned photo and adds it to the notes document.
 """
 
 from __future__ import annotations
 
-import asyncio
 import io
 import secrets
 import threading
@@ -25,18 +25,29 @@ from server.notes.editing import Session
 from server.notes.models import Notes, Photo
 from server.notes.store import Edited
 from server.validation import NOT_TEXT
+from server.workers import Workers
 
 MAX_BYTES = 10 * 1024 * 1024
-# Above a 50-megapixel phone photo, and below Pillow's own bomb warning, so a small file
-# that would unpack into gigabytes is refused before any pixel is decoded.
-MAX_PIXELS = 64_000_000
+# Room for a 40-megapixel phone photo, read from the file's header: a small file that would
+# unpack into gigabytes is refused before any pixel is decoded. Pillow is told the same, so
+# nothing in this process decodes a larger image unawares.
+MAX_PIXELS = 40_000_000
+Image.MAX_IMAGE_PIXELS = MAX_PIXELS
 LONG_SIDE = 2048  # sharp on a laptop screen and in print, a few hundred KB to a phone
 MAX_CAPTION = 200
 JPEG_QUALITY = 85
 MEDIA_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
+EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}
 _SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
-# One photo decoded at a time: it bounds the memory a burst of uploads takes, and guards the
-# switch of Pillow's process-wide setting below.
+# A decoded photo takes up to 160 MB: two cleaned at once, four more waiting, and past that
+# people are asked to send theirs again in a moment.
+_cleaners = Workers(
+    "photo",
+    threads=2,
+    waiting=4,
+    busy="Snug is busy with other photos just now. Send this one again in a few seconds.",
+)
+# Guards the switch of Pillow's process-wide setting below between the two threads.
 _decoding = threading.Lock()
 
 
@@ -73,6 +84,11 @@ def check_size(length: int) -> None:
             f"Photos can be at most {MAX_BYTES // (1024 * 1024)} MB; this one is larger. "
             "Send it at a lower resolution or as a JPEG."
         )
+
+
+async def cleaned(data: bytes, media_type: str) -> CleanPhoto:
+    """``clean`` on the photo threads."""
+    return await _cleaners.run(clean, data, media_type)
 
 
 def clean(data: bytes, media_type: str) -> CleanPhoto:
@@ -235,7 +251,7 @@ async def add(session: Session, actor: Actor, data: bytes, media_type: str, capt
     """Cleans the photo, stores it and appends it to the notes, or leaves no trace of it."""
     may_add(session, actor)
     caption = caption_of(caption)
-    photo = await asyncio.to_thread(clean, data, media_type)
+    photo = await cleaned(data, media_type)
     row = await Photo.create(
         notes_id=session.notes.id,
         key=secrets.token_urlsafe(16),
@@ -284,4 +300,13 @@ async def find(event: Event, photo_id: int, key: str) -> Photo:
     notes = await Notes.get(id=photo.notes_id)
     if photo.id not in {p.id for p in NotesContent.from_json(notes.content).photos}:
         raise NotFound("This photo was taken out of the session's notes.")
+    if photo.media_type not in EXTENSIONS:
+        # Imports kept photos as sent before they were cleaned like uploads: such a file may
+        # be anything, so it is never served.
+        raise NotFound("This photo can't be shown: it came in an archive as something else.")
     return photo
+
+
+def file_name(photo: Photo) -> str:
+    """A name for saving the photo that says what it is and nothing anyone typed."""
+    return f"photo-{photo.id}.{EXTENSIONS[photo.media_type]}"

@@ -84,7 +84,7 @@ async def catch_up(notes: Notes, state_vector: bytes | None) -> tuple[bytes, byt
     committed: read under the lock, so no change that may yet be refused slips in."""
     async with _locked(notes.id) as locked:
         doc = (await _up_to_date(locked)).doc
-        return document.diff(doc, state_vector), bytes(doc.get_state())
+        return document.diff(doc, state_vector), document.state_vector(doc)
 
 
 async def document_now(notes: Notes) -> Document:
@@ -117,11 +117,11 @@ async def write(
             if keep_as and not before.empty:
                 await save_version(locked, before, keep_as)
             cached = await _up_to_date(locked)
-            doc, state = cached.doc, cached.doc.get_state()
+            doc, state = cached.doc, document.state_vector(cached.doc)
             if callable(change):
                 change(doc)
             else:
-                document.apply(doc, change)
+                await asyncio.to_thread(document.apply_sent, doc, change)
             # What is kept and passed on is what the change added to the document, not the
             # bytes sent: a phone can send bytes that decode to nothing of use.
             update = document.diff(doc, state)
@@ -131,7 +131,7 @@ async def write(
             new_contributor = False
             # Yjs repeats what it knows of deletions in every update, so an update that brings
             # nothing new is seen by what it changed, not by its bytes.
-            if doc.get_state() == state and content == before:
+            if document.state_vector(doc) == state and content == before:
                 update = EMPTY_UPDATE
             else:
                 version_due = not keep_as  # a version was just kept; one is enough

@@ -74,6 +74,10 @@ def test_an_attendee_uploads_a_photo_that_everyone_there_sees(notes: Notes) -> N
     assert shown.status_code == 200
     assert shown.headers["content-type"] == "image/jpeg"
     assert shown.headers["cache-control"] == "public, max-age=86400"
+    # Opened on its own, whatever a browser made of it, it could run nothing on Snug's origin.
+    assert shown.headers["content-security-policy"] == "sandbox; default-src 'none'"
+    assert shown.headers["x-content-type-options"] == "nosniff"
+    assert shown.headers["content-disposition"] == f'inline; filename="photo-{made["id"]}.jpg"'
     image = Image.open(io.BytesIO(shown.content))
     assert image.format == "JPEG" and image.size == (300, 200) and not image.getexif()
     assert b"SNUG-HTTP-DATUM" not in shown.content
@@ -89,7 +93,9 @@ def test_an_attendee_uploads_a_photo_that_everyone_there_sees(notes: Notes) -> N
         headers={"Content-Type": "image/png"},
     )
     assert [p["id"] for p in notes.listed()] == [made["id"], png_made["id"]]
-    assert notes.ev.client.get(png_made["url"]).headers["content-type"] == "image/png"
+    png_shown = notes.ev.client.get(png_made["url"])
+    assert png_shown.headers["content-type"] == "image/png"
+    assert png_shown.headers["content-disposition"].endswith(f'photo-{png_made["id"]}.png"')
 
 
 def test_the_public_and_wrong_keys_can_neither_upload_nor_list(notes: Notes) -> None:

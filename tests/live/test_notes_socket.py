@@ -5,17 +5,21 @@ from __future__ import annotations
 import asyncio
 import io
 import signal
+import time
 from collections.abc import Callable
 from pathlib import Path
 
 import httpx
 from PIL import Image
+from pycrdt import Doc
 from websockets.asyncio.client import connect
 
 from server.notes import document
 from server.notes.document import MAX_CHARS, NotesContent
 from tests.conftest import ApiEvent, LiveServer, event_body, start_server, stop_server
 from tests.live.helpers import NotesPhone
+from tests.notes.test_budget import WRITERS_BOMB
+from tests.notes.test_store import PANICS
 
 
 def _session(make_event: Callable[..., ApiEvent]) -> tuple[ApiEvent, str, int]:
@@ -228,3 +232,49 @@ async def test_a_photo_taken_out_of_the_notes_is_no_longer_shown(
         assert [p.id for p in phone.content().photos] == [added["id"]]
         assert (await phone.type(NotesContent(summary="No photo after all")))["type"] == "ack"
     assert event.client.get(added["url"]).status_code == 404
+
+
+def _peak_memory_kb(server: LiveServer) -> int:
+    status = Path(f"/proc/{server.process.pid}/status").read_text()
+    (line,) = [line for line in status.splitlines() if line.startswith("VmHWM:")]
+    return int(line.split()[1])
+
+
+async def test_hostile_updates_are_refused_in_words_while_the_server_keeps_answering(
+    server: LiveServer, make_event: Callable[..., ApiEvent]
+) -> None:
+    event, host, pitch = _session(make_event)
+    url = _notes_url(server, event, pitch)
+    async with connect(url) as hostile_ws, connect(url) as other_ws:
+        # Writer 5 typing "existing" is what the crafted updates were found against.
+        hostile = NotesPhone(hostile_ws, Doc(client_id=5))
+        other = NotesPhone(other_ws)
+        await hostile.join(host)
+        await other.join(host)
+        await other.expect("ack")  # of what it had that the server lacked: nothing
+        await hostile.type(NotesContent(summary="existing"))
+        await other.expect("update")
+        await other.expect("credits")  # the host has written here for the first time
+        peak = _peak_memory_kb(server)
+        for crafted in (WRITERS_BOMB, *PANICS.values(), WRITERS_BOMB, WRITERS_BOMB):
+            sent = await hostile.push(crafted)
+            started = time.perf_counter()
+            await other.send({"type": "ping"})
+            assert (await other.recv())["type"] == "pong"  # nothing passed on before it
+            assert time.perf_counter() - started < 0.2
+            refused = await hostile.expect("error")
+            assert refused["id"] == sent and "couldn't be read" in refused["message"]
+        await hostile.send({"type": "ping"})
+        await hostile.expect("pong")  # the same socket, still open
+        await asyncio.sleep(0.3)
+        await other.send({"type": "ping"})
+        assert (await other.recv())["type"] == "pong"  # nothing was passed on since
+        # pycrdt would take 538 MB for each bomb; where RUST_BACKTRACE is set, the first
+        # panic's backtrace takes about 50 MB, once.
+        assert _peak_memory_kb(server) - peak < 100_000
+        assert other.content().summary == "existing"
+        await hostile.type(NotesContent(summary="existing, still"))
+        await other.expect("update")
+        assert other.content().summary == "existing, still"
+    stored = event.ok("GET", f"/pitches/{pitch}/notes", host)
+    assert stored["content"]["summary"] == "existing, still"

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import io
 import struct
+import subprocess
+import sys
 import zlib
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -61,15 +64,19 @@ def opened(data: bytes) -> Image.Image:
 def png_header_only(width: int, height: int) -> bytes:
     """A PNG that claims these dimensions: a few dozen bytes that would unpack enormously."""
 
-    def chunk(kind: bytes, body: bytes) -> bytes:
-        crc = zlib.crc32(kind + body) & 0xFFFFFFFF
-        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", crc)
-
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
     idat = zlib.compress(b"\x00" * 1024)
     return (
-        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
+        b"\x89PNG\r\n\x1a\n"
+        + _chunk(b"IHDR", header)
+        + _chunk(b"IDAT", idat)
+        + _chunk(b"IEND", b"")
     )
+
+
+def _chunk(kind: bytes, body: bytes) -> bytes:
+    crc = zlib.crc32(kind + body) & 0xFFFFFFFF
+    return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", crc)
 
 
 def test_a_jpeg_loses_its_exif_gps_xmp_and_profile() -> None:
@@ -198,14 +205,57 @@ def test_more_than_10_mb_is_refused_before_decoding() -> None:
 
 @pytest.mark.parametrize(
     "size",
-    [(9000, 8000), (10_000, 10_000), (50_000, 50_000)],
-    ids=["over-snugs-limit", "over-pillows-warning", "over-pillows-error"],
+    [(8000, 8000), (7000, 6000), (20_000, 20_000), (50_000, 50_000)],
+    ids=["8000-square", "over-snugs-limit", "over-pillows-warning", "over-pillows-error"],
 )
-def test_a_decompression_bomb_is_refused(size: tuple[int, int]) -> None:
+def test_a_decompression_bomb_is_refused_from_its_header(size: tuple[int, int]) -> None:
     bomb = png_header_only(*size)
     assert len(bomb) < 200
-    with pytest.raises(PhotoTooLarge, match="million pixels"):
+    # Too large, not cut short: the refusal comes from the header, before any decoding.
+    with pytest.raises(PhotoTooLarge, match="more than 40 million pixels"):
         clean(bomb, "image/png")
+
+
+def test_a_photo_at_the_pixel_limit_is_decoded() -> None:
+    kept = clean(encoded(halves((8000, 5000)), "JPEG"), "image/jpeg")
+    assert (kept.width, kept.height) == (2048, 1280)
+
+
+def black_png(width: int, height: int) -> bytes:
+    """A whole PNG of that size, made row by row: a few hundred KB that decode to much more."""
+    packer = zlib.compressobj(9)
+    row = b"\x00" * (1 + 3 * width)  # no filter, then black RGB pixels
+    idat = b"".join(packer.compress(row) for _ in range(height)) + packer.flush()
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + _chunk(b"IHDR", header)
+        + _chunk(b"IDAT", idat)
+        + _chunk(b"IEND", b"")
+    )
+
+
+def test_refusing_an_8000_pixel_square_takes_no_memory_to_speak_of(tmp_path: Path) -> None:
+    # Decoding it would take 192 MB and more to shrink it; measured in a process of its own.
+    bomb = tmp_path / "flipchart.png"
+    bomb.write_bytes(black_png(8000, 8000))
+    assert bomb.stat().st_size < 1_000_000
+    script = (
+        "import resource, sys\n"
+        "from server.errors import Refused\n"
+        "from server.notes import photos\n"
+        "data = open(sys.argv[1], 'rb').read()\n"
+        "before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+        "try:\n"
+        "    photos.clean(data, 'image/png')\n"
+        "except Refused as refused:\n"
+        "    print(refused.message)\n"
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before)\n"
+    )
+    run = [sys.executable, "-W", "ignore", "-c", script, str(bomb)]
+    said, grew = subprocess.run(run, capture_output=True, text=True, check=True).stdout.splitlines()
+    assert "more than 40 million pixels" in said
+    assert int(grew) < 20_000, f"{grew} KB"  # KB on Linux
 
 
 def test_captions_are_one_line_and_capped() -> None:

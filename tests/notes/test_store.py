@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from pycrdt import Doc
 
 from server.errors import Conflict, Forbidden, Invalid
 from server.events.access import PUBLIC
@@ -16,6 +18,7 @@ from server.notes.document import Action, NotesContent
 from server.notes.editing import Session
 from server.notes.models import Contributor, Notes, NotesUpdate, NotesVersion
 from tests.conftest import Domain
+from tests.notes.test_budget import WRITERS_BOMB
 
 
 async def _session(domain: Domain) -> tuple[Session, Any, Any]:
@@ -157,3 +160,42 @@ async def test_the_public_reads_notes_only_once_proceedings_are_published(domain
     readable = await editing.open_notes(published, session.pitch.id, PUBLIC)
     with pytest.raises(Forbidden):
         await editing.edit(readable, PUBLIC, _typed(b"", NotesContent(summary="x")))
+
+
+# Found by fuzzing against a document whose writer 5 typed "existing" in the summary: pycrdt
+# panics inside its Rust core, raising pyo3's PanicException (a BaseException, which
+# ``except Exception`` misses). Their counts and clocks are modest, so only the panic shows.
+PANICS = {
+    "unwrap-none": bytes.fromhex("02030100030100008305000000010201000004010100010100010000"),
+    "unreachable": bytes.fromhex("02010500030000000001050c870000000100010000"),
+}
+
+
+@pytest.mark.parametrize("crafted", PANICS.values(), ids=PANICS.keys())
+async def test_an_update_that_makes_pycrdt_panic_is_refused_and_changes_nothing(
+    domain: Domain, crafted: bytes
+) -> None:
+    session, host, _event = await _session(domain)
+    writer: Doc = Doc(client_id=5)
+    await editing.edit(session, host, document.write(writer, NotesContent(summary="existing")))
+    stored = await NotesUpdate.filter(notes_id=session.notes.id).count()
+    with pytest.raises(Invalid, match="couldn't be read"):
+        await editing.edit(session, host, crafted)
+    assert await NotesUpdate.filter(notes_id=session.notes.id).count() == stored
+    assert (await _reloaded(session)).summary == "existing"
+    later = document.write(writer, NotesContent(summary="existing, and more"))
+    await editing.edit(session, host, later)
+    assert (await _reloaded(session)).summary == "existing, and more"
+
+
+async def test_an_update_claiming_millions_of_writers_is_refused_at_once(domain: Domain) -> None:
+    session, host, _event = await _session(domain)
+    await editing.edit(session, host, _typed(b"", NotesContent(summary="Kept")))
+    stored = await NotesUpdate.filter(notes_id=session.notes.id).count()
+    started = time.perf_counter()
+    with pytest.raises(Invalid, match="couldn't be read"):
+        await editing.edit(session, host, WRITERS_BOMB)
+    took = time.perf_counter() - started
+    assert took < 0.1, f"{took:.2f} s"  # pycrdt alone takes 0.3 to 1.4 s over it
+    assert await NotesUpdate.filter(notes_id=session.notes.id).count() == stored
+    assert (await _reloaded(session)).summary == "Kept"
