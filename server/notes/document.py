@@ -120,10 +120,10 @@ def load(*updates: bytes) -> Document:
 
 
 def load_sent(state: bytes) -> Document:
-    """A document from a whole state someone sent (an archive), checked as a phone's change."""
-    doc = load()
-    apply_sent(doc, state)
-    return doc
+    """A document from a whole state someone sent (an archive), checked as a phone's change
+    is, but whole: in as many pieces as a document may be written in."""
+    budget.check(state, {}, pieces=budget.MAX_WRITTEN)
+    return load(state)
 
 
 def apply(doc: Document, update: bytes) -> None:

@@ -107,3 +107,32 @@ def test_a_document_written_past_the_budget_takes_no_more() -> None:
     with pytest.raises(TooMuchWritten, match="1,000,000 characters") as refused:
         budget.check(bytes(writer.get_update()), {1: MAX_WRITTEN - 5})
     assert refused.value.status == 413
+
+
+def chained_letters(pieces: int) -> bytes:
+    """One writer's letters, each sent as a piece of its own following the one before: what
+    Yjs would send as one piece, and pycrdt merges by copying the run again for each."""
+    first = bytes.fromhex("04010773756d6d6172790161")  # "a" at the summary's start
+    after = [
+        bytes.fromhex("8401") + _varint(clock) + bytes.fromhex("0161")
+        for clock in range(pieces - 1)
+    ]
+    return bytes([1]) + _varint(pieces) + bytes([1, 0]) + first + b"".join(after) + bytes([0])
+
+
+def _varint(n: int) -> bytes:
+    out = bytearray()
+    while n >= 0x80:
+        out.append(n & 0x7F | 0x80)
+        n >>= 7
+    return bytes([*out, n])
+
+
+def test_a_change_in_too_many_pieces_is_refused_before_pycrdt_merges_them() -> None:
+    document.apply_sent(document.load(), chained_letters(budget.MAX_PIECES))
+    # 140,000 pieces, 960 KB: pycrdt takes 34 s over them, holding the interpreter's lock.
+    doc, crafted = document.load(), chained_letters(140_000)
+    started = time.perf_counter()
+    with pytest.raises(Invalid, match="more than 10,000 separate pieces"):
+        document.apply_sent(doc, crafted)
+    assert time.perf_counter() - started < 0.05
