@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import io
+import json
 from typing import Any
 
 import pytest
@@ -53,7 +54,7 @@ async def test_a_script_claiming_to_be_a_png_refuses_the_whole_import(domain: Do
     (row,) = archive["photos"]
     photos_before = await Photo.all().count()
     with pytest.raises(Invalid, match=f"photos row {row['id']} .*'The flipchart'") as refused:
-        await load(archive, domain.keys)
+        await load(json.dumps(archive), domain.keys)
     assert "Nothing was imported" in refused.value.message
     assert not await Event.exists(slug=archive["event"]["slug"])
     assert await Photo.all().count() == photos_before
@@ -62,7 +63,7 @@ async def test_a_script_claiming_to_be_a_png_refuses_the_whole_import(domain: Do
 async def test_a_photo_that_claims_another_type_is_refused_too(domain: Domain) -> None:
     archive = await archive_with_photo(domain, HOSTILE, "text/html")
     with pytest.raises(Invalid, match="JPEG, PNG or WebP"):
-        await load(archive, domain.keys)
+        await load(json.dumps(archive), domain.keys)
     assert not await Event.exists(slug=archive["event"]["slug"])
 
 
@@ -70,7 +71,7 @@ async def test_an_archived_photo_is_kept_re_encoded_with_its_true_type(domain: D
     sent = jpeg_with_gps()
     # Labelled a PNG, 4 by 3: the file itself says what it is and how large.
     archive = await archive_with_photo(domain, sent, "image/png")
-    imported = await load(archive, domain.keys)
+    imported = await load(json.dumps(archive), domain.keys)
     (photo,) = await Photo.filter(notes__event_id=imported.event.id)
     kept = bytes(photo.data)
     assert kept != sent
@@ -95,7 +96,7 @@ async def test_uploads_and_imports_are_cleaned_by_one_function(
     sent = jpeg_with_gps()
     archive = await archive_with_photo(domain, sent, "image/jpeg")
     assert seen == [], "the rich event stores its photo directly"
-    imported = await load(archive, domain.keys)
+    imported = await load(json.dumps(archive), domain.keys)
     assert seen == [sent]
     event = imported.event
     host = await domain.attendee(event, "Uploader")
