@@ -14,7 +14,7 @@ from server.errors import Invalid, NotFound, Refused
 from server.events.access import Actor, Role
 from server.events.models import Event
 from server.events.setup import find_event
-from server.http.security import bearer, secret
+from server.http.security import device, secret
 from server.live.commands import run
 from server.live.journal import Journal
 from server.validation import load_json, validate
@@ -55,7 +55,7 @@ class ApiRoute(Route):
         async def endpoint(request: Request) -> Response:
             if limit:
                 address = request.client.host if request.client else None
-                await request.app.state.limiter.check(limit, address, bearer(request))
+                await request.app.state.limiter.check(limit, address, device(request))
             if "slug" in request.path_params and role > Role.public:
                 _event, actor = await event_and_actor(request)
                 actor.require(role)

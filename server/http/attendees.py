@@ -12,16 +12,21 @@ from server.events.access import Role
 from server.events.models import Attendee, Event
 from server.grid import agenda, seats
 from server.http.api import ApiRoute, event_and_actor, path_id, perform
-from server.http.security import secret
+from server.http.security import ATTENDEE_COOKIE, secret
+from server.http.session import keep_key
 from server.live.state import snapshot
 
 
 async def join(request: Request, body: dict[str, Any]) -> Response:
     event, _ = await event_and_actor(request)
     attendee, secret = await setup.join(event, body.get("name", ""), request.app.state.keys)
-    return JSONResponse(
+    response = JSONResponse(
         {"id": attendee.id, "token": secret, "name": attendee.name}, status_code=201
     )
+    # Joining again replaces whatever this browser kept before, stale or not.
+    public_url = request.app.state.settings.public_url
+    keep_key(response, event.slug, secret, public_url, ATTENDEE_COOKIE)
+    return response
 
 
 async def edit_me(request: Request, body: dict[str, Any]) -> Response:

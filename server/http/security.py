@@ -1,18 +1,20 @@
 """What keeps a page safe from other sites and from its own bugs: headers that keep typed text
-inert (no inline script, no framing), and the one check on requests that rely on the staff
-cookie.
+inert (no inline script, no framing), and the one check on requests that rely on a cookie
+that keeps a secret.
 
-The organiser's or facilitator's key lives on their device only in an HttpOnly,
-SameSite=Strict cookie (server/http/session.py), so a script running on Snug's origin can use
-the page but can't carry the key away. The cookie counts only on requests that ask for it
-with the ``X-Snug-Staff: 1`` header: a custom header is what a cross-site form, link or image
-can't send, and a cross-site ``fetch`` that tries needs a CORS preflight Snug never grants. On
-top of that the request's Origin and Sec-Fetch-Site must name this Snug, so a page on a
-sibling subdomain (same site, so Strict cookies flow) is refused too. This was chosen over a
-double-submit token because it needs no second secret kept by the page. Asking explicitly
-also keeps roles apart on one device: the attendee page and the projector page on an
-organiser's laptop don't ask, so they stay what they are. API clients send ``Authorization:
-Bearer`` instead, which no browser attaches by itself; it needs no such check and wins.
+The organiser's or facilitator's key, and an attendee's token, live on their device only in
+an HttpOnly, SameSite=Strict cookie (server/http/session.py), so a script running on Snug's
+origin can use the page but can't carry the secret away. A cookie counts only on requests
+that ask for it with the ``X-Snug-Staff: 1`` header (``X-Snug-Attendee: 1`` for the attendee
+cookie): a custom header is what a cross-site form, link or image can't send, and a
+cross-site ``fetch`` that tries needs a CORS preflight Snug never grants. On top of that the
+request's Origin and Sec-Fetch-Site must name this Snug, so a page on a sibling subdomain
+(same site, so Strict cookies flow) is refused too. This was chosen over a double-submit
+token because it needs no second secret kept by the page. Asking explicitly also keeps roles
+apart on one device: the attendee page asks for the attendee cookie only, staff pages for the
+staff cookie only and the projector page for neither, so an organiser's laptop that also
+joined is each thing on its own page. API clients send ``Authorization: Bearer`` instead,
+which no browser attaches by itself; it needs no such check and wins.
 """
 
 from __future__ import annotations
@@ -31,7 +33,11 @@ POLICY = (
     "form-action 'self'"
 )
 STAFF_COOKIE = "snug_staff"
+ATTENDEE_COOKIE = "snug_attendee"
 STAFF_HEADER = "x-snug-staff"
+# The role a page asks to be recognised as, and the cookie that keeps that role's secret. The
+# HTTP opt-in header is ``x-snug-{role}: 1``; a socket's hello or join says ``{role}: true``.
+KEPT_IN = {"staff": STAFF_COOKIE, "attendee": ATTENDEE_COOKIE}
 
 FROM_ELSEWHERE = (
     "This request came from outside Snug's own pages, so nothing was done. "
@@ -69,13 +75,26 @@ def bearer(request: Request) -> str | None:
 
 def secret(request: Request) -> str | None:
     """The secret a request carries: its bearer header, else, when the request asks for it,
-    the staff cookie, once the request is shown to come from Snug's own pages."""
+    the staff or attendee cookie, once the request is shown to come from Snug's own pages."""
     given = bearer(request)
-    if given or request.headers.get(STAFF_HEADER) != "1":
+    cookie = asked_cookie(request.headers)
+    if given or cookie is None:
         return given
     if not from_snug(request.headers, request.app.state.settings.public_url):
         raise Forbidden(FROM_ELSEWHERE)
-    return request.cookies.get(STAFF_COOKIE) or None
+    return request.cookies.get(cookie) or None
+
+
+def asked_cookie(headers: Headers) -> str | None:
+    """The cookie a request asks to be recognised by, if any."""
+    return next((c for role, c in KEPT_IN.items() if headers.get(f"x-snug-{role}") == "1"), None)
+
+
+def device(request: Request) -> str | None:
+    """The secret that tells this device apart for rate limits, checked or not: a phone that
+    keeps its token in a cookie still counts as itself, not as everyone behind its address."""
+    cookie = asked_cookie(request.headers)
+    return bearer(request) or (request.cookies.get(cookie) if cookie else None) or None
 
 
 def from_snug(headers: Headers, public_url: str) -> bool:

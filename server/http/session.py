@@ -1,8 +1,10 @@
-"""Signing a staff device in and out: the key of an organiser's or facilitator's link, kept in
-a cookie page script can't read (why, and the check on every request using it, are in
-server/http/security.py).
+"""Signing a device in and out: the key of an organiser's or facilitator's link, or an
+attendee's token, kept in a cookie page script can't read (why, and the check on every request
+using it, are in server/http/security.py). Staff and attendees each have their own cookie, so
+a laptop that both organises and joined stays each on its own pages.
 
-The link's ``#key=`` is posted here once; the cookie is scoped to the event's two address
+A staff link's ``#key=`` is posted here once; an attendee's token is set by joining, or posted
+here once by a phone that kept it in localStorage before cookies held it. Each cookie is scoped to the event's two address
 prefixes, its pages and sockets (``/e/{slug}``) and its API (``/api/e/{slug}``), so it never
 reaches another event (a cookie path matches only itself and what lies below it).
 """
@@ -16,16 +18,18 @@ from server.errors import Forbidden
 from server.events.access import Role
 from server.events.setup import find_event
 from server.http.api import ApiRoute, event_and_actor
-from server.http.security import STAFF_COOKIE, bearer
+from server.http.security import ATTENDEE_COOKIE, STAFF_COOKIE, bearer
 
 KEPT_FOR = 90 * 24 * 3600  # seconds: a device stays signed in from planning to write-up
 
 
-def keep_key(response: Response, slug: str, key: str, public_url: str) -> None:
+def keep_key(
+    response: Response, slug: str, key: str, public_url: str, cookie: str = STAFF_COOKIE
+) -> None:
     """Sets the cookie on both prefixes; an empty key with no lifetime clears it."""
     for path in (f"/e/{slug}", f"/api/e/{slug}"):
         response.set_cookie(
-            STAFF_COOKIE,
+            cookie,
             key,
             max_age=KEPT_FOR if key else 0,
             path=path,
@@ -38,13 +42,14 @@ def keep_key(response: Response, slug: str, key: str, public_url: str) -> None:
 async def sign_in(request: Request, _body: None) -> Response:
     event, actor = await event_and_actor(request)
     key = bearer(request)
-    if key is None or actor.role < Role.facilitator:
+    if key is None or actor.role < Role.attendee:
         raise Forbidden(
-            "Only an organiser's or facilitator's link signs a device in. "
+            "Only a link or token Snug gave you signs a device in. "
             "Open the link you were given again."
         )
+    cookie = ATTENDEE_COOKIE if actor.role == Role.attendee else STAFF_COOKIE
     response = JSONResponse({"role": actor.role.name})
-    keep_key(response, event.slug, key, request.app.state.settings.public_url)
+    keep_key(response, event.slug, key, request.app.state.settings.public_url, cookie)
     return response
 
 
@@ -61,8 +66,8 @@ routes = [
         "/api/e/{slug}/session",
         sign_in,
         tag="events",
-        summary="Keep an organiser's or facilitator's key (sent as Bearer) in this "
-        "browser's cookie",
+        summary="Keep an organiser's or facilitator's key, or an attendee's token (sent as "
+        "Bearer), in this browser's cookie for that role",
     ),
     ApiRoute(
         "DELETE",

@@ -7,7 +7,7 @@ from typing import Any
 from starlette.websockets import WebSocket
 
 from server.errors import Invalid
-from server.http.security import STAFF_COOKIE, origin_is_ours
+from server.http.security import KEPT_IN, origin_is_ours
 from server.validation import load_json, validate
 
 
@@ -43,9 +43,11 @@ def same_origin(websocket: WebSocket) -> bool:
 
 
 def secret(websocket: WebSocket, message: dict[str, Any]) -> str | None:
-    """The token a hello or join carries, else the staff cookie when a staff page asks for it
-    (safe to use here: the socket's Origin was checked when it opened)."""
+    """The token a hello or join carries, else the cookie of the role the page asks as
+    (``staff: true`` or ``attendee: true``; safe to use here: the socket's Origin was checked
+    when it opened)."""
     token = message.get("token")
     if token:
         return str(token)
-    return websocket.cookies.get(STAFF_COOKIE) or None if message.get("staff") else None
+    cookie = next((c for role, c in KEPT_IN.items() if message.get(role) is True), None)
+    return websocket.cookies.get(cookie) or None if cookie else None
