@@ -19,6 +19,7 @@ which no browser attaches by itself; it needs no such check and wins.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from urllib.parse import urlsplit
 
 from starlette.datastructures import Headers, MutableHeaders
@@ -35,9 +36,10 @@ POLICY = (
 STAFF_COOKIE = "snug_staff"
 ATTENDEE_COOKIE = "snug_attendee"
 STAFF_HEADER = "x-snug-staff"
-# The role a page asks to be recognised as, and the cookie that keeps that role's secret. The
+# The roles a page may ask to be recognised as, and the cookie keeping each role's secret. The
 # HTTP opt-in header is ``x-snug-{role}: 1``; a socket's hello or join says ``{role}: true``.
-KEPT_IN = {"staff": STAFF_COOKIE, "attendee": ATTENDEE_COOKIE}
+# A page asking as both (the notes page) is the attendee first, as a token came first before.
+KEPT_IN = {"attendee": ATTENDEE_COOKIE, "staff": STAFF_COOKIE}
 
 FROM_ELSEWHERE = (
     "This request came from outside Snug's own pages, so nothing was done. "
@@ -77,24 +79,27 @@ def secret(request: Request) -> str | None:
     """The secret a request carries: its bearer header, else, when the request asks for it,
     the staff or attendee cookie, once the request is shown to come from Snug's own pages."""
     given = bearer(request)
-    cookie = asked_cookie(request.headers)
-    if given or cookie is None:
+    asks = _asks(request.headers)
+    if given or not any(map(asks, KEPT_IN)):
         return given
     if not from_snug(request.headers, request.app.state.settings.public_url):
         raise Forbidden(FROM_ELSEWHERE)
-    return request.cookies.get(cookie) or None
+    return kept(asks, request.cookies)
 
 
-def asked_cookie(headers: Headers) -> str | None:
-    """The cookie a request asks to be recognised by, if any."""
-    return next((c for role, c in KEPT_IN.items() if headers.get(f"x-snug-{role}") == "1"), None)
+def kept(asks: Callable[[str], bool], cookies: Mapping[str, str]) -> str | None:
+    """The secret in the cookie of the first role a page asks as that this browser keeps."""
+    return next((cookies[c] for role, c in KEPT_IN.items() if asks(role) and cookies.get(c)), None)
+
+
+def _asks(headers: Headers) -> Callable[[str], bool]:
+    return lambda role: headers.get(f"x-snug-{role}") == "1"
 
 
 def device(request: Request) -> str | None:
     """The secret that tells this device apart for rate limits, checked or not: a phone that
     keeps its token in a cookie still counts as itself, not as everyone behind its address."""
-    cookie = asked_cookie(request.headers)
-    return bearer(request) or (request.cookies.get(cookie) if cookie else None) or None
+    return bearer(request) or kept(_asks(request.headers), request.cookies)
 
 
 def from_snug(headers: Headers, public_url: str) -> bool:

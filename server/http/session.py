@@ -4,9 +4,10 @@ using it, are in server/http/security.py). Staff and attendees each have their o
 a laptop that both organises and joined stays each on its own pages.
 
 A staff link's ``#key=`` is posted here once; an attendee's token is set by joining, or posted
-here once by a phone that kept it in localStorage before cookies held it. Each cookie is scoped to the event's two address
-prefixes, its pages and sockets (``/e/{slug}``) and its API (``/api/e/{slug}``), so it never
-reaches another event (a cookie path matches only itself and what lies below it).
+here once by a phone that kept it in localStorage before cookies held it. Each cookie is
+scoped to the event's two address prefixes, its pages and sockets (``/e/{slug}``) and its API
+(``/api/e/{slug}``), so it never reaches another event (a cookie path matches only itself and
+what lies below it).
 """
 
 from __future__ import annotations

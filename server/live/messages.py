@@ -7,7 +7,7 @@ from typing import Any
 from starlette.websockets import WebSocket
 
 from server.errors import Invalid
-from server.http.security import KEPT_IN, origin_is_ours
+from server.http.security import kept, origin_is_ours
 from server.validation import load_json, validate
 
 
@@ -49,5 +49,4 @@ def secret(websocket: WebSocket, message: dict[str, Any]) -> str | None:
     token = message.get("token")
     if token:
         return str(token)
-    cookie = next((c for role, c in KEPT_IN.items() if message.get(role) is True), None)
-    return websocket.cookies.get(cookie) or None if cookie else None
+    return kept(lambda role: message.get(role) is True, websocket.cookies)

@@ -9,10 +9,9 @@ from collections.abc import Callable
 from http.cookies import SimpleCookie
 
 import httpx
+from starlette.requests import Request
 from starlette.responses import Response
 from websockets.sync.client import connect
-
-from starlette.requests import Request
 
 from server.http.security import FROM_ELSEWHERE, device
 from server.http.session import keep_key
