@@ -80,7 +80,8 @@ def make_event(server: LiveServer, name: str = "Test camp", **extra: Any) -> Eve
 
 
 def sign_in(context: Any, server: LiveServer, slug: str, key: str) -> None:
-    """What opening the #key= link does once: this browser keeps the staff key in its cookie."""
+    """What opening the #key= link, or joining, does once: this browser keeps the staff key or
+    the attendee's token in that role's cookie."""
     answer = context.request.post(
         f"{server.url}/api/e/{slug}/session", headers={"Authorization": f"Bearer {key}"}
     )

@@ -137,9 +137,7 @@ def test_the_grid_day(server: LiveServer, browser: Any, results_dir: Any) -> Non
     # The attendee's phone is open before the grid exists.
     phone_context = browser.new_context(**PHONE)
     token = camp.tokens[0]
-    phone_context.add_init_script(
-        f"localStorage.setItem('snug:{camp.event.slug}:token', {token!r})"
-    )
+    sign_in(phone_context, server, camp.event.slug, token)
     phone = phone_context.new_page()
     phone.on("pageerror", lambda error: errors.append(str(error)))
     phone.goto(f"{server.url}/e/{camp.event.slug}")

@@ -40,7 +40,7 @@ def test_claim_wait_and_get_a_seat_live(server: LiveServer, browser: Any) -> Non
     httpx.post(f"{base}/me/seats/{pitch}", headers=bearer(tokens[0])).raise_for_status()
 
     context = browser.new_context(**PHONE)
-    context.add_init_script(f"localStorage.setItem('snug:{event.slug}:token', {tokens[1]!r})")
+    sign_in(context, server, event.slug, tokens[1])
     phone = context.new_page()
     phone.goto(f"{server.url}/e/{event.slug}")
     seat = phone.locator(".g-seat")

@@ -1,4 +1,4 @@
-// Snug's fetch helper: JSON in and out, a bearer secret or the staff cookie, problem+json errors
+// Snug's fetch helper: JSON in and out, a bearer secret or a role's cookie, problem+json errors
 // as readable Errors, and a couple of retries when the network drops an idempotent request.
 
 const IDEMPOTENT = new Set(["GET", "HEAD", "PUT", "DELETE"]);
@@ -15,15 +15,19 @@ export class ApiError extends Error {
 
 const wait = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-// Asks Snug to use the organiser's or facilitator's key this browser keeps in its cookie; only
-// Snug's own pages can send it (see server/http/security.py).
-export const STAFF = { "X-Snug-Staff": "1" };
+// Asks Snug to use the secret this browser keeps in a role's cookie: the organiser's or
+// facilitator's key on staff pages, the attendee's token on the attendee page, both (attendee
+// first) on the notes page. Only Snug's own pages can send these (see server/http/security.py).
+export function asking({ staff, attendee } = {}) {
+  return { ...(attendee && { "X-Snug-Attendee": "1" }), ...(staff && { "X-Snug-Staff": "1" }) };
+}
+export const STAFF = asking({ staff: true });
 
-async function once(method, path, body, token, staff, timeout) {
+async function once(method, path, body, token, roles, timeout) {
   const headers = { Accept: "application/json, application/problem+json" };
   if (body !== undefined) headers["Content-Type"] = "application/json";
   if (token) headers.Authorization = `Bearer ${token}`;
-  else if (staff) Object.assign(headers, STAFF);
+  else Object.assign(headers, asking(roles));
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(), timeout);
   try {
@@ -38,14 +42,15 @@ async function once(method, path, body, token, staff, timeout) {
 
 /**
  * api("POST", "/api/events", {body, token}) -> parsed JSON (or null for 204). Throws ApiError.
- * token: a bearer secret; staff: true on organiser and facilitator pages, to use the cookie.
+ * token: a bearer secret; staff: true on organiser and facilitator pages, attendee: true on
+ * attendee pages, to use that role's cookie.
  */
-export async function api(method, path, { body, token, staff, retry, timeout = 15000 } = {}) {
+export async function api(method, path, { body, token, staff, attendee, retry, timeout = 15000 } = {}) {
   const tries = (retry ?? IDEMPOTENT.has(method)) ? 3 : 1;
   let response;
   for (let attempt = 1; ; attempt += 1) {
     try {
-      response = await once(method, path, body, token, staff, timeout);
+      response = await once(method, path, body, token, { staff, attendee }, timeout);
       break;
     } catch {
       if (attempt >= tries) throw new ApiError(OFFLINE, 0, "Offline");

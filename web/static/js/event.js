@@ -2,16 +2,12 @@
 import { api } from "./api.js";
 import { Live } from "./live.js";
 import { fillPitch, readPitch } from "./pitchform.js";
-import { $, FORMATS, announce, bySlotTime, clock, clearErrors, h, keyed, plural, say, showErrors, slotWords, slugFromPath } from "./ui.js";
+import { $, FORMATS, announce, bySlotTime, clock, clearErrors, h, keyed, moveOldToken, plural, say, showErrors, slotWords, slugFromPath } from "./ui.js";
 
 const slug = slugFromPath();
-const TOKEN_KEY = `snug:${slug}:token`;
-const store = {
-  get() { try { return localStorage.getItem(TOKEN_KEY); } catch { return null; } },
-  set(v) { try { localStorage.setItem(TOKEN_KEY, v); } catch { /* private mode: this visit only */ } },
-  clear() { try { localStorage.removeItem(TOKEN_KEY); } catch { /* ignore */ } },
-};
-let token = store.get();
+// This phone's token lives in the attendee cookie, which no script can read: requests ask Snug to
+// use it (`attendee`), and whether it still counts shows in the role Snug answers with.
+const AS_ATTENDEE = { attendee: true };
 let state = null;
 let editing = null; // id of the pitch being edited
 let hostTouched = false;
@@ -25,17 +21,13 @@ const pitchForm = $("#pitch-form");
 const joinForm = $("#join-form");
 const meForm = $("#me-form");
 
-const live = new Live({ slug, token, statusEl: $("#conn"), onState });
+const live = new Live({ slug, attendee: true, statusEl: $("#conn"), onState });
+const isJoined = () => state?.role === "attendee";
 
 function onState(next, change) {
   state = next;
-  if (!change && token && state.role === "public") {
-    // The server does not know this phone's token any more (e.g. the event was reset).
-    token = null;
-    store.clear();
-    live.token = null;
-    calendarLink = undefined;
-  }
+  // Not (or no longer) known here, e.g. the event was reset: the join form shows again.
+  if (!change && !isJoined()) calendarLink = undefined;
   if (change) noticeChange(change);
   // A snapshot may have been made just before this phone's latest action: ask again.
   else if (state.me && Date.now() - lastAction < 30000) refreshMe();
@@ -75,10 +67,10 @@ function phaseWords() {
 }
 
 async function refreshMe() {
-  if (!token) return;
+  if (!isJoined()) return;
   try {
-    const me = await api("GET", `/api/e/${slug}/me`, { token });
-    if (state) { state.me = me; render(); }
+    const mine = await api("GET", `/api/e/${slug}/me`, AS_ATTENDEE);
+    if (state) { state.me = mine; render(); }
   } catch { /* the next snapshot will put it right */ }
 }
 
@@ -121,9 +113,9 @@ function render() {
 // this page keeps no copy of it. undefined: not asked yet; null: there is none.
 let calendarLink;
 async function loadCalendar() {
-  if (!token || calendarLink !== undefined) return;
+  if (!isJoined() || calendarLink !== undefined) return;
   calendarLink = null;
-  try { showCalendar((await api("GET", `/api/e/${slug}/me/calendar`, { token })).link); } catch { calendarLink = undefined; }
+  try { showCalendar((await api("GET", `/api/e/${slug}/me/calendar`, AS_ATTENDEE)).link); } catch { calendarLink = undefined; }
 }
 
 function showCalendar(link) {
@@ -139,7 +131,7 @@ async function changeCalendar(method) {
   const status = $("#calendar-status");
   const had = Boolean(calendarLink);
   try {
-    showCalendar((await api(method, `/api/e/${slug}/me/calendar`, { token })).link);
+    showCalendar((await api(method, `/api/e/${slug}/me/calendar`, AS_ATTENDEE)).link);
     if (method === "DELETE") say(status, "Stopped: calendars with the old link no longer get your agenda.");
     else say(status, had ? "New link made; the old one no longer works. Add it to your calendar again." : "Made: add it to your calendar with the link above.");
   } catch (error) {
@@ -263,7 +255,7 @@ async function toggleSeat(pitch) {
   savingSeat.add(pitch);
   render();
   try {
-    const answer = await api(had ? "DELETE" : "POST", `/api/e/${slug}/me/seats/${pitch}`, { token });
+    const answer = await api(had ? "DELETE" : "POST", `/api/e/${slug}/me/seats/${pitch}`, AS_ATTENDEE);
     state.me.seats = answer.seats;
     if (status) say(status, had ? "Done: you gave up your claim." : `Done: ${seatWords(pitch)}`);
   } catch (error) {
@@ -296,7 +288,7 @@ async function chooseAgenda(slot, value, status) {
   savingSlot.add(key);
   say(status, "Saving…");
   try {
-    const answer = await api("PUT", `/api/e/${slug}/me/agenda`, { token, body: { slot: slot.id, pitch: value ? Number(value) : null } });
+    const answer = await api("PUT", `/api/e/${slug}/me/agenda`, { ...AS_ATTENDEE, body: { slot: slot.id, pitch: value ? Number(value) : null } });
     state.me.agenda = answer.agenda;
     say(status, value ? `Saved: you’ll go to “${titleOf(Number(value))}”.` : "Saved: nothing chosen for this slot.");
   } catch (error) {
@@ -434,7 +426,7 @@ async function addDot(id) {
   busy.add(id);
   try {
     lastAction = Date.now();
-    const dot = await api("POST", `/api/e/${slug}/dots`, { token, body: { pitch: id } });
+    const dot = await api("POST", `/api/e/${slug}/dots`, { ...AS_ATTENDEE, body: { pitch: id } });
     if (!state.me.dots.some((d) => d.id === dot.id)) state.me.dots.push(dot);
     render();
     announce(`Dot added to ${pitch.title}. You have ${dotsLeft()} of ${plural(state.event.dots_per_attendee, "dot")} left.`);
@@ -456,7 +448,7 @@ async function removeDot(id) {
   busy.add(id);
   try {
     lastAction = Date.now();
-    await api("DELETE", `/api/e/${slug}/dots/${dot.id}`, { token });
+    await api("DELETE", `/api/e/${slug}/dots/${dot.id}`, AS_ATTENDEE);
   } catch (error) {
     if (error.status !== 404) {
       cardFail(id, `Your dot was not removed: ${error.detail || error.message}`);
@@ -514,9 +506,9 @@ pitchForm.addEventListener("submit", async (event) => {
   try {
     let saved;
     if (editing) {
-      saved = await api("PATCH", `/api/e/${slug}/pitches/${editing}`, { token, body: fields, retry: true });
+      saved = await api("PATCH", `/api/e/${slug}/pitches/${editing}`, { ...AS_ATTENDEE, body: fields, retry: true });
     } else {
-      saved = await api("POST", `/api/e/${slug}/pitches`, { token, body: fields });
+      saved = await api("POST", `/api/e/${slug}/pitches`, { ...AS_ATTENDEE, body: fields });
       if (!state.me.pitches.includes(saved.id)) state.me.pitches.push(saved.id);
     }
     const at = state.pitches.findIndex((p) => p.id === saved.id);
@@ -545,14 +537,13 @@ joinForm.addEventListener("submit", async (event) => {
   if (button.dataset.busy) return;
   button.dataset.busy = "1";
   try {
+    // Snug keeps the token in this browser's attendee cookie (replacing any old one).
     const joined = await api("POST", `/api/e/${slug}/attendees`, { body: name ? { name } : {} });
-    token = joined.token;
-    store.set(token);
     if (state) {
       state.me = { id: joined.id, name: joined.name, dots: [], pitches: [] };
       state.role = "attendee";
     }
-    live.setToken(token);
+    live.renew();
     render();
     const welcome = h("div", { class: "notice", tabindex: "-1", id: "welcome" },
       h("p", {}, joined.name ? `Welcome, ${joined.name}. You have joined.` : "You have joined anonymously."),
@@ -579,11 +570,11 @@ meForm.addEventListener("submit", async (event) => {
   clearErrors(meForm);
   say(status, "Saving…");
   try {
-    const me = await api("PATCH", `/api/e/${slug}/me`, { token, body: { name }, retry: true });
-    state.me.name = me.name;
+    const renamed = await api("PATCH", `/api/e/${slug}/me`, { ...AS_ATTENDEE, body: { name }, retry: true });
+    state.me.name = renamed.name;
     delete meForm.dataset.dirty;
-    if (!hostTouched && !editing) pitchForm.elements.host.value = me.name;
-    say(status, me.name ? `Saved. You are now “${me.name}”.` : "Saved. You are anonymous.");
+    if (!hostTouched && !editing) pitchForm.elements.host.value = renamed.name;
+    say(status, renamed.name ? `Saved. You are now “${renamed.name}”.` : "Saved. You are anonymous.");
   } catch (error) {
     say(status, "");
     showErrors(meForm, [{ message: error.detail || error.message }]);
@@ -591,12 +582,13 @@ meForm.addEventListener("submit", async (event) => {
 });
 
 for (const text of notices.get()) addNotice(text, false);
+await moveOldToken(slug);
 live.start();
 // If the live connection is slow to come up, show the event from a plain request meanwhile.
 setTimeout(async () => {
   if (state) return;
   try {
-    const snapshot = await api("GET", `/api/e/${slug}`, { token });
+    const snapshot = await api("GET", `/api/e/${slug}`, AS_ATTENDEE);
     if (!state) live.adopt(snapshot);
   } catch { /* keep waiting for the live connection */ }
 }, 4000);

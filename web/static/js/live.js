@@ -8,14 +8,14 @@ const STAFF = new Set(["facilitator", "organiser"]);
 
 export class Live {
   /**
-   * slug: the event; token: secret or null; staff: true on organiser and facilitator pages,
-   * to be recognised by the key this browser keeps in its cookie; onState(state, change|null):
+   * slug: the event; staff: true on organiser and facilitator pages, attendee: true on the
+   * attendee page, to be recognised by the secret this browser keeps in that role's cookie;
+   * onState(state, change|null):
    * re-render; statusEl: element (role=status) that shows "Live" / "Reconnecting…".
    */
-  constructor({ slug, token = null, staff = false, onState, statusEl, onError }) {
+  constructor({ slug, staff = false, attendee = false, onState, statusEl, onError }) {
     this.slug = slug;
-    this.token = token;
-    this.staffCookie = staff;
+    this.roles = { ...(staff && { staff }), ...(attendee && { attendee }) };
     this.onState = onState;
     this.onError = onError || (() => {});
     this.statusEl = statusEl;
@@ -42,9 +42,8 @@ export class Live {
     return this;
   }
 
-  /** Use another secret (after joining): a new hello, and a fresh snapshot for the new role. */
-  setToken(token) {
-    this.token = token;
+  /** After joining (a new cookie): a new hello, and a fresh snapshot for the new role. */
+  renew() {
     this.fresh = true;
     // A new connection rather than a second hello: the server builds a snapshot on an old
     // connection from the event as it was when that connection opened.
@@ -106,7 +105,7 @@ export class Live {
   hello() {
     const since = this.fresh || this.seq === null ? null : this.seq;
     this.resuming = false;
-    this.send({ type: "hello", token: this.token, ...(this.staffCookie && { staff: true }), since });
+    this.send({ type: "hello", ...this.roles, since });
     clearInterval(this.pingTimer);
     this.pingTimer = setInterval(() => this.ping(PONG_WITHIN), PING_EVERY);
   }

@@ -7,7 +7,7 @@ import { History } from "./notes/history.js";
 import { Photos } from "./notes/photos.js";
 import { NotesSync } from "./notes/sync.js";
 import { bindText } from "./notes/text.js";
-import { $, announce, h, plural, say, slotWords, slugFromPath, signIn } from "./ui.js";
+import { $, announce, h, moveOldToken, plural, say, slotWords, slugFromPath, signIn } from "./ui.js";
 
 const PARTS = ["summary", "discussion", "outcomes"];
 const slug = slugFromPath();
@@ -15,14 +15,11 @@ const pitch = Number(location.pathname.match(/\/notes\/(\d+)/)?.[1]);
 const base = `/api/e/${encodeURIComponent(slug)}/pitches/${pitch}/notes`;
 const eventPath = `/e/${encodeURIComponent(slug)}`;
 
-function attendeeToken() {
-  try { return localStorage.getItem(`snug:${slug}:token`); } catch { return null; }
-}
-// People writing notes are attendees, known by their token; a facilitator's laptop has none and
-// is known by the key its browser keeps in the staff cookie (api and the socket prefer a token).
-await signIn(slug);
-const token = attendeeToken();
-const auth = { token, staff: true };
+// People writing notes are attendees, known by the token their browser keeps in the attendee
+// cookie; a facilitator's laptop is known by the key in the staff cookie. The page asks for
+// both, and Snug prefers the attendee's (server/http/security.py).
+await Promise.all([signIn(slug), moveOldToken(slug)]);
+const auth = { attendee: true, staff: true };
 
 const notes = {
   final: false,
@@ -244,6 +241,7 @@ $("#final-toggle").addEventListener("click", async () => {
 async function describe() {
   try {
     const state = await api("GET", `/api/e/${encodeURIComponent(slug)}`, auth);
+    $("#join-notice").hidden = state.role !== "public";
     const session = state.pitches.find((p) => p.id === pitch);
     $("#event-name").textContent = state.event.name;
     if (!session) return;
@@ -261,7 +259,6 @@ async function describe() {
 }
 
 for (const link of ["#event-link", "#join-link", "#problem-link"]) $(link).href = eventPath;
-$("#join-notice").hidden = Boolean(token);
 lock();
 describe();
 sync.start();

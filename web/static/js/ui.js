@@ -157,6 +157,27 @@ export function signIn(slug) {
   return signingIn;
 }
 
+// Phones that joined before cookies kept tokens have theirs in localStorage, where any script on
+// this origin could read it. It is handed to Snug once, to keep in the attendee cookie, and
+// deleted here; an unknown one is deleted too (the page then offers joining). Offline, it stays
+// for the next visit. Every module of a page shares the one move, and waits for it.
+let moving = null;
+export function moveOldToken(slug) {
+  moving ??= (async () => {
+    const key = `snug:${slug}:token`;
+    let old = null;
+    try { old = localStorage.getItem(key); } catch { return; }
+    if (!old) return;
+    try {
+      await api("POST", `/api/e/${encodeURIComponent(slug)}/session`, { token: old, retry: true });
+    } catch (error) {
+      if (error.status === 0) return;
+    }
+    try { localStorage.removeItem(key); } catch { /* nothing more to do */ }
+  })();
+  return moving;
+}
+
 /** Forget the staff key on this device, then show the page as anyone would see it. */
 export async function signOut(slug) {
   await api("DELETE", `/api/e/${encodeURIComponent(slug)}/session`);

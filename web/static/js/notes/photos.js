@@ -2,7 +2,7 @@
 // notes, in what order, with what caption; the photos endpoint says where each image is.
 // Uploading sends the file as it is; the server re-encodes it and adds it to the document.
 import * as Y from "../../vendor/yjs.mjs";
-import { STAFF } from "../api.js";
+import { asking } from "../api.js";
 import { LOCAL } from "./sync.js";
 import { announce, clearErrors, h, keyed, say, showErrors } from "../ui.js";
 
@@ -10,7 +10,7 @@ const TYPES = new Set(["image/jpeg", "image/png", "image/webp"]);
 const MAX_BYTES = 10 * 1024 * 1024;
 
 export class Photos {
-  /** base: "/api/e/{slug}/pitches/{pitch}/notes"; auth: api's {token, staff}. */
+  /** base: "/api/e/{slug}/pitches/{pitch}/notes"; auth: api's {attendee, staff}. */
   constructor({ base, auth, list, none, form, editable }) {
     this.url = `${base}/photos`;
     this.auth = auth;
@@ -106,9 +106,7 @@ export class Photos {
   headers(type) {
     const headers = { Accept: "application/json, application/problem+json" };
     if (type) headers["Content-Type"] = type;
-    if (this.auth.token) headers.Authorization = `Bearer ${this.auth.token}`;
-    else if (this.auth.staff) Object.assign(headers, STAFF);
-    return headers;
+    return Object.assign(headers, asking(this.auth));
   }
 
   async upload() {

@@ -139,7 +139,7 @@ export class NotesSync {
   }
 
   join() {
-    this.send({ type: "join", token: this.auth.token, staff: this.auth.staff, state: toBase64(Y.encodeStateVector(this.doc)) });
+    this.send({ type: "join", attendee: this.auth.attendee, staff: this.auth.staff, state: toBase64(Y.encodeStateVector(this.doc)) });
     clearInterval(this.timers.ping);
     this.timers.ping = setInterval(() => this.ping(), PING_EVERY);
   }
