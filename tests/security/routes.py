@@ -131,7 +131,7 @@ RULES: dict[tuple[str, str], Rule | Socket] = {
         ORGANISERS, lambda w: Call(api(w, "/erase-personal-data"), {"confirm": w.slug})
     ),
     # Signing a browser in keeps a staff key in its cookie; signing out only forgets it.
-    ("POST", f"{SLUG}/session"): Rule(STAFF, lambda w: Call(api(w, "/session"))),
+    ("POST", f"{SLUG}/session"): Rule(PEOPLE, lambda w: Call(api(w, "/session"))),
     ("DELETE", f"{SLUG}/session"): everyone(lambda w: api(w, "/session")),
     # Attendees
     ("POST", f"{SLUG}/attendees"): Rule(
