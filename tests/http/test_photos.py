@@ -124,7 +124,9 @@ def test_a_photo_address_with_a_wrong_key_or_event_shows_nothing(
     assert client.get(made["url"]).status_code == 200
 
 
-def _unchanged(notes: Notes, response: httpx.Response, status: int, words: str) -> None:
+def assert_refused_unchanged(
+    notes: Notes, response: httpx.Response, status: int, words: str
+) -> None:
     problem = assert_problem(response, status)
     assert words in problem["detail"], problem
     assert notes.listed() == []
@@ -133,26 +135,36 @@ def _unchanged(notes: Notes, response: httpx.Response, status: int, words: str) 
 
 def test_an_oversized_upload_is_refused_and_changes_nothing(notes: Notes) -> None:
     too_big = b"\xff\xd8" + b"\x00" * (MAX_BYTES - 1)
-    _unchanged(notes, notes.upload(notes.host, too_big, "image/jpeg"), 413, "at most 10 MB")
+    assert_refused_unchanged(
+        notes, notes.upload(notes.host, too_big, "image/jpeg"), 413, "at most 10 MB"
+    )
 
     def streamed() -> Iterator[bytes]:  # no Content-Length: the server counts as it reads
         for _ in range(11):
             yield b"\x00" * (1024 * 1024)
 
-    _unchanged(notes, notes.upload(notes.host, streamed(), "image/jpeg"), 413, "at most 10 MB")
+    assert_refused_unchanged(
+        notes, notes.upload(notes.host, streamed(), "image/jpeg"), 413, "at most 10 MB"
+    )
 
 
 def test_a_non_image_is_refused_and_changes_nothing(notes: Notes) -> None:
     text = b"These are my notes, not a photo.\n"
-    _unchanged(notes, notes.upload(notes.host, text, "image/jpeg"), 415, "JPEG, PNG or WebP")
-    _unchanged(notes, notes.upload(notes.host, png(), "text/plain"), 415, "JPEG, PNG or WebP")
+    assert_refused_unchanged(
+        notes, notes.upload(notes.host, text, "image/jpeg"), 415, "JPEG, PNG or WebP"
+    )
+    assert_refused_unchanged(
+        notes, notes.upload(notes.host, png(), "text/plain"), 415, "JPEG, PNG or WebP"
+    )
     long_caption = notes.upload(notes.host, png(), "image/png", caption="x" * 201)
-    _unchanged(notes, long_caption, 422, "at most 200 characters")
+    assert_refused_unchanged(notes, long_caption, 422, "at most 200 characters")
 
 
 def test_final_notes_take_no_photo(notes: Notes) -> None:
     notes.ev.ok("PUT", f"/pitches/{notes.pitch}/notes/final", notes.host, json={"final": True})
-    _unchanged(notes, notes.upload(notes.other, png(), "image/png"), 409, "marked final")
+    assert_refused_unchanged(
+        notes, notes.upload(notes.other, png(), "image/png"), 409, "marked final"
+    )
 
 
 def test_the_upload_is_in_the_openapi_description(notes: Notes) -> None:

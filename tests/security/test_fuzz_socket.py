@@ -230,7 +230,7 @@ def notes_url(open_server: LiveServer, world: World) -> str:
     return f"{open_server.ws_url}/e/{world.slug}/notes/{world.pitch}/live"
 
 
-def fuzz_notes(probe: Probe, world: World, joined: bool) -> None:
+def assert_notes_survive_fuzzing(probe: Probe, world: World, joined: bool) -> None:
     before, notes = world.evidence(), notes_of(world)
 
     @SOCKET_SETTINGS
@@ -252,7 +252,7 @@ def fuzz_notes(probe: Probe, world: World, joined: bool) -> None:
 
 def test_notes_socket_survives_anything_before_joining(notes_url: str, world: World) -> None:
     with connect(notes_url, max_size=None) as ws:
-        fuzz_notes(Probe(ws, NOTES_SCHEMAS, "notes-client-"), world, joined=False)
+        assert_notes_survive_fuzzing(Probe(ws, NOTES_SCHEMAS, "notes-client-"), world, joined=False)
 
 
 def test_notes_socket_survives_anything_once_joined(notes_url: str, world: World) -> None:
@@ -260,7 +260,7 @@ def test_notes_socket_survives_anything_once_joined(notes_url: str, world: World
         probe = Probe(ws, NOTES_SCHEMAS, "notes-client-")
         joined = probe.replies_to(json.dumps({"type": "join", "token": world.token(ORGANISER)}))
         assert [r["type"] for r in joined] == ["sync"]
-        fuzz_notes(probe, world, joined=True)
+        assert_notes_survive_fuzzing(probe, world, joined=True)
 
 
 @pytest.mark.parametrize(
