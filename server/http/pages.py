@@ -1,35 +1,20 @@
-"""The pages people open: plain HTML from web/, with the event's name filled in as text."""
+"""The pages people open, rendered from web/templates/."""
 
 from __future__ import annotations
 
-import html
 from collections.abc import Awaitable, Callable
-from functools import cache
 
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from server.bundled import WEB_DIR
+from server import templates
 from server.errors import NotFound
 from server.events.setup import find_by_join_code, find_event
 
 
-@cache
-def _template(name: str) -> str:
-    return (WEB_DIR / name).read_text()
-
-
-# What every page's <head> starts with, kept in one place; each page adds its own CSS and script.
-HEAD = """<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{{title}}</title>
-<link rel="stylesheet" href="/static/css/snug.css">
-<link rel="icon" href="/static/icon.svg" type="image/svg+xml">"""
-
-
 def render(name: str, title: str, status: int = 200) -> HTMLResponse:
-    page = _template(name).replace("{{head}}", HEAD).replace("{{title}}", html.escape(title))
+    page = templates.render(name, title=title)
     return HTMLResponse(page, status_code=status, headers={"Cache-Control": "no-cache"})
 
 
@@ -46,7 +31,7 @@ def event_page(name: str, suffix: str) -> Callable[[Request], Awaitable[Response
 
 
 async def home(_request: Request) -> Response:
-    return render("index.html", "Snug: run your unconference")
+    return render("home.html", "Snug: run your unconference")
 
 
 async def new_event(_request: Request) -> Response:
