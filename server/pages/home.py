@@ -1,0 +1,31 @@
+"""Snug's own pages: the home page, creating an event, and the join code typed from the
+projector."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from server.events.setup import find_by_join_code
+from server.pages.rendering import page
+
+
+async def home(_request: Request) -> Response:
+    return page("home.html", "Snug: run your unconference")
+
+
+async def new_event(_request: Request) -> Response:
+    return page("new.html", "Create an event - Snug")
+
+
+async def join_by_code(request: Request) -> Response:
+    event = await find_by_join_code(request.path_params["code"])
+    return RedirectResponse(f"/e/{event.slug}", status_code=303)
+
+
+routes = [
+    Route("/", home),
+    Route("/new", new_event),
+    Route("/j/{code}", join_by_code),
+]
