@@ -25,7 +25,7 @@ from server.exports.proceedings.readmodel import Entry, Proceedings, load_procee
 from server.http.api import ApiRoute, event_and_actor, path_id, perform
 from server.http.caching import etag_of, not_modified
 from server.http.exports import ANY_ORIGIN
-from server.pages.rendering import page
+from server.pages.rendering import problem_page
 
 Endpoint = Callable[[Request], Awaitable[Response]]
 HTML = "text/html; charset=utf-8"
@@ -82,7 +82,7 @@ def _html_page(endpoint: Endpoint) -> Endpoint:
         try:
             return await endpoint(request)
         except NotFound as exc:
-            return page("missing.html", exc.message, status=404)
+            return problem_page(404, exc.title, exc.message)
 
     shown.__name__ = endpoint.__name__
     return shown

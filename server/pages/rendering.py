@@ -35,4 +35,5 @@ def page(
 
 def problem_page(status: int, title: str, message: str) -> HTMLResponse:
     """A refusal on a page people opened: the same sentence the API gives, as a page."""
-    return page("problem.html", title, status=status, message=message)
+    heading = "Page not found" if status == 404 else title
+    return page("problem.html", heading, status=status, heading=heading, message=message)
