@@ -64,7 +64,10 @@ class SecurityHeaders:
                 headers = MutableHeaders(scope=message)
                 headers.setdefault("Content-Security-Policy", POLICY)
                 headers.setdefault("X-Content-Type-Options", "nosniff")
-                headers.setdefault("Referrer-Policy", "no-referrer")
+                # Not no-referrer: under it a browser sends a form's Origin as "null", and a
+                # plain form could no longer show it comes from Snug's own page. Addresses
+                # still never leave for other sites.
+                headers.setdefault("Referrer-Policy", "same-origin")
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
