@@ -138,6 +138,18 @@ class Screen:
         metrics.refusals.labels(str(exc.status)).inc()
         await self.send({"type": "error", "message": exc.message, "status": exc.status})
 
+    async def start(self, since: int | None) -> None:
+        """The first catch-up of a screen that said everything when it opened (a stream). If
+        it fails, the transport is closed, so that the client comes back and tries again."""
+        try:
+            await self.catch_up(since)
+        except Exception as exc:
+            if unreachable(exc):
+                database.lost()
+                with contextlib.suppress(Exception):
+                    await self.error(DATABASE_AWAY)
+            await self.transport.broken()
+
     async def catch_up(self, since: int | None) -> None:
         async with self._order:
             await self.event.refresh_from_db()
