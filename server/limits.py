@@ -93,10 +93,10 @@ class OpenStreams:
             allowed = max(1, int(most * self._scale))
             if self._scale > 0 and self._open.get(key, 0) >= allowed:
                 metrics.rate_limited.labels("stream").inc()
+                streams = "1 live stream" if allowed == 1 else f"{allowed} live streams"
                 raise TooFast(
-                    f"Snug keeps at most {allowed} live streams open {where}, and they are "
-                    f"all in use. Close a page you no longer need, or try again in "
-                    f"{_duration(STREAMS_RETRY)}.",
+                    f"Snug keeps {streams} at most open {where}, and no more is free. Close a "
+                    f"page you no longer need, or try again in {_duration(STREAMS_RETRY)}.",
                     STREAMS_RETRY,
                 )
         for key, _most, _where in keys:
