@@ -10,12 +10,10 @@ the changes after a seq, asked for every POLL_SECONDS. A page says who it is wit
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import anyio
-from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
 from sse_starlette import EventSourceResponse, ServerSentEvent
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -43,8 +41,6 @@ class Stream:
     has taken the one before, so a slow browser backs up into the screen's bounded outbox."""
 
     def __init__(self) -> None:
-        self.sender: MemoryObjectSendStream[Message]
-        self.receiver: MemoryObjectReceiveStream[Message]
         self.sender, self.receiver = anyio.create_memory_object_stream[Message](0)
 
     async def send(self, text: str, seq: int | None) -> None:
@@ -98,9 +94,7 @@ class Events(EventSourceResponse):
     gone before the first event, when the events' own cleanup never starts."""
 
     def __init__(self, events: AsyncIterator[ServerSentEvent], give_back: Callable[[], None]):
-        super().__init__(
-            events, ping=HEARTBEAT, send_timeout=SEND_TIMEOUT, headers={"Cache-Control": "no-store"}
-        )
+        super().__init__(events, ping=HEARTBEAT, send_timeout=SEND_TIMEOUT)
         self._give_back = give_back
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -130,8 +124,7 @@ async def _events(
         screen.close()
         room.leave(screen)
         metrics.connections.labels("event stream").dec()
-        with contextlib.suppress(Exception):
-            transport.sender.close()
+        transport.sender.close()
 
 
 async def read_changes(request: Request, _body: None) -> Response:

@@ -113,6 +113,8 @@ export class Live {
   openStream() {
     const es = new EventSource(`/e/${encodeURIComponent(this.slug)}/stream?${this.query()}`);
     this.es = es;
+    // Open means caught up or catching up: a stream resumed with nothing missed sends nothing.
+    es.onopen = () => { if (es === this.es && this.state && !this.fresh) { this.attempt = 0; this.current(); } };
     es.onmessage = (message) => { if (es === this.es) this.receive(message.data); };
     es.onerror = () => { if (es === this.es) this.retry(); };
   }
@@ -247,6 +249,7 @@ export class Live {
       this.change(message);
     } else if (message.type === "pong") {
       if (this.seq !== null && message.seq > this.seq) this.resume();
+      else if (this.state) this.current();
     } else if (message.type === "error") {
       this.onError(message);
     }
