@@ -42,6 +42,7 @@ class EventStream:
     def __init__(self, response: httpx.Response) -> None:
         self.response = response
         self._events: asyncio.Queue[EventStream.Event | None] = asyncio.Queue()
+        self.comments: list[str] = []  # the heartbeat
         self._reader = asyncio.create_task(self._read())
 
     async def next(self, wait: float = 5.0) -> EventStream.Event:
@@ -63,7 +64,9 @@ class EventStream:
                         validate(f"server-{message['type']}", message)
                         self._events.put_nowait((event_id, dict(message)))
                     data = []
-                elif not line.startswith(":"):
+                elif line.startswith(":"):
+                    self.comments.append(line)
+                else:
                     field, _, value = line.partition(":")
                     value = value.removeprefix(" ")
                     if field == "id":
@@ -87,7 +90,8 @@ async def event_stream(
 ) -> AsyncIterator[EventStream]:
     """The event's stream, open; it must open (a refusal fails here)."""
     async with (
-        httpx.AsyncClient(base_url=url, timeout=10) as client,
+        # Reads wait past a heartbeat: an idle stream is silent for that long.
+        httpx.AsyncClient(base_url=url, timeout=httpx.Timeout(10, read=30)) as client,
         client.stream("GET", f"/e/{slug}/stream", params=params, headers=headers) as response,
     ):
         assert response.status_code == 200, (await response.aread()).decode()

@@ -15,7 +15,7 @@ import httpx
 import pytest
 from websockets.asyncio.client import connect
 
-from server.http.updates import POLL_SECONDS
+from server.http.updates import HEARTBEAT, POLL_SECONDS
 from server.validation import validate
 from tests.conftest import ApiEvent, LiveServer, event_body, start_server
 from tests.http.helpers import as_role, assert_problem, event_stream
@@ -215,7 +215,9 @@ async def test_a_stream_is_counted_while_open_and_let_go_when_its_browser_leaves
     assert open_streams(http) == before
 
 
-async def test_stopping_the_server_ends_its_streams_at_once(tmp_path: Path) -> None:
+async def test_an_idle_stream_hears_a_heartbeat_and_stopping_the_server_ends_it_at_once(
+    tmp_path: Path,
+) -> None:
     live = start_server(tmp_path)
     try:
         async with httpx.AsyncClient() as client:
@@ -223,6 +225,11 @@ async def test_stopping_the_server_ends_its_streams_at_once(tmp_path: Path) -> N
         slug = made.json()["slug"]
         async with event_stream(live.url, slug) as events:
             await events.next()
+            for _ in range(HEARTBEAT * 10 + 30):  # so proxies don't close it for silence
+                if events.comments:
+                    break
+                await asyncio.sleep(0.1)
+            assert events.comments and events.comments[0].startswith(": ping")
             live.process.terminate()
             with pytest.raises(EOFError):
                 await events.next(wait=5)
