@@ -10,6 +10,7 @@ the changes after a seq, asked for every POLL_SECONDS. A page says who it is wit
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
@@ -21,12 +22,12 @@ from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
 from server import metrics
-from server.errors import BadRequest
-from server.events.access import Actor
+from server.errors import BadRequest, Refused, Unauthorised
+from server.events.access import PUBLIC, Actor
 from server.events.models import Event
 from server.events.setup import find_event
 from server.http.api import ApiRoute, Query
-from server.http.security import KEPT_IN, device, query_secret
+from server.http.security import KEPT_IN, bearer, device, query_secret
 from server.live.screen import Screen, catch_up
 
 POLL_SECONDS = 5  # how often a page with neither websocket nor stream asks for changes
@@ -66,10 +67,23 @@ def since_from(request: Request, *, header: bool = False) -> int | None:
     return int(raw)
 
 
-async def _asker(request: Request) -> tuple[Event, Actor]:
-    """The event and who is asking there: authorised before anything else is checked."""
+async def _asker(request: Request) -> tuple[Event, Actor, Refused | None]:
+    """The event, who is asking there, and why a secret kept in a cookie wasn't recognised:
+    authorised before anything else is checked. A page whose cookie no longer counts (its link
+    was replaced, its attendee erased) is told so and shown what the public sees, as the
+    socket does, rather than nothing; an API client's bearer secret is refused outright."""
     event = await find_event(request.path_params["slug"])
-    return event, await request.app.state.keys.identify(event, query_secret(request))
+    try:
+        return event, await request.app.state.keys.identify(event, query_secret(request)), None
+    except Unauthorised as exc:
+        if bearer(request):
+            raise
+        return event, PUBLIC, exc
+
+
+def _error(exc: Refused) -> dict[str, Any]:
+    metrics.refusals.labels(str(exc.status)).inc()
+    return {"type": "error", "message": exc.message, "status": exc.status}
 
 
 def _address(request: Request) -> str | None:
@@ -77,7 +91,7 @@ def _address(request: Request) -> str | None:
 
 
 async def stream(request: Request) -> Response:
-    event, actor = await _asker(request)
+    event, actor, refusal = await _asker(request)
     since = since_from(request, header=True)
     state = request.app.state
     # Opening a stream may cost a snapshot, as a socket's hello does, and spends from its budget.
@@ -86,7 +100,7 @@ async def stream(request: Request) -> Response:
     transport = Stream()
     screen = Screen(transport, event, state.settings.public_url)
     screen.actor = actor
-    return Events(_events(request, screen, transport, since), give_back)
+    return Events(_events(request, screen, transport, since, refusal), give_back)
 
 
 class Events(EventSourceResponse):
@@ -105,7 +119,7 @@ class Events(EventSourceResponse):
 
 
 async def _events(
-    request: Request, screen: Screen, transport: Stream, since: int | None
+    request: Request, screen: Screen, transport: Stream, since: int | None, refusal: Refused | None
 ) -> AsyncIterator[ServerSentEvent]:
     """The screen's messages as events, from its first catch-up until the browser leaves, the
     core gives up on it, or the server shuts down (sse-starlette then ends the stream)."""
@@ -116,6 +130,8 @@ async def _events(
         await room.subscribed.wait()  # changes from here on reach the outbox, then catch up
         first = asyncio.create_task(screen.start(since))
         async with transport.receiver:
+            if refusal is not None:
+                yield ServerSentEvent(data=json.dumps(_error(refusal)))
             async for text, seq in transport.receiver:
                 yield ServerSentEvent(data=text, id=None if seq is None else str(seq))
     finally:
@@ -128,10 +144,11 @@ async def _events(
 
 
 async def read_changes(request: Request, _body: None) -> Response:
-    event, actor = await _asker(request)
+    event, actor, refusal = await _asker(request)
     since = since_from(request)
     metrics.polls.inc()
-    messages = await catch_up(event, actor, since, request.app.state.settings.public_url)
+    messages = [] if refusal is None else [_error(refusal)]
+    messages += await catch_up(event, actor, since, request.app.state.settings.public_url)
     return JSONResponse({"messages": messages, "poll": POLL_SECONDS})
 
 

@@ -184,6 +184,20 @@ def test_asking_as_no_known_role_or_for_no_event_is_refused(
         assert_problem(forged, 401)
 
 
+async def test_a_cookie_no_longer_recognised_is_told_so_and_shown_the_public_view(
+    server: LiveServer, http: httpx.Client, make_event: Callable[..., ApiEvent]
+) -> None:
+    ev = make_event()
+    stale = as_role("staff", "a-facilitator-link-since-replaced")
+    public = await socket_snapshot(server, ev.slug, None)
+    async with event_stream(server.url, ev.slug, *stale) as events:
+        told = (await events.next())[1]
+        assert told["type"] == "error" and told["status"] == 401
+        assert (await events.next())[1]["state"] == public
+    told, shown = changes(http, ev.slug, **stale[0], headers=stale[1])
+    assert (told["status"], shown) == (401, {"type": "snapshot", "state": public})
+
+
 def test_the_polling_address_is_described_in_openapi(http: httpx.Client) -> None:
     operation = http.get("/openapi.json").json()["paths"]["/api/e/{slug}/changes"]["get"]
     query = {p["name"]: p for p in operation["parameters"] if p["in"] == "query"}
