@@ -136,7 +136,7 @@ export class Live {
     try {
       const response = await fetch(url, { cache: "no-store", headers: { Accept: "application/json" } });
       if (response.ok) answer = await response.json();
-      else if (response.status < 500 && response.status !== 429) this.onError(await response.json());
+      else if (response.status < 500 && response.status !== 429) this.refused(await response.json());
     } catch { /* offline, or the server away: asked again below */ }
     if (this.transport !== "poll" || round !== this.pollRound) return;
     if (answer === null) {
@@ -151,6 +151,11 @@ export class Live {
     for (const message of answer.messages) this.handle(message);
     if (this.state) this.current();
     this.pollTimer = setTimeout(() => this.poll(), this.pollEvery * 1000);
+  }
+
+  /** A refusal as problem+json, told to the page as the socket's error message would be. */
+  refused(problem) {
+    this.onError({ type: "error", message: problem.detail, status: problem.status });
   }
 
   close() {
