@@ -3,6 +3,7 @@ that blocked too, by asking for changes every few seconds; its status says which
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -88,3 +89,37 @@ def test_with_the_stream_blocked_too_it_asks_every_few_seconds_and_says_so(
     check_axe(page)
     no_sideways_scroll(page)
     page.context.close()
+
+
+def test_a_websocket_that_keeps_dropping_gives_way_to_the_event_stream(
+    server: LiveServer, browser: Any
+) -> None:
+    """As behind a proxy that lets a socket open, then cuts it once the page has caught up:
+    the page never looks broken for long, but after a few drops it stops trying."""
+    event, mine, pitch, others = voting(server)
+    context = browser.new_context(**PHONE)
+    sign_in(context, server, event.slug, mine)
+    page = context.new_page()
+    state = httpx.get(
+        f"{server.url}/api/e/{event.slug}", headers={"Authorization": f"Bearer {mine}"}
+    ).json()
+    drops: list[str] = []
+
+    def catch_up_then_cut(ws: Any) -> None:
+        def on_message(message: str | bytes) -> None:
+            if json.loads(message)["type"] == "hello":
+                ws.send(json.dumps({"type": "snapshot", "state": state}))
+                drops.append(ws.url)
+                ws.close()
+
+        ws.on_message(on_message)
+
+    page.route_web_socket("**/live", catch_up_then_cut)
+    page.goto(f"{server.url}/e/{event.slug}")
+    status = page.locator("#conn")
+    expect(status).to_have_attribute("data-transport", "stream", timeout=FALLBACK_WITHIN)
+    expect(status).to_have_text("Live")
+    assert len(drops) >= 3, drops
+    place_dot(server, event, others[0], pitch)
+    expect(page.locator(".count").first).to_contain_text("1 dot")
+    context.close()
