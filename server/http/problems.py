@@ -25,11 +25,10 @@ class ProblemResponse(JSONResponse):
 
 
 def wants_page(request: Request) -> bool:
-    """A person's browser opening a page, or sending one of its forms, is answered with a page;
-    the API and scripts with problem+json."""
-    return not request.url.path.startswith("/api/") and "text/html" in request.headers.get(
-        "accept", ""
-    )
+    """A browser opening a page, or sending one of its forms, is answered with a page; the API
+    and scripts with problem+json."""
+    accept = request.headers.get("accept", "")
+    return not request.url.path.startswith("/api/") and "text/html" in accept
 
 
 def problem(status: int, title: str, detail: str) -> ProblemResponse:

@@ -8,7 +8,6 @@ from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 
 from server.errors import Invalid, Refused
 from server.events import feeds, setup
@@ -24,7 +23,7 @@ from server.marketplace import dots, pitches
 from server.marketplace.pitches import find_pitch
 from server.pages.attendee_view import attendee_page
 from server.pages.forms import FormError, back_to, form_key, read_form, see_other, visitor
-from server.pages.rendering import page
+from server.pages.rendering import PageRoute, page
 from server.validation import validate
 
 ROLE = "attendee"
@@ -292,16 +291,16 @@ async def rename(request: Request) -> Response:
 
 
 routes = [
-    Route("/e/{slug}", event_page),
-    Route("/e/{slug}/join", join, methods=["POST"]),
-    Route("/e/{slug}/pitches", create_pitch, methods=["POST"]),
-    Route("/e/{slug}/pitches/{pitch:int}", edit_pitch, methods=["POST"]),
-    Route("/e/{slug}/pitches/{pitch:int}/edit", pitch_page),
-    Route("/e/{slug}/pitches/{pitch:int}/withdraw", withdraw_pitch, methods=["POST"]),
-    Route("/e/{slug}/dots", place_dot, methods=["POST"]),
-    Route("/e/{slug}/dots/remove", take_back_dot, methods=["POST"]),
-    Route("/e/{slug}/agenda", choose, methods=["POST"]),
-    Route("/e/{slug}/seats/{pitch:int}", seat, methods=["POST"]),
-    Route("/e/{slug}/me", rename, methods=["POST"]),
-    Route("/e/{slug}/calendar", calendar, methods=["POST"]),
+    PageRoute("/e/{slug}", event_page),
+    PageRoute("/e/{slug}/join", join, methods=["POST"]),
+    PageRoute("/e/{slug}/pitches", create_pitch, methods=["POST"]),
+    PageRoute("/e/{slug}/pitches/{pitch:int}", edit_pitch, methods=["POST"]),
+    PageRoute("/e/{slug}/pitches/{pitch:int}/edit", pitch_page),
+    PageRoute("/e/{slug}/pitches/{pitch:int}/withdraw", withdraw_pitch, methods=["POST"]),
+    PageRoute("/e/{slug}/dots", place_dot, methods=["POST"]),
+    PageRoute("/e/{slug}/dots/remove", take_back_dot, methods=["POST"]),
+    PageRoute("/e/{slug}/agenda", choose, methods=["POST"]),
+    PageRoute("/e/{slug}/seats/{pitch:int}", seat, methods=["POST"]),
+    PageRoute("/e/{slug}/me", rename, methods=["POST"]),
+    PageRoute("/e/{slug}/calendar", calendar, methods=["POST"]),
 ]

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
-from starlette.routing import Route
 
 from server.events.setup import find_by_join_code
-from server.pages.rendering import page
+from server.pages.rendering import PageRoute, page
 
 
 async def home(_request: Request) -> Response:
@@ -25,7 +24,7 @@ async def join_by_code(request: Request) -> Response:
 
 
 routes = [
-    Route("/", home),
-    Route("/new", new_event),
-    Route("/j/{code}", join_by_code),
+    PageRoute("/", home),
+    PageRoute("/new", new_event),
+    PageRoute("/j/{code}", join_by_code),
 ]

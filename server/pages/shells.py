@@ -7,10 +7,9 @@ from collections.abc import Awaitable, Callable
 
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 
 from server.events.setup import find_event
-from server.pages.rendering import page
+from server.pages.rendering import PageRoute, page
 
 
 def shell(name: str, suffix: str) -> Callable[[Request], Awaitable[Response]]:
@@ -23,10 +22,10 @@ def shell(name: str, suffix: str) -> Callable[[Request], Awaitable[Response]]:
 
 
 routes = [
-    Route("/e/{slug}/screen", shell("screen.html", " - on screen")),
-    Route("/e/{slug}/organise", shell("manage.html", " - organise")),
-    Route("/e/{slug}/facilitate", shell("manage.html", " - facilitate")),
-    Route("/e/{slug}/grid", shell("grid.html", " - the grid")),
-    Route("/e/{slug}/now", shell("now.html", " - now and next")),
-    Route("/e/{slug}/notes/{pitch:int}", shell("notes.html", " - session notes")),
+    PageRoute("/e/{slug}/screen", shell("screen.html", " - on screen")),
+    PageRoute("/e/{slug}/organise", shell("manage.html", " - organise")),
+    PageRoute("/e/{slug}/facilitate", shell("manage.html", " - facilitate")),
+    PageRoute("/e/{slug}/grid", shell("grid.html", " - the grid")),
+    PageRoute("/e/{slug}/now", shell("now.html", " - now and next")),
+    PageRoute("/e/{slug}/notes/{pitch:int}", shell("notes.html", " - session notes")),
 ]
