@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 from collections.abc import Awaitable, Callable
 from functools import cache
+from urllib.parse import quote
 
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
@@ -12,7 +13,7 @@ from starlette.routing import Route
 
 from server.bundled import WEB_DIR
 from server.errors import NotFound
-from server.events.setup import find_by_join_code, find_event
+from server.events.setup import find_by_join_code, find_event, typed_join_code
 
 
 @cache
@@ -61,9 +62,16 @@ async def join_by_code(request: Request) -> Response:
     return RedirectResponse(f"/e/{event.slug}", status_code=303)
 
 
+async def join_by_typed_code(request: Request) -> Response:
+    """The home page's form, which works without JavaScript: its code goes to /j/CODE."""
+    code = typed_join_code(request.query_params.get("code", ""))
+    return RedirectResponse(f"/j/{quote(code, safe='')}" if code else "/#join", status_code=303)
+
+
 routes = [
     Route("/", home),
     Route("/new", new_event),
+    Route("/j", join_by_typed_code),
     Route("/j/{code}", join_by_code),
     Route("/e/{slug}", event_page("event.html", " - Snug")),
     Route("/e/{slug}/screen", event_page("screen.html", " - on screen")),
