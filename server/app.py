@@ -17,7 +17,7 @@ from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 from tortoise.exceptions import OperationalError
 
-from server import db
+from server import db, pages
 from server.bundled import WEB_DIR
 from server.config import Settings
 from server.errors import Refused
@@ -30,7 +30,6 @@ from server.http import (
     exports,
     grid,
     notes,
-    pages,
     photos,
     pitches,
     posters,

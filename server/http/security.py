@@ -87,6 +87,19 @@ def secret(request: Request) -> str | None:
     return kept(asks, request.cookies)
 
 
+def page_secret(request: Request, role: str) -> str | None:
+    """The secret a page of Snug's own acts with when no script runs to ask for a cookie: the
+    cookie of the page's role. A form posted to Snug must come from Snug's own pages (as
+    above, but a form can't send the opt-in header); a page view may be opened from anywhere,
+    since a SameSite=Strict cookie reaches only views started on this site, and no other site
+    can read what the page shows."""
+    if request.method != "GET" and not from_snug(
+        request.headers, request.app.state.settings.public_url
+    ):
+        raise Forbidden(FROM_ELSEWHERE)
+    return request.cookies.get(KEPT_IN[role])
+
+
 def kept(asks: Callable[[str], bool], cookies: Mapping[str, str]) -> str | None:
     """The secret in the cookie of the first role a page asks as that this browser keeps."""
     return next((cookies[c] for role, c in KEPT_IN.items() if asks(role) and cookies.get(c)), None)

@@ -95,7 +95,7 @@ def test_the_code_typed_on_the_home_page_opens_the_event_without_javascript(
     no_sideways_scroll(page)
     page.screenshot(path=str(results_dir / "home-join-code-360.png"))
     phone.close()
-    # Playwright can't evaluate script where JavaScript is off, so the checks above ran on.
+    # Playwright evaluates no script where JavaScript is off, so the checks above ran with it.
     context = browser.new_context(**PHONE, java_script_enabled=False)
     page = context.new_page()
     page.goto(f"{server.url}/")

@@ -355,6 +355,8 @@ function formatDate(iso) {
 
 function renderList() {
   const list = $("#pitch-list");
+  // The list Snug drew for a page without script gives way to the live one.
+  for (const drawn of list.querySelectorAll("[data-server]")) drawn.remove();
   const pitches = [...state.pitches].filter((p) => !p.hidden).sort((a, b) => a.id - b.id);
   keyed(list, cards, pitches, makeCard, updateCard);
   $("#list-empty").hidden = pitches.length > 0;

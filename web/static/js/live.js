@@ -201,10 +201,14 @@ export function apply(state, kind, data, staff) {
     // A change logged before hiding sent its counts along meant the same: no dots left.
     setVotes(state, data.votes || { [data.id]: 0 });
     if (state.me) state.me.dots = state.me.dots.filter((d) => d.pitch !== data.id);
-  } else if (kind === "pitch.merged") {
+  } else if (kind === "pitch.merged" || kind === "pitch.withdrawn") {
     state.pitches = state.pitches.filter((p) => p.id !== data.id);
     setVotes(state, data.votes || {});
-    if (state.me) state.me.pitches = state.me.pitches.filter((id) => id !== data.id);
+    if (state.me) {
+      state.me.pitches = state.me.pitches.filter((id) => id !== data.id);
+      // A withdrawn pitch's dots go back to their owners; a merged one's moved with it.
+      if (kind === "pitch.withdrawn") state.me.dots = state.me.dots.filter((d) => d.pitch !== data.id);
+    }
   } else if (kind === "votes") {
     setVotes(state, data.votes || {});
   } else if (kind === "grid.changed") {
