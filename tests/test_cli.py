@@ -267,8 +267,18 @@ def test_every_link_names_the_public_url_given_on_the_command_line(tmp_path: Pat
             headers={"Authorization": f"Bearer {joined.json()['token']}"},
             timeout=20,
         ).json()["link"]
+        # A page opened at the given address is Snug's own; one elsewhere on the wifi isn't.
+        asks = {"X-Snug-Staff": "1", "Cookie": f"snug_staff={made['organiser_key']}"}
+        seen = {
+            origin: httpx.get(
+                f"{live.url}/api/e/{made['slug']}", headers={**asks, "Origin": origin}, timeout=20
+            )
+            for origin in (LAN, "http://192.168.1.99:8000")
+        }
     finally:
         stop_server(live)
+    assert seen[LAN].json()["role"] == "organiser"
+    assert seen["http://192.168.1.99:8000"].status_code == 403
     assert _warnings(live) == []
     join = state["event"]["join_url"]
     assert made["links"]["join"] == join and join.startswith(f"{LAN}/j/")

@@ -93,7 +93,7 @@ def test_the_code_typed_on_the_home_page_opens_the_event_without_javascript(
     field.fill(f"{code[:3].upper()} {code[3:].upper()}")
     check_axe(page)
     no_sideways_scroll(page)
-    page.screenshot(path=str(results_dir / "home-join-code-360.png"))
+    page.screenshot(path=str(results_dir / "home-join-code-360.png"), full_page=True)
     phone.close()
     # Playwright evaluates no script where JavaScript is off, so the checks above ran with it.
     context = browser.new_context(**PHONE, java_script_enabled=False)
