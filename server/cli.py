@@ -32,7 +32,9 @@ def main(argv: list[str] | None = None) -> None:
     serve = commands.add_parser("serve", help="Run the web server")
     serve.add_argument("--demo", action="store_true", help="load the demo event at /e/demo")
     where = serve.add_mutually_exclusive_group()
-    where.add_argument("--host", default="127.0.0.1", help="the address to listen on")
+    where.add_argument(
+        "--host", default="127.0.0.1", metavar="ADDRESS", help="listen here (default: 127.0.0.1)"
+    )
     where.add_argument(
         "--lan",
         action="store_true",
@@ -43,6 +45,7 @@ def main(argv: list[str] | None = None) -> None:
     serve.add_argument(
         "--public-url",
         type=_public_url,
+        metavar="URL",
         help="the address people open to reach Snug, such as https://snug.example.org; "
         "links and QR codes use it (over $PUBLIC_URL and --lan's)",
     )
