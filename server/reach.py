@@ -15,12 +15,13 @@ from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 LONGEST_URL = 2048  # as long as a join link may be (schemas/defs.json, eventView.join_url)
-# RFC 1918's blocks, most common on a venue's wifi first: what a router hands out to the
-# laptops and phones behind it, so the address other devices on that wifi can reach.
+# RFC 1918's blocks: what a router hands out to the laptops and phones behind it, so the
+# address other devices on that wifi can reach.
 PRIVATE = tuple(ipaddress.ip_network(n) for n in ("192.168.0.0/16", "10.0.0.0/8", "172.16.0.0/12"))
-# An address inside each private block, none of them the broadcast address of a usual subnet
-# (connecting to one would be refused). Connecting a UDP socket only asks the kernel which
-# local address it would send from, so finding the address sends nothing over the network.
+# An address inside each private block, the most common on a venue's wifi first, none of them
+# the broadcast address of a usual subnet (connecting to one would be refused). Connecting a
+# UDP socket only asks the kernel which local address it would send from, so finding the
+# address sends nothing over the network.
 PROBES = ("192.168.255.254", "10.255.255.254", "172.31.255.254")
 
 
