@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -46,6 +47,7 @@ from server.live.hub import hub_from_url
 from server.live.notes_socket import notes_live
 from server.live.room import Rooms
 from server.live.socket import live
+from server.reach import loopback_warning
 
 
 async def healthz(_request: Request) -> Response:
@@ -87,6 +89,14 @@ def _settle_garbage_collector() -> None:
     gc.set_threshold(100_000, 50, 1000)
 
 
+def _say_if_phones_cannot_join(public_url: str) -> None:
+    # Said once at startup, where whoever started Snug is looking; the organiser page and the
+    # projector say it too (eventView.join_warning), for the organiser who didn't.
+    warning = loopback_warning(public_url)
+    if warning:
+        logging.getLogger("snug.reach").warning(warning)
+
+
 def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Starlette:
     settings = settings or Settings.from_environ()
 
@@ -96,6 +106,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Sta
             await db.migrate(settings.database_url)
         await db.connect(settings.database_url)
         _settle_garbage_collector()
+        _say_if_phones_cannot_join(settings.public_url)
         try:
             yield
         finally:
