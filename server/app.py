@@ -29,6 +29,7 @@ from server.http import (
     exports,
     grid,
     notes,
+    offline,
     pages,
     photos,
     pitches,
@@ -72,6 +73,7 @@ routes = [
     WebSocketRoute("/e/{slug}/notes/{pitch:int}/live", notes_live),
     *exports.routes,
     *pages.routes,
+    *offline.routes,
     Mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static"),
 ]
 
