@@ -1,6 +1,6 @@
-// Snug's service worker, served at /sw.js for the event pages (scope /e/). It keeps the pages,
-// their CSS and JavaScript, and the event as an attendee last saw it, so a reload with no
-// network still shows the event. Always the network first, so nothing stale is shown while
+// Snug's service worker, served at /sw.js for the event pages (scope /e/). It keeps the event
+// and notes pages, their CSS and JavaScript, and the event as an attendee last saw it, so a
+// reload with no network still shows the event. Always the network first, so nothing stale is shown while
 // Snug can be reached; the kept copy only when it can't. Writes are never touched or kept, and
 // neither is anything answered for staff (it may hold what only staff may see).
 
@@ -10,6 +10,9 @@ const STATE = "snug-state"; // also written by the attendee page (offline.js)
 const KEPT = new Set([PAGES, FILES, STATE]);
 const PATIENCE = 6000; // ms to wait for the network before showing a kept copy
 const EVENT_STATE = /^\/api\/e\/[^/]+$/;
+// The pages an attendee or a screen needs at the venue. Staff pages and the proceedings (which
+// staff read before they are published) are left to the network.
+const OFFLINE_PAGES = /^\/e\/[^/]+(\/notes\/\d+|\/screen|\/now)?$/;
 const STAFF_ROLES = new Set(["facilitator", "organiser"]);
 
 self.addEventListener("install", () => self.skipWaiting());
@@ -31,7 +34,7 @@ async function keepMissing(paths) {
   for (const path of paths) {
     const url = new URL(path, self.location.origin);
     if (url.origin !== self.location.origin) continue;
-    const name = url.pathname.startsWith("/static/") ? FILES : url.pathname.startsWith("/e/") ? PAGES : null;
+    const name = url.pathname.startsWith("/static/") ? FILES : OFFLINE_PAGES.test(url.pathname) ? PAGES : null;
     if (!name) continue;
     const cache = await caches.open(name);
     if (await cache.match(url.pathname)) continue;
@@ -48,7 +51,7 @@ self.addEventListener("fetch", (event) => {
   const url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
   let name = null;
-  if (request.mode === "navigate") name = PAGES;
+  if (request.mode === "navigate") name = OFFLINE_PAGES.test(url.pathname) ? PAGES : null;
   else if (url.pathname.startsWith("/static/")) name = FILES;
   else if (EVENT_STATE.test(url.pathname) && forAttendee(request.headers)) name = STATE;
   if (name) event.respondWith(networkFirst(event, name, url.pathname));

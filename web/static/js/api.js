@@ -32,7 +32,7 @@ export class Queued extends ApiError {
 }
 
 /** A random key for one write: 128 bits, URL-safe, as Snug's Idempotency-Key wants. */
-export function newKey() {
+function newKey() {
   const bytes = crypto.getRandomValues(new Uint8Array(16));
   return btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 }
@@ -95,6 +95,8 @@ export async function api(method, path, { body, token, staff, attendee, retry, t
       await wait(600 * attempt * attempt + Math.random() * 400);
     }
   }
+  // Snug's database away for a moment: nothing was done, and the write can wait like any other.
+  if (mayWait && response.status === 503) throw new Queued(await keep());
   const answer = await read(response);
   if (!answer.ok) throw new ApiError(answer.detail, answer.status, answer.title);
   const savedAt = response.headers.get("X-Snug-Saved-At");

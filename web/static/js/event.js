@@ -565,6 +565,7 @@ async function takeBack(id, entry) {
 outbox.addEventListener("change", render);
 outbox.addEventListener("sent", ({ detail: { entry, answer } }) => {
   if (entry.slug !== slug || !state?.me) return;
+  lastAction = Date.now(); // a snapshot built before it arrived asks for "me" again
   if (entry.kind === "dot" && !state.me.dots.some((d) => d.id === answer.data.id)) state.me.dots.push(answer.data);
   if (entry.kind === "undot") state.me.dots = state.me.dots.filter((d) => d.id !== entry.dot);
   if (entry.kind === "pitch") pitchSaved(answer.data);

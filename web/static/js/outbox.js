@@ -17,6 +17,15 @@ let backoff = 0;
 
 const emit = (type, detail) => events.dispatchEvent(new CustomEvent(type, { detail }));
 
+// Tabs of the same phone share the outbox: whichever sends a write tells the others, so the
+// page it was made on confirms it too.
+const tabs = "BroadcastChannel" in globalThis ? new BroadcastChannel("snug-outbox") : null;
+tabs?.addEventListener("message", async ({ data }) => {
+  try { entries = await kept.all("outbox"); } catch { /* keep the copy we have */ }
+  if (data.type !== "held") emit(data.type, data.detail);
+  emit("change");
+});
+
 /** What waits to be sent for this event, oldest first. */
 export const waiting = (slug) => entries.filter((entry) => entry.slug === slug);
 
@@ -26,6 +35,7 @@ export async function hold(entry) {
   const held = { ...entry, id };
   entries.push(held);
   emit("change");
+  tabs?.postMessage({ type: "held" });
   later(2);
   return held;
 }
@@ -36,6 +46,7 @@ export async function cancel(id) {
   await kept.delete("outbox", id);
   entries = entries.filter((entry) => entry.id !== id);
   emit("change");
+  tabs?.postMessage({ type: "held" });
   return true;
 }
 
@@ -74,7 +85,9 @@ async function drain() {
     backoff = 0;
     await kept.delete("outbox", entry.id);
     entries = entries.filter((e) => e.id !== entry.id);
-    emit(answer.ok ? "sent" : "refused", { entry, answer });
+    const type = answer.ok ? "sent" : "refused";
+    emit(type, { entry, answer });
+    tabs?.postMessage({ type, detail: { entry, answer } });
   }
   emit("change");
 }
