@@ -18,8 +18,9 @@ const slug = () => decodeURIComponent(location.pathname.match(/^\/e\/([^/]+)/)?.
 const changes = (n) => `${n} ${n === 1 ? "change" : "changes"}`;
 const clock = (iso) => new Date(iso).toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" });
 
-function el(tag, attrs, ...children) {
-  const made = Object.assign(document.createElement(tag), attrs);
+function el(tag, { role, ...props }, ...children) {
+  const made = Object.assign(document.createElement(tag), props);
+  if (role) made.setAttribute("role", role); // not every browser reflects it as a property
   made.append(...children);
   return made;
 }
@@ -46,7 +47,11 @@ function draw() {
 function refused({ entry, answer }) {
   const item = el("li", { className: "outbox-error" });
   const dismiss = el("button", { type: "button", className: "secondary small", textContent: "Dismiss" });
-  dismiss.addEventListener("click", () => { item.remove(); line.focus(); });
+  dismiss.addEventListener("click", () => {
+    const next = item.nextElementSibling || item.previousElementSibling;
+    item.remove();
+    (next?.querySelector("button") || document.getElementById("main"))?.focus();
+  });
   item.append(el("p", { role: "alert", textContent: `Not sent: ${entry.words}. ${answer.detail}` }), dismiss);
   errors.append(item);
 }
@@ -57,7 +62,7 @@ export function showOffline() {
   register();
   // Screens at the venue have nobody to read it; their connection line says they're offline.
   if (SCREENS.test(location.pathname)) return;
-  line = el("p", { className: "outbox-line", role: "status", tabIndex: -1, hidden: true });
+  line = el("p", { className: "outbox-line", role: "status", hidden: true });
   errors = el("ul", { className: "outbox-errors" });
   document.querySelector("main")?.prepend(el("div", { className: "outbox", id: "outbox" }, line, errors));
   events.addEventListener("change", () => { if (waiting(slug()).length) sent = []; draw(); });

@@ -28,16 +28,21 @@ export function fromBase64(text) {
   return bytes;
 }
 
-/** The phone's copy, by event and session. */
+/** The phone's copy, by event and session. IndexedDB writes finish after the page may be gone,
+ * so when the page is closing, unacknowledged changes also go to localStorage, which writes at
+ * once; the next IndexedDB write takes them over. */
 class Kept {
-  constructor(key) { this.key = key; }
+  constructor(key) {
+    this.key = key;
+    this.closing = 0; // localStorage writes made, so a slower IndexedDB write won't drop one
+  }
 
   /** {updates, dirty}: what to merge into the document, and whether the server lacks some. */
   async load() {
     let stored = null;
     try { stored = await kept.get("notes", this.key); } catch { /* nothing kept */ }
     const updates = stored ? [stored.doc] : [];
-    // Pages before IndexedDB kept unacknowledged changes in localStorage: take them over.
+    // Written while the page closed (or by pages before IndexedDB): take them over.
     try {
       const text = localStorage.getItem(this.key);
       if (text) updates.push(fromBase64(text));
@@ -46,10 +51,16 @@ class Kept {
   }
 
   async save(doc, dirty) {
+    const closing = this.closing;
     try {
       await kept.put("notes", { doc: Y.encodeStateAsUpdate(doc), dirty }, this.key);
-      localStorage.removeItem(this.key); // in IndexedDB now
+      if (closing === this.closing) localStorage.removeItem(this.key); // in IndexedDB now
     } catch { /* full or private: the socket still saves */ }
+  }
+
+  saveAtOnce(doc) {
+    this.closing += 1;
+    try { localStorage.setItem(this.key, toBase64(Y.encodeStateAsUpdate(doc))); } catch { /* full or private */ }
   }
 
   clear() { kept.delete("notes", this.key).catch(() => {}); }
@@ -82,9 +93,9 @@ export class NotesSync {
     this.loading = this.restore();
     addEventListener("online", () => { this.attempt = 0; this.open(); });
     addEventListener("offline", () => this.closed(1006));
-    addEventListener("pagehide", () => this.keepNow());
+    addEventListener("pagehide", () => this.keepNow(true));
     document.addEventListener("visibilitychange", () => {
-      if (document.visibilityState === "hidden") this.keepNow();
+      if (document.visibilityState === "hidden") this.keepNow(true);
       else if (!this.joined && !this.stopped) { this.attempt = 0; this.open(); } else this.ping();
     });
   }
@@ -246,10 +257,13 @@ export class NotesSync {
     this.timers.keep = setTimeout(() => this.keepNow(), KEEP_AFTER);
   }
 
-  keepNow() {
+  /** closing: the page may be gone before IndexedDB has written. */
+  keepNow(closing = false) {
     clearTimeout(this.timers.keep);
     // Before the kept copy is merged in, writing would replace it with less.
-    if (this.loaded) this.kept.save(this.doc, this.dirty);
+    if (!this.loaded) return;
+    if (closing && this.dirty) this.kept.saveAtOnce(this.doc);
+    this.kept.save(this.doc, this.dirty);
   }
 
   error(message) {
