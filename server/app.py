@@ -30,6 +30,7 @@ from server.http import (
     exports,
     grid,
     notes,
+    offline,
     photos,
     pitches,
     posters,
@@ -75,6 +76,7 @@ routes = [
     WebSocketRoute("/e/{slug}/notes/{pitch:int}/live", notes_live),
     *exports.routes,
     *pages.routes,
+    *offline.routes,
     Mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static"),
 ]
 

@@ -362,12 +362,12 @@ class Domain:
             PublishedPlacement,
             SeatClaim,
         )
-        from server.live.models import Change
+        from server.live.models import Change, Receipt
         from server.marketplace.models import Dot, Pitch
 
         found: dict[str, Any] = {"event": await Event.filter(id=event.id).values()}
         grid = (Placement, PublishedPlacement, GridStep, AgendaChoice, SeatClaim)
-        for model in (Room, Slot, Attendee, Pitch, Dot, Change, *grid):
+        for model in (Room, Slot, Attendee, Pitch, Dot, Change, Receipt, *grid):
             found[model.__name__] = await model.filter(event_id=event.id).order_by("id").values()
         return found
 

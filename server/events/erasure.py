@@ -2,12 +2,12 @@
 
 What goes: every attendee's name and device token (their links, phones and personal calendar
 feeds stop working), the link from notes edits and photos to whoever made them, every
-contributor's wish to be named, the hosts' names typed on pitches, and the change journal,
-whose entries carry those names (pitch views, grid checks that name a busy host) and who did
-what and when. Wherever people typed one of those names (notes, action owners, photo captions,
-saved versions, pitches, the grid's undo steps), it becomes "a participant": the write-ups
-keep the words, not the person. The notes' stored history of edits is merged into the notes
-as they now stand, so no earlier edit still holds a name.
+contributor's wish to be named, the hosts' names typed on pitches, and the change journal and
+the receipts of keyed writes, whose entries carry those names (pitch views, grid checks that
+name a busy host) and who did what and when. Wherever people typed one of those names (notes,
+action owners, photo captions, saved versions, pitches, the grid's undo steps), it becomes "a
+participant": the write-ups keep the words, not the person. The notes' stored history of edits
+is merged into the notes as they now stand, so no earlier edit still holds a name.
 What stays: each attendee as a nameless number, so votes, agendas, headcounts, seats and
 the count of anonymous contributors still add up; the pitches, the grid, the notes and their
 saved versions, and the proceedings.
@@ -32,7 +32,7 @@ from server.events.models import Attendee, Event
 from server.events.views import event_view
 from server.grid.models import GridStep
 from server.live.journal import Journal
-from server.live.models import Change
+from server.live.models import Change, Receipt
 from server.marketplace.models import Pitch
 from server.notes import document, store
 from server.notes.document import Action, NotesContent, PhotoRef
@@ -104,6 +104,7 @@ async def erase_personal_data(journal: Journal, confirm: str, public_url: str) -
     await Pitch.filter(event_id=event.id).exclude(host="").update(host="")
     await _pseudonymise(event, names, journal.actor)
     await Change.filter(event_id=event.id).delete()
+    await Receipt.filter(event_id=event.id).delete()  # answers may hold names
     event.personal_data_erased_at = datetime.now(UTC)
     await Event.filter(id=event.id).update(
         personal_data_erased_at=event.personal_data_erased_at, seq=F("seq") + SNAPSHOT_JUMP

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -16,6 +17,7 @@ from server.events.access import Actor, Role
 from server.events.models import Event
 from server.events.setup import find_event
 from server.http.security import device, secret
+from server.live import receipts
 from server.live.commands import run
 from server.live.journal import Journal
 from server.validation import load_json, validate
@@ -55,14 +57,18 @@ class ApiRoute(Route):
         raw_body: bool = False,
         limit: str | None = None,
         query: tuple[Query, ...] = (),
+        replays: bool = False,
     ) -> None:
         """``limit``: the rate limit it counts against (server/limits.py).
+        ``replays``: the handler writes through ``perform``, so an Idempotency-Key makes
+        sending it twice safe (said in OpenAPI; the key's form is checked before the body).
         ``role``: the least an asker must be at the event in the path; who is asking is
         settled, and anyone less refused, before a byte of the body is read.
         ``raw_body``: the handler reads and checks the body itself (an archive: read only when
         no other import is under way, and checked with a time limit)."""
         self.body_schema, self.summary, self.ok_status, self.tag = body, summary, status, tag
         self.query = query
+        self.replays, self.handler = replays, handler
 
         async def endpoint(request: Request) -> Response:
             if limit:
@@ -71,9 +77,13 @@ class ApiRoute(Route):
             if "slug" in request.path_params and role > Role.public:
                 _event, actor = await event_and_actor(request)
                 actor.require(role)
+            if replays:
+                _header_key(request)
             payload = None
             if body and not raw_body:
-                payload = await asyncio.to_thread(_checked, body, await read_body(request))
+                raw = await read_body(request)
+                request.state.body_digest = hashlib.sha256(raw).digest()
+                payload = await asyncio.to_thread(_checked, body, raw)
             return await handler(request, payload)
 
         endpoint.__name__ = handler.__name__
@@ -117,10 +127,25 @@ async def event_and_actor(request: Request) -> tuple[Event, Actor]:
     return found
 
 
-async def perform(request: Request, command: Callable[[Journal], Awaitable[T]]) -> T:
-    """Runs a domain command for whoever is asking, then fans its changes out."""
+async def perform(
+    request: Request, command: Callable[[Journal], Awaitable[T]], *, key: str | None = None
+) -> T:
+    """Runs a domain command for whoever is asking, then fans its changes out.
+
+    ``key``: the write's Idempotency-Key (a form passes its hidden field); by default the
+    request's header. With one, sending the same write again answers as the first time did,
+    without doing it twice."""
     event, actor = await event_and_actor(request)
-    return await run(request.app.state.hub, event, actor, command)
+    key = _header_key(request) if key is None else receipts.checked_key(key)
+    asked = receipts.fingerprint(
+        request.method, request.url.path, getattr(request.state, "body_digest", b"")
+    )
+    return await run(request.app.state.hub, event, actor, command, key=key, fingerprint=asked)
+
+
+def _header_key(request: Request) -> str | None:
+    key = request.headers.get("idempotency-key")
+    return None if key is None else receipts.checked_key(key)
 
 
 def path_id(request: Request, name: str) -> int:

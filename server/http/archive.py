@@ -16,6 +16,7 @@ from server.events import erasure
 from server.events.access import Role
 from server.http.api import ApiRoute, event_and_actor, perform, read_body
 from server.http.events import links
+from server.live.journal import Journal
 
 # Reading an archive takes memory in proportion to it and seconds of a worker's time, so one
 # is imported at a time per process, and one that takes longer than this to check is refused.
@@ -62,11 +63,14 @@ async def read_personal_data(request: Request, _body: None) -> Response:
 
 async def erase_personal_data(request: Request, body: dict[str, Any]) -> Response:
     public_url = request.app.state.settings.public_url
-    erased = await perform(
-        request, lambda j: erasure.erase_personal_data(j, body["confirm"], public_url)
-    )
+
+    async def erase(journal: Journal) -> dict[str, Any]:
+        # As JSON, so that sending it again with the same key answers the same.
+        return (await erasure.erase_personal_data(journal, body["confirm"], public_url)).as_json()
+
+    erased = await perform(request, erase)
     await erasure.reclaim_space()
-    return JSONResponse(erased.as_json())
+    return JSONResponse(erased)
 
 
 routes = [
@@ -105,6 +109,7 @@ routes = [
         "POST",
         "/api/e/{slug}/erase-personal-data",
         erase_personal_data,
+        replays=True,
         role=Role.organiser,
         body="erase-personal-data",
         tag="events",

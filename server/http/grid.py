@@ -57,6 +57,7 @@ def _grid_route(path: str, handler: Any, body: str, summary: str) -> ApiRoute:
         handler,
         role=Role.facilitator,
         body=body,
+        replays=True,
         tag="grid",
         summary=f"{summary} (facilitators; stale versions are refused)",
     )

@@ -10,9 +10,19 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute
 
 from server.http.api import ApiRoute
+from server.live.receipts import KEY, LIFETIME
 from server.validation import names, schema
 
 PROBLEM = {"$ref": "#/components/schemas/problem"}
+IDEMPOTENCY_KEY = {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": False,
+    "description": "A random key made for this one change. Sent again with the same key "
+    f"(by the same person, within {LIFETIME.days * 24} hours), the change is not made twice: "
+    "the answer is the first one's. A key used for another change is refused.",
+    "schema": {"type": "string", "pattern": f"^{KEY.pattern}$"},
+}
 
 
 def describe(routes: list[BaseRoute]) -> dict[str, Any]:
@@ -59,6 +69,8 @@ def _operation(route: ApiRoute) -> dict[str, Any]:
         }
         for q in route.query
     ]
+    if route.replays:
+        params.append(IDEMPOTENCY_KEY)
     op: dict[str, Any] = {
         "summary": route.summary,
         "operationId": route.name,

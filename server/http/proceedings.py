@@ -206,6 +206,7 @@ routes = [
         "PUT",
         "/api/e/{slug}/proceedings",
         publish_proceedings,
+        replays=True,
         role=Role.organiser,
         body="proceedings-publish",
         tag="proceedings",

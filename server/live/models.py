@@ -1,4 +1,4 @@
-"""The per-event change log that keeps every screen in step."""
+"""The per-event change log that keeps every screen in step, and the receipts of keyed writes."""
 
 from __future__ import annotations
 
@@ -28,3 +28,25 @@ class Change(Model):
 
     def message(self) -> dict[str, Any]:
         return {"type": "change", "seq": self.seq, "kind": self.kind, "data": self.data}
+
+
+class Receipt(Model):
+    """The answer a keyed write got, so that sending it again doesn't do it twice.
+
+    A double tap, or a retry after the wifi dropped, gets this answer back instead."""
+
+    id = fields.IntField(primary_key=True)
+    event: fields.ForeignKeyRelation[Event] = fields.ForeignKeyField(
+        "snug.Event", related_name="receipts", on_delete=fields.CASCADE
+    )
+    actor = fields.CharField(max_length=40)
+    key = fields.CharField(max_length=64)
+    # Which request the key came with, so a key sent again with another change is caught.
+    fingerprint = fields.CharField(max_length=64)
+    # As text, not a JSON column: PostgreSQL's jsonb would reorder the keys of the answer.
+    answer = fields.TextField()
+    at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "receipt"
+        unique_together = (("event", "actor", "key"),)

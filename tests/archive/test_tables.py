@@ -9,6 +9,7 @@ from tortoise.models import Model
 from server.archive.tables import TABLES, auto_now
 from server.db import MODELS
 from server.events.models import Event
+from server.live.models import Receipt
 from server.notes.models import NotesUpdate
 from server.validation import schema
 from tests.archive.helpers import REFS
@@ -16,6 +17,8 @@ from tests.conftest import Domain
 
 # Update rows are a write buffer: the archive stores each notes document merged with them.
 MERGED = {NotesUpdate}
+# Receipts answer a write sent twice within hours, and name people by ids an import renumbers.
+NOT_ARCHIVED = {Receipt}
 
 
 def every_model() -> set[type[Model]]:
@@ -26,7 +29,7 @@ def every_model() -> set[type[Model]]:
 
 
 async def test_every_model_is_archived(domain: Domain) -> None:
-    assert every_model() == {t.model for t in TABLES} | {Event} | MERGED
+    assert every_model() == {t.model for t in TABLES} | {Event} | MERGED | NOT_ARCHIVED
 
 
 async def test_the_schema_names_every_column_and_no_more(domain: Domain) -> None:

@@ -112,6 +112,7 @@ RULES: dict[tuple[str, str], Rule | Socket] = {
     ("GET", "/openapi.json"): everyone(lambda w: "/openapi.json"),
     ("GET", "/metrics"): everyone(lambda w: "/metrics"),
     ("GET", "/static"): everyone(lambda w: "/static/css/snug.css"),
+    ("GET", "/sw.js"): everyone(lambda w: "/sw.js"),
     # Events
     ("POST", "/api/events"): Rule(EVERYONE, lambda w: Call("/api/events", event_body())),
     ("GET", SLUG): Rule(KNOWN, lambda w: Call(api(w))),

@@ -1,8 +1,18 @@
 // Snug's fetch helper: JSON in and out, a bearer secret or a role's cookie, problem+json errors
 // as readable Errors, and a couple of retries when the network drops an idempotent request.
+// Every write carries an Idempotency-Key made once for it, so sending it again is safe; a write
+// that may wait (`queue`) is kept on the phone when the network is gone and sent when it is back
+// (outbox.js).
+import { events, hold, startOutbox, waiting } from "./outbox.js";
+import { showOffline } from "./offline.js";
+
+export { cancel, events, flush as flushOutbox, waiting } from "./outbox.js";
+export { rememberState } from "./offline.js";
 
 const IDEMPOTENT = new Set(["GET", "HEAD", "PUT", "DELETE"]);
+const READS = new Set(["GET", "HEAD"]);
 const OFFLINE = "Snug could not be reached. Check your connection, then try again.";
+const HELD = "Kept on this phone: it will be sent when you are back online.";
 
 export class ApiError extends Error {
   constructor(detail, status = 0, title = "") {
@@ -12,6 +22,22 @@ export class ApiError extends Error {
     this.title = title;
   }
 }
+
+/** Not sent yet, but safely kept on the phone: `entry` is what waits (see outbox.js). */
+export class Queued extends ApiError {
+  constructor(entry) {
+    super(HELD, 0, "Waiting to send");
+    this.entry = entry;
+  }
+}
+
+/** A random key for one write: 128 bits, URL-safe, as Snug's Idempotency-Key wants. */
+function newKey() {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+const slugOf = (path) => decodeURIComponent(path.match(/^\/api\/e\/([^/]+)/)?.[1] || "");
 
 const wait = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -23,9 +49,10 @@ export function asking({ staff, attendee } = {}) {
 }
 export const STAFF = asking({ staff: true });
 
-async function once(method, path, body, token, roles, timeout) {
+async function once(method, path, body, token, roles, timeout, key) {
   const headers = { Accept: "application/json, application/problem+json" };
   if (body !== undefined) headers["Content-Type"] = "application/json";
+  if (key) headers["Idempotency-Key"] = key;
   if (token) headers.Authorization = `Bearer ${token}`;
   else Object.assign(headers, asking(roles));
   const abort = new AbortController();
@@ -44,28 +71,56 @@ async function once(method, path, body, token, roles, timeout) {
  * api("POST", "/api/events", {body, token}) -> parsed JSON (or null for 204). Throws ApiError.
  * token: a bearer secret; staff: true on organiser and facilitator pages, attendee: true on
  * attendee pages, to use that role's cookie.
+ * queue: {kind, words, ...}: a write that may wait. With no network (or others already
+ * waiting, so the order holds) it is kept on the phone and Queued is thrown; its "sent" or
+ * "refused" event follows. kind, words (what it is, for the person) and the rest stay with it.
  */
-export async function api(method, path, { body, token, staff, attendee, retry, timeout = 15000 } = {}) {
-  const tries = (retry ?? IDEMPOTENT.has(method)) ? 3 : 1;
+export async function api(method, path, { body, token, staff, attendee, retry, timeout = 15000, queue } = {}) {
+  const key = READS.has(method) ? null : newKey();
+  const roles = { staff, attendee };
+  // A bearer secret is never written to the phone's storage, so only cookie writes may wait.
+  const mayWait = queue && !token;
+  const keep = () => hold({ ...queue, slug: slugOf(path), method, path, body, roles, key, at: Date.now() });
+  if (mayWait && (!navigator.onLine || waiting(slugOf(path)).length)) throw new Queued(await keep());
+  const tries = mayWait ? 1 : (retry ?? IDEMPOTENT.has(method)) ? 3 : 1;
   let response;
   for (let attempt = 1; ; attempt += 1) {
     try {
-      response = await once(method, path, body, token, { staff, attendee }, timeout);
+      response = await once(method, path, body, token, roles, timeout, key);
       break;
     } catch {
+      // Unanswered: it may or may not have arrived; the same key makes sending it again safe.
+      if (mayWait) throw new Queued(await keep());
       if (attempt >= tries) throw new ApiError(OFFLINE, 0, "Offline");
       await wait(600 * attempt * attempt + Math.random() * 400);
     }
   }
-  if (response.status === 204) return null;
+  // Snug's database away for a moment: nothing was done, and the write can wait like any other.
+  if (mayWait && response.status === 503) throw new Queued(await keep());
+  const answer = await read(response);
+  if (!answer.ok) throw new ApiError(answer.detail, answer.status, answer.title);
+  const savedAt = response.headers.get("X-Snug-Saved-At");
+  if (savedAt) events.dispatchEvent(new CustomEvent("stale", { detail: { savedAt } }));
+  return answer.data;
+}
+
+async function read(response) {
+  const { ok, status } = response;
+  if (status === 204) return { ok, status, data: null };
   let data = null;
   try { data = await response.json(); } catch { data = null; }
-  if (!response.ok) {
-    const detail = (data && data.detail) || `Something went wrong (error ${response.status}). Try again.`;
-    throw new ApiError(detail, response.status, (data && data.title) || "");
-  }
-  return data;
+  const detail = (data && data.detail) || `Something went wrong (error ${status}). Try again.`;
+  const retryAfter = Number(response.headers.get("Retry-After")) || 0;
+  return { ok, status, data, detail, title: (data && data.title) || "", retryAfter };
 }
+
+/** Sends a write that waited, with the key it was first tried with; throws if unanswered. */
+async function deliver(entry) {
+  return read(await once(entry.method, entry.path, entry.body, null, entry.roles, 15000, entry.key));
+}
+
+startOutbox(deliver);
+showOffline();
 
 /**
  * Saves what a staff-only address answers as a file. It needs the staff header, which a plain

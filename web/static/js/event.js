@@ -1,5 +1,5 @@
 // The attendee's phone: join, pitch, place dots, all live.
-import { api } from "./api.js";
+import { api, cancel, events as outbox, flushOutbox, rememberState, waiting } from "./api.js";
 import { Live } from "./live.js";
 import { fillPitch, readPitch } from "./pitchform.js";
 import { $, FORMATS, announce, bySlotTime, clock, clearErrors, h, keyed, moveOldToken, plural, say, showErrors, slotWords, slugFromPath } from "./ui.js";
@@ -39,6 +39,8 @@ const isJoined = () => state?.role === "attendee";
 
 function onState(next, change) {
   state = next;
+  rememberState(slug, state);
+  if (!change) flushOutbox(); // connected again: send what waited
   // Not (or no longer) known here, e.g. the event was reset: the join form shows again.
   if (!change && !isJoined()) calendarLink = undefined;
   if (change) noticeChange(change);
@@ -88,7 +90,7 @@ async function refreshMe() {
 }
 
 function dotsLeft() {
-  return state.event.dots_per_attendee - (state.me ? state.me.dots.length : 0);
+  return state.event.dots_per_attendee - (state.me ? state.me.dots.length : 0) - queued("dot") + queued("undot");
 }
 
 function render() {
@@ -396,7 +398,8 @@ function updateCard(card, pitch) {
   const me = state.me;
   const open = state.event.voting_open;
   const mine = Boolean(me && me.pitches.includes(pitch.id));
-  const myDots = me ? me.dots.filter((d) => d.pitch === pitch.id).length : 0;
+  const waits = queued("dot", pitch.id) - queued("undot", pitch.id);
+  const myDots = me ? me.dots.filter((d) => d.pitch === pitch.id).length + waits : 0;
   card.title.textContent = pitch.title;
   card.text.textContent = pitch.pitch;
   card.text.hidden = !pitch.pitch;
@@ -404,8 +407,9 @@ function updateCard(card, pitch) {
   card.tags.replaceChildren(...pitch.tags.map((t) => h("span", { class: "tag" }, t)));
   card.tags.hidden = pitch.tags.length === 0;
   card.count.replaceChildren(
-    plural(pitch.votes, "dot"),
+    plural(pitch.votes + waits, "dot"),
     myDots ? h("span", { class: "mydots" }, ` (${myDots} yours)`) : "",
+    waits ? h("span", { class: "waiting" }, " · waiting to send") : "",
   );
   card.li.classList.toggle("mine", mine);
   card.add.lastChild.textContent = ` to ${pitch.title}`;
@@ -441,11 +445,13 @@ async function addDot(id) {
   busy.add(id);
   try {
     lastAction = Date.now();
-    const dot = await write("POST", `/api/e/${slug}/dots`, { ...AS_ATTENDEE, body: { pitch: id } });
+    const queue = { kind: "dot", pitch: id, words: `your dot on “${pitch.title}”` };
+    const dot = await write("POST", `/api/e/${slug}/dots`, { ...AS_ATTENDEE, body: { pitch: id }, queue });
     if (!state.me.dots.some((d) => d.id === dot.id)) state.me.dots.push(dot);
     render();
     announce(`Dot added to ${pitch.title}. You have ${dotsLeft()} of ${plural(state.event.dots_per_attendee, "dot")} left.`);
   } catch (error) {
+    if (error.entry) { heldBack(id, error); return; }
     cardFail(id, `Your dot was not added: ${error.detail || error.message}`);
     if (error.status === 409) refreshMe();
   } finally {
@@ -458,13 +464,18 @@ async function removeDot(id) {
   const pitch = state.pitches.find((p) => p.id === id);
   if (!pitch || busy.has(id)) return;
   card.status.textContent = "";
-  const dot = state.me.dots.findLast((d) => d.pitch === id);
+  const unsent = waiting(slug).findLast((e) => e.kind === "dot" && e.pitch === id);
+  if (unsent) { takeBack(id, unsent); return; }
+  const going = new Set(waiting(slug).filter((e) => e.kind === "undot").map((e) => e.dot));
+  const dot = state.me.dots.findLast((d) => d.pitch === id && !going.has(d.id));
   if (!dot) { cardFail(id, "You have no dot on this session."); return; }
   busy.add(id);
   try {
     lastAction = Date.now();
-    await write("DELETE", `/api/e/${slug}/dots/${dot.id}`, AS_ATTENDEE);
+    const queue = { kind: "undot", pitch: id, dot: dot.id, words: `taking your dot off “${pitch.title}”` };
+    await write("DELETE", `/api/e/${slug}/dots/${dot.id}`, { ...AS_ATTENDEE, queue });
   } catch (error) {
+    if (error.entry) { busy.delete(id); heldBack(id, error); return; }
     if (error.status !== 404) {
       cardFail(id, `Your dot was not removed: ${error.detail || error.message}`);
       busy.delete(id);
@@ -523,25 +534,65 @@ pitchForm.addEventListener("submit", async (event) => {
   say(status, editing ? "Saving…" : "Sending your pitch…");
   lastAction = Date.now();
   try {
-    let saved;
-    if (editing) {
-      saved = await write("PATCH", `/api/e/${slug}/pitches/${editing}`, { ...AS_ATTENDEE, body: fields, retry: true });
-    } else {
-      saved = await write("POST", `/api/e/${slug}/pitches`, { ...AS_ATTENDEE, body: fields });
-      if (!state.me.pitches.includes(saved.id)) state.me.pitches.push(saved.id);
-    }
-    const at = state.pitches.findIndex((p) => p.id === saved.id);
-    if (at >= 0) state.pitches[at] = { ...saved, votes: state.pitches[at].votes }; else state.pitches.push(saved);
+    const queue = { kind: "pitch", words: editing ? `your changes to “${fields.title}”` : `your pitch “${fields.title}”` };
+    const saved = editing
+      ? await write("PATCH", `/api/e/${slug}/pitches/${editing}`, { ...AS_ATTENDEE, body: fields, queue })
+      : await write("POST", `/api/e/${slug}/pitches`, { ...AS_ATTENDEE, body: fields, queue });
+    pitchSaved(saved);
     const wasEditing = editing;
     if (wasEditing) stopEditing(true); else { pitchForm.reset(); hostTouched = false; render(); }
     say(status, wasEditing ? `Saved your changes to “${saved.title}”.` : `Your session “${saved.title}” is on the list.`);
     announce(status.textContent);
   } catch (error) {
     say(status, "");
-    showErrors(pitchForm, [{ message: error.detail || error.message }]);
+    if (error.entry) {
+      if (editing) stopEditing(true); else { pitchForm.reset(); hostTouched = false; render(); }
+      say(status, `${error.entry.words[0].toUpperCase()}${error.entry.words.slice(1)}: ${error.detail}`);
+      announce(status.textContent);
+    } else {
+      showErrors(pitchForm, [{ message: error.detail || error.message }]);
+    }
   } finally {
     delete submit.dataset.busy;
   }
+});
+
+function pitchSaved(saved) {
+  if (!state.me.pitches.includes(saved.id)) state.me.pitches.push(saved.id);
+  const at = state.pitches.findIndex((p) => p.id === saved.id);
+  if (at >= 0) state.pitches[at] = { ...saved, votes: state.pitches[at].votes }; else state.pitches.push(saved);
+}
+
+// ------------------------------------------------------------ writes made offline (api.js)
+
+const queued = (kind, pitch) => waiting(slug).filter((e) => e.kind === kind && (pitch === undefined || e.pitch === pitch)).length;
+
+function heldBack(id, error) {
+  const card = cards.get(id);
+  if (card) card.status.textContent = "";
+  render();
+  announce(`${error.entry.words[0].toUpperCase()}${error.entry.words.slice(1)}: ${error.detail} You have ${dotsLeft()} of ${plural(state.event.dots_per_attendee, "dot")} left.`);
+}
+
+async function takeBack(id, entry) {
+  if (await cancel(entry.id)) {
+    render();
+    announce(`Your dot waiting to go on ${titleOf(id)} was taken back. You have ${dotsLeft()} of ${plural(state.event.dots_per_attendee, "dot")} left.`);
+  } else cardFail(id, "That dot is being sent right now. Try again in a moment.");
+}
+
+outbox.addEventListener("change", render);
+outbox.addEventListener("sent", ({ detail: { entry, answer } }) => {
+  if (entry.slug !== slug || !state?.me) return;
+  lastAction = Date.now(); // a snapshot built before it arrived asks for "me" again
+  if (entry.kind === "dot" && !state.me.dots.some((d) => d.id === answer.data.id)) state.me.dots.push(answer.data);
+  if (entry.kind === "undot") state.me.dots = state.me.dots.filter((d) => d.id !== entry.dot);
+  if (entry.kind === "pitch") pitchSaved(answer.data);
+  render();
+  announce(`Sent: ${entry.words}.`);
+});
+outbox.addEventListener("refused", ({ detail: { entry } }) => {
+  if (entry.slug === slug) refreshMe();
 });
 
 joinForm.addEventListener("submit", async (event) => {
@@ -614,4 +665,4 @@ setTimeout(async () => {
     const snapshot = await api("GET", `/api/e/${slug}`, AS_ATTENDEE);
     if (!state) live.adopt(snapshot);
   } catch { /* keep waiting for the live connection */ }
-}, 4000);
+}, navigator.onLine ? 4000 : 0);

@@ -1,9 +1,11 @@
 // Keeps this phone's copy of a session's notes (a Yjs document) in step with the server over the
 // notes websocket. Local changes go out one batch at a time: while one is unacknowledged, later
-// ones are merged into the next. Until the server acknowledges them they are also kept in
-// localStorage, so a reload or a flat battery while offline loses nothing: the next join sends
-// what the server lacks, and the CRDT merges it with whatever others wrote meanwhile.
+// ones are merged into the next. The whole document is also kept in IndexedDB, with a mark while
+// it holds changes the server hasn't acknowledged, so a reload with no network shows the notes
+// and a flat battery loses nothing: the next join sends what the server lacks, and the CRDT
+// merges it with whatever others wrote meanwhile (a change sent twice merges to nothing new).
 import * as Y from "../../vendor/yjs.mjs";
+import { kept } from "../kept.js";
 
 export const LOCAL = "this phone"; // transaction origin of this phone's own typing
 const REMOTE = "server";
@@ -26,21 +28,42 @@ export function fromBase64(text) {
   return bytes;
 }
 
-/** The phone's unacknowledged copy, by event and session. */
+/** The phone's copy, by event and session. IndexedDB writes finish after the page may be gone,
+ * so when the page is closing, unacknowledged changes also go to localStorage, which writes at
+ * once; the next IndexedDB write takes them over. */
 class Kept {
-  constructor(key) { this.key = key; }
-  load() {
+  constructor(key) {
+    this.key = key;
+    this.closing = 0; // localStorage writes made, so a slower IndexedDB write won't drop one
+  }
+
+  /** {updates, dirty}: what to merge into the document, and whether the server lacks some. */
+  async load() {
+    let stored = null;
+    try { stored = await kept.get("notes", this.key); } catch { /* nothing kept */ }
+    const updates = stored ? [stored.doc] : [];
+    // Written while the page closed (or by pages before IndexedDB): take them over.
     try {
       const text = localStorage.getItem(this.key);
-      return text ? fromBase64(text) : null;
-    } catch { return null; }
+      if (text) updates.push(fromBase64(text));
+    } catch { /* private mode */ }
+    return { updates, dirty: Boolean(stored?.dirty || updates.length > (stored ? 1 : 0)) };
   }
-  save(doc) {
-    try { localStorage.setItem(this.key, toBase64(Y.encodeStateAsUpdate(doc))); } catch { /* full or private: the socket still saves */ }
+
+  async save(doc, dirty) {
+    const closing = this.closing;
+    try {
+      await kept.put("notes", { doc: Y.encodeStateAsUpdate(doc), dirty }, this.key);
+      if (closing === this.closing) localStorage.removeItem(this.key); // in IndexedDB now
+    } catch { /* full or private: the socket still saves */ }
   }
-  clear() {
-    try { localStorage.removeItem(this.key); } catch { /* nothing kept */ }
+
+  saveAtOnce(doc) {
+    this.closing += 1;
+    try { localStorage.setItem(this.key, toBase64(Y.encodeStateAsUpdate(doc))); } catch { /* full or private */ }
   }
+
+  clear() { kept.delete("notes", this.key).catch(() => {}); }
 }
 
 export class NotesSync {
@@ -64,34 +87,43 @@ export class NotesSync {
     this.passing = false; // a "too fast" or "database away" problem is on show
     this.ws = null;
     this.timers = {};
-    const saved = this.kept.load();
-    this.dirty = Boolean(saved); // holds changes the server hasn't acknowledged
-    this.fresh(saved);
+    this.dirty = false; // holds changes the server hasn't acknowledged
+    this.loaded = false; // what the phone kept is in the document
+    this.fresh();
+    this.loading = this.restore();
     addEventListener("online", () => { this.attempt = 0; this.open(); });
     addEventListener("offline", () => this.closed(1006));
-    addEventListener("pagehide", () => this.keepNow());
+    addEventListener("pagehide", () => this.keepNow(true));
     document.addEventListener("visibilitychange", () => {
-      if (document.visibilityState === "hidden") this.keepNow();
+      if (document.visibilityState === "hidden") this.keepNow(true);
       else if (!this.joined && !this.stopped) { this.attempt = 0; this.open(); } else this.ping();
     });
   }
 
-  fresh(saved) {
+  fresh() {
     const doc = new Y.Doc();
-    if (saved) {
-      try { Y.applyUpdate(doc, saved, REMOTE); } catch { this.kept.clear(); this.dirty = false; }
-    }
-    doc.on("update", (update, origin) => { if (origin !== REMOTE) this.local(update); });
+    doc.on("update", (update, origin) => { if (origin === REMOTE) this.keepSoon(); else this.local(update); });
     this.doc = doc;
     this.on.doc(doc);
   }
 
-  start() { this.open(); return this; }
+  /** Merges in what the phone kept, before the first join asks the server for the rest. */
+  async restore() {
+    const { updates, dirty } = await this.kept.load();
+    for (const update of updates) {
+      try { Y.applyUpdate(this.doc, update, REMOTE); } catch { /* unreadable: the server's copy stands */ }
+    }
+    this.dirty = this.dirty || dirty;
+    this.loaded = true;
+    this.status();
+  }
+
+  start() { this.loading.then(() => this.open()); return this; }
 
   // ---------------------------------------------------------------- connection
 
   open() {
-    if (this.stopped || (this.ws && this.ws.readyState <= WebSocket.OPEN)) return;
+    if (!this.loaded || this.stopped || (this.ws && this.ws.readyState <= WebSocket.OPEN)) return;
     clearTimeout(this.timers.retry);
     const scheme = location.protocol === "https:" ? "wss:" : "ws:";
     const ws = new WebSocket(`${scheme}//${location.host}${this.path}`);
@@ -191,8 +223,7 @@ export class NotesSync {
   local(update) {
     this.dirty = true;
     this.pending = this.pending ? Y.mergeUpdates([this.pending, update]) : update;
-    clearTimeout(this.timers.keep);
-    this.timers.keep = setTimeout(() => this.keepNow(), KEEP_AFTER);
+    this.keepSoon();
     if (this.joined && !this.inflight && !this.timers.again) this.post(this.pending);
     this.status();
   }
@@ -218,13 +249,21 @@ export class NotesSync {
 
   saved() {
     this.dirty = false;
-    clearTimeout(this.timers.keep);
-    this.kept.clear();
+    this.keepNow();
   }
 
-  keepNow() {
+  keepSoon() {
     clearTimeout(this.timers.keep);
-    if (this.dirty) this.kept.save(this.doc);
+    this.timers.keep = setTimeout(() => this.keepNow(), KEEP_AFTER);
+  }
+
+  /** closing: the page may be gone before IndexedDB has written. */
+  keepNow(closing = false) {
+    clearTimeout(this.timers.keep);
+    // Before the kept copy is merged in, writing would replace it with less.
+    if (!this.loaded) return;
+    if (closing && this.dirty) this.kept.saveAtOnce(this.doc);
+    this.kept.save(this.doc, this.dirty);
   }
 
   error(message) {
@@ -273,12 +312,14 @@ export class NotesSync {
   /** A change was refused (too long, notes final): start again from what the server holds. */
   refused(message) {
     const lost = this.doc;
-    this.saved();
+    this.dirty = false;
+    clearTimeout(this.timers.keep);
+    this.kept.clear(); // the refused words are offered back on the page, not sent again
     this.inflight = null;
     this.pending = null;
     this.joined = false;
     this.stopWaiting();
-    this.fresh(null);
+    this.fresh();
     this.on.refused(message.message, lost);
     this.join();
     lost.destroy();
