@@ -117,6 +117,14 @@ async def join(event: Event, name: str, keys: Keys) -> tuple[Attendee, str]:
     return attendee, secret
 
 
+async def reissue(event: Event, attendee_id: int, keys: Keys) -> str:
+    """A new token for someone who joined (their join form arrived twice): the one the first
+    answer carried, which no browser kept, stops working."""
+    secret, digest = keys.new()
+    await Attendee.filter(id=attendee_id, event=event).update(token=digest)
+    return secret
+
+
 async def rename(actor: Actor, name: str) -> Attendee:
     attendee = actor.as_attendee()
     attendee.name = name.strip()

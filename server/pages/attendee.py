@@ -11,7 +11,7 @@ from starlette.responses import Response
 
 from server.errors import Invalid, Refused
 from server.events import feeds, setup
-from server.events.access import Actor
+from server.events.access import PUBLIC, Actor
 from server.events.models import Event
 from server.grid import agenda, seats
 from server.http.security import ATTENDEE_COOKIE, page_secret
@@ -22,7 +22,15 @@ from server.live.state import snapshot
 from server.marketplace import dots, pitches
 from server.marketplace.pitches import find_pitch
 from server.pages.attendee_view import attendee_page
-from server.pages.forms import FormError, back_to, form_key, read_form, see_other, visitor
+from server.pages.forms import (
+    FormError,
+    back_to,
+    form_key,
+    read_form,
+    receipt_key,
+    see_other,
+    visitor,
+)
 from server.pages.rendering import PageRoute, page
 from server.validation import validate
 
@@ -122,7 +130,9 @@ async def _act(
         _limit(request), request.client.host if request.client else None, page_secret(request, ROLE)
     )
     try:
-        await run(request.app.state.hub, event, actor, command(fields))
+        key, asked = receipt_key(request, fields)
+        hub = request.app.state.hub
+        await run(hub, event, actor, command(fields), key=key, fingerprint=asked)
     except FormError as exc:
         return await _show(request, event, actor, errors=exc.errors, form=fields, status=422)
     except Refused as exc:
@@ -177,10 +187,26 @@ async def join(request: Request) -> Response:
     await request.app.state.limiter.check(
         "join", request.client.host if request.client else None, None
     )
-    _attendee, secret = await setup.join(event, name, request.app.state.keys)
+    secret = await _enrol(request, event, name, fields)
     response = see_other(f"{back_to(event, fields.get('next'))}?done=joined")
     keep_key(response, event.slug, secret, request.app.state.settings.public_url, ATTENDEE_COOKIE)
     return response
+
+
+async def _enrol(request: Request, event: Event, name: str, fields: dict[str, str]) -> str:
+    """Joins once per form: a join form sent twice (a double tap on a slow connection) is one
+    person, who gets a token that works."""
+    keys, made = request.app.state.keys, []
+
+    async def enrol(_journal: Journal) -> dict[str, int]:
+        attendee, secret = await setup.join(event, name, keys)
+        made.append(secret)
+        return {"attendee": attendee.id}
+
+    key, asked = receipt_key(request, fields)
+    hub = request.app.state.hub
+    joined = await run(hub, event, PUBLIC, enrol, key=key, fingerprint=asked)
+    return made[0] if made else await setup.reissue(event, joined["attendee"], keys)
 
 
 async def create_pitch(request: Request) -> Response:

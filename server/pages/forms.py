@@ -8,7 +8,7 @@ once (server/live/commands.py keeps the receipts).
 from __future__ import annotations
 
 import secrets
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlencode
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse
@@ -18,6 +18,7 @@ from server.events.access import PUBLIC, Actor
 from server.events.models import Event
 from server.http.api import PayloadTooLarge
 from server.http.security import page_secret
+from server.live import receipts
 
 MAX_FORM = 16 * 1024  # the largest form (a pitch, a page of notes goes elsewhere) is far less
 MAX_FIELDS = 40
@@ -30,6 +31,19 @@ class FormError(Invalid):
     def __init__(self, errors: list[tuple[str, str]]) -> None:
         super().__init__(" ".join(message for _, message in errors))
         self.errors = errors
+
+
+def receipt_key(request: Request, fields: dict[str, str]) -> tuple[str | None, str]:
+    """The receipt key and fingerprint of a form sent (server/live/receipts.py). One key is
+    drawn into every form of a page, so the key kept is the page's key with what this form
+    asks: the same form sent twice is one write, two forms from one page are two. A form
+    without a key (a page drawn before keys) is done as sent."""
+    asked = sorted((name, value) for name, value in fields.items() if name != "key")
+    fingerprint = receipts.fingerprint("POST", request.url.path, urlencode(asked).encode())
+    key = fields.get("key", "")
+    if not receipts.KEY.fullmatch(key):
+        return None, fingerprint
+    return f"{key[:40]}-{fingerprint[:16]}", fingerprint
 
 
 def form_key() -> str:

@@ -153,3 +153,50 @@ def test_the_calendar_link_is_made_and_stopped_by_form(phone: Phone) -> None:
     assert stopped.status_code == 303
     assert 'id="calendar-on" hidden' in phone.page().text
     assert phone.client.get(link.group(1).replace("webcal:", "http:", 1)).status_code == 404
+
+
+def test_a_pitch_sent_twice_is_one_pitch(phone: Phone) -> None:
+    phone.join()
+    fields = {"title": "Twice over", "pitch": "", "host": "", "format": "talk", "key": phone.key()}
+    first, second = phone.send("/pitches", fields), phone.send("/pitches", fields)
+    assert first.status_code == second.status_code == 303
+    assert phone.page().text.count(">Twice over</h3>") == 1
+
+
+def test_a_dot_sent_twice_is_one_dot_and_two_forms_of_a_page_are_two(
+    server: LiveServer, make_event: Callable[..., ApiEvent]
+) -> None:
+    event = make_event()
+    event.edit(voting_open=True)
+    author = event.join("Cy")["token"]
+    ids = [event.pitch(author, title)["id"] for title in ("One", "Two")]
+    phone = Phone(server, event.slug)
+    phone.join()
+    key = phone.key()
+    for _ in range(2):
+        assert phone.send("/dots", {"pitch": str(ids[0]), "key": key}).status_code == 303
+    assert phone.send("/dots", {"pitch": str(ids[1]), "key": key}).status_code == 303
+    votes = {p["id"]: p["votes"] for p in event.state()["pitches"]}
+    assert votes == {ids[0]: 1, ids[1]: 1}
+    phone.client.close()
+
+
+def test_a_join_sent_twice_is_one_person_whose_last_token_works(
+    server: LiveServer, make_event: Callable[..., ApiEvent]
+) -> None:
+    event = make_event()
+    phone = Phone(server, event.slug)
+    fields = {"name": "Dee", "key": phone.key(), "next": ""}
+    tokens = []
+    for _ in range(2):
+        answer = phone.client.post(
+            f"/e/{event.slug}/join", data=fields, headers={"origin": phone.origin}
+        )
+        assert answer.status_code == 303
+        kept = answer.headers.get_list("set-cookie")[0]
+        tokens.append(kept.split(";")[0].split("=", 1)[1])
+    assert tokens[0] != tokens[1]
+    # One person: the first answer's token, which a double tap never kept, was replaced.
+    assert event.call("GET", "/me", tokens[0]).status_code == 401
+    assert event.ok("GET", "/me", tokens[1])["name"] == "Dee"
+    phone.client.close()
