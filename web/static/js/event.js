@@ -656,6 +656,8 @@ meForm.addEventListener("submit", async (event) => {
 });
 
 for (const text of notices.get()) addNotice(text, false);
+// A form's "done" word belongs to that one answer: a reload shouldn't say it again.
+if (new URLSearchParams(location.search).has("done")) history.replaceState(null, "", location.pathname + location.hash);
 await moveOldToken(slug);
 live.start();
 // If the live connection is slow to come up, show the event from a plain request meanwhile.
