@@ -5,14 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-FORMATS = {
-    "discussion": "Discussion",
-    "workshop": "Workshop",
-    "demo": "Demo",
-    "talk": "Talk",
-    "question": "Question",
-    "other": "Other",
-}
+from server.marketplace.models import FORMAT_NAMES
+
+FORMATS = FORMAT_NAMES
 
 
 def plural(n: int, one: str, many: str | None = None) -> str:
