@@ -1,5 +1,4 @@
-"""Pages that draw the event's name and leave the rest to their script: the projector, the
-organiser's and facilitator's pages, the grid editor, now and next, and session notes."""
+"""Pages that draw the event's name and leave the rest to their script: session notes."""
 
 from __future__ import annotations
 
@@ -23,10 +22,5 @@ def shell(name: str, suffix: str) -> Callable[[Request], Awaitable[Response]]:
 
 
 routes = [
-    Route("/e/{slug}/screen", shell("screen.html", " - on screen")),
-    Route("/e/{slug}/organise", shell("manage.html", " - organise")),
-    Route("/e/{slug}/facilitate", shell("manage.html", " - facilitate")),
-    Route("/e/{slug}/grid", shell("grid.html", " - the grid")),
-    Route("/e/{slug}/now", shell("now.html", " - now and next")),
     Route("/e/{slug}/notes/{pitch:int}", shell("notes.html", " - session notes")),
 ]

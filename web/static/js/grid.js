@@ -74,6 +74,10 @@ function render() {
   $("#no-key").hidden = staff;
   $("#grid-app").hidden = !staff || !state.draft;
   if (!staff || !state.draft) return;
+  // The forms drawn on the server for browsers without script give way to the live editor.
+  for (const drawn of document.querySelectorAll("[data-server]")) drawn.remove();
+  $("#live-actions").hidden = false;
+  $("#drag-hint").hidden = false;
   $("#back").hidden = false;
   $("#back-link").href = `/e/${encodeURIComponent(slug)}/${state.role === "organiser" ? "organise" : "facilitate"}`;
   const focusKey = document.activeElement?.dataset?.key;
