@@ -45,31 +45,20 @@ async def _show(
     errors: list[tuple[str, str]] | None = None,
     status: int = 200,
 ) -> Response:
-    base = sign_in_form(event, f"/e/{event.slug}/grid")
-    if not actor.is_staff:
-        return page(
-            "grid.html",
-            f"{event.name} - the grid",
-            status=status,
-            private=True,
-            editor=None,
-            event_name=event.name,
-            **base,
-        )
     state = await snapshot(event, actor, request.app.state.settings.public_url)
     return page(
         "grid.html",
         f"{event.name} - the grid",
         status=status,
         private=True,
-        editor=grid_editor(state),
+        editor=grid_editor(state) if actor.is_staff else None,
         slot_words=slot_words,
         event_name=event.name,
         back="organise" if actor.role == Role.organiser else "facilitate",
         confirming=request.query_params.get("publish") == "confirm",
         done=DONE.get(request.query_params.get("done", "")),
         errors=errors or [],
-        **base,
+        **sign_in_form(event, f"/e/{event.slug}/grid"),
     )
 
 
