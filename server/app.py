@@ -36,11 +36,12 @@ from server.http import (
     proceedings,
     qr,
     session,
+    updates,
 )
 from server.http.observe import AccessLog, metrics_page
 from server.http.openapi import openapi
 from server.http.security import SecurityHeaders
-from server.limits import limiter_from
+from server.limits import OpenStreams, limiter_from
 from server.live.hub import hub_from_url
 from server.live.notes_socket import notes_live
 from server.live.room import Rooms
@@ -68,6 +69,7 @@ routes = [
     *posters.routes,
     *archive.routes,
     WebSocketRoute("/e/{slug}/live", live),
+    *updates.routes,  # the same live updates where a websocket can't get through
     WebSocketRoute("/e/{slug}/notes/{pitch:int}/live", notes_live),
     *exports.routes,
     *pages.routes,
@@ -121,6 +123,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Sta
     app.state.keys = Keys(settings.secret_key)
     app.state.hub = hub_from_url(settings.hub_url)
     app.state.rooms = Rooms(app.state.hub)
+    app.state.streams = OpenStreams(settings.rate_limit_scale)
     app.state.limiter = limiter_from(
         settings.hub_url, settings.rate_limit_scale, settings.event_creation_limit
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from starlette.requests import Request
@@ -25,6 +26,15 @@ T = TypeVar("T")
 Handler = Callable[[Request, Any], Awaitable[Response]]
 
 
+@dataclass(frozen=True)
+class Query:
+    """A query parameter an API route reads, described in OpenAPI (the handler checks it)."""
+
+    name: str
+    schema: dict[str, Any]
+    description: str
+
+
 class PayloadTooLarge(Refused):
     status = 413
     title = "Too much data"
@@ -44,6 +54,7 @@ class ApiRoute(Route):
         role: Role = Role.public,
         raw_body: bool = False,
         limit: str | None = None,
+        query: tuple[Query, ...] = (),
     ) -> None:
         """``limit``: the rate limit it counts against (server/limits.py).
         ``role``: the least an asker must be at the event in the path; who is asking is
@@ -51,6 +62,7 @@ class ApiRoute(Route):
         ``raw_body``: the handler reads and checks the body itself (an archive: read only when
         no other import is under way, and checked with a time limit)."""
         self.body_schema, self.summary, self.ok_status, self.tag = body, summary, status, tag
+        self.query = query
 
         async def endpoint(request: Request) -> Response:
             if limit:

@@ -49,6 +49,16 @@ def _operation(route: ApiRoute) -> dict[str, Any]:
         }
         for p in route.param_convertors
     ]
+    params += [
+        {
+            "name": q.name,
+            "in": "query",
+            "required": False,
+            "schema": q.schema,
+            "description": q.description,
+        }
+        for q in route.query
+    ]
     op: dict[str, Any] = {
         "summary": route.summary,
         "operationId": route.name,

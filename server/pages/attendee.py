@@ -11,7 +11,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from server.errors import Invalid, Refused
-from server.events import setup
+from server.events import feeds, setup
 from server.events.access import Actor
 from server.events.models import Event
 from server.grid import agenda, seats
@@ -39,6 +39,7 @@ DONE = {
     "agenda": "Your agenda is saved.",
     "seat": "Your seat claim is saved.",
     "name": "Your name is saved.",
+    "calendar": "Your calendar link is changed.",
 }
 # The form fields each schema property is typed into, so an error links to its field.
 FIELD_IDS = {
@@ -72,6 +73,12 @@ async def _show(
     state = await snapshot(event, actor, request.app.state.settings.public_url)
     view = attendee_page(state)
     me = view.me
+    token = page_secret(request, ROLE)
+    feed = (
+        feeds.current(actor.attendee, token, request.app.state.keys)
+        if actor.attendee and token
+        else None
+    )
     blank = {"title": "", "pitch": "", "host": me["name"] if me else "", "format": "discussion"}
     response = page(
         "event.html",
@@ -84,12 +91,15 @@ async def _show(
         form={**blank, "tags": "", **(form or {})},
         join_name=(form or {}).get("name", ""),
         pitch_id=None,
+        calendar=f"{request.app.state.settings.public_url}/e/{event.slug}/my/{feed}.ics"
+        if feed
+        else None,
         errors=errors or [],
         done=DONE.get(request.query_params.get("done", "")),
         next=back_to(event, request.query_params.get("next")),
         meta=" · ".join(filter(None, [event.date.strftime("%A %-d %B %Y"), event.venue])),
     )
-    if page_secret(request, ROLE) and me is None and request.method == "GET":
+    if token and me is None and request.method == "GET":
         # A token the event no longer knows (reset, erased): the phone forgets it.
         keep_key(response, event.slug, "", request.app.state.settings.public_url, ATTENDEE_COOKIE)
     return response
@@ -257,6 +267,18 @@ async def seat(request: Request) -> Response:
     return await _act(request, fields, lambda _f: lambda j: act(j, pitch), "seat", "#grid-list")
 
 
+async def calendar(request: Request) -> Response:
+    """Makes a new calendar link (the old one stops) or stops it."""
+    fields = await read_form(request)
+    event = await _event(request)
+    attendee = (await visitor(request, event, ROLE)).as_attendee()
+    if fields.get("want") == "stop":
+        await feeds.stop(attendee)
+    else:
+        await feeds.renew(attendee, page_secret(request, ROLE) or "", request.app.state.keys)
+    return see_other(f"/e/{event.slug}?done=calendar#calendar-heading")
+
+
 async def rename(request: Request) -> Response:
     fields = await read_form(request)
     event = await _event(request)
@@ -281,4 +303,5 @@ routes = [
     Route("/e/{slug}/agenda", choose, methods=["POST"]),
     Route("/e/{slug}/seats/{pitch:int}", seat, methods=["POST"]),
     Route("/e/{slug}/me", rename, methods=["POST"]),
+    Route("/e/{slug}/calendar", calendar, methods=["POST"]),
 ]
