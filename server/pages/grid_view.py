@@ -72,7 +72,7 @@ class GridEditor:
         served = self.draft["checks"]["served"]
         if not self.draft["placements"]:
             return "No sessions placed yet"
-        return f"{served['percent']}% of votes served"
+        return f"{served['percent']:g}% of votes served"
 
 
 def grid_editor(state: dict[str, Any]) -> GridEditor:

@@ -171,9 +171,10 @@ def test_facilitator_places_moves_takes_off_and_publishes(
     key = ev.facilitator()
     pitch = ev.pitch(ev.organiser, "Soup & sockets")["id"]
     state = ev.state(ev.organiser)
-    (room1, room2), (slot1, slot2) = [r["id"] for r in state["rooms"]], [
-        s["id"] for s in state["slots"]
-    ]
+    (room1, room2), (slot1, slot2) = (
+        [r["id"] for r in state["rooms"]],
+        [s["id"] for s in state["slots"]],
+    )
     page = browser.get(f"/e/{ev.slug}/grid", headers=staff(key))
     assert f'id="place-{pitch}"' in page.text and "Soup &amp; sockets" in page.text
     assert 'id="grid-app" hidden' not in page.text
@@ -215,7 +216,13 @@ def test_a_stale_grid_form_is_refused_and_the_fresh_grid_shown(
     ev.ok("POST", "/grid/allocate", ev.organiser, json={"version": int(old)})
     answer = browser.post(
         f"/e/{ev.slug}/grid/move",
-        data={"key": "k", "version": old, "pitch": str(pitch), "room": str(room), "slot": str(slot)},
+        data={
+            "key": "k",
+            "version": old,
+            "pitch": str(pitch),
+            "room": str(room),
+            "slot": str(slot),
+        },
         headers=staff(ev.organiser),
     )
     assert answer.status_code == 409 and "Someone else changed the grid" in answer.text
