@@ -274,3 +274,20 @@ def test_grid_forms_from_another_site_are_refused(
     )
     assert answer.status_code == 403
     assert ev.state(ev.organiser)["draft"]["placements"] == []
+
+
+def test_allocate_and_undo_by_form(
+    browser: httpx.Client, make_event: Callable[..., ApiEvent]
+) -> None:
+    ev = make_event()
+    ev.pitch(ev.organiser, "Allocated")
+    for path, placed, done in (("allocate", 1, "allocated"), ("undo", 0, "undone")):
+        now = browser.get(f"/e/{ev.slug}/grid", headers=staff(ev.organiser))
+        answer = browser.post(
+            f"/e/{ev.slug}/grid/{path}",
+            data={"key": "k", "version": version(now)},
+            headers=staff(ev.organiser),
+            follow_redirects=False,
+        )
+        assert answer.headers["location"] == f"/e/{ev.slug}/grid?done={done}"
+        assert len(ev.state(ev.organiser)["draft"]["placements"]) == placed
