@@ -6,6 +6,8 @@ import { $, announce, bySlotTime, clock, h, plural, slotWords, slugFromPath, sig
 import { FEATURES } from "./venue.js";
 
 const slug = slugFromPath();
+// The server drew the sign-in form (it never sees a #key=); a link bringing the key signs in.
+if (location.hash.includes("key=")) $("#no-key").hidden = true;
 await signIn(slug);
 
 let state = null;
