@@ -30,6 +30,7 @@ from server.pages.forms import (
     receipt_key,
     see_other,
     visitor,
+    whole_number,
 )
 from server.pages.rendering import PageRoute, page
 from server.validation import validate
@@ -166,13 +167,6 @@ def _pitch_fields(fields: dict[str, str]) -> dict[str, Any]:
     return body
 
 
-def _number(fields: dict[str, str], name: str) -> int:
-    value = fields.get(name, "")
-    if not (value.isascii() and value.isdigit()) or len(value) > 10:
-        raise Invalid("Choose from the page again; that choice wasn't one Snug offered.")
-    return int(value)
-
-
 async def join(request: Request) -> Response:
     event = await _event(request)
     fields = await read_form(request)
@@ -261,7 +255,7 @@ async def pitch_page(request: Request) -> Response:
 
 async def place_dot(request: Request) -> Response:
     fields = await read_form(request)
-    pitch = _number(fields, "pitch")
+    pitch = whole_number(fields, "pitch")
     return await _act(
         request, fields, lambda _f: lambda j: dots.place_dot(j, pitch), "dot", f"#p-{pitch}"
     )
@@ -269,7 +263,7 @@ async def place_dot(request: Request) -> Response:
 
 async def take_back_dot(request: Request) -> Response:
     fields = await read_form(request)
-    pitch = _number(fields, "pitch")
+    pitch = whole_number(fields, "pitch")
     return await _act(
         request, fields, lambda _f: lambda j: dots.take_back(j, pitch), "undot", f"#p-{pitch}"
     )
@@ -277,8 +271,8 @@ async def take_back_dot(request: Request) -> Response:
 
 async def choose(request: Request) -> Response:
     fields = await read_form(request)
-    slot = _number(fields, "slot")
-    pitch = _number(fields, "pitch") if fields.get("pitch") else None
+    slot = whole_number(fields, "slot")
+    pitch = whole_number(fields, "pitch") if fields.get("pitch") else None
     return await _act(
         request, fields, lambda _f: lambda j: agenda.choose(j, slot, pitch), "agenda", "#agenda"
     )

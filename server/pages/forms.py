@@ -100,3 +100,11 @@ def back_to(event: Event, wanted: str | None, default: str = "") -> str:
 
 def see_other(url: str) -> RedirectResponse:
     return RedirectResponse(url, status_code=303)
+
+
+def whole_number(fields: dict[str, str], name: str) -> int:
+    """A number the page offered in a select or hidden field; anything else was not offered."""
+    value = fields.get(name, "")
+    if not (value.isascii() and value.isdigit()) or len(value) > 10:
+        raise Invalid("Choose from the page again; that choice wasn't one Snug offered.")
+    return int(value)
