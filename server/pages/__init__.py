@@ -8,6 +8,6 @@ page starts from.
 
 from __future__ import annotations
 
-from server.pages import attendee, home, shells
+from server.pages import attendee, home, notes, shells
 
-routes = [*home.routes, *attendee.routes, *shells.routes]
+routes = [*home.routes, *attendee.routes, *notes.routes, *shells.routes]

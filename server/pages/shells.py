@@ -1,5 +1,5 @@
 """Pages that draw the event's name and leave the rest to their script: the projector, the
-organiser's and facilitator's pages, the grid editor, now and next, and session notes."""
+organiser's and facilitator's pages, the grid editor, and now and next."""
 
 from __future__ import annotations
 
@@ -28,5 +28,4 @@ routes = [
     Route("/e/{slug}/facilitate", shell("manage.html", " - facilitate")),
     Route("/e/{slug}/grid", shell("grid.html", " - the grid")),
     Route("/e/{slug}/now", shell("now.html", " - now and next")),
-    Route("/e/{slug}/notes/{pitch:int}", shell("notes.html", " - session notes")),
 ]
