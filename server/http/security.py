@@ -121,6 +121,10 @@ def from_snug(headers: Headers, public_url: str) -> bool:
     if headers.get("sec-fetch-site", "same-origin") != "same-origin":
         return False
     origin = headers.get("origin")
+    if origin == "null" and "sec-fetch-site" in headers:
+        # Under Referrer-Policy: no-referrer Chromium sends a plain form's Origin as "null";
+        # Sec-Fetch-Site, which no page can set, has already said the form is Snug's own.
+        return True
     return origin is None or origin_is_ours(origin, headers, public_url)
 
 
