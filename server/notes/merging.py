@@ -27,7 +27,7 @@ MAX_WORDS = 4000
 @dataclass(frozen=True)
 class Merged:
     text: str
-    others_changed: bool = False  # theirs was no longer the base: the texts were merged
+    others_changed: bool = False  # both sides changed the text, so it was merged
     kept_both: int = 0  # stretches both sides changed differently, kept one after the other
 
 
@@ -45,7 +45,8 @@ def merge(base: str, mine: str, theirs: str) -> Merged:
     if theirs == base:
         return Merged(mine)
     if mine in (base, theirs):
-        return Merged(theirs, others_changed=True)
+        # Nothing of mine to add (or it is there already, the same page sent twice).
+        return Merged(theirs)
     return _merge_lines(_lines(base), _lines(mine), _lines(theirs))
 
 
@@ -104,7 +105,9 @@ def _merge_lines(base: list[str], mine: list[str], theirs: list[str]) -> Merged:
             else:
                 taken = [words]
         out += taken
-    return Merged("".join(out), True, kept_both)
+    text = "".join(out)
+    # Nothing of mine added means it was all there already: the same page sent twice.
+    return Merged(text, text != "".join(theirs), kept_both)
 
 
 def _merge_words(base: str, mine: str, theirs: str) -> str | None:

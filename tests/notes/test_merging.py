@@ -46,6 +46,7 @@ def test_a_side_that_changed_nothing_gives_way(base: str, other: str) -> None:
     assert merge(base, base, other).text == other  # the page changed nothing: theirs
     assert merge(base, other, other).text == other  # the same page sent twice
     assert not merge(base, other, base).others_changed
+    assert not merge(base, other, other).others_changed  # the second of a double tap
     assert merge(base, other, other).kept_both == 0
 
 
@@ -68,7 +69,8 @@ def test_changes_to_the_same_words_are_both_kept_theirs_first() -> None:
     lines = merge("a\nten\nb\n", "a\neleven\nb\n", "a\nnoon\nb\n")
     assert lines.text == "a\nnoon\neleven\nb\n"
     # Sent again after that merge, what was written is already there: nothing is added.
-    assert merge("a\nten\nb\n", "a\neleven\nb\n", lines.text).text == lines.text
+    again = merge("a\nten\nb\n", "a\neleven\nb\n", lines.text)
+    assert (again.text, again.others_changed, again.kept_both) == (lines.text, False, 0)
 
 
 def test_long_notes_merge_quickly_and_a_huge_paragraph_is_kept_whole() -> None:
