@@ -27,7 +27,9 @@ MAX_WORDS = 4000
 @dataclass(frozen=True)
 class Merged:
     text: str
-    others_changed: bool = False  # both sides changed the text, so it was merged
+    # Others changed the text since the page was drawn, and the page should say so; not when
+    # all they changed was what this page says (the same page sent a second time).
+    others_changed: bool = False
     kept_both: int = 0  # stretches both sides changed differently, kept one after the other
 
 
@@ -44,9 +46,10 @@ def merge(base: str, mine: str, theirs: str) -> Merged:
     """``mine`` and ``theirs`` both started from ``base``: the text with both sides' changes."""
     if theirs == base:
         return Merged(mine)
-    if mine in (base, theirs):
-        # Nothing of mine to add (or it is there already, the same page sent twice).
-        return Merged(theirs)
+    if mine == theirs:
+        return Merged(theirs)  # the same page sent twice: nothing to add, nothing to say
+    if mine == base:
+        return Merged(theirs, others_changed=True)
     return _merge_lines(_lines(base), _lines(mine), _lines(theirs))
 
 

@@ -47,6 +47,7 @@ def test_a_side_that_changed_nothing_gives_way(base: str, other: str) -> None:
     assert merge(base, other, other).text == other  # the same page sent twice
     assert not merge(base, other, base).others_changed
     assert not merge(base, other, other).others_changed  # the second of a double tap
+    assert merge(base, base, other).others_changed == (other != base)
     assert merge(base, other, other).kept_both == 0
 
 
