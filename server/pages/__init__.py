@@ -8,14 +8,14 @@ from the same snapshot the live page starts from.
 
 from __future__ import annotations
 
-from server.pages import attendee, grid_editor, home, manage, screens, shells, staff
+from server.pages import attendee, grid_editor, home, manage, notes, screens, staff
 
 routes = [
     *home.routes,
     *attendee.routes,
+    *notes.routes,
     *staff.routes,
     *manage.routes,
     *grid_editor.routes,
     *screens.routes,
-    *shells.routes,
 ]
