@@ -75,7 +75,7 @@ async def _edit(
     # Back to the session's own form, so the person lands where they were.
     anchor = f"#place-{pitch}" if pitch.isascii() and pitch.isdigit() and len(pitch) <= 10 else ""
     to = f"/e/{slug}/grid?done={done}{anchor}"
-    return await act(request, lambda: build(fields), redraw, to, Role.facilitator)
+    return await act(request, fields, lambda: build(fields), redraw, to, Role.facilitator)
 
 
 def _move(fields: dict[str, str]) -> Command:

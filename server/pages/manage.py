@@ -104,7 +104,7 @@ async def save_settings(request: Request) -> Response:
 
     slug = request.path_params["slug"]
     to = f"/e/{slug}/organise?done=settings#marketplace-heading"
-    return await act(request, build, redraw, to, Role.organiser)
+    return await act(request, fields, build, redraw, to, Role.organiser)
 
 
 routes = [

@@ -19,7 +19,15 @@ from server.http.security import page_secret
 from server.http.session import keep_key
 from server.live.commands import run
 from server.live.journal import Journal
-from server.pages.forms import FormError, back_to, form_key, read_form, see_other, visitor
+from server.pages.forms import (
+    FormError,
+    back_to,
+    form_key,
+    read_form,
+    receipt_key,
+    see_other,
+    visitor,
+)
 from server.pages.rendering import PageRoute, page
 
 ROLE = "staff"
@@ -95,7 +103,12 @@ async def sign_out(request: Request) -> Response:
 
 
 async def act(
-    request: Request, build: Callable[[], Command], redraw: Redraw, to: str, role: Role
+    request: Request,
+    fields: dict[str, str],
+    build: Callable[[], Command],
+    redraw: Redraw,
+    to: str,
+    role: Role,
 ) -> Response:
     """Runs one form's command as the staff member signed in on this browser, then sends them
     to ``to`` (or draws the page again with what went wrong, nothing changed). The form's
@@ -104,7 +117,8 @@ async def act(
     actor = await staff(request, event)
     try:
         actor.require(role)
-        await run(request.app.state.hub, event, actor, build())
+        key, asked = receipt_key(request, fields)  # a form sent twice is done once
+        await run(request.app.state.hub, event, actor, build(), key=key, fingerprint=asked)
     except FormError as exc:
         return await redraw(event, actor, exc.errors, exc.status)
     except Refused as exc:

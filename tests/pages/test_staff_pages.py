@@ -291,3 +291,29 @@ def test_allocate_and_undo_by_form(
         )
         assert answer.headers["location"] == f"/e/{ev.slug}/grid?done={done}"
         assert len(ev.state(ev.organiser)["draft"]["placements"]) == placed
+
+
+def test_a_grid_form_sent_twice_is_done_once(
+    browser: httpx.Client, make_event: Callable[..., ApiEvent]
+) -> None:
+    ev = make_event()
+    pitch = ev.pitch(ev.organiser)["id"]
+    state = ev.state(ev.organiser)
+    room, slot = state["rooms"][0]["id"], state["slots"][0]["id"]
+    page = browser.get(f"/e/{ev.slug}/grid", headers=staff(ev.organiser))
+    drawn_key = re.search(r'name="key" value="([^"]+)"', page.text)
+    assert drawn_key is not None
+    data = {
+        "key": drawn_key.group(1),
+        "version": version(page),
+        "pitch": str(pitch),
+        "room": str(room),
+        "slot": str(slot),
+    }
+    answers = [
+        browser.post(f"/e/{ev.slug}/grid/move", data=data, headers=staff(ev.organiser))
+        for _ in range(2)
+    ]
+    # The second is answered as the first was, not refused as a stale version.
+    assert [a.status_code for a in answers] == [303, 303]
+    assert ev.state(ev.organiser)["draft"]["version"] == int(data["version"]) + 1
