@@ -16,7 +16,7 @@ from server.events.models import Event
 from server.grid import editing
 from server.live.journal import Journal
 from server.live.state import snapshot
-from server.pages.forms import read_form, whole_number
+from server.pages.forms import whole_number
 from server.pages.grid_view import grid_editor
 from server.pages.rendering import PageRoute, page
 from server.pages.staff import Command, act, event_of, sign_in_form, staff
@@ -69,13 +69,15 @@ async def _edit(
     ) -> Response:
         return await _show(request, event, actor, errors, status)
 
-    fields = await read_form(request)
     slug = request.path_params["slug"]
-    pitch = fields.get("pitch", "")
-    # Back to the session's own form, so the person lands where they were.
-    anchor = f"#place-{pitch}" if pitch.isascii() and pitch.isdigit() and len(pitch) <= 10 else ""
-    to = f"/e/{slug}/grid?done={done}{anchor}"
-    return await act(request, fields, lambda: build(fields), redraw, to, Role.facilitator)
+
+    def to(fields: dict[str, str]) -> str:
+        # Back to the session's own form, so the person lands where they were.
+        pitch = fields.get("pitch", "")
+        placed = pitch.isascii() and pitch.isdigit() and len(pitch) <= 10
+        return f"/e/{slug}/grid?done={done}" + (f"#place-{pitch}" if placed else "")
+
+    return await act(request, build, redraw, to, Role.facilitator)
 
 
 def _move(fields: dict[str, str]) -> Command:

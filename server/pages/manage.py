@@ -13,7 +13,7 @@ from server.events import setup
 from server.events.access import Actor, Role
 from server.events.models import Event
 from server.live.state import snapshot
-from server.pages.forms import FormError, read_form
+from server.pages.forms import FormError
 from server.pages.rendering import PageRoute, page
 from server.pages.staff import Command, act, event_of, sign_in_form, staff
 from server.pages.words import plural
@@ -90,7 +90,6 @@ def settings_of(fields: dict[str, str]) -> dict[str, Any]:
 
 
 async def save_settings(request: Request) -> Response:
-    fields = await read_form(request)
     public_url = request.app.state.settings.public_url
 
     async def redraw(
@@ -98,13 +97,13 @@ async def save_settings(request: Request) -> Response:
     ) -> Response:
         return await _show(request, event, actor, "organise", errors, status)
 
-    def build() -> Command:
+    def build(fields: dict[str, str]) -> Command:
         body = settings_of(fields)
         return lambda j: setup.edit_event(j, body, public_url)
 
     slug = request.path_params["slug"]
     to = f"/e/{slug}/organise?done=settings#marketplace-heading"
-    return await act(request, fields, build, redraw, to, Role.organiser)
+    return await act(request, build, redraw, lambda _f: to, Role.organiser)
 
 
 routes = [

@@ -150,9 +150,12 @@ async def save_notes(request: Request) -> Response:
     actor, secret = await _visitor(request, event)
     address = request.client.host if request.client else None
     await request.app.state.limiter.check("notes", address, secret)
-    fields = await read_form(request, MAX_NOTES_FORM)
+    fields: dict[str, str] = {}
     try:
+        # Who may write is settled before a byte of the form is read.
         session = await editing.open_notes(event, path_id(request, "pitch"), actor)
+        editing.may_write(actor)
+        fields = await read_form(request, MAX_NOTES_FORM)
         saved = await editing.save_texts(session, actor, *_texts(fields))
     except Refused as exc:
         errors = [(_field_of(exc, actor), exc.message)]

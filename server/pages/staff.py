@@ -104,26 +104,26 @@ async def sign_out(request: Request) -> Response:
 
 async def act(
     request: Request,
-    fields: dict[str, str],
-    build: Callable[[], Command],
+    build: Callable[[dict[str, str]], Command],
     redraw: Redraw,
-    to: str,
+    to: Callable[[dict[str, str]], str],
     role: Role,
 ) -> Response:
     """Runs one form's command as the staff member signed in on this browser, then sends them
-    to ``to`` (or draws the page again with what went wrong, nothing changed). The form's
-    fields are read into the command (``build``) only once the person may send it."""
+    where ``to`` says (or draws the page again with what went wrong, nothing changed). Who may
+    send it is settled before a byte of the form is read."""
     event = await event_of(request)
     actor = await staff(request, event)
     try:
         actor.require(role)
+        fields = await read_form(request)
         key, asked = receipt_key(request, fields)  # a form sent twice is done once
-        await run(request.app.state.hub, event, actor, build(), key=key, fingerprint=asked)
+        await run(request.app.state.hub, event, actor, build(fields), key=key, fingerprint=asked)
     except FormError as exc:
         return await redraw(event, actor, exc.errors, exc.status)
     except Refused as exc:
         return await redraw(event, actor, [("", exc.message)], exc.status)
-    return see_other(to)
+    return see_other(to(fields))
 
 
 routes = [

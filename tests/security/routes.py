@@ -55,6 +55,9 @@ class Rule:
     # A form that tells someone what was wrong with it (the GOV.UK error summary) refuses with
     # 422 as well: signing in with a link that isn't a staff link.
     refuses_as_form: bool = False
+    # Attendees may use it on what is theirs (withdraw their own pitch), so their role alone
+    # doesn't refuse them; what they name may.
+    owners_may: bool = False
 
 
 @dataclass(frozen=True)
@@ -207,7 +210,7 @@ RULES: dict[tuple[str, str], Rule | Socket] = {
         lambda w: Call(api(w, f"/pitches/{w.pitch}"), {"title": "Open data in cities"}),
     ),
     ("DELETE", f"{SLUG}/pitches/{{pitch_id:int}}"): Rule(
-        STAFF, lambda w: Call(api(w, f"/pitches/{w.hidden}")), fresh=True
+        STAFF, lambda w: Call(api(w, f"/pitches/{w.hidden}")), fresh=True, owners_may=True
     ),
     ("POST", f"{SLUG}/pitches/{{pitch_id:int}}/merge"): Rule(
         STAFF,
@@ -313,7 +316,7 @@ RULES: dict[tuple[str, str], Rule | Socket] = {
         lambda w: {"title": "Open data in cities", "format": "discussion"},
     ),
     ("POST", "/e/{slug}/pitches/{pitch:int}/withdraw"): form(
-        STAFF, lambda w: page(w, f"/pitches/{w.hidden}/withdraw"), fresh=True
+        STAFF, lambda w: page(w, f"/pitches/{w.hidden}/withdraw"), fresh=True, owners_may=True
     ),
     ("POST", "/e/{slug}/dots"): form(
         ATTENDEES, lambda w: page(w, "/dots"), lambda w: {"pitch": str(w.pitch)}, self_only=True
