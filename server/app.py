@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -16,7 +17,7 @@ from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 from tortoise.exceptions import OperationalError
 
-from server import db
+from server import db, pages
 from server.bundled import WEB_DIR
 from server.config import Settings
 from server.errors import Refused
@@ -30,7 +31,6 @@ from server.http import (
     grid,
     notes,
     offline,
-    pages,
     photos,
     pitches,
     posters,
@@ -38,15 +38,17 @@ from server.http import (
     proceedings,
     qr,
     session,
+    updates,
 )
 from server.http.observe import AccessLog, metrics_page
 from server.http.openapi import openapi
 from server.http.security import SecurityHeaders
-from server.limits import limiter_from
+from server.limits import OpenStreams, limiter_from
 from server.live.hub import hub_from_url
 from server.live.notes_socket import notes_live
 from server.live.room import Rooms
 from server.live.socket import live
+from server.reach import loopback_warning
 
 
 async def healthz(_request: Request) -> Response:
@@ -70,6 +72,7 @@ routes = [
     *posters.routes,
     *archive.routes,
     WebSocketRoute("/e/{slug}/live", live),
+    *updates.routes,  # the same live updates where a websocket can't get through
     WebSocketRoute("/e/{slug}/notes/{pitch:int}/live", notes_live),
     *exports.routes,
     *pages.routes,
@@ -88,6 +91,14 @@ def _settle_garbage_collector() -> None:
     gc.set_threshold(100_000, 50, 1000)
 
 
+def _say_if_phones_cannot_join(public_url: str) -> None:
+    # Said once at startup, where whoever started Snug is looking; the organiser page and the
+    # projector say it too (eventView.join_warning), for the organiser who didn't.
+    warning = loopback_warning(public_url)
+    if warning:
+        logging.getLogger("snug.reach").warning(warning)
+
+
 def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Starlette:
     settings = settings or Settings.from_environ()
 
@@ -97,6 +108,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Sta
             await db.migrate(settings.database_url)
         await db.connect(settings.database_url)
         _settle_garbage_collector()
+        _say_if_phones_cannot_join(settings.public_url)
         try:
             yield
         finally:
@@ -124,6 +136,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Sta
     app.state.keys = Keys(settings.secret_key)
     app.state.hub = hub_from_url(settings.hub_url)
     app.state.rooms = Rooms(app.state.hub)
+    app.state.streams = OpenStreams(settings.rate_limit_scale)
     app.state.limiter = limiter_from(
         settings.hub_url, settings.rate_limit_scale, settings.event_creation_limit
     )

@@ -8,6 +8,7 @@ import json
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ from server.errors import Refused
 from server.events.access import Keys
 from server.http.events import links
 from server.logs import LOGGING
+from server.reach import checked_public_url, lan_url
 from server.validation import validate
 
 
@@ -29,8 +31,24 @@ def main(argv: list[str] | None = None) -> None:
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser("serve", help="Run the web server")
     serve.add_argument("--demo", action="store_true", help="load the demo event at /e/demo")
-    serve.add_argument("--host", default="127.0.0.1")
+    where = serve.add_mutually_exclusive_group()
+    where.add_argument(
+        "--host", default="127.0.0.1", metavar="ADDRESS", help="listen here (default: 127.0.0.1)"
+    )
+    where.add_argument(
+        "--lan",
+        action="store_true",
+        help="listen on every network, and put this computer's address on the local network "
+        "in links and QR codes, so phones on the same wifi can join",
+    )
     serve.add_argument("--port", type=int, default=None, help="default: $PORT or 8000")
+    serve.add_argument(
+        "--public-url",
+        type=_public_url,
+        metavar="URL",
+        help="the address people open to reach Snug, such as https://snug.example.org; "
+        "links and QR codes use it (over $PUBLIC_URL and --lan's)",
+    )
     commands.add_parser("migrate", help="Bring the database schema up to date")
     commands.add_parser("demo", help="Load the demo event and print its links")
     create = commands.add_parser("create-event", help="Create an event from a JSON file or stdin")
@@ -60,16 +78,28 @@ def main(argv: list[str] | None = None) -> None:
         asyncio.run(_create(settings, args.file))
 
 
+def _public_url(given: str) -> str:
+    try:
+        return checked_public_url(given)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def _serve(settings: Settings, args: argparse.Namespace) -> None:
+    public_url = args.public_url or (lan_url(settings.port) if args.lan else None)
+    if args.lan and public_url is None:
+        print(
+            "Snug found no address on a local network: is this computer connected to the "
+            "venue's wifi? Links stay at this computer's own address until it is.",
+            file=sys.stderr,
+        )
+    settings = replace(settings, public_url=public_url or settings.public_url)
     if args.demo:
         asyncio.run(_demo(settings))
-    print(
-        f"Snug is starting: open http://{args.host}:{settings.port}/ in a browser "
-        "(Ctrl+C stops it)."
-    )
+    print(f"Snug is starting: open {settings.public_url}/ in a browser (Ctrl+C stops it).")
     uvicorn.run(
         create_app(settings),
-        host=args.host,
+        host="0.0.0.0" if args.lan else args.host,
         port=settings.port,
         http=headers_in(settings.header_timeout),
         # Only the proxies named in TRUSTED_PROXIES may say who the client is: anyone else's

@@ -19,6 +19,13 @@ class Invalid(Refused):
     title = "Some of what was sent isn't valid"
 
 
+class BadRequest(Refused):
+    """The address itself is wrong: a query parameter out of its range, or of no known kind."""
+
+    status = 400
+    title = "Something in the address isn't valid"
+
+
 class NotFound(Refused):
     status = 404
     title = "Not found"

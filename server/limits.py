@@ -1,5 +1,6 @@
 """Rate limits on what people do (create events, join, pitch, vote, write notes, open a live
-socket), per device and per address.
+socket, poll for changes), per device and per address, and a cap on the event streams each
+holds open at once.
 
 A moving window (the ``limits`` library): whatever was done in the last minute (or hour) counts,
 so a burst split across a minute boundary is still one burst. Counted in this process, or in Redis
@@ -14,6 +15,7 @@ import hashlib
 import logging
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from limits import RateLimitItemPerSecond
@@ -56,7 +58,57 @@ def limits_table(events_an_hour: int) -> dict[str, Limit]:
         # few times a minute; a venue of 1,500 behind one address all reconnecting after a wifi
         # drop must still get in.
         "hello": Limit("hello", 30, 3000, MINUTE, "opened a live connection"),
+        # A phone whose websocket is blocked asks for changes every POLL_SECONDS
+        # (server/http/live.py), a few pages at a time; a venue of 1,500 such phones behind one
+        # address must still be served.
+        "poll": Limit("poll", 60, 30000, MINUTE, "asked for changes"),
     }
+
+
+# Event streams one device, and one address, may hold open at once in a process: a few tabs
+# of a phone, and a venue of 1,500 phones behind one address with two pages each.
+STREAMS_PER_DEVICE, STREAMS_PER_ADDRESS = 6, 3000
+STREAMS_RETRY = 30  # seconds to wait, said with a refusal
+
+
+class OpenStreams:
+    """Counts the event streams held open in this process, by device and by address.
+
+    Counted per process rather than in Redis: what a stream holds (a task, a socket, an
+    outbox) is this process's, and a count in Redis would outlive a process that crashed.
+    """
+
+    def __init__(self, scale: float) -> None:
+        self._scale = scale
+        self._open: dict[str, int] = {}
+
+    def take(self, address: str | None, secret: str | None) -> Callable[[], None]:
+        """Takes one stream's place, or refuses it with 429; call what it returns to give the
+        place back when the stream closes."""
+        keys = [(f"address:{address}", STREAMS_PER_ADDRESS, "from one network")] if address else []
+        if secret:
+            device = hashlib.sha256(secret.encode()).hexdigest()[:16]
+            keys.append((f"device:{device}", STREAMS_PER_DEVICE, "from one device"))
+        for key, most, where in keys:
+            allowed = max(1, int(most * self._scale))
+            if self._scale > 0 and self._open.get(key, 0) >= allowed:
+                metrics.rate_limited.labels("stream").inc()
+                streams = "1 live stream" if allowed == 1 else f"{allowed} live streams"
+                raise TooFast(
+                    f"Snug keeps {streams} at most open {where}, and no more is free. Close a "
+                    f"page you no longer need, or try again in {_duration(STREAMS_RETRY)}.",
+                    STREAMS_RETRY,
+                )
+        for key, _most, _where in keys:
+            self._open[key] = self._open.get(key, 0) + 1
+
+        def give_back() -> None:
+            for key, _most, _where in keys:
+                self._open[key] -= 1
+                if not self._open[key]:
+                    del self._open[key]
+
+        return give_back
 
 
 class SweptNowAndThen(MemoryStorage):

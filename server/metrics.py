@@ -19,7 +19,17 @@ request_seconds = Histogram(
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5),
     registry=registry,
 )
-connections = Gauge("snug_websocket_connections", "Open websockets", ["socket"], registry=registry)
+connections = Gauge(
+    "snug_websocket_connections",
+    "Open live connections: websockets, and the event streams that stand in for blocked ones",
+    ["socket"],
+    registry=registry,
+)
+polls = Counter(
+    "snug_event_polls",
+    "Asks for changes from pages that can keep no stream open",
+    registry=registry,
+)
 messages_sent = Counter(
     "snug_websocket_messages_sent", "Messages sent on websockets", ["socket"], registry=registry
 )

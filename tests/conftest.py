@@ -38,7 +38,10 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_server(data_dir: Path, env: dict[str, str] | None = None) -> LiveServer:
+def start_server(
+    data_dir: Path, env: dict[str, str] | None = None, args: tuple[str, ...] = ()
+) -> LiveServer:
+    """``args``: more for ``snug serve``; none that would make it listen beyond 127.0.0.1."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     environment = {
@@ -57,7 +60,7 @@ def start_server(data_dir: Path, env: dict[str, str] | None = None) -> LiveServe
     data_dir.mkdir(parents=True, exist_ok=True)
     log = (data_dir / "server.log").open("a")
     process = subprocess.Popen(
-        [sys.executable, "-m", "server", "serve", "--port", str(port)],
+        [sys.executable, "-m", "server", "serve", "--port", str(port), *args],
         cwd=ROOT,
         env=environment,
         stdout=subprocess.DEVNULL,

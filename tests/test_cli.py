@@ -1,4 +1,5 @@
-"""The snug command: creating an event from JSON and loading the demo, on a fresh database."""
+"""The snug command: creating an event from JSON and loading the demo, on a fresh database;
+where ``snug serve`` listens and the address its links give phones."""
 
 from __future__ import annotations
 
@@ -8,11 +9,14 @@ import sqlite3
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 
-from tests.conftest import ROOT, event_body, start_server, stop_server
+from server import cli, reach
+from server.events.qr import qr_svg
+from tests.conftest import ROOT, LiveServer, event_body, start_server, stop_server
 
 
 def snug(
@@ -157,3 +161,128 @@ def test_serve_names_its_own_port_in_links_without_a_public_url(tmp_path: Path) 
     finally:
         stop_server(live)
     assert made["links"]["join"].startswith(f"{live.url}/j/")
+
+
+LAN = "http://192.168.1.23:8123"  # an address --lan could choose; no test sends anything to it
+
+
+@pytest.fixture
+def served(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
+    """What ``snug serve`` hands Uvicorn, caught instead of serving; the address source is
+    this machine's unless a test replaces it."""
+    caught: dict[str, Any] = {}
+    monkeypatch.setattr(cli.uvicorn, "run", lambda app, **kw: caught.update(kw, app=app))
+    monkeypatch.setenv("SECRET_KEY", "test-secret-not-for-production")
+    monkeypatch.setenv("DATABASE_URL", "sqlite://:memory:")
+    monkeypatch.delenv("PUBLIC_URL", raising=False)
+    return caught
+
+
+@pytest.mark.parametrize(
+    ("args", "host", "public_url"),
+    [
+        ([], "127.0.0.1", "http://127.0.0.1:8123"),
+        (["--lan"], "0.0.0.0", LAN),
+        (["--public-url", "https://snug.example.org/"], "127.0.0.1", "https://snug.example.org"),
+        (
+            ["--lan", "--public-url", "https://snug.example.org"],
+            "0.0.0.0",
+            "https://snug.example.org",
+        ),
+    ],
+)
+def test_lan_listens_everywhere_and_links_name_the_lan_address(
+    served: dict[str, Any],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    args: list[str],
+    host: str,
+    public_url: str,
+) -> None:
+    monkeypatch.setattr(reach, "route_sources", lambda: ["100.64.0.9", "192.168.1.23"])
+    cli.main(["serve", "--port", "8123", *args])
+    assert served["host"] == host and served["port"] == 8123
+    assert served["app"].state.settings.public_url == public_url
+    assert f"open {public_url}/ in a browser" in capsys.readouterr().out
+
+
+def test_lan_without_a_network_says_so_and_keeps_the_loopback_address(
+    served: dict[str, Any], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(reach, "route_sources", lambda: ["127.0.0.1"])
+    cli.main(["serve", "--lan", "--port", "8123"])
+    assert served["host"] == "0.0.0.0"
+    assert served["app"].state.settings.public_url == "http://127.0.0.1:8123"
+    assert "Snug found no address on a local network" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["--public-url", "snug.example.org"], "starting with https:// or http://"),
+        (["--public-url", "https://snug.example.org/camp"], "has a path, query or fragment"),
+        (["--lan", "--host", "10.0.0.5"], "not allowed with argument"),
+    ],
+)
+def test_serve_refuses_an_address_it_cannot_use_in_words(
+    tmp_path: Path, args: list[str], said: str
+) -> None:
+    result = snug(tmp_path, "serve", "--port", "1", *args)
+    assert result.returncode == 2
+    assert said in result.stderr
+    assert "Snug is starting" not in result.stdout
+
+
+def _warnings(live: LiveServer) -> list[str]:
+    lines = [json.loads(line) for line in (live.data_dir / "server.log").read_text().splitlines()]
+    return [line["message"] for line in lines if line["logger"] == "snug.reach"]
+
+
+def test_the_log_says_at_startup_when_phones_cannot_join(tmp_path: Path) -> None:
+    live = start_server(tmp_path)  # PUBLIC_URL is its own 127.0.0.1 address
+    try:
+        state = httpx.post(f"{live.url}/api/events", json=event_body(), timeout=20)
+        event = httpx.get(f"{live.url}/api/e/{state.json()['slug']}", timeout=20).json()["event"]
+    finally:
+        stop_server(live)
+    (warning,) = _warnings(live)
+    assert f"Join links and QR codes point at {live.url}" in warning
+    assert "phones can't join" in warning
+    assert "snug serve --lan" in warning and "snug serve --public-url https://" in warning
+    assert event["join_warning"] == warning
+
+
+def test_every_link_names_the_public_url_given_on_the_command_line(tmp_path: Path) -> None:
+    """What --lan sets, given as --public-url so the server still listens on 127.0.0.1 only."""
+    live = start_server(tmp_path, args=("--public-url", f"{LAN}/"))
+    try:
+        made = httpx.post(f"{live.url}/api/events", json=event_body(), timeout=20).json()
+        page = f"{live.url}/e/{made['slug']}"
+        state = httpx.get(f"{live.url}/api/e/{made['slug']}", timeout=20).json()
+        qr = httpx.get(f"{page}/join.svg", timeout=20).content
+        calendar = httpx.get(f"{page}/schedule.ics", timeout=20).text
+        joined = httpx.post(f"{live.url}/api/e/{made['slug']}/attendees", json={}, timeout=20)
+        feed = httpx.post(
+            f"{live.url}/api/e/{made['slug']}/me/calendar",
+            headers={"Authorization": f"Bearer {joined.json()['token']}"},
+            timeout=20,
+        ).json()["link"]
+        # A page opened at the given address is Snug's own; one elsewhere on the wifi isn't.
+        asks = {"X-Snug-Staff": "1", "Cookie": f"snug_staff={made['organiser_key']}"}
+        seen = {
+            origin: httpx.get(
+                f"{live.url}/api/e/{made['slug']}", headers={**asks, "Origin": origin}, timeout=20
+            )
+            for origin in (LAN, "http://192.168.1.99:8000")
+        }
+    finally:
+        stop_server(live)
+    assert seen[LAN].json()["role"] == "organiser"
+    assert seen["http://192.168.1.99:8000"].status_code == 403
+    assert _warnings(live) == []
+    join = state["event"]["join_url"]
+    assert made["links"]["join"] == join and join.startswith(f"{LAN}/j/")
+    assert state["event"]["join_warning"] is None
+    assert qr == qr_svg(join)
+    assert f"URL:{LAN}/e/{made['slug']}" in calendar
+    assert feed.startswith(f"{LAN}/e/{made['slug']}/my/") and feed.endswith(".ics")

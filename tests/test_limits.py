@@ -114,3 +114,19 @@ async def test_expired_counts_are_swept_once_a_minute_not_after_every_hit(
         await pitch(limiter, f"phone {n}")
         await asyncio.sleep(0.002)
     assert sweeps == 1
+
+
+def test_open_streams_are_capped_per_network_and_per_device_and_given_back() -> None:
+    streams = limits.OpenStreams(scale=0.001)  # 3 per network, 1 per device
+    venue = [streams.take("10.0.0.1", None) for _ in range(3)]
+    with pytest.raises(TooFast, match="3 live streams at most open from one network"):
+        streams.take("10.0.0.1", None)
+    give_back = streams.take("10.0.0.2", "phone")
+    with pytest.raises(TooFast, match="1 live stream at most open from one device"):
+        streams.take("10.0.0.3", "phone")  # the same phone on another network
+    give_back()
+    streams.take("10.0.0.3", "phone")()
+    venue[0]()
+    streams.take("10.0.0.1", None)
+    off = limits.OpenStreams(scale=0)  # RATE_LIMIT_SCALE=0: no limits
+    assert len([off.take("10.0.0.1", "phone") for _ in range(10)]) == 10

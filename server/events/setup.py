@@ -33,11 +33,17 @@ async def find_event(slug: str) -> Event:
     return event
 
 
+def typed_join_code(typed: str) -> str:
+    """A join code as people type it off a projector or poster: in capitals, with spaces or a
+    dash between its halves. Bounded, so what reaches a redirect or the database is short."""
+    return "".join(c for c in typed[: JOIN_CODE_LENGTH * 4] if c.isalnum()).lower()
+
+
 async def find_by_join_code(code: str) -> Event:
-    code = code.strip().lower()
+    code = typed_join_code(code)
     event = await Event.get_or_none(join_code=code) if len(code) <= JOIN_CODE_LENGTH else None
     if event is None:
-        raise NotFound(f"No event has the join code {code!r}. Check the code on the poster.")
+        raise NotFound(f"No event has the join code {code!r}. Check it on the screen or poster.")
     return event
 
 
@@ -109,6 +115,14 @@ async def join(event: Event, name: str, keys: Keys) -> tuple[Attendee, str]:
     secret, digest = keys.new()
     attendee = await Attendee.create(event=event, token=digest, name=name.strip())
     return attendee, secret
+
+
+async def reissue(event: Event, attendee_id: int, keys: Keys) -> str:
+    """A new token for someone who joined (their join form arrived twice): the one the first
+    answer carried, which no browser kept, stops working."""
+    secret, digest = keys.new()
+    await Attendee.filter(id=attendee_id, event=event).update(token=digest)
+    return secret
 
 
 async def rename(actor: Actor, name: str) -> Attendee:

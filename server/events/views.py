@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from server.events.models import Event, Room, Slot
+from server.reach import loopback_warning
 
 
 def event_view(event: Event, public_url: str) -> dict[str, Any]:
@@ -19,6 +20,7 @@ def event_view(event: Event, public_url: str) -> dict[str, Any]:
         "dots_per_attendee": event.dots_per_attendee,
         "dots_stack": event.dots_stack,
         "join_url": join_url(event, public_url),
+        "join_warning": loopback_warning(public_url),
         "proceedings_published": event.proceedings_published,
     }
 

@@ -9,21 +9,18 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from itertools import groupby
-from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from server.bundled import WEB_DIR
 from server.errors import NotFound
 from server.events.qr import qr_svg
-from server.exports.bidi import isolate
 from server.exports.proceedings.words import SLOT_KINDS, long_date, times
 from server.exports.readmodel import RoomInfo, Schedule, Session, SlotInfo
+from server.templates import render
 
-TEMPLATES = Path(__file__).resolve().parent / "templates"
 STYLESHEET = WEB_DIR / "static" / "css" / "poster.css"
 SVG = "{http://www.w3.org/2000/svg}"
 FEATURE_WORDS = {
@@ -35,15 +32,6 @@ FEATURE_WORDS = {
 # Names longer than these get a smaller type, so a poster still fits its page.
 LONG_EVENT_NAME = 30
 LONG_ROOM_NAME = 24
-
-_templates = Environment(
-    loader=FileSystemLoader(TEMPLATES),
-    autoescape=True,
-    undefined=StrictUndefined,
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
-_templates.filters["bdi"] = isolate
 
 
 @dataclass(frozen=True)
@@ -182,24 +170,20 @@ def _common(posters: Posters, pdf: bool) -> dict[str, Any]:
     }
 
 
-def _render(name: str, **values: Any) -> str:
-    return _templates.get_template(name).render(**values)
-
-
 def room_html(posters: Posters, room_id: int, *, pdf: bool = False) -> str:
-    return _render("poster-room.html", room=_room_sheet(posters, room_id), **_common(posters, pdf))
+    return render("poster-room.html", room=_room_sheet(posters, room_id), **_common(posters, pdf))
 
 
 def entrance_html(posters: Posters, *, pdf: bool = False) -> str:
-    return _render("poster-entrance.html", **_common(posters, pdf))
+    return render("poster-entrance.html", **_common(posters, pdf))
 
 
 def all_html(posters: Posters) -> str:
     """Every poster, one after the other, to print in one go."""
     rooms = [_room_sheet(posters, room.id) for room in posters.schedule.rooms]
-    return _render("poster-all.html", rooms=rooms, **_common(posters, True))
+    return render("poster-all.html", rooms=rooms, **_common(posters, True))
 
 
 def index_html(posters: Posters) -> str:
     rooms = [_room_sheet(posters, room.id) for room in posters.schedule.rooms]
-    return _render("poster-index.html", rooms=rooms, **_common(posters, False))
+    return render("poster-index.html", rooms=rooms, **_common(posters, False))

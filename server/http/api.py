@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from starlette.requests import Request
@@ -27,6 +28,15 @@ T = TypeVar("T")
 Handler = Callable[[Request, Any], Awaitable[Response]]
 
 
+@dataclass(frozen=True)
+class Query:
+    """A query parameter an API route reads, described in OpenAPI (the handler checks it)."""
+
+    name: str
+    schema: dict[str, Any]
+    description: str
+
+
 class PayloadTooLarge(Refused):
     status = 413
     title = "Too much data"
@@ -46,6 +56,7 @@ class ApiRoute(Route):
         role: Role = Role.public,
         raw_body: bool = False,
         limit: str | None = None,
+        query: tuple[Query, ...] = (),
         replays: bool = False,
     ) -> None:
         """``limit``: the rate limit it counts against (server/limits.py).
@@ -56,6 +67,7 @@ class ApiRoute(Route):
         ``raw_body``: the handler reads and checks the body itself (an archive: read only when
         no other import is under way, and checked with a time limit)."""
         self.body_schema, self.summary, self.ok_status, self.tag = body, summary, status, tag
+        self.query = query
         self.replays, self.handler = replays, handler
 
         async def endpoint(request: Request) -> Response:

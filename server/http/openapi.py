@@ -59,6 +59,16 @@ def _operation(route: ApiRoute) -> dict[str, Any]:
         }
         for p in route.param_convertors
     ]
+    params += [
+        {
+            "name": q.name,
+            "in": "query",
+            "required": False,
+            "schema": q.schema,
+            "description": q.description,
+        }
+        for q in route.query
+    ]
     if route.replays:
         params.append(IDEMPOTENCY_KEY)
     op: dict[str, Any] = {

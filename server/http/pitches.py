@@ -1,4 +1,4 @@
-"""Pitches: create, edit (author or facilitator), merge and hide (facilitators)."""
+"""Pitches: create, edit or withdraw (author or facilitator), merge and hide (facilitators)."""
 
 from __future__ import annotations
 
@@ -20,6 +20,12 @@ async def create_pitch(request: Request, body: dict[str, Any]) -> Response:
 async def edit_pitch(request: Request, body: dict[str, Any]) -> Response:
     pitch_id = path_id(request, "pitch_id")
     return JSONResponse(await perform(request, lambda j: pitches.edit_pitch(j, pitch_id, body)))
+
+
+async def withdraw_pitch(request: Request, _body: None) -> Response:
+    pitch_id = path_id(request, "pitch_id")
+    await perform(request, lambda j: pitches.withdraw_pitch(j, pitch_id))
+    return Response(status_code=204)
 
 
 async def merge_pitch(request: Request, body: dict[str, Any]) -> Response:
@@ -51,6 +57,16 @@ routes = [
         tag="pitches",
         limit="pitch",
         summary="Edit a pitch; facilitators may also hide or show it",
+    ),
+    ApiRoute(
+        "DELETE",
+        "/api/e/{slug}/pitches/{pitch_id:int}",
+        withdraw_pitch,
+        role=Role.attendee,
+        status=204,
+        tag="pitches",
+        limit="pitch",
+        summary="Withdraw your pitch before it is on the grid; its dots go back",
     ),
     ApiRoute(
         "POST",

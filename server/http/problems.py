@@ -15,12 +15,20 @@ from server.db import unreachable
 from server.errors import DATABASE_AWAY, Refused
 from server.limits import TooFast
 from server.logs import redact
+from server.pages.rendering import problem_page
 
 log = logging.getLogger("snug.errors")
 
 
 class ProblemResponse(JSONResponse):
     media_type = "application/problem+json"
+
+
+def wants_page(request: Request) -> bool:
+    """A browser opening a page, or sending one of its forms, is answered with a page; the API
+    and scripts with problem+json."""
+    accept = request.headers.get("accept", "")
+    return not request.url.path.startswith("/api/") and "text/html" in accept
 
 
 def problem(status: int, title: str, detail: str) -> ProblemResponse:
@@ -33,9 +41,13 @@ def problem(status: int, title: str, detail: str) -> ProblemResponse:
     return ProblemResponse(body, status_code=status)
 
 
-async def refused(_request: Request, exc: Exception) -> Response:
+async def refused(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, Refused)
-    answer = problem(exc.status, exc.title, exc.message)
+    answer: Response = (
+        problem_page(exc.status, exc.title, exc.message)
+        if wants_page(request)
+        else problem(exc.status, exc.title, exc.message)
+    )
     if exc.status == 503:
         answer.headers["Retry-After"] = "5"
     if isinstance(exc, TooFast):

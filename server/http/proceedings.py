@@ -25,7 +25,7 @@ from server.exports.proceedings.readmodel import Entry, Proceedings, load_procee
 from server.http.api import ApiRoute, event_and_actor, path_id, perform
 from server.http.caching import etag_of, not_modified
 from server.http.exports import ANY_ORIGIN
-from server.http.pages import render
+from server.pages.rendering import problem_page
 
 Endpoint = Callable[[Request], Awaitable[Response]]
 HTML = "text/html; charset=utf-8"
@@ -78,14 +78,14 @@ def _send(
 def _html_page(endpoint: Endpoint) -> Endpoint:
     """A page people open in a browser says "not found" as a page, not as JSON."""
 
-    async def page(request: Request) -> Response:
+    async def shown(request: Request) -> Response:
         try:
             return await endpoint(request)
         except NotFound as exc:
-            return render("missing.html", exc.message, status=404)
+            return problem_page(404, exc.title, exc.message)
 
-    page.__name__ = endpoint.__name__
-    return page
+    shown.__name__ = endpoint.__name__
+    return shown
 
 
 def _disposition(kind: str, doc: Proceedings, extension: str) -> dict[str, str]:

@@ -26,7 +26,7 @@ from starlette.datastructures import Headers, MutableHeaders
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from server.errors import Forbidden
+from server.errors import BadRequest, Forbidden
 
 POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -64,7 +64,10 @@ class SecurityHeaders:
                 headers = MutableHeaders(scope=message)
                 headers.setdefault("Content-Security-Policy", POLICY)
                 headers.setdefault("X-Content-Type-Options", "nosniff")
-                headers.setdefault("Referrer-Policy", "no-referrer")
+                # Not no-referrer: under it a browser sends a form's Origin as "null", and a
+                # plain form could no longer show it comes from Snug's own page. Addresses
+                # still never leave for other sites.
+                headers.setdefault("Referrer-Policy", "same-origin")
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
@@ -87,6 +90,19 @@ def secret(request: Request) -> str | None:
     return kept(asks, request.cookies)
 
 
+def page_secret(request: Request, role: str) -> str | None:
+    """The secret a page of Snug's own acts with when no script runs to ask for a cookie: the
+    cookie of the page's role. A form posted to Snug must come from Snug's own pages (as
+    above, but a form can't send the opt-in header); a page view may be opened from anywhere,
+    since a SameSite=Strict cookie reaches only views started on this site, and no other site
+    can read what the page shows."""
+    if request.method != "GET" and not from_snug(
+        request.headers, request.app.state.settings.public_url
+    ):
+        raise Forbidden(FROM_ELSEWHERE)
+    return request.cookies.get(KEPT_IN[role])
+
+
 def kept(asks: Callable[[str], bool], cookies: Mapping[str, str]) -> str | None:
     """The secret in the cookie of the first role a page asks as that this browser keeps."""
     return next((cookies[c] for role, c in KEPT_IN.items() if asks(role) and cookies.get(c)), None)
@@ -96,10 +112,38 @@ def _asks(headers: Headers) -> Callable[[str], bool]:
     return lambda role: headers.get(f"x-snug-{role}") == "1"
 
 
+def asked_in_query(request: Request) -> list[str]:
+    """The roles a live-update request asks as, with ``?as=attendee`` or ``?as=staff``.
+
+    Only the event stream and the changes a page polls for take this: EventSource can't send
+    a header, and both only read. A cross-site page can make a browser send such a request, but
+    Sec-Fetch-Site and Origin refuse it (``query_secret``), and without CORS that page could
+    never read the answer anyway. The secret itself stays in the cookie, never in the URL.
+    """
+    roles = request.query_params.getlist("as")
+    unknown = [role for role in roles if role not in KEPT_IN]
+    if unknown or len(roles) > len(KEPT_IN):
+        raise BadRequest(f"'as' may be {' or '.join(KEPT_IN)}; nothing else is known.")
+    return roles
+
+
+def query_secret(request: Request) -> str | None:
+    """``secret`` for live-update requests: the bearer header, else the cookie of a role the
+    request asks as in its query, once it is shown to come from Snug's own pages."""
+    given, roles = bearer(request), asked_in_query(request)
+    if given or not roles:
+        return given
+    if not from_snug(request.headers, request.app.state.settings.public_url):
+        raise Forbidden(FROM_ELSEWHERE)
+    return kept(roles.__contains__, request.cookies)
+
+
 def device(request: Request) -> str | None:
     """The secret that tells this device apart for rate limits, checked or not: a phone that
     keeps its token in a cookie still counts as itself, not as everyone behind its address."""
-    return bearer(request) or kept(_asks(request.headers), request.cookies)
+    asks = _asks(request.headers)
+    in_query = request.query_params.getlist("as")
+    return bearer(request) or kept(lambda role: asks(role) or role in in_query, request.cookies)
 
 
 def from_snug(headers: Headers, public_url: str) -> bool:

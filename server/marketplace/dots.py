@@ -65,6 +65,21 @@ async def withdraw_dot(journal: Journal, dot_id: int) -> None:
     await _record_counts(journal, [dot.pitch_id])
 
 
+async def take_back(journal: Journal, pitch_id: int) -> None:
+    """Withdraws one of this person's dots from a pitch, the latest placed."""
+    attendee = _voter(journal)
+    dot = (
+        await Dot.filter(event=journal.event, attendee=attendee, pitch_id=pitch_id)
+        .order_by("-id")
+        .first()
+        if fits_id(pitch_id)
+        else None
+    )
+    if dot is None:
+        raise NotFound("You have no dot on that pitch to take back.")
+    await withdraw_dot(journal, dot.id)
+
+
 async def _own_dot(event: Event, attendee: Attendee, dot_id: int) -> Dot:
     dot = (
         await Dot.get_or_none(id=dot_id, event=event, attendee=attendee)

@@ -7,7 +7,16 @@ from tortoise.models import Model
 
 from server.events.models import Attendee, Event
 
-FORMATS = ("discussion", "workshop", "demo", "talk", "question", "other")
+# The kinds of session a pitch can be, with the name people read for each.
+FORMAT_NAMES = {
+    "discussion": "Discussion",
+    "workshop": "Workshop",
+    "demo": "Demo",
+    "talk": "Talk",
+    "question": "Question",
+    "other": "Other",
+}
+FORMATS = tuple(FORMAT_NAMES)
 
 
 class Pitch(Model):

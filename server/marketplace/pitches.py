@@ -9,6 +9,8 @@ from server.events.access import Actor, Role
 from server.events.models import Event
 from server.events.setup import known_slots
 from server.grid.follow import after_votes
+from server.grid.models import Placement
+from server.grid.published import published_cells
 from server.live.journal import Journal
 from server.marketplace.models import Dot, Pitch
 from server.marketplace.views import counts_data, pitch_view, vote_counts
@@ -57,6 +59,27 @@ async def edit_pitch(journal: Journal, pitch_id: int, fields: dict[str, Any]) ->
     view = pitch_view(pitch, counts[pitch.id])
     await journal.record("pitch.saved", {"pitch": view})
     return view
+
+
+async def withdraw_pitch(journal: Journal, pitch_id: int) -> dict[str, Any]:
+    """Its author (or a facilitator) takes a pitch back before it is on the grid: it goes, and
+    its dots go back to the people who placed them. Once placed, people may have planned their
+    day around it, so a facilitator takes it off the grid first."""
+    actor, event = journal.actor, journal.event
+    pitch = await find_pitch(event, pitch_id, actor)
+    if not actor.is_staff and (actor.attendee is None or pitch.author_id != actor.attendee.id):
+        actor.require(Role.attendee)
+        raise Forbidden("You can withdraw only the pitches you made on this device.")
+    if await Placement.exists(pitch=pitch) or pitch.id in await published_cells(event):
+        raise Conflict(
+            "This session is on the grid already, so people may be planning to go. "
+            "Ask a facilitator to take it off the grid first."
+        )
+    await pitch.delete()
+    counts = await vote_counts(event, [pitch.id])
+    await journal.record("pitch.withdrawn", {"id": pitch.id, **counts_data(counts)})
+    await after_votes(journal)
+    return {"id": pitch.id}
 
 
 async def merge_pitch(journal: Journal, pitch_id: int, into_id: int) -> dict[str, Any]:

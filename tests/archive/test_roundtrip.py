@@ -15,7 +15,7 @@ from server.errors import Conflict, Invalid, Unauthorised
 from server.events.erasure import SNAPSHOT_JUMP
 from server.events.models import Event
 from server.events.setup import new_facilitator_key_for
-from server.live.socket import REPLAY_LIMIT
+from server.live.screen import REPLAY_LIMIT
 from server.notes import document, store
 from server.notes.models import Notes, Photo
 from tests.archive.helpers import REFS, assert_same_event

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -93,6 +94,27 @@ def check_axe(page: Any) -> None:
 
     results = Axe().run(page)
     assert results.violations_count == 0, results.generate_report()
+
+
+def as_drawn(browser: Any, page: Any) -> Any:
+    """A page seen with JavaScript off, copied into a context where checks can run script
+    (Playwright's evaluate, and so axe, never returns on a page with JavaScript disabled). The
+    copy has the same address, styles and size, and none of the page's own scripts."""
+    html = re.sub(r"<script\b[^>]*>.*?</script>", "", page.content(), flags=re.S)
+    copy = browser.new_context(viewport=page.viewport_size)
+    copy.route(page.url, lambda route: route.fulfill(body=html, content_type="text/html"))
+    shown = copy.new_page()
+    shown.goto(page.url)
+    return shown
+
+
+def check_drawn(browser: Any, page: Any, script: bool) -> None:
+    """axe and the sideways-scroll check, for a page open with JavaScript on or off."""
+    shown = page if script else as_drawn(browser, page)
+    check_axe(shown)
+    no_sideways_scroll(shown)
+    if shown is not page:
+        shown.context.close()
 
 
 def no_sideways_scroll(page: Any) -> None:

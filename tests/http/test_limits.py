@@ -4,6 +4,7 @@ the default limit on creating events, and whose X-Forwarded-For decides the netw
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from server.config import Settings
 from server.limits import limits_table
 from server.notes.document import NotesContent
 from tests.conftest import ApiEvent, LiveServer, event_body, start_server, stop_server
-from tests.http.helpers import assert_problem
+from tests.http.helpers import as_role, assert_problem, event_stream
 from tests.live.helpers import NotesPhone
 
 SCALE = 0.1
@@ -52,6 +53,49 @@ def test_one_device_pitching_too_fast_is_told_to_wait(event: ApiEvent) -> None:
     assert "One too many" not in titles and len(titles) == 3
     other = event.join()["token"]
     assert event.pitch(other, "Another phone is fine")["title"] == "Another phone is fine"
+
+
+def _open_streams(live: LiveServer) -> float:
+    for line in httpx.get(f"{live.url}/metrics").text.splitlines():
+        if line.startswith('snug_websocket_connections{socket="event stream"}'):
+            return float(line.split()[-1])
+    return 0.0
+
+
+async def test_one_device_holds_one_event_stream_at_a_tenth_and_gets_its_place_back(
+    strict: LiveServer, event: ApiEvent
+) -> None:
+    phone = as_role("attendee", event.join()["token"])
+    async with httpx.AsyncClient(base_url=strict.url, timeout=10) as client:
+        async with event_stream(strict.url, event.slug, *phone) as first:
+            await first.next()
+            refused = await client.get(f"/e/{event.slug}/stream", params=phone[0], headers=phone[1])
+            problem = assert_problem(refused, 429)
+            assert "1 live stream at most open from one device" in problem["detail"]
+            assert refused.headers["retry-after"] == "30"
+            other = as_role("attendee", event.join()["token"])
+            async with event_stream(strict.url, event.slug, *other) as second:
+                assert "me" in (await second.next())[1]["state"]
+        for _ in range(50):
+            if _open_streams(strict) == 0:
+                break
+            await asyncio.sleep(0.1)
+        async with event_stream(strict.url, event.slug, *phone) as again:
+            assert "me" in (await again.next())[1]["state"]
+
+
+def test_one_device_asking_for_changes_too_fast_is_told_to_wait(event: ApiEvent) -> None:
+    params, cookie = as_role("attendee", event.join()["token"])
+    for _ in range(_allowed("poll", "per_device")):
+        assert event.call("GET", "/changes", params=params, headers=cookie).status_code == 200
+    refused = event.call("GET", "/changes", params=params, headers=cookie)
+    assert (
+        "asked for changes 6 times a minute from one device"
+        in assert_problem(refused, 429)["detail"]
+    )
+    # Another phone behind the same address is still answered.
+    other = as_role("attendee", event.join()["token"])
+    assert event.call("GET", "/changes", params=other[0], headers=other[1]).status_code == 200
 
 
 async def test_notes_written_too_fast_are_refused_and_not_kept(

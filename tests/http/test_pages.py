@@ -105,7 +105,7 @@ def test_security_headers(http: httpx.Client, path: str) -> None:
     assert policy["frame-ancestors"] == ["'none'"]
     assert policy["object-src"] == ["'none'"]
     assert headers["x-content-type-options"] == "nosniff"
-    assert headers["referrer-policy"] == "no-referrer"
+    assert headers["referrer-policy"] == "same-origin"
 
 
 def _refs(node: Any) -> list[str]:

@@ -199,9 +199,11 @@ def test_an_attendee_cookie_write_from_elsewhere_is_refused_and_changes_nothing(
 
 
 def test_a_phone_counts_as_itself_for_limits_by_its_cookie() -> None:
-    def asking(*headers: tuple[bytes, bytes]) -> Request:
-        return Request({"type": "http", "headers": [(b"cookie", b"snug_attendee=t0k"), *headers]})
+    def asking(*headers: tuple[bytes, bytes], query: bytes = b"") -> Request:
+        cookie = (b"cookie", b"snug_attendee=t0k")
+        return Request({"type": "http", "headers": [cookie, *headers], "query_string": query})
 
     assert device(asking((b"x-snug-attendee", b"1"))) == "t0k"
+    assert device(asking(query=b"as=attendee")) == "t0k"  # an event stream, or a poll
     assert device(asking()) is None  # a page that doesn't ask is counted by its address
     assert device(asking((b"authorization", b"Bearer b34r"))) == "b34r"

@@ -51,7 +51,8 @@ class Rule:
 
 @dataclass(frozen=True)
 class Socket:
-    """Websockets are checked role by role by the tests named here."""
+    """Websockets, and the event stream that stands in for one, are checked role by role by
+    the tests named here."""
 
     tests: tuple[str, ...]
 
@@ -115,6 +116,8 @@ RULES: dict[tuple[str, str], Rule | Socket] = {
     # Events
     ("POST", "/api/events"): Rule(EVERYONE, lambda w: Call("/api/events", event_body())),
     ("GET", SLUG): Rule(KNOWN, lambda w: Call(api(w))),
+    # The changes a page polls for when neither socket nor stream gets through.
+    ("GET", f"{SLUG}/changes"): Rule(KNOWN, lambda w: Call(api(w, "/changes?since=0"))),
     ("PATCH", SLUG): Rule(ORGANISERS, lambda w: Call(api(w), {"venue": "The Old Library"})),
     ("PUT", f"{SLUG}/rooms"): Rule(
         ORGANISERS, lambda w: Call(api(w, "/rooms"), {"rooms": w.state()["rooms"]})
@@ -260,6 +263,8 @@ RULES: dict[tuple[str, str], Rule | Socket] = {
     ("GET", "/e/{slug}/notes/{pitch:int}"): everyone(lambda w: page(w, f"/notes/{w.pitch}")),
     # Websockets
     ("WS", "/e/{slug}/live"): Socket(("test_event_socket_gives_each_role_only_its_view",)),
+    # The socket's stand-in: open until the browser leaves, so checked by a test of its own.
+    ("GET", "/e/{slug}/stream"): Socket(("test_event_stream_gives_each_role_only_its_view",)),
     ("WS", "/e/{slug}/notes/{pitch:int}/live"): Socket(
         (
             "test_notes_socket_opens_for_people_of_the_event_only",

@@ -8,6 +8,7 @@ change nothing in either event.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import secrets
@@ -20,7 +21,7 @@ from websockets.asyncio.client import connect
 
 from server.notes.document import NotesContent
 from tests.conftest import LiveServer
-from tests.http.helpers import assert_problem
+from tests.http.helpers import as_role, assert_problem, event_stream
 from tests.live.helpers import NotesPhone, Screen
 from tests.security.routes import RULES, Rule, Socket, app_route_keys, page, send
 from tests.security.world import (
@@ -415,6 +416,53 @@ async def test_event_socket_gives_each_role_only_its_view(
     finally:
         for ws, _screen, _state in sockets.values():
             await ws.close()
+
+
+async def test_event_stream_gives_each_role_only_its_view(
+    open_server: LiveServer, client: httpx.Client
+) -> None:
+    """As the socket above, over the event stream a page asks for with its role's cookie. A
+    cookie the event doesn't know is told so, then shown the public view, as on the socket; an
+    API client's bearer secret it doesn't know is refused."""
+    w = build_world(client)
+    async with (
+        contextlib.AsyncExitStack() as streams,
+        httpx.AsyncClient(base_url=open_server.url) as asker,
+    ):
+        opened = {}
+        for role in ROLES:
+            token = w.token(role)
+            kind = "staff" if role in STAFF else "attendee"
+            params, headers = as_role(kind, token) if token else ({}, {})
+            stream = event_stream(open_server.url, w.slug, params, headers)
+            opened[role] = events = await streams.enter_async_context(stream)
+            message = (await events.next())[1]
+            if role not in KNOWN:
+                assert message["type"] == "error" and message["status"] == 401, role
+                message = (await events.next())[1]
+                assert message["state"]["role"] == "public", role
+                bearer = {"Authorization": f"Bearer {token}"}
+                refused = await asker.get(f"/e/{w.slug}/stream", headers=bearer)
+                assert_problem(refused, 401)
+            state = message["state"]
+            if role in STAFF:
+                assert "draft" in state and HIDDEN_TEXT in json.dumps(state), role
+            else:
+                assert_public_view(state, role)
+                assert ("me" in state) == (role in ATTENDEES), role
+        facilitator = w.token(FACILITATOR)
+        w.ev.ok(
+            "PATCH", f"/pitches/{w.hidden}", facilitator, json={"pitch": "Secret second thoughts"}
+        )
+        body = {"version": w.version(), "pitch": w.pitch, "locked": True}
+        w.ev.ok("POST", "/grid/lock", facilitator, json=body)
+        seq = w.state()["seq"]
+        for role, events in opened.items():
+            heard = await events.up_to(seq)
+            if role in STAFF:
+                assert "Secret second thoughts" in json.dumps(heard), role
+            else:
+                assert_public_view(heard, role)
 
 
 def _notes_url(server: LiveServer, slug: str, pitch: int) -> str:

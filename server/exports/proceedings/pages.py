@@ -10,20 +10,16 @@ from __future__ import annotations
 import base64
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from server.bundled import WEB_DIR
-from server.exports.bidi import isolate
 from server.exports.proceedings import words
 from server.exports.proceedings.readmodel import Entry, PhotoInfo, Proceedings
-from server.notes.markdown import one_line, to_html, without_controls
+from server.notes.markdown import one_line
+from server.templates import render
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 STYLESHEET = WEB_DIR / "static" / "css" / "proceedings.css"
 CARD_SIZE = (1200, 630)
 # The downloaded file has no server behind it: only its own styles and images, nothing runs.
@@ -45,32 +41,8 @@ class Preview:
     image_size: tuple[int, int]
 
 
-def _finalize(value: Any) -> Any:
-    """Every value a template shows: control characters, invisible at best, never reach a
-    page (safe HTML from the Markdown renderer has none left)."""
-    if isinstance(value, str) and not isinstance(value, Markup):
-        return without_controls(value)
-    return value
-
-
-@cache
-def _environment() -> Environment:
-    env = Environment(
-        loader=FileSystemLoader(TEMPLATES),
-        autoescape=True,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        finalize=_finalize,
-    )
-    env.filters["markdown"] = lambda text, top: Markup(to_html(text, top=top))
-    env.filters["bdi"] = isolate
-    env.globals.update(words=words, bdi=isolate)
-    return env
-
-
 def _render(template: str, **context: Any) -> bytes:
-    return _environment().get_template(template).render(**context).encode("utf-8")
+    return render(template, words=words, **context).encode("utf-8")
 
 
 def proceedings_preview(doc: Proceedings) -> Preview:

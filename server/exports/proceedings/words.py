@@ -12,16 +12,10 @@ from datetime import date
 
 from server.exports.proceedings.readmodel import Entry, Proceedings, WriteUp
 from server.exports.readmodel import SlotInfo
+from server.marketplace.models import FORMAT_NAMES
 from server.notes.markdown import one_line, to_plain
 
-FORMATS = {
-    "discussion": "Discussion",
-    "workshop": "Workshop",
-    "demo": "Demo",
-    "talk": "Talk",
-    "question": "Question",
-    "other": "Other",
-}
+FORMATS = FORMAT_NAMES
 PARTS = (("summary", "Summary"), ("discussion", "Discussion"), ("outcomes", "Outcomes"))
 SLOT_KINDS = {"break": "Break", "plenary": "Everyone together"}
 PREVIEW_LENGTH = 200

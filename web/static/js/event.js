@@ -22,6 +22,19 @@ const joinForm = $("#join-form");
 const meForm = $("#me-form");
 
 const live = new Live({ slug, attendee: true, statusEl: $("#conn"), onState });
+
+// Two tabs of one phone are one person: a change made in one (joining, a dot, a seat) shows in
+// the other. Counts reach every tab over the live connection, but "my" dots, pitches and
+// agenda are this person's own, so the other tabs ask again.
+const tabs = "BroadcastChannel" in window ? new BroadcastChannel(`snug:${slug}`) : null;
+tabs?.addEventListener("message", ({ data }) => {
+  if (data === "joined") { calendarLink = undefined; live.renew(); } else refreshMe();
+});
+async function write(...args) {
+  const answer = await api(...args);
+  tabs?.postMessage("changed");
+  return answer;
+}
 const isJoined = () => state?.role === "attendee";
 
 function onState(next, change) {
@@ -133,15 +146,15 @@ async function changeCalendar(method) {
   const status = $("#calendar-status");
   const had = Boolean(calendarLink);
   try {
-    showCalendar((await api(method, `/api/e/${slug}/me/calendar`, AS_ATTENDEE)).link);
+    showCalendar((await write(method, `/api/e/${slug}/me/calendar`, AS_ATTENDEE)).link);
     if (method === "DELETE") say(status, "Stopped: calendars with the old link no longer get your agenda.");
     else say(status, had ? "New link made; the old one no longer works. Add it to your calendar again." : "Made: add it to your calendar with the link above.");
   } catch (error) {
     say(status, `Not changed: ${error.detail || error.message}`, false);
   }
 }
-$("#calendar-make").addEventListener("click", () => changeCalendar("POST"));
-$("#calendar-stop").addEventListener("click", () => changeCalendar("DELETE"));
+$("#calendar-make").addEventListener("click", (event) => { event.preventDefault(); changeCalendar("POST"); });
+$("#calendar-stop").addEventListener("click", (event) => { event.preventDefault(); changeCalendar("DELETE"); });
 
 let gridWasLive = null;
 let gridShape = "";
@@ -257,7 +270,7 @@ async function toggleSeat(pitch) {
   savingSeat.add(pitch);
   render();
   try {
-    const answer = await api(had ? "DELETE" : "POST", `/api/e/${slug}/me/seats/${pitch}`, AS_ATTENDEE);
+    const answer = await write(had ? "DELETE" : "POST", `/api/e/${slug}/me/seats/${pitch}`, AS_ATTENDEE);
     state.me.seats = answer.seats;
     if (status) say(status, had ? "Done: you gave up your claim." : `Done: ${seatWords(pitch)}`);
   } catch (error) {
@@ -290,7 +303,7 @@ async function chooseAgenda(slot, value, status) {
   savingSlot.add(key);
   say(status, "Saving…");
   try {
-    const answer = await api("PUT", `/api/e/${slug}/me/agenda`, { ...AS_ATTENDEE, body: { slot: slot.id, pitch: value ? Number(value) : null } });
+    const answer = await write("PUT", `/api/e/${slug}/me/agenda`, { ...AS_ATTENDEE, body: { slot: slot.id, pitch: value ? Number(value) : null } });
     state.me.agenda = answer.agenda;
     say(status, value ? `Saved: you’ll go to “${titleOf(Number(value))}”.` : "Saved: nothing chosen for this slot.");
   } catch (error) {
@@ -357,6 +370,8 @@ function formatDate(iso) {
 
 function renderList() {
   const list = $("#pitch-list");
+  // The list Snug drew for a page without script gives way to the live one.
+  for (const drawn of list.querySelectorAll("[data-server]")) drawn.remove();
   const pitches = [...state.pitches].filter((p) => !p.hidden).sort((a, b) => a.id - b.id);
   keyed(list, cards, pitches, makeCard, updateCard);
   $("#list-empty").hidden = pitches.length > 0;
@@ -431,7 +446,7 @@ async function addDot(id) {
   try {
     lastAction = Date.now();
     const queue = { kind: "dot", pitch: id, words: `your dot on “${pitch.title}”` };
-    const dot = await api("POST", `/api/e/${slug}/dots`, { ...AS_ATTENDEE, body: { pitch: id }, queue });
+    const dot = await write("POST", `/api/e/${slug}/dots`, { ...AS_ATTENDEE, body: { pitch: id }, queue });
     if (!state.me.dots.some((d) => d.id === dot.id)) state.me.dots.push(dot);
     render();
     announce(`Dot added to ${pitch.title}. You have ${dotsLeft()} of ${plural(state.event.dots_per_attendee, "dot")} left.`);
@@ -458,7 +473,7 @@ async function removeDot(id) {
   try {
     lastAction = Date.now();
     const queue = { kind: "undot", pitch: id, dot: dot.id, words: `taking your dot off “${pitch.title}”` };
-    await api("DELETE", `/api/e/${slug}/dots/${dot.id}`, { ...AS_ATTENDEE, queue });
+    await write("DELETE", `/api/e/${slug}/dots/${dot.id}`, { ...AS_ATTENDEE, queue });
   } catch (error) {
     if (error.entry) { busy.delete(id); heldBack(id, error); return; }
     if (error.status !== 404) {
@@ -482,6 +497,9 @@ function startEditing(id) {
   $("#pitch-heading").textContent = "Edit your session";
   $("#pitch-submit").textContent = "Save changes";
   $("#pitch-cancel").hidden = false;
+  // Withdrawing can't be undone, so it has its own page that says what it does.
+  $("#pitch-withdraw").href = `/e/${encodeURIComponent(slug)}/pitches/${id}/edit#withdraw`;
+  $("#pitch-withdraw").hidden = false;
   say($("#pitch-status"), "");
   render();
   pitchForm.elements.title.focus();
@@ -496,6 +514,7 @@ function stopEditing(focusCard = false) {
   $("#pitch-heading").textContent = "Pitch a session";
   $("#pitch-submit").textContent = "Pitch it";
   $("#pitch-cancel").hidden = true;
+  $("#pitch-withdraw").hidden = true;
   render();
   if (focusCard && cards.has(id)) cards.get(id).edit.focus();
 }
@@ -517,8 +536,8 @@ pitchForm.addEventListener("submit", async (event) => {
   try {
     const queue = { kind: "pitch", words: editing ? `your changes to “${fields.title}”` : `your pitch “${fields.title}”` };
     const saved = editing
-      ? await api("PATCH", `/api/e/${slug}/pitches/${editing}`, { ...AS_ATTENDEE, body: fields, queue })
-      : await api("POST", `/api/e/${slug}/pitches`, { ...AS_ATTENDEE, body: fields, queue });
+      ? await write("PATCH", `/api/e/${slug}/pitches/${editing}`, { ...AS_ATTENDEE, body: fields, queue })
+      : await write("POST", `/api/e/${slug}/pitches`, { ...AS_ATTENDEE, body: fields, queue });
     pitchSaved(saved);
     const wasEditing = editing;
     if (wasEditing) stopEditing(true); else { pitchForm.reset(); hostTouched = false; render(); }
@@ -595,6 +614,10 @@ joinForm.addEventListener("submit", async (event) => {
       state.role = "attendee";
     }
     live.renew();
+    tabs?.postMessage("joined");
+    // Joining from a link to somewhere else in the event (a poster's notes QR) goes back there.
+    const next = new URLSearchParams(location.search).get("next") || "";
+    if (next.startsWith(`/e/${slug}/`) && !/[\\\s]|\/\//.test(next)) { location.assign(next); return; }
     render();
     const welcome = h("div", { class: "notice", tabindex: "-1", id: "welcome" },
       h("p", {}, joined.name ? `Welcome, ${joined.name}. You have joined.` : "You have joined anonymously."),
@@ -621,7 +644,7 @@ meForm.addEventListener("submit", async (event) => {
   clearErrors(meForm);
   say(status, "Saving…");
   try {
-    const renamed = await api("PATCH", `/api/e/${slug}/me`, { ...AS_ATTENDEE, body: { name }, retry: true });
+    const renamed = await write("PATCH", `/api/e/${slug}/me`, { ...AS_ATTENDEE, body: { name }, retry: true });
     state.me.name = renamed.name;
     delete meForm.dataset.dirty;
     if (!hostTouched && !editing) pitchForm.elements.host.value = renamed.name;
@@ -633,6 +656,8 @@ meForm.addEventListener("submit", async (event) => {
 });
 
 for (const text of notices.get()) addNotice(text, false);
+// A form's "done" word belongs to that one answer: a reload shouldn't say it again.
+if (new URLSearchParams(location.search).has("done")) history.replaceState(null, "", location.pathname + location.hash);
 await moveOldToken(slug);
 live.start();
 // If the live connection is slow to come up, show the event from a plain request meanwhile.

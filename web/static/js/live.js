@@ -1,17 +1,26 @@
 // One live connection per page: hello with the secret and the last seq applied, then changes in
 // strict seq order (a gap asks to resume), a heartbeat, and reconnection with backoff and jitter.
+// Where a proxy or browser blocks websockets, the same messages come over an event stream, and
+// where that is blocked too, by asking for the changes every few seconds; the status says which.
 // It keeps the event's state and tells the page after every snapshot or change.
 
 const PING_EVERY = 20000;
 const PONG_WITHIN = 10000;
 const STAFF = new Set(["facilitator", "organiser"]);
+// A way of connecting gives way to the next after this many tries in a row that brought no
+// catch-up, or this many drops within DROP_WINDOW even though each one caught up first.
+const FAILED_TRIES = 3;
+const DROPS = 4;
+const DROP_WINDOW = 120000;
+const NEXT = { socket: "stream", stream: "poll" };
 
 export class Live {
   /**
    * slug: the event; staff: true on organiser and facilitator pages, attendee: true on the
    * attendee page, to be recognised by the secret this browser keeps in that role's cookie;
    * onState(state, change|null):
-   * re-render; statusEl: element (role=status) that shows "Live" / "Reconnecting…".
+   * re-render; statusEl: element (role=status) that shows "Live" / "Reconnecting…" /
+   * "Updating every N seconds".
    */
   constructor({ slug, staff = false, attendee = false, onState, statusEl, onError }) {
     this.slug = slug;
@@ -21,8 +30,14 @@ export class Live {
     this.statusEl = statusEl;
     this.state = null;
     this.seq = null;
+    this.transport = "socket"; // then "stream" (Server-Sent Events), then "poll"
     this.ws = null;
+    this.es = null;
+    this.pollEvery = 5; // seconds; each answer says how often to ask
+    this.pollTimer = null;
+    this.pollRound = 0;
     this.attempt = 0;
+    this.drops = [];
     this.resuming = false;
     this.pingTimer = null;
     this.pongTimer = null;
@@ -61,41 +76,125 @@ export class Live {
 
   status(state, text) {
     if (!this.statusEl) return;
-    if (this.statusEl.dataset.state === state && this.statusEl.textContent === text) return;
-    this.statusEl.dataset.state = state;
-    this.statusEl.textContent = text;
+    const el = this.statusEl;
+    if (el.dataset.state === state && el.textContent === text && el.dataset.transport === this.transport) return;
+    el.dataset.state = state;
+    el.dataset.transport = this.transport;
+    el.textContent = text;
+  }
+
+  /** Caught up: pushed changes are live; asked-for ones are as fresh as the last ask. */
+  current() {
+    if (this.transport === "poll") this.status("live", `Updating every ${this.pollEvery} seconds`);
+    else this.status("live", "Live");
   }
 
   open() {
     clearTimeout(this.retryTimer);
     this.close();
+    this.status("wait", this.state ? "Reconnecting…" : "Connecting…");
+    if (this.transport === "socket") this.openSocket();
+    else if (this.transport === "stream") this.openStream();
+    else this.poll();
+  }
+
+  openSocket() {
     const scheme = location.protocol === "https:" ? "wss:" : "ws:";
     const ws = new WebSocket(`${scheme}//${location.host}/e/${encodeURIComponent(this.slug)}/live`);
     this.ws = ws;
-    this.status("wait", this.state ? "Reconnecting…" : "Connecting…");
     ws.onopen = () => { if (ws === this.ws) this.hello(); };
     ws.onmessage = (message) => { if (ws === this.ws) this.receive(message.data); };
     ws.onclose = () => { if (ws === this.ws) this.retry(); };
     ws.onerror = () => {};
   }
 
+  /** The same messages as the socket's, each event's id its seq. Reconnecting is left to
+   * retry() rather than to the browser, so backoff and giving way work as for the socket. */
+  openStream() {
+    const es = new EventSource(`/e/${encodeURIComponent(this.slug)}/stream?${this.query()}`);
+    this.es = es;
+    // Open means caught up or catching up: a stream resumed with nothing missed sends nothing.
+    es.onopen = () => { if (es === this.es && this.state && !this.fresh) { this.attempt = 0; this.current(); } };
+    es.onmessage = (message) => { if (es === this.es) this.receive(message.data); };
+    es.onerror = () => { if (es === this.es) this.retry(); };
+  }
+
+  /** Where to resume from, and the roles to be recognised as (EventSource sends no headers,
+   * so the server reads the role's cookie on ?as=; the secret never goes in the address). */
+  query() {
+    const params = new URLSearchParams();
+    if (!this.fresh && this.seq !== null) params.set("since", this.seq);
+    for (const role of Object.keys(this.roles)) params.append("as", role);
+    return params;
+  }
+
+  async poll() {
+    clearTimeout(this.pollTimer);
+    const round = ++this.pollRound; // an ask made meanwhile (on waking up) supersedes this one
+    const url = `/api/e/${encodeURIComponent(this.slug)}/changes?${this.query()}`;
+    let answer = null;
+    try {
+      const response = await fetch(url, { cache: "no-store", headers: { Accept: "application/json" } });
+      if (response.ok) answer = await response.json();
+      else if (response.status < 500 && response.status !== 429) this.refused(await response.json());
+    } catch { /* offline, or the server away: asked again below */ }
+    if (this.transport !== "poll" || round !== this.pollRound) return;
+    if (answer === null) {
+      this.status("down", "Reconnecting…");
+      this.attempt += 1;
+      this.pollTimer = setTimeout(() => this.poll(), Math.min(30000, 1000 * 2 ** this.attempt));
+      return;
+    }
+    this.pollEvery = answer.poll;
+    this.attempt = 0;
+    this.resuming = false;
+    for (const message of answer.messages) this.handle(message);
+    if (this.state) this.current();
+    this.pollTimer = setTimeout(() => this.poll(), this.pollEvery * 1000);
+  }
+
+  /** A refusal as problem+json, told to the page as the socket's error message would be. */
+  refused(problem) {
+    this.onError({ type: "error", message: problem.detail, status: problem.status });
+  }
+
   close() {
     clearInterval(this.pingTimer);
     clearTimeout(this.pongTimer);
-    const ws = this.ws;
-    this.ws = null;
+    clearTimeout(this.pollTimer);
+    this.pongTimer = null;
+    const { ws, es } = this;
+    this.ws = this.es = null;
     if (ws) {
       ws.onclose = ws.onmessage = ws.onopen = null;
       try { ws.close(); } catch { /* already closed */ }
     }
+    if (es) es.close();
   }
 
   retry() {
     this.close();
+    const now = Date.now();
+    this.drops = this.drops.filter((at) => now - at < DROP_WINDOW).concat(now);
+    // Offline, every way fails alike: wait for the network rather than give up on the socket.
+    if (NEXT[this.transport] && navigator.onLine !== false
+        && (this.attempt >= FAILED_TRIES - 1 || this.drops.length >= DROPS)) {
+      this.fallBack();
+      return;
+    }
     this.status("down", "Reconnecting…");
     const delay = Math.min(30000, 1000 * 2 ** this.attempt);
     this.attempt += 1;
     this.retryTimer = setTimeout(() => this.open(), delay / 2 + Math.random() * delay / 2);
+  }
+
+  /** The next way of connecting, for the rest of this page's life. */
+  fallBack() {
+    this.transport = NEXT[this.transport];
+    if (this.transport === "stream" && typeof EventSource === "undefined") this.transport = "poll";
+    this.attempt = 0;
+    this.drops = [];
+    this.open();
   }
 
   send(message) {
@@ -110,14 +209,22 @@ export class Live {
     this.pingTimer = setInterval(() => this.ping(PONG_WITHIN), PING_EVERY);
   }
 
-  /** Ping now and reconnect if nothing comes back in time (after waking up or coming online). */
+  /** After waking up or coming online: make sure changes still arrive, reconnecting if not. */
   check(within) {
-    if (!this.ws || this.ws.readyState !== WebSocket.OPEN) {
-      this.attempt = 0;
-      this.open();
+    if (this.transport === "poll") {
+      this.poll();
+    } else if (this.transport === "stream") {
+      if (!this.es || this.es.readyState === EventSource.CLOSED) this.reopen();
+    } else if (!this.ws || this.ws.readyState !== WebSocket.OPEN) {
+      this.reopen();
     } else {
       this.ping(within);
     }
+  }
+
+  reopen() {
+    this.attempt = 0;
+    this.open();
   }
 
   ping(within) {
@@ -131,33 +238,41 @@ export class Live {
     try { message = JSON.parse(raw); } catch { return; }
     clearTimeout(this.pongTimer);
     this.pongTimer = null;
+    this.handle(message);
+  }
+
+  handle(message) {
     if (message.type === "snapshot") {
       this.fresh = false;
       this.attempt = 0;
       this.resuming = false;
       this.state = message.state;
       this.seq = message.state.seq;
-      this.status("live", "Live");
+      this.current();
       this.onState(this.state, null);
     } else if (message.type === "change") {
       this.change(message);
     } else if (message.type === "pong") {
       if (this.seq !== null && message.seq > this.seq) this.resume();
+      else if (this.state) this.current();
     } else if (message.type === "error") {
       this.onError(message);
     }
   }
 
+  /** Missed changes: the socket asks for them and a stream reopens from the last seq applied;
+   * the next poll asks from it anyway. */
   resume() {
     if (this.resuming && Date.now() - this.resuming < 5000) return;
     this.resuming = Date.now();
-    this.send({ type: "resume", since: this.seq });
+    if (this.transport === "socket") this.send({ type: "resume", since: this.seq });
+    else if (this.transport === "stream") this.open();
   }
 
   change(message) {
     if (!this.state) return; // a snapshot is on its way
     this.attempt = 0;
-    this.status("live", "Live");
+    this.current();
     if (message.seq <= this.seq) return;
     // Vote counts gathered in one tick come as one change covering seqs first..seq.
     if ((message.first ?? message.seq) > this.seq + 1) { this.resume(); return; }
@@ -201,10 +316,14 @@ export function apply(state, kind, data, staff) {
     // A change logged before hiding sent its counts along meant the same: no dots left.
     setVotes(state, data.votes || { [data.id]: 0 });
     if (state.me) state.me.dots = state.me.dots.filter((d) => d.pitch !== data.id);
-  } else if (kind === "pitch.merged") {
+  } else if (kind === "pitch.merged" || kind === "pitch.withdrawn") {
     state.pitches = state.pitches.filter((p) => p.id !== data.id);
     setVotes(state, data.votes || {});
-    if (state.me) state.me.pitches = state.me.pitches.filter((id) => id !== data.id);
+    if (state.me) {
+      state.me.pitches = state.me.pitches.filter((id) => id !== data.id);
+      // A withdrawn pitch's dots go back to their owners; a merged one's moved with it.
+      if (kind === "pitch.withdrawn") state.me.dots = state.me.dots.filter((d) => d.pitch !== data.id);
+    }
   } else if (kind === "votes") {
     setVotes(state, data.votes || {});
   } else if (kind === "grid.changed") {

@@ -1,0 +1,13 @@
+"""The pages people open, drawn on the server from web/templates/ so that each works as plain
+HTML and forms on any browser; the scripts in web/static/js/ make them live.
+
+Each page's handlers only read the form, find who is asking, call the domain and redirect;
+what a page shows is worked out beside it (attendee_view.py) from the same snapshot the live
+page starts from.
+"""
+
+from __future__ import annotations
+
+from server.pages import attendee, home, shells
+
+routes = [*home.routes, *attendee.routes, *shells.routes]

@@ -1,0 +1,332 @@
+"""The attendee's page and its forms: join, pitch, change or withdraw a pitch, place and take
+back dots, choose an agenda, claim a seat, and say one's name, all as plain forms."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from server.errors import Invalid, Refused
+from server.events import feeds, setup
+from server.events.access import PUBLIC, Actor
+from server.events.models import Event
+from server.grid import agenda, seats
+from server.http.security import ATTENDEE_COOKIE, page_secret
+from server.http.session import keep_key
+from server.live.commands import run
+from server.live.journal import Journal
+from server.live.state import snapshot
+from server.marketplace import dots, pitches
+from server.marketplace.pitches import find_pitch
+from server.pages.attendee_view import attendee_page
+from server.pages.forms import (
+    FormError,
+    back_to,
+    form_key,
+    read_form,
+    receipt_key,
+    see_other,
+    visitor,
+)
+from server.pages.rendering import PageRoute, page
+from server.validation import validate
+
+ROLE = "attendee"
+# What a page says after a form worked, by the word the redirect carries.
+DONE = {
+    "joined": "You've joined. Pitch a session or place your dots below.",
+    "pitched": "Your pitch is in the list.",
+    "changed": "Your pitch is saved.",
+    "withdrawn": "Your pitch is withdrawn; any dots on it went back to their owners.",
+    "dot": "Your dot is placed.",
+    "undot": "Your dot is back with you.",
+    "agenda": "Your agenda is saved.",
+    "seat": "Your seat claim is saved.",
+    "name": "Your name is saved.",
+    "calendar": "Your calendar link is changed.",
+}
+# The form fields each schema property is typed into, so an error links to its field.
+FIELD_IDS = {
+    "title": "pitch-title",
+    "pitch": "pitch-pitch",
+    "host": "pitch-host",
+    "format": "pitch-format",
+    "tags": "pitch-tags",
+}
+LABELS = {"title": "The title", "pitch": "The pitch", "host": "The host", "tags": "The tags"}
+
+
+async def _event(request: Request) -> Event:
+    return await setup.find_event(request.path_params["slug"])
+
+
+async def event_page(request: Request) -> Response:
+    event = await _event(request)
+    return await _show(request, event, await visitor(request, event, ROLE))
+
+
+async def _show(
+    request: Request,
+    event: Event,
+    actor: Actor,
+    *,
+    errors: list[tuple[str, str]] | None = None,
+    form: dict[str, str] | None = None,
+    status: int = 200,
+) -> Response:
+    state = await snapshot(event, actor, request.app.state.settings.public_url)
+    view = attendee_page(state)
+    me = view.me
+    token = page_secret(request, ROLE)
+    feed = (
+        feeds.current(actor.attendee, token, request.app.state.keys)
+        if actor.attendee and token
+        else None
+    )
+    blank = {"title": "", "pitch": "", "host": me["name"] if me else "", "format": "discussion"}
+    response = page(
+        "event.html",
+        f"{event.name} - Snug",
+        status=status,
+        private=True,
+        view=view,
+        slug=event.slug,
+        key=form_key(),
+        form={**blank, "tags": "", **(form or {})},
+        join_name=(form or {}).get("name", ""),
+        pitch_id=None,
+        calendar=f"{request.app.state.settings.public_url}/e/{event.slug}/my/{feed}.ics"
+        if feed
+        else None,
+        errors=errors or [],
+        done=DONE.get(request.query_params.get("done", "")),
+        next=back_to(event, request.query_params.get("next")),
+        meta=" · ".join(filter(None, [event.date.strftime("%A %-d %B %Y"), event.venue])),
+    )
+    if token and me is None and request.method == "GET":
+        # A token the event no longer knows (reset, erased): the phone forgets it.
+        keep_key(response, event.slug, "", request.app.state.settings.public_url, ATTENDEE_COOKIE)
+    return response
+
+
+Command = Callable[[Journal], Awaitable[Any]]
+
+
+async def _act(
+    request: Request,
+    fields: dict[str, str],
+    command: Callable[[dict[str, str]], Command],
+    done: str,
+    anchor: str = "",
+) -> Response:
+    """Runs one form's command as the person on this phone, then sends them back to the page
+    (or shows the page again with what went wrong, and nothing changed)."""
+    event = await _event(request)
+    actor = await visitor(request, event, ROLE)
+    await request.app.state.limiter.check(
+        _limit(request), request.client.host if request.client else None, page_secret(request, ROLE)
+    )
+    try:
+        key, asked = receipt_key(request, fields)
+        hub = request.app.state.hub
+        await run(hub, event, actor, command(fields), key=key, fingerprint=asked)
+    except FormError as exc:
+        return await _show(request, event, actor, errors=exc.errors, form=fields, status=422)
+    except Refused as exc:
+        errors = [(_field_of(exc.message), _worded(exc.message))]
+        return await _show(request, event, actor, errors=errors, form=fields, status=exc.status)
+    return see_other(f"{back_to(event, fields.get('next'))}?done={done}{anchor}")
+
+
+def _limit(request: Request) -> str:
+    path = request.url.path
+    return "vote" if "/dots" in path else "pitch" if "/pitches" in path else "join"
+
+
+def _field_of(message: str) -> str:
+    return next((FIELD_IDS[name] for name in FIELD_IDS if f"'{name}'" in message), "")
+
+
+def _worded(message: str) -> str:
+    for name, label in LABELS.items():
+        message = message.replace(f"'{name}'", label)
+    return message
+
+
+def _pitch_fields(fields: dict[str, str]) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        name: fields.get(name, "") for name in ("title", "pitch", "host", "format")
+    }
+    body["tags"] = [t.strip() for t in fields.get("tags", "").split(",") if t.strip()]
+    if not body["title"].strip():
+        raise FormError([("pitch-title", "Enter a title for your session.")])
+    return body
+
+
+def _number(fields: dict[str, str], name: str) -> int:
+    value = fields.get(name, "")
+    if not (value.isascii() and value.isdigit()) or len(value) > 10:
+        raise Invalid("Choose from the page again; that choice wasn't one Snug offered.")
+    return int(value)
+
+
+async def join(request: Request) -> Response:
+    event = await _event(request)
+    fields = await read_form(request)
+    page_secret(request, ROLE)  # a join posted from elsewhere is refused before anything
+    name = fields.get("name", "")
+    try:
+        validate("join", {"name": name})
+    except Invalid as exc:
+        errors = [("join-name", "Your name can be at most 60 characters.")]
+        actor = await visitor(request, event, ROLE)
+        return await _show(request, event, actor, errors=errors, form=fields, status=exc.status)
+    await request.app.state.limiter.check(
+        "join", request.client.host if request.client else None, None
+    )
+    secret = await _enrol(request, event, name, fields)
+    response = see_other(f"{back_to(event, fields.get('next'))}?done=joined")
+    keep_key(response, event.slug, secret, request.app.state.settings.public_url, ATTENDEE_COOKIE)
+    return response
+
+
+async def _enrol(request: Request, event: Event, name: str, fields: dict[str, str]) -> str:
+    """Joins once per form: a join form sent twice (a double tap on a slow connection) is one
+    person, who gets a token that works."""
+    keys, made = request.app.state.keys, []
+
+    async def enrol(_journal: Journal) -> dict[str, int]:
+        attendee, secret = await setup.join(event, name, keys)
+        made.append(secret)
+        return {"attendee": attendee.id}
+
+    key, asked = receipt_key(request, fields)
+    hub = request.app.state.hub
+    joined = await run(hub, event, PUBLIC, enrol, key=key, fingerprint=asked)
+    return made[0] if made else await setup.reissue(event, joined["attendee"], keys)
+
+
+async def create_pitch(request: Request) -> Response:
+    def command(fields: dict[str, str]) -> Command:
+        body = validate("pitch-create", _pitch_fields(fields))
+        return lambda j: pitches.create_pitch(j, body)
+
+    return await _act(request, await read_form(request), command, "pitched", "#list-heading")
+
+
+async def edit_pitch(request: Request) -> Response:
+    pitch_id = request.path_params["pitch"]
+
+    def command(fields: dict[str, str]) -> Command:
+        body = validate("pitch-edit", _pitch_fields(fields))
+        return lambda j: pitches.edit_pitch(j, pitch_id, body)
+
+    return await _act(request, await read_form(request), command, "changed", f"#p-{pitch_id}")
+
+
+async def withdraw_pitch(request: Request) -> Response:
+    pitch_id = request.path_params["pitch"]
+    fields = await read_form(request)
+    return await _act(
+        request, fields, lambda _f: lambda j: pitches.withdraw_pitch(j, pitch_id), "withdrawn"
+    )
+
+
+async def pitch_page(request: Request) -> Response:
+    """A pitch of one's own, to change or withdraw."""
+    event = await _event(request)
+    actor = await visitor(request, event, ROLE)
+    pitch = await find_pitch(event, request.path_params["pitch"], actor)
+    form = {
+        "title": pitch.title,
+        "pitch": pitch.pitch,
+        "host": pitch.host,
+        "format": pitch.format,
+        "tags": ", ".join(pitch.tags),
+    }
+    return page(
+        "pitch.html",
+        f"Change your pitch - {event.name}",
+        private=True,
+        slug=event.slug,
+        key=form_key(),
+        form=form,
+        pitch_id=pitch.id,
+        mine=actor.attendee is not None and pitch.author_id == actor.attendee.id,
+    )
+
+
+async def place_dot(request: Request) -> Response:
+    fields = await read_form(request)
+    pitch = _number(fields, "pitch")
+    return await _act(
+        request, fields, lambda _f: lambda j: dots.place_dot(j, pitch), "dot", f"#p-{pitch}"
+    )
+
+
+async def take_back_dot(request: Request) -> Response:
+    fields = await read_form(request)
+    pitch = _number(fields, "pitch")
+    return await _act(
+        request, fields, lambda _f: lambda j: dots.take_back(j, pitch), "undot", f"#p-{pitch}"
+    )
+
+
+async def choose(request: Request) -> Response:
+    fields = await read_form(request)
+    slot = _number(fields, "slot")
+    pitch = _number(fields, "pitch") if fields.get("pitch") else None
+    return await _act(
+        request, fields, lambda _f: lambda j: agenda.choose(j, slot, pitch), "agenda", "#agenda"
+    )
+
+
+async def seat(request: Request) -> Response:
+    """Claims a seat, or gives up a claim: the button says which, and the form carries it."""
+    pitch = request.path_params["pitch"]
+    fields = await read_form(request)
+    act = seats.release if fields.get("want") == "release" else seats.claim
+    return await _act(request, fields, lambda _f: lambda j: act(j, pitch), "seat", "#grid-list")
+
+
+async def calendar(request: Request) -> Response:
+    """Makes a new calendar link (the old one stops) or stops it."""
+    fields = await read_form(request)
+    event = await _event(request)
+    attendee = (await visitor(request, event, ROLE)).as_attendee()
+    if fields.get("want") == "stop":
+        await feeds.stop(attendee)
+    else:
+        await feeds.renew(attendee, page_secret(request, ROLE) or "", request.app.state.keys)
+    return see_other(f"/e/{event.slug}?done=calendar#calendar-heading")
+
+
+async def rename(request: Request) -> Response:
+    fields = await read_form(request)
+    event = await _event(request)
+    actor = await visitor(request, event, ROLE)
+    name = fields.get("name", "")
+    if len(name) > 60:
+        errors = [("me-name", "Your name can be at most 60 characters.")]
+        return await _show(request, event, actor, errors=errors, status=422)
+    await setup.rename(actor, name)
+    return see_other(f"/e/{event.slug}?done=name#me-heading")
+
+
+routes = [
+    PageRoute("/e/{slug}", event_page),
+    PageRoute("/e/{slug}/join", join, methods=["POST"]),
+    PageRoute("/e/{slug}/pitches", create_pitch, methods=["POST"]),
+    PageRoute("/e/{slug}/pitches/{pitch:int}", edit_pitch, methods=["POST"]),
+    PageRoute("/e/{slug}/pitches/{pitch:int}/edit", pitch_page),
+    PageRoute("/e/{slug}/pitches/{pitch:int}/withdraw", withdraw_pitch, methods=["POST"]),
+    PageRoute("/e/{slug}/dots", place_dot, methods=["POST"]),
+    PageRoute("/e/{slug}/dots/remove", take_back_dot, methods=["POST"]),
+    PageRoute("/e/{slug}/agenda", choose, methods=["POST"]),
+    PageRoute("/e/{slug}/seats/{pitch:int}", seat, methods=["POST"]),
+    PageRoute("/e/{slug}/me", rename, methods=["POST"]),
+    PageRoute("/e/{slug}/calendar", calendar, methods=["POST"]),
+]

@@ -1,0 +1,138 @@
+"""What the attendee's page shows, worked out from the same snapshot the live page starts from
+(server/live/state.py), so the page drawn on the server and the page kept live by script agree."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from server.pages import words
+
+
+@dataclass
+class Card:
+    """One pitch in the list, with what this person may do to it."""
+
+    pitch: dict[str, Any]
+    mine: bool
+    my_dots: int
+    can_add: bool
+    voting: bool
+
+    @property
+    def meta(self) -> str:
+        host = f"Hosted by {self.pitch['host']}" if self.pitch["host"] else "Host not named"
+        kind = words.FORMATS.get(self.pitch["format"], self.pitch["format"])
+        return f"{host} · {kind}" + (" · You pitched this" if self.mine else "")
+
+
+@dataclass
+class Session:
+    """A session placed in a slot of the published grid."""
+
+    pitch: int
+    title: str
+    room: str
+    places: str
+    seat: str | None  # the seat sentence, when a seat needs claiming in a small room
+    seat_action: str
+    claimed: bool
+    chosen: bool
+
+
+@dataclass
+class SlotRow:
+    slot: dict[str, Any]
+    words: str
+    sessions: list[Session] = field(default_factory=list)
+
+    @property
+    def kind(self) -> str:
+        return str(self.slot.get("kind") or "session")
+
+
+@dataclass
+class AttendeePage:
+    state: dict[str, Any]
+    cards: list[Card]
+    grid: list[SlotRow]
+
+    @property
+    def me(self) -> dict[str, Any] | None:
+        return self.state.get("me")
+
+    @property
+    def event(self) -> dict[str, Any]:
+        return dict(self.state["event"])
+
+    @property
+    def dots_left(self) -> int:
+        used = len(self.me["dots"]) if self.me else 0
+        return int(self.event["dots_per_attendee"]) - used
+
+    @property
+    def grid_live(self) -> bool:
+        return bool(self.state["grid"] and self.state["grid"]["live"])
+
+
+def attendee_page(state: dict[str, Any]) -> AttendeePage:
+    page = AttendeePage(state, [], [])
+    page.cards = [_card(page, p) for p in sorted(state["pitches"], key=lambda p: p["id"])]
+    if page.grid_live:
+        page.grid = _grid(state)
+    return page
+
+
+def _card(page: AttendeePage, pitch: dict[str, Any]) -> Card:
+    me, event = page.me, page.event
+    mine = bool(me and pitch["id"] in me["pitches"])
+    my_dots = sum(1 for d in me["dots"] if d["pitch"] == pitch["id"]) if me else 0
+    can_add = page.dots_left > 0 and (event["dots_stack"] or my_dots == 0)
+    voting = bool(me and event["voting_open"])
+    return Card(pitch, mine, my_dots, can_add, voting)
+
+
+def _grid(state: dict[str, Any]) -> list[SlotRow]:
+    rooms = {r["id"]: (i, r) for i, r in enumerate(state["rooms"])}
+    titles = {p["id"]: p["title"] for p in state["pitches"]}
+    grid, me = state["grid"], state.get("me")
+    rows = []
+    for slot in sorted(state["slots"], key=lambda s: (s["starts_at"], s["id"])):
+        row = SlotRow(slot, words.slot_words(slot))
+        here = [p for p in grid["placements"] if p["slot"] == slot["id"] and p["room"] in rooms]
+        for placed in sorted(here, key=lambda p: rooms[p["room"]][0]):
+            row.sessions.append(_session(placed, rooms[placed["room"]][1], titles, grid, me))
+        rows.append(row)
+    return rows
+
+
+def _session(
+    placed: dict[str, int],
+    room: dict[str, Any],
+    titles: dict[int, str],
+    grid: dict[str, Any],
+    me: dict[str, Any] | None,
+) -> Session:
+    pitch = placed["pitch"]
+    key = str(pitch)
+    going = int(grid.get("headcounts", {}).get(key, 0))
+    counts = grid.get("seats", {}).get(key)
+    mine = me["seats"].get(key) if me else None
+    needed = bool(counts or mine or going >= room["capacity"] - 1)
+    action = (
+        "Claim a seat"
+        if not mine
+        else "Give up my seat"
+        if mine["status"] == "seated"
+        else "Leave the waiting list"
+    )
+    return Session(
+        pitch=pitch,
+        title=titles.get(pitch, "A session"),
+        room=room["name"],
+        places=words.places_words(going, room["capacity"]),
+        seat=words.seat_words(mine, counts) if me and needed else None,
+        seat_action=action,
+        claimed=mine is not None,
+        chosen=bool(me and me["agenda"].get(str(placed["slot"])) == pitch),
+    )

@@ -1,0 +1,102 @@
+"""Plain HTML forms: reading them within bounds, who is sending them, and where to go next.
+
+Every form posts and then redirects (Post/Redirect/Get), so a reload never sends it twice; each
+carries a key made when the page was drawn, so a double tap on a slow connection is counted
+once (server/live/commands.py keeps the receipts).
+"""
+
+from __future__ import annotations
+
+import secrets
+from urllib.parse import parse_qsl, urlencode
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse
+
+from server.errors import Invalid, Unauthorised
+from server.events.access import PUBLIC, Actor
+from server.events.models import Event
+from server.http.api import PayloadTooLarge
+from server.http.security import page_secret
+from server.live import receipts
+
+MAX_FORM = 16 * 1024  # the largest form (a pitch, a page of notes goes elsewhere) is far less
+MAX_FIELDS = 40
+
+
+class FormError(Invalid):
+    """What was wrong with a form, field by field, for the error summary at the top of the page
+    (the GOV.UK pattern): each message links to the id of the field it is about."""
+
+    def __init__(self, errors: list[tuple[str, str]]) -> None:
+        super().__init__(" ".join(message for _, message in errors))
+        self.errors = errors
+
+
+def receipt_key(request: Request, fields: dict[str, str]) -> tuple[str | None, str]:
+    """The receipt key and fingerprint of a form sent (server/live/receipts.py). One key is
+    drawn into every form of a page, so the key kept is the page's key with what this form
+    asks: the same form sent twice is one write, two forms from one page are two. A form
+    without a key (a page drawn before keys) is done as sent."""
+    asked = sorted((name, value) for name, value in fields.items() if name != "key")
+    fingerprint = receipts.fingerprint("POST", request.url.path, urlencode(asked).encode())
+    key = fields.get("key", "")
+    if not receipts.KEY.fullmatch(key):
+        return None, fingerprint
+    return f"{key[:40]}-{fingerprint[:16]}", fingerprint
+
+
+def form_key() -> str:
+    """The key a form carries so that sending it twice counts once."""
+    return secrets.token_urlsafe(16)
+
+
+async def read_form(request: Request, max_size: int = MAX_FORM) -> dict[str, str]:
+    """The fields of a urlencoded form; a field sent twice keeps its last value."""
+    if request.headers.get("content-type", "").split(";")[0].strip() != (
+        "application/x-www-form-urlencoded"
+    ):
+        raise Invalid("Send the form from Snug's page.")
+    too_large = PayloadTooLarge(
+        f"This form can be at most {max_size // 1024} KB; nothing was saved."
+    )
+    length = request.headers.get("content-length", "")
+    if length.isdigit() and int(length) > max_size:
+        raise too_large
+    raw = bytearray()
+    async for chunk in request.stream():
+        raw += chunk
+        if len(raw) > max_size:
+            raise too_large
+    try:
+        pairs = parse_qsl(raw.decode("utf-8"), keep_blank_values=True, max_num_fields=MAX_FIELDS)
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise Invalid(
+            "The form sent isn't one Snug can read; send it again from the page."
+        ) from exc
+    return dict(pairs)
+
+
+async def visitor(request: Request, event: Event, role: str) -> Actor:
+    """Who is looking at a page or sending its form, as the page's role (attendee or staff).
+    A cookie the event no longer knows (the event was reset, the person erased) counts as
+    nobody: the page then offers to join again."""
+    try:
+        actor: Actor = await request.app.state.keys.identify(event, page_secret(request, role))
+        return actor
+    except Unauthorised:
+        return PUBLIC
+
+
+def back_to(event: Event, wanted: str | None, default: str = "") -> str:
+    """A path within the event to return to after a form: only ever this event's own pages,
+    so a link can't send someone elsewhere after they join."""
+    home = f"/e/{event.slug}"
+    within = wanted is not None and (wanted == home or wanted.startswith((f"{home}/", f"{home}#")))
+    if within and wanted and "//" not in wanted and not any(c in "\\ \t\r\n" for c in wanted):
+        return wanted
+    return home + default
+
+
+def see_other(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303)

@@ -1,0 +1,60 @@
+"""Rendering a page: the template, its title and the words every page may carry.
+
+Pages are built on the server so they work as plain HTML and forms; the JavaScript that makes
+them live takes over the same elements once it runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+from starlette.routing import Route
+
+from server import templates
+from server.errors import Refused
+from server.pages.words import FORMATS, plural
+
+# A page showing one person's own state (their dots, their agenda) is for them alone, so no
+# shared cache keeps it; every page is checked again before it is shown from a cache.
+PRIVATE = {"Cache-Control": "private, no-cache", "Vary": "Cookie"}
+SHARED = {"Cache-Control": "no-cache"}
+
+
+def page(
+    template: str,
+    title: str,
+    *,
+    status: int = 200,
+    private: bool = False,
+    **context: Any,
+) -> HTMLResponse:
+    body = templates.render(
+        template, title=title, **{"errors": [], "plural": plural, "formats": FORMATS, **context}
+    )
+    return HTMLResponse(body, status_code=status, headers=PRIVATE if private else SHARED)
+
+
+def problem_page(status: int, title: str, message: str) -> HTMLResponse:
+    """A refusal on a page people opened: the same sentence the API gives, as a page."""
+    heading = "Page not found" if status == 404 else title
+    return page("problem.html", heading, status=status, heading=heading, message=message)
+
+
+Endpoint = Callable[[Request], Awaitable[Response]]
+
+
+class PageRoute(Route):
+    """A page or one of its forms: whatever it refuses is said as a page, whoever asks."""
+
+    def __init__(self, path: str, endpoint: Endpoint, methods: list[str] | None = None) -> None:
+        async def shown(request: Request) -> Response:
+            try:
+                return await endpoint(request)
+            except Refused as exc:
+                return problem_page(exc.status, exc.title, exc.message)
+
+        shown.__name__ = endpoint.__name__
+        super().__init__(path, shown, methods=methods)

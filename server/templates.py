@@ -1,0 +1,48 @@
+"""The one template environment: the pages people open (web/templates/) and the documents
+Snug exports (server/exports/templates/), rendered alike.
+
+Autoescaping is on everywhere, an undefined name is an error rather than an empty string, and
+no control character from typed text reaches a page or a document (safe HTML from the Markdown
+renderer has none left), since some of them reorder or hide what is shown around them.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
+
+from server.bundled import WEB_DIR
+from server.exports.bidi import isolate
+from server.notes.markdown import to_html, without_controls
+
+FOLDERS = (WEB_DIR / "templates", Path(__file__).resolve().parent / "exports" / "templates")
+
+
+def _finalize(value: Any) -> Any:
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return without_controls(value)
+    return value
+
+
+@cache
+def environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(FOLDERS),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        finalize=_finalize,
+    )
+    env.filters["markdown"] = lambda text, top: Markup(to_html(text, top=top))
+    env.filters["bdi"] = isolate
+    env.globals["bdi"] = isolate
+    return env
+
+
+def render(template: str, **context: Any) -> str:
+    return environment().get_template(template).render(**context)
