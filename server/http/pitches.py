@@ -67,6 +67,7 @@ routes = [
         status=204,
         tag="pitches",
         limit="pitch",
+        replays=True,
         summary="Withdraw your pitch before it is on the grid; its dots go back",
     ),
     ApiRoute(

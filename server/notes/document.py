@@ -23,7 +23,7 @@ from typing import Any
 from pycrdt import Array, Doc, Map, Text
 
 from server.errors import Invalid, Refused
-from server.notes import budget
+from server.notes import budget, merging
 from server.validation import NOT_TEXT
 
 log = logging.getLogger("snug.notes")
@@ -225,21 +225,30 @@ def add_photo(doc: Document, photo: PhotoRef) -> bytes:
 
 
 def _replace_text(text: Text, value: str) -> None:
+    """Makes ``text`` say ``value`` by changing only what differs, word by word, so a
+    concurrent edit elsewhere in the text survives."""
     current = str(text)
-    if current == value:
-        return
-    # Only the differing middle changes, so a concurrent edit elsewhere in the text survives.
-    start = 0
-    limit = min(len(current), len(value))
-    while start < limit and current[start] == value[start]:
-        start += 1
-    end = 0
-    while end < limit - start and current[-1 - end] == value[-1 - end]:
-        end += 1
-    if len(current) - end > start:
-        del text[start : len(current) - end]
-    if len(value) - end > start:
-        text.insert(start, value[start : len(value) - end])
+    # pycrdt places text by UTF-8 bytes; the edits are counted in characters.
+    for edit in reversed(merging.edits(current, value)):
+        start = len(current[: edit.start].encode())
+        end = start + len(current[edit.start : edit.end].encode())
+        if end > start:
+            del text[start:end]
+        if edit.text:
+            text.insert(start, edit.text)
+
+
+def write_texts(doc: Document, base: dict[str, str], sent: dict[str, str]) -> list[merging.Merged]:
+    """Makes each text part say what was sent from a page drawn when it said ``base``, merged
+    with whatever others changed since; returns what each part became."""
+    results = []
+    with doc.transaction():
+        for part in PARTS:
+            text = doc.get(part, type=Text)
+            merged = merging.merge(base[part], sent[part], str(text))
+            _replace_text(text, merged.text)
+            results.append(merged)
+    return results
 
 
 def _photo_map(photo: PhotoRef) -> Map[Any]:

@@ -13,7 +13,7 @@ from server.errors import Conflict, Forbidden, NotFound
 from server.events.access import Actor, Role
 from server.events.models import Attendee, Event
 from server.marketplace.models import Pitch
-from server.notes import document, store
+from server.notes import document, merging, store
 from server.notes.document import NotesContent
 from server.notes.models import Contributor, Notes, NotesVersion
 from server.notes.store import Edited
@@ -55,6 +55,38 @@ def not_final(notes: Notes) -> None:
 async def edit(session: Session, actor: Actor, update: bytes) -> Edited:
     may_write(actor)
     return await store.write(session.notes, actor, update, guard=not_final)
+
+
+@dataclass(frozen=True)
+class Saved:
+    """Texts sent whole from a page: the change made, whether others had changed the notes
+    since the page was drawn (so the texts were merged), and in how many places both sides
+    changed the same words and both were kept."""
+
+    edited: Edited
+    merged: bool
+    kept_both: int
+
+
+async def save_texts(
+    session: Session, actor: Actor, base: dict[str, str], sent: dict[str, str]
+) -> Saved:
+    """Saves the text parts as sent from a page drawn when they said ``base``: only what the
+    sender changed is changed, so what others typed since stays (server/notes/merging.py)."""
+    may_write(actor)
+    chars = sum(len(sent[part]) for part in document.PARTS)
+    if chars > document.MAX_CHARS:
+        # Refused before any merging: the work grows with the text.
+        document.check(NotesContent(sent["summary"], sent["discussion"], sent["outcomes"]))
+    results: list[merging.Merged] = []
+    edited = await store.write(
+        session.notes,
+        actor,
+        lambda doc: results.extend(document.write_texts(doc, base, sent)),
+        guard=not_final,
+    )
+    merged = any(r.others_changed for r in results)
+    return Saved(edited, merged, sum(r.kept_both for r in results))
 
 
 async def restore(session: Session, actor: Actor, version_id: int) -> Edited:

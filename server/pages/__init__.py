@@ -2,12 +2,20 @@
 HTML and forms on any browser; the scripts in web/static/js/ make them live.
 
 Each page's handlers only read the form, find who is asking, call the domain and redirect;
-what a page shows is worked out beside it (attendee_view.py) from the same snapshot the live
-page starts from.
+what a page shows is worked out beside it (attendee_view.py, grid_view.py, screens_view.py)
+from the same snapshot the live page starts from.
 """
 
 from __future__ import annotations
 
-from server.pages import attendee, home, shells
+from server.pages import attendee, grid_editor, home, manage, notes, screens, staff
 
-routes = [*home.routes, *attendee.routes, *shells.routes]
+routes = [
+    *home.routes,
+    *attendee.routes,
+    *notes.routes,
+    *staff.routes,
+    *manage.routes,
+    *grid_editor.routes,
+    *screens.routes,
+]

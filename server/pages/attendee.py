@@ -11,7 +11,7 @@ from starlette.responses import Response
 
 from server.errors import Invalid, Refused
 from server.events import feeds, setup
-from server.events.access import PUBLIC, Actor
+from server.events.access import PUBLIC, Actor, Role
 from server.events.models import Event
 from server.grid import agenda, seats
 from server.http.security import ATTENDEE_COOKIE, page_secret
@@ -30,6 +30,7 @@ from server.pages.forms import (
     receipt_key,
     see_other,
     visitor,
+    whole_number,
 )
 from server.pages.rendering import PageRoute, page
 from server.validation import validate
@@ -115,24 +116,26 @@ async def _show(
 Command = Callable[[Journal], Awaitable[Any]]
 
 
-async def _act(
-    request: Request,
-    fields: dict[str, str],
-    command: Callable[[dict[str, str]], Command],
-    done: str,
-    anchor: str = "",
-) -> Response:
+# A form's command, and where on the page to land afterwards, from the form's fields.
+Build = Callable[[dict[str, str]], tuple[Command, str]]
+
+
+async def _act(request: Request, build: Build, done: str) -> Response:
     """Runs one form's command as the person on this phone, then sends them back to the page
-    (or shows the page again with what went wrong, and nothing changed)."""
+    (or shows the page again with what went wrong, and nothing changed). Who may send it is
+    settled before a byte of the form is read."""
     event = await _event(request)
     actor = await visitor(request, event, ROLE)
+    actor.require(Role.attendee)
     await request.app.state.limiter.check(
         _limit(request), request.client.host if request.client else None, page_secret(request, ROLE)
     )
+    fields = await read_form(request)
     try:
+        command, anchor = build(fields)
         key, asked = receipt_key(request, fields)
         hub = request.app.state.hub
-        await run(hub, event, actor, command(fields), key=key, fingerprint=asked)
+        await run(hub, event, actor, command, key=key, fingerprint=asked)
     except FormError as exc:
         return await _show(request, event, actor, errors=exc.errors, form=fields, status=422)
     except Refused as exc:
@@ -157,20 +160,16 @@ def _worded(message: str) -> str:
 
 
 def _pitch_fields(fields: dict[str, str]) -> dict[str, Any]:
+    """The pitch as the API takes it, from the fields the form sent."""
     body: dict[str, Any] = {
-        name: fields.get(name, "") for name in ("title", "pitch", "host", "format")
+        name: fields[name] for name in ("pitch", "host", "format") if name in fields
     }
-    body["tags"] = [t.strip() for t in fields.get("tags", "").split(",") if t.strip()]
+    body["title"] = fields.get("title", "")
+    if "tags" in fields:
+        body["tags"] = [t.strip() for t in fields["tags"].split(",") if t.strip()]
     if not body["title"].strip():
         raise FormError([("pitch-title", "Enter a title for your session.")])
     return body
-
-
-def _number(fields: dict[str, str], name: str) -> int:
-    value = fields.get(name, "")
-    if not (value.isascii() and value.isdigit()) or len(value) > 10:
-        raise Invalid("Choose from the page again; that choice wasn't one Snug offered.")
-    return int(value)
 
 
 async def join(request: Request) -> Response:
@@ -210,28 +209,27 @@ async def _enrol(request: Request, event: Event, name: str, fields: dict[str, st
 
 
 async def create_pitch(request: Request) -> Response:
-    def command(fields: dict[str, str]) -> Command:
+    def build(fields: dict[str, str]) -> tuple[Command, str]:
         body = validate("pitch-create", _pitch_fields(fields))
-        return lambda j: pitches.create_pitch(j, body)
+        return lambda j: pitches.create_pitch(j, body), "#list-heading"
 
-    return await _act(request, await read_form(request), command, "pitched", "#list-heading")
+    return await _act(request, build, "pitched")
 
 
 async def edit_pitch(request: Request) -> Response:
     pitch_id = request.path_params["pitch"]
 
-    def command(fields: dict[str, str]) -> Command:
+    def build(fields: dict[str, str]) -> tuple[Command, str]:
         body = validate("pitch-edit", _pitch_fields(fields))
-        return lambda j: pitches.edit_pitch(j, pitch_id, body)
+        return lambda j: pitches.edit_pitch(j, pitch_id, body), f"#p-{pitch_id}"
 
-    return await _act(request, await read_form(request), command, "changed", f"#p-{pitch_id}")
+    return await _act(request, build, "changed")
 
 
 async def withdraw_pitch(request: Request) -> Response:
     pitch_id = request.path_params["pitch"]
-    fields = await read_form(request)
     return await _act(
-        request, fields, lambda _f: lambda j: pitches.withdraw_pitch(j, pitch_id), "withdrawn"
+        request, lambda _f: (lambda j: pitches.withdraw_pitch(j, pitch_id), ""), "withdrawn"
     )
 
 
@@ -260,43 +258,46 @@ async def pitch_page(request: Request) -> Response:
 
 
 async def place_dot(request: Request) -> Response:
-    fields = await read_form(request)
-    pitch = _number(fields, "pitch")
-    return await _act(
-        request, fields, lambda _f: lambda j: dots.place_dot(j, pitch), "dot", f"#p-{pitch}"
-    )
+    def build(fields: dict[str, str]) -> tuple[Command, str]:
+        pitch = whole_number(fields, "pitch")
+        return lambda j: dots.place_dot(j, pitch), f"#p-{pitch}"
+
+    return await _act(request, build, "dot")
 
 
 async def take_back_dot(request: Request) -> Response:
-    fields = await read_form(request)
-    pitch = _number(fields, "pitch")
-    return await _act(
-        request, fields, lambda _f: lambda j: dots.take_back(j, pitch), "undot", f"#p-{pitch}"
-    )
+    def build(fields: dict[str, str]) -> tuple[Command, str]:
+        pitch = whole_number(fields, "pitch")
+        return lambda j: dots.take_back(j, pitch), f"#p-{pitch}"
+
+    return await _act(request, build, "undot")
 
 
 async def choose(request: Request) -> Response:
-    fields = await read_form(request)
-    slot = _number(fields, "slot")
-    pitch = _number(fields, "pitch") if fields.get("pitch") else None
-    return await _act(
-        request, fields, lambda _f: lambda j: agenda.choose(j, slot, pitch), "agenda", "#agenda"
-    )
+    def build(fields: dict[str, str]) -> tuple[Command, str]:
+        slot = whole_number(fields, "slot")
+        pitch = whole_number(fields, "pitch") if fields.get("pitch") else None
+        return lambda j: agenda.choose(j, slot, pitch), "#agenda"
+
+    return await _act(request, build, "agenda")
 
 
 async def seat(request: Request) -> Response:
     """Claims a seat, or gives up a claim: the button says which, and the form carries it."""
     pitch = request.path_params["pitch"]
-    fields = await read_form(request)
-    act = seats.release if fields.get("want") == "release" else seats.claim
-    return await _act(request, fields, lambda _f: lambda j: act(j, pitch), "seat", "#grid-list")
+
+    def build(fields: dict[str, str]) -> tuple[Command, str]:
+        act = seats.release if fields.get("want") == "release" else seats.claim
+        return lambda j: act(j, pitch), "#grid-list"
+
+    return await _act(request, build, "seat")
 
 
 async def calendar(request: Request) -> Response:
     """Makes a new calendar link (the old one stops) or stops it."""
-    fields = await read_form(request)
     event = await _event(request)
     attendee = (await visitor(request, event, ROLE)).as_attendee()
+    fields = await read_form(request)
     if fields.get("want") == "stop":
         await feeds.stop(attendee)
     else:
@@ -305,9 +306,10 @@ async def calendar(request: Request) -> Response:
 
 
 async def rename(request: Request) -> Response:
-    fields = await read_form(request)
     event = await _event(request)
     actor = await visitor(request, event, ROLE)
+    actor.as_attendee()
+    fields = await read_form(request)
     name = fields.get("name", "")
     if len(name) > 60:
         errors = [("me-name", "Your name can be at most 60 characters.")]

@@ -53,10 +53,11 @@ def form_key() -> str:
 
 async def read_form(request: Request, max_size: int = MAX_FORM) -> dict[str, str]:
     """The fields of a urlencoded form; a field sent twice keeps its last value."""
-    if request.headers.get("content-type", "").split(";")[0].strip() != (
-        "application/x-www-form-urlencoded"
-    ):
-        raise Invalid("Send the form from Snug's page.")
+    kind = request.headers.get("content-type", "").split(";")[0].strip()
+    if kind != "application/x-www-form-urlencoded":
+        if kind or request.headers.get("content-length", "0") != "0":
+            raise Invalid("Send the form from Snug's page.")
+        return {}  # a form with no fields (a single button) may come with no body at all
     too_large = PayloadTooLarge(
         f"This form can be at most {max_size // 1024} KB; nothing was saved."
     )
@@ -100,3 +101,11 @@ def back_to(event: Event, wanted: str | None, default: str = "") -> str:
 
 def see_other(url: str) -> RedirectResponse:
     return RedirectResponse(url, status_code=303)
+
+
+def whole_number(fields: dict[str, str], name: str) -> int:
+    """A number the page offered in a select or hidden field; anything else was not offered."""
+    value = fields.get(name, "")
+    if not (value.isascii() and value.isdigit()) or len(value) > 10:
+        raise Invalid("Choose from the page again; that choice wasn't one Snug offered.")
+    return int(value)

@@ -6,13 +6,21 @@ from __future__ import annotations
 import json
 from pathlib import Path
 from typing import Any
+from urllib.parse import urljoin
 
 import httpx
 from playwright.sync_api import expect
 
 from server.notes.document import Action, NotesContent
 from tests.conftest import LiveServer
-from tests.e2e.conftest import PHONE, check_axe, fail_on_dialogs, make_event, no_sideways_scroll
+from tests.e2e.conftest import (
+    PHONE,
+    check_axe,
+    check_drawn,
+    fail_on_dialogs,
+    make_event,
+    no_sideways_scroll,
+)
 from tests.exports.proceedings_helpers import add_photo, write_notes
 
 TITLE = "Buying cloud services without a 300-page tender"
@@ -127,3 +135,38 @@ def test_the_organiser_publishes_and_a_reader_opens_the_link_on_a_phone(
     reader.screenshot(path=str(results_dir / "proceedings-writeup-360.png"), full_page=True)
     assert dialogs == [] and console == []
     phone.close()
+
+
+def test_proceedings_and_posters_work_with_javascript_off(
+    server: LiveServer, browser: Any, results_dir: Path
+) -> None:
+    """Both are drawn on the server: a reader whose browser runs no script reads the write-ups,
+    follows a session's own page, and opens each poster and its PDF."""
+    event, pitch = _prepare(server)
+    api = f"{server.url}/api/e/{event.slug}/proceedings"
+    httpx.put(api, json={"published": True}, headers=event.auth()).raise_for_status()
+    context = browser.new_context(**PHONE, java_script_enabled=False)
+    reader = context.new_page()
+    answer = reader.goto(f"{server.url}/e/{event.slug}/proceedings")
+    assert answer is not None and answer.status == 200
+    article = reader.locator(f"#session-{pitch}")
+    expect(article.get_by_role("heading", name=TITLE)).to_be_visible()
+    expect(article.locator("strong")).to_have_text("try a sprint-based buy")
+    check_drawn(browser, reader, False)
+    reader.screenshot(path=str(results_dir / "no-script-proceedings-360.png"), full_page=True)
+    own_page = f"This session\u2019s write-up on its own page ({TITLE})"
+    article.get_by_role("link", name=own_page, exact=True).click()
+    expect(reader.get_by_role("heading", level=1)).to_have_text(TITLE)
+    check_drawn(browser, reader, False)
+
+    answer = reader.goto(f"{server.url}/e/{event.slug}/posters")
+    assert answer is not None and answer.status == 200
+    links = reader.locator("main a")
+    assert links.count() >= 2
+    check_drawn(browser, reader, False)
+    reader.screenshot(path=str(results_dir / "no-script-posters-360.png"), full_page=True)
+    for href in {links.nth(i).get_attribute("href") for i in range(links.count())}:
+        assert href is not None
+        opened = context.request.get(urljoin(reader.url, href))
+        assert opened.ok, href
+    context.close()

@@ -83,3 +83,24 @@ def test_text_no_database_can_store_is_refused() -> None:
     doc.get("discussion", type=Text).insert(0, "a\x00b")
     with pytest.raises(Invalid, match="no text can"):
         document.read(doc)
+
+
+def test_a_page_save_merges_into_a_document_others_edited_concurrently() -> None:
+    drawn = document.write(document.load(), NotesContent(summary="alpha beta gamma"))
+    live, server = document.load(drawn), document.load(drawn)
+    typed = document.write(live, NotesContent(summary="alpha beta gamma delta"))
+    document.apply(server, typed)
+    base = {"summary": "alpha beta gamma", "discussion": "", "outcomes": ""}
+    sent = {**base, "summary": "ALPHA beta gamma", "outcomes": "Done"}
+    results = document.write_texts(server, base, sent)
+    assert [r.others_changed for r in results] == [True, False, False]
+    assert document.read(server).summary == "ALPHA beta gamma delta"
+    assert document.read(server).outcomes == "Done"
+
+
+def test_rewriting_text_with_accents_and_emoji_keeps_it_whole() -> None:
+    # pycrdt counts text in UTF-8 bytes: edits after a multi-byte character land in place.
+    doc = document.load()
+    for text in ("café au lait", "café au laid", "😀 x y", "😀 x z é", "é😀", ""):
+        document.write(doc, NotesContent(summary=text))
+        assert document.read(doc).summary == text

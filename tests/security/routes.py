@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
+import lxml.html
 from starlette.routing import Mount, Route, WebSocketRoute
 
 from server.app import routes as app_routes
@@ -36,6 +37,10 @@ class Call:
     json: Any = None
     content: bytes | None = None
     headers: dict[str, str] = field(default_factory=dict)
+    # A plain HTML form from Snug's own page: the asker's token rides in the cookie of the
+    # page's role (``kept_as``: attendee or staff), as a browser without script sends it.
+    form: dict[str, str] | None = None
+    kept_as: str = "attendee"
 
 
 @dataclass(frozen=True)
@@ -47,6 +52,9 @@ class Rule:
     self_only: bool = False
     # The request uses up what it acts on, so each allowed role gets an event of its own.
     fresh: bool = False
+    # A form that tells someone what was wrong with it (the GOV.UK error summary) refuses with
+    # 422 as well: signing in with a link that isn't a staff link.
+    refuses_as_form: bool = False
 
 
 @dataclass(frozen=True)
@@ -67,6 +75,34 @@ def page(w: World, rest: str = "") -> str:
 
 def notes(w: World, rest: str = "") -> str:
     return api(w, f"/pitches/{w.pitch}/notes{rest}")
+
+
+def form(
+    allowed: frozenset[str],
+    path: Callable[[World], str],
+    fields: Callable[[World], dict[str, str]] = lambda w: {},
+    *,
+    kept_as: str = "attendee",
+    **rule: Any,
+) -> Rule:
+    return Rule(allowed, lambda w: Call(path(w), form=fields(w), kept_as=kept_as), **rule)
+
+
+def staff_form(
+    path: str, fields: Callable[[World], dict[str, str]], allowed: frozenset[str] = STAFF
+) -> Rule:
+    return form(allowed, lambda w: page(w, path), fields, kept_as="staff")
+
+
+def notes_form(w: World) -> dict[str, str]:
+    """The notes page's form as drawn for the organiser, with a line added to its summary."""
+    w.ev.client.cookies.set("snug_staff", w.token(ORGANISER) or "")
+    drawn = w.ev.client.get(page(w, f"/notes/{w.pitch}"))
+    w.ev.client.cookies.clear()
+    found = lxml.html.fromstring(drawn.text).get_element_by_id("notes-form")
+    fields = dict(found.form_values())
+    fields["summary"] = fields.get("summary", "") + "\nAdded by a form."
+    return fields
 
 
 def everyone(path: Callable[[World], str]) -> Rule:
@@ -170,6 +206,9 @@ RULES: dict[tuple[str, str], Rule | Socket] = {
         STAFF | AUTHORS,
         lambda w: Call(api(w, f"/pitches/{w.pitch}"), {"title": "Open data in cities"}),
     ),
+    ("DELETE", f"{SLUG}/pitches/{{pitch_id:int}}"): Rule(
+        STAFF, lambda w: Call(api(w, f"/pitches/{w.hidden}")), fresh=True
+    ),
     ("POST", f"{SLUG}/pitches/{{pitch_id:int}}/merge"): Rule(
         STAFF,
         lambda w: Call(api(w, f"/pitches/{w.spare}/merge"), {"into": w.pitch}),
@@ -255,6 +294,96 @@ RULES: dict[tuple[str, str], Rule | Socket] = {
     ("GET", "/new"): everyone(lambda w: "/new"),
     ("GET", "/j/{code}"): everyone(lambda w: httpx.URL(w.ev.links["join"]).path),
     ("GET", "/e/{slug}"): everyone(lambda w: page(w)),
+    ("GET", "/j"): everyone(
+        lambda w: f"/j?code={w.ev.state()['event']['join_url'].rsplit('/', 1)[1]}"
+    ),
+    ("GET", "/e/{slug}/pitches/{pitch:int}/edit"): everyone(
+        lambda w: page(w, f"/pitches/{w.pitch}/edit")
+    ),
+    # The attendee's page as plain forms, with the attendee cookie
+    ("POST", "/e/{slug}/join"): form(
+        EVERYONE, lambda w: page(w, "/join"), lambda w: {"name": "Newcomer"}
+    ),
+    ("POST", "/e/{slug}/pitches"): form(
+        PEOPLE, lambda w: page(w, "/pitches"), lambda w: {"title": "Another session"}
+    ),
+    ("POST", "/e/{slug}/pitches/{pitch:int}"): form(
+        STAFF | AUTHORS,
+        lambda w: page(w, f"/pitches/{w.pitch}"),
+        lambda w: {"title": "Open data in cities", "format": "discussion"},
+    ),
+    ("POST", "/e/{slug}/pitches/{pitch:int}/withdraw"): form(
+        STAFF, lambda w: page(w, f"/pitches/{w.hidden}/withdraw"), fresh=True
+    ),
+    ("POST", "/e/{slug}/dots"): form(
+        ATTENDEES, lambda w: page(w, "/dots"), lambda w: {"pitch": str(w.pitch)}, self_only=True
+    ),
+    ("POST", "/e/{slug}/dots/remove"): form(
+        AUTHORS,
+        lambda w: page(w, "/dots/remove"),
+        lambda w: {"pitch": str(w.spare)},
+        self_only=True,
+    ),
+    ("POST", "/e/{slug}/agenda"): form(
+        ATTENDEES,
+        lambda w: page(w, "/agenda"),
+        lambda w: {"slot": str(w.slot), "pitch": str(w.pitch)},
+        self_only=True,
+    ),
+    ("POST", "/e/{slug}/seats/{pitch:int}"): form(
+        ATTENDEES,
+        lambda w: page(w, f"/seats/{w.spare}"),
+        lambda w: {"want": "claim"},
+        self_only=True,
+    ),
+    ("POST", "/e/{slug}/me"): form(
+        ATTENDEES, lambda w: page(w, "/me"), lambda w: {"name": "Renamed"}, self_only=True
+    ),
+    ("POST", "/e/{slug}/calendar"): form(
+        ATTENDEES, lambda w: page(w, "/calendar"), lambda w: {"want": "make"}, self_only=True
+    ),
+    ("POST", "/e/{slug}/notes/{pitch:int}"): form(
+        PEOPLE, lambda w: page(w, f"/notes/{w.pitch}"), notes_form
+    ),
+    # The staff pages as plain forms, with the staff cookie
+    ("POST", "/e/{slug}/sign-in"): Rule(
+        STAFF,
+        lambda w: Call(page(w, "/sign-in"), form={"link": "{token}"}, kept_as="staff"),
+        refuses_as_form=True,
+    ),
+    ("POST", "/e/{slug}/sign-out"): staff_form("/sign-out", lambda w: {}, EVERYONE),
+    ("POST", "/e/{slug}/settings"): staff_form(
+        "/settings", lambda w: {"voting_open": "open"}, ORGANISERS
+    ),
+    ("POST", "/e/{slug}/grid/move"): staff_form(
+        "/grid/move",
+        lambda w: {
+            "version": str(w.version()),
+            "pitch": str(w.pitch),
+            "room": str(w.free_cell[0]),
+            "slot": str(w.free_cell[1]),
+        },
+    ),
+    ("POST", "/e/{slug}/grid/unplace"): Rule(
+        STAFF,
+        lambda w: Call(
+            page(w, "/grid/unplace"),
+            form={"version": str(w.version()), "pitch": str(w.pitch)},
+            kept_as="staff",
+        ),
+        fresh=True,
+    ),
+    ("POST", "/e/{slug}/grid/allocate"): staff_form(
+        "/grid/allocate", lambda w: {"version": str(w.version())}
+    ),
+    ("POST", "/e/{slug}/grid/undo"): Rule(
+        STAFF,
+        lambda w: Call(page(w, "/grid/undo"), form={"version": str(w.version())}, kept_as="staff"),
+        fresh=True,
+    ),
+    ("POST", "/e/{slug}/grid/publish"): staff_form(
+        "/grid/publish", lambda w: {"version": str(w.version())}
+    ),
     ("GET", "/e/{slug}/screen"): everyone(lambda w: page(w, "/screen")),
     ("GET", "/e/{slug}/organise"): everyone(lambda w: page(w, "/organise")),
     ("GET", "/e/{slug}/facilitate"): everyone(lambda w: page(w, "/facilitate")),
@@ -291,6 +420,15 @@ def app_route_keys() -> set[tuple[str, str]]:
 
 def send(w: World, role: str, method: str, call: Call) -> httpx.Response:
     token, headers, path = w.token(role), dict(call.headers), call.path
+    # Joining through the API keeps the newcomer's cookie in the shared client: each request
+    # here is its role's alone.
+    w.ev.client.cookies.clear()
+    if call.form is not None:
+        fields = {k: (token or "") if v == "{token}" else v for k, v in call.form.items()}
+        if token:
+            w.ev.client.cookies.set(f"snug_{call.kept_as}", token)
+        headers["Origin"] = str(w.ev.client.base_url).rstrip("/")
+        return w.ev.client.request(method, path, data=fields, headers=headers)
     if "{feed}" in path:
         path = path.replace("{feed}", w.feed(role))
     elif token:

@@ -67,13 +67,17 @@ def assert_allowed(response: httpx.Response, key: tuple[str, str], role: str) ->
 
 
 def assert_refused(response: httpx.Response, key: tuple[str, str], rule: Rule, role: str) -> None:
-    refusals = {401, 403, 404} | ({409} if rule.self_only and role in STAFF else set())
+    refusals = (
+        {401, 403, 404}
+        | ({409} if rule.self_only and role in STAFF else set())
+        | ({422} if rule.refuses_as_form else set())
+    )
     assert response.status_code in refusals, (key, role, response.status_code, response.text)
     problem = response.headers.get("content-type", "").startswith("application/problem+json")
     if problem or key[1].startswith("/api/"):
         assert_problem(response)
-    else:  # a page people open in a browser says "not found" as a page
-        assert response.status_code == 404, (key, role)
+    else:  # a page, or a page's form, says so as a page; a page people open, "not found"
+        assert key[0] != "GET" or response.status_code == 404, (key, role)
         assert response.headers["content-type"].startswith("text/html"), (key, role)
 
 

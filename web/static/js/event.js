@@ -186,7 +186,9 @@ function renderGrid() {
   gridWasLive = shown;
   if (!shown) return;
   const slots = bySlotTime(state.slots);
-  const shape = JSON.stringify([slots, state.rooms.map((r) => [r.id, r.name]), grid.placements,
+  // Values in a fixed order: the same grid drawn by Snug and sent live lists keys differently.
+  const shape = JSON.stringify([slots.map((s) => [s.id, s.starts_at, s.ends_at, s.label, s.kind]),
+    state.rooms.map((r) => [r.id, r.name]), grid.placements.map((p) => [p.pitch, p.room, p.slot]),
     grid.placements.map((p) => titleOf(p.pitch)), Boolean(state.me)]);
   if (shape !== gridShape) {
     gridShape = shape;
@@ -656,6 +658,10 @@ meForm.addEventListener("submit", async (event) => {
 });
 
 for (const text of notices.get()) addNotice(text, false);
+// The page came with the event as Snug drew it: the script takes over from that at once, before
+// anything else waits, and the live connection brings what changed since.
+const drawn = document.getElementById("snapshot");
+if (drawn) { try { live.adopt(JSON.parse(drawn.textContent)); } catch { /* wait for the live connection */ } }
 // A form's "done" word belongs to that one answer: a reload shouldn't say it again.
 if (new URLSearchParams(location.search).has("done")) history.replaceState(null, "", location.pathname + location.hash);
 await moveOldToken(slug);

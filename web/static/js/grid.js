@@ -6,6 +6,8 @@ import { $, announce, bySlotTime, clock, h, plural, slotWords, slugFromPath, sig
 import { FEATURES } from "./venue.js";
 
 const slug = slugFromPath();
+// The server drew the sign-in form (it never sees a #key=); a link bringing the key signs in.
+if (location.hash.includes("key=")) $("#no-key").hidden = true;
 await signIn(slug);
 
 let state = null;
@@ -74,6 +76,10 @@ function render() {
   $("#no-key").hidden = staff;
   $("#grid-app").hidden = !staff || !state.draft;
   if (!staff || !state.draft) return;
+  // The forms drawn on the server for browsers without script give way to the live editor.
+  for (const drawn of document.querySelectorAll("[data-server]")) drawn.remove();
+  $("#live-actions").hidden = false;
+  $("#drag-hint").hidden = false;
   $("#back").hidden = false;
   $("#back-link").href = `/e/${encodeURIComponent(slug)}/${state.role === "organiser" ? "organise" : "facilitate"}`;
   const focusKey = document.activeElement?.dataset?.key;

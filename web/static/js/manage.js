@@ -6,6 +6,8 @@ import { $, $$, FORMATS, announce, clearErrors, copyRow, h, keyed, plural, say, 
 import { RoomsEditor, SlotsEditor, fillTimezones, slotChecks } from "./venue.js";
 
 const slug = slugFromPath();
+// The server drew the sign-in form (it never sees a #key=); a link bringing the key signs in.
+if (location.hash.includes("key=")) $("#no-key").hidden = true;
 await signIn(slug);
 
 let state = null;
@@ -285,11 +287,14 @@ async function patchEvent(body, statusEl, done) {
   }
 }
 
-$("#toggle-pitching").addEventListener("click", () => {
+// The switches are the page's forms too (for browsers without script): script sends them itself.
+$("#toggle-pitching").addEventListener("click", (event) => {
+  event.preventDefault();
   const open = !state.event.pitching_open;
   patchEvent({ pitching_open: open }, $("#toggle-status"), `Pitching is now ${open ? "open" : "closed"}.`);
 });
-$("#toggle-voting").addEventListener("click", () => {
+$("#toggle-voting").addEventListener("click", (event) => {
+  event.preventDefault();
   const open = !state.event.voting_open;
   patchEvent({ voting_open: open }, $("#toggle-status"), `Voting is now ${open ? "open" : "closed"}.`);
 });
@@ -354,7 +359,7 @@ $("#make-facilitator").addEventListener("click", async () => {
   }
 });
 
-$("#sign-out").addEventListener("click", () => signOut(slug).catch(() => announce("Snug could not be reached, so this device is still signed in. Try again.")));
+$("#sign-out-line").addEventListener("submit", (event) => { event.preventDefault(); signOut(slug).catch(() => announce("Snug could not be reached, so this device is still signed in. Try again.")); });
 live.start();
 setTimeout(async () => {
   if (state) return;

@@ -10,6 +10,11 @@ import { bindText } from "./notes/text.js";
 import { $, announce, h, moveOldToken, plural, say, slotWords, slugFromPath, signIn } from "./ui.js";
 
 const PARTS = ["summary", "discussion", "outcomes"];
+
+// The server drew a page that works without script (a form that sends the whole text); the
+// live editor takes it over: its own controls show, the form's button and the preview go.
+for (const live of document.querySelectorAll("[data-live]")) live.hidden = false;
+for (const plain of document.querySelectorAll("[data-no-script]")) plain.hidden = true;
 const slug = slugFromPath();
 const pitch = Number(location.pathname.match(/\/notes\/(\d+)/)?.[1]);
 const base = `/api/e/${encodeURIComponent(slug)}/pitches/${pitch}/notes`;
@@ -120,7 +125,8 @@ function problem(message, status) {
   $("#problem-link").hidden = !shut;
   if (!shut) return;
   $("#problem-link").textContent = status === 404 ? "Go to the event page" : "Go to the event page to join";
-  for (const part of ["#join-notice", "#notes-body", "#save-status"]) $(part).hidden = true;
+  // The join form, when the page offers one, stays: joining opens these notes.
+  for (const part of ["#notes-body", "#save-status"]) $(part).hidden = true;
 }
 
 /** The plain text of a document's parts and actions, to compare. */

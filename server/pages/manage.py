@@ -1,0 +1,114 @@
+"""The organiser's and facilitator's page: who is signed in, pitching and voting opened or
+closed and the dots set as plain forms, and the way to the grid; the rest is made live by
+web/static/js/manage.js."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from server.events import setup
+from server.events.access import Actor, Role
+from server.events.models import Event
+from server.live.state import snapshot
+from server.pages.forms import FormError, read_form
+from server.pages.rendering import PageRoute, page
+from server.pages.staff import Command, act, event_of, sign_in_form, staff
+from server.pages.words import plural
+from server.validation import validate
+
+DONE = {
+    "signed-in": "You're signed in on this browser.",
+    "signed-out": "This browser has forgotten your key.",
+    "settings": "Saved.",
+}
+SWITCHES = {"pitching_open", "voting_open"}
+
+
+async def organise(request: Request) -> Response:
+    event = await event_of(request)
+    return await _show(request, event, await staff(request, event), "organise")
+
+
+async def facilitate(request: Request) -> Response:
+    event = await event_of(request)
+    return await _show(request, event, await staff(request, event), "facilitate")
+
+
+async def _show(
+    request: Request,
+    event: Event,
+    actor: Actor,
+    which: str,
+    errors: list[tuple[str, str]] | None = None,
+    status: int = 200,
+) -> Response:
+    state = await snapshot(event, actor, request.app.state.settings.public_url)
+    return page(
+        "manage.html",
+        f"{event.name} - {which}",
+        status=status,
+        private=True,
+        state=state,
+        role=actor.role.name if actor.is_staff else None,
+        organiser=actor.role == Role.organiser,
+        grid_summary=_grid_summary(state) if actor.is_staff else "",
+        errors=errors or [],
+        done=DONE.get(request.query_params.get("done", "")),
+        **sign_in_form(event, f"/e/{event.slug}/{which}"),
+    )
+
+
+def _grid_summary(state: dict[str, Any]) -> str:
+    draft = state["draft"]
+    shown = sum(1 for p in state["pitches"] if not p["hidden"])
+    placed = len(draft["placements"])
+    live = "Published: every change is live." if draft["live"] else "Draft, not published."
+    return f"{live} {plural(placed, 'session')} on the grid, {shown - placed} not placed."
+
+
+def settings_of(fields: dict[str, str]) -> dict[str, Any]:
+    """The event settings a form changes: one switch, or the dots (with the box for stacking,
+    which a browser leaves out when it is not ticked)."""
+    body: dict[str, Any] = {
+        name: fields[name] == "open" for name in SWITCHES if fields.get(name) in {"open", "closed"}
+    }
+    if "dots" in fields:
+        dots = fields["dots"].strip()
+        if not (dots.isascii() and dots.isdigit() and len(dots) <= 2 and 1 <= int(dots) <= 20):
+            raise FormError(
+                [("dots-count", "Dots for each attendee must be a whole number from 1 to 20.")]
+            )
+        body["dots_per_attendee"] = int(dots)
+        body["dots_stack"] = "stack" in fields
+    if not body:
+        raise FormError([("", "Choose from the page again; that change wasn't one it offers.")])
+    validate("event-edit", body)
+    return body
+
+
+async def save_settings(request: Request) -> Response:
+    fields = await read_form(request)
+    public_url = request.app.state.settings.public_url
+
+    async def redraw(
+        event: Event, actor: Actor, errors: list[tuple[str, str]], status: int
+    ) -> Response:
+        return await _show(request, event, actor, "organise", errors, status)
+
+    def build() -> Command:
+        body = settings_of(fields)
+        return lambda j: setup.edit_event(j, body, public_url)
+
+    slug = request.path_params["slug"]
+    to = f"/e/{slug}/organise?done=settings#marketplace-heading"
+    return await act(request, fields, build, redraw, to, Role.organiser)
+
+
+routes = [
+    PageRoute("/e/{slug}/organise", organise),
+    PageRoute("/e/{slug}/facilitate", facilitate),
+    PageRoute("/e/{slug}/settings", save_settings, methods=["POST"]),
+]

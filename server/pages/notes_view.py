@@ -1,0 +1,59 @@
+"""What a session's notes page shows: the session, where and when it is, and the notes as they
+stand, in the words the live page uses (web/static/js/notes.js)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from server.notes.document import PARTS, NotesContent
+from server.notes.markdown import without_controls
+from server.pages import words
+
+
+@dataclass(frozen=True)
+class Drawn:
+    """The text parts a form was drawn with, as the browser sends them back, and their version:
+    the page sends both, so the server can tell whether the notes changed since, and merge."""
+
+    texts: dict[str, str]
+
+    @property
+    def version(self) -> str:
+        return hashlib.sha256(json.dumps(self.texts, sort_keys=True).encode()).hexdigest()[:32]
+
+    @classmethod
+    def of(cls, content: NotesContent) -> Drawn:
+        return cls.sent({part: getattr(content, part) for part in PARTS})
+
+    @classmethod
+    def sent(cls, texts: dict[str, str]) -> Drawn:
+        # A page carries no control characters (server/templates.py), and a browser sends
+        # every line break as CRLF.
+        return cls({part: without_controls(texts[part]) for part in PARTS})
+
+
+def session_meta(state: dict[str, Any], pitch_id: int) -> tuple[str, str]:
+    """The session's title, and where, when and by whom, from the event's snapshot."""
+    pitch = next((p for p in state["pitches"] if p["id"] == pitch_id), None)
+    if pitch is None:
+        return "Session notes", ""
+    grid = state["grid"] if state["grid"] and state["grid"]["live"] else state.get("draft")
+    placed = next((p for p in grid["placements"] if p["pitch"] == pitch_id), None) if grid else None
+    room = placed and next((r for r in state["rooms"] if r["id"] == placed["room"]), None)
+    slot = placed and next((s for s in state["slots"] if s["id"] == placed["slot"]), None)
+    where = f"{room['name']}, {words.slot_words(slot)}" if room and slot else "Not on the grid yet"
+    host = f"Hosted by {pitch['host']}" if pitch["host"] else ""
+    return str(pitch["title"]), " · ".join(filter(None, [where, host]))
+
+
+def credit_words(named: tuple[str, ...], anonymous: int) -> str:
+    if not named and not anonymous:
+        return "No one has written here yet."
+    if not named:
+        return f"Written by {words.plural(anonymous, 'person', 'people')}."
+    names = [*named] + ([words.plural(anonymous, "other")] if anonymous else [])
+    last = names.pop()
+    return f"Written by {', '.join(names) + ' and ' + last if names else last}."
