@@ -62,7 +62,6 @@ routes = [
         "DELETE",
         "/api/e/{slug}/pitches/{pitch_id:int}",
         withdraw_pitch,
-        replays=True,
         role=Role.attendee,
         status=204,
         tag="pitches",
