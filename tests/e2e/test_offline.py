@@ -57,6 +57,10 @@ def test_changes_made_offline_survive_a_reload_and_land_once(
     context, page = joined_phone(browser, server, event)
     notes = context.new_page()
     notes.goto(f"{server.url}/e/{event.slug}/notes/{pitch['id']}")
+    summary = notes.locator("#part-summary")
+    expect(summary).to_be_editable()
+    summary.click()
+    notes.keyboard.type("Said online. ")
     expect(notes.locator('#save-status[data-unsaved="false"]')).to_have_text("Saved")
     event_path, notes_path = f"/e/{event.slug}", f"/e/{event.slug}/notes/{pitch['id']}"
     kept_for_offline(page, event_path, f"/api{event_path}", "/static/js/event.js")
@@ -74,8 +78,8 @@ def test_changes_made_offline_survive_a_reload_and_land_once(
     expect(page.locator(".outbox-line")).to_have_text(
         f"{KEPT}: kept on this phone, they go when you\u2019re back."
     )
-    summary = notes.locator("#part-summary")
     summary.click()
+    notes.keyboard.press("Control+End")
     notes.keyboard.type("Written offline.")
     expect(notes.locator("#save-status")).to_have_text(NOTES_OFFLINE)
 
@@ -88,7 +92,7 @@ def test_changes_made_offline_survive_a_reload_and_land_once(
     no_sideways_scroll(page)
     page.screenshot(path=str(results_dir / "offline-event-reloaded.png"), full_page=True)
     notes.reload()
-    expect(summary).to_have_value("Written offline.")
+    expect(summary).to_have_value("Said online. Written offline.")  # saved and not yet sent
     expect(notes.locator(".outbox-line")).to_contain_text("You\u2019re offline")
     notes.screenshot(path=str(results_dir / "offline-notes-reloaded.png"))
     check_axe(page)
@@ -117,7 +121,7 @@ def test_changes_made_offline_survive_a_reload_and_land_once(
     written = httpx.get(
         f"{server.url}/api/e/{event.slug}/pitches/{pitch['id']}/notes", headers=event.auth()
     ).json()
-    assert written["content"]["summary"] == "Written offline."
+    assert written["content"]["summary"] == "Said online. Written offline."
     context.close()
 
 

@@ -667,10 +667,11 @@ if (new URLSearchParams(location.search).has("done")) history.replaceState(null,
 await moveOldToken(slug);
 live.start();
 // If the live connection is slow to come up, show the event from a plain request meanwhile.
+// Offline, that is the event as this phone last saw it (sw.js), newer than a page it kept.
 setTimeout(async () => {
-  if (state) return;
+  if (state && navigator.onLine) return;
   try {
     const snapshot = await api("GET", `/api/e/${slug}`, AS_ATTENDEE);
-    if (!state) live.adopt(snapshot);
+    if (!state || !navigator.onLine) live.adopt(snapshot);
   } catch { /* keep waiting for the live connection */ }
 }, navigator.onLine ? 4000 : 0);

@@ -10,7 +10,8 @@ const STAFF_ROLES = new Set(["facilitator", "organiser"]);
 const SCREENS = /^\/e\/[^/]+\/(screen|now)$/;
 let line = null;
 let errors = null;
-let sent = [];
+let sent = []; // what went since the last write was made to wait, in words
+let before = 0; // how many waited when last counted
 let savedAt = null;
 let rememberTimer = null;
 
@@ -65,7 +66,13 @@ export function showOffline() {
   line = el("p", { className: "outbox-line", role: "status", hidden: true });
   errors = el("ul", { className: "outbox-errors" });
   document.querySelector("main")?.prepend(el("div", { className: "outbox", id: "outbox" }, line, errors));
-  events.addEventListener("change", () => { if (waiting(slug()).length) sent = []; draw(); });
+  events.addEventListener("change", () => {
+    // A new write waiting starts a new count of what was sent.
+    const now = waiting(slug()).length;
+    if (now > before) sent = [];
+    before = now;
+    draw();
+  });
   events.addEventListener("sent", ({ detail }) => { sent.push(detail.entry.words); draw(); });
   events.addEventListener("refused", ({ detail }) => refused(detail));
   events.addEventListener("stale", ({ detail }) => { savedAt = detail.savedAt; draw(); });
