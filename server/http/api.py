@@ -99,12 +99,16 @@ def _checked(schema: str, raw: bytes) -> Any:
 async def read_body(request: Request, max_body: int = MAX_BODY) -> bytes:
     if "json" not in request.headers.get("content-type", ""):
         raise Invalid("Send the data as JSON, with Content-Type: application/json.")
-    too_large = PayloadTooLarge(
-        f"This request can be at most {_size(max_body)}; nothing was saved."
-    )
+    return await read_bounded(request, max_body, "request")
+
+
+async def read_bounded(request: Request, max_body: int, what: str) -> bytes:
+    """The body, refused once it passes ``max_body`` (said before a byte is read when the
+    length is declared), so its size never decides the memory spent."""
+    too_large = PayloadTooLarge(f"This {what} can be at most {_size(max_body)}; nothing was saved.")
     length = request.headers.get("content-length", "")
     if length.isdigit() and int(length) > max_body:
-        raise too_large  # said before a byte of it is read
+        raise too_large
     raw = bytearray()
     async for chunk in request.stream():
         raw += chunk

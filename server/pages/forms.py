@@ -16,7 +16,7 @@ from starlette.responses import RedirectResponse
 from server.errors import Invalid, Unauthorised
 from server.events.access import PUBLIC, Actor
 from server.events.models import Event
-from server.http.api import PayloadTooLarge
+from server.http.api import read_bounded
 from server.http.security import page_secret
 from server.live import receipts
 
@@ -58,17 +58,7 @@ async def read_form(request: Request, max_size: int = MAX_FORM) -> dict[str, str
         if kind or request.headers.get("content-length", "0") != "0":
             raise Invalid("Send the form from Snug's page.")
         return {}  # a form with no fields (a single button) may come with no body at all
-    too_large = PayloadTooLarge(
-        f"This form can be at most {max_size // 1024} KB; nothing was saved."
-    )
-    length = request.headers.get("content-length", "")
-    if length.isdigit() and int(length) > max_size:
-        raise too_large
-    raw = bytearray()
-    async for chunk in request.stream():
-        raw += chunk
-        if len(raw) > max_size:
-            raise too_large
+    raw = await read_bounded(request, max_size, "form")
     try:
         pairs = parse_qsl(raw.decode("utf-8"), keep_blank_values=True, max_num_fields=MAX_FIELDS)
     except (UnicodeDecodeError, ValueError) as exc:
