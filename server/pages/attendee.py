@@ -25,6 +25,7 @@ from server.pages.attendee_view import attendee_page
 from server.pages.forms import (
     FormError,
     back_to,
+    event_of,
     form_key,
     read_form,
     receipt_key,
@@ -60,12 +61,8 @@ FIELD_IDS = {
 LABELS = {"title": "The title", "pitch": "The pitch", "host": "The host", "tags": "The tags"}
 
 
-async def _event(request: Request) -> Event:
-    return await setup.find_event(request.path_params["slug"])
-
-
 async def event_page(request: Request) -> Response:
-    event = await _event(request)
+    event = await event_of(request)
     return await _show(request, event, await visitor(request, event, ROLE))
 
 
@@ -124,7 +121,7 @@ async def _act(request: Request, build: Build, done: str) -> Response:
     """Runs one form's command as the person on this phone, then sends them back to the page
     (or shows the page again with what went wrong, and nothing changed). Who may send it is
     settled before a byte of the form is read."""
-    event = await _event(request)
+    event = await event_of(request)
     actor = await visitor(request, event, ROLE)
     actor.require(Role.attendee)
     await request.app.state.limiter.check(
@@ -173,7 +170,7 @@ def _pitch_fields(fields: dict[str, str]) -> dict[str, Any]:
 
 
 async def join(request: Request) -> Response:
-    event = await _event(request)
+    event = await event_of(request)
     fields = await read_form(request)
     page_secret(request, ROLE)  # a join posted from elsewhere is refused before anything
     name = fields.get("name", "")
@@ -235,7 +232,7 @@ async def withdraw_pitch(request: Request) -> Response:
 
 async def pitch_page(request: Request) -> Response:
     """A pitch of one's own, to change or withdraw."""
-    event = await _event(request)
+    event = await event_of(request)
     actor = await visitor(request, event, ROLE)
     pitch = await find_pitch(event, request.path_params["pitch"], actor)
     form = {
@@ -295,7 +292,7 @@ async def seat(request: Request) -> Response:
 
 async def calendar(request: Request) -> Response:
     """Makes a new calendar link (the old one stops) or stops it."""
-    event = await _event(request)
+    event = await event_of(request)
     attendee = (await visitor(request, event, ROLE)).as_attendee()
     fields = await read_form(request)
     if fields.get("want") == "stop":
@@ -306,7 +303,7 @@ async def calendar(request: Request) -> Response:
 
 
 async def rename(request: Request) -> Response:
-    event = await _event(request)
+    event = await event_of(request)
     actor = await visitor(request, event, ROLE)
     actor.as_attendee()
     fields = await read_form(request)

@@ -16,6 +16,7 @@ from starlette.responses import RedirectResponse
 from server.errors import Invalid, Unauthorised
 from server.events.access import PUBLIC, Actor
 from server.events.models import Event
+from server.events.setup import find_event
 from server.http.api import read_bounded
 from server.http.security import page_secret
 from server.live import receipts
@@ -66,6 +67,11 @@ async def read_form(request: Request, max_size: int = MAX_FORM) -> dict[str, str
             "The form sent isn't one Snug can read; send it again from the page."
         ) from exc
     return dict(pairs)
+
+
+async def event_of(request: Request) -> Event:
+    """The event in the page's path."""
+    return await find_event(request.path_params["slug"])
 
 
 async def visitor(request: Request, event: Event, role: str) -> Actor:

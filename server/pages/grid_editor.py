@@ -16,10 +16,10 @@ from server.events.models import Event
 from server.grid import editing
 from server.live.journal import Journal
 from server.live.state import snapshot
-from server.pages.forms import whole_number
+from server.pages.forms import event_of, whole_number
 from server.pages.grid_view import grid_editor
 from server.pages.rendering import PageRoute, page
-from server.pages.staff import Command, act, event_of, sign_in_form, staff
+from server.pages.staff import Command, act, sign_in_form, staff
 from server.pages.words import slot_words
 
 DONE = {

@@ -13,9 +13,9 @@ from server.events import setup
 from server.events.access import Actor, Role
 from server.events.models import Event
 from server.live.state import snapshot
-from server.pages.forms import FormError
+from server.pages.forms import FormError, event_of
 from server.pages.rendering import PageRoute, page
-from server.pages.staff import Command, act, event_of, sign_in_form, staff
+from server.pages.staff import Command, act, sign_in_form, staff
 from server.pages.words import plural
 from server.validation import validate
 

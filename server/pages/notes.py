@@ -17,7 +17,6 @@ from starlette.responses import Response
 from server.errors import Forbidden, Invalid, Refused
 from server.events.access import PUBLIC, Actor, Role
 from server.events.models import Event
-from server.events.setup import find_event
 from server.http.api import path_id
 from server.http.security import page_secret
 from server.live.notes_channel import publish_credits, publish_update
@@ -26,7 +25,7 @@ from server.notes import editing, photos, store
 from server.notes.document import MAX_CHARS, PARTS, NotesContent
 from server.notes.editing import Saved, Session
 from server.notes.models import Notes
-from server.pages.forms import form_key, read_form, see_other, visitor
+from server.pages.forms import event_of, form_key, read_form, see_other, visitor
 from server.pages.notes_view import Drawn, credit_words, session_meta
 from server.pages.rendering import PageRoute, page
 
@@ -58,7 +57,7 @@ async def _visitor(request: Request, event: Event) -> tuple[Actor, str | None]:
 
 
 async def notes_page(request: Request) -> Response:
-    event = await find_event(request.path_params["slug"])
+    event = await event_of(request)
     actor, _secret = await _visitor(request, event)
     return await _show(request, event, actor)
 
@@ -146,7 +145,7 @@ async def _credits(notes: Notes | None) -> str:
 async def save_notes(request: Request) -> Response:
     """Saves the text parts sent whole, merged with what others typed since the page was drawn;
     a refusal shows the page again with the text as sent, and the notes unchanged."""
-    event = await find_event(request.path_params["slug"])
+    event = await event_of(request)
     actor, secret = await _visitor(request, event)
     address = request.client.host if request.client else None
     await request.app.state.limiter.check("notes", address, secret)

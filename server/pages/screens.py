@@ -10,8 +10,8 @@ from starlette.responses import Response
 from server.events.access import PUBLIC
 from server.live.state import snapshot
 from server.pages import screens_view
+from server.pages.forms import event_of
 from server.pages.rendering import PageRoute, page
-from server.pages.staff import event_of
 
 
 async def screen(request: Request) -> Response:

@@ -12,7 +12,6 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from server.errors import Refused, Unauthorised
-from server.events import setup
 from server.events.access import PUBLIC, Actor, Role
 from server.events.models import Event
 from server.http.security import page_secret
@@ -22,6 +21,7 @@ from server.live.journal import Journal
 from server.pages.forms import (
     FormError,
     back_to,
+    event_of,
     form_key,
     read_form,
     receipt_key,
@@ -41,10 +41,6 @@ NOT_A_KEY = (
 Command = Callable[[Journal], Awaitable[Any]]
 # Draws the page again with what went wrong (field id, message) and the status to answer with.
 Redraw = Callable[[Event, Actor, list[tuple[str, str]], int], Awaitable[Response]]
-
-
-async def event_of(request: Request) -> Event:
-    return await setup.find_event(request.path_params["slug"])
 
 
 async def staff(request: Request, event: Event) -> Actor:
