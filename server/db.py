@@ -17,7 +17,7 @@ MODELS = [
     "server.events.models",
     "server.marketplace.models",
     "server.grid.models",
-    "server.live.models",
+    "server.events.changes",
     "server.notes.models",
 ]
 

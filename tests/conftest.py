@@ -354,6 +354,7 @@ class Domain:
 
     async def rows(self, event: Any) -> dict[str, Any]:
         """Every stored row that belongs to the event, to show a refusal changed nothing."""
+        from server.events.changes import Change, Receipt
         from server.events.models import Attendee, Event, Room, Slot
         from server.grid.models import (
             AgendaChoice,
@@ -362,7 +363,6 @@ class Domain:
             PublishedPlacement,
             SeatClaim,
         )
-        from server.live.models import Change, Receipt
         from server.marketplace.models import Dot, Pitch
 
         found: dict[str, Any] = {"event": await Event.filter(id=event.id).values()}

@@ -19,9 +19,9 @@ from tortoise.fields.relational import ForeignKeyFieldInstance
 from tortoise.models import Model
 
 from server.errors import Invalid
+from server.events.changes import Change
 from server.events.models import Attendee, Room, Slot
 from server.grid.models import AgendaChoice, GridStep, Placement, PublishedPlacement, SeatClaim
-from server.live.models import Change
 from server.marketplace.models import Dot, Pitch
 from server.notes.models import Contributor, Notes, NotesVersion, Photo
 

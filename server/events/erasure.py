@@ -28,11 +28,11 @@ from tortoise.models import Model
 
 from server.errors import Invalid
 from server.events.access import Actor, Role
+from server.events.changes import Change, Receipt
+from server.events.journal import Journal
 from server.events.models import Attendee, Event
 from server.events.views import event_view
 from server.grid.models import GridStep
-from server.live.journal import Journal
-from server.live.models import Change, Receipt
 from server.marketplace.models import Pitch
 from server.notes import document, store
 from server.notes.document import Action, NotesContent, PhotoRef

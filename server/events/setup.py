@@ -14,9 +14,9 @@ from tortoise.transactions import in_transaction
 
 from server.errors import Conflict, Invalid, NotFound
 from server.events.access import Actor, Keys, Role
+from server.events.journal import Journal
 from server.events.models import Attendee, Event, Room, Slot
 from server.events.views import event_view, venue_view
-from server.live.journal import Journal
 
 JOIN_CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i to misread off a poster
 RESERVED_SLUGS = {"new", "api", "static", "healthz"}

@@ -9,10 +9,10 @@ import uuid
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 
+from server.events.changes import Change
 from server.events.models import Event, Room, Slot
 from server.grid.agenda import agendas
 from server.grid.models import AgendaChoice, PublishedPlacement
-from server.live.models import Change
 from server.marketplace.models import Dot, Pitch
 
 # Stable identifiers (iCalendar UIDs, frab guids) are name-based UUIDs in Snug's own namespace.

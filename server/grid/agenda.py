@@ -10,10 +10,10 @@ from collections import Counter, defaultdict
 from typing import Any
 
 from server.errors import Conflict
+from server.events.journal import Journal
 from server.events.models import Event, Room
 from server.grid.models import AgendaChoice
 from server.grid.published import published_cells
-from server.live.journal import Journal
 from server.marketplace.models import Dot
 
 Agenda = dict[int, int | None]  # slot id -> pitch id, or None for "nothing in this slot"

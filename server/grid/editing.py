@@ -12,13 +12,13 @@ from typing import Any
 from server.allocation import AllocationError, allocate, check
 from server.errors import Conflict, NotFound
 from server.events.access import Role
+from server.events.journal import Journal
 from server.grid import seats
 from server.grid.board import Board, Cell, load_board
 from server.grid.models import GridStep, Placement
 from server.grid.published import publish_draft
 from server.grid.version import require_version
 from server.grid.views import draft_view, published_view
-from server.live.journal import Journal
 
 ALLOCATION_BUDGET = 2.0
 UNDO_DEPTH = 50

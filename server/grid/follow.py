@@ -3,12 +3,12 @@ screens showing those hear of it too, in the same transaction as the votes."""
 
 from __future__ import annotations
 
+from server.events.journal import Journal
 from server.grid.agenda import agendas, counts_in, headcounts
 from server.grid.board import load_board
 from server.grid.models import Placement
 from server.grid.published import published_cells
 from server.grid.views import checks
-from server.live.journal import Journal
 
 
 async def after_votes(journal: Journal) -> None:

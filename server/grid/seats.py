@@ -22,12 +22,12 @@ from typing import Any
 from server.allocation.served import seat_assignment
 from server.errors import Conflict, NotFound
 from server.events.access import Role
+from server.events.journal import Journal
 from server.events.models import Event, Room
 from server.grid.board import Cell
 from server.grid.models import SeatClaim
 from server.grid.published import published_cells
 from server.grid.version import require_version
-from server.live.journal import Journal
 from server.marketplace.models import Dot
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from server.errors import Conflict
-from server.live.journal import Journal
+from server.events.journal import Journal
 
 
 def require_version(journal: Journal, version: int | None) -> None:

@@ -13,13 +13,13 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from server.errors import Invalid, NotFound, Refused
+from server.events import receipts
 from server.events.access import Actor, Role
+from server.events.journal import Journal
 from server.events.models import Event
 from server.events.setup import find_event
 from server.http.security import device, secret
-from server.live import receipts
 from server.live.commands import run
-from server.live.journal import Journal
 from server.validation import load_json, validate
 
 MAX_BODY = 64 * 1024

@@ -14,9 +14,9 @@ from server.archive.load import load
 from server.errors import Unavailable
 from server.events import erasure
 from server.events.access import Role
+from server.events.journal import Journal
 from server.http.api import ApiRoute, event_and_actor, perform, read_body
 from server.http.events import links
-from server.live.journal import Journal
 
 # Reading an archive takes memory in proportion to it and seconds of a worker's time, so one
 # is imported at a time per process, and one that takes longer than this to check is refused.

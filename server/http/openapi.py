@@ -9,8 +9,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute
 
+from server.events.receipts import KEY, LIFETIME
 from server.http.api import ApiRoute
-from server.live.receipts import KEY, LIFETIME
 from server.validation import names, schema
 
 PROBLEM = {"$ref": "#/components/schemas/problem"}

@@ -8,11 +8,11 @@ from typing import TypeVar, cast
 
 from tortoise.transactions import in_transaction
 
+from server.events import receipts
 from server.events.access import Actor
+from server.events.journal import Journal
 from server.events.models import Event
-from server.live import receipts
 from server.live.hub import Hub, event_channel
-from server.live.journal import Journal
 
 T = TypeVar("T")
 

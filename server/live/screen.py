@@ -19,8 +19,8 @@ from server import metrics
 from server.db import unreachable
 from server.errors import DATABASE_AWAY, Refused
 from server.events.access import PUBLIC, Actor, Role
+from server.events.journal import changes_since
 from server.events.models import Event
-from server.live.journal import changes_since
 from server.live.outage import database
 from server.live.room import coalesce
 from server.live.state import as_seen_by, snapshot

@@ -8,13 +8,13 @@ from typing import Any
 
 from server import metrics
 from server.events.access import Actor, Role
+from server.events.changes import Change
 from server.events.models import Event
 from server.events.views import event_view, venue_view
 from server.grid.agenda import my_agenda
 from server.grid.board import load_board
 from server.grid.seats import my_seats
 from server.grid.views import draft_view, published_view
-from server.live.models import Change
 from server.marketplace.dots import my_dots
 from server.marketplace.models import Pitch
 from server.marketplace.views import pitches_view

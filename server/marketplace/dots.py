@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from server.errors import Conflict, NotFound
+from server.events.journal import Journal
 from server.events.models import Attendee, Event
 from server.grid.follow import after_votes
-from server.live.journal import Journal
 from server.marketplace.models import Dot
 from server.marketplace.pitches import find_pitch, fits_id
 from server.marketplace.views import counts_data, vote_counts

@@ -6,12 +6,12 @@ from typing import Any
 
 from server.errors import Conflict, Forbidden, Invalid, NotFound
 from server.events.access import Actor, Role
+from server.events.journal import Journal
 from server.events.models import Event
 from server.events.setup import known_slots
 from server.grid.follow import after_votes
 from server.grid.models import Placement
 from server.grid.published import published_cells
-from server.live.journal import Journal
 from server.marketplace.models import Dot, Pitch
 from server.marketplace.views import counts_data, pitch_view, vote_counts
 

@@ -12,12 +12,12 @@ from starlette.responses import Response
 from server.errors import Invalid, Refused
 from server.events import feeds, setup
 from server.events.access import PUBLIC, Actor, Role
+from server.events.journal import Journal
 from server.events.models import Event
 from server.grid import agenda, seats
 from server.http.security import ATTENDEE_COOKIE, page_secret
 from server.http.session import keep_key
 from server.live.commands import run
-from server.live.journal import Journal
 from server.live.state import snapshot
 from server.marketplace import dots, pitches
 from server.marketplace.pitches import find_pitch

@@ -14,12 +14,12 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse
 
 from server.errors import Invalid, Unauthorised
+from server.events import receipts
 from server.events.access import PUBLIC, Actor
 from server.events.models import Event
 from server.events.setup import find_event
 from server.http.api import read_bounded
 from server.http.security import page_secret
-from server.live import receipts
 
 MAX_FORM = 16 * 1024  # the largest form (a pitch, a page of notes goes elsewhere) is far less
 MAX_FIELDS = 40
@@ -35,7 +35,7 @@ class FormError(Invalid):
 
 
 def receipt_key(request: Request, fields: dict[str, str]) -> tuple[str | None, str]:
-    """The receipt key and fingerprint of a form sent (server/live/receipts.py). One key is
+    """The receipt key and fingerprint of a form sent (server/events/receipts.py). One key is
     drawn into every form of a page, so the key kept is the page's key with what this form
     asks: the same form sent twice is one write, two forms from one page are two. A form
     without a key (a page drawn before keys) is done as sent."""

@@ -12,9 +12,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from server.events.access import Actor, Role
+from server.events.journal import Journal
 from server.events.models import Event
 from server.grid import editing
-from server.live.journal import Journal
 from server.live.state import snapshot
 from server.pages.forms import event_of, whole_number
 from server.pages.grid_view import grid_editor

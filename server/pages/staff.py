@@ -13,11 +13,11 @@ from starlette.responses import Response
 
 from server.errors import Refused, Unauthorised
 from server.events.access import PUBLIC, Actor, Role
+from server.events.journal import Journal
 from server.events.models import Event
 from server.http.security import page_secret
 from server.http.session import keep_key
 from server.live.commands import run
-from server.live.journal import Journal
 from server.pages.forms import (
     FormError,
     back_to,

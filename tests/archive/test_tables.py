@@ -8,8 +8,8 @@ from tortoise.models import Model
 
 from server.archive.tables import TABLES, auto_now
 from server.db import MODELS
+from server.events.changes import Receipt
 from server.events.models import Event
-from server.live.models import Receipt
 from server.notes.models import NotesUpdate
 from server.validation import schema
 from tests.archive.helpers import REFS

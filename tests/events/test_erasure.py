@@ -12,6 +12,7 @@ import pytest
 from tortoise import Tortoise
 
 from server.errors import Forbidden, Invalid, Unauthorised
+from server.events.changes import Change
 from server.events.erasure import (
     PSEUDONYM,
     SNAPSHOT_JUMP,
@@ -22,7 +23,6 @@ from server.events.erasure import (
 from server.events.models import Event
 from server.events.setup import edit_event
 from server.grid.views import published_view
-from server.live.models import Change
 from server.marketplace.pitches import create_pitch
 from server.marketplace.views import vote_counts
 from server.notes import document, editing, store

@@ -10,8 +10,8 @@ import pytest
 from server.errors import Conflict, Forbidden, Invalid, Unauthorised
 from server.events import setup
 from server.events.access import Role
+from server.events.changes import Change
 from server.events.models import Event, Room, Slot
-from server.live.models import Change
 from tests.conftest import ApiEvent, Domain, event_body, unique_name
 from tests.http.helpers import assert_problem
 

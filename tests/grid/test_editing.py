@@ -7,10 +7,10 @@ from typing import Any
 import pytest
 
 from server.errors import Conflict, Forbidden, NotFound
+from server.events.changes import Change
 from server.events.models import Event, Room, Slot
 from server.grid import editing
 from server.grid.models import Placement, PublishedPlacement
-from server.live.models import Change
 from server.marketplace import dots, pitches
 from tests.conftest import Domain
 

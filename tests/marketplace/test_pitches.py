@@ -9,8 +9,8 @@ import pytest
 from server.errors import Conflict, Forbidden, Invalid, NotFound
 from server.events import setup
 from server.events.access import PUBLIC
+from server.events.changes import Change
 from server.events.models import Event
-from server.live.models import Change
 from server.marketplace import dots, pitches
 from server.marketplace.models import Dot, Pitch
 from server.marketplace.views import vote_counts

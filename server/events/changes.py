@@ -1,4 +1,6 @@
-"""The per-event change log that keeps every screen in step, and the receipts of keyed writes."""
+"""The event's write log: every change, numbered per event, and the receipts of keyed writes.
+
+Every screen, export and undo reads the same log, so it sits below every domain that writes."""
 
 from __future__ import annotations
 

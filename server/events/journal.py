@@ -7,8 +7,8 @@ from typing import Any
 from tortoise.expressions import F
 
 from server.events.access import Actor
+from server.events.changes import Change
 from server.events.models import Event
-from server.live.models import Change
 
 
 class Journal:

@@ -16,8 +16,8 @@ from typing import Any
 
 from server.errors import Invalid, Refused
 from server.events.access import Actor
+from server.events.changes import Receipt
 from server.events.models import Event
-from server.live.models import Receipt
 
 KEY = re.compile(r"[A-Za-z0-9_-]{8,64}")
 LIFETIME = timedelta(hours=48)  # longer than any phone stays offline at an event

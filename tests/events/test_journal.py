@@ -8,9 +8,9 @@ import pytest
 
 from server.errors import Refused
 from server.events import setup
+from server.events.changes import Change
+from server.events.journal import changes_since
 from server.live.hub import event_channel
-from server.live.journal import changes_since
-from server.live.models import Change
 from server.marketplace import dots, pitches
 from server.marketplace.models import Dot
 from tests.conftest import Domain

@@ -9,10 +9,9 @@ from typing import Any
 import pytest
 
 from server.errors import Conflict, Invalid
-from server.events import erasure, setup
-from server.live import receipts
+from server.events import erasure, receipts, setup
+from server.events.changes import Change, Receipt
 from server.live.commands import run
-from server.live.models import Change, Receipt
 from server.marketplace import dots
 from server.marketplace.models import Dot
 from tests.conftest import Domain
