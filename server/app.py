@@ -22,6 +22,8 @@ from server.bundled import WEB_DIR
 from server.config import Settings
 from server.errors import Refused
 from server.events.access import Keys
+from server.events.writes import Writes
+from server.grid.follow import FOLLOW_VOTES
 from server.http import (
     archive,
     attendees,
@@ -112,6 +114,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Sta
         try:
             yield
         finally:
+            await app.state.writes.close()
             await app.state.hub.close()
             await app.state.limiter.close()
             await db.disconnect()
@@ -136,6 +139,8 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Sta
     app.state.keys = Keys(settings.secret_key)
     app.state.hub = hub_from_url(settings.hub_url)
     app.state.rooms = Rooms(app.state.hub)
+    app.state.writes = Writes(app.state.rooms.publish)
+    app.state.writes.react(FOLLOW_VOTES)
     app.state.streams = OpenStreams(settings.rate_limit_scale)
     app.state.limiter = limiter_from(
         settings.hub_url, settings.rate_limit_scale, settings.event_creation_limit

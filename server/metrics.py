@@ -58,3 +58,13 @@ errors = Counter("snug_errors", "Unexpected errors (bugs)", ["where"], registry=
 rate_limited = Counter(
     "snug_rate_limited", "Requests refused for coming too fast", ["action"], registry=registry
 )
+writes_waiting = Gauge(
+    "snug_writes_waiting",
+    "Writes queued or in a batch being committed, across every event of this process",
+    registry=registry,
+)
+follow_ups_waiting = Gauge(
+    "snug_follow_ups_waiting",
+    "Follow-ups (headcounts, checks) waiting to run or running after committed votes",
+    registry=registry,
+)

@@ -159,6 +159,16 @@ class ApiEvent:
     def state(self, token: str | None = None) -> dict[str, Any]:
         return dict(self.ok("GET", "", token))
 
+    def settled(self) -> dict[str, Any]:
+        """The state once Snug's follow-ups of the latest changes (headcounts and checks, a
+        tick after the votes they follow) are recorded: none waits, by the server's metrics."""
+        for _ in range(100):
+            metrics = self.client.get("/metrics").text
+            if "\nsnug_follow_ups_waiting 0.0\n" in metrics:
+                return self.state()
+            time.sleep(0.05)
+        raise AssertionError("Snug's follow-ups never finished")
+
     def pitch(self, token: str, title: str = "A session", **fields: Any) -> dict[str, Any]:
         return dict(self.ok("POST", "/pitches", token, json={"title": title, **fields}, status=201))
 
@@ -312,11 +322,16 @@ class Domain:
 
     def __init__(self, url: str) -> None:
         from server.events.access import Keys
+        from server.events.writes import Writes
+        from server.grid.follow import FOLLOW_VOTES
         from server.live.hub import MemoryHub
+        from server.live.room import Rooms
 
         self.url = url
         self.keys = Keys("domain-test-secret")
         self.hub = MemoryHub()
+        self.writes = Writes(Rooms(self.hub).publish)
+        self.writes.react(FOLLOW_VOTES)
         self.secrets: dict[int, str] = {}
 
     async def event(self, **overrides: Any) -> Any:
@@ -343,9 +358,7 @@ class Domain:
     async def run(
         self, event: Any, actor: Any, command: Callable[..., Awaitable[Any]], *args: Any
     ) -> Any:
-        from server.live.commands import run
-
-        return await run(self.hub, event, actor, lambda journal: command(journal, *args))
+        return await self.writes.run(event, actor, lambda journal: command(journal, *args))
 
     async def refresh(self, event: Any) -> Any:
         from server.events.models import Event
@@ -373,5 +386,7 @@ class Domain:
 
 
 @pytest.fixture
-def domain(database_url: str) -> Domain:
-    return Domain(database_url)
+async def domain(database_url: str) -> AsyncIterator[Domain]:
+    found = Domain(database_url)
+    yield found
+    await found.writes.close()  # follow-ups still waiting belong to this test's database

@@ -13,9 +13,8 @@ from server.demo.notes import write_demo_notes
 from server.events.access import Actor, Keys, Role
 from server.events.models import Attendee, Event
 from server.events.setup import create_event
+from server.events.writes import Writes
 from server.grid import editing
-from server.live.commands import run
-from server.live.hub import MemoryHub
 from server.marketplace.models import Dot, Pitch
 
 SLUG = "demo"
@@ -295,9 +294,13 @@ async def load_demo(keys: Keys) -> Event:
 
 async def _publish_grid(event: Event) -> None:
     """The allocator fills the grid and it is published, as a facilitator would."""
-    hub, staff = MemoryHub(), Actor(Role.facilitator)
-    await run(hub, event, staff, lambda j: editing.run_allocator(j, 0))
-    await run(hub, event, staff, lambda j: editing.publish(j, 1))
+    writes, staff = Writes(_nobody_listens), Actor(Role.facilitator)
+    await writes.run(event, staff, lambda j: editing.run_allocator(j, 0))
+    await writes.run(event, staff, lambda j: editing.publish(j, 1))
+
+
+async def _nobody_listens(_event_id: int, _changes: list[dict[str, Any]]) -> None:
+    """The demo is made before any screen opens: its changes are in the log, for none."""
 
 
 async def _seed_marketplace(event: Event, keys: Keys) -> None:

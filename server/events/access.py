@@ -30,13 +30,14 @@ class Role(enum.IntEnum):
 class Actor:
     role: Role
     attendee: Attendee | None = None
+    snug: bool = False  # Snug itself, following up on what people did
 
     @property
     def label(self) -> str:
         """How the change log names who did something, without naming a person."""
         if self.attendee is not None:
             return f"attendee:{self.attendee.id}"
-        return self.role.name
+        return "snug" if self.snug else self.role.name
 
     def require(self, role: Role) -> None:
         if self.role < role:
@@ -64,6 +65,7 @@ _NEEDS = {
 }
 
 PUBLIC = Actor(Role.public)
+SNUG = Actor(Role.organiser, snug=True)  # the follow-ups Snug records after people's changes
 
 
 class Keys:

@@ -23,7 +23,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 from tortoise import Tortoise, fields
-from tortoise.expressions import F
 from tortoise.models import Model
 
 from server.errors import Invalid
@@ -106,9 +105,8 @@ async def erase_personal_data(journal: Journal, confirm: str, public_url: str) -
     await Change.filter(event_id=event.id).delete()
     await Receipt.filter(event_id=event.id).delete()  # answers may hold names
     event.personal_data_erased_at = datetime.now(UTC)
-    await Event.filter(id=event.id).update(
-        personal_data_erased_at=event.personal_data_erased_at, seq=F("seq") + SNAPSHOT_JUMP
-    )
+    await Event.filter(id=event.id).update(personal_data_erased_at=event.personal_data_erased_at)
+    event.seq += SNAPSHOT_JUMP  # stored with the change recorded next
     # Screens missed the numbers jumped over, so each asks to catch up and gets a snapshot.
     await journal.record("event.updated", {"event": event_view(event, public_url)})
     return await personal_data(event)

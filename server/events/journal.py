@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from tortoise.expressions import F
-
 from server.events.access import Actor
 from server.events.changes import Change
 from server.events.models import Event
@@ -20,16 +18,19 @@ class Journal:
         self.changes: list[Change] = []
 
     async def record(self, kind: str, data: dict[str, Any]) -> Change:
-        # The UPDATE takes the event row's write lock until commit, so two writers to the same
-        # event get consecutive numbers and commit in that order.
-        await Event.filter(id=self.event.id).update(seq=F("seq") + 1)
-        await self.event.refresh_from_db(fields=["seq"])
-        seq = self.event.seq
+        # The event row is locked for the whole batch (server/events/writes.py), so the next
+        # number is this copy's seq plus one; settle() stores it once the command is done.
+        self.event.seq += 1
         change = await Change.create(
-            event=self.event, seq=seq, kind=kind, data=data, actor=self.actor.label
+            event=self.event, seq=self.event.seq, kind=kind, data=data, actor=self.actor.label
         )
         self.changes.append(change)
         return change
+
+    async def settle(self) -> None:
+        """Stores the event's seq past the changes recorded, in the command's savepoint."""
+        if self.changes:
+            await Event.filter(id=self.event.id).update(seq=self.event.seq)
 
 
 async def changes_since(event: Event, seq: int, limit: int) -> list[Change] | None:

@@ -1,22 +1,59 @@
 """Votes feed the agendas' pre-filled choices and the grid's checks, so when votes change the
-screens showing those hear of it too, in the same transaction as the votes."""
+screens showing those hear of it too: after the votes are committed, debounced per event
+(server/events/writes.py), never inside a vote's own write."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from server.events.access import SNUG
+from server.events.changes import Change
 from server.events.journal import Journal
+from server.events.models import Event
+from server.events.writes import Command, Reaction
 from server.grid.agenda import agendas, counts_in, headcounts
 from server.grid.board import load_board
 from server.grid.models import Placement
 from server.grid.published import published_cells
 from server.grid.views import checks
 
+# Changes other than votes that move headcounts or checks: one of these landing between the
+# measuring and the recording would leave screens with stale figures.
+MOVES_THE_GRID = ("grid.changed", "grid.published", "headcounts", "venue.updated")
+Found = list[tuple[str, dict[str, Any]]]
 
-async def after_votes(journal: Journal) -> None:
-    event = journal.event
+
+async def after_votes(event: Event) -> Command[None] | None:
+    """The headcounts and checks the committed votes make, measured outside the event's lock,
+    as a write recording them; None before any grid is drafted, when neither exists."""
     if event.grid_version == 0:
-        return  # no grid has been drafted yet, the usual case while voting
+        return None  # no grid has been drafted yet, the usual case while voting
+    found, seen = await _measure(event), event.seq
+    if not found:
+        return None
+
+    async def record(journal: Journal) -> None:
+        moved = Change.filter(event_id=journal.event.id, seq__gt=seen, kind__in=MOVES_THE_GRID)
+        now = await _measure(journal.event) if await moved.exists() else found
+        for kind, data in now:
+            await journal.record(kind, data)
+
+    return record
+
+
+async def _measure(event: Event) -> Found:
+    found: Found = []
     if event.grid_live:
         cells = await published_cells(event)
-        await journal.record("headcounts", counts_in(cells, headcounts(await agendas(event))))
+        found.append(("headcounts", counts_in(cells, headcounts(await agendas(event)))))
     if await Placement.exists(event=event):
-        await journal.record("grid.checks", {"checks": checks(await load_board(event))})
+        found.append(("grid.checks", {"checks": checks(await load_board(event))}))
+    return found
+
+
+# Every change that moves dots: placing and taking back, and pitches leaving with theirs.
+FOLLOW_VOTES = Reaction(
+    kinds=frozenset({"votes", "pitch.withdrawn", "pitch.merged", "pitch.hidden"}),
+    build=after_votes,
+    actor=SNUG,
+)

@@ -18,8 +18,8 @@ from server.events.access import Actor, Role
 from server.events.journal import Journal
 from server.events.models import Event
 from server.events.setup import find_event
+from server.events.writes import Writes
 from server.http.security import device, secret
-from server.live.commands import run
 from server.validation import load_json, validate
 
 MAX_BODY = 64 * 1024
@@ -144,7 +144,8 @@ async def perform(
     asked = receipts.fingerprint(
         request.method, request.url.path, getattr(request.state, "body_digest", b"")
     )
-    return await run(request.app.state.hub, event, actor, command, key=key, fingerprint=asked)
+    writes: Writes = request.app.state.writes
+    return await writes.run(event, actor, command, key=key, fingerprint=asked)
 
 
 def _header_key(request: Request) -> str | None:

@@ -3,9 +3,12 @@
 One subscription to the hub per event per process, not one per screen. Each change is turned
 into text once per role, not once per screen, and handed to every screen in a plain loop that
 never waits on a socket: each screen has its own outbox, written by its own task, so a slow
-phone delays nobody. Vote counts are absolute, so the counts committed within one tick go out
-as one message that covers their seqs; a dot placed every few milliseconds costs each screen
-a few messages a second, not hundreds.
+phone delays nobody.
+
+Tallies (vote counts, headcounts, grid checks) are absolute, so a run of them becomes one
+message with the latest of each, covering their seqs, and an event's tallies go out at most
+once a tick: a storm of votes costs each screen four messages a second, not one per vote.
+Everything else (a pitch, a placement, a notice) goes out as it is, in order.
 """
 
 from __future__ import annotations
@@ -20,7 +23,8 @@ from server.events.access import Role
 from server.live.hub import Hub, event_channel
 from server.live.state import as_seen_by
 
-TICK = 0.1  # seconds to gather vote counts before they go out together
+TICK = 0.25  # seconds between an event's tallies: at most four a second, however fast votes come
+TALLIES = frozenset({"votes", "headcounts", "grid.checks"})
 Message = dict[str, Any]
 
 
@@ -51,15 +55,19 @@ class Room:
             self._on_empty()
 
     async def _run(self) -> None:
+        loop = asyncio.get_running_loop()
+        next_tick = 0.0
         async with self._hub.subscribe(event_channel(self._event_id)) as queue:
             self.subscribed.set()
             while True:
-                batch = [await queue.get()]
-                if batch[0].get("kind") == "votes":
-                    await asyncio.sleep(TICK)
-                while not queue.empty():
-                    batch.append(queue.get_nowait())
+                batch = _drained(queue, [await queue.get()])
+                wait = next_tick - loop.time()
+                if wait > 0 and all(m.get("kind") in TALLIES for m in batch):
+                    await asyncio.sleep(wait)
+                    batch = _drained(queue, batch)
                 self._fan_out(batch)
+                if any(m.get("kind") in TALLIES for m in batch):
+                    next_tick = loop.time() + TICK
 
     def _fan_out(self, batch: list[Message]) -> None:
         with metrics.fan_out_seconds.time():
@@ -82,22 +90,33 @@ class Room:
             metrics.messages_sent.labels("event").inc(len(self.screens))
 
 
+def _drained(queue: asyncio.Queue[Message], batch: list[Message]) -> list[Message]:
+    """The batch with everything waiting in the queue, a batch of changes opened up."""
+    while not queue.empty():
+        batch.append(queue.get_nowait())
+    return [one for message in batch for one in message.get("changes", [message])]
+
+
 def coalesce(changes: Iterable[Message]) -> list[Message]:
-    """Runs of consecutive vote-count changes become one change covering their seqs, holding
-    the latest count of every pitch in the run; everything else passes as it is."""
+    """Runs of consecutive tallies become one "tally" change covering their seqs, holding the
+    latest count of every pitch in the run and the latest headcounts and checks; everything
+    else passes as it is."""
     merged: list[Message] = []
     for change in changes:
         last = merged[-1] if merged else None
         if (
             last is not None
-            and change["kind"] == "votes" == last["kind"]
+            and change["kind"] in TALLIES
+            and (last["kind"] in TALLIES or last["kind"] == "tally")
             and change["seq"] == last["seq"] + 1
         ):
-            votes = {**last["data"]["votes"], **change["data"]["votes"]}
+            votes = {**last["data"].get("votes", {}), **change["data"].get("votes", {})}
+            data = {**last["data"], **change["data"]} | ({"votes": votes} if votes else {})
             merged[-1] = {
                 **change,
+                "kind": "tally",
                 "first": last.get("first", last["seq"]),
-                "data": {**change["data"], "votes": votes},
+                "data": data,
             }
         else:
             merged.append(change)
@@ -122,3 +141,8 @@ class Rooms:
             room = self._rooms[event_id] = Room(self._hub, event_id, forget)
         room.join(screen)
         return room
+
+    async def publish(self, event_id: int, changes: list[Message]) -> None:
+        """Committed changes, in seq order, to the event's screens in every process: one
+        message for the batch, so a group commit of a hundred votes is one publish."""
+        await self._hub.publish(event_channel(event_id), {"type": "changes", "changes": changes})

@@ -124,4 +124,6 @@ def as_seen_by(change: Change | dict[str, Any], role: Role) -> dict[str, Any]:
         return {**message, "data": {"version": data["version"]}}
     if kind == "grid.checks":
         return {**message, "data": {}}
+    if kind == "tally" and "checks" in data:
+        return {**message, "data": {k: v for k, v in data.items() if k != "checks"}}
     return message

@@ -7,7 +7,6 @@ from typing import Any
 from server.errors import Conflict, NotFound
 from server.events.journal import Journal
 from server.events.models import Attendee, Event
-from server.grid.follow import after_votes
 from server.marketplace.models import Dot
 from server.marketplace.pitches import find_pitch, fits_id
 from server.marketplace.views import counts_data, vote_counts
@@ -94,4 +93,3 @@ async def _own_dot(event: Event, attendee: Attendee, dot_id: int) -> Dot:
 async def _record_counts(journal: Journal, pitch_ids: list[int]) -> None:
     counts = await vote_counts(journal.event, pitch_ids)
     await journal.record("votes", counts_data(counts))
-    await after_votes(journal)

@@ -9,7 +9,6 @@ from server.events.access import Actor, Role
 from server.events.journal import Journal
 from server.events.models import Event
 from server.events.setup import known_slots
-from server.grid.follow import after_votes
 from server.grid.models import Placement
 from server.grid.published import published_cells
 from server.marketplace.models import Dot, Pitch
@@ -78,7 +77,6 @@ async def withdraw_pitch(journal: Journal, pitch_id: int) -> dict[str, Any]:
     await pitch.delete()
     counts = await vote_counts(event, [pitch.id])
     await journal.record("pitch.withdrawn", {"id": pitch.id, **counts_data(counts)})
-    await after_votes(journal)
     return {"id": pitch.id}
 
 
@@ -110,7 +108,6 @@ async def merge_pitch(journal: Journal, pitch_id: int, into_id: int) -> dict[str
     await journal.record(
         "pitch.merged", {"id": source.id, "into": target.id, **counts_data(counts)}
     )
-    await after_votes(journal)
     return pitch_view(target, counts[target.id])
 
 
@@ -120,7 +117,6 @@ async def _hide(journal: Journal, pitch: Pitch) -> dict[str, Any]:
     # Staff keep showing the pitch, so the message carries the counts it changed.
     counts = await vote_counts(journal.event, [pitch.id])
     await journal.record("pitch.hidden", {"id": pitch.id, **counts_data(counts)})
-    await after_votes(journal)
     return pitch_view(pitch, 0)
 
 

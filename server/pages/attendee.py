@@ -17,7 +17,6 @@ from server.events.models import Event
 from server.grid import agenda, seats
 from server.http.security import ATTENDEE_COOKIE, page_secret
 from server.http.session import keep_key
-from server.live.commands import run
 from server.live.state import snapshot
 from server.marketplace import dots, pitches
 from server.marketplace.pitches import find_pitch
@@ -131,8 +130,8 @@ async def _act(request: Request, build: Build, done: str) -> Response:
     try:
         command, anchor = build(fields)
         key, asked = receipt_key(request, fields)
-        hub = request.app.state.hub
-        await run(hub, event, actor, command, key=key, fingerprint=asked)
+        writes = request.app.state.writes
+        await writes.run(event, actor, command, key=key, fingerprint=asked)
     except FormError as exc:
         return await _show(request, event, actor, errors=exc.errors, form=fields, status=422)
     except Refused as exc:
@@ -200,8 +199,8 @@ async def _enrol(request: Request, event: Event, name: str, fields: dict[str, st
         return {"attendee": attendee.id}
 
     key, asked = receipt_key(request, fields)
-    hub = request.app.state.hub
-    joined = await run(hub, event, PUBLIC, enrol, key=key, fingerprint=asked)
+    writes = request.app.state.writes
+    joined = await writes.run(event, PUBLIC, enrol, key=key, fingerprint=asked)
     return made[0] if made else await setup.reissue(event, joined["attendee"], keys)
 
 

@@ -2,7 +2,7 @@
 
 Every form posts and then redirects (Post/Redirect/Get), so a reload never sends it twice; each
 carries a key made when the page was drawn, so a double tap on a slow connection is counted
-once (server/live/commands.py keeps the receipts).
+once (server/events/writes.py keeps the receipts).
 """
 
 from __future__ import annotations

@@ -17,7 +17,6 @@ from server.events.journal import Journal
 from server.events.models import Event
 from server.http.security import page_secret
 from server.http.session import keep_key
-from server.live.commands import run
 from server.pages.forms import (
     FormError,
     back_to,
@@ -114,7 +113,8 @@ async def act(
         actor.require(role)
         fields = await read_form(request)
         key, asked = receipt_key(request, fields)  # a form sent twice is done once
-        await run(request.app.state.hub, event, actor, build(fields), key=key, fingerprint=asked)
+        writes = request.app.state.writes
+        await writes.run(event, actor, build(fields), key=key, fingerprint=asked)
     except FormError as exc:
         return await redraw(event, actor, exc.errors, exc.status)
     except Refused as exc:

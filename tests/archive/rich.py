@@ -54,6 +54,7 @@ async def rich_event(domain: Domain) -> Rich:
     await _marketplace(domain, rich)
     await _grid(domain, rich)
     await _notes(domain, rich)
+    await domain.writes.idle()  # the headcounts and checks that follow the votes
     rich.event = await domain.refresh(event)
     return rich
 

@@ -11,7 +11,6 @@ import pytest
 from server.errors import Conflict, Invalid
 from server.events import erasure, receipts, setup
 from server.events.changes import Change, Receipt
-from server.live.commands import run
 from server.marketplace import dots
 from server.marketplace.models import Dot
 from tests.conftest import Domain
@@ -23,8 +22,7 @@ ASKED = receipts.fingerprint("POST", "/api/e/x/dots", b'{"pitch": 1}')
 async def place(
     domain: Domain, event: Any, actor: Any, pitch: int, key: str, asked: str = ASKED
 ) -> Any:
-    return await run(
-        domain.hub,
+    return await domain.writes.run(
         event,
         actor,
         lambda journal: dots.place_dot(journal, pitch),
@@ -152,7 +150,7 @@ async def test_an_answer_that_is_not_plain_json_is_a_bug_not_a_receipt(domain: D
         return (1, 2)
 
     with pytest.raises(TypeError, match="plain JSON"):
-        await run(domain.hub, event, staff, answers_a_tuple, key="tuple-key")
+        await domain.writes.run(event, staff, answers_a_tuple, key="tuple-key")
     assert not await Receipt.filter(event=event).exists()
 
 

@@ -144,6 +144,7 @@ def placed(make_event: Callable[..., ApiEvent]) -> Grid:
     g = make_grid(make_event, hosts=["Ann", "Bo", "Ann", "Di"])
     g.vote("Alex", g.pitches[0], g.pitches[1])
     g.vote("Sam", g.pitches[3])
+    g.ev.settled()  # the votes' follow-up is done before the grid is drafted
     g.move(g.pitches[0], "Great Hall", "One")
     g.move(g.pitches[1], "Loft", "One")
     g.do("lock", pitch=g.pitches[0], locked=True)

@@ -77,7 +77,8 @@ def apply(state: dict[str, Any], change: dict[str, Any], staff: bool = False) ->
             pitches.pop(data["id"], None)
     elif kind == "pitch.merged":
         pitches.pop(data["id"], None)
-    if kind in ("votes", "pitch.merged") or (kind == "pitch.hidden" and staff):
+    counted = kind in ("votes", "pitch.merged") or (kind == "pitch.hidden" and staff)
+    if counted or (kind == "tally" and "votes" in data):
         for pitch_id, n in data["votes"].items():
             if int(pitch_id) in pitches:
                 pitches[int(pitch_id)] = {**pitches[int(pitch_id)], "votes": n}

@@ -1,10 +1,12 @@
-"""The room's fan-out: vote counts of one tick merged, everything else passed as it is, and a
-screen that can't keep up sent a catch-up instead of stalling the others."""
+"""The room's fan-out: the tallies of one tick merged, everything else passed as it is, at most
+one tally a tick, and a screen that can't keep up sent a catch-up instead of stalling the
+others."""
 
 from __future__ import annotations
 
 import asyncio
 import json
+from itertools import pairwise
 from typing import Any
 
 from server.events.access import Role
@@ -16,13 +18,20 @@ def _votes(seq: int, **counts: int) -> dict[str, Any]:
     return {"type": "change", "seq": seq, "kind": "votes", "data": {"votes": counts}}
 
 
-def test_runs_of_vote_counts_become_one_change_with_the_latest_counts() -> None:
+def _tally(first: int, seq: int, **data: Any) -> dict[str, Any]:
+    return {"type": "change", "seq": seq, "kind": "tally", "first": first, "data": data}
+
+
+def test_runs_of_tallies_become_one_change_with_the_latest_of_each() -> None:
     saved = {"type": "change", "seq": 4, "kind": "pitch.saved", "data": {"pitch": {"id": 1}}}
-    merged = coalesce([_votes(1, a=1), _votes(2, b=1), _votes(3, a=2), saved, _votes(5, b=2)])
+    heads = {"type": "change", "seq": 6, "kind": "headcounts", "data": {"headcounts": {"1": 3}}}
+    merged = coalesce(
+        [_votes(1, a=1), _votes(2, b=1), _votes(3, a=2), saved, _votes(5, b=2), heads]
+    )
     assert merged == [
-        {**_votes(3, a=2, b=1), "first": 1},
+        _tally(1, 3, votes={"a": 2, "b": 1}),
         saved,
-        _votes(5, b=2),
+        _tally(5, 6, votes={"b": 2}, headcounts={"1": 3}),
     ]
     assert coalesce([_votes(1, a=1), _votes(3, a=2)]) == [_votes(1, a=1), _votes(3, a=2)]
 
@@ -40,23 +49,48 @@ class FakeScreen:
         self.resyncs += 1
 
 
-async def test_a_tick_of_votes_reaches_every_screen_as_one_message_per_role() -> None:
+async def test_a_tick_of_tallies_reaches_every_screen_as_one_message_per_role() -> None:
     hub = MemoryHub()
     rooms = Rooms(hub)
     staff, phone = FakeScreen(Role.facilitator), FakeScreen(Role.attendee)
     room = rooms.enter(7, staff)
     rooms.enter(7, phone)
     await room.subscribed.wait()
-    for seq in (1, 2, 3):
-        await hub.publish(event_channel(7), _votes(seq, a=seq))
     checks = {"type": "change", "seq": 4, "kind": "grid.checks", "data": {"checks": {"x": 1}}}
-    await hub.publish(event_channel(7), checks)
-    await asyncio.sleep(TICK * 3)
-    assert [(f, s) for f, s, _ in staff.got] == [(1, 3), (4, 4)]
-    assert staff.got[1][2]["data"] == {"checks": {"x": 1}}
-    assert phone.got[1][2]["data"] == {}, "attendees don't see the draft's checks"
+    await rooms.publish(7, [_votes(1, a=1), _votes(2, a=2), _votes(3, a=3), checks])
+    await asyncio.sleep(TICK / 5)
+    assert [(f, s) for f, s, _ in staff.got] == [(1, 4)]
+    assert staff.got[0][2]["data"] == {"votes": {"a": 3}, "checks": {"x": 1}}
+    assert phone.got[0][2]["data"] == {"votes": {"a": 3}}, "attendees don't see the checks"
     await hub.publish(event_channel(7), {"type": "resync"})
     await asyncio.sleep(0.05)
     assert (staff.resyncs, phone.resyncs) == (1, 1)
     room.leave(staff)
     room.leave(phone)
+
+
+async def test_tallies_go_out_at_most_once_a_tick_and_other_changes_at_once() -> None:
+    hub = MemoryHub()
+    rooms = Rooms(hub)
+    screen = FakeScreen(Role.attendee)
+    room = rooms.enter(8, screen)
+    await room.subscribed.wait()
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    seen: list[float] = []
+    for seq in range(1, 41):  # a vote every 10 ms for 0.4 s
+        await rooms.publish(8, [_votes(seq, a=seq)])
+        await asyncio.sleep(0.01)
+        if len(screen.got) > len(seen):
+            seen.append(loop.time() - started)
+    await asyncio.sleep(TICK * 2)
+    assert screen.got[-1][1] == 40, "the last tally covers the last vote"
+    assert screen.got[-1][2]["data"] == {"votes": {"a": 40}}
+    assert all(b[0] == a[1] + 1 for a, b in pairwise(screen.got)), "each takes on from the last"
+    assert len(screen.got) <= 0.5 / TICK + 2, "no more than one tally a tick"
+    pitch = {"id": 1, "hidden": False}
+    saved = {"type": "change", "seq": 41, "kind": "pitch.saved", "data": {"pitch": pitch}}
+    await rooms.publish(8, [saved])
+    await asyncio.sleep(0.02)
+    assert screen.got[-1][2]["kind"] == "pitch.saved", "a pitch doesn't wait for the tick"
+    room.leave(screen)

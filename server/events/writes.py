@@ -1,0 +1,227 @@
+"""Writes to an event, group committed: the writes that arrive while one transaction commits
+are gathered into the next, so a storm of votes costs one commit every few milliseconds rather
+than one per vote.
+
+Each write runs in a savepoint of its batch, against the event row locked for the whole batch,
+so rules such as "voting is open" and "dots left" are checked against what is committed and
+what the batch wrote before it, and a write that fails rolls back only itself. A writer hears
+its answer only once the batch has committed: nothing acknowledged is ever lost. The event's
+seq moves on under the row lock, so numbers stay gap-free across processes.
+
+Reactions (headcounts and grid checks after votes) run after commit, debounced per event,
+outside the lock: they read the committed state, then record what they found as a write of
+their own, so they cost a storm one short write a tick rather than a long one per vote.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar, cast
+
+from tortoise.transactions import in_transaction
+
+from server import metrics
+from server.db import unreachable
+from server.events import receipts
+from server.events.access import Actor
+from server.events.changes import Change
+from server.events.journal import Journal
+from server.events.models import Event
+
+T = TypeVar("T")
+Command = Callable[[Journal], Awaitable[T]]
+Publish = Callable[[int, list[dict[str, Any]]], Awaitable[None]]
+BATCH = 200  # writes in one transaction at most, so no writer waits behind a huge batch
+
+log = logging.getLogger("snug.writes")
+
+
+@dataclass
+class Write(Generic[T]):
+    actor: Actor
+    command: Command[T]
+    key: str | None
+    fingerprint: str
+    answer: asyncio.Future[T]
+
+
+@dataclass
+class Reaction:
+    """Work that follows committed changes of some kinds: ``build`` reads the event as
+    committed, outside the lock, and gives the write that records what it found, if any."""
+
+    kinds: frozenset[str]
+    build: Callable[[Event], Awaitable[Command[Any] | None]]
+    actor: Actor
+    delay: float = 0.25  # seconds to gather the changes it follows; at most 4 runs a second
+
+
+@dataclass
+class _Pending:
+    writes: list[Write[Any]] = field(default_factory=list)
+    committer: asyncio.Task[None] | None = None
+
+
+class Writes:
+    """One per process: each event's queue of writes and its committer."""
+
+    def __init__(self, publish: Publish) -> None:
+        self._publish = publish
+        self._events: dict[int, _Pending] = {}
+        self._reactions: list[Reaction] = []
+        self._following: dict[tuple[int, int], asyncio.Task[None]] = {}
+        self._again: set[tuple[int, int]] = set()
+
+    def react(self, reaction: Reaction) -> None:
+        self._reactions.append(reaction)
+
+    async def run(
+        self,
+        event: Event,
+        actor: Actor,
+        command: Command[T],
+        *,
+        key: str | None = None,
+        fingerprint: str = "",
+    ) -> T:
+        """The command's answer once it is committed. With a ``key`` (an Idempotency-Key) it
+        is done at most once for this actor: a repeat answers what the first did."""
+        if key is not None:
+            receipts.checked_key(key)
+        write = Write(actor, command, key, fingerprint, asyncio.get_running_loop().create_future())
+        pending = self._events.setdefault(event.id, _Pending())
+        pending.writes.append(write)
+        metrics.writes_waiting.inc()
+        if pending.committer is None:
+            pending.committer = asyncio.create_task(self._commit_all(event.id, pending))
+        # Shielded: a writer who stops waiting (the phone went away) doesn't undo the write.
+        return await asyncio.shield(write.answer)
+
+    async def idle(self) -> None:
+        """Returns once every write and follow-up under way is done."""
+        while True:
+            busy = [*self._following.values()]
+            busy += [p.committer for p in self._events.values() if p.committer is not None]
+            if not busy:
+                return
+            await asyncio.gather(*busy, return_exceptions=True)
+
+    async def close(self) -> None:
+        for task in list(self._following.values()):
+            task.cancel()
+        await asyncio.gather(*self._following.values(), return_exceptions=True)
+
+    async def _commit_all(self, event_id: int, pending: _Pending) -> None:
+        try:
+            while pending.writes:
+                batch, pending.writes = pending.writes[:BATCH], pending.writes[BATCH:]
+                try:
+                    changes = await self._commit(event_id, batch)
+                finally:
+                    metrics.writes_waiting.dec(len(batch))
+                if changes:
+                    await self._after(event_id, changes)
+        finally:
+            pending.committer = None
+            if not pending.writes:
+                del self._events[event_id]
+
+    async def _commit(self, event_id: int, batch: list[Write[Any]]) -> list[Change]:
+        """Runs the batch in one transaction; answers each writer once it is committed."""
+        answers: list[tuple[Write[Any], Any]] = []
+        changes: list[Change] = []
+        try:
+            async with in_transaction():
+                locked = await Event.select_for_update().get(id=event_id)
+                for write in batch:
+                    done = await _one(locked, write)
+                    if done is not None:
+                        answers.append((write, done[0]))
+                        changes.extend(done[1])
+        except BaseException as exc:
+            for write in batch:
+                if not write.answer.done():
+                    write.answer.set_exception(exc)
+            if not isinstance(exc, Exception):
+                raise
+            return []
+        for write, answer in answers:
+            if not write.answer.done():
+                write.answer.set_result(answer)
+        return changes
+
+    async def _after(self, event_id: int, changes: list[Change]) -> None:
+        # Follow-ups are registered before the writers' answers leave this loop turn, so
+        # whoever saw the answer can also see that a follow-up is on its way.
+        kinds = {change.kind for change in changes}
+        for number, reaction in enumerate(self._reactions):
+            if kinds & reaction.kinds:
+                self._follow(event_id, number, reaction)
+        # Published only after commit: a screen never hears of a change that could roll back.
+        # This event's next batch waits for it, so batches reach the hub in seq order.
+        try:
+            await self._publish(event_id, [change.message() for change in changes])
+        except Exception:  # the hub tells its screens to resync itself; the writes stand
+            log.exception("publishing changes of event %s failed", event_id)
+
+    def _follow(self, event_id: int, number: int, reaction: Reaction) -> None:
+        key = (event_id, number)
+        if key in self._following:
+            self._again.add(key)  # it runs once more after the run under way
+            return
+        task = asyncio.create_task(self._follow_up(event_id, key, reaction))
+        self._following[key] = task
+        metrics.follow_ups_waiting.inc()
+
+    async def _follow_up(self, event_id: int, key: tuple[int, int], reaction: Reaction) -> None:
+        try:
+            while True:
+                self._again.discard(key)
+                await asyncio.sleep(reaction.delay)
+                await self._react(event_id, reaction)
+                if key not in self._again:
+                    return
+        finally:
+            if self._following.pop(key, None) is not None:
+                metrics.follow_ups_waiting.dec()
+            self._again.discard(key)
+
+    async def _react(self, event_id: int, reaction: Reaction) -> None:
+        try:
+            event = await Event.get_or_none(id=event_id)
+            command = None if event is None else await reaction.build(event)
+            if event is not None and command is not None:
+                await self.run(event, reaction.actor, command)
+        except Exception:
+            # What it follows is committed; the next change it follows tries again.
+            log.exception("following up changes of event %s failed", event_id)
+
+
+async def _one(locked: Event, write: Write[Any]) -> tuple[Any, list[Change]] | None:
+    """One write in a savepoint of the batch; None when it failed (and changed nothing)."""
+    try:
+        async with in_transaction():
+            return await _do(locked, write)
+    except Exception as exc:
+        if unreachable(exc):
+            raise  # the whole batch is lost, and every writer in it is told
+        write.answer.set_exception(exc)
+        await locked.refresh_from_db()  # forget what the failed write did to the row in memory
+        return None
+
+
+async def _do(locked: Event, write: Write[Any]) -> tuple[Any, list[Change]]:
+    if write.key is not None:
+        receipt = await receipts.recall(locked, write.actor, write.key, write.fingerprint)
+        if receipt is not None:
+            return cast(Any, json.loads(receipt.answer)), []
+    journal = Journal(locked, write.actor)
+    result = await write.command(journal)
+    if write.key is not None:
+        await receipts.keep(locked, write.actor, write.key, write.fingerprint, result)
+    await journal.settle()
+    return result, journal.changes
