@@ -274,7 +274,7 @@ export class Live {
     this.attempt = 0;
     this.current();
     if (message.seq <= this.seq) return;
-    // Vote counts gathered in one tick come as one change covering seqs first..seq.
+    // A tick's tallies (votes, headcounts, checks) come as one change covering seqs first..seq.
     if ((message.first ?? message.seq) > this.seq + 1) { this.resume(); return; }
     this.resuming = false;
     this.seq = message.seq;
@@ -336,6 +336,11 @@ export function apply(state, kind, data, staff) {
     state.grid = data.grid;
   } else if (kind === "headcounts") {
     if (state.grid) state.grid.headcounts = data.headcounts || {};
+  } else if (kind === "tally") {
+    // The latest of each tally in the run it covers; a part the run didn't change is absent.
+    if (data.votes) setVotes(state, data.votes);
+    if (data.headcounts && state.grid) state.grid.headcounts = data.headcounts;
+    if (data.checks && state.draft) state.draft.checks = data.checks;
   } else if (kind === "seats") {
     if (state.grid) state.grid.seats = { ...(state.grid.seats || {}), ...(data.seats || {}) };
   }
