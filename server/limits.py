@@ -26,6 +26,7 @@ from redis.exceptions import RedisError
 
 from server import metrics
 from server.errors import Refused
+from server.live.hub import REDIS_SCHEMES
 
 log = logging.getLogger("snug.limits")
 
@@ -211,7 +212,7 @@ def _duration(seconds: int) -> str:
 def limiter_from(hub_url: str, scale: float, events_an_hour: int) -> Limiter:
     """A limiter counting in Redis when the hub is Redis (through redis-py, as the hub does),
     else in this process."""
-    if not hub_url.startswith(("redis://", "rediss://", "unix://")):
+    if not hub_url.startswith(REDIS_SCHEMES):
         return Limiter(SweptNowAndThen(), scale, events_an_hour)
     pool = redis.ConnectionPool.from_url(hub_url, socket_connect_timeout=1, socket_timeout=1)
     # The pool, ours to close, says where Redis is; the storage's own address goes unused.

@@ -312,7 +312,7 @@ class Domain:
 
     def __init__(self, url: str) -> None:
         from server.events.access import Keys
-        from server.live.hub import MemoryHub
+        from server.live.hub.memory import MemoryHub
 
         self.url = url
         self.keys = Keys("domain-test-secret")

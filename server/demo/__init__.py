@@ -15,7 +15,7 @@ from server.events.models import Attendee, Event
 from server.events.setup import create_event
 from server.grid import editing
 from server.live.commands import run
-from server.live.hub import MemoryHub
+from server.live.hub.memory import MemoryHub
 from server.marketplace.models import Dot, Pitch
 
 SLUG = "demo"
