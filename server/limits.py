@@ -7,6 +7,9 @@ so a burst split across a minute boundary is still one burst. Counted in this pr
 when the hub is Redis, so every process spends from the same count. Limits per address are
 generous, since a whole venue may share one address behind its wifi; limits per device stop one
 phone or script from flooding.
+
+Also how far behind a live screen may be and still be sent the changes it missed, and the jump
+in an event's seq derived from it that sends every screen a snapshot instead.
 """
 
 from __future__ import annotations
@@ -65,6 +68,14 @@ def limits_table(events_an_hour: int) -> dict[str, Limit]:
         "poll": Limit("poll", 60, 30000, MINUTE, "asked for changes"),
     }
 
+
+# A screen that missed more changes than this is sent a snapshot rather than the changes
+# (server/live/screen.py): past it, a snapshot is smaller and quicker.
+REPLAY_LIMIT = 500
+# Moving an event's change number on by this much (erasing personal data, importing an
+# archive) puts every screen that knew the event before past the replay limit, so each takes a
+# fresh snapshot rather than replay changes that are gone or that another server numbered.
+SNAPSHOT_JUMP = 2 * REPLAY_LIMIT
 
 # Event streams one device, and one address, may hold open at once in a process: a few tabs
 # of a phone, and a venue of 1,500 phones behind one address with two pages each.
