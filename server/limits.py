@@ -7,6 +7,9 @@ so a burst split across a minute boundary is still one burst. Counted in this pr
 when the hub is Redis, so every process spends from the same count. Limits per address are
 generous, since a whole venue may share one address behind its wifi; limits per device stop one
 phone or script from flooding.
+
+Also how far behind a live screen may be and still be sent the changes it missed, and the jump
+in an event's seq derived from it that sends every screen a snapshot instead.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from redis.exceptions import RedisError
 
 from server import metrics
 from server.errors import Refused
+from server.live.hub import REDIS_SCHEMES
 
 log = logging.getLogger("snug.limits")
 
@@ -64,6 +68,14 @@ def limits_table(events_an_hour: int) -> dict[str, Limit]:
         "poll": Limit("poll", 60, 30000, MINUTE, "asked for changes"),
     }
 
+
+# A screen that missed more changes than this is sent a snapshot rather than the changes
+# (server/live/screen.py): past it, a snapshot is smaller and quicker.
+REPLAY_LIMIT = 500
+# Moving an event's change number on by this much (erasing personal data, importing an
+# archive) puts every screen that knew the event before past the replay limit, so each takes a
+# fresh snapshot rather than replay changes that are gone or that another server numbered.
+SNAPSHOT_JUMP = 2 * REPLAY_LIMIT
 
 # Event streams one device, and one address, may hold open at once in a process: a few tabs
 # of a phone, and a venue of 1,500 phones behind one address with two pages each.
@@ -211,7 +223,7 @@ def _duration(seconds: int) -> str:
 def limiter_from(hub_url: str, scale: float, events_an_hour: int) -> Limiter:
     """A limiter counting in Redis when the hub is Redis (through redis-py, as the hub does),
     else in this process."""
-    if not hub_url.startswith(("redis://", "rediss://", "unix://")):
+    if not hub_url.startswith(REDIS_SCHEMES):
         return Limiter(SweptNowAndThen(), scale, events_an_hour)
     pool = redis.ConnectionPool.from_url(hub_url, socket_connect_timeout=1, socket_timeout=1)
     # The pool, ours to close, says where Redis is; the storage's own address goes unused.

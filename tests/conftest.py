@@ -324,7 +324,7 @@ class Domain:
         from server.events.access import Keys
         from server.events.writes import Writes
         from server.grid.follow import FOLLOW_VOTES
-        from server.live.hub import MemoryHub
+        from server.live.hub.memory import MemoryHub
         from server.live.room import Rooms
 
         self.url = url

@@ -33,9 +33,9 @@ from tortoise.transactions import in_transaction
 from server.archive.tables import FORMAT, TABLES, VERSION, Table, auto_now, decode, encode
 from server.errors import Conflict, Invalid, Refused
 from server.events.access import Keys
-from server.events.erasure import SNAPSHOT_JUMP
 from server.events.models import Attendee, Event
 from server.events.setup import RESERVED_SLUGS, check_times, free_join_code, slugify
+from server.limits import SNAPSHOT_JUMP
 from server.notes import document
 from server.notes.document import NotesContent, PhotoRef
 from server.notes.models import Notes, Photo

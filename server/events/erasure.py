@@ -32,15 +32,12 @@ from server.events.journal import Journal
 from server.events.models import Attendee, Event
 from server.events.views import event_view
 from server.grid.models import GridStep
+from server.limits import SNAPSHOT_JUMP
 from server.marketplace.models import Pitch
 from server.notes import document, store
 from server.notes.document import Action, NotesContent, PhotoRef
 from server.notes.models import Contributor, Notes, NotesUpdate, NotesVersion, Photo
 
-# Moving an event's change number on by more than the live socket replays (its REPLAY_LIMIT)
-# makes every screen that knew the event before take a fresh snapshot rather than replay
-# changes that are gone (erasure) or that another server numbered (import).
-SNAPSHOT_JUMP = 1000
 # Starts an erased attendee's token: no secret hashes to it (hashes are hex digits), and the
 # random rest keeps tokens unique, as the column must be.
 ERASED = "erased:"

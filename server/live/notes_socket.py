@@ -12,17 +12,16 @@ import asyncio
 import contextlib
 import logging
 import secrets
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from server import metrics
-from server.db import unreachable
-from server.errors import DATABASE_AWAY, Invalid, NotFound, Refused
+from server.errors import Invalid, NotFound, Refused
 from server.events.access import Actor, Role
 from server.events.setup import find_event
 from server.live import messages
+from server.live.dispatch import HELLO_TIMEOUT, Dispatcher
 from server.live.notes_channel import (
     decode,
     encode,
@@ -37,9 +36,9 @@ from server.notes.models import Notes
 from server.validation import load_json
 
 log = logging.getLogger("snug.live")
-HELLO_TIMEOUT = 15.0
 MAX_ID = 2**31 - 1  # as the database stores ids
-CLIENT_TYPES = ("join", "update", "ping")
+SCHEMAS = "notes-client-"  # each message's schema: notes-client-join, notes-client-update, ...
+BARE_JOIN = '{"type": "join"}'  # what a phone silent for HELLO_TIMEOUT is taken to say
 
 
 class NotesCopy:
@@ -51,9 +50,16 @@ class NotesCopy:
         self.session: Session | None = None
         self.actor: Actor | None = None
         self.token: str | None = None
+        self.held: bytes | None = None  # the Yjs state vector the phone joined with
         self._lock = asyncio.Lock()
         state = websocket.app.state
         self.keys, self.hub = state.keys, state.hub
+        # Until a join opens the notes, an update is refused (update says why) and its error
+        # names no update: the phone has none in flight.
+        handlers = {"join": self.first_join, "update": self.update, "ping": self.ping}
+        self.joining = Dispatcher(websocket, "notes", SCHEMAS, handlers, self._refuse)
+        handlers = {"join": self.rejoin, "update": self.update, "ping": self.ping}
+        self.joined = Dispatcher(websocket, "notes", SCHEMAS, handlers, self._refuse_update)
 
     async def send(self, message: dict[str, Any]) -> None:
         async with self._lock:
@@ -67,14 +73,30 @@ class NotesCopy:
             message["id"] = update_id
         await self.send(message)
 
-    async def join(self, message: dict[str, Any]) -> Session:
+    async def ping(self, message: dict[str, Any]) -> None:
+        await self.send({"type": "pong"})
+
+    async def first_join(self, message: dict[str, Any]) -> None:
+        """Opens the notes; the catch-up waits until the socket hears their changes."""
+        held = decode(message.get("state"))
+        await self._join(message)
+        self.held = held
+
+    async def rejoin(self, message: dict[str, Any]) -> None:
+        held = decode(message.get("state"))
+        await self._join(message)
+        await self.sync(held)
+
+    async def _join(self, message: dict[str, Any]) -> None:
         event = await find_event(self.websocket.path_params["slug"])
         if self.pitch_id > MAX_ID:
             raise NotFound("This event has no such session; check the link.")
         self.token = messages.secret(self.websocket, message)
         self.actor = await self.keys.identify(event, self.token)
         self.session = await editing.open_notes(event, self.pitch_id, self.actor)
-        return self.session
+
+    async def catch_up(self) -> None:
+        await self.sync(self.held)
 
     async def sync(self, state_vector: bytes | None) -> None:
         assert self.session is not None and self.actor is not None
@@ -131,9 +153,12 @@ class NotesCopy:
             return None
         return {k: v for k, v in message.items() if k != "origin"}
 
+    async def _refuse(self, exc: Refused, raw: str) -> None:
+        await self.error(exc)
 
-def parse(raw: str) -> dict[str, Any]:
-    return messages.parse(raw, CLIENT_TYPES, "notes-client-")
+    async def _refuse_update(self, exc: Refused, raw: str) -> None:
+        # Not stored, so not acknowledged: the phone keeps the change and sends it again.
+        await self.error(exc, _update_id(raw))
 
 
 async def notes_live(websocket: WebSocket) -> None:
@@ -141,20 +166,19 @@ async def notes_live(websocket: WebSocket) -> None:
         return
     copy = NotesCopy(websocket, websocket.path_params["pitch"])
     try:
-        joined = await _first_join(copy)
+        session = await _first_join(copy)
     except WebSocketDisconnect:
         return
-    if joined is None:
+    if session is None:
         await websocket.close(code=4404)
         return
-    session, state_vector = joined
     metrics.connections.labels("notes").inc()
     # Subscribed before the catch-up is read, so no change falls between the two.
     async with copy.hub.subscribe(notes_channel(session.notes.id)) as queue:
         relay = asyncio.create_task(_relay(copy, queue))
         try:
-            await _guarded(copy, "", lambda: copy.sync(state_vector))
-            await _listen(copy)
+            await copy.joined.guard(copy.catch_up)
+            await copy.joined.serve()
         except WebSocketDisconnect:
             pass
         finally:
@@ -162,75 +186,16 @@ async def notes_live(websocket: WebSocket) -> None:
             metrics.connections.labels("notes").dec()
 
 
-async def _first_join(copy: NotesCopy) -> tuple[Session, bytes | None] | None:
+async def _first_join(copy: NotesCopy) -> Session | None:
     """Waits for a join that opens the notes; wrong tokens and bad messages get an error and
     may try again. A missing event or session, or a socket silent for HELLO_TIMEOUT whose
     public view is refused, ends the socket: there is nothing to wait for."""
-    while True:
-        silent = False
-        try:
-            raw = await asyncio.wait_for(copy.websocket.receive_text(), HELLO_TIMEOUT)
-        except TimeoutError:
-            raw, silent = '{"type": "join"}', True
-        except KeyError:
-            await copy.error(Invalid("Send messages as text, not binary."))
-            continue
-        try:
-            message = parse(raw)
-            if message["type"] == "ping":
-                await copy.send({"type": "pong"})
-                continue
-            if message["type"] != "join":
-                raise Invalid("Send 'join' before changing the notes.")
-            state_vector = decode(message.get("state"))
-            return await copy.join(message), state_vector
-        except Refused as exc:
-            await copy.error(exc)
-            if silent or isinstance(exc, NotFound):
-                return None
-        except Exception as exc:
-            if not unreachable(exc):
-                raise
-            database.lost()
-            await copy.error(DATABASE_AWAY)
-
-
-async def _listen(copy: NotesCopy) -> None:
-    while True:
-        try:
-            raw = await copy.websocket.receive_text()
-        except KeyError:
-            await copy.error(Invalid("Send messages as text, not binary."))
-            continue
-        metrics.messages_received.labels("notes").inc()
-        await _guarded(copy, raw, lambda raw=raw: _handle(copy, raw))  # type: ignore[misc]
-
-
-async def _handle(copy: NotesCopy, raw: str) -> None:
-    message = parse(raw)
-    kind = message["type"]
-    if kind == "ping":
-        await copy.send({"type": "pong"})
-    elif kind == "join":
-        await copy.join(message)
-        await copy.sync(decode(message.get("state")))
-    else:
-        await copy.update(message)
-
-
-async def _guarded(copy: NotesCopy, raw: str, action: Callable[[], Awaitable[None]]) -> None:
-    """Runs what a message asks, answering a refusal or an absent database with an error
-    that names the update concerned; the socket stays open."""
-    try:
-        await action()
-    except Refused as exc:
-        await copy.error(exc, _update_id(raw))
-    except Exception as exc:
-        if not unreachable(exc):
-            raise
-        database.lost()
-        # Not stored, so not acknowledged: the phone keeps the change and sends it again.
-        await copy.error(DATABASE_AWAY, _update_id(raw))
+    while copy.session is None:
+        raw = await copy.joining.next(HELLO_TIMEOUT)
+        refused = await copy.joining.dispatch(BARE_JOIN if raw is None else raw)
+        if isinstance(refused, NotFound) or (refused is not None and raw is None):
+            return None
+    return copy.session
 
 
 def _update_id(raw: str) -> int | None:

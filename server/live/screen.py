@@ -21,11 +21,11 @@ from server.errors import DATABASE_AWAY, Refused
 from server.events.access import PUBLIC, Actor, Role
 from server.events.journal import changes_since
 from server.events.models import Event
+from server.limits import REPLAY_LIMIT
 from server.live.outage import database
 from server.live.room import coalesce
 from server.live.state import as_seen_by, snapshot
 
-REPLAY_LIMIT = 500  # beyond this many missed changes a snapshot is smaller and quicker
 OUTBOX_LIMIT = 256  # changes waiting for one slow screen before it is sent a catch-up instead
 
 

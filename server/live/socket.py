@@ -14,16 +14,15 @@ from typing import Any
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from server import metrics
-from server.db import unreachable
-from server.errors import DATABASE_AWAY, Invalid, NotFound, Refused, Unauthorised
+from server.errors import Refused, Unauthorised
 from server.events.models import Event
 from server.events.setup import find_event
 from server.live import messages
-from server.live.outage import database
+from server.live.dispatch import HELLO_TIMEOUT, Dispatcher
 from server.live.screen import Screen
 
-HELLO_TIMEOUT = 15.0
-CLIENT_TYPES = ("hello", "resume", "ping")
+SCHEMAS = "client-"  # each message's schema: client-hello, client-resume, client-ping
+BARE_HELLO = '{"type": "hello"}'  # what a screen silent for HELLO_TIMEOUT is taken to say
 
 
 class Socket:
@@ -37,6 +36,8 @@ class Socket:
         self.keys, self.limiter = state.keys, state.limiter
         self.screen = Screen(self, event, state.settings.public_url)
         self.token: str | None = None  # the secret of the latest hello, to count its resumes
+        handlers = {"hello": self.hello, "resume": self.resume, "ping": self.ping}
+        self.messages = Dispatcher(websocket, "event", SCHEMAS, handlers, self._refuse)
 
     async def send(self, text: str, seq: int | None) -> None:
         async with self._lock:
@@ -56,19 +57,15 @@ class Socket:
             await self.screen.error(exc)
         await self.screen.catch_up(message.get("since"))
 
-    async def handle(self, raw: str) -> None:
-        message = parse(raw)
-        kind = message["type"]
+    async def resume(self, message: dict[str, Any]) -> None:
+        await self._count_catch_up()
+        await self.screen.catch_up(message["since"])
+
+    async def ping(self, message: dict[str, Any]) -> None:
         screen = self.screen
-        if kind == "ping":
-            await screen.send({"type": "pong", "seq": max(screen.sent, 0)})
-            if screen.behind:
-                screen.wake()  # a catch-up the database refused earlier
-        elif kind == "resume":
-            await self._count_catch_up()
-            await screen.catch_up(message["since"])
-        else:
-            await self.hello(message)
+        await screen.send({"type": "pong", "seq": max(screen.sent, 0)})
+        if screen.behind:
+            screen.wake()  # a catch-up the database refused earlier
 
     async def _count_catch_up(self) -> None:
         """Hellos and resumes are limited: each may cost a snapshot. One too many is refused
@@ -76,9 +73,8 @@ class Socket:
         client = self.websocket.client
         await self.limiter.check("hello", client.host if client else None, self.token)
 
-
-def parse(raw: str) -> dict[str, Any]:
-    return messages.parse(raw, CLIENT_TYPES, "client-")
+    async def _refuse(self, exc: Refused, raw: str) -> None:
+        await self.screen.error(exc)
 
 
 async def live(websocket: WebSocket) -> None:
@@ -112,22 +108,18 @@ async def _find_event(websocket: WebSocket) -> tuple[Event, str | None] | None:
     While the database is away the screen is told so, and each message it sends tries again;
     the one that finds the event is then answered as usual, so the screen needn't reconnect.
     """
+    # Only reads and guards: what the screen says waits for the socket that answers it.
+    lookup = Dispatcher(
+        websocket, "event", SCHEMAS, {}, lambda exc, _raw: _send_error(websocket, exc)
+    )
     waiting: str | None = None
     while True:
-        try:
-            return await find_event(websocket.path_params["slug"]), waiting
-        except NotFound as exc:
-            await _send_error(websocket, exc)
+        found = await lookup.guard(lambda: find_event(websocket.path_params["slug"]))
+        if isinstance(found, Event):
+            return found, waiting
+        if found is not None:  # refused, as an unknown event is
             return None
-        except Exception as exc:
-            if not unreachable(exc):
-                raise
-            database.lost()
-            await _send_error(websocket, DATABASE_AWAY)
-        try:
-            waiting = await asyncio.wait_for(websocket.receive_text(), HELLO_TIMEOUT)
-        except (TimeoutError, KeyError):  # silence, or binary: the error just sent will do
-            waiting = None
+        waiting = await lookup.next(HELLO_TIMEOUT)
 
 
 async def _send_error(websocket: WebSocket, exc: Refused) -> None:
@@ -136,28 +128,9 @@ async def _send_error(websocket: WebSocket, exc: Refused) -> None:
 
 
 async def _listen(socket: Socket, waiting: str | None) -> None:
-    screen, greeted = socket.screen, False
+    if waiting is not None:
+        await socket.messages.dispatch(waiting)
     while True:
-        timeout = None if greeted else HELLO_TIMEOUT
-        try:
-            if waiting is None:
-                raw = await asyncio.wait_for(socket.websocket.receive_text(), timeout)
-            else:
-                raw, waiting = waiting, None
-        except TimeoutError:
-            # A screen that never says hello still gets the public view, so it isn't left blank.
-            raw = '{"type": "hello"}'
-        except KeyError:
-            await screen.error(Invalid("Send messages as text, not binary."))
-            continue
-        metrics.messages_received.labels("event").inc()
-        try:
-            await socket.handle(raw)
-            greeted = screen.ready.is_set()
-        except Refused as exc:
-            await screen.error(exc)
-        except Exception as exc:
-            if not unreachable(exc):
-                raise
-            database.lost()
-            await screen.error(DATABASE_AWAY)  # the socket stays; the screen tries again
+        greeted = socket.screen.ready.is_set()
+        raw = await socket.messages.next(None if greeted else HELLO_TIMEOUT)
+        await socket.messages.dispatch(BARE_HELLO if raw is None else raw)

@@ -12,10 +12,9 @@ import pytest
 from server.archive.dump import dump
 from server.archive.load import load, read
 from server.errors import Conflict, Invalid, Unauthorised
-from server.events.erasure import SNAPSHOT_JUMP
 from server.events.models import Event
 from server.events.setup import new_facilitator_key_for
-from server.live.screen import REPLAY_LIMIT
+from server.limits import SNAPSHOT_JUMP
 from server.notes import document, store
 from server.notes.models import Notes, Photo
 from tests.archive.helpers import REFS, assert_same_event
@@ -70,10 +69,6 @@ async def test_imported_event_works(domain: Domain) -> None:
     photo = await Photo.get(id=ref.id)
     assert photo.notes_id == notes.id and photo.caption == ref.caption == "The flipchart"
     assert document.read(doc).summary == SUMMARY
-
-
-def test_snapshot_jump_passes_the_replay_window() -> None:
-    assert SNAPSHOT_JUMP > REPLAY_LIMIT
 
 
 async def test_a_server_holding_the_event_refuses_it(domain: Domain) -> None:

@@ -15,7 +15,6 @@ from server.errors import Forbidden, Invalid, Unauthorised
 from server.events.changes import Change
 from server.events.erasure import (
     PSEUDONYM,
-    SNAPSHOT_JUMP,
     erase_personal_data,
     personal_data,
     reclaim_space,
@@ -23,6 +22,7 @@ from server.events.erasure import (
 from server.events.models import Event
 from server.events.setup import edit_event
 from server.grid.views import published_view
+from server.limits import SNAPSHOT_JUMP
 from server.marketplace.pitches import create_pitch
 from server.marketplace.views import vote_counts
 from server.notes import document, editing, store

@@ -149,6 +149,28 @@ async def test_bad_messages_get_errors_keep_the_socket_and_change_nothing(
     assert stored["content"]["summary"] == "Kept" and stored["content"]["discussion"] == ""
 
 
+async def test_binary_and_unknown_messages_get_errors_before_and_after_joining(
+    server: LiveServer, make_event: Callable[..., ApiEvent]
+) -> None:
+    event, host, pitch = _session(make_event)
+    async with connect(_notes_url(server, event, pitch)) as ws:
+        phone = NotesPhone(ws)
+        for joined in (False, True):
+            await phone.send(b'{"type": "ping"}')
+            binary = await phone.expect("error")
+            assert "not binary" in binary["message"] and "id" not in binary
+            await phone.send('{"type": "shout", "id": 7}')
+            unknown = await phone.expect("error")
+            assert "join, update or ping" in unknown["message"] and "id" not in unknown
+            if not joined:
+                await phone.join(host)
+                await phone.expect("ack")
+        await phone.send({"type": "ping"})
+        await phone.expect("pong")
+    stored = event.ok("GET", f"/pitches/{pitch}/notes", host)
+    assert stored["content"]["summary"] == ""
+
+
 async def test_notes_are_private_to_the_event_until_the_proceedings_are_published(
     server: LiveServer, make_event: Callable[..., ApiEvent]
 ) -> None:

@@ -10,7 +10,7 @@ import httpx
 import pytest
 from websockets.asyncio.client import connect
 
-from server.live.redis_hub import RedisHub
+from server.live.hub.redis import RedisHub
 from tests.conftest import ApiEvent, LiveServer, start_server, stop_server
 from tests.live.helpers import Screen, voting_event
 

@@ -10,7 +10,8 @@ from itertools import pairwise
 from typing import Any
 
 from server.events.access import Role
-from server.live.hub import MemoryHub, event_channel
+from server.live.hub import event_channel
+from server.live.hub.memory import MemoryHub
 from server.live.room import TICK, Rooms, coalesce
 
 

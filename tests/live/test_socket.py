@@ -252,6 +252,20 @@ async def test_malformed_messages_get_an_error_and_the_socket_stays_open(
         assert (await s.expect("change"))["data"]["event"]["venue"] == "Still live"
 
 
+async def test_binary_and_unknown_messages_before_hello_get_errors_and_hello_still_works(
+    make_event: Callable[..., ApiEvent], screen: Any
+) -> None:
+    ev = make_event()
+    async with screen(ev) as s:
+        await s.send(b'{"type": "hello"}')
+        assert "not binary" in (await s.expect("error"))["message"]
+        await s.send('{"type": "shout"}')
+        assert "hello, resume or ping" in (await s.expect("error"))["message"]
+        await s.hello()
+        assert (await s.expect("snapshot"))["state"] == ev.state()
+        await s.quiet(0.05)
+
+
 @pytest.mark.parametrize("whose", ["forged", "another event's"])
 async def test_unrecognised_token_gets_an_error_and_the_public_view(
     make_event: Callable[..., ApiEvent], screen: Any, whose: str

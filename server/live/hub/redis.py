@@ -23,7 +23,8 @@ from redis.asyncio.retry import Retry
 from redis.backoff import ExponentialBackoff
 from redis.exceptions import RedisError
 
-from server.live.hub import RESYNC, LocalFanout, Message, Subscription
+from server.live.hub import RESYNC, Message, Subscription
+from server.live.hub.fanout import LocalFanout
 
 PREFIX = "snug:"
 RETRY_SECONDS = (0.1, 0.25, 0.5, 1.0, 2.0)
