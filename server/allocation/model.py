@@ -91,6 +91,11 @@ class Allocation:
     reasons: Mapping[int, str]
     """Per placed session: why this room and slot, and what moving it would cost."""
     seconds: float
+    capped: bool = False
+    """The wall-clock safety net stopped the run before its planned work was done (a machine
+    far busier than planned for): the grid is valid but another run may give a different one."""
+    notice: str = ""
+    """When ``capped``, a sentence saying so that callers can show; otherwise empty."""
 
 
 class AllocationError(ValueError):
