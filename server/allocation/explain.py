@@ -51,13 +51,13 @@ def explain_placements(
             if other >= 0:
                 where += f" (swapping with {name('session', p.sessions[other])})"
             if cost > 0:
-                text += f" Moving it costs at least {cost} served votes: the best other cell "
-                text += f"is {where}."
+                text += f" Moving it costs at least {votes_words(cost, 'served')}: the best "
+                text += f"other cell is {where}."
             elif cost == 0:
                 text += f" It could move to {where} at no cost in served votes."
             else:
-                text += f" Moving it to {where} would serve {-cost} more votes, but it stays "
-                text += "where the current grid has it."
+                text += f" Moving it to {where} would serve {votes_words(-cost, 'more')}, but "
+                text += "it stays where the current grid has it."
         reasons[p.sessions[s]] = text
     return reasons
 
