@@ -20,6 +20,7 @@ from server.allocation import (
     check,
     served_votes,
 )
+from tests.benchmarks.allocation_bound import seat_bound
 
 BUDGET = 0.05
 # No example database: a .hypothesis folder in the tree would make pytest (norecursedirs set,
@@ -284,3 +285,15 @@ def test_served_votes_not_the_fewest_votes_decide_who_is_left_out() -> None:
     forced = allocate(Instance(rooms, (1,), sessions, votes, forced=frozenset({11}), names=names))
     assert 11 in forced.grid
     assert check(instance, forced.grid) == []
+
+
+@settings(SETTINGS, max_examples=60)
+@given(instances(max_sessions=4))
+def test_the_benchmarks_seat_bound_is_never_below_the_best_grid(instance: Instance) -> None:
+    cells = [(r.id, t) for r in instance.rooms for t in instance.slots]
+    best = 0
+    for choice in itertools.product([None, *cells], repeat=len(instance.sessions)):
+        grid = {s.id: c for s, c in zip(instance.sessions, choice, strict=True) if c is not None}
+        if not check(instance, grid):
+            best = max(best, served_votes(instance, grid).served)
+    assert seat_bound(instance) >= best

@@ -4,6 +4,7 @@ search does planned work, and the clock only caps a run that takes many times it
 from __future__ import annotations
 
 import multiprocessing
+import os
 import pickle
 import time
 from collections.abc import Callable, Iterator
@@ -62,9 +63,9 @@ def readings(instance: Instance) -> int:
 def test_a_slow_clock_changes_nothing_below_the_cap(
     reference: Instance, idle_run: Allocation, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # The clock reads as if the run took 4 budgets: far past where the old deadlines cut the
+    # The clock reads as if the run took 8 budgets: far past where the old deadlines cut the
     # search and the explanations short (0.85 to 1 budget), still short of the safety cap.
-    total = 4.0 * BUDGET
+    total = 8.0 * BUDGET
     assert total < SAFETY_FACTOR * BUDGET
     monkeypatch.setattr(time, "perf_counter", stepping_clock(total / readings(reference)))
     slow = allocate(reference, budget_seconds=BUDGET)
@@ -72,10 +73,13 @@ def test_a_slow_clock_changes_nothing_below_the_cap(
     assert not slow.capped
     assert slow.notice == ""
     assert outcome(slow) == outcome(idle_run)
-    assert slow.seconds > 3.0 * BUDGET  # the clock really did run slow
+    assert slow.seconds > 7.0 * BUDGET  # the clock really did run slow
 
 
 def spin(stop: multiprocessing.synchronize.Event) -> None:
+    # The lowest priority: the cores stay busy, but this shared machine's other work (and so
+    # the time the allocator takes) is not pushed towards the safety cap.
+    os.nice(19)
     while not stop.is_set():
         pass
 
@@ -111,7 +115,7 @@ def test_a_run_past_its_cap_stops_and_says_so(
     monkeypatch.setattr(time, "perf_counter", stepping_clock(BUDGET))
     capped = allocate(reference, budget_seconds=BUDGET)
     assert capped.capped
-    assert "stopped at its time limit (5 s)" in capped.notice
+    assert "stopped at its time limit (10 s)" in capped.notice
     assert check(reference, capped.grid) == []
     assert set(capped.reasons) == set(capped.grid)
 

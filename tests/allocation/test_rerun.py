@@ -9,6 +9,7 @@ from dataclasses import replace
 from server.allocation import Instance, Room, Session, allocate, check, served_votes
 from tests.benchmarks.allocation import generate
 
+BUDGET = 0.25
 NAMES = {("session", 10): "“Rust”", ("session", 11): "“Go”", ("session", 12): "“Knitting”"}
 NAMES.update({("room", 1): "the Hall", ("room", 2): "the Snug", ("slot", 1): "the morning"})
 NAMES.update({("slot", 2): "the afternoon"})
@@ -17,12 +18,12 @@ NAMES.update({("slot", 2): "the afternoon"})
 def test_a_few_changed_votes_move_nothing_on_the_reference_events() -> None:
     for seed in (1, 2, 3):
         instance = generate("reference", seed)
-        first = allocate(instance)
+        first = allocate(instance, budget_seconds=BUDGET)
         votes = dict(instance.votes)
         rng = random.Random(seed)
         for attendee in rng.sample(sorted(votes), 3):
             votes[attendee] = frozenset(rng.sample([s.id for s in instance.sessions], 4))
-        again = allocate(replace(instance, votes=votes, previous=first.grid))
+        again = allocate(replace(instance, votes=votes, previous=first.grid), budget_seconds=BUDGET)
         assert again.moved == 0
         assert again.grid == first.grid
         assert not any(why.startswith("Moved") for why in again.reasons.values())
