@@ -251,6 +251,7 @@ def allocate(instance: Instance, *, budget_seconds: float = 1.0, seed: int = 0) 
     )
     start_temperature = START_TEMPERATURE_PREVIOUS if p.previous else START_TEMPERATURE
     start = state.grid()
+    start_value = sum(state.val) - MOVE_PENALTY * state.moved
     best_grid = start
     best_value = -math.inf
     for _ in range(RESTARTS):
@@ -260,6 +261,10 @@ def allocate(instance: Instance, *, budget_seconds: float = 1.0, seed: int = 0) 
         value = sum(state.val) - MOVE_PENALTY * state.moved
         if value > best_value:
             best_value, best_grid = value, grid_found
+        if value <= start_value + 1e-9:
+            # Nothing better than the start in a whole run (a big event's greedy grid close to
+            # its bound, or a rerun whose grid still holds): further runs' moves are saved.
+            break
     state = build(p, best_grid)
     while True:
         _settle_left_out(p, state, free_cells, limit)
