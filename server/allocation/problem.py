@@ -230,6 +230,27 @@ class State:
             served += match_multis(neighbours, residual)
         return served
 
+    def slot_bound(self, t: int) -> int:
+        """An upper bound on ``slot_value(t)`` without its matching: the singles' seats, plus
+        one vote per multi up to the seats left."""
+        T = self.T
+        occ = self.occ
+        n1 = self.n1
+        cap = self.p.cap
+        served = spare = 0
+        for r in range(self.R):
+            x = occ[r * T + t]
+            if x >= 0:
+                n = n1[x]
+                c = cap[r]
+                if n >= c:
+                    served += c
+                else:
+                    served += n
+                    spare += c - n
+        multis = len(self.multis[t])
+        return served + (multis if multis < spare else spare)
+
     def fits(self, s: int, cell: int, leaving: int = -1) -> bool:
         """Can ``s`` go into ``cell`` if ``leaving`` (a session in that slot, or -1) leaves it?"""
         t = cell % self.T
