@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
+import os
 import random
 import sys
 import time
@@ -332,7 +333,9 @@ def main(argv: list[str] | None = None) -> None:
     for size in args.sizes.split(","):
         for seed in SEEDS[size]:
             instance = generate(size, seed)
+            cpu_started = time.process_time()
             result = allocate(instance, budget_seconds=SHAPES[size].budget, seed=0)
+            cpu_seconds = time.process_time() - cpu_started
             problems = check(instance, result.grid)
             started = time.perf_counter()
             naive = baseline(instance)
@@ -344,6 +347,7 @@ def main(argv: list[str] | None = None) -> None:
                 "served": result.served.served,
                 "percent": round(result.served.percent, 2),
                 "seconds": round(result.seconds, 3),
+                "cpu_seconds": round(cpu_seconds, 3),
                 "baseline_served": naive_served,
                 "baseline_seconds": round(naive_seconds, 3),
                 "valid": not problems,
@@ -380,6 +384,12 @@ def main(argv: list[str] | None = None) -> None:
             (r["seconds"] for r in rows if r["size"] == "small"), default=None
         ),
         "large_seconds": max((r["seconds"] for r in large), default=None),
+        "max_reference_cpu_seconds": max(
+            (r["cpu_seconds"] for r in rows if r["size"] == "reference"), default=None
+        ),
+        "large_cpu_seconds": max((r["cpu_seconds"] for r in large), default=None),
+        # The machine is shared: wall-clock seconds mean little without the load they ran under.
+        "load_average": round(os.getloadavg()[0], 2),
         "large_served_percent": min((r["percent"] for r in large), default=None),
         "large_ratio_to_bound": min((r["ratio_to_bound"] for r in large), default=None),
         "large_seat_bound": min((r["seat_bound"] for r in large), default=None),
@@ -399,7 +409,8 @@ def main(argv: list[str] | None = None) -> None:
 def _describe(row: dict[str, Any]) -> str:
     text = (
         f"{row['size']:>9} seed {row['seed']}: allocator {row['served']} served "
-        f"({row['percent']}% of votes for placed sessions) in {row['seconds']} s"
+        f"({row['percent']}% of votes for placed sessions) in {row['seconds']} s "
+        f"({row['cpu_seconds']} s of CPU)"
     )
     if "ratio" in row:
         what = "optimum" if row["proved"] else "upper bound (ratio is a floor)"
