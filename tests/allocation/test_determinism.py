@@ -8,6 +8,7 @@ import os
 import pickle
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 
 import pytest
@@ -120,5 +121,10 @@ def test_a_run_past_its_cap_stops_and_says_so(
     assert set(capped.reasons) == set(capped.grid)
 
 
-def test_a_result_crosses_to_a_worker_process_and_back(idle_run: Allocation) -> None:
+def test_a_worker_process_gives_the_same_result(reference: Instance, idle_run: Allocation) -> None:
+    bare = Instance(reference.rooms, reference.slots, reference.sessions, reference.votes)
+    assert pickle.loads(pickle.dumps(bare)) == bare  # the defaults pickle too
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        there = pool.submit(allocate, reference, budget_seconds=BUDGET).result()
+    assert outcome(there) == outcome(idle_run)
     assert pickle.loads(pickle.dumps(idle_run)) == idle_run
