@@ -315,39 +315,50 @@ def _settle_left_out(p: Problem, state: State, free_cells: list[int], limit: Lim
     """Put left-out sessions into free cells that can take them, forced ones in over anything
     but another forced session, and any other left-out session in place of a placed one when
     that serves more votes (less ``MOVE_PENALTY`` per move), until no such change is left.
-    Every change gains, so this ends; only the safety cap can stop it sooner."""
-    while not limit.over():
-        best: tuple[float, int, int] | None = None
+
+    Passes over the left-out sessions (forced first), each going to its best cell at once; a
+    session it displaces waits for the next pass. Every change gains, so this ends; only the
+    safety cap can stop it sooner."""
+    changed = True
+    while changed:
+        changed = False
         out = sorted(
             (s for s in range(len(p.sessions)) if state.slot_of[s] < 0 and s not in p.locked),
             key=lambda s: (s not in p.forced, p.sessions[s]),
         )
         for u in out:
-            for cell in free_cells:
+            if limit.over():
+                return
+            cell = _best_way_in(p, state, u, free_cells)
+            if cell >= 0:
                 v = state.occ[cell]
-                if v >= 0 and v in p.forced:
-                    continue
-                if not state.fits(u, cell, v):
-                    continue
-                served, moved, _, _ = trial(p, state, u, cell)
-                value = served - MOVE_PENALTY * moved
-                if v < 0:
-                    value += 1_000_000.0  # a free cell it fits: always worth filling
-                if u in p.forced:
-                    value += 2_000_000.0
-                if value > 1e-9 and (best is None or value > best[0]):
-                    best = (value, u, cell)
-            if best is not None and best[0] >= 1_000_000.0:
-                break  # a free cell, or a forced session's way in: take it at once
-        if best is None:
-            return
-        _, u, cell = best
-        t = cell % state.T
+                if v >= 0:
+                    state.remove(v)
+                state.place(u, cell)
+                t = cell % state.T
+                state.val[t] = state.slot_value(t)
+                changed = True
+
+
+def _best_way_in(p: Problem, state: State, u: int, free_cells: list[int]) -> int:
+    """The cell where left-out ``u`` gains most (a free cell it fits before any other, and
+    for a forced session any cell), or -1 when no cell gains."""
+    best, best_cell = 1e-9, -1
+    for cell in free_cells:
         v = state.occ[cell]
-        if v >= 0:
-            state.remove(v)
-        state.place(u, cell)
-        state.val[t] = state.slot_value(t)
+        if v >= 0 and v in p.forced:
+            continue
+        if not state.fits(u, cell, v):
+            continue
+        served, moved, _, _ = trial(p, state, u, cell)
+        value = served - MOVE_PENALTY * moved
+        if v < 0:
+            value += 1_000_000.0  # a free cell it fits: always worth filling
+        if u in p.forced:
+            value += 2_000_000.0
+        if value > best:
+            best, best_cell = value, cell
+    return best_cell
 
 
 def _restore_moved(p: Problem, state: State, free: set[int], limit: Limit) -> bool:
