@@ -112,6 +112,8 @@ def _anneal(
     forced = p.forced
     out = [s for s in range(len(p.sessions)) if state.slot_of[s] < 0 and s not in locked]
     val = state.val
+    previous = p.previous
+    n_votes = [len(v) for v in p.voters]
     current = sum(val) - MOVE_PENALTY * state.moved
     best = current
     best_grid = state.grid()
@@ -201,6 +203,10 @@ def _anneal(
                     continue
                 if s2 >= 0 and not state.fits(s2, c1, s1):
                     continue
+                threshold = temperature * math.log(1.0 - rnd())
+                penalty = MOVE_PENALTY * _moves_made(previous, s1, c1, s2, c2)
+                if _seat_gain(state, n_votes, s1, c1, s2, c2) - penalty < threshold:
+                    continue  # even the seats alone cannot make this move pass
                 old1, old2 = val[t1], val[t2]
                 if s1 >= 0:
                     state.remove(s1)
@@ -209,8 +215,7 @@ def _anneal(
                     state.place(s2, c1)
                 if s1 >= 0:
                     state.place(s1, c2)
-                penalty = MOVE_PENALTY * (state.moved - moved_before)
-                least = temperature * math.log(1.0 - rnd()) + old1 + old2 + penalty
+                least = threshold + old1 + old2 + penalty
                 if state.slot_bound(t1) + state.slot_bound(t2) >= least:
                     new1 = state.slot_value(t1)
                     new2 = state.slot_value(t2)
@@ -234,6 +239,36 @@ def _anneal(
             best = current
             best_grid = state.grid()
     return best_grid
+
+
+def _seat_gain(state: State, n_votes: list[int], s1: int, c1: int, s2: int, c2: int) -> int:
+    """An upper bound, from seats alone, on the served votes gained by swapping the contents
+    of cells ``c1`` and ``c2`` in different slots (``s1``, ``s2``; -1 for empty), read before
+    making the swap. A session leaving a slot loses at least its singles it seats (they have
+    nothing else there); one arriving adds at most its voters, and at most its room's seats."""
+    cap = state.p.cap
+    T = state.T
+    cap1, cap2 = cap[c1 // T], cap[c2 // T]
+    n1 = state.n1
+    gain = 0
+    if s1 >= 0:
+        gain += min(n_votes[s1], cap2) - min(n1[s1], cap1)
+    if s2 >= 0:
+        gain += min(n_votes[s2], cap1) - min(n1[s2], cap2)
+    return gain
+
+
+def _moves_made(previous: dict[int, int], s1: int, c1: int, s2: int, c2: int) -> int:
+    """The change in sessions moved from the previous grid when ``s1`` (in ``c1``) and ``s2``
+    (in ``c2``) swap cells (-1 for an empty cell)."""
+    if not previous:
+        return 0
+    made = 0
+    if s1 >= 0:
+        made += (previous.get(s1) == c1) - (previous.get(s1) == c2)
+    if s2 >= 0:
+        made += (previous.get(s2) == c2) - (previous.get(s2) == c1)
+    return made
 
 
 def allocate(instance: Instance, *, budget_seconds: float = 1.0, seed: int = 0) -> Allocation:

@@ -23,7 +23,7 @@ from server.allocation import (
 )
 from server.allocation.limit import Limit
 from server.allocation.problem import build, prepare
-from server.allocation.search import _anneal
+from server.allocation.search import _anneal, _seat_gain
 from tests.benchmarks.allocation_bound import seat_bound
 
 BUDGET = 0.05
@@ -318,3 +318,32 @@ def test_the_search_keeps_its_per_slot_values_exact(instance: Instance, seed: in
     ]
     _anneal(p, state, free, 2000, Limit(60.0), random.Random(seed), 2.0)
     assert state.val == [state.slot_value(t) for t in range(state.T)]
+
+
+@settings(SETTINGS, max_examples=30)
+@given(instances())
+def test_the_seat_bound_of_a_swap_is_never_below_its_gain(instance: Instance) -> None:
+    grid = allocate(instance, budget_seconds=BUDGET).grid
+    p = prepare(instance)
+    T = len(p.slots)
+    index = {s_id: s for s, s_id in enumerate(p.sessions)}
+    rooms = {r_id: r for r, r_id in enumerate(p.rooms)}
+    cells = [-1] * len(p.sessions)
+    for s_id, (room, slot) in grid.items():
+        cells[index[s_id]] = rooms[room] * T + p.slots.index(slot)
+    state = build(p, cells)
+    n_votes = [len(v) for v in p.voters]
+    for c1, c2 in itertools.permutations(range(state.R * T), 2):
+        s1, s2 = state.occ[c1], state.occ[c2]
+        if c1 % T == c2 % T or (s1 < 0 and s2 < 0):
+            continue
+        bound = _seat_gain(state, n_votes, s1, c1, s2, c2)
+        before = sum(state.val)
+        for s in (s1, s2):
+            if s >= 0:
+                state.remove(s)
+        for s, cell in ((s1, c2), (s2, c1)):
+            if s >= 0:
+                state.place(s, cell)
+        assert sum(state.slot_value(t) for t in range(T)) - before <= bound
+        state = build(p, cells)
