@@ -31,7 +31,7 @@ def reference() -> Instance:
 
 
 @pytest.fixture(scope="module")
-def idle_run(reference: Instance) -> Allocation:
+def plain_run(reference: Instance) -> Allocation:
     return allocate(reference, budget_seconds=BUDGET)
 
 
@@ -62,7 +62,7 @@ def readings(instance: Instance) -> int:
 
 
 def test_a_slow_clock_changes_nothing_below_the_cap(
-    reference: Instance, idle_run: Allocation, monkeypatch: pytest.MonkeyPatch
+    reference: Instance, plain_run: Allocation, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # The clock reads as if the run took 8 budgets: far past where the old deadlines cut the
     # search and the explanations short (0.85 to 1 budget), still short of the safety cap.
@@ -70,10 +70,10 @@ def test_a_slow_clock_changes_nothing_below_the_cap(
     assert total < SAFETY_FACTOR * BUDGET
     monkeypatch.setattr(time, "perf_counter", stepping_clock(total / readings(reference)))
     slow = allocate(reference, budget_seconds=BUDGET)
-    assert not idle_run.capped
+    assert not plain_run.capped
     assert not slow.capped
     assert slow.notice == ""
-    assert outcome(slow) == outcome(idle_run)
+    assert outcome(slow) == outcome(plain_run)
     assert slow.seconds > 7.0 * BUDGET  # the clock really did run slow
 
 
@@ -101,12 +101,12 @@ def busy_cpu(processes: int) -> Iterator[None]:
 
 
 def test_a_busy_machine_gives_the_same_grid_and_words(
-    reference: Instance, idle_run: Allocation
+    reference: Instance, plain_run: Allocation
 ) -> None:
     with busy_cpu(processes=2):
         busy = allocate(reference, budget_seconds=BUDGET)
     assert not busy.capped
-    assert outcome(busy) == outcome(idle_run)
+    assert outcome(busy) == outcome(plain_run)
 
 
 def test_a_run_past_its_cap_stops_and_says_so(
@@ -121,10 +121,10 @@ def test_a_run_past_its_cap_stops_and_says_so(
     assert set(capped.reasons) == set(capped.grid)
 
 
-def test_a_worker_process_gives_the_same_result(reference: Instance, idle_run: Allocation) -> None:
+def test_a_worker_process_gives_the_same_result(reference: Instance, plain_run: Allocation) -> None:
     bare = Instance(reference.rooms, reference.slots, reference.sessions, reference.votes)
     assert pickle.loads(pickle.dumps(bare)) == bare  # the defaults pickle too
     with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
         there = pool.submit(allocate, reference, budget_seconds=BUDGET).result()
-    assert outcome(there) == outcome(idle_run)
-    assert pickle.loads(pickle.dumps(idle_run)) == idle_run
+    assert outcome(there) == outcome(plain_run)
+    assert pickle.loads(pickle.dumps(plain_run)) == plain_run
