@@ -3,8 +3,7 @@ would cost, and for each left-out session why it is out, in words a facilitator 
 
 from __future__ import annotations
 
-import time
-
+from server.allocation.limit import Limit
 from server.allocation.model import (
     LeftOut,
 )
@@ -12,7 +11,7 @@ from server.allocation.problem import MOVE_PENALTY, Problem, State
 
 
 def explain_placements(
-    p: Problem, state: State, free_cells: list[int], deadline: float
+    p: Problem, state: State, free_cells: list[int], limit: Limit
 ) -> dict[int, str]:
     T = state.T
     reasons: dict[int, str] = {}
@@ -34,10 +33,13 @@ def explain_placements(
         )
         if clashing:
             text += f" {clashing} of its voters also want another session in {slot}."
-        if time.perf_counter() > deadline:
+        cell = r * T + t
+        before = p.previous.get(s, cell)
+        if before != cell:
+            text = f"{why_moved(p, state, s, before, free)} {text}"
+        if limit.over():
             reasons[p.sessions[s]] = text
             continue
-        cell = r * T + t
         alt = best_alternative(p, state, s, cell, free)
         if alt is None:
             text += " No other cell is open to it (rooms, hosts and locks)."
@@ -49,15 +51,41 @@ def explain_placements(
             if other >= 0:
                 where += f" (swapping with {name('session', p.sessions[other])})"
             if cost > 0:
-                text += f" Moving it costs at least {cost} served votes: the best other cell "
-                text += f"is {where}."
+                text += f" Moving it costs at least {votes_words(cost, 'served')}: the best "
+                text += f"other cell is {where}."
             elif cost == 0:
                 text += f" It could move to {where} at no cost in served votes."
             else:
-                text += f" Moving it to {where} would serve {-cost} more votes, but it stays "
-                text += "where the current grid has it."
+                text += f" Moving it to {where} would serve {votes_words(-cost, 'more')}, but "
+                text += "it stays where the current grid has it."
         reasons[p.sessions[s]] = text
     return reasons
+
+
+def why_moved(p: Problem, state: State, s: int, before: int, free: set[int]) -> str:
+    """Why ``s`` is no longer in ``before``, its cell in the previous grid."""
+    name = p.instance.name
+    t = before % state.T
+    room, slot = name("room", p.rooms[before // state.T]), name("slot", p.slots[t])
+    head = f"Moved from {room}, {slot}:"
+    other = state.occ[before]
+    if before not in free:
+        if other >= 0 and other in p.locked:
+            return f"{head} {name('session', p.sessions[other])} is locked there."
+        return f"{head} that room is out of use then."
+    if not p.sess_ok[s][t]:
+        return f"{head} its host cannot run it then."
+    if not state.fits(s, before, other):
+        return f"{head} its host has another session then."
+    loss = move_cost(p, state, s, before)
+    if loss is None:
+        return f"{head} {name('session', p.sessions[other])}, there now, cannot take its place."
+    back = "putting it back"
+    if other >= 0:
+        back += f" (swapping with {name('session', p.sessions[other])})"
+    if loss > 0:
+        return f"{head} {back} would serve {votes_words(loss, 'fewer')}."
+    return f"{head} {back} would serve no fewer votes, but the time limit cut the run short."
 
 
 def best_alternative(
@@ -80,45 +108,30 @@ def best_alternative(
                 key=lambda c: (abs(p.cap[c // T] - seats), c),
             )
             candidates.extend(in_slot[: 3 if u == t else 1])
-    val = state.val
     best: tuple[int, int, int] | None = None
     for other_cell in candidates:
-        if other_cell == cell:
-            continue
-        other = state.occ[other_cell]
-        u = other_cell % T
-        if other >= 0 and other in p.locked:
-            continue
-        if not state.fits(s, other_cell, other):
-            continue
-        if other >= 0 and not state.fits(other, cell, s):
-            continue
-        if u == t:
-            if other >= 0:
-                state.swap_rooms(s, other)
-                loss = val[t] - state.slot_value(t)
-                state.swap_rooms(s, other)
-            else:
-                state.remove(s)
-                state.place(s, other_cell)
-                loss = val[t] - state.slot_value(t)
-                state.remove(s)
-                state.place(s, cell)
-        else:
-            state.remove(s)
-            if other >= 0:
-                state.remove(other)
-                state.place(other, cell)
-            state.place(s, other_cell)
-            loss = val[t] + val[u] - state.slot_value(t) - state.slot_value(u)
-            state.remove(s)
-            if other >= 0:
-                state.remove(other)
-                state.place(other, other_cell)
-            state.place(s, cell)
-        if best is None or loss < best[0]:
-            best = (loss, other_cell, other)
+        loss = move_cost(p, state, s, other_cell)
+        if loss is not None and (best is None or loss < best[0]):
+            best = (loss, other_cell, state.occ[other_cell])
     return best
+
+
+def move_cost(p: Problem, state: State, s: int, other_cell: int) -> int | None:
+    """Served votes lost by moving placed ``s`` into ``other_cell``, swapping with the session
+    there if any (and undoing it); None when that breaks a rule or moves a locked session."""
+    cell = state.room_of[s] * state.T + state.slot_of[s]
+    if other_cell == cell:
+        return None
+    other = state.occ[other_cell]
+    if other >= 0 and other in p.locked:
+        return None
+    if not state.fits(s, other_cell, other):
+        return None
+    if other >= 0 and not state.fits(other, cell, s):
+        return None
+    loss = -state.relocate(s, other_cell)
+    state.relocate(s, cell)
+    return loss
 
 
 def trial(p: Problem, state: State, u: int, cell: int) -> tuple[int, int, int, int]:
@@ -152,7 +165,7 @@ def votes_words(n: int, more: str = "") -> str:
 
 
 def explain_left_out(
-    p: Problem, state: State, free_cells: list[int], deadline: float
+    p: Problem, state: State, free_cells: list[int], limit: Limit
 ) -> tuple[LeftOut, ...]:
     """Why each session is not in the grid, in a facilitator's words: its best way in, and what
     that would cost in served votes and why."""
@@ -183,8 +196,10 @@ def explain_left_out(
             )
             result.append(LeftOut(p.sessions[s], votes, reason))
             continue
-        if time.perf_counter() > deadline:
-            reason = f"{head}; the time budget ran out before the cells open to it were weighed"
+        if limit.over():
+            reason = (
+                f"{head}; the time limit cut the run short before the cells open to it were weighed"
+            )
             result.append(LeftOut(p.sessions[s], votes, reason))
             continue
         trials = []
@@ -198,8 +213,8 @@ def explain_left_out(
         other = state.occ[cell]
         if other < 0:
             reason = (
-                f"{head}; it fits in {room}, {slot}, which is free, but the time budget ran out "
-                "before it was placed"
+                f"{head}; it fits in {room}, {slot}, which is free, but the time limit cut the run "
+                "short before it was placed"
             )
             result.append(LeftOut(p.sessions[s], votes, reason))
             continue
@@ -213,7 +228,7 @@ def explain_left_out(
             else:
                 reason = (
                     f"{head}; {instead} would serve {votes_words(served, 'more')}, "
-                    "but the search ran out of time before trying it"
+                    "but the time limit cut the run short before it was tried"
                 )
             result.append(LeftOut(p.sessions[s], votes, reason))
             continue
@@ -250,4 +265,14 @@ def explain_left_out(
         )
         reason += f"({figures})"
         result.append(LeftOut(p.sessions[s], votes, reason))
-    return tuple(result)
+    return tuple(_with_previous_cell(p, T, left) for left in result)
+
+
+def _with_previous_cell(p: Problem, T: int, left: LeftOut) -> LeftOut:
+    """A session the previous grid had is moved off it: say where it was."""
+    before = p.previous.get(p.sessions.index(left.session))
+    if before is None:
+        return left
+    name = p.instance.name
+    where = f"{name('room', p.rooms[before // T])}, {name('slot', p.slots[before % T])}"
+    return LeftOut(left.session, left.votes, f"{left.reason}; the previous grid had it in {where}")

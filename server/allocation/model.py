@@ -4,16 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from types import MappingProxyType
 
 Cell = tuple[int, int]
 """(room id, slot id)."""
 
 Grid = dict[int, Cell]
 """Session id -> (room id, slot id)."""
-
-_EMPTY: Mapping[int, Cell] = MappingProxyType({})
-_NO_NAMES: Mapping[tuple[str, int], str] = MappingProxyType({})
 
 
 @dataclass(frozen=True)
@@ -41,13 +37,14 @@ class Instance:
     sessions: tuple[Session, ...]
     votes: Mapping[int, frozenset[int]]
     """Attendee id -> the session ids they voted for (several dots on one session count once)."""
-    locks: Mapping[int, Cell] = field(default_factory=lambda: _EMPTY)
+    # Plain dicts by default (not read-only views): an instance is pickled to a worker process.
+    locks: Mapping[int, Cell] = field(default_factory=dict)
     """Session id -> the cell it must stay in."""
-    previous: Mapping[int, Cell] = field(default_factory=lambda: _EMPTY)
+    previous: Mapping[int, Cell] = field(default_factory=dict)
     """The current grid: re-running moves as few unlocked sessions as it can."""
     forced: frozenset[int] = frozenset()
     """Sessions the facilitator forces in even if they would be left out."""
-    names: Mapping[tuple[str, int], str] = field(default_factory=lambda: _NO_NAMES)
+    names: Mapping[tuple[str, int], str] = field(default_factory=dict)
     """How explanations name things: ("room" | "slot" | "session", id) -> words people know."""
 
     def name(self, kind: str, id_: int) -> str:
@@ -91,6 +88,11 @@ class Allocation:
     reasons: Mapping[int, str]
     """Per placed session: why this room and slot, and what moving it would cost."""
     seconds: float
+    capped: bool = False
+    """The wall-clock safety net stopped the run before its planned work was done (a machine
+    far busier than planned for): the grid is valid but another run may give a different one."""
+    notice: str = ""
+    """When ``capped``, a sentence saying so that callers can show; otherwise empty."""
 
 
 class AllocationError(ValueError):

@@ -176,6 +176,35 @@ class State:
         after = (prev.get(s1, c2) != c2) + (prev.get(s2, c1) != c1)
         self.moved += after - before
 
+    def relocate(self, s: int, target: int) -> int:
+        """Move placed ``s`` into ``target``, swapping with the session there if any, keep
+        ``val`` up to date, and return the change in served votes. Relocating ``s`` back to
+        where it was undoes it exactly."""
+        T = self.T
+        cell = self.room_of[s] * T + self.slot_of[s]
+        t, u = cell % T, target % T
+        other = self.occ[target]
+        val = self.val
+        if u == t:
+            if other >= 0:
+                self.swap_rooms(s, other)
+            else:
+                self.remove(s)
+                self.place(s, target)
+            new = self.slot_value(t)
+            delta = new - val[t]
+            val[t] = new
+            return delta
+        self.remove(s)
+        if other >= 0:
+            self.remove(other)
+            self.place(other, cell)
+        self.place(s, target)
+        new_t, new_u = self.slot_value(t), self.slot_value(u)
+        delta = new_t + new_u - val[t] - val[u]
+        val[t], val[u] = new_t, new_u
+        return delta
+
     def slot_value(self, t: int) -> int:
         T = self.T
         occ = self.occ
@@ -200,6 +229,27 @@ class State:
             neighbours = [[y for y in votes_of[a] if slot_of[y] == t] for a in multis]
             served += match_multis(neighbours, residual)
         return served
+
+    def slot_bound(self, t: int) -> int:
+        """An upper bound on ``slot_value(t)`` without its matching: the singles' seats, plus
+        one vote per multi up to the seats left."""
+        T = self.T
+        occ = self.occ
+        n1 = self.n1
+        cap = self.p.cap
+        served = spare = 0
+        for r in range(self.R):
+            x = occ[r * T + t]
+            if x >= 0:
+                n = n1[x]
+                c = cap[r]
+                if n >= c:
+                    served += c
+                else:
+                    served += n
+                    spare += c - n
+        multis = len(self.multis[t])
+        return served + (multis if multis < spare else spare)
 
     def fits(self, s: int, cell: int, leaving: int = -1) -> bool:
         """Can ``s`` go into ``cell`` if ``leaving`` (a session in that slot, or -1) leaves it?"""

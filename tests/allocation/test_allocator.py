@@ -4,6 +4,7 @@ sessions, stability against the previous grid, and served votes against brute fo
 from __future__ import annotations
 
 import itertools
+import random
 from collections import defaultdict
 from collections.abc import Mapping
 
@@ -20,6 +21,10 @@ from server.allocation import (
     check,
     served_votes,
 )
+from server.allocation.limit import Limit
+from server.allocation.problem import build, prepare
+from server.allocation.search import _anneal, _seat_gain
+from tests.benchmarks.allocation_bound import seat_bound
 
 BUDGET = 0.05
 # No example database: a .hypothesis folder in the tree would make pytest (norecursedirs set,
@@ -108,8 +113,7 @@ def test_never_breaks_a_hard_constraint_nor_moves_a_lock(instance: Instance) -> 
 @settings(SETTINGS, max_examples=20)
 @given(instances(), st.integers(0, 3))
 def test_is_deterministic(instance: Instance, seed: int) -> None:
-    # A full second: these grids need far fewer moves, so the deadline never cuts the search
-    # short even on a busy machine (only that could make two runs differ).
+    # Planned work only: the clock caps a run at ten budgets, far beyond these small grids.
     first = allocate(instance, budget_seconds=1.0, seed=seed)
     second = allocate(instance, budget_seconds=1.0, seed=seed)
     assert first.grid == second.grid
@@ -284,3 +288,62 @@ def test_served_votes_not_the_fewest_votes_decide_who_is_left_out() -> None:
     forced = allocate(Instance(rooms, (1,), sessions, votes, forced=frozenset({11}), names=names))
     assert 11 in forced.grid
     assert check(instance, forced.grid) == []
+
+
+@settings(SETTINGS, max_examples=60)
+@given(instances(max_sessions=4))
+def test_the_benchmarks_seat_bound_is_never_below_the_best_grid(instance: Instance) -> None:
+    cells = [(r.id, t) for r in instance.rooms for t in instance.slots]
+    best = 0
+    for choice in itertools.product([None, *cells], repeat=len(instance.sessions)):
+        grid = {s.id: c for s, c in zip(instance.sessions, choice, strict=True) if c is not None}
+        if not check(instance, grid):
+            best = max(best, served_votes(instance, grid).served)
+    assert seat_bound(instance) >= best
+
+
+@settings(SETTINGS, max_examples=30)
+@given(instances(), st.integers(0, 3))
+def test_the_search_keeps_its_per_slot_values_exact(instance: Instance, seed: int) -> None:
+    # Moves undone on a cheap bound must leave the kept per-slot values exactly right, or the
+    # search would steer by wrong figures without ever breaking a rule.
+    p = prepare(instance)
+    state = build(p, [p.locked.get(s, -1) for s in range(len(p.sessions))])
+    locked = set(p.locked.values())
+    free = [
+        r * state.T + t
+        for r in range(state.R)
+        for t in range(state.T)
+        if p.room_ok[r][t] and r * state.T + t not in locked
+    ]
+    _anneal(p, state, free, 2000, Limit(60.0), random.Random(seed), 2.0)
+    assert state.val == [state.slot_value(t) for t in range(state.T)]
+
+
+@settings(SETTINGS, max_examples=30)
+@given(instances())
+def test_the_seat_bound_of_a_swap_is_never_below_its_gain(instance: Instance) -> None:
+    grid = allocate(instance, budget_seconds=BUDGET).grid
+    p = prepare(instance)
+    T = len(p.slots)
+    index = {s_id: s for s, s_id in enumerate(p.sessions)}
+    rooms = {r_id: r for r, r_id in enumerate(p.rooms)}
+    cells = [-1] * len(p.sessions)
+    for s_id, (room, slot) in grid.items():
+        cells[index[s_id]] = rooms[room] * T + p.slots.index(slot)
+    state = build(p, cells)
+    n_votes = [len(v) for v in p.voters]
+    for c1, c2 in itertools.permutations(range(state.R * T), 2):
+        s1, s2 = state.occ[c1], state.occ[c2]
+        if c1 % T == c2 % T or (s1 < 0 and s2 < 0):
+            continue
+        bound = _seat_gain(state, n_votes, s1, c1, s2, c2)
+        before = sum(state.val)
+        for s in (s1, s2):
+            if s >= 0:
+                state.remove(s)
+        for s, cell in ((s1, c2), (s2, c1)):
+            if s >= 0:
+                state.place(s, cell)
+        assert sum(state.slot_value(t) for t in range(T)) - before <= bound
+        state = build(p, cells)

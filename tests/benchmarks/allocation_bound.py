@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -30,6 +30,30 @@ from server.allocation import Grid, Instance, check, served_votes
 
 Config = tuple[tuple[int, int], ...]
 """One slot's contents: sorted (session id, room class index) pairs."""
+
+
+def seat_bound(instance: Instance) -> int:
+    """An upper bound on served votes in a second, for events too big for column generation.
+
+    A placed session serves at most its voters and at most its room's seats, so no grid serves
+    more than the best pairing of sessions with usable cells by ``min(voters, seats)``. That is
+    the assignment problem's linear relaxation with clashes, hosts, sessions' unavailable slots
+    and locks dropped (each only lowers the optimum), and ``min`` is supermodular, so pairing the
+    most-voted session with the biggest cell, the next with the next, and so on solves it.
+    """
+    known = {session.id for session in instance.sessions}
+    votes = Counter(s for voted in instance.votes.values() for s in voted if s in known)
+    demand = sorted((votes[s] for s in known), reverse=True)
+    seats = sorted(
+        (
+            room.capacity
+            for room in instance.rooms
+            for slot in instance.slots
+            if slot not in room.unavailable
+        ),
+        reverse=True,
+    )
+    return sum(min(d, c) for d, c in zip(demand, seats, strict=False))
 
 
 class _Problem:
