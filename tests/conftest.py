@@ -299,11 +299,11 @@ async def database_url(
 
     EXECUTOR_CACHE.clear()
     # Decoded notes documents are cached by id, and ids repeat across the two databases.
-    from server.live.state import shared
+    from server.live.state import parts
     from server.notes.store import forget_cached
 
     forget_cached()
-    shared.forget()  # snapshots' shared parts are cached by event id too
+    parts.forget()  # snapshots' shared parts are cached by event id too
     try:
         await db.migrate(url)
         await db.connect(url)

@@ -61,7 +61,11 @@ def headcounts(all_agendas: dict[int, Agenda]) -> dict[int, int]:
 
 
 async def my_agenda(event: Event, attendee_id: int) -> dict[str, int | None]:
-    return {str(s): p for s, p in sorted((await agendas(event)).get(attendee_id, {}).items())}
+    return agenda_of(await agendas(event), attendee_id)
+
+
+def agenda_of(all_agendas: dict[int, Agenda], attendee_id: int) -> dict[str, int | None]:
+    return {str(s): p for s, p in sorted(all_agendas.get(attendee_id, {}).items())}
 
 
 async def choose(journal: Journal, slot_id: int, pitch_id: int | None) -> dict[str, Any]:

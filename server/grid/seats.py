@@ -96,8 +96,11 @@ async def seat_counts(event: Event) -> dict[str, dict[str, int]]:
 
 
 async def my_seats(event: Event, attendee_id: int) -> dict[str, dict[str, Any]]:
+    return seats_of(await load_seating(event), attendee_id)
+
+
+def seats_of(seating: Seating, attendee_id: int) -> dict[str, dict[str, Any]]:
     """The attendee's own claims: seated, or waiting with how many are ahead of them."""
-    seating = await load_seating(event)
     mine: dict[str, dict[str, Any]] = {}
     for claim in seating.claims:
         if claim.attendee_id != attendee_id:

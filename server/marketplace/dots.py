@@ -19,11 +19,6 @@ def _voter(journal: Journal) -> Attendee:
     return attendee
 
 
-async def my_dots(event: Event, attendee: Attendee) -> list[dict[str, int]]:
-    dots = await Dot.filter(event=event, attendee=attendee)
-    return [{"id": d.id, "pitch": d.pitch_id} for d in dots]
-
-
 async def place_dot(journal: Journal, pitch_id: int) -> dict[str, Any]:
     attendee = _voter(journal)
     event = journal.event

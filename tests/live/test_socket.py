@@ -371,13 +371,15 @@ async def test_sockets_opened_by_other_sites_pages_are_refused(
         assert json.loads(await ws.recv())["type"] == "pong"
 
 
-def _snapshots_built(server: LiveServer) -> float:
+def _snapshots_built(server: LiveServer) -> dict[str, float]:
+    """Builds so far by shape: public, staff, and people (every attendee's own part)."""
     page = httpx.get(f"{server.url}/metrics").text
-    return sum(
-        float(line.rsplit(" ", 1)[1])
+    prefix = 'snug_snapshots_built_total{shape="'
+    return {
+        line[len(prefix) :].split('"', 1)[0]: float(line.rsplit(" ", 1)[1])
         for line in page.splitlines()
-        if line.startswith("snug_snapshots_built_total")
-    )
+        if line.startswith(prefix)
+    }
 
 
 async def test_many_hellos_at_one_seq_build_the_snapshot_once_and_each_keeps_its_own_part(
@@ -400,7 +402,11 @@ async def test_many_hellos_at_one_seq_build_the_snapshot_once_and_each_keeps_its
                 assert "me" not in (await s.expect("snapshot"))["state"]
 
     await asyncio.gather(*(hellos(n) for n in range(10)))
-    assert _snapshots_built(server) - before == 1  # 1,000 hellos, one build
+    after = _snapshots_built(server)
+    built = {shape: after[shape] - before.get(shape, 0) for shape in after}
+    # 1,000 hellos, ten of them attendees': one public build, and one of everyone's own parts.
+    assert built.get("public") == 1 and built.get("people") == 1
+    assert built.get("staff", 0) == 0
 
 
 async def test_a_hello_flood_from_one_device_is_refused_in_words_and_others_still_connect(

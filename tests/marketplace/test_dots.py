@@ -29,7 +29,8 @@ async def test_place_within_allowance_then_refused(domain: Domain) -> None:
     sam = await domain.attendee(event)
     placed = [await domain.run(event, sam, dots.place_dot, p) for p in ids[:3]]
     assert [d["pitch"] for d in placed] == ids[:3]
-    assert await dots.my_dots(event, sam.attendee) == placed
+    mine = await Dot.filter(attendee=sam.attendee).order_by("id")
+    assert [{"id": d.id, "pitch": d.pitch_id} for d in mine] == placed
     before = await domain.rows(event)
     with pytest.raises(Conflict):
         await domain.run(event, sam, dots.place_dot, ids[3])
