@@ -63,6 +63,12 @@ writes_waiting = Gauge(
     "Writes queued or in a batch being committed, across every event of this process",
     registry=registry,
 )
+write_batch = Histogram(
+    "snug_write_batch_size",
+    "Writes committed together in one transaction (group commit)",
+    buckets=(1, 2, 5, 10, 20, 50, 100, 200),
+    registry=registry,
+)
 follow_ups_waiting = Gauge(
     "snug_follow_ups_waiting",
     "Follow-ups (headcounts, checks) waiting to run or running after committed votes",

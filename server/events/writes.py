@@ -149,6 +149,7 @@ class Writes:
             if not isinstance(exc, Exception):
                 raise
             return []
+        metrics.write_batch.observe(len(batch))
         for write, answer in answers:
             if not write.answer.done():
                 write.answer.set_result(answer)

@@ -1,0 +1,165 @@
+"""Group commit: writes to one event gathered into few transactions, each answered only once
+committed, a bad one failing alone; and the follow-ups that votes set off, after commit."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+
+from server import metrics
+from server.errors import Conflict, Refused
+from server.events.changes import Change
+from server.events.journal import Journal
+from server.events.models import Event
+from server.grid import editing
+from server.grid.models import Placement
+from server.marketplace import dots
+from server.marketplace.models import Dot
+from tests.conftest import Domain
+from tests.marketplace.test_pitches import new_pitch, voting
+
+
+def _batches() -> tuple[float, float]:
+    """Batches committed so far, and the writes in them."""
+    found = {s.name: s.value for m in metrics.write_batch.collect() for s in m.samples}
+    return found["snug_write_batch_size_count"], found["snug_write_batch_size_sum"]
+
+
+async def test_a_storm_of_votes_is_committed_in_few_transactions(domain: Domain) -> None:
+    event = await voting(domain)
+    staff = await domain.organiser(event)
+    pitch = await new_pitch(domain, event, staff)
+    voters = [await domain.attendee(event) for _ in range(60)]
+    start = (await domain.refresh(event)).seq
+    batches, writes = _batches()
+    placed = await asyncio.gather(*(domain.run(event, v, dots.place_dot, pitch) for v in voters))
+    batches_after, writes_after = _batches()
+    assert writes_after - writes == 60
+    assert batches_after - batches < 20, "sixty writes at once share transactions"
+    assert len({p["id"] for p in placed}) == 60
+    assert await Dot.filter(pitch_id=pitch).count() == 60
+    # Gap-free: one seq per vote, in the order they were committed.
+    votes = await Change.filter(event_id=event.id, seq__gt=start, kind="votes").order_by("seq")
+    assert [c.seq for c in votes] == list(range(start + 1, start + 61))
+    assert [c.data["votes"][str(pitch)] for c in votes] == list(range(1, 61))
+    assert (await domain.refresh(event)).seq == start + 60
+
+
+async def test_a_write_that_fails_in_a_batch_fails_alone_and_changes_nothing(
+    domain: Domain,
+) -> None:
+    event = await voting(domain, dots_per_attendee=1)
+    staff = await domain.organiser(event)
+    first, second = [await new_pitch(domain, event, staff, t) for t in ("One", "Two")]
+    sam, ann = await domain.attendee(event), await domain.attendee(event)
+    start = (await domain.refresh(event)).seq
+
+    async def broken(journal: Journal) -> None:
+        await journal.record("votes", {"votes": {str(first): 99}})
+        await Dot.create(event=journal.event, attendee=ann.attendee, pitch_id=first)
+        raise RuntimeError("a bug halfway through a write")
+
+    results = await asyncio.gather(
+        domain.run(event, sam, dots.place_dot, first),
+        domain.writes.run(event, staff, broken),
+        domain.run(event, sam, dots.place_dot, second),  # one dot only: refused
+        domain.run(event, ann, dots.place_dot, second),
+        return_exceptions=True,
+    )
+    assert isinstance(results[0], dict) and isinstance(results[3], dict)
+    assert isinstance(results[1], RuntimeError)
+    assert isinstance(results[2], Conflict)
+    dots_now = await Dot.filter(event_id=event.id).values_list("attendee_id", "pitch_id")
+    assert sorted(dots_now) == sorted([(sam.attendee.id, first), (ann.attendee.id, second)])
+    changes = await Change.filter(event_id=event.id, seq__gt=start).order_by("seq")
+    assert [c.seq for c in changes] == [start + 1, start + 2], "no number for what failed"
+    assert all(c.data["votes"] != {str(first): 99} for c in changes)
+    assert (await domain.refresh(event)).seq == start + 2
+
+
+async def _published(domain: Domain) -> tuple[Event, Any, list[int]]:
+    event = await voting(domain)
+    staff = await domain.organiser(event)
+    pitches = [await new_pitch(domain, event, staff, f"P{i}") for i in range(2)]
+    event = await domain.refresh(event)
+    room, slot = (await event.rooms.all())[0].id, (await event.slots.all())[0].id
+    await domain.run(event, staff, editing.move, 0, pitches[0], (room, slot))
+    await domain.run(event, staff, editing.publish, 1)
+    await domain.writes.idle()
+    return event, staff, pitches
+
+
+async def test_votes_are_followed_by_headcounts_and_checks_after_commit_not_per_vote(
+    domain: Domain,
+) -> None:
+    event, _staff, pitches = await _published(domain)
+    start = (await domain.refresh(event)).seq
+    voters = [await domain.attendee(event) for _ in range(30)]
+    for voter in voters:  # one after another, as fast as they are answered
+        await domain.run(event, voter, dots.place_dot, pitches[0])
+    after_votes = await Change.filter(event_id=event.id, seq__gt=start).values_list(
+        "kind", flat=True
+    )
+    assert set(after_votes) == {"votes"}, "a vote's own write records only the votes"
+    await domain.writes.idle()
+    kinds = await Change.filter(event_id=event.id, seq__gt=start).values_list("kind", flat=True)
+    follow_ups = [k for k in kinds if k != "votes"]
+    assert 2 <= len(follow_ups) < 30, "debounced: fewer follow-ups than votes"
+    latest = await Change.filter(event_id=event.id, kind="headcounts").order_by("-seq").first()
+    assert latest is not None and latest.data["headcounts"][str(pitches[0])] == 30
+    assert latest.actor == "snug"
+    checks = await Change.filter(event_id=event.id, kind="grid.checks").order_by("-seq").first()
+    assert checks is not None and checks.actor == "snug"
+
+
+async def test_a_follow_up_measured_before_the_grid_moved_measures_again(
+    domain: Domain, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Headcounts measured outside the lock, then a session moved before they were recorded:
+    the stale figures must not be what the screens hear last."""
+    from server.grid import follow
+
+    event, staff, pitches = await _published(domain)
+    sam = await domain.attendee(event)
+    measured = asyncio.Event()
+    release = asyncio.Event()
+    real = follow._measure
+    calls = 0
+
+    async def slow_measure(ev: Event) -> Any:
+        nonlocal calls
+        calls += 1
+        found = await real(ev)
+        if calls == 1:  # the first measure, outside the lock, waits while the grid moves
+            measured.set()
+            await release.wait()
+        return found
+
+    monkeypatch.setattr(follow, "_measure", slow_measure)
+    await domain.run(event, sam, dots.place_dot, pitches[1])
+    await measured.wait()
+    room, slot = (await event.rooms.all())[0].id, (await event.slots.all())[0].id
+    await Placement.filter(event_id=event.id).delete()
+    version = (await domain.refresh(event)).grid_version
+    await domain.run(event, staff, editing.move, version, pitches[1], (room, slot))
+    await domain.run(event, staff, editing.publish, version + 1)
+    release.set()
+    await domain.writes.idle()
+    assert calls == 2, "measured again, inside the lock"
+    latest = await Change.filter(event_id=event.id, kind="headcounts").order_by("-seq").first()
+    assert latest is not None and set(latest.data["headcounts"]) == {str(pitches[1])}
+
+
+async def test_refusals_in_a_batch_do_not_disturb_the_others(domain: Domain) -> None:
+    event = await voting(domain, dots_per_attendee=2)
+    staff = await domain.organiser(event)
+    pitch = await new_pitch(domain, event, staff)
+    sam = await domain.attendee(event)
+    tries = await asyncio.gather(
+        *(domain.run(event, sam, dots.place_dot, pitch) for _ in range(6)), return_exceptions=True
+    )
+    assert sum(isinstance(t, dict) for t in tries) == 1, "one dot per pitch"
+    assert all(isinstance(t, dict | Refused) for t in tries)
+    assert await Dot.filter(attendee=sam.attendee).count() == 1
