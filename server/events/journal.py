@@ -19,18 +19,13 @@ class Journal:
 
     async def record(self, kind: str, data: dict[str, Any]) -> Change:
         # The event row is locked for the whole batch (server/events/writes.py), so the next
-        # number is this copy's seq plus one; settle() stores it once the command is done.
+        # number is this copy's seq plus one; the batch stores the last when its writes are done.
         self.event.seq += 1
         change = await Change.create(
             event=self.event, seq=self.event.seq, kind=kind, data=data, actor=self.actor.label
         )
         self.changes.append(change)
         return change
-
-    async def settle(self) -> None:
-        """Stores the event's seq past the changes recorded, in the command's savepoint."""
-        if self.changes:
-            await Event.filter(id=self.event.id).update(seq=self.event.seq)
 
 
 async def changes_since(event: Event, seq: int, limit: int) -> list[Change] | None:

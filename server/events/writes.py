@@ -142,6 +142,8 @@ class Writes:
                     if done is not None:
                         answers.append((write, done[0]))
                         changes.extend(done[1])
+                if changes:  # once for the batch: the lock keeps every number ours till commit
+                    await Event.filter(id=event_id).update(seq=locked.seq)
         except BaseException as exc:
             for write in batch:
                 if not write.answer.done():
@@ -204,6 +206,7 @@ class Writes:
 
 async def _one(locked: Event, write: Write[Any]) -> tuple[Any, list[Change]] | None:
     """One write in a savepoint of the batch; None when it failed (and changed nothing)."""
+    seq = locked.seq  # the batch's numbers so far, stored only at its end
     try:
         async with in_transaction():
             return await _do(locked, write)
@@ -212,6 +215,7 @@ async def _one(locked: Event, write: Write[Any]) -> tuple[Any, list[Change]] | N
             raise  # the whole batch is lost, and every writer in it is told
         write.answer.set_exception(exc)
         await locked.refresh_from_db()  # forget what the failed write did to the row in memory
+        locked.seq = seq
         return None
 
 
@@ -224,5 +228,4 @@ async def _do(locked: Event, write: Write[Any]) -> tuple[Any, list[Change]]:
     result = await write.command(journal)
     if write.key is not None:
         await receipts.keep(locked, write.actor, write.key, write.fingerprint, result)
-    await journal.settle()
     return result, journal.changes
