@@ -81,7 +81,9 @@ class World:
         return int(self.state()["draft"]["version"])
 
     def evidence(self) -> list[Any]:
-        """Everything stored about both events, to show that a refusal changed nothing."""
+        """Everything stored about both events, to show that a refusal changed nothing, once
+        Snug's follow-ups of earlier votes (headcounts, checks) are recorded."""
+        self.ev.settled()
         archive = self.ev.ok("GET", "/archive", self.ev.organiser)
         archive.pop("exported_at")
         return [self.state(), archive, self.other.state(self.other.organiser)]
