@@ -49,6 +49,7 @@ from server.live.notes_socket import notes_live
 from server.live.room import Rooms
 from server.live.socket import live
 from server.reach import loopback_warning
+from server.workers import close_all
 
 
 async def healthz(_request: Request) -> Response:
@@ -114,6 +115,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Sta
         finally:
             await app.state.hub.close()
             await app.state.limiter.close()
+            close_all()  # the worker processes
             await db.disconnect()
 
     app = Starlette(

@@ -296,7 +296,8 @@ async def load_demo(keys: Keys) -> Event:
 async def _publish_grid(event: Event) -> None:
     """The allocator fills the grid and it is published, as a facilitator would."""
     hub, staff = MemoryHub(), Actor(Role.facilitator)
-    await run(hub, event, staff, lambda j: editing.run_allocator(j, 0))
+    keep = await editing.drafted(event, staff)
+    await run(hub, event, staff, lambda j: keep(j, 0))
     await run(hub, event, staff, lambda j: editing.publish(j, 1))
 
 
