@@ -98,13 +98,20 @@ class Processes(Workers):
     function and all three are plain data. The processes are started by a fork server, never
     forked from the running server with its sockets, threads and database connections."""
 
-    def __init__(self, name: str, processes: int, waiting: int, busy: str) -> None:
+    def __init__(
+        self, name: str, processes: int, waiting: int, busy: str, jobs_each: int | None = None
+    ) -> None:
+        """``jobs_each``: a process is replaced after this many jobs, giving back the memory
+        a large job left it holding."""
         super().__init__(name, processes, waiting, busy)
+        self._jobs_each = jobs_each
         _all.append(self)
 
     def _start(self) -> Executor:
         context = multiprocessing.get_context("forkserver")
-        return ProcessPoolExecutor(max_workers=self._size, mp_context=context)
+        return ProcessPoolExecutor(
+            max_workers=self._size, mp_context=context, max_tasks_per_child=self._jobs_each
+        )
 
 
 _all: list[Processes] = []
