@@ -17,7 +17,7 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from typing import ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
 from server.errors import Refused
 
@@ -48,24 +48,32 @@ class Workers:
             if self._taken >= self._limit:
                 raise Busy(self._busy)
             self._taken += 1
-            try:
-                pool = self._pool = self._pool or self._start()
-                running = pool.submit(functools.partial(job, *args, **kwargs))
-            except BrokenProcessPool:
-                self._taken -= 1
-                self._pool = None
-                raise Busy(self._busy) from None
-            except BaseException:
-                self._taken -= 1
-                raise
-        # The place is given back when the job ends, not when its asker stops waiting: a job
-        # already running can't be called back, and it still takes its worker.
-        running.add_done_callback(self._done)
+        pool, running = await self._handed(functools.partial(job, *args, **kwargs))
         try:
             return await asyncio.wrap_future(running)
         except BrokenProcessPool:
             self._broken(pool)
             raise Busy(self._busy) from None
+
+    async def _handed(self, call: Callable[[], T]) -> tuple[Executor, Future[T]]:
+        return self._submit(call)
+
+    def _submit(self, call: Callable[[], T]) -> tuple[Executor, Future[T]]:
+        """The job given to the pool (started if need be), its place taken until it ends."""
+        with self._count:
+            pool = self._pool = self._pool or self._start()
+        try:
+            running = pool.submit(call)
+        except BaseException as exc:
+            self._done(None)
+            if isinstance(exc, BrokenProcessPool):
+                self._broken(pool)
+                raise Busy(self._busy) from None
+            raise
+        # The place is given back when the job ends, not when its asker stops waiting: a job
+        # already running can't be called back, and it still takes its worker.
+        running.add_done_callback(self._done)
+        return pool, running
 
     def close(self) -> None:
         """Lets the workers go once their jobs are done, without waiting for that; a later job
@@ -78,7 +86,7 @@ class Workers:
     def _start(self) -> Executor:
         return ThreadPoolExecutor(max_workers=self._size, thread_name_prefix=self._name)
 
-    def _done(self, _job: Future[T]) -> None:
+    def _done(self, _job: Future[Any] | None) -> None:
         with self._count:
             self._taken -= 1
 
@@ -107,8 +115,17 @@ class Processes(Workers):
         self._jobs_each = jobs_each
         _all.append(self)
 
+    async def _handed(self, call: Callable[[], T]) -> tuple[Executor, Future[T]]:
+        # Handing over the first job starts the processes, waiting for the fork server to
+        # be ready (seconds, the first time): not on the event loop. Once handed over, the
+        # job is the pool's even if its asker stops waiting.
+        return await asyncio.shield(asyncio.to_thread(self._submit, call))
+
     def _start(self) -> Executor:
         context = multiprocessing.get_context("forkserver")
+        # The fork server imports the server's code once, before it forks any worker, so a
+        # worker starts in milliseconds rather than in the seconds its imports take.
+        context.set_forkserver_preload(["server.app"])
         return ProcessPoolExecutor(
             max_workers=self._size, mp_context=context, max_tasks_per_child=self._jobs_each
         )
