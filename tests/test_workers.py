@@ -4,13 +4,18 @@ the excess."""
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import threading
 import time
 
 import pytest
 
+from server.archive import load
+from server.marketplace.models import Dot
 from server.workers import Busy, Processes, Workers
+from tests.archive.test_roundtrip import exported_and_removed
+from tests.conftest import Domain
 
 
 async def test_jobs_run_two_at_a_time_and_the_excess_is_turned_away() -> None:
@@ -63,3 +68,20 @@ async def test_process_jobs_run_elsewhere_bounded_and_a_dead_worker_is_replaced(
         assert await processes.run(_pid_after, 0) not in (*pids, os.getpid())
     finally:
         processes.close()
+
+
+async def test_a_large_archive_is_read_in_a_process_and_comes_back_whole(
+    domain: Domain, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    archive = await exported_and_removed(domain)
+    dot = archive["dots"][0]
+    archive["dots"] = [{**dot, "id": 1_000_000 + i} for i in range(3 * load.PIECE)]
+    raw = json.dumps(archive)
+    assert len(raw) > load.READ_HERE
+
+    def not_here(*_args: object) -> None:
+        raise AssertionError("read on the server's own threads")
+
+    monkeypatch.setattr(load, "read", not_here)  # the reading process has its own
+    imported = await load.load(raw, domain.keys)
+    assert await Dot.filter(event=imported.event).count() == 3 * load.PIECE

@@ -87,19 +87,21 @@ async def test_votes_are_taken_and_the_loop_keeps_time_while_a_grid_is_drafted(
     domain: Domain,
 ) -> None:
     s = await reference_event(domain)
-    voters = [await domain.attendee(s.event) for _ in range(3)]
-    await s.allocate(0)  # the worker process is started, as it is by a server's first draft
+    voters = [await domain.attendee(s.event) for _ in range(10)]
     ticker = Ticker()
-    drafting = asyncio.create_task(s.allocate(1))
+    drafting = asyncio.create_task(s.allocate(0))  # the first may start the worker process
     voted_while_drafting = 0
     for voter in voters:
-        for pitch_id in s.pitches[:3]:
+        for pitch_id in s.pitches[:8]:
+            if drafting.done():
+                break
             await domain.run(s.event, voter, dots.place_dot, pitch_id)
             voted_while_drafting += not drafting.done()
     result = await drafting
     lag = ticker.stop()
     assert result["allocation"]["seconds"] > 0.2  # the draft took long enough to matter
-    assert voted_while_drafting == 9
+    # Before, the allocator held the loop, and with it every vote, until it was done.
+    assert voted_while_drafting >= 5
     assert lag < MAX_LAG, f"the event loop was held up {lag * 1000:.0f} ms during a draft"
     assert await Placement.filter(event=s.event).count() == len(result["draft"]["placements"]) > 0
 
