@@ -10,7 +10,8 @@ import pytest
 
 from server.errors import Conflict, Forbidden
 from server.events.models import Attendee, Event, Room, Slot
-from server.grid import editing
+from server.grid import editing, views
+from server.grid.board import load_board
 from server.grid.models import Placement
 from server.marketplace import dots, pitches
 from server.marketplace.models import Dot, Pitch
@@ -160,3 +161,20 @@ async def test_only_facilitators_set_the_allocator_working(domain: Domain) -> No
     with pytest.raises(Forbidden):
         await domain.run(s.event, attendee, keep, 0)
     assert await domain.rows(s.event) == before
+
+
+async def test_checks_of_a_large_board_are_made_in_a_process_and_say_the_same(
+    domain: Domain, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    s = await reference_event(domain)
+    await s.allocate(0)
+    board = await load_board(s.event)
+    here = views.checks(board)
+    assert here["served"]["total"] > 0
+
+    def not_here(*_args: object) -> None:
+        raise AssertionError("checked on the event loop")
+
+    monkeypatch.setattr(views, "CHECKS_INLINE", 0)
+    monkeypatch.setattr(views, "served_votes", not_here)  # the checking process has its own
+    assert await views.checks_of(board) == here
