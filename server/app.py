@@ -51,6 +51,7 @@ from server.live.notes_socket import notes_live
 from server.live.room import Rooms
 from server.live.socket import live
 from server.reach import loopback_warning
+from server.workers import close_all
 
 
 async def healthz(_request: Request) -> Response:
@@ -117,6 +118,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Sta
             await app.state.writes.close()
             await app.state.hub.close()
             await app.state.limiter.close()
+            close_all()  # the worker processes
             await db.disconnect()
 
     app = Starlette(

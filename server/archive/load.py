@@ -14,14 +14,16 @@ attendees' links keep working if the new server has the same SECRET_KEY, so phon
 but no link from the archive opens the event as staff: the importer gets a new organiser link
 and hands out facilitator links anew.
 
-Reading the archive (parsing, checking, building rows) takes seconds for a large one, so it
-runs in worker threads; only the database writes run on the event loop.
+Reading the archive (parsing, checking) takes seconds of pure Python for a large one, so it
+runs in a process of its own; building rows runs in worker threads and only the database
+writes run on the event loop.
 """
 
 from __future__ import annotations
 
 import asyncio
 import dataclasses
+import pickle
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -41,11 +43,27 @@ from server.notes.document import NotesContent, PhotoRef
 from server.notes.models import Notes, Photo
 from server.notes.photos import cleaned
 from server.validation import TooSlow, load_json, time_limit, validate
-from server.workers import Busy
+from server.workers import Busy, Processes
 
 Ids = dict[str, dict[int, int]]  # table key -> archive id -> new id
 DAMAGED = "The archive may be damaged or edited by hand."
 TOKEN_BATCH = 500  # well under every database's limit on query parameters
+# Checking an archive takes about 0.8 s a megabyte of pure Python. A small one is read on a
+# thread, taking turns with the event loop for a few tens of milliseconds; a larger one in a
+# process of its own.
+READ_HERE = 100_000
+# Rows sent back from the reading process at a time: unpickling is one call that holds the GIL
+# throughout, so the tables come in pieces of a few milliseconds each.
+PIECE = 500
+# One archive at a time; the process is replaced after each, since reading a large archive
+# leaves it holding hundreds of megabytes.
+_readers = Processes(
+    "archive",
+    processes=1,
+    waiting=1,
+    busy="Snug is reading another archive just now. Try again in a minute.",
+    jobs_each=1,
+)
 
 
 @dataclass(frozen=True)
@@ -60,7 +78,7 @@ async def load(
 ) -> Imported:
     """Makes the archived event on this server as a new event, at ``slug`` if given, else at
     its own; reading the archive is refused after ``seconds``, if given."""
-    archive = await asyncio.to_thread(read, raw, seconds)
+    archive = await _read(raw, seconds)
     address = _check_slug(slug) if slug else archive["event"]["slug"]
     archive = {**archive, "photos": [await _clean_photo(row) for row in archive["photos"]]}
     try:
@@ -91,6 +109,32 @@ def read(raw: bytes | str, seconds: float | None = None) -> dict[str, Any]:
             f"The archive doesn't hold what Snug expects: {exc.message} {DAMAGED}"
         ) from None
     return archive
+
+
+async def _read(raw: bytes | str, seconds: float | None) -> dict[str, Any]:
+    if len(raw) < READ_HERE:
+        return await asyncio.to_thread(read, raw, seconds)
+    return await asyncio.to_thread(_unpacked, await _readers.run(read_packed, raw, seconds))
+
+
+def read_packed(raw: bytes | str, seconds: float | None) -> dict[str, Any]:
+    """``read`` in the reading process, each table's rows pickled PIECE at a time."""
+    return {
+        key: [pickle.dumps(value[i : i + PIECE]) for i in range(0, len(value), PIECE)]
+        if isinstance(value, list)
+        else value
+        for key, value in read(raw, seconds).items()
+    }
+
+
+def _unpacked(packed: dict[str, Any]) -> dict[str, Any]:
+    # The pieces come from the reading process, not from the archive's sender.
+    return {
+        key: [row for piece in value for row in pickle.loads(piece)]
+        if isinstance(value, list)
+        else value
+        for key, value in packed.items()
+    }
 
 
 async def _clean_photo(row: dict[str, Any]) -> dict[str, Any]:

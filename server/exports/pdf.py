@@ -13,19 +13,19 @@ from collections import OrderedDict
 from typing import Any
 
 from server.errors import Refused
-from server.workers import Workers
+from server.workers import Processes
 
 KEPT = 16  # PDFs kept in memory: making one takes seconds, and the same one is asked again
 _made: OrderedDict[str, bytes] = OrderedDict()
-# One PDF at a time (WeasyPrint is CPU-bound), three more waiting; past that, people are asked
-# to try again.
-_makers = Workers(
+# One PDF at a time, three more waiting; past that, people are asked to try again. WeasyPrint
+# is pure Python that holds the GIL for seconds, so it works in a process of its own.
+_makers = Processes(
     "pdf",
-    threads=1,
+    processes=1,
     waiting=3,
     busy="Snug is making other PDFs just now. Try again in a few seconds.",
 )
-_making = threading.Lock()
+_keeping = threading.Lock()  # the CLI and the server each run an event loop
 
 
 class PdfUnavailable(Refused):
@@ -34,23 +34,30 @@ class PdfUnavailable(Refused):
 
 
 async def pdf_soon(html: bytes) -> bytes:
-    """``pdf`` on the PDF thread, or a 503 when too many are already waiting."""
+    """``pdf`` in the PDF process, or a 503 when too many are already waiting."""
     key = hashlib.sha256(html).hexdigest()
-    if key in _made:
-        return _made[key]
-    return await _makers.run(pdf, html)
+    return _known(key) or _keep(key, await _makers.run(_render, html))
 
 
 def pdf(html: bytes) -> bytes:
     """Standalone HTML (no outside addresses) as an accessible A4 PDF. Slow (seconds)."""
     key = hashlib.sha256(html).hexdigest()
-    with _making:
-        if key not in _made:
-            _made[key] = _render(html)
-            while len(_made) > KEPT:
-                _made.popitem(last=False)
-        _made.move_to_end(key)
-        return _made[key]
+    return _known(key) or _keep(key, _render(html))
+
+
+def _known(key: str) -> bytes | None:
+    with _keeping:
+        if key in _made:
+            _made.move_to_end(key)
+        return _made.get(key)
+
+
+def _keep(key: str, made: bytes) -> bytes:
+    with _keeping:
+        _made[key] = made
+        while len(_made) > KEPT:
+            _made.popitem(last=False)
+    return made
 
 
 def _render(html: bytes) -> bytes:

@@ -6,19 +6,22 @@ overwrite each other; each is checked against the hard rules before it is kept.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from server.allocation import AllocationError, allocate, check
-from server.errors import Conflict, NotFound
-from server.events.access import Role
+from server.allocation import Allocation, AllocationError, Instance, allocate, check
+from server.errors import Conflict, NotFound, Refused
+from server.events.access import Actor, Role
 from server.events.journal import Journal
+from server.events.models import Event
 from server.grid import seats
 from server.grid.board import Board, Cell, load_board
 from server.grid.models import GridStep, Placement
 from server.grid.published import publish_draft
 from server.grid.version import require_version
 from server.grid.views import draft_view, published_view
+from server.workers import Processes
 
 ALLOCATION_BUDGET = 2.0
 UNDO_DEPTH = 50
@@ -114,20 +117,73 @@ async def lock(journal: Journal, version: int, pitch_id: int, locked: bool) -> d
     return await edit(journal, version, "lock" if locked else "unlock", change)
 
 
-async def run_allocator(journal: Journal, version: int) -> dict[str, Any]:
-    """Fills the grid from the votes, keeping locks and moving as little as it can."""
+Drafted = Callable[[Journal, int], Awaitable[dict[str, Any]]]
+"""Keeps a drafted grid, given the version the facilitator asked on."""
+
+# Drafting takes a second of pure Python for a usual event, several for a large one: one
+# draft at a time in a process of its own, two more waiting, so that voting and every screen
+# go on meanwhile.
+_drafters = Processes(
+    "allocate",
+    processes=1,
+    waiting=2,
+    busy="Snug is drafting other grids just now. Try again in a few seconds.",
+)
+
+
+async def drafted(event: Event, actor: Actor) -> Drafted:
+    """Fills the grid from the votes, keeping locks and moving as little as it can.
+
+    The allocator works on a snapshot of the board, outside the event's lock and away from the
+    event loop; the command returned keeps its grid in one write, if the grid is still the one
+    it was drafted from. A refusal met while drafting is raised by that command, in the write,
+    where every grid refusal is."""
+    found: Allocation | Refused
+    try:
+        actor.require(Role.facilitator)  # nobody else sets the allocator working
+        event = await Event.get(id=event.id)  # the version first, then the board it names
+        board = await load_board(event)
+        found = await _drafters.run(allocation_of, board.instance(), ALLOCATION_BUDGET)
+    except Refused as exc:
+        found = exc
+    return functools.partial(_keep, found=found, drafted_on=event.grid_version)
+
+
+def allocation_of(instance: Instance, budget: float) -> Allocation | Conflict:
+    """``allocate`` in a drafting process (its AllocationError doesn't survive pickling)."""
+    try:
+        return allocate(instance, budget_seconds=budget)
+    except AllocationError as exc:
+        return Conflict(f"The locked sessions break a rule: {exc.problems[0]}")
+
+
+async def _keep(
+    journal: Journal, version: int, *, found: Allocation | Refused, drafted_on: int
+) -> dict[str, Any]:
+    journal.actor.require(Role.facilitator)
+    require_version(journal, version)
+    if journal.event.grid_version != drafted_on:
+        raise Conflict(
+            "Someone changed the grid while Snug was drafting it, so the draft wasn't kept. "
+            "Your screen has the fresh grid; allocate again on it."
+        )
+    if isinstance(found, Refused):
+        raise found
+    result = found
 
     async def change(board: Board) -> dict[str, Any]:
-        try:
-            result = allocate(board.instance(), budget_seconds=ALLOCATION_BUDGET)
-        except AllocationError as exc:
-            raise Conflict(f"The locked sessions break a rule: {exc.problems[0]}") from None
+        # Sessions hidden or merged, rooms or slots taken away while drafting stay off the grid;
+        # anything else that changed meanwhile (who hosts, who is away) is checked by ``edit``.
+        sessions = {s.id for s in board.slots.values() if s.kind == "session"}
         await Placement.filter(event=board.event, locked=False).delete()
         await Placement.bulk_create(
             [
                 Placement(event=board.event, pitch_id=p, room_id=r, slot_id=s)
                 for p, (r, s) in result.grid.items()
                 if p not in board.locks
+                and p in board.pitches
+                and r in board.rooms
+                and s in sessions
             ]
         )
         return {

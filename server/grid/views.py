@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from server.allocation import served_votes
+from server.allocation import Grid, Instance, served_votes
 from server.events.models import Event
 from server.grid.agenda import agendas, counts_in, headcounts
 from server.grid.board import Board
 from server.grid.published import published_cells
 from server.grid.seats import seat_counts
+from server.workers import Busy, Processes
 
 
 async def published_view(event: Event) -> dict[str, Any]:
@@ -39,26 +40,49 @@ async def draft_view(board: Board) -> dict[str, Any]:
             for p, pl in sorted(board.placements.items())
         ],
         "differs": differs,
-        "checks": checks(board),
+        "checks": await checks_of(board),
     }
+
+
+# Checking a grid takes about 2 µs a vote: a millisecond for 150 people, 18 ms for 3,000 with
+# 9,400 votes between them. Below this many votes (4 ms) it is done at once, where it costs
+# about what the trip to a process would.
+CHECKS_INLINE = 2_000
+_checkers = Processes(
+    "checks",
+    processes=1,
+    waiting=8,
+    busy="Snug is checking other grids just now.",
+)
+
+
+async def checks_of(board: Board) -> dict[str, Any]:
+    """``checks``, in a process of its own for a board large enough to hold up the event loop."""
+    instance, grid = board.instance(), board.grid
+    if sum(len(sessions) for sessions in board.votes.values()) < CHECKS_INLINE:
+        return checked(instance, grid, board.interest)
+    try:
+        return await _checkers.run(checked, instance, grid, board.interest)
+    except Busy:
+        return checked(instance, grid, board.interest)  # an edit is never refused for want of it
 
 
 def checks(board: Board) -> dict[str, Any]:
     """The live checks beside the grid, recomputed on every change."""
-    grid = board.grid
-    served = served_votes(board.instance(), grid)
+    return checked(board.instance(), board.grid, board.interest)
+
+
+def checked(instance: Instance, grid: Grid, interest: dict[int, int]) -> dict[str, Any]:
+    """The checks of ``grid`` from plain data, so that a process can make them."""
+    served = served_votes(instance, grid)
+    capacity = {room.id: room.capacity for room in instance.rooms}
     too_small = [
-        {
-            "pitch": p,
-            "room": room,
-            "interest": board.interest.get(p, 0),
-            "capacity": board.rooms[room].capacity,
-        }
+        {"pitch": p, "room": room, "interest": interest.get(p, 0), "capacity": capacity[room]}
         for p, (room, _slot) in sorted(grid.items())
-        if board.interest.get(p, 0) > board.rooms[room].capacity
+        if interest.get(p, 0) > capacity[room]
     ]
     clashes: Counter[int] = Counter()
-    for sessions in board.votes.values():
+    for sessions in instance.votes.values():
         per_slot = Counter(grid[s][1] for s in sessions if s in grid)
         clashes.update(slot for slot, n in per_slot.items() if n > 1)
     return {
@@ -70,9 +94,5 @@ def checks(board: Board) -> dict[str, Any]:
             "lost_to_seats": served.lost_to_seats,
         },
         "too_small": too_small,
-        "clashes": [
-            {"slot": s, "attendees": clashes.get(s, 0)}
-            for s in board.slots
-            if board.slots[s].kind == "session"
-        ],
+        "clashes": [{"slot": s, "attendees": clashes.get(s, 0)} for s in instance.slots],
     }

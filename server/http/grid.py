@@ -9,11 +9,12 @@ from starlette.responses import JSONResponse, Response
 
 from server.events.access import Role
 from server.grid import editing, seats
-from server.http.api import ApiRoute, perform
+from server.http.api import ApiRoute, event_and_actor, perform
 
 
 async def allocate(request: Request, body: dict[str, Any]) -> Response:
-    return JSONResponse(await perform(request, lambda j: editing.run_allocator(j, body["version"])))
+    keep = await editing.drafted(*await event_and_actor(request))
+    return JSONResponse(await perform(request, lambda j: keep(j, body["version"])))
 
 
 async def move(request: Request, body: dict[str, Any]) -> Response:

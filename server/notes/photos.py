@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import secrets
+import tempfile
 import threading
 from dataclasses import dataclass
 
@@ -198,14 +199,17 @@ def _mode(image: Image.Image, kind: str) -> str:
 
 
 def _encoded(image: Image.Image, kind: str) -> bytes:
-    buffer = io.BytesIO()
-    if kind == "JPEG":
-        image.save(buffer, "JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True)
-    elif kind == "WEBP":
-        image.save(buffer, "WEBP", quality=JPEG_QUALITY)
-    else:
-        image.save(buffer, "PNG")
-    return buffer.getvalue()
+    # Into a real file Pillow encodes with the GIL let go; into memory it keeps the GIL for
+    # the whole of a progressive JPEG (a quarter of a second), and every socket waits.
+    with tempfile.TemporaryFile() as file:
+        if kind == "JPEG":
+            image.save(file, "JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True)
+        elif kind == "WEBP":
+            image.save(file, "WEBP", quality=JPEG_QUALITY)
+        else:
+            image.save(file, "PNG")
+        file.seek(0)
+        return file.read()
 
 
 def caption_of(text: str) -> str:

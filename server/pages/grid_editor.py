@@ -108,7 +108,9 @@ async def unplace(request: Request) -> Response:
 
 
 async def allocate(request: Request) -> Response:
-    return await _edit(request, _versioned(editing.run_allocator), "allocated")
+    event = await event_of(request)
+    keep = await editing.drafted(event, await staff(request, event))
+    return await _edit(request, _versioned(keep), "allocated")
 
 
 async def undo(request: Request) -> Response:

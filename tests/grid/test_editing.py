@@ -29,6 +29,9 @@ class Setting:
     async def run(self, command: Any, *args: Any) -> Any:
         return await self.domain.run(self.event, self.staff, command, *args)
 
+    async def allocate(self, version: int) -> Any:
+        return await self.run(await editing.drafted(self.event, self.staff), version)
+
     async def version(self) -> int:
         return (await Event.get(id=self.event.id)).grid_version
 
@@ -136,7 +139,7 @@ async def test_locked_sessions_do_not_move_and_survive_allocation(domain: Domain
     ]:
         with pytest.raises(Conflict, match="locked"):
             await s.run(command, 2, *args)
-    result = await s.run(editing.run_allocator, 2)
+    result = await s.allocate(2)
     grid = await s.grid()
     assert grid[a] == (s.rooms[2], s.slots[1], True)
     assert set(grid) == set(s.pitches)
@@ -149,7 +152,7 @@ async def test_allocation_puts_popular_sessions_in_big_rooms(domain: Domain) -> 
     for _ in range(5):
         voter = await domain.attendee(s.event)
         await domain.run(s.event, voter, dots.place_dot, popular)
-    result = await s.run(editing.run_allocator, 0)
+    result = await s.allocate(0)
     assert (await s.grid())[popular][0] == s.rooms[0]
     served = result["draft"]["checks"]["served"]
     assert served == {
