@@ -22,10 +22,12 @@ API; voting is then open with --dots dots each. Then, from separate client proce
    its dots one after another, each as soon as the last is acknowledged, with an
    Idempotency-Key it keeps when it retries (votes_per_s, ack latency percentiles);
 4. the final counts are read from the database, and converged_ms is the time from the last
-   acknowledgement until every socket has shown every final count (in any message whose data
-   carries a "votes" mapping, or a snapshot's pitches);
+   acknowledgement (or, if some votes went unanswered, from the end of voting) until every
+   socket has shown every final count (in any message whose data carries a "votes" mapping,
+   or a snapshot's pitches);
 5. the database is checked: lost counts acknowledged dots that are not there, double_counted
-   the storm's dots beyond the distinct keys acknowledged.
+   the storm's dots beyond the distinct keys acknowledged and the votes never answered (which
+   may have been stored; unanswered_stored says how many of those were).
 
 max_loop_lag_ms is the largest snug_event_loop_lag_recent_max_seconds read from the servers'
 /metrics every 250 ms from the start of the storm until it converged (the storm waits for the
@@ -109,6 +111,7 @@ class Storm:
     dropped: int = 0
     lost: int = 0
     double_counted: int = 0
+    unanswered_stored: int = 0
 
 
 # --- the database: fresh for the run, read directly at the end -----------------------------
@@ -409,6 +412,7 @@ async def vote(
     answers = await ask(
         workers, [{**request, "seed": i} for i in range(n)], args.timeout + args.spread + 30
     )
+    voted = time.time()
     drafted = await asyncio.wait_for(draft, args.timeout)
     figures: dict[str, Any] = {"server_cpu_s": sum(cpu_seconds(s.pid) for s in servers)}
     figures["server_cpu_s"] -= server_cpu
@@ -429,11 +433,12 @@ async def vote(
         s.messages = sum(a["messages"][event] for a in settled)
         s.dropped = sum(a["dropped"][event] for a in settled)
         converged = [a["converged_at"][event] for a in settled]
-        last_ack = max((ack[4] for ack in s.acks), default=time.time())
+        # Votes never answered may have been stored at any time until the phones gave up.
+        last = voted if s.failures else max((ack[4] for ack in s.acks), default=voted)
         if not s.unconverged:
             # A socket may show the last count before that vote's answer reaches its phone: 0.
-            shown = max((at for at in converged if at is not None), default=last_ack)
-            s.converged_ms = max(0.0, shown - last_ack) * 1000
+            shown = max((at for at in converged if at is not None), default=last)
+            s.converged_ms = max(0.0, shown - last) * 1000
         await check(database, s)
     figures["max_loop_lag_ms"] = watch.max_ms(start)
     if drafted is not None:
@@ -471,7 +476,7 @@ async def final_counts(database: Database, storm_: Storm) -> dict[str, int]:
 
 async def check(database: Database, storm_: Storm) -> None:
     """Lost: acknowledged dots not in the database. Double counted: the storm's dots beyond
-    the distinct Idempotency-Keys acknowledged."""
+    the distinct Idempotency-Keys acknowledged and the votes never answered."""
     rows = await database.rows(
         "SELECT id FROM dot WHERE event_id = ?", await event_id(database, storm_.slug)
     )
@@ -479,7 +484,10 @@ async def check(database: Database, storm_: Storm) -> None:
     acked_dots = {int(ack[2]) for ack in storm_.acks}
     keys = {ack[1] for ack in storm_.acks}
     storm_.lost = len(acked_dots - stored) + (len(keys) - len(acked_dots))
-    storm_.double_counted = max(0, len(stored) - storm_.earlier_dots - len(keys))
+    beyond = len(stored) - storm_.earlier_dots - len(keys)
+    # A vote whose phone gave up unanswered may still have been stored, once: not a double.
+    storm_.unanswered_stored = max(0, min(beyond, len(storm_.failures)))
+    storm_.double_counted = max(0, beyond - len(storm_.failures))
 
 
 # --- the floor -----------------------------------------------------------------------------
@@ -647,6 +655,7 @@ def summary(s: Storm, figures: dict[str, Any], args: argparse.Namespace) -> dict
         "messages": s.messages,
         "lost": s.lost,
         "double_counted": s.double_counted,
+        "unanswered_stored": s.unanswered_stored,
     }
 
 
