@@ -17,7 +17,7 @@ from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 from tortoise.exceptions import OperationalError
 
-from server import db, pages
+from server import db, loop_lag, pages
 from server.bundled import WEB_DIR
 from server.config import Settings
 from server.errors import Refused
@@ -112,9 +112,11 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Sta
         await db.connect(settings.database_url)
         _settle_garbage_collector()
         _say_if_phones_cannot_join(settings.public_url)
+        lag = loop_lag.start()
         try:
             yield
         finally:
+            lag.cancel()
             await app.state.writes.close()
             await app.state.hub.close()
             await app.state.limiter.close()

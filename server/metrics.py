@@ -74,3 +74,19 @@ follow_ups_waiting = Gauge(
     "Follow-ups (headcounts, checks) waiting to run or running after committed votes",
     registry=registry,
 )
+loop_lag_seconds = Histogram(
+    "snug_event_loop_lag_seconds",
+    "How much later than asked the event loop woke a sleeping task: time it was held",
+    buckets=(0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5),
+    registry=registry,
+)
+loop_lag_max_seconds = Gauge(
+    "snug_event_loop_lag_max_seconds",
+    "The longest the event loop was held since this process started",
+    registry=registry,
+)
+loop_lag_recent_max_seconds = Gauge(
+    "snug_event_loop_lag_recent_max_seconds",
+    "The longest the event loop was held in the last 10 seconds",
+    registry=registry,
+)

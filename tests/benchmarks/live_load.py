@@ -171,10 +171,16 @@ class Server:
 
 
 async def start_snug(
-    children: Children, data_dir: Path, deflate: bool, args: argparse.Namespace, setup: bool
+    children: Children,
+    data_dir: Path,
+    deflate: bool,
+    args: argparse.Namespace,
+    setup: bool,
+    log: Path | None = None,
 ) -> Server:
     """Snug as a server; for the setup, with no rate limits, since thousands join from one
-    address in seconds (the measured server keeps them, or the RATE_LIMIT_SCALE given)."""
+    address in seconds (the measured server keeps them, or the RATE_LIMIT_SCALE given).
+    ``log``: a file for its errors, rather than this terminal."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     env = {
@@ -185,30 +191,36 @@ async def start_snug(
         "PUBLIC_URL": url,
         **({"RATE_LIMIT_SCALE": "0"} if setup else {}),
     }
-    process = await children.start(
-        sys.executable,
-        "-m",
-        "uvicorn",
-        "server.asgi:app",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--log-level",
-        "warning",
-        "--ws-ping-interval",  # the socket options as `snug serve` sets them
-        "20",
-        "--ws-ping-timeout",
-        "20",
-        "--ws-max-size",
-        str(2 * 2**20),
-        "--no-access-log",
-        "--ws-per-message-deflate",
-        str(deflate).lower(),
-        *shlex.split(args.uvicorn_args),
-        cwd=ROOT,
-        env=env,
-    )
+    errors = None if log is None else log.open("ab")  # the child keeps its own copy
+    try:
+        process = await children.start(
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "server.asgi:app",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+            "--ws-ping-interval",  # the socket options as `snug serve` sets them
+            "20",
+            "--ws-ping-timeout",
+            "20",
+            "--ws-max-size",
+            str(2 * 2**20),
+            "--no-access-log",
+            "--ws-per-message-deflate",
+            str(deflate).lower(),
+            *shlex.split(args.uvicorn_args),
+            cwd=ROOT,
+            env=env,
+            stderr=errors,
+        )
+    finally:
+        if errors is not None:
+            errors.close()
     deadline = time.monotonic() + START_TIMEOUT
     async with httpx.AsyncClient(trust_env=False) as http:
         while time.monotonic() < deadline and process.returncode is None:
@@ -216,7 +228,9 @@ async def start_snug(
                 if (await http.get(f"{url}/healthz", timeout=1)).status_code == 200:
                     return Server(process, url)
             await asyncio.sleep(0.1)
-    raise RuntimeError("Snug did not start; its errors are above")
+    raise RuntimeError(
+        f"Snug did not start; its errors are {'above' if log is None else f'in {log}'}"
+    )
 
 
 async def start_floor(children: Children, deflate: bool, args: argparse.Namespace) -> Server:

@@ -1,0 +1,377 @@
+"""One client process of the vote-storm benchmark: many phones on one asyncio loop.
+
+Started by tests/benchmarks/vote_storm.py (run by path; it needs nothing but `websockets`).
+Each phone keeps one HTTP/1.1 connection, as a browser does, spoken by hand here since a
+general client's bookkeeping would cost more than the server's answer on two shared cores,
+and one live websocket, whose messages are only scanned for vote counts. Every wait is bounded.
+JSON lines, one request on standard input and one answer on standard output:
+
+    {"op": "join", "phones": [{"event", "slug", "url", "ws"}, ...], "start_at"}
+        -> {"joined": {event: phones}, "failed", "error", "last_done"}
+    {"op": "connect", "start_at"}
+        -> {"connected": {event: phones}, "failed", "error", "last_snapshot"}
+    {"op": "vote", "pitches": {event: [pitch id, ...]}, "dots", "start_at", "spread",
+     "deadline", "seed"}
+        -> {"acks": [[event, key, dot id, first sent, acked, attempts], ...],
+            "failures": [[event, key, last error], ...]}
+    {"op": "settle", "counts": {event: {pitch: final count}}, "deadline"}
+        -> {"converged_at": {event: when its last phone here showed every final count, or
+            null (also when it has no phones here)}, "unconverged": {event: phones},
+            "messages": {event: n}, "dropped": {event: phones}}
+    {"op": "close"} -> {"closed"}
+
+Times are time.time(), one clock for every process on the machine.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+import resource
+import sys
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import Any
+from urllib.parse import urlsplit
+
+from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import ConnectionClosed
+
+# As web/static/js/api.js: 15 s for an answer, then again with the same key after 600 ms times
+# the attempt squared; a person whose phone says it is offline taps again, so the phones here
+# keep trying until the run's deadline.
+REQUEST_TIMEOUT = 15.0
+SNAPSHOT_TIMEOUT = 60.0
+
+
+class Http:
+    """One kept-alive HTTP/1.1 connection; JSON in and out."""
+
+    def __init__(self, url: str) -> None:
+        parts = urlsplit(url)
+        self.host, self.port = parts.hostname or "127.0.0.1", parts.port or 80
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def call(
+        self, method: str, path: str, body: Any, headers: dict[str, str]
+    ) -> tuple[int, Any]:
+        try:
+            async with asyncio.timeout(REQUEST_TIMEOUT):
+                reused = self.writer is not None
+                try:
+                    return await self._exchange(method, path, body, headers)
+                except ConnectionError:
+                    if not reused:
+                        raise
+                    # The server closed an idle kept-alive connection; a browser sends again
+                    # on a new one at once, since nothing of an answer had come.
+                    self.close()
+                    return await self._exchange(method, path, body, headers)
+        except BaseException:
+            self.close()  # half an answer may be left on it
+            raise
+
+    async def _exchange(
+        self, method: str, path: str, body: Any, headers: dict[str, str]
+    ) -> tuple[int, Any]:
+        if self.writer is None:
+            self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+        assert self.reader is not None
+        data = json.dumps(body).encode()
+        head = "".join(f"{k}: {v}\r\n" for k, v in headers.items())
+        self.writer.write(
+            f"{method} {path} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\n"
+            f"Content-Type: application/json\r\nContent-Length: {len(data)}\r\n{head}\r\n".encode()
+            + data
+        )
+        await self.writer.drain()
+        status_line = await self.reader.readline()
+        if not status_line:
+            raise ConnectionResetError("the server closed the connection")
+        status = int(status_line.split()[1])
+        length, keep = None, True
+        while (line := await self.reader.readline()) not in (b"\r\n", b""):
+            name, _, value = line.decode("latin-1").partition(":")
+            if name.lower() == "content-length":
+                length = int(value)
+            elif name.lower() == "connection" and value.strip().lower() == "close":
+                keep = False
+        raw = await (self.reader.read() if length is None else self.reader.readexactly(length))
+        if length is None or not keep:
+            self.close()
+        return status, json.loads(raw) if raw else None
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+        self.reader = self.writer = None
+
+
+def counts_in(node: Any, found: dict[str, int]) -> None:
+    """Vote counts anywhere in a message: a "votes" mapping of pitch id to count at any depth
+    (a change, a coalesced tally), or a pitch object's {"id", "votes"} (a snapshot's pitches)."""
+    if isinstance(node, dict):
+        votes = node.get("votes")
+        if isinstance(votes, dict):
+            found.update({str(k): v for k, v in votes.items() if isinstance(v, int)})
+        elif isinstance(votes, int) and "id" in node:
+            found[str(node["id"])] = votes
+        for value in node.values():
+            if isinstance(value, dict | list):
+                counts_in(value, found)
+    elif isinstance(node, list):
+        for value in node:
+            counts_in(value, found)
+
+
+class Phone:
+    def __init__(self, spec: dict[str, Any]) -> None:
+        self.event: str = str(spec["event"])
+        self.slug: str = spec["slug"]
+        self.http = Http(spec["url"])
+        self.ws_url: str = spec["ws"]
+        self.origin: str = spec["url"]
+        self.token: str | None = None
+        self.socket: ClientConnection | None = None
+        self.listener: asyncio.Task[None] | None = None
+        self.best: dict[str, int] = {}
+        self.rises: dict[str, list[tuple[int, float]]] = {}
+        self.messages = 0
+
+    def show(self, message: Any, at: float) -> None:
+        found: dict[str, int] = {}
+        counts_in(message, found)
+        for pitch, count in found.items():
+            if count > self.best.get(pitch, -1):
+                self.best[pitch] = count
+                self.rises.setdefault(pitch, []).append((count, at))
+
+    def reached(self, counts: dict[str, int]) -> float | None:
+        """When this phone first showed every one of these counts (or more), if it did."""
+        latest = 0.0
+        for pitch, count in counts.items():
+            at = next((t for c, t in self.rises.get(pitch, []) if c >= count), None)
+            if at is None:
+                return None
+            latest = max(latest, at)
+        return latest
+
+    async def join(self) -> None:
+        status, body = await self.http.call(
+            "POST", f"/api/e/{self.slug}/attendees", {"name": ""}, {}
+        )
+        if status != 201:
+            raise RuntimeError(f"join answered {status}: {str(body)[:200]}")
+        self.token = body["token"]
+
+    async def open(self) -> None:
+        socket = await connect(
+            self.ws_url,
+            origin=self.origin,  # type: ignore[arg-type]
+            compression=None,
+            proxy=None,
+            ping_interval=None,  # browsers answer the server's pings but send none
+            open_timeout=SNAPSHOT_TIMEOUT,
+            close_timeout=2,
+            max_size=2**24,
+        )
+        try:
+            await socket.send(json.dumps({"type": "hello", "token": self.token}))
+            async with asyncio.timeout(SNAPSHOT_TIMEOUT):
+                while True:
+                    message = json.loads(await socket.recv())
+                    if message.get("type") == "snapshot":
+                        break
+        except BaseException:
+            await socket.close()
+            raise
+        self.socket = socket
+        self.show(message, time.time())
+        self.listener = asyncio.create_task(self.listen())
+
+    async def listen(self) -> None:
+        assert self.socket is not None
+        try:
+            async for raw in self.socket:
+                at = time.time()
+                self.messages += 1
+                if "votes" in raw:  # the rest (pongs, notices) carries no counts
+                    self.show(json.loads(raw), at)
+        except ConnectionClosed:
+            pass
+
+    async def vote(self, pitch: int, deadline: float) -> tuple[str, int | None, float, int, str]:
+        """Places one dot, retrying the same Idempotency-Key until the server answers; returns
+        the key, the dot's id (None if never acknowledged), first send, attempts, last error."""
+        key = uuid.uuid4().hex
+        headers = {"Authorization": f"Bearer {self.token}", "Idempotency-Key": key}
+        sent, attempts, error = time.time(), 0, ""
+        while time.time() < deadline:
+            attempts += 1
+            try:
+                status, body = await self.http.call(
+                    "POST", f"/api/e/{self.slug}/dots", {"pitch": pitch}, headers
+                )
+            except (OSError, TimeoutError, asyncio.IncompleteReadError, ValueError) as exc:
+                error = f"{type(exc).__name__}: {exc}"
+            else:
+                if status == 201:
+                    return key, int(body["id"]), sent, attempts, ""
+                error = f"{status}: {str(body)[:200]}"
+                if status < 500 and status != 429:
+                    break  # refused for good: retrying would be refused again
+            await asyncio.sleep(0.6 * min(attempts, 3) ** 2 + random.random() * 0.4)
+        return key, None, sent, attempts, error
+
+    async def close(self) -> None:
+        if self.listener is not None:
+            self.listener.cancel()
+        if self.socket is not None:
+            await self.socket.close()
+        self.http.close()
+
+
+class Phones:
+    def __init__(self) -> None:
+        self.all: list[Phone] = []
+
+    async def join(self, request: dict[str, Any]) -> dict[str, Any]:
+        self.all = [Phone(spec) for spec in request["phones"]]
+        await _until(request["start_at"])
+        failures = await _each(self.all, Phone.join)
+        done = time.time()
+        self.all = [phone for phone in self.all if phone.token is not None]
+        return {
+            "joined": _by_event(self.all),
+            "failed": len(failures),
+            "error": failures[0] if failures else None,
+            "last_done": done,
+        }
+
+    async def connect(self, request: dict[str, Any]) -> dict[str, Any]:
+        await _until(request["start_at"])
+        failures = await _each(self.all, Phone.open)
+        return {
+            "connected": _by_event([phone for phone in self.all if phone.socket is not None]),
+            "failed": len(failures),
+            "error": failures[0] if failures else None,
+            "last_snapshot": time.time(),
+        }
+
+    async def vote(self, request: dict[str, Any]) -> dict[str, Any]:
+        acks: list[list[Any]] = []
+        failures: list[list[Any]] = []
+        chooser = random.Random(request["seed"])
+
+        async def one(phone: Phone, pitches: list[int], delay: float) -> None:
+            await asyncio.sleep(delay)
+            for pitch in pitches:  # one after another, each as soon as the last is answered
+                key, dot, sent, attempts, error = await phone.vote(pitch, request["deadline"])
+                if dot is None:
+                    failures.append([phone.event, key, error])
+                else:
+                    acks.append([phone.event, key, dot, sent, time.time(), attempts])
+
+        await _until(request["start_at"])
+        await asyncio.gather(
+            *(
+                one(
+                    phone,
+                    chooser.sample(request["pitches"][phone.event], request["dots"]),
+                    chooser.uniform(0, request["spread"]),
+                )
+                for phone in self.all
+            )
+        )
+        return {"acks": acks, "failures": failures}
+
+    async def settle(self, request: dict[str, Any]) -> dict[str, Any]:
+        counts: dict[str, dict[str, int]] = request["counts"]
+        watching = [phone for phone in self.all if phone.socket is not None]
+        reached: list[float | None] = []
+        while True:
+            reached = [phone.reached(counts[phone.event]) for phone in watching]
+            if None not in reached or time.time() >= request["deadline"]:
+                break
+            await asyncio.sleep(0.05)
+        answer: dict[str, dict[str, Any]] = {
+            name: {} for name in ("converged_at", "unconverged", "messages", "dropped")
+        }
+        for event in counts:
+            mine = [(p, at) for p, at in zip(watching, reached, strict=True) if p.event == event]
+            shown = [at for _p, at in mine if at is not None]
+            answer["converged_at"][event] = (
+                max(shown, default=None) if len(shown) == len(mine) else None
+            )
+            answer["unconverged"][event] = len(mine) - len(shown)
+            answer["messages"][event] = sum(p.messages for p, _at in mine)
+            answer["dropped"][event] = sum(
+                p.listener is not None and p.listener.done() for p, _at in mine
+            )
+        return answer
+
+    async def close(self, _request: dict[str, Any] | None = None) -> dict[str, Any]:
+        await asyncio.gather(*(phone.close() for phone in self.all), return_exceptions=True)
+        closed, self.all = len(self.all), []
+        return {"closed": closed}
+
+
+def _by_event(phones: list[Phone]) -> dict[str, int]:
+    counted: dict[str, int] = {}
+    for phone in phones:
+        counted[phone.event] = counted.get(phone.event, 0) + 1
+    return counted
+
+
+async def _until(at: float) -> None:
+    await asyncio.sleep(max(0.0, at - time.time()))
+
+
+async def _each(phones: list[Phone], step: Callable[[Phone], Awaitable[None]]) -> list[str]:
+    """Runs the step for every phone at once; the failures, in words."""
+    results = await asyncio.gather(*(step(phone) for phone in phones), return_exceptions=True)
+    failures = [r for r in results if isinstance(r, BaseException)]
+    for failure in failures:
+        if not isinstance(failure, Exception | TimeoutError):
+            raise failure  # a cancellation is not a phone's failure
+    return [f"{type(f).__name__}: {f}" for f in failures]
+
+
+async def serve() -> None:
+    loop = asyncio.get_running_loop()
+    reader = asyncio.StreamReader(limit=2**26)
+    await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin)
+    phones = Phones()
+    operations: dict[str, Callable[[dict[str, Any]], Awaitable[dict[str, Any]]]] = {
+        "join": phones.join,
+        "connect": phones.connect,
+        "vote": phones.vote,
+        "settle": phones.settle,
+        "close": phones.close,
+    }
+    try:
+        while line := await reader.readline():
+            request = json.loads(line)
+            answer = await operations[request["op"]](request)
+            sys.stdout.write(json.dumps(answer) + "\n")
+            sys.stdout.flush()
+    finally:
+        await phones.close()
+
+
+def main() -> None:
+    _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    try:
+        import uvloop
+    except ImportError:
+        asyncio.run(serve())
+    else:
+        uvloop.run(serve())
+
+
+if __name__ == "__main__":
+    main()
