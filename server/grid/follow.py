@@ -15,7 +15,7 @@ from server.grid.agenda import agendas, counts_in, headcounts
 from server.grid.board import load_board
 from server.grid.models import Placement
 from server.grid.published import published_cells
-from server.grid.views import checks
+from server.grid.views import checks_of
 
 # Changes other than votes that move headcounts or checks: one of these landing between the
 # measuring and the recording would leave screens with stale figures.
@@ -47,7 +47,7 @@ async def _measure(event: Event) -> Found:
         cells = await published_cells(event)
         found.append(("headcounts", counts_in(cells, headcounts(await agendas(event)))))
     if await Placement.exists(event=event):
-        found.append(("grid.checks", {"checks": checks(await load_board(event))}))
+        found.append(("grid.checks", {"checks": await checks_of(await load_board(event))}))
     return found
 
 

@@ -67,13 +67,8 @@ async def checks_of(board: Board) -> dict[str, Any]:
         return checked(instance, grid, board.interest)  # an edit is never refused for want of it
 
 
-def checks(board: Board) -> dict[str, Any]:
-    """The live checks beside the grid, recomputed on every change."""
-    return checked(board.instance(), board.grid, board.interest)
-
-
 def checked(instance: Instance, grid: Grid, interest: dict[int, int]) -> dict[str, Any]:
-    """The checks of ``grid`` from plain data, so that a process can make them."""
+    """The live checks beside the grid, from plain data, so that a process can make them."""
     served = served_votes(instance, grid)
     capacity = {room.id: room.capacity for room in instance.rooms}
     too_small = [

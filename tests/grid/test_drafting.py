@@ -169,7 +169,7 @@ async def test_checks_of_a_large_board_are_made_in_a_process_and_say_the_same(
     s = await reference_event(domain)
     await s.allocate(0)
     board = await load_board(s.event)
-    here = views.checks(board)
+    here = views.checked(board.instance(), board.grid, board.interest)
     assert here["served"]["total"] > 0
 
     def not_here(*_args: object) -> None:
