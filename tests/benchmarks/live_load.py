@@ -24,7 +24,7 @@ The same screens, from the same client processes, are then connected to the floo
 (tests/benchmarks/live_load/floor.py): a server written directly on the `websockets` library
 that, for each vote the driver sends on its own control socket (no HTTP, no database), adds one
 to the count and broadcasts Snug's change message with `websockets.broadcast`; like Snug, it
-gathers the votes of a window (--floor-coalesce-ms, default Snug's 100 ms tick; 0 sends each
+gathers the votes of a window (--floor-coalesce-ms, default Snug's tick, 250 ms; 0 sends each
 vote at once) into one message with the latest counts. Its latency is measured the same way.
 
 Server memory per connection is the growth of the server process's resident memory (VmRSS) from
@@ -63,6 +63,7 @@ from typing import Any
 import httpx
 from websockets.asyncio.client import connect
 
+from server.live.room import TICK
 from tests.conftest import ROOT, event_body, free_port
 
 HERE = Path(__file__).with_suffix("")
@@ -73,7 +74,7 @@ START_TIMEOUT = 60.0
 WARM_UP = 8  # screens connected and closed before the server is weighed
 # Snug gathers the counts committed in one tick (server/live/room.py TICK) into one message;
 # the floor does the same fan-out, or else, on two cores, the screens that measure it saturate.
-FLOOR_WINDOW_MS = 100.0
+FLOOR_WINDOW_MS = TICK * 1000
 
 
 @dataclass
