@@ -29,7 +29,7 @@ from server.db import unreachable
 from server.events import receipts
 from server.events.access import Actor
 from server.events.changes import Change
-from server.events.journal import Journal
+from server.events.journal import Journal, Measure
 from server.events.models import Event
 
 T = TypeVar("T")
@@ -133,7 +133,7 @@ class Writes:
     async def _commit(self, event_id: int, batch: list[Write[Any]]) -> list[Change]:
         """Runs the batch in one transaction; answers each writer once it is committed."""
         answers: list[tuple[Write[Any], Any]] = []
-        changes: list[Change] = []
+        journals: list[Journal] = []
         try:
             async with in_transaction():
                 locked = await Event.select_for_update().get(id=event_id)
@@ -141,7 +141,9 @@ class Writes:
                     done = await _one(locked, write)
                     if done is not None:
                         answers.append((write, done[0]))
-                        changes.extend(done[1])
+                        journals.append(done[1])
+                changes = [c for journal in journals for c in journal.changes]
+                changes += await _tallies(locked, journals)
                 if changes:  # once for the batch: the lock keeps every number ours till commit
                     await Event.filter(id=event_id).update(seq=locked.seq)
         except BaseException as exc:
@@ -204,7 +206,7 @@ class Writes:
             log.exception("following up changes of event %s failed", event_id)
 
 
-async def _one(locked: Event, write: Write[Any]) -> tuple[Any, list[Change]] | None:
+async def _one(locked: Event, write: Write[Any]) -> tuple[Any, Journal] | None:
     """One write in a savepoint of the batch; None when it failed (and changed nothing)."""
     seq = locked.seq  # the batch's numbers so far, stored only at its end
     try:
@@ -219,13 +221,26 @@ async def _one(locked: Event, write: Write[Any]) -> tuple[Any, list[Change]] | N
         return None
 
 
-async def _do(locked: Event, write: Write[Any]) -> tuple[Any, list[Change]]:
+async def _do(locked: Event, write: Write[Any]) -> tuple[Any, Journal]:
+    journal = Journal(locked, write.actor)
     if write.key is not None:
         receipt = await receipts.recall(locked, write.actor, write.key, write.fingerprint)
         if receipt is not None:
-            return cast(Any, json.loads(receipt.answer)), []
-    journal = Journal(locked, write.actor)
+            return cast(Any, json.loads(receipt.answer)), journal
     result = await write.command(journal)
     if write.key is not None:
         await receipts.keep(locked, write.actor, write.key, write.fingerprint, result)
-    return result, journal.changes
+    return result, journal
+
+
+async def _tallies(locked: Event, journals: list[Journal]) -> list[Change]:
+    """The tallies the batch's writes asked for, each recorded once, after them all, by the
+    last writer who asked (so a lone vote is still its voter's)."""
+    asked: dict[str, tuple[Journal, Measure, set[int]]] = {}
+    for journal in journals:
+        for kind, (measure, ids) in journal.tallies.items():
+            asked[kind] = (journal, measure, ids | (asked[kind][2] if kind in asked else set()))
+    changes = []
+    for kind, (journal, measure, ids) in asked.items():
+        changes.append(await journal.record(kind, await measure(locked, sorted(ids))))
+    return changes

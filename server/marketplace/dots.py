@@ -8,7 +8,7 @@ from server.errors import Conflict, NotFound
 from server.events.journal import Journal
 from server.events.models import Attendee, Event
 from server.marketplace.models import Dot
-from server.marketplace.pitches import find_pitch, fits_id
+from server.marketplace.pitches import find_pitch, fits_id, votable
 from server.marketplace.views import counts_data, vote_counts
 
 
@@ -22,18 +22,19 @@ def _voter(journal: Journal) -> Attendee:
 async def place_dot(journal: Journal, pitch_id: int) -> dict[str, Any]:
     attendee = _voter(journal)
     event = journal.event
-    pitch = await find_pitch(event, pitch_id, journal.actor)
-    used = [d.pitch_id for d in await Dot.filter(event=event, attendee=attendee)]
+    pitch_id = await votable(event, pitch_id, journal.actor)
+    mine = Dot.filter(event=event, attendee=attendee)
+    used = [int(row[0]) for row in await mine.values_list("pitch_id")]
     if len(used) >= event.dots_per_attendee:
         raise Conflict(
             f"You have placed all {event.dots_per_attendee} of your dots. "
             "Move or withdraw one to vote for this pitch."
         )
-    if not event.dots_stack and pitch.id in used:
+    if not event.dots_stack and pitch_id in used:
         raise Conflict("You already have a dot on this pitch; this event allows one per pitch.")
-    dot = await Dot.create(event=event, attendee=attendee, pitch=pitch)
-    await _record_counts(journal, [pitch.id])
-    return {"id": dot.id, "pitch": pitch.id}
+    dot = await Dot.create(event=event, attendee=attendee, pitch_id=pitch_id)
+    await _record_counts(journal, [pitch_id])
+    return {"id": dot.id, "pitch": pitch_id}
 
 
 async def move_dot(journal: Journal, dot_id: int, pitch_id: int) -> dict[str, Any]:
@@ -86,5 +87,8 @@ async def _own_dot(event: Event, attendee: Attendee, dot_id: int) -> Dot:
 
 
 async def _record_counts(journal: Journal, pitch_ids: list[int]) -> None:
-    counts = await vote_counts(journal.event, pitch_ids)
-    await journal.record("votes", counts_data(counts))
+    journal.tally("votes", pitch_ids, _counts)
+
+
+async def _counts(event: Event, pitch_ids: list[int]) -> dict[str, Any]:
+    return counts_data(await vote_counts(event, pitch_ids))

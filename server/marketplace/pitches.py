@@ -17,9 +17,30 @@ from server.marketplace.views import counts_data, pitch_view, vote_counts
 
 async def find_pitch(event: Event, pitch_id: int, actor: Actor) -> Pitch:
     pitch = await Pitch.get_or_none(id=pitch_id, event=event) if fits_id(pitch_id) else None
-    if pitch is None or pitch.merged_into_id is not None or (pitch.hidden and not actor.is_staff):
-        raise NotFound(f"There is no pitch {pitch_id} in this event; it may have been merged.")
+    if pitch is None or not _seen(pitch.merged_into_id, pitch.hidden, actor):
+        raise _missing(pitch_id)
     return pitch
+
+
+async def votable(event: Event, pitch_id: int, actor: Actor) -> int:
+    """The id of a pitch this actor can vote for, checked without reading the rest of it:
+    a vote storm checks thousands."""
+    found = (
+        await Pitch.filter(id=pitch_id, event=event).values_list("merged_into_id", "hidden")
+        if fits_id(pitch_id)
+        else []
+    )
+    if not found or not _seen(found[0][0], bool(found[0][1]), actor):
+        raise _missing(pitch_id)
+    return pitch_id
+
+
+def _seen(merged_into_id: int | None, hidden: bool, actor: Actor) -> bool:
+    return merged_into_id is None and (not hidden or actor.is_staff)
+
+
+def _missing(pitch_id: int) -> NotFound:
+    return NotFound(f"There is no pitch {pitch_id} in this event; it may have been merged.")
 
 
 def fits_id(number: int) -> bool:
