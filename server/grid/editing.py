@@ -195,6 +195,8 @@ async def _keep(
                     for o in result.left_out
                 ],
                 "reasons": {str(p): why for p, why in result.reasons.items()},
+                # Said only when the safety cap cut the search short (a very slow machine).
+                **({"notice": result.notice} if result.capped else {}),
             }
         }
 

@@ -4,7 +4,9 @@ grid that changed before it was kept is refused, or kept without what went away.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import time
+from typing import Any
 
 import pytest
 
@@ -178,3 +180,19 @@ async def test_checks_of_a_large_board_are_made_in_a_process_and_say_the_same(
     monkeypatch.setattr(views, "CHECKS_INLINE", 0)
     monkeypatch.setattr(views, "served_votes", not_here)  # the checking process has its own
     assert await views.checks_of(board) == here
+
+
+async def test_a_draft_cut_short_by_the_safety_cap_says_so_and_a_full_one_does_not(
+    domain: Domain, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    s = await setting(domain)
+    full = await s.allocate(0)
+    assert "notice" not in full["allocation"]
+
+    async def capped_run(job: Any, *args: Any) -> Any:
+        done = job(*args)  # the allocator itself, here rather than in its process
+        return dataclasses.replace(done, capped=True, notice="Stopped at its time limit.")
+
+    monkeypatch.setattr(editing._drafters, "run", capped_run)
+    cut = await s.allocate(await s.version())
+    assert cut["allocation"]["notice"] == "Stopped at its time limit."

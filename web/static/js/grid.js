@@ -44,6 +44,7 @@ function remember(allocation) {
   leftOut.clear();
   for (const item of allocation.left_out || []) leftOut.set(item.pitch, item.reason);
   reasons = allocation.reasons || {};
+  if (allocation.notice) announce(allocation.notice);
 }
 
 /** The allocator names rooms, slots and sessions by id: say their names instead. */
