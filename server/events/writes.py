@@ -111,9 +111,13 @@ class Writes:
             await asyncio.gather(*busy, return_exceptions=True)
 
     async def close(self) -> None:
+        """Lets the writes under way commit and answer; drops follow-ups not yet run (what
+        they would record is worked out afresh by every snapshot)."""
         for task in list(self._following.values()):
             task.cancel()
         await asyncio.gather(*self._following.values(), return_exceptions=True)
+        committers = [p.committer for p in self._events.values() if p.committer is not None]
+        await asyncio.gather(*committers, return_exceptions=True)
 
     async def _commit_all(self, event_id: int, pending: _Pending) -> None:
         try:

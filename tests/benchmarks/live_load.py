@@ -319,11 +319,11 @@ class Workers:
         self.processes = processes
 
     @classmethod
-    async def start(cls, children: Children, count: int) -> Workers:
+    async def start(cls, children: Children, count: int, script: Path = CLIENTS) -> Workers:
         processes = [
             await children.start(
                 sys.executable,
-                str(CLIENTS),
+                str(script),
                 stdin=asyncio.subprocess.PIPE,
                 stdout=asyncio.subprocess.PIPE,
                 limit=2**26,

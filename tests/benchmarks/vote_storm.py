@@ -261,20 +261,6 @@ async def grid_step(http: httpx.AsyncClient, slug: str, organiser: str, step: st
 # --- the client processes ------------------------------------------------------------------
 
 
-async def start_phones(children: Children, count: int) -> Workers:
-    processes = [
-        await children.start(
-            sys.executable,
-            str(PHONES),
-            stdin=asyncio.subprocess.PIPE,
-            stdout=asyncio.subprocess.PIPE,
-            limit=2**26,
-        )
-        for _ in range(count)
-    ]
-    return Workers(processes)
-
-
 async def ask(workers: Workers, requests: list[dict[str, Any]], within: float) -> list[Any]:
     """Every wait is bounded: a client process that hangs ends the run, not the machine."""
     return await asyncio.wait_for(workers.ask(requests), within)
@@ -585,7 +571,7 @@ async def run(
     events = 2 if args.second_event else 1
     storms = [await make_event(servers[0].url, args.dots) for _ in range(events)]
     print(f"{events} event(s) made: {PITCHES} pitches, published grid, voting open")
-    workers = await start_phones(children, args.client_processes)
+    workers = await Workers.start(children, args.client_processes, PHONES)
     figures = await storm(workers, servers, storms, database, args)
     await ask(workers, [{"op": "close"}] * len(workers.processes), 60)
     acked = [int(ack[2]) for s in storms for ack in s.acks]
