@@ -2,11 +2,11 @@
 are gathered into the next, so a storm of votes costs one commit every few milliseconds rather
 than one per vote.
 
-Each write runs in a savepoint of its batch, against the event row locked for the whole batch,
-so rules such as "voting is open" and "dots left" are checked against what is committed and
-what the batch wrote before it, and a write that fails rolls back only itself. A writer hears
-its answer only once the batch has committed: nothing acknowledged is ever lost. The event's
-seq moves on under the row lock, so numbers stay gap-free across processes.
+Each batch runs against the event row locked for the whole batch (server/events/batch.py), so
+rules such as "voting is open" and "dots left" are checked against what is committed and what
+the batch wrote before it, and a write that fails is refused alone and changes nothing. A
+writer hears its answer only once the batch has committed: nothing acknowledged is ever lost.
+The event's seq moves on under the row lock, so numbers stay gap-free across processes.
 
 Reactions (headcounts and grid checks after votes) run after commit, debounced per event,
 outside the lock: they read the committed state, then record what they found as a write of
@@ -16,37 +16,23 @@ their own, so they cost a storm one short write a tick rather than a long one pe
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar, cast
-
-from tortoise.transactions import in_transaction
+from typing import Any, TypeVar
 
 from server import metrics
-from server.db import unreachable
 from server.events import receipts
 from server.events.access import Actor
+from server.events.batch import Again, Command, Write, commit
 from server.events.changes import Change
-from server.events.journal import Journal, Measure
 from server.events.models import Event
 
 T = TypeVar("T")
-Command = Callable[[Journal], Awaitable[T]]
 Publish = Callable[[int, list[dict[str, Any]]], Awaitable[None]]
 BATCH = 200  # writes in one transaction at most, so no writer waits behind a huge batch
 
 log = logging.getLogger("snug.writes")
-
-
-@dataclass
-class Write(Generic[T]):
-    actor: Actor
-    command: Command[T]
-    key: str | None
-    fingerprint: str
-    answer: asyncio.Future[T]
 
 
 @dataclass
@@ -135,21 +121,12 @@ class Writes:
                 del self._events[event_id]
 
     async def _commit(self, event_id: int, batch: list[Write[Any]]) -> list[Change]:
-        """Runs the batch in one transaction; answers each writer once it is committed."""
-        answers: list[tuple[Write[Any], Any]] = []
-        journals: list[Journal] = []
+        """Commits the batch; answers each writer once it is committed, or with its error."""
         try:
-            async with in_transaction():
-                locked = await Event.select_for_update().get(id=event_id)
-                for write in batch:
-                    done = await _one(locked, write)
-                    if done is not None:
-                        answers.append((write, done[0]))
-                        journals.append(done[1])
-                changes = [c for journal in journals for c in journal.changes]
-                changes += await _tallies(locked, journals)
-                if changes:  # once for the batch: the lock keeps every number ours till commit
-                    await Event.filter(id=event_id).update(seq=locked.seq)
+            try:
+                done = await commit(event_id, batch, alone=False)
+            except Again:
+                done = await commit(event_id, batch, alone=True)
         except BaseException as exc:
             for write in batch:
                 if not write.answer.done():
@@ -158,10 +135,10 @@ class Writes:
                 raise
             return []
         metrics.write_batch.observe(len(batch))
-        for write, answer in answers:
+        for write, answer in done.answers:
             if not write.answer.done():
                 write.answer.set_result(answer)
-        return changes
+        return done.changes
 
     async def _after(self, event_id: int, changes: list[Change]) -> None:
         # Follow-ups are registered before the writers' answers leave this loop turn, so
@@ -208,43 +185,3 @@ class Writes:
         except Exception:
             # What it follows is committed; the next change it follows tries again.
             log.exception("following up changes of event %s failed", event_id)
-
-
-async def _one(locked: Event, write: Write[Any]) -> tuple[Any, Journal] | None:
-    """One write in a savepoint of the batch; None when it failed (and changed nothing)."""
-    seq = locked.seq  # the batch's numbers so far, stored only at its end
-    try:
-        async with in_transaction():
-            return await _do(locked, write)
-    except Exception as exc:
-        if unreachable(exc):
-            raise  # the whole batch is lost, and every writer in it is told
-        write.answer.set_exception(exc)
-        await locked.refresh_from_db()  # forget what the failed write did to the row in memory
-        locked.seq = seq
-        return None
-
-
-async def _do(locked: Event, write: Write[Any]) -> tuple[Any, Journal]:
-    journal = Journal(locked, write.actor)
-    if write.key is not None:
-        receipt = await receipts.recall(locked, write.actor, write.key, write.fingerprint)
-        if receipt is not None:
-            return cast(Any, json.loads(receipt.answer)), journal
-    result = await write.command(journal)
-    if write.key is not None:
-        await receipts.keep(locked, write.actor, write.key, write.fingerprint, result)
-    return result, journal
-
-
-async def _tallies(locked: Event, journals: list[Journal]) -> list[Change]:
-    """The tallies the batch's writes asked for, each recorded once, after them all, by the
-    last writer who asked (so a lone vote is still its voter's)."""
-    asked: dict[str, tuple[Journal, Measure, set[int]]] = {}
-    for journal in journals:
-        for kind, (measure, ids) in journal.tallies.items():
-            asked[kind] = (journal, measure, ids | (asked[kind][2] if kind in asked else set()))
-    changes = []
-    for kind, (journal, measure, ids) in asked.items():
-        changes.append(await journal.record(kind, await measure(locked, sorted(ids))))
-    return changes

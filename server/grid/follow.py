@@ -7,10 +7,11 @@ from __future__ import annotations
 from typing import Any
 
 from server.events.access import SNUG
+from server.events.batch import Command
 from server.events.changes import Change
 from server.events.journal import Journal
 from server.events.models import Event
-from server.events.writes import Command, Reaction
+from server.events.writes import Reaction
 from server.grid.agenda import agendas, counts_in, headcounts
 from server.grid.board import load_board
 from server.grid.models import Placement

@@ -10,7 +10,7 @@ import pytest
 
 from server import metrics
 from server.errors import Conflict, Refused
-from server.events.changes import Change
+from server.events.changes import Change, Receipt
 from server.events.journal import Journal
 from server.events.models import Event
 from server.grid import editing
@@ -164,3 +164,22 @@ async def test_refusals_in_a_batch_do_not_disturb_the_others(domain: Domain) -> 
     assert sum(isinstance(t, dict) for t in tries) == 1, "one dot per pitch"
     assert all(isinstance(t, dict | Refused) for t in tries)
     assert await Dot.filter(attendee=sam.attendee).count() == 1
+
+
+async def test_one_key_sent_twice_within_one_batch_is_done_once(domain: Domain) -> None:
+    from server.events import receipts
+
+    event = await voting(domain, dots_per_attendee=3, dots_stack=True)
+    staff = await domain.organiser(event)
+    pitch = await new_pitch(domain, event, staff)
+    sam = await domain.attendee(event)
+    asked = receipts.fingerprint("POST", "/api/e/x/dots", b'{"pitch": 1}')
+
+    def place() -> Any:
+        command = lambda journal: dots.place_dot(journal, pitch)  # noqa: E731
+        return domain.writes.run(event, sam, command, key="twice-in-one", fingerprint=asked)
+
+    first, second, third = await asyncio.gather(place(), place(), place())
+    assert first == second == third
+    assert await Dot.filter(attendee=sam.attendee).count() == 1
+    assert await Receipt.filter(event_id=event.id, key="twice-in-one").count() == 1

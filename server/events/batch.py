@@ -1,0 +1,123 @@
+"""One batch of writes to an event, in one transaction with the event row locked.
+
+Each statement costs a turn of the event loop, and in a storm a turn is slow, so the batch
+takes few: the receipts of its keys are read in one query and kept in one, tallies are counted
+once at its end, and its writes run one after another with no savepoint around each. If one
+fails, the whole batch is rolled back and done again with each write in a savepoint of its
+own, so that only the failed one is refused and changes nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
+
+from tortoise.transactions import in_transaction
+
+from server.db import unreachable
+from server.events import receipts
+from server.events.access import Actor
+from server.events.changes import Change
+from server.events.journal import Journal, Measure
+from server.events.models import Event
+
+T = TypeVar("T")
+Command = Callable[[Journal], Awaitable[T]]
+
+
+@dataclass
+class Write(Generic[T]):
+    """A command waiting for its batch, and the future its writer awaits."""
+
+    actor: Actor
+    command: Command[T]
+    key: str | None
+    fingerprint: str
+    answer: asyncio.Future[T]
+
+
+class Again(Exception):
+    """A write failed in a batch without savepoints: do the batch again, with them."""
+
+
+@dataclass
+class Done:
+    """What a committed batch answers and what it changed."""
+
+    answers: list[tuple[Write[Any], Any]] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)
+
+
+async def commit(event_id: int, batch: list[Write[Any]], *, alone: bool) -> Done:
+    """The batch in one transaction. With ``alone`` each write has a savepoint of its own and
+    a failed one is told so here; without, any failure raises Again and nothing is kept."""
+    done, journals = Done(), []
+    async with in_transaction():
+        locked = await Event.select_for_update().get(id=event_id)
+        kept = await receipts.Kept.load(locked, [(w.actor, w.key) for w in batch if w.key])
+        for write in batch:
+            ran = await (_alone(locked, kept, write) if alone else _together(locked, kept, write))
+            if ran is not None:
+                done.answers.append((write, ran[0]))
+                journals.append(ran[1])
+        done.changes = [c for journal in journals for c in journal.changes]
+        done.changes += await _tallies(locked, journals)
+        if done.changes:  # once for the batch: the lock keeps every number ours till commit
+            await Event.filter(id=event_id).update(seq=locked.seq)
+        await kept.save()
+    return done
+
+
+async def _together(
+    locked: Event, kept: receipts.Kept, write: Write[Any]
+) -> tuple[Any, Journal] | None:
+    try:
+        return await _do(locked, kept, write)
+    except Exception as exc:
+        if unreachable(exc):
+            raise
+        raise Again from exc
+
+
+async def _alone(
+    locked: Event, kept: receipts.Kept, write: Write[Any]
+) -> tuple[Any, Journal] | None:
+    """One write in a savepoint of the batch; None when it failed (and changed nothing)."""
+    seq = locked.seq  # the batch's numbers so far, stored only at its end
+    try:
+        async with in_transaction():
+            return await _do(locked, kept, write)
+    except Exception as exc:
+        if unreachable(exc):
+            raise  # the whole batch is lost, and every writer in it is told
+        write.answer.set_exception(exc)
+        await locked.refresh_from_db()  # forget what the failed write did to the row in memory
+        locked.seq = seq
+        return None
+
+
+async def _do(locked: Event, kept: receipts.Kept, write: Write[Any]) -> tuple[Any, Journal]:
+    journal = Journal(locked, write.actor)
+    if write.key is not None:
+        found, answer = kept.recall(write.actor, write.key, write.fingerprint)
+        if found:
+            return answer, journal
+    result = await write.command(journal)
+    if write.key is not None:
+        kept.keep(write.actor, write.key, write.fingerprint, result)
+    return result, journal
+
+
+async def _tallies(locked: Event, journals: list[Journal]) -> list[Change]:
+    """The tallies the batch's writes asked for, each recorded once, after them all, by the
+    last writer who asked (so a lone vote is still its voter's)."""
+    asked: dict[str, tuple[Journal, Measure, set[int]]] = {}
+    for journal in journals:
+        for kind, (measure, ids) in journal.tallies.items():
+            asked[kind] = (journal, measure, ids | (asked[kind][2] if kind in asked else set()))
+    changes = []
+    for kind, (journal, measure, ids) in asked.items():
+        changes.append(await journal.record(kind, await measure(locked, sorted(ids))))
+    return changes
