@@ -16,6 +16,7 @@ from server.errors import Conflict, Invalid, NotFound
 from server.events.access import Actor, Keys, Role
 from server.events.journal import Journal
 from server.events.models import Attendee, Event, Room, Slot
+from server.events.together import Together
 from server.events.views import event_view, venue_view
 
 JOIN_CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i to misread off a poster
@@ -23,11 +24,14 @@ RESERVED_SLUGS = {"new", "api", "static", "healthz"}
 SLUG_LENGTH = 40  # as Event.slug stores it
 JOIN_CODE_LENGTH = 12  # as Event.join_code stores it
 ZERO = dt.timedelta(0)
+_events: Together[Event | None] = Together()
 
 
 async def find_event(slug: str) -> Event:
     # An address longer than any slug can be names no event; the database isn't asked.
-    event = await Event.get_or_none(slug=slug) if len(slug) <= SLUG_LENGTH else None
+    event = None
+    if len(slug) <= SLUG_LENGTH:  # a storm's lookups of one event share their query
+        event = await _events.get(slug, lambda: Event.get_or_none(slug=slug))
     if event is None:
         raise NotFound(f"There is no event at /e/{slug}. Check the link you were given.")
     return event
