@@ -15,17 +15,20 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 from collections.abc import Callable, Iterable
 from typing import Any, Protocol
 
 from server import metrics
 from server.events.access import Role
-from server.live.hub import Hub, event_channel
+from server.live.hub import RESYNC, Hub, event_channel
 from server.live.state import as_seen_by
 
 TICK = 0.25  # seconds between an event's tallies: at most four a second, however fast votes come
 TALLIES = frozenset({"votes", "headcounts", "grid.checks"})
 Message = dict[str, Any]
+
+log = logging.getLogger("snug.room")
 
 
 class Listener(Protocol):
@@ -71,7 +74,15 @@ class Room:
 
     def _fan_out(self, batch: list[Message]) -> None:
         with metrics.fan_out_seconds.time():
-            self._offer(batch)
+            try:
+                self._offer(batch)
+            except Exception:
+                # A change the room can't shape (a bug) must not end the room: every screen
+                # would look live while hearing nothing more. Each catches up from the
+                # database instead, and the room goes on with the next change.
+                metrics.errors.labels("room").inc()
+                log.exception("fanning out changes of event %s failed", self._event_id)
+                self._offer([RESYNC])
 
     def _offer(self, batch: list[Message]) -> None:
         if any(m.get("type") == "resync" for m in batch):

@@ -95,3 +95,22 @@ async def test_tallies_go_out_at_most_once_a_tick_and_other_changes_at_once() ->
     await asyncio.sleep(0.02)
     assert screen.got[-1][2]["kind"] == "pitch.saved", "a pitch doesn't wait for the tick"
     room.leave(screen)
+
+
+async def test_a_change_the_room_cannot_shape_sends_screens_to_catch_up_and_the_room_goes_on(
+    caplog: Any,
+) -> None:
+    hub = MemoryHub()
+    rooms = Rooms(hub)
+    screen = FakeScreen(Role.attendee)
+    room = rooms.enter(9, screen)
+    await room.subscribed.wait()
+    broken = {"type": "change", "seq": 1, "kind": "pitch.saved", "data": {"pitch": {"id": 1}}}
+    await rooms.publish(9, [broken])  # no "hidden": shaping it for attendees fails
+    await asyncio.sleep(0.05)
+    assert screen.resyncs == 1, "told to catch up from the database"
+    assert "fanning out changes of event 9 failed" in caplog.text
+    await rooms.publish(9, [_votes(2, a=1)])
+    await asyncio.sleep(0.05)
+    assert screen.got[-1][1] == 2, "the room still fans out what comes next"
+    room.leave(screen)
