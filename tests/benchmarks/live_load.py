@@ -766,16 +766,25 @@ def arguments(argv: list[str] | None = None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def main(argv: list[str] | None = None) -> None:
-    args = arguments(argv)
+def run_to_end(
+    measure: Callable[[argparse.Namespace], Coroutine[Any, Any, dict[str, Any]]],
+    args: argparse.Namespace,
+    faults: tuple[str, ...],
+) -> None:
+    """Runs a benchmark, prints its figures as the last line, and exits 1 when any of the
+    ``faults`` is not 0 (a lost vote is a fault, whatever the speed)."""
     try:
-        figures = asyncio.run(benchmark(args))
+        figures = asyncio.run(measure(args))
     except (KeyboardInterrupt, asyncio.CancelledError):
         print("Stopped; every process it started has been stopped too.", file=sys.stderr)
         sys.exit(130)
     print(json.dumps(figures))
-    if figures.get("lost") or figures.get("floor_lost"):
-        sys.exit(1)  # a lost vote is a fault, whatever the speed
+    if any(figures.get(fault) for fault in faults):
+        sys.exit(1)
+
+
+def main(argv: list[str] | None = None) -> None:
+    run_to_end(benchmark, arguments(argv), ("lost", "floor_lost"))
 
 
 if __name__ == "__main__":

@@ -48,11 +48,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import json
 import os
 import secrets
 import signal
-import sys
 import tempfile
 import time
 from collections.abc import AsyncIterator
@@ -74,6 +72,7 @@ from tests.benchmarks.live_load import (
     cpu_seconds,
     percentile,
     rounded,
+    run_to_end,
     start_snug,
 )
 from tests.conftest import event_body
@@ -692,15 +691,7 @@ def arguments(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 def main(argv: list[str] | None = None) -> None:
-    args = arguments(argv)
-    try:
-        figures = asyncio.run(benchmark(args))
-    except (KeyboardInterrupt, asyncio.CancelledError):
-        print("Stopped; every process it started has been stopped too.", file=sys.stderr)
-        sys.exit(130)
-    print(json.dumps(figures))
-    if figures["lost"] or figures["double_counted"]:
-        sys.exit(1)  # a lost or doubled vote is a fault, whatever the speed
+    run_to_end(benchmark, arguments(argv), ("lost", "double_counted"))
 
 
 if __name__ == "__main__":
