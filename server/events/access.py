@@ -15,6 +15,9 @@ from dataclasses import dataclass
 
 from server.errors import Conflict, Forbidden, Unauthorised
 from server.events.models import Attendee, Event
+from server.events.together import Gathered
+
+GATHER_MOST = 400  # keys in one lookup of attendees, well inside every database's parameters
 
 
 class Role(enum.IntEnum):
@@ -73,6 +76,7 @@ class Keys:
 
     def __init__(self, secret_key: str) -> None:
         self._key = secret_key.encode()
+        self._attendees = Gathered(_attendees_by_key, most=GATHER_MOST)
 
     def new(self) -> tuple[str, str]:
         """A fresh secret for a link, and the digest to store."""
@@ -97,10 +101,22 @@ class Keys:
             return Actor(Role.organiser)
         if event.facilitator_key and hmac.compare_digest(digest, event.facilitator_key):
             return Actor(Role.facilitator)
-        attendee = await Attendee.get_or_none(event=event, token=digest)
+        attendee = await self._attendees.get((event.id, digest))
         if attendee is None:
             raise Unauthorised(
                 "This link or device isn't recognised for this event. "
                 "Open the event's join link again to take part."
             )
         return Actor(Role.attendee, attendee)
+
+
+async def _attendees_by_key(keys: list[tuple[int, str]]) -> dict[tuple[int, str], Attendee]:
+    """The attendees with these (event id, key digest) pairs: one query per event."""
+    by_event: dict[int, list[str]] = {}
+    for event_id, digest in keys:
+        by_event.setdefault(event_id, []).append(digest)
+    found = {}
+    for event_id, digests in by_event.items():
+        for attendee in await Attendee.filter(event_id=event_id, token__in=digests):
+            found[event_id, attendee.token] = attendee
+    return found

@@ -20,7 +20,7 @@ from server.db import unreachable
 from server.events import receipts
 from server.events.access import Actor
 from server.events.changes import Change
-from server.events.journal import Journal, Measure
+from server.events.journal import Journal, Measure, Shared
 from server.events.models import Event
 
 T = TypeVar("T")
@@ -57,8 +57,10 @@ async def commit(event_id: int, batch: list[Write[Any]], *, alone: bool) -> Done
     async with in_transaction():
         locked = await Event.select_for_update().get(id=event_id)
         kept = await receipts.Kept.load(locked, [(w.actor, w.key) for w in batch if w.key])
+        shared = Shared([w.actor for w in batch])
         for write in batch:
-            ran = await (_alone(locked, kept, write) if alone else _together(locked, kept, write))
+            run = _alone if alone else _together
+            ran = await run(locked, kept, shared, write)
             if ran is not None:
                 done.answers.append((write, ran[0]))
                 journals.append(ran[1])
@@ -71,10 +73,10 @@ async def commit(event_id: int, batch: list[Write[Any]], *, alone: bool) -> Done
 
 
 async def _together(
-    locked: Event, kept: receipts.Kept, write: Write[Any]
+    locked: Event, kept: receipts.Kept, shared: Shared, write: Write[Any]
 ) -> tuple[Any, Journal] | None:
     try:
-        return await _do(locked, kept, write)
+        return await _do(locked, kept, shared, write)
     except Exception as exc:
         if unreachable(exc):
             raise
@@ -82,29 +84,34 @@ async def _together(
 
 
 async def _alone(
-    locked: Event, kept: receipts.Kept, write: Write[Any]
+    locked: Event, kept: receipts.Kept, shared: Shared, write: Write[Any]
 ) -> tuple[Any, Journal] | None:
     """One write in a savepoint of the batch; None when it failed (and changed nothing)."""
     seq = locked.seq  # the batch's numbers so far, stored only at its end
     try:
         async with in_transaction():
-            return await _do(locked, kept, write)
+            return await _do(locked, kept, shared, write)
     except Exception as exc:
         if unreachable(exc):
             raise  # the whole batch is lost, and every writer in it is told
         write.answer.set_exception(exc)
+        shared.forget()  # it may have kept them true of what its savepoint took back
         await locked.refresh_from_db()  # forget what the failed write did to the row in memory
         locked.seq = seq
         return None
 
 
-async def _do(locked: Event, kept: receipts.Kept, write: Write[Any]) -> tuple[Any, Journal]:
-    journal = Journal(locked, write.actor)
+async def _do(
+    locked: Event, kept: receipts.Kept, shared: Shared, write: Write[Any]
+) -> tuple[Any, Journal]:
+    journal = Journal(locked, write.actor, shared)
     if write.key is not None:
         found, answer = kept.recall(write.actor, write.key, write.fingerprint)
         if found:
             return answer, journal
     result = await write.command(journal)
+    if not journal.shared_kept:
+        shared.forget()
     if write.key is not None:
         kept.keep(write.actor, write.key, write.fingerprint, result)
     return result, journal

@@ -3,24 +3,51 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from server.events.access import Actor
 from server.events.changes import Change
 from server.events.models import Event
 
+T = TypeVar("T")
+
 # Works out a tally's data for some ids (vote counts of some pitches) from what is written.
 Measure = Callable[[Event, list[int]], Awaitable[dict[str, Any]]]
+
+
+class Shared:
+    """Reads the writes of one batch share, so a storm of votes reads the event's pitches and
+    its voters' dots once a batch rather than once a vote. A write that uses one keeps it true
+    and says so (``Journal.kept_shared``); after any other write the batch forgets them all
+    (server/events/batch.py), so a merge or a hide between two votes is never missed."""
+
+    def __init__(self, actors: list[Actor]) -> None:
+        self.actors = actors  # the batch's writers, whose rows a read may fetch at once
+        self._reads: dict[str, Any] = {}
+
+    async def get(self, name: str, read: Callable[[], Awaitable[T]]) -> T:
+        if name not in self._reads:
+            self._reads[name] = await read()
+        return cast(T, self._reads[name])
+
+    def forget(self) -> None:
+        self._reads.clear()
 
 
 class Journal:
     """Collects the Changes one command records, for the transport to publish after commit."""
 
-    def __init__(self, event: Event, actor: Actor) -> None:
+    def __init__(self, event: Event, actor: Actor, shared: Shared | None = None) -> None:
         self.event = event
         self.actor = actor
+        self.shared = Shared([actor]) if shared is None else shared
+        self.shared_kept = False
         self.changes: list[Change] = []
         self.tallies: dict[str, tuple[Measure, set[int]]] = {}
+
+    def kept_shared(self) -> None:
+        """Says this write kept the batch's shared reads true of what it wrote."""
+        self.shared_kept = True
 
     def tally(self, kind: str, ids: Iterable[int], measure: Measure) -> None:
         """Asks for a tally of these ids (the counts of the pitches a vote touched) to be

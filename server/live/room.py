@@ -25,6 +25,10 @@ from server.live.hub import RESYNC, Hub, event_channel
 from server.live.state import as_seen_by
 
 TICK = 0.25  # seconds between an event's tallies: at most four a second, however fast votes come
+# A tick costs a frame to every screen, so a crowded event ticks less often, keeping its
+# tallies within this many frames a second, but never less than once a second.
+TALLY_FRAMES = 4000
+SLOWEST_TICK = 1.0
 TALLIES = frozenset({"votes", "headcounts", "grid.checks"})
 Message = dict[str, Any]
 
@@ -70,7 +74,12 @@ class Room:
                     batch = _drained(queue, batch)
                 self._fan_out(batch)
                 if any(m.get("kind") in TALLIES for m in batch):
-                    next_tick = loop.time() + TICK
+                    next_tick = loop.time() + self.tick
+
+    @property
+    def tick(self) -> float:
+        """Seconds between this room's tallies: four a second, fewer for a crowd."""
+        return min(SLOWEST_TICK, max(TICK, len(self.screens) / TALLY_FRAMES))
 
     def _fan_out(self, batch: list[Message]) -> None:
         with metrics.fan_out_seconds.time():

@@ -22,9 +22,8 @@ def _voter(journal: Journal) -> Attendee:
 async def place_dot(journal: Journal, pitch_id: int) -> dict[str, Any]:
     attendee = _voter(journal)
     event = journal.event
-    pitch_id = await votable(event, pitch_id, journal.actor)
-    mine = Dot.filter(event=event, attendee=attendee)
-    used = [int(row[0]) for row in await mine.values_list("pitch_id")]
+    pitch_id = await votable(journal, pitch_id)
+    used = (await _placed(journal)).setdefault(attendee.id, [])
     if len(used) >= event.dots_per_attendee:
         raise Conflict(
             f"You have placed all {event.dots_per_attendee} of your dots. "
@@ -33,8 +32,24 @@ async def place_dot(journal: Journal, pitch_id: int) -> dict[str, Any]:
     if not event.dots_stack and pitch_id in used:
         raise Conflict("You already have a dot on this pitch; this event allows one per pitch.")
     dot = await Dot.create(event=event, attendee=attendee, pitch_id=pitch_id)
+    used.append(pitch_id)
+    journal.kept_shared()
     await _record_counts(journal, [pitch_id])
     return {"id": dot.id, "pitch": pitch_id}
+
+
+async def _placed(journal: Journal) -> dict[int, list[int]]:
+    """The pitches each voter in the journal's batch has dots on, read once for the batch."""
+
+    async def read() -> dict[int, list[int]]:
+        voters = [a.attendee.id for a in journal.shared.actors if a.attendee is not None]
+        placed: dict[int, list[int]] = {voter: [] for voter in voters}
+        rows = Dot.filter(event=journal.event, attendee_id__in=voters)
+        for voter, pitch in await rows.values_list("attendee_id", "pitch_id"):
+            placed[int(voter)].append(int(pitch))
+        return placed
+
+    return await journal.shared.get("placed", read)
 
 
 async def move_dot(journal: Journal, dot_id: int, pitch_id: int) -> dict[str, Any]:

@@ -22,17 +22,20 @@ async def find_pitch(event: Event, pitch_id: int, actor: Actor) -> Pitch:
     return pitch
 
 
-async def votable(event: Event, pitch_id: int, actor: Actor) -> int:
-    """The id of a pitch this actor can vote for, checked without reading the rest of it:
-    a vote storm checks thousands."""
-    found = (
-        await Pitch.filter(id=pitch_id, event=event).values_list("merged_into_id", "hidden")
-        if fits_id(pitch_id)
-        else []
-    )
-    if not found or not _seen(found[0][0], bool(found[0][1]), actor):
+async def votable(journal: Journal, pitch_id: int) -> int:
+    """The id of a pitch the journal's actor can vote for, checked against the event's pitches
+    as its batch read them, once: a vote storm checks thousands."""
+    pitches = await journal.shared.get("pitches", lambda: _standing(journal.event))
+    found = pitches.get(pitch_id)
+    if found is None or not _seen(*found, journal.actor):
         raise _missing(pitch_id)
     return pitch_id
+
+
+async def _standing(event: Event) -> dict[int, tuple[int | None, bool]]:
+    """Whether each of the event's pitches was merged (into which) and is hidden."""
+    rows = await Pitch.filter(event=event).values_list("id", "merged_into_id", "hidden")
+    return {int(id_): (merged, bool(hidden)) for id_, merged, hidden in rows}
 
 
 def _seen(merged_into_id: int | None, hidden: bool, actor: Actor) -> bool:

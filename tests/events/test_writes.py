@@ -9,13 +9,13 @@ from typing import Any
 import pytest
 
 from server import metrics
-from server.errors import Conflict, Refused
+from server.errors import Conflict, NotFound, Refused
 from server.events.changes import Change, Receipt
 from server.events.journal import Journal
 from server.events.models import Event
 from server.grid import editing
 from server.grid.models import Placement
-from server.marketplace import dots
+from server.marketplace import dots, pitches
 from server.marketplace.models import Dot
 from tests.conftest import Domain
 from tests.marketplace.test_pitches import new_pitch, voting
@@ -183,3 +183,27 @@ async def test_one_key_sent_twice_within_one_batch_is_done_once(domain: Domain) 
     assert first == second == third
     assert await Dot.filter(attendee=sam.attendee).count() == 1
     assert await Receipt.filter(event_id=event.id, key="twice-in-one").count() == 1
+
+
+async def test_a_batch_forgets_what_its_votes_read_once_a_pitch_is_withdrawn_in_it(
+    domain: Domain,
+) -> None:
+    """Votes in one batch share one read of the pitches and the voters' dots; a write that
+    changes a pitch between two of them makes the next read afresh."""
+    event = await voting(domain)
+    staff = await domain.organiser(event)
+    pitch = await new_pitch(domain, event, staff)
+    other = await new_pitch(domain, event, staff, "Two")
+    sam, ann, kim = [await domain.attendee(event) for _ in range(3)]
+    results = await asyncio.gather(
+        domain.run(event, sam, dots.place_dot, pitch),
+        domain.run(event, kim, dots.place_dot, other),
+        domain.run(event, staff, pitches.withdraw_pitch, pitch),
+        domain.run(event, ann, dots.place_dot, pitch),
+        return_exceptions=True,
+    )
+    assert isinstance(results[0], dict) and isinstance(results[1], dict)
+    assert isinstance(results[3], NotFound), "the vote after the withdrawal is refused"
+    left = await Dot.filter(event_id=event.id).values_list("attendee_id", "pitch_id")
+    assert set(left) <= {(sam.attendee.id, pitch), (kim.attendee.id, other)}
+    assert (kim.attendee.id, other) in left

@@ -12,7 +12,7 @@ from typing import Any
 from server.events.access import Role
 from server.live.hub import event_channel
 from server.live.hub.memory import MemoryHub
-from server.live.room import TICK, Rooms, coalesce
+from server.live.room import SLOWEST_TICK, TALLY_FRAMES, TICK, Rooms, coalesce
 
 
 def _votes(seq: int, **counts: int) -> dict[str, Any]:
@@ -114,3 +114,21 @@ async def test_a_change_the_room_cannot_shape_sends_screens_to_catch_up_and_the_
     await asyncio.sleep(0.05)
     assert screen.got[-1][1] == 2, "the room still fans out what comes next"
     room.leave(screen)
+
+
+async def test_a_crowded_room_ticks_less_often_but_at_least_once_a_second() -> None:
+    """Each tick is a frame to every screen: a crowd is sent its tallies less often, so a storm
+    costs the same frames a second however many are watching."""
+    rooms = Rooms(MemoryHub())
+    screens = [FakeScreen(Role.attendee) for _ in range(TALLY_FRAMES * 2)]
+    room = rooms.enter(9, screens[0])
+    ticks = {}
+    for crowd in (1, TALLY_FRAMES // 4, TALLY_FRAMES // 2, TALLY_FRAMES * 2):
+        for screen in screens[:crowd]:
+            room.join(screen)
+        ticks[crowd] = room.tick
+    assert ticks[1] == ticks[TALLY_FRAMES // 4] == TICK, "four a second for a room of a thousand"
+    assert ticks[TALLY_FRAMES // 2] == 0.5, "twice a second for two thousand"
+    assert ticks[TALLY_FRAMES * 2] == SLOWEST_TICK == 1.0, "never less than once a second"
+    for screen in screens:
+        room.leave(screen)
