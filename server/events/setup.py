@@ -25,6 +25,7 @@ SLUG_LENGTH = 40  # as Event.slug stores it
 JOIN_CODE_LENGTH = 12  # as Event.join_code stores it
 ZERO = dt.timedelta(0)
 _events: Together[Event | None] = Together()
+_events_by_id: Together[Event | None] = Together()
 
 
 async def find_event(slug: str) -> Event:
@@ -34,6 +35,14 @@ async def find_event(slug: str) -> Event:
         event = await _events.get(slug, lambda: Event.get_or_none(slug=slug))
     if event is None:
         raise NotFound(f"There is no event at /e/{slug}. Check the link you were given.")
+    return event
+
+
+async def fresh_event(event_id: int) -> Event:
+    """The event as committed now, read once for every screen catching up at this moment."""
+    event = await _events_by_id.get(event_id, lambda: Event.get_or_none(id=event_id))
+    if event is None:
+        raise NotFound("This event has been deleted.")
     return event
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 from collections import deque
 from typing import Any, Protocol
 
@@ -21,10 +20,11 @@ from server.errors import DATABASE_AWAY, Refused
 from server.events.access import PUBLIC, Actor, Role
 from server.events.journal import changes_since
 from server.events.models import Event
+from server.events.setup import fresh_event
 from server.limits import REPLAY_LIMIT
 from server.live.outage import database
 from server.live.room import coalesce
-from server.live.state import as_seen_by, snapshot
+from server.live.state import as_seen_by, encoded, snapshot
 
 OUTBOX_LIMIT = 256  # changes waiting for one slow screen before it is sent a catch-up instead
 
@@ -131,7 +131,7 @@ class Screen:
 
     async def send(self, message: dict[str, Any]) -> None:
         """A message for this screen alone (catch-up, pong, error); the room counts the rest."""
-        await self.transport.send(json.dumps(message), seq_of(message))
+        await self.transport.send(encoded(message), seq_of(message))
         metrics.messages_sent.labels("event").inc()
 
     async def error(self, exc: Refused) -> None:
@@ -152,7 +152,7 @@ class Screen:
 
     async def catch_up(self, since: int | None) -> None:
         async with self._order:
-            await self.event.refresh_from_db()
+            self.event = await fresh_event(self.event.id)
             messages = await catch_up(self.event, self.actor, since, self.public_url)
             if since is not None:
                 self.sent = since

@@ -20,7 +20,11 @@ API; voting is then open with --dots dots each. Then, from separate client proce
    (snapshots_s: from the start until the last snapshot);
 3. once the servers' loops are quiet, every phone starts within --spread seconds and places
    its dots one after another, each as soon as the last is acknowledged, with an
-   Idempotency-Key it keeps when it retries (votes_per_s, ack latency percentiles);
+   Idempotency-Key it keeps when it retries (votes_per_s, ack latency percentiles). With
+   --think T a phone waits a random 0 to 2T seconds between its dots, as a person reading the
+   next pitch would: without it every phone has a vote waiting at every moment, so the
+   acknowledgement latency is the queue's length over the rate (2,000 phones at 1,000 votes a
+   second wait 2 s each), whatever the server does; with it the latency is the server's own;
 4. the final counts are read from the database, and converged_ms is the time from the last
    acknowledgement (or, if some votes went unanswered, from the end of voting) until every
    socket has shown every final count (in any message whose data carries a "votes" mapping,
@@ -390,6 +394,7 @@ async def vote(
         "dots": args.dots,
         "start_at": start,
         "spread": args.spread,
+        "think": args.think,
         "deadline": start + args.timeout,
     }
     server_cpu = sum(cpu_seconds(s.pid) for s in servers)
@@ -611,6 +616,8 @@ async def run(
         "double_counted": sum(r["double_counted"] for r in results),
         "processes": args.processes,
         "client_processes": args.client_processes,
+        "spread_s": args.spread,
+        "think_s": args.think,
         "database": url.split(":", 1)[0],
         "hub": args.hub_url.split(":", 1)[0],
     }
@@ -677,6 +684,9 @@ def arguments(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--hub-url", help="the hub they share (default: memory:// for one)")
     parser.add_argument("--client-processes", type=int, default=2)
     parser.add_argument("--spread", type=float, default=2.0, help="seconds the phones start in")
+    parser.add_argument(
+        "--think", type=float, default=0.0, help="mean seconds a person waits between dots"
+    )
     parser.add_argument("--draft", action="store_true", help="allocate a draft mid-storm")
     parser.add_argument("--second-event", action="store_true", help="two events storm at once")
     parser.add_argument("--timeout", type=float, default=300.0, help="seconds any phase may take")

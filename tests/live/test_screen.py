@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from server.live import screen as core
+from server.live import state
 from server.live.screen import Screen, catch_up, seq_of
 from server.marketplace.pitches import create_pitch, edit_pitch
 from tests.conftest import Domain
@@ -93,3 +94,30 @@ async def test_a_screen_whose_transport_fails_is_closed_so_it_comes_back(domain:
     screen = Screen(transport, event, "http://snug.test")
     await screen.start(None)
     assert transport.broken_times == 1
+
+
+async def test_a_snapshot_is_sent_as_its_shared_part_encoded_once_and_the_screen_own(
+    domain: Domain, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    event, staff, _hidden = await _event_with_a_hidden_pitch(domain)
+    ann, kim = await domain.attendee(event, "Ann"), await domain.attendee(event, "Kim")
+    encodings: list[object] = []
+    real = json.dumps
+
+    def counting(value: object, **kwargs: Any) -> str:
+        encodings.append(value)
+        return real(value, **kwargs)
+
+    monkeypatch.setattr(state.json, "dumps", counting)
+    public_url = "http://snug.test"
+    texts = []
+    for who in (ann, kim, staff):
+        (message,) = await catch_up(event, who, None, public_url)
+        texts.append(state.encoded(message))
+        assert json.loads(texts[-1]) == json.loads(real(message)), "the same as encoded whole"
+    assert json.loads(texts[0])["state"]["me"]["name"] == "Ann"
+    assert json.loads(texts[1])["state"]["me"]["name"] == "Kim"
+    assert "Buy now" not in texts[0] and "Buy now" in texts[2]
+    shared = [e for e in encodings if isinstance(e, dict) and "pitches" in e]
+    assert len(shared) == 2, "the public part once for both phones, the staff part once"
+    assert not any(isinstance(e, dict) and "state" in e for e in encodings), "none encoded whole"

@@ -10,7 +10,7 @@ JSON lines, one request on standard input and one answer on standard output:
         -> {"joined": {event: phones}, "failed", "error", "last_done"}
     {"op": "connect", "start_at"}
         -> {"connected": {event: phones}, "failed", "error", "last_snapshot"}
-    {"op": "vote", "pitches": {event: [pitch id, ...]}, "dots", "start_at", "spread",
+    {"op": "vote", "pitches": {event: [pitch id, ...]}, "dots", "start_at", "spread", "think",
      "deadline", "seed"}
         -> {"acks": [[event, key, dot id, first sent, acked, attempts], ...],
             "failures": [[event, key, last error], ...]}
@@ -268,7 +268,9 @@ class Phones:
 
         async def one(phone: Phone, pitches: list[int], delay: float) -> None:
             await asyncio.sleep(delay)
-            for pitch in pitches:  # one after another, each as soon as the last is answered
+            for n, pitch in enumerate(pitches):  # one after another, each once the last is answered
+                if n:  # and, as a person would, after a moment's thought (none by default)
+                    await asyncio.sleep(chooser.uniform(0, 2 * request["think"]))
                 key, dot, sent, attempts, error = await phone.vote(pitch, request["deadline"])
                 if dot is None:
                     failures.append([phone.event, key, error])
