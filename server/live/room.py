@@ -29,6 +29,7 @@ TICK = 0.25  # seconds between an event's tallies: at most four a second, howeve
 # tallies within this many frames a second, but never less than once a second.
 TALLY_FRAMES = 4000
 SLOWEST_TICK = 1.0
+CROWD = 200  # screens offered a change in one turn of the event loop
 TALLIES = frozenset({"votes", "headcounts", "grid.checks"})
 Message = dict[str, Any]
 
@@ -72,7 +73,7 @@ class Room:
                 if wait > 0 and all(m.get("kind") in TALLIES for m in batch):
                     await asyncio.sleep(wait)
                     batch = _drained(queue, batch)
-                self._fan_out(batch)
+                await self._fan_out(batch)
                 if any(m.get("kind") in TALLIES for m in batch):
                     next_tick = loop.time() + self.tick
 
@@ -81,19 +82,19 @@ class Room:
         """Seconds between this room's tallies: four a second, fewer for a crowd."""
         return min(SLOWEST_TICK, max(TICK, len(self.screens) / TALLY_FRAMES))
 
-    def _fan_out(self, batch: list[Message]) -> None:
+    async def _fan_out(self, batch: list[Message]) -> None:
         with metrics.fan_out_seconds.time():
             try:
-                self._offer(batch)
+                await self._offer(batch)
             except Exception:
                 # A change the room can't shape (a bug) must not end the room: every screen
                 # would look live while hearing nothing more. Each catches up from the
                 # database instead, and the room goes on with the next change.
                 metrics.errors.labels("room").inc()
                 log.exception("fanning out changes of event %s failed", self._event_id)
-                self._offer([RESYNC])
+                await self._offer([RESYNC])
 
-    def _offer(self, batch: list[Message]) -> None:
+    async def _offer(self, batch: list[Message]) -> None:
         if any(m.get("type") == "resync" for m in batch):
             for screen in list(self.screens):
                 screen.resync()
@@ -101,11 +102,15 @@ class Room:
         for message in coalesce(batch):
             texts: dict[Role, str] = {}
             first = int(message.get("first") or message["seq"])
-            for screen in list(self.screens):
+            for n, screen in enumerate(list(self.screens), start=1):
                 text = texts.get(screen.role)
                 if text is None:
                     text = texts[screen.role] = json.dumps(as_seen_by(message, screen.role))
                 screen.offer(first, message["seq"], text)
+                if n % CROWD == 0:
+                    # Each offer wakes a screen's writer; a crowd woken at once would hold the
+                    # loop for one long turn, so it is woken a part at a time, in order.
+                    await asyncio.sleep(0)
             # Counted once per change rather than per screen: this loop is the hot path.
             metrics.messages_sent.labels("event").inc(len(self.screens))
 

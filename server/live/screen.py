@@ -72,6 +72,7 @@ class Screen:
         # Runs only while there is something to send, so an idle screen holds no task.
         self._writer: asyncio.Task[None] | None = None
         self._order = asyncio.Lock()  # catch-up and live changes never interleave
+        self.closed = False
 
     @property
     def role(self) -> Role:
@@ -91,10 +92,14 @@ class Screen:
         self.wake()
 
     def wake(self) -> None:
-        if self.ready.is_set() and (self._writer is None or self._writer.done()):
+        # Closed: it left while the room was still offering a change to a crowd.
+        if self.closed or not self.ready.is_set():
+            return
+        if self._writer is None or self._writer.done():
             self._writer = asyncio.create_task(self._write())
 
     def close(self) -> None:
+        self.closed = True
         if self._writer is not None:
             self._writer.cancel()
 

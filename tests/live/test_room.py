@@ -12,7 +12,7 @@ from typing import Any
 from server.events.access import Role
 from server.live.hub import event_channel
 from server.live.hub.memory import MemoryHub
-from server.live.room import SLOWEST_TICK, TALLY_FRAMES, TICK, Rooms, coalesce
+from server.live.room import CROWD, SLOWEST_TICK, TALLY_FRAMES, TICK, Rooms, coalesce
 
 
 def _votes(seq: int, **counts: int) -> dict[str, Any]:
@@ -130,5 +130,40 @@ async def test_a_crowded_room_ticks_less_often_but_at_least_once_a_second() -> N
     assert ticks[1] == ticks[TALLY_FRAMES // 4] == TICK, "four a second for a room of a thousand"
     assert ticks[TALLY_FRAMES // 2] == 0.5, "twice a second for two thousand"
     assert ticks[TALLY_FRAMES * 2] == SLOWEST_TICK == 1.0, "never less than once a second"
+    for screen in screens:
+        room.leave(screen)
+
+
+async def test_a_crowd_is_offered_a_change_a_part_at_a_time_and_all_of_it_in_order() -> None:
+    """Offering one change to thousands of screens wakes thousands of writers; it is spread
+    over turns of the loop, so nothing else waits behind one long turn."""
+    turns = 0
+
+    async def count_turns() -> None:
+        nonlocal turns
+        while True:
+            turns += 1
+            await asyncio.sleep(0)
+
+    class Timed(FakeScreen):
+        def offer(self, first: int, seq: int, text: str) -> None:
+            super().offer(first, seq, text)
+            self.turn = turns
+
+    rooms = Rooms(MemoryHub())
+    screens = [Timed(Role.attendee) for _ in range(CROWD * 3)]
+    room = rooms.enter(10, screens[0])
+    for screen in screens[1:]:
+        room.join(screen)
+    await room.subscribed.wait()
+    counter = asyncio.create_task(count_turns())
+    pitch = {"id": 1, "hidden": False}
+    saved = {"type": "change", "seq": 1, "kind": "pitch.saved", "data": {"pitch": pitch}}
+    await rooms.publish(10, [saved])
+    await asyncio.sleep(0.05)
+    counter.cancel()
+    assert all([s for _f, s, _m in screen.got] == [1] for screen in screens)
+    offered_in = sorted({screen.turn for screen in screens})
+    assert len(offered_in) >= 3, "three crowds' worth, offered over three turns at least"
     for screen in screens:
         room.leave(screen)
