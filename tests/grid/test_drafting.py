@@ -12,7 +12,7 @@ import pytest
 
 from server.errors import Conflict, Forbidden
 from server.events.models import Attendee, Event, Room, Slot
-from server.grid import editing, views
+from server.grid import agenda, editing, views
 from server.grid.board import load_board
 from server.grid.models import Placement
 from server.marketplace import dots, pitches
@@ -196,3 +196,25 @@ async def test_a_draft_cut_short_by_the_safety_cap_says_so_and_a_full_one_does_n
     monkeypatch.setattr(editing._drafters, "run", capped_run)
     cut = await s.allocate(await s.version())
     assert cut["allocation"]["notice"] == "Stopped at its time limit."
+
+
+async def test_agendas_of_many_voters_are_filled_in_a_process_and_say_the_same(
+    domain: Domain, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    s = await reference_event(domain)
+    await s.allocate(0)
+    await s.run(editing.publish, await s.version())
+    here = await agenda.agendas(s.event)
+    assert sum(len(a) for a in here.values()) > 100, "the votes fill the published slots"
+
+    handed: list[object] = []
+    run = agenda._fillers.run
+
+    async def handing(job: Any, *args: Any) -> Any:
+        handed.append(job)
+        return await run(job, *args)
+
+    monkeypatch.setattr(agenda, "FILL_INLINE", 0)
+    monkeypatch.setattr(agenda._fillers, "run", handing)
+    assert await agenda.agendas(s.event) == here
+    assert handed == [agenda.filled], "filled by the process, not on the event loop"
