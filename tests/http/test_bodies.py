@@ -1,5 +1,6 @@
 """Bodies are parsed and checked off the event loop: one that fits its schema may still take a
-few hundred milliseconds of checking, and other requests don't wait for it."""
+few hundred milliseconds of checking, and other requests don't wait for it. Small ones are
+checked on it, and the few that a storm repeats are checked once."""
 
 from __future__ import annotations
 
@@ -9,7 +10,10 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
+import pytest
 
+from server.errors import Invalid
+from server.http import api
 from server.http.api import MAX_BODY
 from tests.conftest import ApiEvent
 from tests.http.helpers import assert_problem
@@ -45,3 +49,15 @@ def test_checking_large_bodies_does_not_hold_up_other_requests(
     # waits only for its turn beside the checking threads (under 0.3 s on a busy machine).
     assert max(waits) < 0.6, sorted(waits)[-3:]
     assert len(waits) >= 3, "the bodies were checked too quickly to show anything"
+
+
+def test_a_small_body_that_fits_is_checked_once_and_each_sender_gets_its_own() -> None:
+    api._fits.cache_clear()
+    first = api._checked_small("dot-place", b'{"pitch": 12}')
+    again = api._checked_small("dot-place", b'{"pitch": 12}')
+    assert first == again == {"pitch": 12} and first is not again
+    assert api._fits.cache_info().hits == 1, "a storm's same vote is checked once"
+    for _ in range(2):  # a refusal isn't remembered as fitting
+        with pytest.raises(Invalid):
+            api._checked_small("dot-place", b'{"pitch": "twelve"}')
+    assert api._fits.cache_info().hits == 1
