@@ -324,6 +324,7 @@ class Workers:
             await children.start(
                 sys.executable,
                 str(script),
+                env={**os.environ, "PYTHONPATH": str(ROOT)},  # for tests.benchmarks.client_process
                 stdin=asyncio.subprocess.PIPE,
                 stdout=asyncio.subprocess.PIPE,
                 limit=2**26,

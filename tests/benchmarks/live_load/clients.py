@@ -20,16 +20,15 @@ from __future__ import annotations
 
 import asyncio
 import json
-import resource
-import sys
 import time
 from collections import defaultdict
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, WebSocketException
 from websockets.typing import Origin
+
+from tests.benchmarks.client_process import Operation, answer_requests, run
 
 SNAPSHOT_TIMEOUT = 60.0
 
@@ -172,33 +171,14 @@ async def open_screen(request: dict[str, Any], token: str | None) -> Screen:
 
 
 async def serve() -> None:
-    loop = asyncio.get_running_loop()
-    reader = asyncio.StreamReader(limit=2**26)
-    await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin)
     screens = Screens()
-    operations: dict[str, Callable[[dict[str, Any]], Awaitable[dict[str, Any]]]] = {
+    operations: dict[str, Operation] = {
         "connect": screens.connect,
         "settle": screens.settle,
         "close": screens.close,
     }
-    while line := await reader.readline():
-        request = json.loads(line)
-        answer = await operations[request["op"]](request)
-        sys.stdout.write(json.dumps(answer) + "\n")
-        sys.stdout.flush()
-    await screens.close()
-
-
-def main() -> None:
-    _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
-    try:
-        import uvloop
-    except ImportError:
-        asyncio.run(serve())
-    else:
-        uvloop.run(serve())
+    await answer_requests(operations, screens.close)
 
 
 if __name__ == "__main__":
-    main()
+    run(serve)

@@ -28,8 +28,6 @@ from __future__ import annotations
 import asyncio
 import json
 import random
-import resource
-import sys
 import time
 import uuid
 from collections.abc import Awaitable, Callable
@@ -38,6 +36,8 @@ from urllib.parse import urlsplit
 
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
+
+from tests.benchmarks.client_process import Operation, answer_requests, run
 
 # As web/static/js/api.js: 15 s for an answer, then again with the same key after 600 ms times
 # the attempt squared; a person whose phone says it is offline taps again, so the phones here
@@ -343,37 +343,16 @@ async def _each(phones: list[Phone], step: Callable[[Phone], Awaitable[None]]) -
 
 
 async def serve() -> None:
-    loop = asyncio.get_running_loop()
-    reader = asyncio.StreamReader(limit=2**26)
-    await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin)
     phones = Phones()
-    operations: dict[str, Callable[[dict[str, Any]], Awaitable[dict[str, Any]]]] = {
+    operations: dict[str, Operation] = {
         "join": phones.join,
         "connect": phones.connect,
         "vote": phones.vote,
         "settle": phones.settle,
         "close": phones.close,
     }
-    try:
-        while line := await reader.readline():
-            request = json.loads(line)
-            answer = await operations[request["op"]](request)
-            sys.stdout.write(json.dumps(answer) + "\n")
-            sys.stdout.flush()
-    finally:
-        await phones.close()
-
-
-def main() -> None:
-    _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
-    try:
-        import uvloop
-    except ImportError:
-        asyncio.run(serve())
-    else:
-        uvloop.run(serve())
+    await answer_requests(operations, phones.close)
 
 
 if __name__ == "__main__":
-    main()
+    run(serve)
