@@ -39,6 +39,10 @@ max_loop_lag_ms is the largest snug_event_loop_lag_recent_max_seconds read from 
 allocation one second into the storm, and the lag read while it runs is given too. With
 --second-event a second event of as many phones storms at the same time, and both are given.
 
+server_cpu_s is the CPU the servers (and the worker processes under them) spent while the
+phones voted, and votes_per_server_cpu_s the acknowledged votes over it: what a vote costs,
+whatever else was running on the machine, the phones included.
+
 The floor, in the same run and on the same database: the storm's acknowledged dot rows
 inserted again through the raw driver (aiosqlite; asyncpg, 8 connections), one transaction
 per vote and then 50 votes per transaction, and deleted again.
@@ -73,11 +77,11 @@ from tests.benchmarks.live_load import (
     Workers,
     answer,
     bearer,
-    cpu_seconds,
     percentile,
     rounded,
     run_to_end,
     start_snug,
+    tree_cpu_seconds,
 )
 from tests.conftest import event_body
 
@@ -397,14 +401,14 @@ async def vote(
         "think": args.think,
         "deadline": start + args.timeout,
     }
-    server_cpu = sum(cpu_seconds(s.pid) for s in servers)
+    server_cpu = sum(tree_cpu_seconds(s.pid) for s in servers)
     draft = asyncio.create_task(draft_during(servers[0].url, storms[0], start, args))
     answers = await ask(
         workers, [{**request, "seed": i} for i in range(n)], args.timeout + args.spread + 30
     )
     voted = time.time()
     drafted = await asyncio.wait_for(draft, args.timeout)
-    figures: dict[str, Any] = {"server_cpu_s": sum(cpu_seconds(s.pid) for s in servers)}
+    figures: dict[str, Any] = {"server_cpu_s": sum(tree_cpu_seconds(s.pid) for s in servers)}
     figures["server_cpu_s"] -= server_cpu
     for answer_ in answers:
         for ack in answer_["acks"]:
@@ -579,6 +583,7 @@ async def run(
     figures = await storm(workers, servers, storms, database, args)
     await ask(workers, [{"op": "close"}] * len(workers.processes), 60)
     acked = [int(ack[2]) for s in storms for ack in s.acks]
+    acked_votes = len(acked)
     floor_rate, batch_rate = await floor(database, acked)
     results = [summary(s, figures, args) for s in storms]
     for s, result in zip(storms, results, strict=True):
@@ -603,6 +608,9 @@ async def run(
         "snapshots_s": rounded(figures["snapshots_s"], 2),
         "quiet_wait_s": rounded(figures["quiet_wait_s"]),
         "server_cpu_s": rounded(figures["server_cpu_s"]),
+        # Votes a second of the servers' own CPU: what the votes cost, whatever else the
+        # machine (and the phones, on the same cores) was doing at the time.
+        "votes_per_server_cpu_s": rounded(acked_votes / max(figures["server_cpu_s"], 1e-9)),
         **(
             {
                 "draft_ms": rounded(figures["draft_ms"]),
