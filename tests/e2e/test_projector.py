@@ -1,0 +1,304 @@
+"""The projector fits the room: the screen, now and next and the board with nine rooms fill
+each projector's screen without clipping or scrolling, page through rooms that don't fit, say
+where the day has got to, and the grid editor shows nine rooms on a 1280 laptop."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+from playwright.sync_api import expect
+
+from tests.conftest import LiveServer
+from tests.e2e.conftest import Event, check_axe, make_event, sign_in
+
+PROJECTORS = {
+    "1024x768": {"width": 1024, "height": 768},
+    "1280x720": {"width": 1280, "height": 720},
+    "1920x1080": {"width": 1920, "height": 1080},
+    "3840x2160": {"width": 3840, "height": 2160},
+}
+ROOMS = [
+    {"name": name, "capacity": capacity, "features": []}
+    for name, capacity in [
+        ("Auditorium", 100),
+        ("Side room", 35),
+        ("Boardroom", 20),
+        ("Library", 16),
+        ("Snug 1", 10),
+        ("Snug 2", 8),
+        ("Snug 3", 8),
+        ("Garden room", 12),
+        ("Terrace", 6),
+    ]
+]
+SLOTS = [
+    {"starts_at": "2026-11-23T10:00", "ends_at": "2026-11-23T10:45", "label": "Morning"},
+    {
+        "starts_at": "2026-11-23T10:45",
+        "ends_at": "2026-11-23T11:00",
+        "label": "Coffee",
+        "kind": "break",
+    },
+    {"starts_at": "2026-11-23T11:00", "ends_at": "2026-11-23T11:45", "label": "Late morning"},
+    {"starts_at": "2026-11-23T12:30", "ends_at": "2026-11-23T13:15", "label": "Afternoon"},
+]
+WORDS = [
+    "Procurement that works for small suppliers and the people who buy from them",
+    "Hiring digital people fast",
+    "Accessibility on a budget",
+    "Open data in practice: what we learned publishing spending",
+    "Agile in government",
+    "Service standards",
+    "Working out loud",
+    "User research with no budget",
+    "Legacy systems: a confession",
+]
+DURING = "2026-11-23T10:20"
+
+
+class Nine:
+    """A 130-person day in nine rooms, pitched, voted and published through the API."""
+
+    def __init__(self, server: LiveServer, name: str, pitches: int = 27) -> None:
+        self.event: Event = make_event(server, name, rooms=ROOMS, slots=SLOTS)
+        self.base = f"{server.url}/api/e/{self.event.slug}"
+        self.patch(voting_open=True)
+        self.titles = []
+        for n in range(pitches):
+            title = f"{WORDS[n % 9]} ({n + 1})"
+            answer = httpx.post(
+                f"{self.base}/pitches",
+                json={"title": title, "host": f"Host {n}"},
+                headers=self.event.auth(),
+            )
+            answer.raise_for_status()
+            self.titles.append(title)
+
+    def patch(self, **fields: Any) -> None:
+        httpx.patch(self.base, json=fields, headers=self.event.auth()).raise_for_status()
+
+    def grid(self, action: str) -> dict[str, Any]:
+        version = httpx.get(self.base, headers=self.event.auth()).json()["draft"]["version"]
+        answer = httpx.post(
+            f"{self.base}/grid/{action}", json={"version": version}, headers=self.event.auth()
+        )
+        answer.raise_for_status()
+        result: dict[str, Any] = answer.json()
+        return result
+
+    def publish(self) -> None:
+        self.patch(voting_open=False, pitching_open=False)
+        self.grid("allocate")
+        self.grid("publish")
+
+
+@pytest.fixture(scope="module")
+def nine(server: LiveServer) -> Nine:
+    camp = Nine(server, "Nine room camp")
+    camp.publish()
+    return camp
+
+
+def fits(page: Any, size: dict[str, int]) -> None:
+    """Nothing scrolls, and nothing in the page's main part reaches past the screen's edges."""
+    scroll = page.evaluate(
+        "[document.documentElement.scrollWidth, document.documentElement.scrollHeight]"
+    )
+    assert scroll[0] <= size["width"] and scroll[1] <= size["height"], scroll
+    outside = page.evaluate(
+        """([w, h]) => [...document.querySelectorAll('main *')]
+            .filter((el) => el.getClientRects().length && !el.closest('.visually-hidden'))
+            .filter((el) => { const r = el.getBoundingClientRect();
+                return r.width && (r.right > w + 0.5 || r.bottom > h + 0.5
+                    || r.left < -0.5 || r.top < -0.5); })
+            .map((el) => el.outerHTML.slice(0, 80))""",
+        [size["width"], size["height"]],
+    )
+    assert outside == [], outside
+    clipped = page.evaluate(
+        """() => [...document.querySelectorAll('main section, main li, main td, .now-rooms')]
+            .filter((el) => el.scrollHeight > el.clientHeight + 1
+                && getComputedStyle(el).overflowY !== 'visible')
+            .map((el) => el.outerHTML.slice(0, 80))"""
+    )
+    assert clipped == [], clipped
+
+
+def rooms_seen(page: Any, selector: str) -> set[str]:
+    """Every room's name, turning through the pages with the Next button."""
+    seen: set[str] = set()
+    pages = 1
+    if page.locator("#pager").is_visible():
+        pages = int(page.locator("#pager").get_attribute("data-count") or "1")
+        pages = int((page.locator("#page-of").text_content() or "").rsplit(" ", 1)[-1])
+    for n in range(pages):
+        expect(page.locator("#page-of")).to_have_text(
+            f"Page {n + 1} of {pages}"
+        ) if pages > 1 else None
+        for name in page.locator(selector).all_text_contents():
+            seen.add(name.strip())
+        if pages > 1:
+            page.locator("#page-next").click()
+    return seen
+
+
+@pytest.mark.parametrize("size", list(PROJECTORS))
+def test_the_projector_screens_fit_every_projector(
+    server: LiveServer, browser: Any, nine: Nine, results_dir: Any, size: str
+) -> None:
+    viewport = PROJECTORS[size]
+    context = browser.new_context(viewport=viewport, reduced_motion="reduce")
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    names = {room["name"] for room in ROOMS}
+    for name, path, rooms in (
+        ("screen", "screen", None),
+        ("now", "now", "#rooms h2"),
+        ("board", "board", "#board thead th:not(.corner)"),
+    ):
+        page.goto(f"{server.url}/e/{nine.event.slug}/{path}?at={DURING}")
+        expect(page.locator("#conn")).to_have_text("Live")
+        expect(page.locator("#now-banner")).to_have_text("Morning, until 10:45")
+        fits(page, viewport)
+        check_axe(page)
+        page.screenshot(path=str(results_dir / f"projector-{name}-{size}.png"))
+        if rooms:
+            assert rooms_seen(page, rooms) == names, name
+    # On the board, titles are readable from the back: 2.5% of the screen's height at least.
+    page.goto(f"{server.url}/e/{nine.event.slug}/board?at={DURING}")
+    expect(page.locator("#conn")).to_have_text("Live")
+    sizes = page.locator(".b-title").evaluate_all(
+        "els => els.map((el) => parseFloat(getComputedStyle(el).fontSize))"
+    )
+    assert sizes and min(sizes) >= 0.025 * viewport["height"], sizes
+    expect(page.locator("#board tr.is-now th .b-now")).to_have_text("Now")
+    expect(page.locator("#pager")).to_be_visible()
+    expect(page.locator("#page-turn")).to_have_text("Turn pages by themselves")
+    assert errors == []
+    context.close()
+
+
+def test_the_board_without_script_pages_by_links(
+    server: LiveServer, browser: Any, nine: Nine, results_dir: Any
+) -> None:
+    context = browser.new_context(viewport=PROJECTORS["1280x720"], java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{server.url}/e/{nine.event.slug}/board?at={DURING}")
+    expect(page.locator("#page-of")).to_have_text("Page 1 of 2")
+    refresh = page.locator('noscript meta[http-equiv="refresh"]').get_attribute("content")
+    assert refresh == f"30;url=?at={DURING.replace(':', '%3A')}&page=2&turn=1", refresh
+    first = set(page.locator("#board thead th:not(.corner)").all_text_contents())
+    page.locator("#page-next").click()
+    expect(page.locator("#page-of")).to_have_text("Page 2 of 2")
+    # A page someone chose stays put: the reload keeps it.
+    refresh = page.locator('noscript meta[http-equiv="refresh"]').get_attribute("content")
+    assert refresh == "30", refresh
+    second = set(page.locator("#board thead th:not(.corner)").all_text_contents())
+    assert first | second == {room["name"] for room in ROOMS} and not first & second
+    expect(page.locator("#board tr.is-now")).to_contain_text("Morning")
+    page.screenshot(path=str(results_dir / "projector-board-no-script-1280x720.png"))
+    context.close()
+
+
+def test_the_screens_say_where_the_day_has_got_to(
+    server: LiveServer, browser: Any, results_dir: Any
+) -> None:
+    camp = Nine(server, "Day camp", pitches=20)  # room to move one after publishing
+    context = browser.new_context(viewport=PROJECTORS["1280x720"])
+    page = context.new_page()
+    board = context.new_page()
+    errors: list[str] = []
+    board.on("pageerror", lambda error: errors.append(str(error)))
+    board.goto(f"{server.url}/e/{camp.event.slug}/board?at={DURING}")
+    page.goto(f"{server.url}/e/{camp.event.slug}/now?at={DURING}")
+    expect(page.locator("#conn")).to_have_text("Live")
+    expect(board.locator("#conn")).to_have_text("Live")
+    said = {
+        "voting": "Pitching and voting are open: "
+        "place your dots on the sessions you want to be in.",
+        "counting": "Pitching and voting are closed: the dots are being counted.",
+        "drafted": "The grid is being put together.",
+    }
+    expect(page.locator("#now-banner")).to_have_text(said["voting"])
+    expect(page.locator("#rooms")).to_be_hidden()
+    camp.patch(voting_open=False, pitching_open=False)
+    expect(page.locator("#now-banner")).to_have_text(said["counting"])
+    check_axe(page)
+    page.screenshot(path=str(results_dir / "projector-now-counting-1280x720.png"))
+    camp.grid("allocate")
+    expect(page.locator("#now-banner")).to_have_text(said["drafted"])
+    expect(board.locator("#now-banner")).to_have_text(said["drafted"])
+    expect(board.locator("#board")).to_be_hidden()
+    # The server says the same without script.
+    page.reload()
+    expect(page.locator("#now-banner")).to_have_text(said["drafted"])
+    camp.grid("publish")
+    expect(board.locator("#board")).to_be_visible()
+    expect(board.locator("#now-banner")).to_have_text("Morning, until 10:45")
+    expect(board.locator("#day-next")).to_have_text("Next: Coffee at 10:45")
+    expect(board.locator(".b-mark")).to_have_count(0)
+    # A move after publishing is highlighted on the board, live and when drawn afresh.
+    state = httpx.get(camp.base, headers=camp.event.auth()).json()
+    placed = state["draft"]["placements"][0]
+    free = next(
+        (r["id"], s["id"])
+        for s in state["slots"]
+        if s["kind"] == "session"
+        for r in state["rooms"]
+        if not any(
+            p["room"] == r["id"] and p["slot"] == s["id"] for p in state["draft"]["placements"]
+        )
+    )
+    httpx.post(
+        f"{camp.base}/grid/move",
+        json={
+            "version": state["draft"]["version"],
+            "pitch": placed["pitch"],
+            "room": free[0],
+            "slot": free[1],
+        },
+        headers=camp.event.auth(),
+    ).raise_for_status()
+    title = next(p["title"] for p in state["pitches"] if p["id"] == placed["pitch"])
+    board.locator("#page-turn").click()  # hold the page while looking for the moved session
+    moved = board.locator("td.is-moved")
+    for _ in range(2):
+        if moved.count():
+            break
+        board.locator("#page-next").click()
+    expect(moved).to_contain_text(title)
+    expect(moved.locator(".b-mark")).to_have_text("Moved")
+    board.screenshot(path=str(results_dir / "projector-board-moved-1280x720.png"))
+    board.goto(f"{server.url}/e/{camp.event.slug}/board?at=2026-11-23T18:00")
+    assert errors == []
+    expect(board.locator("#conn")).to_have_text("Live")
+    expect(board.locator("#now-banner")).to_have_text("That's all: no more sessions.")
+    assert errors == []
+    context.close()
+
+
+def test_the_grid_editor_shows_nine_rooms_at_1280(
+    server: LiveServer, browser: Any, nine: Nine, results_dir: Any
+) -> None:
+    for name, viewport in (
+        ("1280", {"width": 1280, "height": 800}),
+        ("768", {"width": 768, "height": 1024}),
+    ):
+        context = browser.new_context(viewport=viewport, has_touch=name == "768")
+        sign_in(context, server, nine.event.slug, nine.event.key)
+        page = context.new_page()
+        page.goto(f"{server.url}/e/{nine.event.slug}/grid")
+        expect(page.locator("#conn")).to_have_text("Live")
+        expect(page.locator("#grid thead th[scope=col]:not(.corner)")).to_have_count(9)
+        assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+        if name == "1280":
+            scroller = page.locator("#grid-scroll")
+            assert scroller.evaluate("el => el.scrollWidth <= el.clientWidth"), (
+                "rooms off to the side"
+            )
+        check_axe(page)
+        page.screenshot(path=str(results_dir / f"grid-nine-rooms-{name}.png"))
+        context.close()
