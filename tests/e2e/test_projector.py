@@ -66,23 +66,43 @@ class Nine:
         self.base = f"{server.url}/api/e/{self.event.slug}"
         self.patch(voting_open=True)
         self.titles = []
+        self.ids = []
         for n in range(pitches):
             title = f"{WORDS[n % 9]} ({n + 1})"
             answer = httpx.post(
                 f"{self.base}/pitches",
                 json={"title": title, "host": f"Host {n}"},
                 headers=self.event.auth(),
+                timeout=30,
             )
             answer.raise_for_status()
             self.titles.append(title)
+            self.ids.append(answer.json()["id"])
+
+    def vote(self) -> None:
+        """Six people's dots, so the projector ranks six long titles."""
+        for n in range(6):
+            token = httpx.post(f"{self.base}/attendees", json={"name": f"Voter {n}"}, timeout=30)
+            secret = {"Authorization": f"Bearer {token.json()['token']}"}
+            for pitch in self.ids[n : n + 3]:
+                httpx.post(
+                    f"{self.base}/dots", json={"pitch": pitch}, headers=secret, timeout=30
+                ).raise_for_status()
 
     def patch(self, **fields: Any) -> None:
-        httpx.patch(self.base, json=fields, headers=self.event.auth()).raise_for_status()
+        httpx.patch(
+            self.base, json=fields, headers=self.event.auth(), timeout=30
+        ).raise_for_status()
 
     def grid(self, action: str) -> dict[str, Any]:
-        version = httpx.get(self.base, headers=self.event.auth()).json()["draft"]["version"]
+        version = httpx.get(self.base, headers=self.event.auth(), timeout=30).json()["draft"][
+            "version"
+        ]
         answer = httpx.post(
-            f"{self.base}/grid/{action}", json={"version": version}, headers=self.event.auth()
+            f"{self.base}/grid/{action}",
+            json={"version": version},
+            headers=self.event.auth(),
+            timeout=30,
         )
         answer.raise_for_status()
         result: dict[str, Any] = answer.json()
@@ -97,6 +117,7 @@ class Nine:
 @pytest.fixture(scope="module")
 def nine(server: LiveServer) -> Nine:
     camp = Nine(server, "Nine room camp")
+    camp.vote()
     camp.publish()
     return camp
 
@@ -241,7 +262,7 @@ def test_the_screens_say_where_the_day_has_got_to(
     expect(board.locator("#day-next")).to_have_text("Next: Coffee at 10:45")
     expect(board.locator(".b-mark")).to_have_count(0)
     # A move after publishing is highlighted on the board, live and when drawn afresh.
-    state = httpx.get(camp.base, headers=camp.event.auth()).json()
+    state = httpx.get(camp.base, headers=camp.event.auth(), timeout=30).json()
     placed = state["draft"]["placements"][0]
     free = next(
         (r["id"], s["id"])
@@ -261,6 +282,7 @@ def test_the_screens_say_where_the_day_has_got_to(
             "slot": free[1],
         },
         headers=camp.event.auth(),
+        timeout=30,
     ).raise_for_status()
     title = next(p["title"] for p in state["pitches"] if p["id"] == placed["pitch"])
     board.locator("#page-turn").click()  # hold the page while looking for the moved session
