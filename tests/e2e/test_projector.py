@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.conftest import LiveServer
-from tests.e2e.conftest import Event, check_axe, make_event, sign_in
+from tests.e2e.conftest import Event, check_axe, check_drawn, make_event, sign_in
 
 PROJECTORS = {
     "1024x768": {"width": 1024, "height": 768},
@@ -220,6 +220,7 @@ def test_the_board_without_script_pages_by_links(
     second = set(page.locator("#board thead th:not(.corner)").all_text_contents())
     assert first | second == {room["name"] for room in ROOMS} and not first & second
     expect(page.locator("#board tr.is-now")).to_contain_text("Morning")
+    check_drawn(browser, page, False)
     page.screenshot(path=str(results_dir / "projector-board-no-script-1280x720.png"))
     context.close()
 
