@@ -11,7 +11,15 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.conftest import LiveServer
-from tests.e2e.conftest import Event, check_axe, check_drawn, make_event, sign_in
+from tests.e2e.conftest import (
+    PHONE,
+    Event,
+    check_axe,
+    check_drawn,
+    make_event,
+    no_sideways_scroll,
+    sign_in,
+)
 
 PROJECTORS = {
     "1024x768": {"width": 1024, "height": 768},
@@ -325,3 +333,23 @@ def test_the_grid_editor_shows_nine_rooms_at_1280(
         check_axe(page)
         page.screenshot(path=str(results_dir / f"grid-nine-rooms-{name}.png"))
         context.close()
+
+
+def test_the_screens_controls_are_big_enough_on_a_phone(
+    server: LiveServer, browser: Any, nine: Nine, results_dir: Any
+) -> None:
+    context = browser.new_context(**PHONE)
+    page = context.new_page()
+    for path in ("screen", "now", "board"):
+        page.goto(f"{server.url}/e/{nine.event.slug}/{path}?at={DURING}")
+        expect(page.locator("#conn")).to_have_text("Live")
+        sizes = page.locator("main a:visible, main button:visible").evaluate_all(
+            "els => els.map((el) => { const r = el.getBoundingClientRect();"
+            " return [el.textContent.trim(), r.width, r.height]; })"
+        )
+        assert all(w >= 44 and h >= 44 for _, w, h in sizes), sizes
+        no_sideways_scroll(page)
+        check_axe(page)
+        page.screenshot(path=str(results_dir / f"projector-{path}-360.png"), full_page=True)
+    assert len(sizes) == 3  # the board's Previous, Next and the turning switch
+    context.close()
