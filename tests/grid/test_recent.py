@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from server.grid.recent import changed
 
 CELL = {"room": 1, "slot": 2}
 
 
 def test_moves_and_newly_placed_sessions_are_news() -> None:
-    moved = [
+    moved: list[dict[str, Any]] = [
         {"pitch": 1, "from": CELL, "to": {"room": 3, "slot": 2}},
         {"pitch": 2, "from": None, "to": CELL},
         {"pitch": 3, "from": CELL, "to": None},  # taken off the grid: no cell to mark
