@@ -327,6 +327,13 @@ def test_the_grid_editor_shows_nine_rooms_at_1280(
             )
         check_axe(page)
         page.screenshot(path=str(results_dir / f"grid-nine-rooms-{name}.png"))
+        # The grid size control makes the grid's text smaller or larger, script or none.
+        size = "el => parseFloat(getComputedStyle(el).fontSize)"
+        normal = page.locator("#grid").evaluate(size)
+        page.get_by_label("Small").check()
+        assert page.locator("#grid").evaluate(size) < normal
+        page.get_by_label("Large").check()
+        assert page.locator("#grid").evaluate(size) > normal
         context.close()
 
 
