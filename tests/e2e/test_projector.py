@@ -373,3 +373,27 @@ def test_the_board_turns_its_pages_until_stopped(
     expect(page.locator("#page-of")).to_have_text("Page 2 of 2")
     expect(page.locator("#page-turn")).to_have_text("Turn pages by themselves")
     context.close()
+
+
+def test_now_and_next_pages_through_many_rooms(
+    server: LiveServer, browser: Any, results_dir: Any
+) -> None:
+    rooms = [{"name": f"Breakout {n}", "capacity": 10, "features": []} for n in range(1, 16)]
+    event = make_event(server, "Fifteen room camp", rooms=rooms, slots=SLOTS)
+    base = f"{server.url}/api/e/{event.slug}"
+    version = httpx.get(base, headers=event.auth(), timeout=30).json()["draft"]["version"]
+    httpx.post(
+        f"{base}/grid/publish", json={"version": version}, headers=event.auth(), timeout=30
+    ).raise_for_status()
+    viewport = PROJECTORS["1024x768"]
+    context = browser.new_context(viewport=viewport, reduced_motion="reduce")
+    page = context.new_page()
+    page.goto(f"{server.url}/e/{event.slug}/now?at={DURING}")
+    expect(page.locator("#conn")).to_have_text("Live")
+    expect(page.locator("#page-of")).to_have_text("Page 1 of 2")
+    expect(page.locator("#rooms > li")).to_have_count(8)
+    fits(page, viewport)
+    check_axe(page)
+    page.screenshot(path=str(results_dir / "projector-now-15-rooms-1024x768.png"))
+    assert rooms_seen(page, "#rooms h2") == {room["name"] for room in rooms}
+    context.close()

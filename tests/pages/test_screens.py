@@ -55,7 +55,8 @@ def test_now_and_next_follows_the_published_grid(
     ev.ok("POST", "/grid/publish", ev.organiser, json={"version": version + 1})
     page = http.get(f"/e/{ev.slug}/now?at=2026-11-23T10:10").text
     assert 'class="now-banner">Session 1, until 10:45<' in page
-    assert 'class="next-title">Later on</span><span class="when">at 11:00<' in page
+    assert '<p class="lbl">Next <span class="when">at 11:00</span></p>' in page
+    assert '<span class="next-title">Later on</span>' in page
     assert '<span id="clock">10:10</span>' in page
 
 

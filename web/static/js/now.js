@@ -37,14 +37,10 @@ function render() {
     const next = nextSlot ? at(room.id, nextSlot.id) : null;
     return h("li", { "aria-labelledby": `room-${room.id}` },
       h("h2", { id: `room-${room.id}` }, room.name),
-      h("span", { class: "lbl" }, "Now"),
-      on
-        ? [h("span", { class: "now-title" }, titleOf(on.pitch)), h("span", { class: "when" }, `until ${clock(current.ends_at)}`)]
-        : h("span", { class: "free" }, "Nothing on"),
-      h("span", { class: "lbl" }, "Next"),
-      next
-        ? [h("span", { class: "next-title" }, titleOf(next.pitch)), h("span", { class: "when" }, `at ${clock(nextSlot.starts_at)}`)]
-        : h("span", { class: "free" }, "Nothing more here"));
+      h("p", { class: "lbl" }, "Now", on ? [" ", h("span", { class: "when" }, `until ${clock(current.ends_at)}`)] : null),
+      on ? h("span", { class: "now-title" }, titleOf(on.pitch)) : h("span", { class: "free" }, "Nothing on"),
+      h("p", { class: "lbl" }, "Next", next ? [" ", h("span", { class: "when" }, `at ${clock(nextSlot.starts_at)}`)] : null),
+      next ? h("span", { class: "next-title" }, titleOf(next.pitch)) : h("span", { class: "free" }, "Nothing more here"));
   }));
 }
 
