@@ -20,6 +20,7 @@ T = TypeVar("T")
 RANKED = 6  # sized from the smaller side, this many fit any projector (as screen.js)
 LATEST = 5
 MINUTE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$")
+PAGE = re.compile(r"[0-9]{1,4}")
 
 
 @dataclass
@@ -139,7 +140,8 @@ def paged(
     """Items in pages of at most ``per``, as even as can be: 9 rooms by 6 are 5 and 4."""
     count = max(1, -(-len(items) // per))
     size = -(-len(items) // count) if items else 0
-    number = int(asked) if asked and asked.isdigit() and 1 <= int(asked) <= count else 1
+    # ASCII digits, and few: int() refuses "²" and strings of thousands of digits.
+    number = int(asked) if asked and PAGE.fullmatch(asked) and 1 <= int(asked) <= count else 1
     chunk = items[(number - 1) * size : number * size]
 
     def at(n: int, **more: str) -> str:
