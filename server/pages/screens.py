@@ -17,6 +17,7 @@ from server.live.state import snapshot
 from server.pages import screens_view
 from server.pages.forms import event_of
 from server.pages.rendering import PageRoute, page
+from server.pages.words import clock
 
 NOW_ROOMS = 12  # rooms on one page of now and next: four across, three down
 BOARD_ROOMS = 6  # room columns on one page of the board, titles 2.5% of the screen's height
@@ -30,7 +31,6 @@ async def _shown(request: Request) -> tuple[Event, dict[str, Any], str]:
 
 
 def _screen(
-    request: Request,
     event: Event,
     state: dict[str, Any],
     now: str,
@@ -44,7 +44,7 @@ def _screen(
         f"{event.name} - {title}",
         event=state["event"],
         slug=event.slug,
-        clock=now[11:16],
+        clock=clock(now),
         drafted=drafted,
         live=bool(state["grid"]["live"]),
         day=screens_view.day(state, drafted, now),
@@ -64,7 +64,6 @@ async def screen(request: Request) -> Response:
     event, state, now = await _shown(request)
     host, path, code = screens_view.join_words(state["event"]["join_url"])
     return _screen(
-        request,
         event,
         state,
         now,
@@ -82,7 +81,7 @@ async def screen(request: Request) -> Response:
 async def now_next(request: Request) -> Response:
     event, state, now = await _shown(request)
     rooms = _pages(request, screens_view.now_and_next(state, now), NOW_ROOMS)
-    return _screen(request, event, state, now, "now.html", "now and next", rooms=rooms)
+    return _screen(event, state, now, "now.html", "now and next", rooms=rooms)
 
 
 async def board(request: Request) -> Response:
@@ -90,7 +89,6 @@ async def board(request: Request) -> Response:
     rooms = _pages(request, state["rooms"], BOARD_ROOMS)
     marks = await last_moves(event) if state["grid"]["live"] else {}
     return _screen(
-        request,
         event,
         state,
         now,
