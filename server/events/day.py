@@ -59,7 +59,7 @@ def day_of(moment: Moment, slots: Sequence[Mapping[str, Any]], now: str) -> Day:
     if moment.pitching_open:
         return Day(
             Stage.PITCHING,
-            "Pitching is open: scan the code and pitch a session.",
+            "Pitching is open: pitch a session from your phone.",
             "Voting comes next: everyone places dots on the sessions they want.",
         )
     if moment.drafted:

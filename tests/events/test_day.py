@@ -52,7 +52,7 @@ LIVE = replace(FRESH, pitches=5, drafted=True, live=True)
         (
             replace(FRESH, pitching_open=True),
             Stage.PITCHING,
-            "Pitching is open: scan the code and pitch a session.",
+            "Pitching is open: pitch a session from your phone.",
         ),
         (
             replace(FRESH, voting_open=True),

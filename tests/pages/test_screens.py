@@ -49,7 +49,7 @@ def test_now_and_next_follows_the_published_grid(
     cell = {"pitch": pitch, "room": room["id"], "slot": slot["id"]}
     version = state["draft"]["version"]
     before = http.get(f"/e/{ev.slug}/now?at=2026-11-23T09:00").text
-    assert 'class="now-banner">Pitching is open: scan the code and pitch a session.<' in before
+    assert 'class="now-banner">Pitching is open: pitch a session from your phone.<' in before
     assert 'class="now-rooms" aria-label="Rooms" hidden>' in before
     ev.ok("POST", "/grid/move", ev.organiser, json={"version": version, **cell})
     ev.ok("POST", "/grid/publish", ev.organiser, json={"version": version + 1})

@@ -52,7 +52,7 @@ export function dayOf(state, drafted, now) {
       next: "When voting closes, the sessions are placed in rooms and times." };
   }
   if (e.pitching_open) {
-    return { stage: "pitching", now: "Pitching is open: scan the code and pitch a session.",
+    return { stage: "pitching", now: "Pitching is open: pitch a session from your phone.",
       next: "Voting comes next: everyone places dots on the sessions they want." };
   }
   if (drafted) return { stage: "drafted", now: "The grid is being put together.", next: "It appears here and on every phone when it is published." };
