@@ -1,28 +1,74 @@
-"""The shared screens: the projector and now and next. Both show what anyone may see, so they
-are drawn for the public whoever opens them, and kept live by their scripts; without script
-the projector reloads itself every half minute."""
+"""The shared screens: the projector, now and next, and the board (the whole grid). They show
+what anyone may see, so they are drawn for the public whoever opens them, and kept live by their
+scripts; without script they reload themselves every half minute, turning the page when the
+rooms take more than one."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
 
 from server.events.access import PUBLIC
+from server.events.models import Event
+from server.grid.recent import last_moves
 from server.live.state import snapshot
 from server.pages import screens_view
 from server.pages.forms import event_of
 from server.pages.rendering import PageRoute, page
+from server.pages.words import clock
+
+NOW_ROOMS = 12  # rooms on one page of now and next: four across, three down
+BOARD_ROOMS = 6  # room columns on one page of the board, titles 2.5% of the screen's height
+
+
+async def _shown(request: Request) -> tuple[Event, dict[str, Any], str]:
+    """The event, its public snapshot and its wall clock (?at= holds it still for tests)."""
+    event = await event_of(request)
+    state = await snapshot(event, PUBLIC, request.app.state.settings.public_url)
+    return event, state, screens_view.local_now(event.timezone, request.query_params.get("at"))
+
+
+def _screen(
+    event: Event,
+    state: dict[str, Any],
+    now: str,
+    template: str,
+    title: str,
+    **context: Any,
+) -> Response:
+    drafted = event.grid_version > 0
+    return page(
+        template,
+        f"{event.name} - {title}",
+        event=state["event"],
+        slug=event.slug,
+        clock=clock(now),
+        drafted=drafted,
+        live=bool(state["grid"]["live"]),
+        day=screens_view.day(state, drafted, now),
+        **context,
+    )
+
+
+def _pages(request: Request, items: list[Any], per: int) -> screens_view.Paged[Any]:
+    at = request.query_params.get("at", "")
+    query = {"at": at} if screens_view.MINUTE.match(at) else {}
+    asked = request.query_params.get("page")
+    turning = asked is None or request.query_params.get("turn") == "1"
+    return screens_view.paged(items, per, asked, query, turning)
 
 
 async def screen(request: Request) -> Response:
-    event = await event_of(request)
-    state = await snapshot(event, PUBLIC, request.app.state.settings.public_url)
+    event, state, now = await _shown(request)
     host, path, code = screens_view.join_words(state["event"]["join_url"])
-    return page(
+    return _screen(
+        event,
+        state,
+        now,
         "screen.html",
-        f"{event.name} - on screen",
-        event=state["event"],
-        slug=event.slug,
+        "on screen",
         join_host=host,
         join_path=path,
         join_code=code,
@@ -33,18 +79,29 @@ async def screen(request: Request) -> Response:
 
 
 async def now_next(request: Request) -> Response:
-    event = await event_of(request)
-    state = await snapshot(event, PUBLIC, request.app.state.settings.public_url)
-    now = screens_view.local_now(event.timezone, request.query_params.get("at"))
-    return page(
-        "now.html",
-        f"{event.name} - now and next",
-        event=state["event"],
-        view=screens_view.now_and_next(state, now),
+    event, state, now = await _shown(request)
+    rooms = _pages(request, screens_view.now_and_next(state, now), NOW_ROOMS)
+    return _screen(event, state, now, "now.html", "now and next", rooms=rooms)
+
+
+async def board(request: Request) -> Response:
+    event, state, now = await _shown(request)
+    rooms = _pages(request, state["rooms"], BOARD_ROOMS)
+    marks = await last_moves(event) if state["grid"]["live"] else {}
+    return _screen(
+        event,
+        state,
+        now,
+        "board.html",
+        "the whole grid",
+        rooms=rooms,
+        rows=screens_view.board_rows(state, rooms.items, now, marks),
+        marks=marks,
     )
 
 
 routes = [
     PageRoute("/e/{slug}/screen", screen),
     PageRoute("/e/{slug}/now", now_next),
+    PageRoute("/e/{slug}/board", board),
 ]

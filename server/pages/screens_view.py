@@ -1,21 +1,26 @@
 """What the shared screens show, drawn on the server from the public snapshot so a screen
 without script still tells the truth: the projector's ranking and newest pitches, and by room
-what is on now and next on the published grid (the same rules as web/static/js/screen.js and
-now.js)."""
+what is on now and next on the published grid, and the whole grid on the board (the same rules
+as web/static/js/screen.js, now.js and board.js), a page of rooms at a time."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
+from server.events.day import Day, Moment, day_of
 from server.pages.words import clock
 
-RANKED = 6  # as many as a 720p projector shows; the script shows more on taller screens
+T = TypeVar("T")
+
+RANKED = 6  # sized from the smaller side, this many fit any projector (as screen.js)
 LATEST = 5
 MINUTE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$")
+PAGE = re.compile(r"[0-9]{1,4}")
 
 
 @dataclass
@@ -56,13 +61,6 @@ class RoomNow:
     at: str
 
 
-@dataclass
-class NowNext:
-    clock: str
-    banner: str
-    rooms: list[RoomNow]
-
-
 def local_now(timezone: str, fixed: str | None, now: dt.datetime | None = None) -> str:
     """The event's wall clock as "YYYY-MM-DDTHH:MM"; ``fixed`` (?at=) holds it still for tests."""
     if fixed and MINUTE.match(fixed):
@@ -74,12 +72,31 @@ def local_now(timezone: str, fixed: str | None, now: dt.datetime | None = None) 
     return (now or dt.datetime.now(dt.UTC)).astimezone(zone).strftime("%Y-%m-%dT%H:%M")
 
 
-def now_and_next(state: dict[str, Any], now: str) -> NowNext:
-    slots = sorted(state["slots"], key=lambda s: (s["starts_at"], s["id"]))
-    grid = state["grid"]
-    placed = (
-        {(p["room"], p["slot"]): p["pitch"] for p in grid["placements"]} if grid["live"] else {}
+def day(state: dict[str, Any], drafted: bool, now: str) -> Day:
+    event = state["event"]
+    moment = Moment(
+        pitching_open=event["pitching_open"],
+        voting_open=event["voting_open"],
+        pitches=len(shown(state)),
+        drafted=drafted,
+        live=bool(state["grid"]["live"]),
+        proceedings=bool(event.get("proceedings_published")),
     )
+    return day_of(moment, state["slots"], now)
+
+
+def _by_time(state: dict[str, Any]) -> list[dict[str, Any]]:
+    return sorted(state["slots"], key=lambda s: (s["starts_at"], s["id"]))
+
+
+def _placed(state: dict[str, Any]) -> dict[tuple[int, int], int]:
+    grid = state["grid"]
+    return {(p["room"], p["slot"]): p["pitch"] for p in grid["placements"]} if grid["live"] else {}
+
+
+def now_and_next(state: dict[str, Any], now: str) -> list[RoomNow]:
+    slots = _by_time(state)
+    placed = _placed(state)
     titles = {p["id"]: p["title"] for p in state["pitches"]}
     current = next((s for s in slots if s["starts_at"] <= now < s["ends_at"]), None)
     later = [
@@ -100,21 +117,92 @@ def now_and_next(state: dict[str, Any], now: str) -> NowNext:
                 f"at {clock(coming['starts_at'])}" if coming else "",
             )
         )
-    return NowNext(clock(now), _banner(bool(grid["live"]), current, later, now), rooms)
+    return rooms
 
 
-def _banner(
-    live: bool, current: dict[str, Any] | None, later: list[dict[str, Any]], now: str
-) -> str:
-    if not live:
-        return "The grid isn't published yet."
-    if current and (current.get("kind") or "session") != "session":
-        name = current["label"] or ("Break" if current["kind"] == "break" else "Plenary")
-        return f"{name} until {clock(current['ends_at'])}"
-    if current is None and later:
-        day = later[0]["starts_at"][:10]
-        when = "Next" if day == now[:10] else f"Next, on {day}"
-        return f"{when}: {later[0]['label'] or 'sessions'} at {clock(later[0]['starts_at'])}"
-    if current is None:
-        return "That's all: no more sessions."
-    return f"{current['label']}, until {clock(current['ends_at'])}" if current["label"] else ""
+@dataclass
+class Paged(Generic[T]):
+    """One page of what a screen shows, and the addresses of its neighbours (the same query
+    otherwise, so ?at= holds). ``turn`` is where a screen without script goes on its own."""
+
+    items: list[T]
+    number: int
+    count: int
+    prev: str
+    next: str
+    turn: str
+    turning: bool  # a page link someone followed holds its page; the projector's own turns
+
+
+def paged(
+    items: list[T], per: int, asked: str | None, query: dict[str, str], turning: bool
+) -> Paged[T]:
+    """Items in pages of at most ``per``, as even as can be: 9 rooms by 6 are 5 and 4."""
+    count = max(1, -(-len(items) // per))
+    size = -(-len(items) // count) if items else 0
+    # ASCII digits, and few: int() refuses "²" and strings of thousands of digits.
+    number = int(asked) if asked and PAGE.fullmatch(asked) and 1 <= int(asked) <= count else 1
+    chunk = items[(number - 1) * size : number * size]
+
+    def at(n: int, **more: str) -> str:
+        return "?" + urlencode({**query, "page": str(n), **more})
+
+    after = number % count + 1
+    before = (number - 2) % count + 1
+    return Paged(chunk, number, count, at(before), at(after), at(after, turn="1"), turning)
+
+
+@dataclass
+class BoardCell:
+    title: str | None
+    mark: str  # "moved", "new" or ""
+    unavailable: bool = False
+
+
+@dataclass
+class BoardRow:
+    slot: dict[str, Any]
+    times: str
+    current: bool
+    cells: list[BoardCell] = field(default_factory=list)
+
+
+BOARD_SLOTS = 6  # session rows on one screen; a longer day shows from the current one on
+
+
+def board_rows(
+    state: dict[str, Any], rooms: list[dict[str, Any]], now: str, marks: dict[int, str]
+) -> list[BoardRow]:
+    slots = _window(_by_time(state), now)
+    placed = _placed(state)
+    titles = {p["id"]: p["title"] for p in state["pitches"]}
+    rows = []
+    for slot in slots:
+        row = BoardRow(
+            slot,
+            f"{clock(slot['starts_at'])} to {clock(slot['ends_at'])}",
+            slot["starts_at"] <= now < slot["ends_at"],
+        )
+        if (slot.get("kind") or "session") == "session":
+            for room in rooms:
+                pitch = placed.get((room["id"], slot["id"]))
+                row.cells.append(
+                    BoardCell(
+                        titles.get(pitch, "A session") if pitch else None,
+                        marks.get(pitch, "") if pitch else "",
+                        slot["id"] in (room.get("unavailable") or []),
+                    )
+                )
+        rows.append(row)
+    return rows
+
+
+def _window(slots: list[dict[str, Any]], now: str) -> list[dict[str, Any]]:
+    sessions = [i for i, s in enumerate(slots) if (s.get("kind") or "session") == "session"]
+    if len(sessions) <= BOARD_SLOTS:
+        return slots
+    ahead = [i for i in sessions if slots[i]["ends_at"] > now]
+    first = min(sessions.index(ahead[0]) if ahead else len(sessions), len(sessions) - BOARD_SLOTS)
+    start = sessions[first]
+    end = sessions[first + BOARD_SLOTS - 1]
+    return slots[start : end + 1]

@@ -49,12 +49,14 @@ def test_now_and_next_follows_the_published_grid(
     cell = {"pitch": pitch, "room": room["id"], "slot": slot["id"]}
     version = state["draft"]["version"]
     before = http.get(f"/e/{ev.slug}/now?at=2026-11-23T09:00").text
-    assert "The grid isn&#39;t published yet." in before
+    assert 'class="now-banner">Pitching is open: pitch a session from your phone.<' in before
+    assert 'class="now-rooms" aria-label="Rooms" hidden>' in before
     ev.ok("POST", "/grid/move", ev.organiser, json={"version": version, **cell})
     ev.ok("POST", "/grid/publish", ev.organiser, json={"version": version + 1})
     page = http.get(f"/e/{ev.slug}/now?at=2026-11-23T10:10").text
     assert 'class="now-banner">Session 1, until 10:45<' in page
-    assert 'class="next-title">Later on</span><span class="when">at 11:00<' in page
+    assert '<p class="lbl">Next <span class="when">at 11:00</span></p>' in page
+    assert '<span class="next-title">Later on</span>' in page
     assert '<span id="clock">10:10</span>' in page
 
 
@@ -86,16 +88,49 @@ def _state(live: bool) -> dict[str, object]:
     }
 
 
-def test_the_banner_says_what_comes_next() -> None:
-    assert screens_view.now_and_next(_state(False), "2026-11-23T10:10").banner == (
-        "The grid isn't published yet."
-    )
-    assert screens_view.now_and_next(_state(True), "2026-11-23T10:50").banner == (
-        "Break until 11:00"
-    )
+def test_each_room_says_what_comes_next() -> None:
+    assert screens_view.now_and_next(_state(False), "2026-11-23T10:10")[0].next is None
     later = screens_view.now_and_next(_state(True), "2026-11-23T12:00")
-    assert later.banner == "Next, on 2026-11-24: sessions at 10:00"
-    assert (later.rooms[0].now, later.rooms[0].next) == (None, "Day two")
-    assert screens_view.now_and_next(_state(True), "2026-11-25T09:00").banner == (
-        "That's all: no more sessions."
-    )
+    assert (later[0].now, later[0].next, later[0].at) == (None, "Day two", "at 10:00")
+    assert screens_view.now_and_next(_state(True), "2026-11-25T09:00")[0].next is None
+
+
+def test_rooms_come_in_even_pages_that_keep_the_clock() -> None:
+    rooms = list(range(9))
+    first = screens_view.paged(rooms, 6, None, {"at": "2026-11-23T10:10"}, True)
+    assert (first.items, first.number, first.count) == ([0, 1, 2, 3, 4], 1, 2)
+    assert first.next == "?at=2026-11-23T10%3A10&page=2"
+    assert first.turn == "?at=2026-11-23T10%3A10&page=2&turn=1"
+    second = screens_view.paged(rooms, 6, "2", {}, False)
+    assert (second.items, second.prev, second.next) == ([5, 6, 7, 8], "?page=1", "?page=1")
+    for asked in ("9", "0", "²", "9" * 5000, "-1"):
+        assert screens_view.paged(rooms, 6, asked, {}, False).number == 1
+    assert screens_view.paged([], 6, "x", {}, True).count == 1
+
+
+def test_the_board_marks_the_slot_on_now_and_what_moved() -> None:
+    state = _state(True)
+    state["slots"][0]["kind"] = "session"  # type: ignore[index]
+    rows = screens_view.board_rows(state, state["rooms"], "2026-11-24T10:30", {5: "moved"})  # type: ignore[arg-type]
+    assert [r.current for r in rows] == [False, False, True]
+    assert rows[1].cells == []  # a break spans the rooms
+    assert [(c.title, c.mark) for c in rows[2].cells] == [("Day two", "moved")]
+
+
+def test_a_long_day_shows_the_board_from_the_slot_on_now() -> None:
+    slots = [
+        {
+            "id": n,
+            "starts_at": f"2026-11-23T{9 + n:02}:00",
+            "ends_at": f"2026-11-23T{9 + n:02}:45",
+            "label": "",
+            "kind": "session",
+        }
+        for n in range(8)
+    ]
+    state = {"slots": slots, "rooms": [], "pitches": [], "grid": {"live": True, "placements": []}}
+    shown = screens_view.board_rows(state, [], "2026-11-23T11:50", {})
+    assert [r.slot["id"] for r in shown] == [2, 3, 4, 5, 6, 7]
+    assert [
+        r.slot["id"] for r in screens_view.board_rows(state, [], "2026-11-23T08:00", {})
+    ] == list(range(6))

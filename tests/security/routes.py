@@ -392,6 +392,7 @@ RULES: dict[tuple[str, str], Rule | Socket] = {
     ("GET", "/e/{slug}/facilitate"): everyone(lambda w: page(w, "/facilitate")),
     ("GET", "/e/{slug}/grid"): everyone(lambda w: page(w, "/grid")),
     ("GET", "/e/{slug}/now"): everyone(lambda w: page(w, "/now")),
+    ("GET", "/e/{slug}/board"): everyone(lambda w: page(w, "/board")),
     ("GET", "/e/{slug}/notes/{pitch:int}"): everyone(lambda w: page(w, f"/notes/{w.pitch}")),
     # Websockets
     ("WS", "/e/{slug}/live"): Socket(("test_event_socket_gives_each_role_only_its_view",)),

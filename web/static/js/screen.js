@@ -1,6 +1,13 @@
 // The projector: join QR code, pitches arriving and the vote moving, all live.
+import { Drafted, localNow, showDay } from "./day.js";
 import { Live } from "./live.js";
 import { $, h, plural, slugFromPath } from "./ui.js";
+
+// As RANKED and LATEST in server/pages/screens_view.py: sized from the screen's smaller side,
+// this many fit at any projector's shape.
+const RANKED = 6;
+const LATEST = 5;
+const drafted = new Drafted();
 
 const slug = slugFromPath();
 const fresh = new Map(); // pitch id -> time it arrived live
@@ -11,6 +18,7 @@ $("#qr").src = `/e/${encodeURIComponent(slug)}/join.svg`;
 
 function onState(next, change) {
   state = next;
+  drafted.hear(change);
   if (change?.kind === "pitch.saved" && !fresh.has(change.data.pitch.id) && !known.has(change.data.pitch.id)) {
     fresh.set(change.data.pitch.id, Date.now());
     setTimeout(render, FRESH_FOR + 50);
@@ -25,6 +33,7 @@ function render() {
   const e = state.event;
   $("#event-name").textContent = e.name;
   document.title = `${e.name} - on screen`;
+  showDay(state, drafted.yes, localNow(e.timezone));
   const short = e.join_url.replace(/^https?:\/\//, "");
   const cut = short.lastIndexOf("/") + 1;
   $("#join-host").textContent = short.slice(0, cut);
@@ -38,8 +47,7 @@ function render() {
   const pitches = state.pitches.filter((p) => !p.hidden);
   for (const p of pitches) known.add(p.id);
 
-  const top = innerHeight >= 900 ? 8 : 6;
-  const ranked = pitches.filter((p) => p.votes > 0).sort((a, b) => b.votes - a.votes || a.id - b.id).slice(0, top);
+  const ranked = pitches.filter((p) => p.votes > 0).sort((a, b) => b.votes - a.votes || a.id - b.id).slice(0, RANKED);
   const most = Math.max(1, ...ranked.map((p) => p.votes));
   $("#ranking").replaceChildren(...ranked.map((p) => {
     const bar = h("span", { class: "bar", "aria-hidden": "true" });
@@ -49,7 +57,7 @@ function render() {
   $("#ranking-empty").hidden = ranked.length > 0;
 
   const now = Date.now();
-  const latest = [...pitches].sort((a, b) => b.id - a.id).slice(0, innerHeight >= 900 ? 7 : 5);
+  const latest = [...pitches].sort((a, b) => b.id - a.id).slice(0, LATEST);
   const list = $("#latest");
   const rows = new Map([...list.children].map((li) => [Number(li.dataset.id), li]));
   const wanted = latest.map((p) => {
@@ -67,4 +75,4 @@ function render() {
 }
 
 new Live({ slug, token: null, statusEl: $("#conn"), onState }).start();
-addEventListener("resize", render);
+setInterval(render, 30000);
