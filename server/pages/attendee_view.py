@@ -54,6 +54,7 @@ class SlotRow:
 # How the list may be put in order, as the form's choices say it; "dots" only while everyone
 # can see the counts.
 SORTS = {"newest": "Newest first", "dots": "Most dots", "mine": "Mine first"}
+PIPS = 10  # dots shown as marks in the bar, at most
 MAX_SEARCH = 100  # characters of a search kept; longer asks for nothing a title could hold
 
 
@@ -95,9 +96,14 @@ class AttendeePage:
     def dots_words(self) -> str:
         total = int(self.event["dots_per_attendee"])
         if self.dots_left <= 0:
-            used = f"all {total} of your dots" if total > 1 else "your dot"
-            return f"You have used {used}. Take one back to vote for another session."
+            return f"You have used all {total} dots." if total > 1 else "You have used your dot."
         return f"You have {self.dots_left} of {words.plural(total, 'dot')} left."
+
+    @property
+    def pips(self) -> list[bool]:
+        """A mark for each dot, filled while it is left; past ten the words say it better."""
+        total = int(self.event["dots_per_attendee"])
+        return [i < self.dots_left for i in range(total)] if self.me and total <= PIPS else []
 
     @property
     def grid_live(self) -> bool:

@@ -136,14 +136,16 @@ function renderDots(me, event) {
   if (!me) return;
   const left = dotsLeft();
   const total = event.dots_per_attendee;
-  const used = total > 1 ? `all ${total} of your dots` : "your dot";
-  const text = left <= 0 ? `You have used ${used}. Take one back to vote for another session.` : `You have ${left} of ${plural(total, "dot")} left.`;
+  const used = total > 1 ? `You have used all ${total} dots.` : "You have used your dot.";
+  const text = left <= 0 ? used : `You have ${left} of ${plural(total, "dot")} left.`;
   if ($("#dots-left").textContent !== text) $("#dots-left").textContent = text;
   $("#votes-section").classList.toggle("used-up", left <= 0);
   const pips = $("#dot-pips");
   if (pips.dataset.shows !== `${left}/${total}`) {
     pips.dataset.shows = `${left}/${total}`;
-    pips.replaceChildren(...Array.from({ length: total }, (_, i) => h("span", { class: i < left ? "pip" : "pip used" })));
+    // Past ten dots the marks would take more room than the words (as the server draws it).
+    const marks = total <= 10 ? total : 0;
+    pips.replaceChildren(...Array.from({ length: marks }, (_, i) => h("span", { class: i < left ? "pip" : "pip used" })));
   }
 }
 
