@@ -372,6 +372,11 @@ def test_every_control_is_44_pixels_in_each_voting_state(
     page.get_by_role("button", name="Pitch it").click()
     expect(pitch_card(page, "My own session")).to_be_visible()
     _measure(browser, page, "pitching", results_dir)
+    mine = (pitch_card(page, "My own session").get_attribute("id") or "p-0")[2:]
+    page.goto(f"{server.url}/e/{event.slug}/pitches/{mine}/edit")
+    _measure(browser, page, "pitch-page", results_dir)
+    page.goto(f"{server.url}/e/{event.slug}")
+    expect(page.locator("#conn")).to_have_text("Live")
 
     organiser.call("PATCH", json={"voting_open": True, "dots_per_attendee": 1})
     expect(page.locator("#votes-section")).to_be_visible()

@@ -105,6 +105,11 @@ async def test_live_changes_carry_no_counts_until_revealed(
         ev.ok("POST", "/dots", voter, json={"pitch": ids[0]}, status=201)
         (after,) = await phone.changes(1)
         assert after["data"]["votes"] == {str(ids[0]): 3}
+        ev.edit(totals_hidden=True, dots_per_attendee=6)  # hidden again, the room open
+        ev.ok("POST", "/dots", voter, json={"pitch": ids[1]}, status=201)
+        hidden, vote = await phone.changes(2)
+        assert hidden["data"]["event"]["totals_hidden"] is True
+        assert not vote["data"].get("votes"), vote
 
 
 def test_hiding_again_stops_counts_in_every_kind_of_change() -> None:
