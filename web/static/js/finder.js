@@ -10,7 +10,7 @@ const SAY_AFTER = 600; // ms of no typing before screen readers hear how many ma
 const KEEP_AFTER = 400; // ms of no typing before the address bar is changed to match
 
 /** The words of a search: each must appear somewhere in a pitch, in any case. */
-export const searchWords = (text) => text.toLowerCase().split(/\s+/).filter(Boolean);
+const searchWords = (text) => text.toLowerCase().split(/\s+/).filter(Boolean);
 
 /** What a search looks through: title, pitch, host and tags. */
 export const haystack = (pitch) => [pitch.title, pitch.pitch, pitch.host, ...pitch.tags].join(" ").toLowerCase();
@@ -69,9 +69,10 @@ export class Finder {
       if (!hide) showing += 1;
     }
     const words = this.text ? `Showing ${showing} of ${plural(rows.size, "session")} for “${this.text}”.` : "";
-    if (this.shownEl.textContent !== words) this.shownEl.textContent = words;
-    this.shownEl.hidden = !words;
     this.noneEl.hidden = showing > 0 || rows.size === 0;
+    if (this.shownEl.textContent === words) return; // a live update that changed nothing here
+    this.shownEl.textContent = words;
+    this.shownEl.hidden = !words;
     clearTimeout(this.timer);
     if (words) this.timer = setTimeout(() => announce(showing ? words : "No sessions match those words."), SAY_AFTER);
   }
