@@ -31,6 +31,9 @@ class Event(Model):
     grid_live = fields.BooleanField(default=False, db_default=False)
     # Proceedings are private until the organiser publishes them at their public link.
     proceedings_published = fields.BooleanField(default=False, db_default=False)
+    # The organiser may keep running totals from everyone but staff while voting runs, so
+    # early counts don't sway later votes (a bandwagon), and reveal them when they choose.
+    totals_hidden = fields.BooleanField(default=False, db_default=False)
     # Set once the organiser has erased attendees' names, tokens and devices after the event.
     personal_data_erased_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)

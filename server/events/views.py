@@ -22,6 +22,7 @@ def event_view(event: Event, public_url: str) -> dict[str, Any]:
         "join_url": join_url(event, public_url),
         "join_warning": loopback_warning(public_url),
         "proceedings_published": event.proceedings_published,
+        "totals_hidden": event.totals_hidden,
     }
 
 

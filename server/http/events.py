@@ -13,6 +13,7 @@ from server.events.models import Event
 from server.http.api import ApiRoute, event_and_actor, perform
 from server.http.session import keep_key
 from server.live.state import snapshot
+from server.marketplace import dots
 
 
 def links(event: Event, public_url: str, organiser: str | None = None) -> dict[str, str]:
@@ -41,7 +42,7 @@ async def read_event(request: Request, _body: None) -> Response:
 
 async def edit_event(request: Request, body: dict[str, Any]) -> Response:
     public_url = request.app.state.settings.public_url
-    return JSONResponse(await perform(request, lambda j: setup.edit_event(j, body, public_url)))
+    return JSONResponse(await perform(request, lambda j: dots.edit_event(j, body, public_url)))
 
 
 async def replace_rooms(request: Request, body: dict[str, Any]) -> Response:

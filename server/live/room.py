@@ -21,6 +21,7 @@ from typing import Any, Protocol
 
 from server import metrics
 from server.events.access import Role
+from server.events.models import Event
 from server.live.hub import RESYNC, Hub, event_channel
 from server.live.state import as_seen_by
 
@@ -51,6 +52,9 @@ class Room:
         self.screens: set[Listener] = set()
         self.subscribed = asyncio.Event()
         self._hub, self._event_id, self._on_empty = hub, event_id, on_empty
+        # Whether the organiser keeps vote counts from all but staff: read once subscribed,
+        # then followed from the event's own changes. None while the database can't say.
+        self.totals_hidden: bool | None = None
         self._task = asyncio.create_task(self._run())
 
     def join(self, screen: Listener) -> None:
@@ -67,12 +71,16 @@ class Room:
         next_tick = 0.0
         async with self._hub.subscribe(event_channel(self._event_id)) as queue:
             self.subscribed.set()
+            # Read after subscribing, so the setting is never older than a change to come.
+            await self._read_totals_hidden()
             while True:
                 batch = _drained(queue, [await queue.get()])
                 wait = next_tick - loop.time()
                 if wait > 0 and all(m.get("kind") in TALLIES for m in batch):
                     await asyncio.sleep(wait)
                     batch = _drained(queue, batch)
+                if self.totals_hidden is None:
+                    await self._read_totals_hidden()
                 await self._fan_out(batch)
                 if any(m.get("kind") in TALLIES for m in batch):
                     next_tick = loop.time() + self.tick
@@ -81,6 +89,13 @@ class Room:
     def tick(self) -> float:
         """Seconds between this room's tallies: four a second, fewer for a crowd."""
         return min(SLOWEST_TICK, max(TICK, len(self.screens) / TALLY_FRAMES))
+
+    async def _read_totals_hidden(self) -> None:
+        try:
+            found = await Event.filter(id=self._event_id).values_list("totals_hidden", flat=True)
+        except Exception:  # the database away: asked again before the next changes go out
+            return
+        self.totals_hidden = bool(found and found[0])
 
     async def _fan_out(self, batch: list[Message]) -> None:
         with metrics.fan_out_seconds.time():
@@ -100,12 +115,15 @@ class Room:
                 screen.resync()
             return
         for message in coalesce(batch):
+            if message["kind"] == "event.updated":
+                self.totals_hidden = bool(message["data"]["event"].get("totals_hidden"))
+            hidden = bool(self.totals_hidden)
             texts: dict[Role, str] = {}
             first = int(message.get("first") or message["seq"])
             for n, screen in enumerate(list(self.screens), start=1):
                 text = texts.get(screen.role)
                 if text is None:
-                    text = texts[screen.role] = json.dumps(as_seen_by(message, screen.role))
+                    text = texts[screen.role] = json.dumps(as_seen_by(message, screen.role, hidden))
                 screen.offer(first, message["seq"], text)
                 if n % CROWD == 0:
                     # Each offer wakes a screen's writer; a crowd woken at once would hold the

@@ -49,7 +49,8 @@ async def catch_up(
         missed = await changes_since(event, since, REPLAY_LIMIT)
     if missed is None:
         return [{"type": "snapshot", "state": await snapshot(event, actor, public_url)}]
-    return [as_seen_by(change, actor.role) for change in coalesce([c.message() for c in missed])]
+    changes = coalesce([c.message() for c in missed])
+    return [as_seen_by(change, actor.role, event.totals_hidden) for change in changes]
 
 
 def seq_of(message: dict[str, Any]) -> int | None:

@@ -76,7 +76,7 @@ async def _shared(event: Event, staff: bool, public_url: str) -> View:
         "seq": event.seq,
         "event": event_view(event, public_url),
         **await venue_view(event),
-        "pitches": await pitches_view(event, include_hidden=staff),
+        "pitches": await pitches_view(event, staff),
         "grid": await published_view(event),
     }
     if staff:
@@ -180,11 +180,16 @@ class Parts:
 parts = Parts()
 
 
-def as_seen_by(change: Change | dict[str, Any], role: Role) -> dict[str, Any]:
-    """The change message for a role: a hidden pitch's text never reaches attendees' screens."""
+def as_seen_by(
+    change: Change | dict[str, Any], role: Role, totals_hidden: bool = False
+) -> dict[str, Any]:
+    """The change message for a role: a hidden pitch's text never reaches attendees' screens,
+    nor do vote counts while the organiser keeps totals back (``totals_hidden``)."""
     message = change.message() if isinstance(change, Change) else change
     if role >= Role.facilitator:
         return message
+    if totals_hidden:
+        message = without_counts(message)
     kind, data = message["kind"], message["data"]
     if kind == "pitch.saved" and data["pitch"]["hidden"]:
         return {**message, "kind": "pitch.hidden", "data": {"id": data["pitch"]["id"]}}
@@ -196,4 +201,17 @@ def as_seen_by(change: Change | dict[str, Any], role: Role) -> dict[str, Any]:
         return {**message, "data": {}}
     if kind == "tally" and "checks" in data:
         return {**message, "data": {k: v for k, v in data.items() if k != "checks"}}
+    return message
+
+
+def without_counts(message: dict[str, Any]) -> dict[str, Any]:
+    """The message with no vote count in it: the counts it carries are left empty (null for a
+    pitch), so it still says what changed and moves a screen's seq on."""
+    kind, data = message["kind"], message["data"]
+    if kind == "pitch.saved":
+        return {**message, "data": {**data, "pitch": {**data["pitch"], "votes": None}}}
+    if kind in {"votes", "pitch.merged", "pitch.withdrawn", "pitch.hidden"} and "votes" in data:
+        return {**message, "data": {**data, "votes": {}}}
+    if kind == "tally" and "votes" in data:
+        return {**message, "data": {k: v for k, v in data.items() if k != "votes"}}
     return message

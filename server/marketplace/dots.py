@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from server.errors import Conflict, NotFound
+from server.events import setup
 from server.events.journal import Journal
 from server.events.models import Attendee, Event
-from server.marketplace.models import Dot
+from server.marketplace.models import Dot, Pitch
 from server.marketplace.pitches import find_pitch, fits_id, votable
 from server.marketplace.views import counts_data, vote_counts
 
@@ -88,6 +89,17 @@ async def take_back(journal: Journal, pitch_id: int) -> None:
     if dot is None:
         raise NotFound("You have no dot on that pitch to take back.")
     await withdraw_dot(journal, dot.id)
+
+
+async def edit_event(journal: Journal, fields: dict[str, Any], public_url: str) -> dict[str, Any]:
+    """Edits the event's settings. Revealing totals that were kept back sends every screen
+    the count of every pitch at once, since the changes made meanwhile carried none."""
+    revealing = journal.event.totals_hidden and fields.get("totals_hidden") is False
+    view = await setup.edit_event(journal, fields, public_url)
+    if revealing:
+        shown = Pitch.filter(event=journal.event, merged_into_id=None, hidden=False)
+        await _record_counts(journal, [p.id for p in await shown.only("id")])
+    return view
 
 
 async def _own_dot(event: Event, attendee: Attendee, dot_id: int) -> Dot:

@@ -12,7 +12,7 @@ from server.events.setup import known_slots
 from server.grid.models import Placement
 from server.grid.published import published_cells
 from server.marketplace.models import Dot, Pitch
-from server.marketplace.views import counts_data, pitch_view, vote_counts
+from server.marketplace.views import counts_data, pitch_view, seen_by, vote_counts
 
 
 async def find_pitch(event: Event, pitch_id: int, actor: Actor) -> Pitch:
@@ -59,7 +59,7 @@ async def create_pitch(journal: Journal, fields: dict[str, Any]) -> dict[str, An
     pitch = await Pitch.create(event=event, author=actor.attendee, **_clean(fields))
     view = pitch_view(pitch, 0)
     await journal.record("pitch.saved", {"pitch": view})
-    return view
+    return seen_by(view, event, actor.is_staff)
 
 
 async def edit_pitch(journal: Journal, pitch_id: int, fields: dict[str, Any]) -> dict[str, Any]:
@@ -81,7 +81,7 @@ async def edit_pitch(journal: Journal, pitch_id: int, fields: dict[str, Any]) ->
     counts = await vote_counts(event, [pitch.id])
     view = pitch_view(pitch, counts[pitch.id])
     await journal.record("pitch.saved", {"pitch": view})
-    return view
+    return seen_by(view, event, actor.is_staff)
 
 
 async def withdraw_pitch(journal: Journal, pitch_id: int) -> dict[str, Any]:

@@ -10,7 +10,13 @@ from server.events.models import Event
 from server.marketplace.models import Dot, Pitch
 
 
-def pitch_view(pitch: Pitch, votes: int) -> dict[str, Any]:
+def totals_shown(event: Event, staff: bool) -> bool:
+    """Whether running totals reach a screen: staff always see them; everyone else only while
+    the organiser isn't keeping them back (so early counts don't sway later votes)."""
+    return staff or not event.totals_hidden
+
+
+def pitch_view(pitch: Pitch, votes: int | None) -> dict[str, Any]:
     return {
         "id": pitch.id,
         "title": pitch.title,
@@ -40,10 +46,19 @@ def counts_data(counts: dict[int, int]) -> dict[str, Any]:
     return {"votes": {str(pitch_id): n for pitch_id, n in counts.items()}}
 
 
-async def pitches_view(event: Event, include_hidden: bool) -> list[dict[str, Any]]:
+async def pitches_view(event: Event, staff: bool) -> list[dict[str, Any]]:
+    """The pitches a screen shows: staff see hidden ones too, and the counts are left out
+    (null) where the organiser keeps totals back."""
     query = Pitch.filter(event=event, merged_into_id=None)
-    if not include_hidden:
+    if not staff:
         query = query.filter(hidden=False)
     pitches = await query
+    if not totals_shown(event, staff):
+        return [pitch_view(p, None) for p in pitches]
     counts = await vote_counts(event)
     return [pitch_view(p, counts.get(p.id, 0)) for p in pitches]
+
+
+def seen_by(view: dict[str, Any], event: Event, staff: bool) -> dict[str, Any]:
+    """A pitch as an answer to one asker: without its count where totals are kept back."""
+    return view if totals_shown(event, staff) else {**view, "votes": None}

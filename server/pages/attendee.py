@@ -20,7 +20,7 @@ from server.http.session import keep_key
 from server.live.state import snapshot
 from server.marketplace import dots, pitches
 from server.marketplace.pitches import find_pitch
-from server.pages.attendee_view import attendee_page
+from server.pages.attendee_view import Listing, attendee_page
 from server.pages.forms import (
     FormError,
     back_to,
@@ -58,6 +58,7 @@ FIELD_IDS = {
     "tags": "pitch-tags",
 }
 LABELS = {"title": "The title", "pitch": "The pitch", "host": "The host", "tags": "The tags"}
+LIMITS = {"title": 120, "pitch": 280, "host": 80}  # as schemas/pitch-create.json says
 
 
 async def event_page(request: Request) -> Response:
@@ -75,7 +76,8 @@ async def _show(
     status: int = 200,
 ) -> Response:
     state = await snapshot(event, actor, request.app.state.settings.public_url)
-    view = attendee_page(state)
+    asked = request.query_params
+    view = attendee_page(state, Listing.asked(asked.get("sort"), asked.get("q")))
     me = view.me
     token = page_secret(request, ROLE)
     feed = (
@@ -165,7 +167,23 @@ def _pitch_fields(fields: dict[str, str]) -> dict[str, Any]:
         body["tags"] = [t.strip() for t in fields["tags"].split(",") if t.strip()]
     if not body["title"].strip():
         raise FormError([("pitch-title", "Enter a title for your session.")])
+    too_long = [
+        (FIELD_IDS[name], _too_long(LABELS[name], len(body[name].strip()), limit))
+        for name, limit in LIMITS.items()
+        if len(body.get(name, "").strip()) > limit
+    ]
+    if too_long:
+        raise FormError(too_long)
     return body
+
+
+def _too_long(label: str, length: int, limit: int) -> str:
+    """Says by how much, since a phone's keyboard hides how long the text has grown."""
+    over = length - limit
+    return (
+        f"{label} can be at most {limit} characters; it has {length}, "
+        f"so take out {over} {'character' if over == 1 else 'characters'}."
+    )
 
 
 async def join(request: Request) -> Response:

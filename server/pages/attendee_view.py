@@ -51,11 +51,33 @@ class SlotRow:
         return str(self.slot.get("kind") or "session")
 
 
+# How the list may be put in order, as the form's choices say it; "dots" only while everyone
+# can see the counts.
+SORTS = {"newest": "Newest first", "dots": "Most dots", "mine": "Mine first"}
+PIPS = 10  # dots shown as marks in the bar, at most
+MAX_SEARCH = 100  # characters of a search kept; longer asks for nothing a title could hold
+
+
+@dataclass
+class Listing:
+    """How this person asked to see the list: its order and the words to look for."""
+
+    sort: str = "newest"
+    words: str = ""
+
+    @classmethod
+    def asked(cls, sort: str | None, text: str | None) -> Listing:
+        searched = " ".join((text or "").split())[:MAX_SEARCH]
+        return cls(sort if sort in SORTS else "newest", searched)
+
+
 @dataclass
 class AttendeePage:
     state: dict[str, Any]
     cards: list[Card]
     grid: list[SlotRow]
+    listing: Listing = field(default_factory=Listing)
+    total: int = 0  # pitches in the list before searching
 
     @property
     def me(self) -> dict[str, Any] | None:
@@ -71,16 +93,65 @@ class AttendeePage:
         return int(self.event["dots_per_attendee"]) - used
 
     @property
+    def dots_words(self) -> str:
+        total = int(self.event["dots_per_attendee"])
+        if self.dots_left <= 0:
+            return f"You have used all {total} dots." if total > 1 else "You have used your dot."
+        return f"You have {self.dots_left} of {words.plural(total, 'dot')} left."
+
+    @property
+    def pips(self) -> list[bool]:
+        """A mark for each dot, filled while it is left; past ten the words say it better."""
+        total = int(self.event["dots_per_attendee"])
+        return [i < self.dots_left for i in range(total)] if self.me and total <= PIPS else []
+
+    @property
     def grid_live(self) -> bool:
         return bool(self.state["grid"] and self.state["grid"]["live"])
 
+    @property
+    def totals_hidden(self) -> bool:
+        return bool(self.event["totals_hidden"])
 
-def attendee_page(state: dict[str, Any]) -> AttendeePage:
-    page = AttendeePage(state, [], [])
-    page.cards = [_card(page, p) for p in sorted(state["pitches"], key=lambda p: p["id"])]
+    @property
+    def sorts(self) -> dict[str, str]:
+        """The orders on offer: most dots says nothing while the counts are kept back."""
+        return {k: v for k, v in SORTS.items() if k != "dots" or not self.totals_hidden}
+
+    @property
+    def shown_words(self) -> str:
+        """What the list holds after a search, in words (empty when nothing was searched)."""
+        if not self.listing.words:
+            return ""
+        total = words.plural(self.total, "session")
+        return f"Showing {len(self.cards)} of {total} for “{self.listing.words}”."
+
+
+def attendee_page(state: dict[str, Any], listing: Listing | None = None) -> AttendeePage:
+    page = AttendeePage(state, [], [], listing or Listing())
+    cards = [_card(page, p) for p in state["pitches"]]
+    page.total = len(cards)
+    page.cards = _listed(cards, page.listing, page.totals_hidden)
     if page.grid_live:
         page.grid = _grid(state)
     return page
+
+
+def _listed(cards: list[Card], listing: Listing, totals_hidden: bool) -> list[Card]:
+    """The cards in the order asked, newest first within it, keeping those holding every word
+    searched for (in the title, pitch, host or tags, in any case): as event.js does it."""
+    wanted = listing.words.casefold().split()
+    found = [c for c in cards if all(w in _haystack(c.pitch) for w in wanted)]
+    found.sort(key=lambda c: -int(c.pitch["id"]))
+    if listing.sort == "dots" and not totals_hidden:
+        found.sort(key=lambda c: -int(c.pitch["votes"] or 0))
+    elif listing.sort == "mine":
+        found.sort(key=lambda c: not (c.mine or c.my_dots))
+    return found
+
+
+def _haystack(pitch: dict[str, Any]) -> str:
+    return " ".join([pitch["title"], pitch["pitch"], pitch["host"], *pitch["tags"]]).casefold()
 
 
 def _card(page: AttendeePage, pitch: dict[str, Any]) -> Card:

@@ -9,10 +9,10 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
-from server.events import setup
 from server.events.access import Actor, Role
 from server.events.models import Event
 from server.live.state import snapshot
+from server.marketplace import dots
 from server.pages.forms import FormError, event_of
 from server.pages.rendering import PageRoute, page
 from server.pages.staff import Command, act, sign_in_form, staff
@@ -70,11 +70,13 @@ def _grid_summary(state: dict[str, Any]) -> str:
 
 
 def settings_of(fields: dict[str, str]) -> dict[str, Any]:
-    """The event settings a form changes: one switch, or the dots (with the box for stacking,
-    which a browser leaves out when it is not ticked)."""
+    """The event settings a form changes: one switch, hiding or showing the totals, or the dots
+    (with the box for stacking, which a browser leaves out when it is not ticked)."""
     body: dict[str, Any] = {
         name: fields[name] == "open" for name in SWITCHES if fields.get(name) in {"open", "closed"}
     }
+    if fields.get("totals") in {"hidden", "shown"}:
+        body["totals_hidden"] = fields["totals"] == "hidden"
     if "dots" in fields:
         dots = fields["dots"].strip()
         if not (dots.isascii() and dots.isdigit() and len(dots) <= 2 and 1 <= int(dots) <= 20):
@@ -99,7 +101,7 @@ async def save_settings(request: Request) -> Response:
 
     def build(fields: dict[str, str]) -> Command:
         body = settings_of(fields)
-        return lambda j: setup.edit_event(j, body, public_url)
+        return lambda j: dots.edit_event(j, body, public_url)
 
     slug = request.path_params["slug"]
     to = f"/e/{slug}/organise?done=settings#marketplace-heading"

@@ -34,6 +34,8 @@ def shown(state: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def ranking(state: dict[str, Any]) -> list[Ranked]:
+    if state["event"]["totals_hidden"]:  # the counts aren't in the public snapshot
+        return []
     voted = sorted(
         (p for p in shown(state) if p["votes"] > 0), key=lambda p: (-p["votes"], p["id"])
     )[:RANKED]

@@ -85,7 +85,10 @@ def test_a_title_too_long_is_said_in_words(phone: Phone) -> None:
     phone.join()
     answer = phone.send("/pitches", {"title": "x" * 121, "key": phone.key()})
     assert answer.status_code == 422
-    assert "The title is too long: at most 120 characters." in answer.text
+    message = "The title can be at most 120 characters; it has 121, so take out 1 character."
+    assert message in answer.text
+    assert 'href="#pitch-title"' in answer.text, "the summary links to the field"
+    assert f'value="{"x" * 121}"' in answer.text, "what was typed is kept, not cut"
 
 
 def test_a_form_too_large_is_refused_before_it_is_read(phone: Phone) -> None:

@@ -1,6 +1,9 @@
 // The attendee's phone: join, pitch, place dots, all live.
 import { api, cancel, events as outbox, flushOutbox, rememberState, waiting } from "./api.js";
 import { Live } from "./live.js";
+import { refreshCounters } from "./counter.js";
+import { keepDraft } from "./draft.js";
+import { Finder, haystack } from "./finder.js";
 import { fillPitch, readPitch } from "./pitchform.js";
 import { $, FORMATS, announce, bySlotTime, clock, clearErrors, h, keyed, moveOldToken, plural, say, showErrors, slotWords, slugFromPath } from "./ui.js";
 
@@ -20,6 +23,10 @@ let lastAction = 0;
 const pitchForm = $("#pitch-form");
 const joinForm = $("#join-form");
 const meForm = $("#me-form");
+const finder = new Finder($("#list-tools"), { shown: $("#list-shown"), none: $("#list-none"), onChange: (reorder) => (reorder ? renderList() : finder.filter(cards)) });
+// A new pitch half written survives a reload; the host only once typed (it starts as my name).
+const DRAFTED = ["title", "pitch", "host", "format", "tags"];
+const draft = keepDraft(pitchForm, `snug:${slug}:pitch-draft`, DRAFTED);
 
 const live = new Live({ slug, attendee: true, statusEl: $("#conn"), onState });
 
@@ -114,12 +121,32 @@ function render() {
   if (me && document.activeElement !== meForm.elements.name && !meForm.dataset.dirty) meForm.elements.name.value = me.name;
   $("#pitch-section").hidden = !(me && (event.pitching_open || editing));
   if (me && !hostTouched && !editing) pitchForm.elements.host.value = me.name;
-  $("#votes-section").hidden = !(me && event.voting_open);
-  if (me) {
-    $("#dots-left").textContent = `You have ${dotsLeft()} of ${plural(event.dots_per_attendee, "dot")} left.`;
-  }
+  renderDots(me, event);
+  $("#totals-note").hidden = !event.totals_hidden;
+  finder.offerDots(!event.totals_hidden);
   renderList();
   renderGrid();
+}
+
+// The sticky bar: how many dots are left, in words and as pips, and a plain "all used" state.
+function renderDots(me, event) {
+  const voting = Boolean(me && event.voting_open);
+  $("#votes-section").hidden = !voting;
+  $("#dots-hint").hidden = !voting;
+  if (!me) return;
+  const left = dotsLeft();
+  const total = event.dots_per_attendee;
+  const used = total > 1 ? `You have used all ${total} dots.` : "You have used your dot.";
+  const text = left <= 0 ? used : `You have ${left} of ${plural(total, "dot")} left.`;
+  if ($("#dots-left").textContent !== text) $("#dots-left").textContent = text;
+  $("#votes-section").classList.toggle("used-up", left <= 0);
+  const pips = $("#dot-pips");
+  if (pips.dataset.shows !== `${left}/${total}`) {
+    pips.dataset.shows = `${left}/${total}`;
+    // Past ten dots the marks would take more room than the words (as the server draws it).
+    const marks = total <= 10 ? total : 0;
+    pips.replaceChildren(...Array.from({ length: marks }, (_, i) => h("span", { class: i < left ? "pip" : "pip used" })));
+  }
 }
 
 // ------------------------------------------------------------ the published grid and my agenda
@@ -374,9 +401,20 @@ function renderList() {
   const list = $("#pitch-list");
   // The list Snug drew for a page without script gives way to the live one.
   for (const drawn of list.querySelectorAll("[data-server]")) drawn.remove();
-  const pitches = [...state.pitches].filter((p) => !p.hidden).sort((a, b) => a.id - b.id);
+  const pitches = state.pitches.filter((p) => !p.hidden);
   keyed(list, cards, pitches, makeCard, updateCard);
+  finder.arrange(list, cards, pitches, rankOf());
+  finder.filter(cards);
   $("#list-empty").hidden = pitches.length > 0;
+  $("#list-tools").hidden = pitches.length === 0;
+}
+
+/** The key the chosen order sorts by, smaller first (ties go newest first). */
+function rankOf() {
+  const mine = new Set([...(state.me?.pitches || []), ...(state.me?.dots || []).map((d) => d.pitch)]);
+  if (finder.sort === "dots" && !state.event.totals_hidden) return (p) => -(p.votes || 0);
+  if (finder.sort === "mine") return (p) => (mine.has(p.id) ? 0 : 1);
+  return () => 0;
 }
 
 function makeCard(id) {
@@ -399,25 +437,34 @@ function makeCard(id) {
 function updateCard(card, pitch) {
   const me = state.me;
   const open = state.event.voting_open;
+  const hidden = state.event.totals_hidden;
   const mine = Boolean(me && me.pitches.includes(pitch.id));
   const waits = queued("dot", pitch.id) - queued("undot", pitch.id);
   const myDots = me ? me.dots.filter((d) => d.pitch === pitch.id).length + waits : 0;
+  const canAdd = dotsLeft() > 0 && (state.event.dots_stack || myDots === 0);
+  // A tally redraws the page: only the cards whose words or buttons change are touched, so
+  // a long list stays smooth as votes pour in.
+  const drawn = JSON.stringify([pitch, mine, myDots, waits, canAdd, open, hidden, Boolean(me)]);
+  if (card.drawn === drawn) return;
+  card.drawn = drawn;
+  card.haystack = haystack(pitch);
   card.title.textContent = pitch.title;
   card.text.textContent = pitch.pitch;
   card.text.hidden = !pitch.pitch;
   card.meta.textContent = `${pitch.host ? `Hosted by ${pitch.host}` : "Host not named"} · ${FORMATS[pitch.format] || pitch.format}${mine ? " · You pitched this" : ""}`;
   card.tags.replaceChildren(...pitch.tags.map((t) => h("span", { class: "tag" }, t)));
   card.tags.hidden = pitch.tags.length === 0;
-  card.count.replaceChildren(
-    plural(pitch.votes + waits, "dot"),
-    myDots ? h("span", { class: "mydots" }, ` (${myDots} yours)`) : "",
-    waits ? h("span", { class: "waiting" }, " · waiting to send") : "",
-  );
+  const waiting = waits ? h("span", { class: "waiting" }, " · waiting to send") : "";
+  if (hidden) {
+    card.count.replaceChildren(myDots ? h("span", { class: "mydots" }, `You put ${plural(myDots, "dot")} here.`) : "", waiting);
+  } else {
+    card.count.replaceChildren(plural(pitch.votes + waits, "dot"), myDots ? h("span", { class: "mydots" }, ` (${myDots} yours)`) : "", waiting);
+  }
+  card.count.hidden = hidden && !myDots;
   card.li.classList.toggle("mine", mine);
   card.add.lastChild.textContent = ` to ${pitch.title}`;
   card.remove.lastChild.textContent = ` from ${pitch.title}`;
   card.edit.lastChild.textContent = ` ${pitch.title}`;
-  const canAdd = dotsLeft() > 0 && (state.event.dots_stack || myDots === 0);
   card.add.hidden = !(me && open);
   card.remove.hidden = !(me && open);
   card.add.setAttribute("aria-disabled", String(!canAdd));
@@ -504,6 +551,7 @@ function startEditing(id) {
   $("#pitch-withdraw").hidden = false;
   say($("#pitch-status"), "");
   render();
+  refreshCounters(pitchForm);
   pitchForm.elements.title.focus();
   pitchForm.scrollIntoView({ block: "start" });
 }
@@ -518,9 +566,24 @@ function stopEditing(focusCard = false) {
   $("#pitch-cancel").hidden = true;
   $("#pitch-withdraw").hidden = true;
   render();
+  restoreDraft();
   if (focusCard && cards.has(id)) cards.get(id).edit.focus();
 }
 
+// Drafts are of new pitches only: changes to one already made start from what it says.
+function restoreDraft() {
+  if (draft.restore(["title", "pitch", "tags"]) && pitchForm.elements.host.value !== state?.me?.name) hostTouched = true;
+  refreshCounters(pitchForm);
+}
+function forgetDraft() {
+  draft.clear();
+  pitchForm.reset();
+  hostTouched = false;
+  refreshCounters(pitchForm);
+}
+pitchForm.addEventListener("input", () => {
+  if (!editing) draft.save(["title", "pitch", "tags"], hostTouched ? [] : ["host"]);
+});
 pitchForm.elements.host.addEventListener("input", () => { hostTouched = true; });
 $("#pitch-cancel").addEventListener("click", () => { clearErrors(pitchForm); stopEditing(true); });
 
@@ -542,13 +605,13 @@ pitchForm.addEventListener("submit", async (event) => {
       : await write("POST", `/api/e/${slug}/pitches`, { ...AS_ATTENDEE, body: fields, queue });
     pitchSaved(saved);
     const wasEditing = editing;
-    if (wasEditing) stopEditing(true); else { pitchForm.reset(); hostTouched = false; render(); }
+    if (wasEditing) stopEditing(true); else { forgetDraft(); render(); }
     say(status, wasEditing ? `Saved your changes to “${saved.title}”.` : `Your session “${saved.title}” is on the list.`);
     announce(status.textContent);
   } catch (error) {
     say(status, "");
     if (error.entry) {
-      if (editing) stopEditing(true); else { pitchForm.reset(); hostTouched = false; render(); }
+      if (editing) stopEditing(true); else { forgetDraft(); render(); }
       say(status, `${error.entry.words[0].toUpperCase()}${error.entry.words.slice(1)}: ${error.detail}`);
       announce(status.textContent);
     } else {
@@ -663,7 +726,12 @@ for (const text of notices.get()) addNotice(text, false);
 const drawn = document.getElementById("snapshot");
 if (drawn) { try { live.adopt(JSON.parse(drawn.textContent)); } catch { /* wait for the live connection */ } }
 // A form's "done" word belongs to that one answer: a reload shouldn't say it again.
-if (new URLSearchParams(location.search).has("done")) history.replaceState(null, "", location.pathname + location.hash);
+const asked = new URLSearchParams(location.search);
+if (asked.has("done")) {
+  asked.delete("done");
+  history.replaceState(null, "", `${location.pathname}${asked.size ? `?${asked}` : ""}${location.hash}`);
+}
+restoreDraft();
 await moveOldToken(slug);
 live.start();
 // If the live connection is slow to come up, show the event from a plain request meanwhile.

@@ -87,6 +87,12 @@ function render() {
   $("#voting-state").textContent = `Voting is ${e.voting_open ? "open" : "closed"}`;
   $("#toggle-voting").textContent = e.voting_open ? "Close voting" : "Open voting";
   $("#toggle-voting").className = e.voting_open ? "warning" : "";
+  const hidden = e.totals_hidden;
+  $("#totals-state").textContent = hidden ? "The running totals are hidden" : "Everyone sees the running totals";
+  $("#totals-hint").textContent = hidden
+    ? "Only you and facilitators see how many dots each session has. Phones, the projector and the API get no counts until you reveal them."
+    : "Hide them while voting is open so that people vote for what they want rather than for what is ahead. You and facilitators still see them.";
+  $("#toggle-totals").textContent = hidden ? "Reveal the totals" : "Hide the running totals";
   renderPitches();
   const grid = state.draft;
   if (grid) {
@@ -297,6 +303,12 @@ $("#toggle-voting").addEventListener("click", (event) => {
   event.preventDefault();
   const open = !state.event.voting_open;
   patchEvent({ voting_open: open }, $("#toggle-status"), `Voting is now ${open ? "open" : "closed"}.`);
+});
+
+$("#totals-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const hide = !state.event.totals_hidden;
+  patchEvent({ totals_hidden: hide }, $("#toggle-status"), hide ? "The running totals are now hidden from everyone but staff." : "The totals are revealed to everyone.");
 });
 
 $("#dots-form").addEventListener("submit", (event) => {

@@ -55,6 +55,7 @@ function render() {
     return h("li", {}, h("span", { class: "t" }, p.title), h("span", { class: "n" }, plural(p.votes, "dot")), bar);
   }));
   $("#ranking-empty").hidden = ranked.length > 0;
+  $("#ranking-empty").textContent = e.totals_hidden ? "The totals are hidden until the organiser reveals them." : "No dots yet.";
 
   const now = Date.now();
   const latest = [...pitches].sort((a, b) => b.id - a.id).slice(0, LATEST);
