@@ -1,7 +1,9 @@
 """Each attendee's agenda: for every slot, the session they mean to go to.
 
-Without a choice of their own, a slot is filled from their votes, sharing out the seats of the
-sessions they voted for in that slot, so the headcounts people see start out realistic.
+Choices are made through the seats (server/grid/seats.py ``choose``), so a session whose places
+are counted is claimed when chosen. Without a choice of their own, a slot is filled from their
+votes, sharing out the seats of the sessions they voted for in that slot, so the headcounts
+people see start out realistic.
 """
 
 from __future__ import annotations
@@ -9,8 +11,6 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from typing import Any
 
-from server.errors import Conflict
-from server.events.journal import Journal
 from server.events.models import Event, Room
 from server.grid.models import AgendaChoice
 from server.grid.published import published_cells
@@ -66,23 +66,6 @@ async def my_agenda(event: Event, attendee_id: int) -> dict[str, int | None]:
 
 def agenda_of(all_agendas: dict[int, Agenda], attendee_id: int) -> dict[str, int | None]:
     return {str(s): p for s, p in sorted(all_agendas.get(attendee_id, {}).items())}
-
-
-async def choose(journal: Journal, slot_id: int, pitch_id: int | None) -> dict[str, Any]:
-    """One tap: go to this session in this slot, or to nothing."""
-    attendee = journal.actor.as_attendee()
-    cells = await published_cells(journal.event)
-    slots = {slot for _room, slot in cells.values()}
-    if slot_id not in slots:
-        raise Conflict("No sessions are published in that slot yet.")
-    if pitch_id is not None and cells.get(pitch_id, (0, 0))[1] != slot_id:
-        raise Conflict("That session isn't in that slot; the grid may have just changed.")
-    await AgendaChoice.update_or_create(
-        defaults={"pitch_id": pitch_id}, event=journal.event, attendee=attendee, slot_id=slot_id
-    )
-    counts = headcounts(await agendas(journal.event))
-    await journal.record("headcounts", counts_in(cells, counts))
-    return {"agenda": await my_agenda(journal.event, attendee.id)}
 
 
 def counts_in(cells: dict[int, tuple[int, int]], counts: dict[int, int]) -> dict[str, Any]:

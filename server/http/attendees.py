@@ -10,7 +10,7 @@ from starlette.responses import JSONResponse, Response
 from server.events import feeds, setup
 from server.events.access import Role
 from server.events.models import Attendee, Event
-from server.grid import agenda, seats
+from server.grid import seats
 from server.http.api import ApiRoute, event_and_actor, path_id, perform
 from server.http.security import ATTENDEE_COOKIE, secret
 from server.http.session import keep_key
@@ -76,7 +76,7 @@ async def stop_calendar(request: Request, _body: None) -> Response:
 
 async def choose(request: Request, body: dict[str, Any]) -> Response:
     return JSONResponse(
-        await perform(request, lambda j: agenda.choose(j, body["slot"], body["pitch"]))
+        await perform(request, lambda j: seats.choose(j, body["slot"], body["pitch"]))
     )
 
 

@@ -14,7 +14,7 @@ from server.events import feeds, setup
 from server.events.access import PUBLIC, Actor, Role
 from server.events.journal import Journal
 from server.events.models import Event
-from server.grid import agenda, seats
+from server.grid import seats
 from server.http.security import ATTENDEE_COOKIE, page_secret
 from server.http.session import keep_key
 from server.live.state import snapshot
@@ -273,7 +273,7 @@ async def choose(request: Request) -> Response:
     def build(fields: dict[str, str]) -> tuple[Command, str]:
         slot = whole_number(fields, "slot")
         pitch = whole_number(fields, "pitch") if fields.get("pitch") else None
-        return lambda j: agenda.choose(j, slot, pitch), "#agenda"
+        return lambda j: seats.choose(j, slot, pitch), "#agenda"
 
     return await _act(request, build, "agenda")
 
@@ -284,7 +284,7 @@ async def seat(request: Request) -> Response:
 
     def build(fields: dict[str, str]) -> tuple[Command, str]:
         act = seats.release if fields.get("want") == "release" else seats.claim
-        return lambda j: act(j, pitch), "#grid-list"
+        return lambda j: act(j, pitch), "#agenda"
 
     return await _act(request, build, "seat")
 
