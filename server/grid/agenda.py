@@ -3,7 +3,7 @@
 Choices are made through the seats (server/grid/seats.py ``choose``), so a session whose places
 are counted is claimed when chosen. Without a choice of their own, a slot is filled from their
 votes, sharing out the seats of the sessions they voted for in that slot, so the headcounts
-people see start out realistic.
+people see start out realistic; a small room is left to its claims.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from collections import Counter, defaultdict
 from typing import Any
 
 from server.events.models import Event, Room
-from server.grid.models import AgendaChoice
+from server.grid.models import AgendaChoice, SeatClaim
 from server.grid.published import published_cells
 from server.marketplace.models import Dot
 
@@ -36,6 +36,12 @@ async def agendas(event: Event) -> dict[int, Agenda]:
         wanted[int(attendee_id)].add(int(pitch_id))
     rooms = {r.id: r.capacity for r in await Room.filter(event=event)}
     seats = {p: rooms.get(room, 0) for p, (room, _slot) in cells.items()}
+    interest = Counter(p for sessions in wanted.values() for p in sessions)
+    claims = await SeatClaim.filter(event=event).values_list("pitch_id")
+    claimed = {int(pitch_id) for (pitch_id,) in claims}
+    # A session whose places are counted (as seats.py counts them) is on an agenda only by a
+    # claim, never by a guess from votes: a guess would say "going" to someone with no place.
+    counted = {p for p in cells if interest[p] > seats[p] or p in claimed}
     result: dict[int, Agenda] = {a: dict(c) for a, c in chosen.items()}
     for slot_id, sessions in sorted(by_slot.items()):
         taken = Counter(
@@ -45,7 +51,7 @@ async def agendas(event: Event) -> dict[int, Agenda]:
             agenda = result.setdefault(attendee_id, {})
             if slot_id in agenda:
                 continue
-            options = [p for p in sessions if p in wanted[attendee_id]]
+            options = [p for p in sessions if p in wanted[attendee_id] and p not in counted]
             if options:
                 pick = max(options, key=lambda p: (seats[p] - taken[p], -p))
                 agenda[slot_id] = pick

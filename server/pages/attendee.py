@@ -4,6 +4,7 @@ back dots, choose an agenda, claim a seat, and say one's name, all as plain form
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from typing import Any
 
 from starlette.requests import Request
@@ -12,6 +13,7 @@ from starlette.responses import Response
 from server.errors import Invalid, Refused
 from server.events import feeds, setup
 from server.events.access import PUBLIC, Actor, Role
+from server.events.day import moment
 from server.events.journal import Journal
 from server.events.models import Event
 from server.grid import seats
@@ -102,6 +104,7 @@ async def _show(
         done=DONE.get(request.query_params.get("done", "")),
         next=back_to(event, request.query_params.get("next")),
         meta=" · ".join(filter(None, [event.date.strftime("%A %-d %B %Y"), event.venue])),
+        day=moment(event, state["slots"], datetime.now(UTC), pitched=bool(state["pitches"])),
     )
     if token and me is None and request.method == "GET":
         # A token the event no longer knows (reset, erased): the phone forgets it.
