@@ -158,7 +158,11 @@ class NotesCopy:
         return attendee.name if attendee is not None else ""
 
     async def announce(self, kind: str, reply: bool = False) -> None:
+        """Tells the other copies this one is here or gone; a reader who can't write isn't
+        one of the people writing, so says nothing."""
         assert self.session is not None
+        if self.actor is None or self.actor.role < Role.attendee:
+            return
         message = {"type": kind, "origin": self.name, "who": self.who(), "reply": reply}
         await publish(self.hub, self.session.notes.id, message)
 
