@@ -132,6 +132,18 @@ class NotesPhone:
                 return message
             assert message["type"] in ("update", "credits"), message
 
+    async def hears(self, expected: dict[str, Any]) -> None:
+        """Waits (pinging, so the socket keeps talking) until the latest word of who else is
+        here is ``expected``."""
+        for _ in range(100):
+            if self.presence and self.presence[-1] == expected:
+                return
+            await self.send({"type": "ping"})
+            while (await self.recv())["type"] != "pong":
+                pass  # the join's own acknowledgement
+            await asyncio.sleep(0.02)
+        raise AssertionError(f"heard {self.presence[-1:]} not {expected}")
+
     async def join(self, token: str | None) -> dict[str, Any]:
         """The sync handshake: get what this copy lacks, send back what the server lacks."""
         state = base64.b64encode(self.doc.get_state()).decode()

@@ -8,7 +8,6 @@ import signal
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import httpx
 from PIL import Image
@@ -304,19 +303,6 @@ async def test_hostile_updates_are_refused_in_words_while_the_server_keeps_answe
     assert stored["content"]["summary"] == "existing, still"
 
 
-async def _hears(phone: NotesPhone, expected: dict[str, Any]) -> None:
-    """Waits (pinging, so the socket keeps talking) until the phone's latest word of who else
-    is here is ``expected``."""
-    for _ in range(50):
-        if phone.presence and phone.presence[-1] == expected:
-            return
-        await phone.send({"type": "ping"})
-        while (await phone.recv())["type"] != "pong":
-            pass  # the join's own acknowledgement
-        await asyncio.sleep(0.02)
-    raise AssertionError(f"heard {phone.presence[-1:]} not {expected}")
-
-
 async def test_open_copies_hear_who_else_is_writing_and_nothing_is_stored(
     server: LiveServer, make_event: Callable[..., ApiEvent]
 ) -> None:
@@ -328,12 +314,12 @@ async def test_open_copies_hear_who_else_is_writing_and_nothing_is_stored(
         ana, ben = NotesPhone(ws_a), NotesPhone(ws_b)
         await ana.join(host)
         await ben.join(guest)
-        await _hears(ana, {"type": "presence", "names": ["Ben"], "others": 1})
-        await _hears(ben, {"type": "presence", "names": ["Ana"], "others": 1})
+        await ana.hears({"type": "presence", "names": ["Ben"], "others": 1})
+        await ben.hears({"type": "presence", "names": ["Ana"], "others": 1})
         async with connect(url) as ws_c:
             await NotesPhone(ws_c).join(quiet)
-            await _hears(ana, {"type": "presence", "names": [], "others": 2})
-        await _hears(ana, {"type": "presence", "names": ["Ben"], "others": 1})
+            await ana.hears({"type": "presence", "names": [], "others": 2})
+        await ana.hears({"type": "presence", "names": ["Ben"], "others": 1})
     assert event.ok("GET", f"/pitches/{pitch}/notes", host) == before
 
 
