@@ -100,14 +100,18 @@ class Standing:
 
 def standing(seating: Seating, attendee_id: int, pitch_id: int) -> Standing | None:
     """The person's standing in the session, or None when they haven't claimed a place."""
-    queue = seating.queue(pitch_id)
-    mine = next((c for c in queue if c.attendee_id == attendee_id), None)
-    if mine is None:
-        return None
-    if mine.seated:
-        return Standing(seated=True, position=0, promoted=mine.promoted)
-    waiting = [c for c in queue if not c.seated]
-    return Standing(seated=False, position=waiting.index(mine) + 1, promoted=False)
+    mine = next(
+        (c for c in seating.claims if c.attendee_id == attendee_id and c.pitch_id == pitch_id),
+        None,
+    )
+    return None if mine is None else _standing_of(seating, mine)
+
+
+def _standing_of(seating: Seating, claim: SeatClaim) -> Standing:
+    if claim.seated:
+        return Standing(seated=True, position=0, promoted=claim.promoted)
+    waiting = [c for c in seating.queue(claim.pitch_id) if not c.seated]
+    return Standing(seated=False, position=waiting.index(claim) + 1, promoted=False)
 
 
 async def load_seating(event: Event) -> Seating:
@@ -139,14 +143,9 @@ async def my_seats(event: Event, attendee_id: int) -> dict[str, dict[str, Any]]:
 
 def seats_of(seating: Seating, attendee_id: int) -> dict[str, dict[str, Any]]:
     """The attendee's standing in each session they claimed a place in."""
-    found = {
-        str(c.pitch_id): standing(seating, attendee_id, c.pitch_id)
-        for c in seating.claims
-        if c.attendee_id == attendee_id
-    }
-    return {
-        p: mine.as_json() for p, mine in sorted(found.items(), key=lambda kv: int(kv[0])) if mine
-    }
+    mine = [c for c in seating.claims if c.attendee_id == attendee_id]
+    mine.sort(key=lambda c: c.pitch_id)
+    return {str(c.pitch_id): _standing_of(seating, c).as_json() for c in mine}
 
 
 async def claim(journal: Journal, pitch_id: int) -> dict[str, Any]:

@@ -142,7 +142,8 @@ routes = [
         role=Role.attendee,
         body="agenda-choose",
         tag="attendees",
-        summary="Choose the session you'll go to in a slot, or none",
+        summary="Choose the session you'll go to in a slot, or none; in a small room this "
+        "claims a place (or a number on its list), and leaving it gives the claim up",
     ),
     ApiRoute(
         "POST",
@@ -151,7 +152,8 @@ routes = [
         replays=True,
         role=Role.attendee,
         tag="attendees",
-        summary="Claim a seat in a session, giving up any claim elsewhere in its slot",
+        summary="Claim a seat in a session, which goes on your agenda for its slot, giving up "
+        "any claim elsewhere in the slot",
     ),
     ApiRoute(
         "DELETE",

@@ -321,6 +321,8 @@ function seatWords(pitch) {
 function promotions(before) {
   for (const [id, now] of Object.entries(state.me?.seats || {})) {
     if (before[id]?.status === "waiting" && now.status === "seated") {
+      // What the agenda said when this phone joined the list is out of date now.
+      for (const said of document.querySelectorAll("#agenda .inline-status")) said.textContent = "";
       const text = `A place came free in “${titleOf(Number(id))}”: it’s yours now.`;
       addNotice(text);
       announce(text);
