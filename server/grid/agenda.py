@@ -1,7 +1,9 @@
 """Each attendee's agenda: for every slot, the session they mean to go to.
 
-Without a choice of their own, a slot is filled from their votes, sharing out the seats of the
-sessions they voted for in that slot, so the headcounts people see start out realistic.
+Choices are made through the seats (server/grid/seats.py ``choose``), so a session whose places
+are counted is claimed when chosen. Without a choice of their own, a slot is filled from their
+votes, sharing out the seats of the sessions they voted for in that slot, so the headcounts
+people see start out realistic; a small room is left to its claims.
 """
 
 from __future__ import annotations
@@ -9,10 +11,8 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from typing import Any
 
-from server.errors import Conflict
-from server.events.journal import Journal
 from server.events.models import Event, Room
-from server.grid.models import AgendaChoice
+from server.grid.models import AgendaChoice, SeatClaim
 from server.grid.published import published_cells
 from server.marketplace.models import Dot
 from server.workers import Busy, Processes
@@ -33,7 +33,9 @@ async def agendas(event: Event) -> dict[int, Agenda]:
         wanted[int(attendee_id)].add(int(pitch_id))
     rooms = {r.id: r.capacity for r in await Room.filter(event=event)}
     seats = {p: rooms.get(room, 0) for p, (room, _slot) in cells.items()}
-    plan = (cells, dict(chosen), dict(wanted), seats)
+    claims = await SeatClaim.filter(event=event).values_list("pitch_id")
+    claimed = {int(pitch_id) for (pitch_id,) in claims}
+    plan = (cells, dict(chosen), dict(wanted), seats, claimed)
     if len(dots) < FILL_INLINE:
         return filled(*plan)
     try:
@@ -54,12 +56,17 @@ def filled(
     chosen: dict[int, Agenda],
     wanted: dict[int, set[int]],
     seats: dict[int, int],
+    claimed: set[int],
 ) -> dict[int, Agenda]:
     """The agendas from plain data: each slot not chosen is filled from the attendee's votes,
     sharing out the seats of the sessions they voted for in that slot."""
     by_slot: dict[int, list[int]] = defaultdict(list)
     for pitch_id, (_room, slot_id) in sorted(cells.items()):
         by_slot[slot_id].append(pitch_id)
+    interest = Counter(p for sessions in wanted.values() for p in sessions)
+    # A session whose places are counted (as seats.py counts them) is on an agenda only by a
+    # claim, never by a guess from votes: a guess would say "going" to someone with no place.
+    counted = {p for p in cells if interest[p] > seats[p] or p in claimed}
     result: dict[int, Agenda] = {a: dict(c) for a, c in chosen.items()}
     for slot_id, sessions in sorted(by_slot.items()):
         taken = Counter(
@@ -69,7 +76,7 @@ def filled(
             agenda = result.setdefault(attendee_id, {})
             if slot_id in agenda:
                 continue
-            options = [p for p in sessions if p in wanted[attendee_id]]
+            options = [p for p in sessions if p in wanted[attendee_id] and p not in counted]
             if options:
                 pick = max(options, key=lambda p: (seats[p] - taken[p], -p))
                 agenda[slot_id] = pick
@@ -90,23 +97,6 @@ async def my_agenda(event: Event, attendee_id: int) -> dict[str, int | None]:
 
 def agenda_of(all_agendas: dict[int, Agenda], attendee_id: int) -> dict[str, int | None]:
     return {str(s): p for s, p in sorted(all_agendas.get(attendee_id, {}).items())}
-
-
-async def choose(journal: Journal, slot_id: int, pitch_id: int | None) -> dict[str, Any]:
-    """One tap: go to this session in this slot, or to nothing."""
-    attendee = journal.actor.as_attendee()
-    cells = await published_cells(journal.event)
-    slots = {slot for _room, slot in cells.values()}
-    if slot_id not in slots:
-        raise Conflict("No sessions are published in that slot yet.")
-    if pitch_id is not None and cells.get(pitch_id, (0, 0))[1] != slot_id:
-        raise Conflict("That session isn't in that slot; the grid may have just changed.")
-    await AgendaChoice.update_or_create(
-        defaults={"pitch_id": pitch_id}, event=journal.event, attendee=attendee, slot_id=slot_id
-    )
-    counts = headcounts(await agendas(journal.event))
-    await journal.record("headcounts", counts_in(cells, counts))
-    return {"agenda": await my_agenda(journal.event, attendee.id)}
 
 
 def counts_in(cells: dict[int, tuple[int, int]], counts: dict[int, int]) -> dict[str, Any]:

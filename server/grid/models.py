@@ -113,7 +113,8 @@ class AgendaChoice(Model):
 
 class SeatClaim(Model):
     """An attendee asking for a seat in a session whose room is small. Seated claims hold a
-    seat, the others wait in the order they were made. At most one claim per attendee per slot."""
+    seat, the others wait in the order they were made. At most one claim per attendee per slot,
+    and the session claimed is the one on their agenda for that slot."""
 
     id = fields.IntField(primary_key=True)
     event: fields.ForeignKeyRelation[Event] = fields.ForeignKeyField(
@@ -127,6 +128,8 @@ class SeatClaim(Model):
     )
     claimed_at = fields.DatetimeField(auto_now_add=True)
     seated = fields.BooleanField(default=False, db_default=False)
+    # Seated from the waiting list when a place came free: their page tells them so.
+    promoted = fields.BooleanField(default=False, db_default=False)
 
     attendee_id: int
     pitch_id: int

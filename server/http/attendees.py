@@ -10,7 +10,7 @@ from starlette.responses import JSONResponse, Response
 from server.events import feeds, setup
 from server.events.access import Role
 from server.events.models import Attendee, Event
-from server.grid import agenda, seats
+from server.grid import seats
 from server.http.api import ApiRoute, event_and_actor, path_id, perform
 from server.http.security import ATTENDEE_COOKIE, secret
 from server.http.session import keep_key
@@ -76,7 +76,7 @@ async def stop_calendar(request: Request, _body: None) -> Response:
 
 async def choose(request: Request, body: dict[str, Any]) -> Response:
     return JSONResponse(
-        await perform(request, lambda j: agenda.choose(j, body["slot"], body["pitch"]))
+        await perform(request, lambda j: seats.choose(j, body["slot"], body["pitch"]))
     )
 
 
@@ -142,7 +142,8 @@ routes = [
         role=Role.attendee,
         body="agenda-choose",
         tag="attendees",
-        summary="Choose the session you'll go to in a slot, or none",
+        summary="Choose the session you'll go to in a slot, or none; in a small room this "
+        "claims a place (or a number on its list), and leaving it gives the claim up",
     ),
     ApiRoute(
         "POST",
@@ -151,7 +152,8 @@ routes = [
         replays=True,
         role=Role.attendee,
         tag="attendees",
-        summary="Claim a seat in a session, giving up any claim elsewhere in its slot",
+        summary="Claim a seat in a session, which goes on your agenda for its slot, giving up "
+        "any claim elsewhere in the slot",
     ),
     ApiRoute(
         "DELETE",

@@ -26,6 +26,7 @@ from server.live.notes_channel import (
     decode,
     encode,
     notes_channel,
+    publish,
     publish_credits,
     publish_update,
 )
@@ -51,6 +52,9 @@ class NotesCopy:
         self.actor: Actor | None = None
         self.token: str | None = None
         self.held: bytes | None = None  # the Yjs state vector the phone joined with
+        # Who else has these notes open, by their copy's name: held in memory only, and shared
+        # between processes through the hub, so it is never stored.
+        self.others: dict[str, str] = {}
         self._lock = asyncio.Lock()
         state = websocket.app.state
         self.keys, self.hub = state.keys, state.hub
@@ -148,6 +152,34 @@ class NotesCopy:
             if edited.new_contributor:
                 await publish_credits(self.hub, edited.notes)
 
+    def who(self) -> str:
+        """The name others see for this copy: the attendee's own, or none (anonymous, staff)."""
+        attendee = self.actor.attendee if self.actor else None
+        return attendee.name if attendee is not None else ""
+
+    async def announce(self, kind: str, reply: bool = False) -> None:
+        """Tells the other copies this one is here or gone; a reader who can't write isn't
+        one of the people writing, so says nothing."""
+        assert self.session is not None
+        if self.actor is None or self.actor.role < Role.attendee:
+            return
+        message = {"type": kind, "origin": self.name, "who": self.who(), "reply": reply}
+        await publish(self.hub, self.session.notes.id, message)
+
+    async def heard_presence(self, heard: dict[str, Any]) -> None:
+        """A copy arriving or leaving: a newcomer hears back from everyone already here."""
+        origin = str(heard.get("origin", ""))
+        if origin == self.name:
+            return
+        if heard["type"] == "gone":
+            self.others.pop(origin, None)
+        else:
+            new = origin not in self.others
+            self.others[origin] = str(heard.get("who", ""))[:60]
+            if new and not heard.get("reply"):
+                await self.announce("here", reply=True)
+        await self.send({"type": "presence", **presence(list(self.others.values()))})
+
     def relayable(self, message: dict[str, Any]) -> dict[str, Any] | None:
         if message.get("origin") == self.name:
             return None
@@ -178,12 +210,15 @@ async def notes_live(websocket: WebSocket) -> None:
         relay = asyncio.create_task(_relay(copy, queue))
         try:
             await copy.joined.guard(copy.catch_up)
+            await copy.announce("here")
             await copy.joined.serve()
         except WebSocketDisconnect:
             pass
         finally:
             relay.cancel()
             metrics.connections.labels("notes").dec()
+            with contextlib.suppress(Exception):
+                await copy.announce("gone")
 
 
 async def _first_join(copy: NotesCopy) -> Session | None:
@@ -196,6 +231,12 @@ async def _first_join(copy: NotesCopy) -> Session | None:
         if isinstance(refused, NotFound) or (refused is not None and raw is None):
             return None
     return copy.session
+
+
+def presence(names: list[str]) -> dict[str, Any]:
+    """Who else is writing, as the page says it: up to two names, else only how many."""
+    shown = sorted(set(names)) if len(names) <= 2 and all(names) else []
+    return {"names": shown, "others": len(names)}
 
 
 def _update_id(raw: str) -> int | None:
@@ -217,6 +258,9 @@ async def _relay(copy: NotesCopy, queue: asyncio.Queue[dict[str, Any]]) -> None:
             heard = await queue.get()
             if heard.get("type") == "resync":
                 await copy.sync(None)  # the whole document: merging what it has is harmless
+                continue
+            if heard.get("type") in ("here", "gone"):
+                await copy.heard_presence(heard)
                 continue
             message = copy.relayable(heard)
             if message is not None:

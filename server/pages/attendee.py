@@ -4,6 +4,7 @@ back dots, choose an agenda, claim a seat, and say one's name, all as plain form
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from typing import Any
 
 from starlette.requests import Request
@@ -14,7 +15,8 @@ from server.events import feeds, setup
 from server.events.access import PUBLIC, Actor, Role
 from server.events.journal import Journal
 from server.events.models import Event
-from server.grid import agenda, seats
+from server.events.moment import moment
+from server.grid import seats
 from server.http.security import ATTENDEE_COOKIE, page_secret
 from server.http.session import keep_key
 from server.live.state import snapshot
@@ -104,6 +106,7 @@ async def _show(
         done=DONE.get(request.query_params.get("done", "")),
         next=back_to(event, request.query_params.get("next")),
         meta=" · ".join(filter(None, [event.date.strftime("%A %-d %B %Y"), event.venue])),
+        day=moment(event, state["slots"], datetime.now(UTC), pitched=bool(state["pitches"])),
     )
     if token and me is None and request.method == "GET":
         # A token the event no longer knows (reset, erased): the phone forgets it.
@@ -291,7 +294,7 @@ async def choose(request: Request) -> Response:
     def build(fields: dict[str, str]) -> tuple[Command, str]:
         slot = whole_number(fields, "slot")
         pitch = whole_number(fields, "pitch") if fields.get("pitch") else None
-        return lambda j: agenda.choose(j, slot, pitch), "#agenda"
+        return lambda j: seats.choose(j, slot, pitch), "#agenda"
 
     return await _act(request, build, "agenda")
 
@@ -302,7 +305,7 @@ async def seat(request: Request) -> Response:
 
     def build(fields: dict[str, str]) -> tuple[Command, str]:
         act = seats.release if fields.get("want") == "release" else seats.claim
-        return lambda j: act(j, pitch), "#grid-list"
+        return lambda j: act(j, pitch), "#agenda"
 
     return await _act(request, build, "seat")
 

@@ -191,17 +191,17 @@ def _session(
     mine = me["seats"].get(key) if me else None
     needed = bool(counts or mine or going >= room["capacity"] - 1)
     action = (
-        "Claim a seat"
+        "Claim a place"
         if not mine
-        else "Give up my seat"
+        else "Give up my place"
         if mine["status"] == "seated"
-        else "Leave the waiting list"
+        else "Leave the list"
     )
     return Session(
         pitch=pitch,
         title=titles.get(pitch, "A session"),
         room=room["name"],
-        places=words.places_words(going, room["capacity"]),
+        places=words.places_words(going, room["capacity"], counts),
         seat=words.seat_words(mine, counts) if me and needed else None,
         seat_action=action,
         claimed=mine is not None,

@@ -24,28 +24,28 @@ def slot_words(slot: dict[str, Any]) -> str:
     return f"{time}, {slot['label']}" if slot.get("label") else time
 
 
-def places_words(going: int, capacity: int) -> str:
+def places_words(going: int, capacity: int, counts: dict[str, int] | None = None) -> str:
+    """How full a session is: from its seat claims when its places are counted, otherwise from
+    how many have it on their agenda."""
+    if counts:
+        taken = f"{counts['seated']} of {plural(counts['capacity'], 'place')} taken"
+        return f"{taken}, {counts['waiting']} on the list" if counts["waiting"] else taken
     if going > capacity:
         return f"{going} going, {plural(capacity, 'place')}: it may be full"
     return f"{going} of {plural(capacity, 'place')}"
 
 
+def standing_words(mine: dict[str, Any]) -> str:
+    """Where a person stands in a session (server/grid/seats.py ``standing``)."""
+    if mine["status"] == "seated":
+        return "A place came free: you have a place." if mine["promoted"] else "You have a place."
+    return f"You're number {mine['position']} on the list."
+
+
 def seat_words(mine: dict[str, Any] | None, counts: dict[str, int] | None) -> str:
-    if mine and mine["status"] == "seated":
-        return "You have a seat."
     if mine:
-        ahead = mine.get("ahead") or 0
-        return (
-            f"You're on the waiting list: {ahead} ahead of you."
-            if ahead
-            else "You're next on the waiting list."
-        )
+        return standing_words(mine)
     if not counts:
-        return "Small room: claim a seat to be sure of one."
+        return "Small room: claim a place to be sure of one."
     free = max(0, counts["capacity"] - counts["seated"])
-    if free:
-        return f"{plural(free, 'seat')} free of {counts['capacity']}."
-    return (
-        f"Full: {counts['seated']} of {counts['capacity']} seats taken, "
-        f"{counts['waiting']} waiting."
-    )
+    return f"{plural(free, 'place')} free." if free else "Full: you can join the list."

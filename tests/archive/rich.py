@@ -10,7 +10,7 @@ from PIL import Image
 
 from server.events import setup
 from server.events.models import Event, Room, Slot
-from server.grid import agenda, editing, seats
+from server.grid import editing, seats
 from server.marketplace import dots, pitches
 from server.notes import document, store
 from server.notes import editing as notes
@@ -111,7 +111,7 @@ async def _grid(domain: Domain, rich: Rich) -> None:
     version = (await domain.refresh(event)).grid_version
     await domain.run(event, staff, editing.publish, version)
     ann, bo = (rich.people[n] for n in NAMES)
-    await domain.run(event, ann, agenda.choose, one, rich.pitch["data"])
+    await domain.run(event, ann, seats.choose, one, rich.pitch["data"])
     await domain.run(event, ann, seats.claim, rich.pitch["data"])
     await domain.run(event, bo, seats.claim, rich.pitch["data"])  # waits: one seat
 

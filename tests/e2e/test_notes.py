@@ -655,3 +655,29 @@ def tab_to(page: Any, selector: str, limit: int = 60) -> None:
         if page.evaluate(f"document.activeElement.matches({selector!r})"):
             return
     raise AssertionError(f"Tab never reached {selector}")
+
+
+def test_each_phone_sees_who_else_is_writing(
+    server: LiveServer, browser: Any, phones: list[Phone], results_dir: Any
+) -> None:
+    session = placed_session(server, "Presence camp")
+    ana = open_notes(browser, phones, session, session.ana)
+    ana.settled()
+    expect(ana.page.locator("#presence")).to_be_hidden()
+    ben = open_notes(browser, phones, session, session.ben)
+    ben.settled()
+    # Each hears of the other: the newcomer from the one already writing, and back.
+    expect(ana.page.locator("#presence")).to_have_text("Ben is writing here too.")
+    expect(ben.page.locator("#presence")).to_have_text("Ana is writing here too.")
+    # Someone anonymous makes it a count, with no names.
+    api = f"{server.url}/api/e/{session.slug}"
+    anonymous = httpx.post(f"{api}/attendees", json={}).json()["token"]
+    open_notes(browser, phones, session, anonymous).settled()
+    expect(ana.page.locator("#presence")).to_have_text("2 others are writing here too.")
+    check_axe(ana.page)
+    no_sideways_scroll(ana.page)
+    ana.page.screenshot(path=str(results_dir / "notes-presence-360.png"), full_page=True)
+    # Leaving is heard too.
+    ben.context.close()
+    phones.remove(ben)
+    expect(ana.page.locator("#presence")).to_have_text("1 other person is writing here too.")

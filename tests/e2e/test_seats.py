@@ -1,21 +1,25 @@
-"""Seats in a small room from a phone, and the facilitator's view of them, in Chromium."""
+"""Places in a small room from phones, and the facilitator's view of them, in Chromium: claim
+from the agenda, a full room, release, and the next on the list promoted and told."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 from playwright.sync_api import expect
 
 from tests.conftest import LiveServer
-from tests.e2e.conftest import PHONE, check_axe, make_event, no_sideways_scroll, sign_in
+from tests.e2e.conftest import PHONE, check_drawn, make_event, sign_in
 
 
 def bearer(secret: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {secret}"}
 
 
-def test_claim_wait_and_get_a_seat_live(server: LiveServer, browser: Any) -> None:
+def small_room(server: LiveServer) -> tuple[str, list[str], int, Any]:
+    """A published session in a room of one that two people voted for; the first has its place."""
     event = make_event(
         server,
         "Seats camp",
@@ -38,23 +42,55 @@ def test_claim_wait_and_get_a_seat_live(server: LiveServer, browser: Any) -> Non
     for token in tokens:
         httpx.post(f"{base}/dots", json={"pitch": pitch}, headers=bearer(token)).raise_for_status()
     httpx.post(f"{base}/me/seats/{pitch}", headers=bearer(tokens[0])).raise_for_status()
+    return base, tokens, pitch, event
 
-    context = browser.new_context(**PHONE)
-    sign_in(context, server, event.slug, tokens[1])
+
+@pytest.mark.parametrize("script", [True, False], ids=["script", "no-script"])
+def test_claim_from_the_agenda_wait_and_be_promoted(
+    server: LiveServer, browser: Any, results_dir: Path, script: bool
+) -> None:
+    base, (seated, token), pitch, event = small_room(server)
+    context = browser.new_context(**PHONE, java_script_enabled=script)
+    sign_in(context, server, event.slug, token)
     phone = context.new_page()
     phone.goto(f"{server.url}/e/{event.slug}")
-    seat = phone.locator(".g-seat")
-    expect(seat.locator(".seat-words")).to_have_text("Full: 1 of 1 seats taken, 0 waiting.")
-    seat.get_by_role("button", name="Claim a seat").click()
-    expect(seat.locator(".seat-words")).to_contain_text("next on the waiting list")
-    expect(seat.get_by_role("button")).to_contain_text("Leave the waiting list")
-    check_axe(phone)
-    no_sideways_scroll(phone)
-    # The first claimant gives up their seat: this phone is seated, live.
-    httpx.delete(f"{base}/me/seats/{pitch}", headers=bearer(tokens[0])).raise_for_status()
-    expect(seat.locator(".seat-words")).to_have_text("You have a seat.")
-    expect(seat.get_by_role("button")).to_contain_text("Give up my seat")
+    shot = str(results_dir / f"seats-{'script' if script else 'no-script'}-360")
+    agenda, seat = phone.locator("#agenda"), phone.locator(".g-seat")
+    # The event's day (23 November 2026) is over: drawn and live, the page says so.
+    expect(phone.locator("#moment-now")).to_have_text(
+        "The sessions are over: thank you for coming."
+    )
+    # A full room says so in the same numbers on the agenda and the grid.
+    expect(agenda).to_contain_text("1 of 1 place taken")
+    expect(phone.locator("#grid-list")).to_contain_text("1 of 1 place taken")
+    expect(seat.locator(".seat-words")).to_have_text("Full: you can join the list.")
+    # Choosing it on the agenda puts this phone on its list.
+    agenda.get_by_label("Small talk").check()
+    if not script:
+        agenda.get_by_role("button", name="Save").click()
+        expect(phone.locator("#done")).to_have_text("Your agenda is saved.")
+    expect(agenda.locator(".g-standing")).to_contain_text("re number 1 on the list.")
+    expect(seat.locator(".seat-words")).to_contain_text("re number 1 on the list.")
+    expect(agenda).to_contain_text("1 of 1 place taken, 1 on the list")
+    expect(seat.get_by_role("button")).to_contain_text("Leave the list")
+    check_drawn(browser, phone, script)
+    phone.screenshot(path=f"{shot}-waiting.png", full_page=True)
+    # The one seated gives up their place: this phone is promoted, and told.
+    httpx.delete(f"{base}/me/seats/{pitch}", headers=bearer(seated)).raise_for_status()
+    if script:
+        expect(phone.locator("#notices")).to_contain_text("A place came free in “Small talk”")
+    else:
+        phone.reload()
+    expect(agenda.locator(".g-standing")).to_have_text("A place came free: you have a place.")
+    expect(seat.get_by_role("button")).to_contain_text("Give up my place")
+    expect(agenda).to_contain_text("1 of 1 place taken")
+    check_drawn(browser, phone, script)
+    phone.screenshot(path=f"{shot}-promoted.png", full_page=True)
+    context.close()
 
+
+def test_the_facilitator_sees_and_assigns_seats(server: LiveServer, browser: Any) -> None:
+    _base, _tokens, _pitch, event = small_room(server)
     laptop = browser.new_context(viewport={"width": 1280, "height": 900})
     sign_in(laptop, server, event.slug, event.key)
     page = laptop.new_page()
@@ -62,6 +98,5 @@ def test_claim_wait_and_get_a_seat_live(server: LiveServer, browser: Any) -> Non
     expect(page.locator(".s-seats")).to_have_text("Seated 1 of 1, 0 waiting")
     page.get_by_role("button", name="Assign seats").click()
     expect(page.locator("#announce")).to_contain_text("Seats assigned")
-    check_axe(page)
+    check_drawn(browser, page, True)
     laptop.close()
-    context.close()

@@ -15,6 +15,12 @@ from server.marketplace import dots, pitches
 from server.validation import validate
 from tests.conftest import Domain
 
+SEATED = {"status": "seated", "ahead": 0, "position": 0, "promoted": False}
+
+
+def waiting(position: int) -> dict[str, Any]:
+    return {"status": "waiting", "ahead": position - 1, "position": position, "promoted": False}
+
 
 class Setting:
     """A hall (50) and a snug (2) in two session slots; Snug One and Hall One share slot one,
@@ -72,17 +78,10 @@ async def test_first_claims_are_seated_and_capacity_is_never_exceeded(domain: Do
     s = await setting(domain)
     a, b, c, d = await s.people(4)
     snug = s.pitch["snug1"]
-    assert (await s.run(a, seats.claim, snug))["seats"] == {
-        str(snug): {"status": "seated", "ahead": 0}
-    }
+    assert (await s.run(a, seats.claim, snug))["seats"] == {str(snug): SEATED}
     await s.run(b, seats.claim, snug)
-    assert (await s.run(c, seats.claim, snug))["seats"] == {
-        str(snug): {"status": "waiting", "ahead": 0}
-    }
-    assert (await s.run(d, seats.claim, snug))["seats"][str(snug)] == {
-        "status": "waiting",
-        "ahead": 1,
-    }
+    assert (await s.run(c, seats.claim, snug))["seats"] == {str(snug): waiting(1)}
+    assert (await s.run(d, seats.claim, snug))["seats"][str(snug)] == waiting(2)
     ids = [x.attendee.id for x in (a, b, c, d)]
     assert (await s.claims())[snug] == [
         (ids[0], True),
@@ -92,13 +91,15 @@ async def test_first_claims_are_seated_and_capacity_is_never_exceeded(domain: Do
     ]
     assert (await s.counts())[str(snug)] == {"seated": 2, "waiting": 2, "capacity": 2}
     # A seat given up goes to the first in line; the rest move up.
-    assert await s.run(a, seats.release, snug) == {"seats": {}}
+    assert (await s.run(a, seats.release, snug))["seats"] == {}
     assert (await s.claims())[snug] == [(ids[1], True), (ids[2], True), (ids[3], False)]
     me = await seats.my_seats(s.event, ids[3])
-    assert me == {str(snug): {"status": "waiting", "ahead": 0}}
-    # The change phones hear carries counts only, and fits its schema.
-    last = await Change.filter(event=s.event).order_by("-seq").first()
-    assert last is not None and last.kind == "seats"
+    assert me == {str(snug): waiting(1)}
+    promoted = await seats.my_seats(s.event, ids[2])
+    assert promoted == {str(snug): {**SEATED, "promoted": True}}
+    # The changes phones hear carry counts only, and fit their schema.
+    last = await Change.filter(event=s.event, kind="seats").order_by("-seq").first()
+    assert last is not None
     assert last.data == {"seats": {str(snug): {"seated": 2, "waiting": 1, "capacity": 2}}}
     validate("server-change", last.message())
 
@@ -109,10 +110,7 @@ async def test_at_most_one_seat_per_slot(domain: Domain) -> None:
     await s.run(a, seats.claim, s.pitch["snug1"])
     await s.run(a, seats.claim, s.pitch["snug2"])  # another slot: both kept
     mine = await s.run(a, seats.claim, s.pitch["hall1"])  # same slot as snug1: moves there
-    assert mine["seats"] == {
-        str(s.pitch["hall1"]): {"status": "seated", "ahead": 0},
-        str(s.pitch["snug2"]): {"status": "seated", "ahead": 0},
-    }
+    assert mine["seats"] == {str(s.pitch["hall1"]): SEATED, str(s.pitch["snug2"]): SEATED}
     assert s.pitch["snug1"] not in await s.claims()
     # Claiming again is harmless.
     again = await s.run(a, seats.claim, s.pitch["hall1"])
@@ -152,7 +150,9 @@ async def test_assign_seats_voters_by_the_matching(domain: Domain) -> None:
     assert seated[1] in {only_snug_1.attendee.id, only_snug_2.attendee.id, late.attendee.id}
     assert result["assigned"] == 1
     assert result["seats"][str(snug)] == {"seated": 2, "waiting": 0, "capacity": 2}
-    # Running it again changes nothing and records nothing.
+    # Running it again changes nothing and records nothing (once the headcounts that follow
+    # the votes, debounced, are in).
+    await domain.writes.idle()
     before = await domain.rows(s.event)
     again = await s.run(s.staff, seats.assign, snug)
     assert again["assigned"] == 0
@@ -199,7 +199,7 @@ async def test_snapshot_shows_counts_and_my_seats(domain: Domain) -> None:
     assert state["grid"]["seats"] == {
         str(s.pitch["snug1"]): {"seated": 1, "waiting": 0, "capacity": 2}
     }
-    assert state["me"]["seats"] == {str(s.pitch["snug1"]): {"status": "seated", "ahead": 0}}
+    assert state["me"]["seats"] == {str(s.pitch["snug1"]): SEATED}
 
 
 async def test_a_session_moved_to_a_bigger_room_seats_its_waiting_list(domain: Domain) -> None:
@@ -217,3 +217,64 @@ async def test_a_session_moved_to_a_bigger_room_seats_its_waiting_list(domain: D
     last = await Change.filter(event=s.event).order_by("-seq").first()
     assert last is not None and last.kind == "seats"
     assert last.data == {"seats": {str(snug): {"seated": 3, "waiting": 0, "capacity": 50}}}
+
+
+async def test_the_agenda_and_the_seats_tell_one_story(domain: Domain) -> None:
+    """Claim, full room, release and promotion, walked through the agenda as a phone does."""
+    s = await setting(domain)
+    a, b, c = await s.people(3)
+    snug, hall = s.pitch["snug1"], s.pitch["hall1"]
+    one = (await Slot.get(event=s.event, label="One")).id
+    for person in (a, b, c):
+        await s.vote(person, "snug1")  # three want a room of two: its places are counted
+    # Choosing the session on the agenda claims a place in it; the third waits, number 1.
+    for person in (a, b):
+        mine = await s.run(person, seats.choose, one, snug)
+        assert mine == {"agenda": {str(one): snug}, "seats": {str(snug): SEATED}}
+    third = await s.run(c, seats.choose, one, snug)
+    assert third == {"agenda": {str(one): snug}, "seats": {str(snug): waiting(1)}}
+    # The counts every page shows agree with the standing: full, one on the list.
+    assert (await s.counts())[str(snug)] == {"seated": 2, "waiting": 1, "capacity": 2}
+    # Choosing another session gives the place up, and the first on the list is promoted.
+    moved = await s.run(a, seats.choose, one, hall)
+    assert moved == {"agenda": {str(one): hall}, "seats": {}}
+    assert (await seats.my_seats(s.event, c.attendee.id)) == {
+        str(snug): {**SEATED, "promoted": True}
+    }
+    # Giving up a seat leaves nothing on the agenda for that slot, not a guess from votes.
+    gone = await s.run(b, seats.release, snug)
+    assert gone == {"agenda": {str(one): None}, "seats": {}}
+    # Claiming from the grid puts the session on the agenda too.
+    back = await s.run(b, seats.claim, snug)
+    assert back == {"agenda": {str(one): snug}, "seats": {str(snug): SEATED}}
+
+
+async def test_standing_is_the_one_answer(domain: Domain) -> None:
+    s = await setting(domain)
+    people = await s.people(4)
+    snug = s.pitch["snug1"]
+    for person in people:
+        await s.run(person, seats.claim, snug)
+    seating = await seats.load_seating(await Event.get(id=s.event.id))
+    found = [seats.standing(seating, p.attendee.id, snug) for p in people]
+    assert found == [
+        seats.Standing(seated=True, position=0, promoted=False),
+        seats.Standing(seated=True, position=0, promoted=False),
+        seats.Standing(seated=False, position=1, promoted=False),
+        seats.Standing(seated=False, position=2, promoted=False),
+    ]
+    assert seats.standing(seating, people[0].attendee.id, s.pitch["hall1"]) is None
+    counts = seating.counts(snug)
+    waiting_list = [f for f in found if f and not f.seated]
+    assert counts["waiting"] == len(waiting_list) == max(f.position for f in waiting_list)
+
+
+async def test_a_refused_choice_changes_nothing(domain: Domain) -> None:
+    s = await setting(domain)
+    (a,) = await s.people(1)
+    one = (await Slot.get(event=s.event, label="One")).id
+    await s.run(a, seats.claim, s.pitch["snug1"])
+    before = await domain.rows(s.event)
+    with pytest.raises(Conflict, match="isn't in that slot"):
+        await s.run(a, seats.choose, one, s.pitch["snug2"])
+    assert await domain.rows(s.event) == before

@@ -54,6 +54,9 @@ async def next_change(ws: Any, kind: str) -> dict[str, Any]:
             return dict(message)
 
 
+SEATED = {"status": "seated", "ahead": 0, "position": 0, "promoted": False}
+
+
 async def test_claims_seat_and_wait_and_phones_hear_counts(
     make_event: Callable[..., ApiEvent], server: LiveServer
 ) -> None:
@@ -66,17 +69,18 @@ async def test_claims_seat_and_wait_and_phones_hear_counts(
         assert snapshot["type"] == "snapshot"
         assert snapshot["state"]["me"]["seats"] == {}
         mine = ev.ok("POST", f"/me/seats/{snug}", first)
-        assert mine == {"seats": {snug: {"status": "seated", "ahead": 0}}}
+        assert mine["seats"] == {snug: SEATED}
+        assert list(mine["agenda"].values()) == [ids["snug"]]  # a claim is on the agenda
         change = await next_change(ws, "seats")
         assert change["data"] == {"seats": {snug: {"seated": 1, "waiting": 0, "capacity": 1}}}
         assert ev.ok("POST", f"/me/seats/{snug}", second)["seats"][snug]["status"] == "waiting"
         change = await next_change(ws, "seats")
         assert change["data"]["seats"][snug]["waiting"] == 1
-        assert ev.ok("DELETE", f"/me/seats/{snug}", first) == {"seats": {}}
+        assert ev.ok("DELETE", f"/me/seats/{snug}", first)["seats"] == {}
         change = await next_change(ws, "seats")
         assert change["data"]["seats"][snug] == {"seated": 1, "waiting": 0, "capacity": 1}
     me = ev.ok("GET", "/me", second)
-    assert me["seats"] == {snug: {"status": "seated", "ahead": 0}}
+    assert me["seats"] == {snug: {**SEATED, "promoted": True}}  # from the list: told so
     state = ev.state(second)
     validate("event-state", state)
     assert state["grid"]["seats"][snug]["seated"] == 1

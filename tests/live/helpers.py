@@ -90,7 +90,7 @@ def comparable(state: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in state.items() if k not in ("me", "role")}
 
 
-NOTES_SERVER_TYPES = {"sync", "update", "ack", "final", "credits", "error", "pong"}
+NOTES_SERVER_TYPES = {"sync", "update", "ack", "final", "credits", "presence", "error", "pong"}
 
 
 class NotesPhone:
@@ -103,21 +103,27 @@ class NotesPhone:
         self.doc = doc if doc is not None else document.load()
         self.sent = 0
         self.synced: dict[str, Any] = {}
+        self.presence: list[dict[str, Any]] = []
 
     async def send(self, message: Any) -> None:
         await self.ws.send(message if isinstance(message, str | bytes) else json.dumps(message))
 
     async def recv(self) -> dict[str, Any]:
-        raw = await asyncio.wait_for(self.ws.recv(), WAIT)
-        assert isinstance(raw, str), "the server sends text frames"
-        message = json.loads(raw)
-        assert message.get("type") in NOTES_SERVER_TYPES, message
-        kind = message["type"]
-        shared = kind in ("error", "pong")  # the same messages as on the event socket
-        validate(f"server-{kind}" if shared else f"notes-server-{kind}", message)
-        if kind == "update":
-            self.doc.apply_update(base64.b64decode(message["update"]))
-        return dict(message)
+        """The next message, after any word of who else is here (kept in ``presence``): that
+        comes whenever others arrive or leave, between any two other messages."""
+        while True:
+            raw = await asyncio.wait_for(self.ws.recv(), WAIT)
+            assert isinstance(raw, str), "the server sends text frames"
+            message = json.loads(raw)
+            assert message.get("type") in NOTES_SERVER_TYPES, message
+            kind = message["type"]
+            shared = kind in ("error", "pong")  # the same messages as on the event socket
+            validate(f"server-{kind}" if shared else f"notes-server-{kind}", message)
+            if kind == "update":
+                self.doc.apply_update(base64.b64decode(message["update"]))
+            if kind != "presence":
+                return dict(message)
+            self.presence.append(message)
 
     async def expect(self, kind: str) -> dict[str, Any]:
         while True:
@@ -125,6 +131,18 @@ class NotesPhone:
             if message["type"] == kind:
                 return message
             assert message["type"] in ("update", "credits"), message
+
+    async def hears(self, expected: dict[str, Any]) -> None:
+        """Waits (pinging, so the socket keeps talking) until the latest word of who else is
+        here is ``expected``."""
+        for _ in range(100):
+            if self.presence and self.presence[-1] == expected:
+                return
+            await self.send({"type": "ping"})
+            while (await self.recv())["type"] != "pong":
+                pass  # the join's own acknowledgement
+            await asyncio.sleep(0.02)
+        raise AssertionError(f"heard {self.presence[-1:]} not {expected}")
 
     async def join(self, token: str | None) -> dict[str, Any]:
         """The sync handshake: get what this copy lacks, send back what the server lacks."""

@@ -238,7 +238,7 @@ async def test_attendee_phone_gets_the_published_grid_and_what_moved(
 
         # Alex picks Sam's session in slot One: every screen hears the new headcounts.
         chosen = g.ev.ok("PUT", "/me/agenda", alex, json={"slot": g.slots["One"], "pitch": p[2]})
-        assert chosen == {"agenda": {one: p[2], two: p[0]}}
+        assert chosen == {"agenda": {one: p[2], two: p[0]}, "seats": {}}
         counts = {str(p[0]): 1, str(p[1]): 0, str(p[2]): 2}
         for s, state, staff_ in everyone:
             change = await s.expect("change")

@@ -14,6 +14,7 @@ from PIL import Image
 from pycrdt import Doc
 from websockets.asyncio.client import connect
 
+from server.live.notes_socket import presence
 from server.notes import document
 from server.notes.document import MAX_CHARS, NotesContent
 from tests.conftest import ApiEvent, LiveServer, event_body, start_server, stop_server
@@ -300,3 +301,30 @@ async def test_hostile_updates_are_refused_in_words_while_the_server_keeps_answe
         assert other.content().summary == "existing, still"
     stored = event.ok("GET", f"/pitches/{pitch}/notes", host)
     assert stored["content"]["summary"] == "existing, still"
+
+
+async def test_open_copies_hear_who_else_is_writing_and_nothing_is_stored(
+    server: LiveServer, make_event: Callable[..., ApiEvent]
+) -> None:
+    event, host, pitch = _session(make_event)
+    guest, quiet = event.join("Ben")["token"], event.join("")["token"]
+    url = _notes_url(server, event, pitch)
+    before = event.ok("GET", f"/pitches/{pitch}/notes", host)
+    async with connect(url) as ws_a, connect(url) as ws_b:
+        ana, ben = NotesPhone(ws_a), NotesPhone(ws_b)
+        await ana.join(host)
+        await ben.join(guest)
+        await ana.hears({"type": "presence", "names": ["Ben"], "others": 1})
+        await ben.hears({"type": "presence", "names": ["Ana"], "others": 1})
+        async with connect(url) as ws_c:
+            await NotesPhone(ws_c).join(quiet)
+            await ana.hears({"type": "presence", "names": [], "others": 2})
+        await ana.hears({"type": "presence", "names": ["Ben"], "others": 1})
+    assert event.ok("GET", f"/pitches/{pitch}/notes", host) == before
+
+
+def test_presence_names_at_most_two_named_people() -> None:
+    assert presence([]) == {"names": [], "others": 0}
+    assert presence(["Ben", "Ana"]) == {"names": ["Ana", "Ben"], "others": 2}
+    assert presence(["Ana", ""]) == {"names": [], "others": 2}
+    assert presence(["Ana", "Ben", "Cy"]) == {"names": [], "others": 3}

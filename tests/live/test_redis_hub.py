@@ -12,7 +12,7 @@ from websockets.asyncio.client import connect
 
 from server.live.hub.redis import RedisHub
 from tests.conftest import ApiEvent, LiveServer, start_server, stop_server
-from tests.live.helpers import Screen, voting_event
+from tests.live.helpers import NotesPhone, Screen, voting_event
 
 
 async def test_a_message_published_by_one_process_reaches_sockets_of_another(
@@ -84,3 +84,21 @@ async def test_a_vote_on_one_process_shows_on_the_other_and_a_moved_client_misse
         assert [c["seq"] for c in missed] == [last + 1, last + 2]
         assert [c["kind"] for c in missed] == ["votes", "event.updated"]
         await moved.quiet()
+
+
+async def test_people_writing_notes_on_two_processes_see_each_other(
+    two_processes: tuple[LiveServer, LiveServer, httpx.Client, httpx.Client],
+) -> None:
+    first, second, client_one, _client_two = two_processes
+    event, ana, pitches = voting_event(client_one, pitches=1)
+    ben = event.join("Ben")["token"]
+    path = f"/e/{event.slug}/notes/{pitches[0]}/live"
+    async with (
+        connect(f"{first.ws_url}{path}") as ws_one,
+        connect(f"{second.ws_url}{path}") as ws_two,
+    ):
+        here, there = NotesPhone(ws_one), NotesPhone(ws_two)
+        await here.join(ana)
+        await there.join(ben)
+        await here.hears({"type": "presence", "names": ["Ben"], "others": 1})
+        await there.hears({"type": "presence", "names": ["Ana"], "others": 1})

@@ -178,7 +178,10 @@ def test_event_socket_survives_anything(event_probe: Probe, world: World) -> Non
 
 NOTES_SHAPES = {"join": ["token", "state"], "update": ["id", "update"], "ping": []}
 NOTES_SCHEMAS = {
-    **{kind: f"notes-server-{kind}" for kind in ("sync", "update", "ack", "final", "credits")},
+    **{
+        kind: f"notes-server-{kind}"
+        for kind in ("sync", "update", "ack", "final", "credits", "presence")
+    },
     "error": "server-error",
     "pong": "server-pong",
 }

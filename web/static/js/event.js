@@ -69,18 +69,59 @@ function noticeChange({ kind, data }) {
         othersNew = 0;
       }, 15000);
     }
+  } else if (kind === "grid.changed") {
+    momentBox.dataset.drafted = "yes";
   } else if (kind === "grid.published") {
     gridNotices(data.moved || []);
   } else if (kind === "seats") {
-    // Someone else's claim may have moved this phone up the waiting list, or seated it.
+    // Someone else's claim may have moved this phone up the list, or given it a place.
     const mine = state.me?.seats || {};
-    if (Object.keys(data.seats || {}).some((id) => id in mine)) refreshMe();
+    if (Object.keys(data.seats || {}).some((id) => id in mine)) refreshMe().then(() => promotions(mine));
   } else if (kind === "event.updated") {
     const was = lastPhase;
     const now = phaseWords();
     if (was && was !== now) announce(now);
   }
 }
+
+// Where the day is: the same states and sentences as server/events/day.py, kept up to date as
+// the event changes and the clock moves on.
+const momentBox = $("#moment");
+function dayMoment(now) {
+  const e = state.event;
+  const M = (key, said, next) => ({ key, said, next });
+  if (e.proceedings_published) return M("proceedings", "The write-ups of every session are published.", "Read the proceedings, and follow up the actions.");
+  if (state.grid?.live) return onTheDay(now);
+  if (e.voting_open) return M("voting", "Voting is open: place your dots on the sessions you want.", "When voting closes, the facilitators build the grid.");
+  if (e.pitching_open) return M("pitching", "Pitching is open: pitch a session you'd like to run.", "Voting opens once the pitches are in.");
+  if (momentBox.dataset.drafted) return M("drafting", "The facilitators are building the grid.", "It shows here the moment it's published.");
+  if (state.pitches.length) return M("counting", "Voting is closed: the dots are being counted.", "The grid of sessions comes next.");
+  return M("before", "Pitching hasn't opened yet.", "When it opens, you can pitch a session here.");
+}
+
+function onTheDay(now) {
+  const local = new Intl.DateTimeFormat("sv-SE", { timeZone: state.event.timezone, dateStyle: "short", timeStyle: "short" })
+    .format(now).replace(" ", "T");
+  const slots = [...state.slots].sort((a, b) => (a.starts_at < b.starts_at ? -1 : 1));
+  const sessions = slots.filter((s) => (s.kind || "session") === "session");
+  const upcoming = sessions.filter((s) => s.starts_at > local);
+  const following = upcoming.length ? `Next sessions start at ${upcoming[0].starts_at.slice(11, 16)}.` : "";
+  const running = slots.find((s) => s.starts_at <= local && local < s.ends_at);
+  const until = (s) => s.ends_at.slice(11, 16);
+  if (running && sessions.includes(running)) return { key: "running", said: `Sessions are running until ${until(running)}.`, next: following || "These are the last sessions of the day." };
+  if (sessions.length && !upcoming.length) return { key: "finished", said: "The sessions are over: thank you for coming.", next: "The write-ups will be shared here when they're ready." };
+  if (!running && (!sessions.length || local < sessions[0].starts_at)) return { key: "published", said: "The grid is out: choose where you'll be.", next: following || "Sessions will be added to it." };
+  const name = String(running?.label || running?.kind || "");
+  return { key: "between", said: running ? `${name[0].toUpperCase()}${name.slice(1)} until ${until(running)}.` : "Between sessions.", next: following };
+}
+
+function showMoment() {
+  const m = dayMoment(new Date());
+  momentBox.dataset.key = m.key;
+  $("#moment-now").textContent = m.said;
+  $("#moment-next").textContent = m.next;
+}
+setInterval(() => { if (state) showMoment(); }, 30000);
 
 let lastPhase = "";
 function phaseWords() {
@@ -113,6 +154,7 @@ function render() {
     h("li", { class: event.voting_open ? "open" : "" }, `Voting ${event.voting_open ? "open" : "closed"}`),
   );
   lastPhase = phaseWords();
+  showMoment();
   $("#proceedings-link").hidden = !event.proceedings_published;
   $("#proceedings-href").href = `/e/${encodeURIComponent(event.slug)}/proceedings`;
 
@@ -193,7 +235,14 @@ const notesLink = (id) => h("a", { class: "notes-link", href: `/e/${encodeURICom
   "Notes", h("span", { class: "visually-hidden" }, ` for “${titleOf(id)}”`));
 const whereWords = (cell) => `${roomOf(cell.room)?.name || "a room"} at ${clock(slotOf(cell.slot)?.starts_at)}`;
 
+// The same sentences as server/pages/words.py: a session whose places are counted says how
+// full it is from its claims, so its numbers agree with "you're number N on the list".
 function placesWords(pitch, room) {
+  const c = state.grid.seats?.[String(pitch)];
+  if (c) {
+    const taken = `${c.seated} of ${plural(c.capacity, "place")} taken`;
+    return c.waiting ? `${taken}, ${c.waiting} on the list` : taken;
+  }
   const going = state.grid.headcounts?.[String(pitch)] || 0;
   return going > room.capacity ? `${going} going, ${plural(room.capacity, "place")}: it may be full` : `${going} of ${plural(room.capacity, "place")}`;
 }
@@ -227,6 +276,16 @@ function renderGrid() {
     if (roomOf(room)) el.textContent = placesWords(pitch, roomOf(room));
   }
   for (const el of document.querySelectorAll("[data-seat]")) updateSeat(el);
+  for (const el of document.querySelectorAll("[data-agenda-places]")) {
+    const [pitch, room] = el.dataset.agendaPlaces.split(":").map(Number);
+    const shown = roomOf(room) && seatNeeded(pitch, roomOf(room));
+    el.textContent = shown ? ` · ${placesWords(pitch, roomOf(room))}` : "";
+  }
+  for (const el of document.querySelectorAll("[data-standing]")) {
+    const mine = state.me?.seats?.[el.dataset.standing];
+    el.textContent = mine ? standingWords(mine) : "";
+    el.hidden = !mine;
+  }
   if (state.me) {
     const agenda = state.me.agenda || {};
     for (const box of document.querySelectorAll("#agenda input[type=radio]")) {
@@ -271,14 +330,31 @@ function seatNeeded(pitch, room) {
   return Boolean(counts || state.me?.seats?.[String(pitch)] || going >= room.capacity - 1);
 }
 
+function standingWords(mine) {
+  if (mine.status === "seated") return mine.promoted ? "A place came free: you have a place." : "You have a place.";
+  return `You're number ${mine.position} on the list.`;
+}
+
 function seatWords(pitch) {
   const mine = state.me?.seats?.[String(pitch)];
-  if (mine?.status === "seated") return "You have a seat.";
-  if (mine) return mine.ahead ? `You’re on the waiting list: ${mine.ahead} ahead of you.` : "You’re next on the waiting list.";
+  if (mine) return standingWords(mine);
   const c = state.grid.seats?.[String(pitch)];
-  if (!c) return "Small room: claim a seat to be sure of one.";
+  if (!c) return "Small room: claim a place to be sure of one.";
   const free = Math.max(0, c.capacity - c.seated);
-  return free ? `${plural(free, "seat")} free of ${c.capacity}.` : `Full: ${c.seated} of ${c.capacity} seats taken, ${c.waiting} waiting.`;
+  return free ? `${plural(free, "place")} free.` : "Full: you can join the list.";
+}
+
+// A place that came free while this phone waited: told now, and kept among the notices.
+function promotions(before) {
+  for (const [id, now] of Object.entries(state.me?.seats || {})) {
+    if (before[id]?.status === "waiting" && now.status === "seated") {
+      // What the agenda said when this phone joined the list is out of date now.
+      for (const said of document.querySelectorAll("#agenda .inline-status")) said.textContent = "";
+      const text = `A place came free in “${titleOf(Number(id))}”: it’s yours now.`;
+      addNotice(text);
+      announce(text);
+    }
+  }
 }
 
 function updateSeat(el) {
@@ -288,7 +364,7 @@ function updateSeat(el) {
   if (el.hidden) return;
   el.querySelector(".seat-words").textContent = seatWords(pitch);
   const mine = state.me.seats?.[String(pitch)];
-  el.querySelector(".seat-action").textContent = !mine ? "Claim a seat" : mine.status === "seated" ? "Give up my seat" : "Leave the waiting list";
+  el.querySelector(".seat-action").textContent = !mine ? "Claim a place" : mine.status === "seated" ? "Give up my place" : "Leave the list";
   el.querySelector("button").disabled = savingSeat.has(pitch);
 }
 
@@ -301,6 +377,7 @@ async function toggleSeat(pitch) {
   try {
     const answer = await write(had ? "DELETE" : "POST", `/api/e/${slug}/me/seats/${pitch}`, AS_ATTENDEE);
     state.me.seats = answer.seats;
+    state.me.agenda = answer.agenda;
     if (status) say(status, had ? "Done: you gave up your claim." : `Done: ${seatWords(pitch)}`);
   } catch (error) {
     if (status) say(status, `Not done: ${error.detail || error.message}`, false);
@@ -318,11 +395,14 @@ function buildAgenda(slots) {
       const id = `${name}-${value || "none"}`;
       return h("div", { class: "radio" },
         h("input", { type: "radio", id, name, value, onchange: () => chooseAgenda(slot, value, status) }),
-        h("label", { for: id }, label, where ? h("span", { class: "g-where" }, where) : null),
+        h("label", { for: id }, label, ...(where || [])),
         value ? notesLink(Number(value)) : null);
     };
+    // A counted session shows how full it is, and this person's standing in it.
+    const where = (p) => [h("span", { class: "g-where" }, roomOf(p.room).name, h("span", { "data-agenda-places": `${p.pitch}:${p.room}` })),
+      h("span", { class: "g-standing", "data-standing": p.pitch })];
     return h("fieldset", { class: "agenda-slot" }, h("legend", {}, slotWords(slot)),
-      inSlot(slot.id).map((p) => option(String(p.pitch), titleOf(p.pitch), roomOf(p.room).name)),
+      inSlot(slot.id).map((p) => option(String(p.pitch), titleOf(p.pitch), where(p))),
       option("", "Nothing or undecided"), status);
   }));
 }
@@ -334,7 +414,9 @@ async function chooseAgenda(slot, value, status) {
   try {
     const answer = await write("PUT", `/api/e/${slug}/me/agenda`, { ...AS_ATTENDEE, body: { slot: slot.id, pitch: value ? Number(value) : null } });
     state.me.agenda = answer.agenda;
-    say(status, value ? `Saved: you’ll go to “${titleOf(Number(value))}”.` : "Saved: nothing chosen for this slot.");
+    state.me.seats = answer.seats;
+    const mine = value ? answer.seats[value] : null;
+    say(status, !value ? "Saved: nothing chosen for this slot." : mine ? `Saved: ${standingWords(mine)}` : `Saved: you’ll go to “${titleOf(Number(value))}”.`);
   } catch (error) {
     say(status, `Not saved: ${error.detail || error.message}`, false);
   } finally {

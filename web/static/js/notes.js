@@ -199,6 +199,13 @@ const sync = new NotesSync({
       announce(final ? "These notes are now marked final: they can’t be changed." : "These notes were reopened: you can change them again.");
     },
     credits(credits) { $("#credits").textContent = creditWords(credits); },
+    presence({ names, others }) {
+      const line = $("#presence");
+      line.textContent = !others ? ""
+        : names.length ? `${names.join(" and ")} ${others === 1 ? "is" : "are"} writing here too.`
+        : `${others === 1 ? "1 other person is" : `${others} others are`} writing here too.`;
+      line.hidden = !others;
+    },
     status(state, words, unsaved) {
       const line = $("#save-status");
       line.dataset.state = state;

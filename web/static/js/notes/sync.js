@@ -68,7 +68,7 @@ class Kept {
 
 export class NotesSync {
   /**
-   * on: {doc(doc), sync(message), final(bool), credits(credits), status(state, words),
+   * on: {doc(doc), sync(message), final(bool), credits(credits), presence(message), status(state, words),
    *      refused(message, lostDoc), problem(message, status), recovered()}
    * recovered: a passing problem (too fast, database away) is over, the change it held saved.
    */
@@ -194,6 +194,7 @@ export class NotesSync {
       error: () => this.error(message),
       final: () => this.on.final(message.final),
       credits: () => this.on.credits(message.credits),
+      presence: () => this.on.presence(message),
     }[message.type];
     if (handle) handle();
   }
