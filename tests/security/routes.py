@@ -143,6 +143,8 @@ GRID: dict[str, tuple[Callable[[World], dict[str, Any]], bool]] = {
     "lock": (lambda w: {"pitch": w.pitch, "locked": True}, False),
     "undo": (lambda w: {}, True),
     "publish": (lambda w: {}, False),
+    "unpublish": (lambda w: {}, True),
+    "rollback": (lambda w: {"release": 1}, False),
     "seats": (lambda w: {}, False),
 }
 
@@ -231,6 +233,11 @@ RULES: dict[tuple[str, str], Rule | Socket] = {
         ("POST", f"{SLUG}/grid/{name}"): grid(name, body, fresh)
         for name, (body, fresh) in GRID.items()
     },
+    ("GET", f"{SLUG}/grid/preview"): staff_reads(lambda w: api(w, "/grid/preview")),
+    ("GET", f"{SLUG}/grid/releases"): staff_reads(lambda w: api(w, "/grid/releases")),
+    ("GET", f"{SLUG}/grid/releases/{{older:int}}/compare/{{newer:int}}"): staff_reads(
+        lambda w: api(w, "/grid/releases/1/compare/1")
+    ),
     # Notes
     ("GET", NOTES): Rule(PEOPLE, lambda w: Call(notes(w))),
     ("GET", f"{NOTES}/versions"): Rule(PEOPLE, lambda w: Call(notes(w, "/versions"))),
