@@ -166,6 +166,13 @@ async def compare(event: Event, older: int, newer: int) -> dict[str, Any]:
     return {"from": older, "to": newer, **await changes(event, cells_of(a), cells_of(b))}
 
 
+async def rollback_preview(event: Event, number: int) -> dict[str, Any]:
+    """What rolling back to a release would change on attendees' phones."""
+    found = await find(event, number)
+    before = await published_cells(event) if event.grid_live else {}
+    return {"release": number, **await changes(event, before, cells_of(found))}
+
+
 async def restore_draft(board: Board, number: int) -> dict[str, Any]:
     """Makes the draft the release's grid, leaving out what has gone since (a hidden session,
     a removed room or slot); the grid's rules are checked by the edit that calls this."""

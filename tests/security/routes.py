@@ -394,6 +394,17 @@ RULES: dict[tuple[str, str], Rule | Socket] = {
     ("POST", "/e/{slug}/grid/publish"): staff_form(
         "/grid/publish", lambda w: {"version": str(w.version())}
     ),
+    ("POST", "/e/{slug}/grid/unpublish"): Rule(
+        STAFF,
+        lambda w: Call(
+            page(w, "/grid/unpublish"), form={"version": str(w.version())}, kept_as="staff"
+        ),
+        fresh=True,
+    ),
+    ("POST", "/e/{slug}/grid/rollback"): staff_form(
+        "/grid/rollback", lambda w: {"version": str(w.version()), "release": "1"}
+    ),
+    ("GET", "/e/{slug}/grid/releases"): everyone(lambda w: page(w, "/grid/releases")),
     ("GET", "/e/{slug}/screen"): everyone(lambda w: page(w, "/screen")),
     ("GET", "/e/{slug}/organise"): everyone(lambda w: page(w, "/organise")),
     ("GET", "/e/{slug}/facilitate"): everyone(lambda w: page(w, "/facilitate")),

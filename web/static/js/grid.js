@@ -86,9 +86,11 @@ function render() {
   const focusKey = document.activeElement?.dataset?.key;
   const draft = state.draft;
   const publish = $("#publish-state");
-  publish.textContent = draft.live ? "Published: every change is live" : "Draft, not published";
+  publish.textContent = draft.live
+    ? `Published. ${plural(differs().size, "session")} in the draft differ from what attendees see; publish to send them.`
+    : "Draft, not published";
   publish.classList.toggle("is-live", draft.live);
-  $("#publish").hidden = draft.live;
+  $("#publish").href = `/e/${encodeURIComponent(slug)}/grid/releases`;
   $("#assign-seats").hidden = !draft.live || Object.keys(state.grid.seats || {}).length === 0;
   renderGrid();
   renderChecks();
@@ -296,7 +298,6 @@ $("#allocate").addEventListener("click", () => command("allocate", {}, (answer) 
   return `Allocated in ${a.seconds ?? "?"} seconds. ${plural(a.moved ?? 0, "unlocked session")} moved.${out ? ` ${plural(out, "session")} left out.` : ""}`;
 }));
 $("#undo").addEventListener("click", () => command("undo", {}, (answer) => `Undone: ${answer.undone || "the last change"}.`));
-$("#publish").addEventListener("click", () => command("publish", {}, () => "Published. Attendees see the grid now, and every change from here on is live."));
 $("#assign-seats").addEventListener("click", () => command("seats", {}, (answer) =>
   `Seats assigned: ${plural(answer.assigned ?? 0, "more person", "more people")} seated in small rooms, by their votes.`));
 

@@ -91,7 +91,7 @@ function render() {
   const grid = state.draft;
   if (grid) {
     const unplaced = state.pitches.filter((p) => !p.hidden).length - grid.placements.length;
-    $("#grid-summary").textContent = `${grid.live ? "Published: every change is live." : "Draft, not published."} `
+    $("#grid-summary").textContent = `${grid.live ? "Published; grid edits stay in a draft until you publish them." : "Draft, not published."} `
       + `${plural(grid.placements.length, "session")} on the grid, ${unplaced} not placed.`;
   }
 }
