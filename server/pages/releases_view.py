@@ -39,14 +39,18 @@ def summary(found: dict[str, Any], ahead: bool = True) -> list[str]:
     held = seats["seated"] + seats["waiting"]
     people = words.plural(found["people"], "person", "people")
     return [
-        f"{words.plural(len(found['changes']), 'session')} change place.",
-        f"{words.plural(found['rooms_changed'], 'session')} change room.",
+        f"{_sessions(len(found['changes']))} place.",
+        f"{_sessions(found['rooms_changed'])} room.",
         f"{people} will see their agenda change and get one notice on their phone."
         if ahead
         else f"{people} voted for, chose or claimed a seat in a session that changed.",
         f"{words.plural(held, 'seat claim')} affected "
         f"({seats['seated']} with a seat, {seats['waiting']} waiting).",
     ]
+
+
+def _sessions(n: int) -> str:
+    return f"{words.plural(n, 'session')} {'changes' if n == 1 else 'change'}"
 
 
 def release_words(entry: dict[str, Any]) -> str:

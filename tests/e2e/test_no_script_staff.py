@@ -117,7 +117,9 @@ def test_facilitator_without_script_builds_and_publishes_the_grid(
     expect(confirm).to_contain_text(f"“{TITLE}” is added in Snug 1")
     _look(page, results_dir, f"no-script-grid-confirm-{size}")
     confirm.get_by_role("button", name="Yes, publish release 1").click()
-    expect(page.locator("#publish-state")).to_contain_text("Published. 0 sessions in the draft")
+    expect(page.locator("#publish-state")).to_contain_text(
+        "Published. 0 changes not yet published."
+    )
     context.close()
 
     _attendee_sees(browser, server, event, results_dir, size)
@@ -154,7 +156,9 @@ def test_facilitator_with_script_signs_in_by_form_and_uses_the_live_editor(
 
     page.get_by_role("link", name="Review and publish…").click()
     page.get_by_role("button", name="Yes, publish release 1").click()
-    expect(page.locator("#publish-state")).to_contain_text("Published. 0 sessions in the draft")
+    expect(page.locator("#publish-state")).to_contain_text(
+        "Published. 0 changes not yet published."
+    )
     assert errors == []
     context.close()
 

@@ -87,7 +87,7 @@ function render() {
   const draft = state.draft;
   const publish = $("#publish-state");
   publish.textContent = draft.live
-    ? `Published. ${plural(differs().size, "session")} in the draft differ from what attendees see; publish to send them.`
+    ? `Published. ${plural(differs().size, "change")} not yet published.`
     : "Draft, not published";
   publish.classList.toggle("is-live", draft.live);
   $("#publish").href = `/e/${encodeURIComponent(slug)}/grid/releases`;
