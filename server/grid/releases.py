@@ -141,10 +141,12 @@ def cells_of(found: GridRelease) -> Cells:
 
 
 async def history(event: Event) -> list[dict[str, Any]]:
-    """Every release, newest first, with how many sessions each changed from the one before."""
-    kept = await GridRelease.filter(event=event).order_by("number").limit(HISTORY_LENGTH)
+    """The latest releases, newest first, with how many sessions each changed from the one
+    before it (one more is read than is shown, for the oldest shown to compare with)."""
+    kept = await GridRelease.filter(event=event).order_by("-number").limit(HISTORY_LENGTH + 1)
+    kept.reverse()
     shown: list[dict[str, Any]] = []
-    before: Cells = {}
+    before: Cells = cells_of(kept.pop(0)) if len(kept) > HISTORY_LENGTH else {}
     for found in kept:
         cells = cells_of(found)
         shown.append(

@@ -136,3 +136,28 @@ def test_edit_preview_publish_history_compare_and_roll_back(
     assert errors == []
     context.close()
     phone_context.close()
+
+
+def test_removing_a_room_that_holds_sessions_asks_first(
+    server: LiveServer, browser: Any, results_dir: Path
+) -> None:
+    event, _token, ids = _released(server, "Room removal camp")
+    context = browser.new_context(viewport=SIZES["360"])
+    page = context.new_page()
+    page.goto(event.links["organise"])
+    expect(page.locator("#role-line")).to_contain_text("organiser")
+    page.get_by_role("button", name="Remove room 2").click()
+    page.get_by_role("button", name="Save rooms").click()
+    asked = page.locator("#rooms-form .unplace-confirm")
+    expect(asked).to_be_focused()
+    expect(asked).to_contain_text("Take 1 session off the grid?")
+    expect(asked.locator("li")).to_have_text([STAYER])
+    _look(page, results_dir, "rooms-unplace-confirm-360")
+    state = httpx.get(f"{server.url}/api/e/{event.slug}", headers=event.auth()).json()
+    assert len(state["rooms"]) == 2, "nothing removed before the answer"
+    asked.get_by_role("button", name="Remove it and take them off").click()
+    expect(page.locator("#rooms-status")).to_have_text("Rooms saved.")
+    state = httpx.get(f"{server.url}/api/e/{event.slug}", headers=event.auth()).json()
+    assert [r["name"] for r in state["rooms"]] == ["Auditorium"]
+    assert [p["pitch"] for p in state["draft"]["placements"]] == [ids[MOVER]]
+    context.close()

@@ -173,3 +173,16 @@ async def test_sessions_in_a_room_or_slot_being_removed_are_named(domain: Domain
     in_slot = await releases.sessions_in(s.event, "slot", {s.slots[0]})
     assert [x["pitch"] for x in in_slot] == sorted([a, b])
     assert await releases.sessions_in(s.event, "slot", set()) == []
+
+
+async def test_the_history_shows_the_latest_releases(
+    domain: Domain, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    s = await setting(domain)
+    a, _b = await placed(s)
+    await s.run(editing.move, 3, a, (s.rooms[1], s.slots[1]))
+    await s.run(editing.publish, 4)
+    await s.run(editing.publish, 5)
+    monkeypatch.setattr(releases, "HISTORY_LENGTH", 2)
+    history = await releases.history(s.event)
+    assert [(h["number"], h["changed"]) for h in history] == [(3, 0), (2, 1)]
