@@ -76,6 +76,7 @@ async def _show(
         event_name=event.name,
         summary=releases_view.summary,
         release_words=releases_view.release_words,
+        when=lambda at: releases_view.when(at, event.timezone),
         done=DONE.get(request.query_params.get("done", "")),
         errors=errors or [],
         **view,

@@ -3,7 +3,9 @@ where, with the room and time people know, from the staff snapshot the page is d
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from server.pages import words
 
@@ -58,3 +60,9 @@ def release_words(entry: dict[str, Any]) -> str:
     if entry["kind"] == "rollback":
         return f"{kind} to release {entry['source']}"
     return kind
+
+
+def when(at: str, zone: str) -> str:
+    """When a release was made, on the event's clock."""
+    local = dt.datetime.fromisoformat(at).astimezone(ZoneInfo(zone))
+    return f"{local.day} {local:%B} at {local:%H:%M}"

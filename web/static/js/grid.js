@@ -33,7 +33,8 @@ function onState(next, change) {
   if (change?.kind === "grid.changed" && state.draft) {
     if (change.data.allocation) remember(change.data.allocation);
     if (!mine.has(change.data.version)) {
-      const what = change.data.undone ? `undid “${change.data.undone}”` : "changed the grid";
+      const released = state.draft.live ? `published release ${change.data.release}` : "unpublished the grid";
+      const what = change.data.undone ? `undid “${change.data.undone}”` : change.data.release ? released : "changed the grid";
       announce(`Another facilitator ${what}. ${servedWords()}`);
     }
   }
