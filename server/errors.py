@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class Refused(Exception):
     """A request that breaks a rule. The message is a sentence for a person."""
@@ -9,9 +11,11 @@ class Refused(Exception):
     status = 422
     title = "That can't be done"
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, **extensions: Any) -> None:
+        """``extensions``: more for a program to act on, sent as members of the problem."""
         super().__init__(message)
         self.message = message
+        self.extensions = extensions
 
 
 class Invalid(Refused):

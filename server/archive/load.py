@@ -217,7 +217,8 @@ async def _load(archive: dict[str, Any], keys: Keys, slug: str) -> Imported:
     event = await Event.create(**fields)
     ids: Ids = {}
     for table in TABLES:
-        await _rows(table, archive[table.key], event, ids)
+        # Releases came after the archive's first version; older archives have none.
+        await _rows(table, archive.get(table.key, []), event, ids)
     await _photos_in_notes(archive["notes"], ids)
     return Imported(event, secret, kept)
 
@@ -331,6 +332,7 @@ FIXES: dict[str, Callable[[dict[str, Any], Ids], dict[str, Any]]] = {
     "rooms": _unavailable,
     "pitches": _unavailable,
     "grid_steps": _step,
+    "grid_releases": _step,
     "notes_versions": _version,
 }
 

@@ -21,7 +21,14 @@ from tortoise.models import Model
 from server.errors import Invalid
 from server.events.changes import Change
 from server.events.models import Attendee, Room, Slot
-from server.grid.models import AgendaChoice, GridStep, Placement, PublishedPlacement, SeatClaim
+from server.grid.models import (
+    AgendaChoice,
+    GridRelease,
+    GridStep,
+    Placement,
+    PublishedPlacement,
+    SeatClaim,
+)
 from server.marketplace.models import Dot, Pitch
 from server.notes.models import Contributor, Notes, NotesVersion, Photo
 
@@ -74,6 +81,7 @@ TABLES = (
     Table("placements", Placement, bulk=True),
     Table("published_placements", PublishedPlacement),
     Table("grid_steps", GridStep, bulk=True),
+    Table("grid_releases", GridRelease, bulk=True),
     Table("agenda_choices", AgendaChoice, bulk=True),
     Table("seat_claims", SeatClaim, bulk=True),
     Table("changes", Change, bulk=True),

@@ -18,6 +18,7 @@ from server.events.journal import Journal
 from server.events.models import Attendee, Event, Room, Slot
 from server.events.together import Together
 from server.events.views import event_view, venue_view
+from server.grid.releases import sessions_in
 
 JOIN_CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i to misread off a poster
 RESERVED_SLUGS = {"new", "api", "static", "healthz"}
@@ -104,14 +105,23 @@ async def edit_event(journal: Journal, fields: dict[str, Any], public_url: str) 
     return view
 
 
-async def replace_rooms(journal: Journal, rooms: list[dict[str, Any]]) -> dict[str, Any]:
+async def replace_rooms(
+    journal: Journal, rooms: list[dict[str, Any]], unplace: bool = False
+) -> dict[str, Any]:
+    """``unplace``: the organiser has seen which sessions removing a room takes off the grid."""
     journal.actor.require(Role.organiser)
+    if not unplace:
+        await unplaced_by(journal.event, "room", {r["id"] for r in rooms if "id" in r})
     await _replace_rooms(journal.event, rooms)
     return await _record_venue(journal)
 
 
-async def replace_slots(journal: Journal, slots: list[dict[str, Any]]) -> dict[str, Any]:
+async def replace_slots(
+    journal: Journal, slots: list[dict[str, Any]], unplace: bool = False
+) -> dict[str, Any]:
     journal.actor.require(Role.organiser)
+    if not unplace:
+        await unplaced_by(journal.event, "slot", {s["id"] for s in slots if "id" in s})
     await _replace_slots(journal.event, slots)
     return await _record_venue(journal)
 
@@ -143,6 +153,25 @@ async def rename(actor: Actor, name: str) -> Attendee:
     attendee.name = name.strip()
     await attendee.save(update_fields=["name"])
     return attendee
+
+
+async def unplaced_by(event: Event, kind: str, kept: set[int]) -> None:
+    """Refuses to remove a room or slot that holds sessions, naming them, until asked again
+    with ``unplace``: removing it takes them off the draft and the published grid at once."""
+    model = Room if kind == "room" else Slot
+    ids = await model.filter(event=event).values_list("id", flat=True)
+    gone = {int(str(i)) for i in ids} - kept
+    sessions = await sessions_in(event, kind, gone)
+    if sessions:
+        what = "room" if kind == "room" else "time slot"
+        titles = ", ".join(f"“{s['title']}”" for s in sessions[:5])
+        more = f" and {len(sessions) - 5} more" if len(sessions) > 5 else ""
+        raise Conflict(
+            f"Removing that {what} would take {len(sessions)} "
+            f"session{'s' if len(sessions) != 1 else ''} off the grid: {titles}{more}. "
+            "Move them first, or confirm to remove it anyway.",
+            sessions=sessions,
+        )
 
 
 async def _record_venue(journal: Journal) -> dict[str, Any]:

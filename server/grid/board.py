@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from server.allocation import Instance, Session
 from server.allocation import Room as AllocRoom
@@ -31,6 +32,13 @@ class Board:
     @property
     def locks(self) -> dict[int, Cell]:
         return {p: (pl.room_id, pl.slot_id) for p, pl in self.placements.items() if pl.locked}
+
+    def rows(self) -> list[dict[str, Any]]:
+        """The placements as plain rows, as undo steps and releases keep them."""
+        return [
+            {"pitch_id": p, "room_id": pl.room_id, "slot_id": pl.slot_id, "locked": pl.locked}
+            for p, pl in sorted(self.placements.items())
+        ]
 
     def at(self, cell: Cell) -> Placement | None:
         for placement in self.placements.values():

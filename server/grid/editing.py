@@ -1,4 +1,5 @@
-"""Building the grid: move, swap, send back, lock, allocate, undo and publish.
+"""Building the grid: move, swap, send back, lock, allocate and undo in the draft; publish,
+roll back and unpublish releases of it.
 
 Every edit names the grid version it was made against, so two facilitators never silently
 overwrite each other; each is checked against the hard rules before it is kept.
@@ -15,7 +16,7 @@ from server.errors import Conflict, NotFound, Refused
 from server.events.access import Actor, Role
 from server.events.journal import Journal
 from server.events.models import Event
-from server.grid import seats
+from server.grid import releases, seats
 from server.grid.board import Board, Cell, load_board
 from server.grid.models import GridStep, Placement
 from server.grid.published import publish_draft
@@ -40,7 +41,7 @@ async def edit(
     # A session hidden or merged since it was placed leaves the grid with the next edit.
     await Placement.filter(event=event).exclude(pitch_id__in=list(board.pitches)).delete()
     before = board.grid
-    before_rows = _rows(board)
+    before_rows = board.rows()
     broken_before = set(check(board.instance(before), before))
     outcome = await change(board)
     board = await load_board(event)
@@ -226,34 +227,60 @@ async def undo(journal: Journal, version: int) -> dict[str, Any]:
 
 
 async def publish(journal: Journal, version: int) -> dict[str, Any]:
+    """Publishes the draft as the next release; phones hear one notice of what moved."""
     journal.actor.require(Role.facilitator)
     require_version(journal, version)
-    journal.event.grid_live = True
-    await journal.event.save(update_fields=["grid_live"])
+    return await _publish(journal, "publish")
+
+
+async def rollback(journal: Journal, version: int, number: int) -> dict[str, Any]:
+    """Makes the draft an earlier release's grid and publishes it as a new release; the draft
+    it replaces is one undo away."""
+    journal.actor.require(Role.facilitator)
+    await releases.find(journal.event, number)
+
+    async def change(board: Board) -> dict[str, Any]:
+        return await releases.restore_draft(board, number)
+
+    await edit(journal, version, f"roll back to release {number}", change)
+    return await _publish(journal, "rollback", number)
+
+
+async def unpublish(journal: Journal, version: int) -> dict[str, Any]:
+    taken_down = await releases.unpublish(journal, version)
     board = await load_board(journal.event)
-    return await _record(journal, board, {})
+    return await _record(journal, board, {"release": taken_down.number}, announce=[])
 
 
-async def _record(journal: Journal, board: Board, outcome: dict[str, Any]) -> dict[str, Any]:
+async def _publish(journal: Journal, kind: str, source: int | None = None) -> dict[str, Any]:
+    event = journal.event
+    board = await load_board(event)
+    made = await releases.release(event, kind, board.rows(), source)
+    event.grid_live = True
+    await event.save(update_fields=["grid_live"])
+    moved = await publish_draft(board)
+    return await _record(journal, board, {"release": made.number}, announce=moved)
+
+
+async def _record(
+    journal: Journal,
+    board: Board,
+    outcome: dict[str, Any],
+    *,
+    announce: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """Records the draft's new version; ``announce``: what moved on phones, when a release
+    (or an unpublish) changed what attendees see, told them as one notice."""
     event = board.event
     event.grid_version += 1
     await event.save(update_fields=["grid_version"])
-    moved = await publish_draft(board) if event.grid_live else None
     draft = await draft_view(board)
     await journal.record("grid.changed", {"version": event.grid_version, "draft": draft, **outcome})
-    if moved is not None:
-        await journal.record(
-            "grid.published", {"grid": await published_view(event), "moved": moved}
-        )
-        await seats.after_moves(journal, {m["pitch"] for m in moved})
+    if announce is not None:
+        grid = await published_view(event)
+        await journal.record("grid.published", {"grid": grid, "moved": announce, **outcome})
+        await seats.after_moves(journal, {m["pitch"] for m in announce})
     return {"draft": draft, **outcome}
-
-
-def _rows(board: Board) -> list[dict[str, Any]]:
-    return [
-        {"pitch_id": p, "room_id": pl.room_id, "slot_id": pl.slot_id, "locked": pl.locked}
-        for p, pl in board.placements.items()
-    ]
 
 
 def _placeable(board: Board, pitch_id: int) -> None:

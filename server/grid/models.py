@@ -82,6 +82,28 @@ class GridStep(Model):
         ordering = ["id"]
 
 
+class GridRelease(Model):
+    """One numbered release of the grid, kept for its history, comparing and rolling back.
+
+    It holds what attendees were shown from then on. An unpublish is a release too, holding
+    the grid as it was when it was taken down."""
+
+    id = fields.IntField(primary_key=True)
+    event: fields.ForeignKeyRelation[Event] = fields.ForeignKeyField(
+        "snug.Event", related_name="grid_releases", on_delete=fields.CASCADE
+    )
+    number = fields.IntField()
+    kind = fields.CharField(max_length=20)  # publish, rollback or unpublish
+    source = fields.IntField(null=True)  # the release a rollback went back to
+    placements: fields.Field[list[dict[str, Any]]] = fields.JSONField()
+    at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "grid_release"
+        unique_together = (("event", "number"),)
+        ordering = ["number"]
+
+
 class AgendaChoice(Model):
     """The choice an attendee made for a slot. Without one, the agenda is filled from votes.
 

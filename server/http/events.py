@@ -46,11 +46,19 @@ async def edit_event(request: Request, body: dict[str, Any]) -> Response:
 
 
 async def replace_rooms(request: Request, body: dict[str, Any]) -> Response:
-    return JSONResponse(await perform(request, lambda j: setup.replace_rooms(j, body["rooms"])))
+    return JSONResponse(
+        await perform(
+            request, lambda j: setup.replace_rooms(j, body["rooms"], body.get("unplace", False))
+        )
+    )
 
 
 async def replace_slots(request: Request, body: dict[str, Any]) -> Response:
-    return JSONResponse(await perform(request, lambda j: setup.replace_slots(j, body["slots"])))
+    return JSONResponse(
+        await perform(
+            request, lambda j: setup.replace_slots(j, body["slots"], body.get("unplace", False))
+        )
+    )
 
 
 async def new_facilitator_link(request: Request, _body: None) -> Response:

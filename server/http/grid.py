@@ -8,8 +8,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from server.events.access import Role
-from server.grid import editing, seats
-from server.http.api import ApiRoute, event_and_actor, perform
+from server.grid import editing, releases, seats
+from server.http.api import ApiRoute, event_and_actor, path_id, perform
 
 
 async def allocate(request: Request, body: dict[str, Any]) -> Response:
@@ -46,6 +46,31 @@ async def publish(request: Request, body: dict[str, Any]) -> Response:
     return JSONResponse(await perform(request, lambda j: editing.publish(j, body["version"])))
 
 
+async def unpublish(request: Request, body: dict[str, Any]) -> Response:
+    return JSONResponse(await perform(request, lambda j: editing.unpublish(j, body["version"])))
+
+
+async def rollback(request: Request, body: dict[str, Any]) -> Response:
+    version, number = body["version"], body["release"]
+    return JSONResponse(await perform(request, lambda j: editing.rollback(j, version, number)))
+
+
+async def preview(request: Request, _body: None) -> Response:
+    event, _actor = await event_and_actor(request)
+    return JSONResponse(await releases.preview(event))
+
+
+async def history(request: Request, _body: None) -> Response:
+    event, _actor = await event_and_actor(request)
+    return JSONResponse({"releases": await releases.history(event)})
+
+
+async def compare(request: Request, _body: None) -> Response:
+    event, _actor = await event_and_actor(request)
+    older, newer = path_id(request, "older"), path_id(request, "newer")
+    return JSONResponse(await releases.compare(event, older, newer))
+
+
 async def assign_seats(request: Request, body: dict[str, Any]) -> Response:
     pitch, version = body.get("pitch"), body.get("version")
     return JSONResponse(await perform(request, lambda j: seats.assign(j, pitch, version)))
@@ -64,12 +89,30 @@ def _grid_route(path: str, handler: Any, body: str, summary: str) -> ApiRoute:
     )
 
 
+def _grid_read(path: str, handler: Any, summary: str) -> ApiRoute:
+    return ApiRoute(
+        "GET",
+        f"/api/e/{{slug}}/grid/{path}",
+        handler,
+        role=Role.facilitator,
+        tag="grid",
+        summary=f"{summary} (facilitators)",
+    )
+
+
 routes = [
     _grid_route("allocate", allocate, "grid-version", "Fill the grid from votes, keeping locks"),
     _grid_route("move", move, "grid-move", "Put a session in a cell, swapping with any there"),
     _grid_route("unplace", unplace, "grid-pitch", "Send a session back to the unplaced list"),
     _grid_route("lock", lock, "grid-lock", "Lock or unlock a placement"),
     _grid_route("undo", undo, "grid-version", "Undo the last grid edit"),
-    _grid_route("publish", publish, "grid-version", "Publish the grid; later edits go live"),
+    _grid_route("publish", publish, "grid-version", "Publish the draft as the next release"),
+    _grid_route("unpublish", unpublish, "grid-version", "Take the grid off attendees' phones"),
+    _grid_route("rollback", rollback, "grid-rollback", "Publish an earlier release again"),
     _grid_route("seats", assign_seats, "grid-seats", "Assign seats in small rooms by the matching"),
+    _grid_read("preview", preview, "What publishing the draft would change, and for whom"),
+    _grid_read("releases", history, "Every release of the grid, newest first"),
+    _grid_read(
+        "releases/{older:int}/compare/{newer:int}", compare, "What changed between two releases"
+    ),
 ]

@@ -31,8 +31,9 @@ def wants_page(request: Request) -> bool:
     return not request.url.path.startswith("/api/") and "text/html" in accept
 
 
-def problem(status: int, title: str, detail: str) -> ProblemResponse:
+def problem(status: int, title: str, detail: str, **extensions: Any) -> ProblemResponse:
     body: dict[str, Any] = {
+        **extensions,
         "type": "about:blank",
         "title": title,
         "status": status,
@@ -46,7 +47,7 @@ async def refused(request: Request, exc: Exception) -> Response:
     answer: Response = (
         problem_page(exc.status, exc.title, exc.message)
         if wants_page(request)
-        else problem(exc.status, exc.title, exc.message)
+        else problem(exc.status, exc.title, exc.message, **exc.extensions)
     )
     if exc.status == 503:
         answer.headers["Retry-After"] = "5"

@@ -8,7 +8,16 @@ from the same snapshot the live page starts from.
 
 from __future__ import annotations
 
-from server.pages import attendee, grid_editor, home, manage, notes, screens, staff
+from server.pages import (
+    attendee,
+    grid_editor,
+    grid_releases,
+    home,
+    manage,
+    notes,
+    screens,
+    staff,
+)
 
 routes = [
     *home.routes,
@@ -17,5 +26,6 @@ routes = [
     *staff.routes,
     *manage.routes,
     *grid_editor.routes,
+    *grid_releases.routes,
     *screens.routes,
 ]

@@ -1,5 +1,6 @@
 """The grid editor drawn on the server: place, move and take sessions off the draft grid,
-allocate, undo and publish, all as plain forms calling the same commands as the grid API
+allocate, undo and publish (reviewed first on the releases page, grid_releases.py), all as
+plain forms calling the same commands as the grid API
 (server/http/grid.py). Each form carries the draft's version, so a form drawn before someone
 else's change is refused, not applied over it."""
 
@@ -28,7 +29,8 @@ DONE = {
     "unplaced": "The session is off the grid.",
     "allocated": "The grid is filled from the votes.",
     "undone": "The last change is undone.",
-    "published": "Published. Attendees see the grid now, and every change from here on is live.",
+    "published": "Published. Attendees see this release now; your next edits stay in the draft "
+    "until you publish again.",
 }
 
 
@@ -54,7 +56,6 @@ async def _show(
         slot_words=slot_words,
         event_name=event.name,
         back="organise" if actor.role == Role.organiser else "facilitate",
-        confirming=request.query_params.get("publish") == "confirm",
         done=DONE.get(request.query_params.get("done", "")),
         errors=errors or [],
         **sign_in_form(event, f"/e/{event.slug}/grid"),

@@ -65,7 +65,11 @@ def _grid_summary(state: dict[str, Any]) -> str:
     draft = state["draft"]
     shown = sum(1 for p in state["pitches"] if not p["hidden"])
     placed = len(draft["placements"])
-    live = "Published: every change is live." if draft["live"] else "Draft, not published."
+    live = (
+        "Published; grid edits stay in a draft until you publish them."
+        if draft["live"]
+        else "Draft, not published."
+    )
     return f"{live} {plural(placed, 'session')} on the grid, {shown - placed} not placed."
 
 

@@ -22,6 +22,7 @@ REFS: dict[str, dict[str, str]] = {
     "placements": {"pitch_id": "pitches", "room_id": "rooms", "slot_id": "slots"},
     "published_placements": {"pitch_id": "pitches", "room_id": "rooms", "slot_id": "slots"},
     "grid_steps": {},
+    "grid_releases": {},
     "agenda_choices": {"attendee_id": "attendees", "pitch_id": "pitches", "slot_id": "slots"},
     "seat_claims": {"attendee_id": "attendees", "pitch_id": "pitches"},
     "changes": {},
@@ -59,7 +60,7 @@ def comparable(archive: dict[str, Any]) -> dict[str, Any]:
         ]
     for row in found["rooms"] + found["pitches"]:
         row["unavailable"] = [rank("slots", s) for s in row["unavailable"]]
-    for row in found["grid_steps"]:
+    for row in found["grid_steps"] + found["grid_releases"]:
         row["placements"] = [
             {
                 "pitch_id": rank("pitches", c["pitch_id"]),

@@ -226,8 +226,11 @@ def test_the_grid_day(server: LiveServer, browser: Any, results_dir: Any) -> Non
     assert any(p["locked"] for p in camp.state()["draft"]["placements"] if p["pitch"] == mover_id)
 
     # Publish; the phone shows the grid and its agenda without a reload.
-    laptop.get_by_role("button", name="Publish the grid").click()
-    expect(laptop.locator("#publish-state")).to_have_text("Published: every change is live")
+    laptop.get_by_role("link", name="Review and publish…").click()
+    laptop.get_by_role("button", name="Yes, publish release 1").click()
+    expect(laptop.locator("#publish-state")).to_contain_text(
+        "Published. 0 changes not yet published."
+    )
     expect(phone.get_by_role("heading", name="The grid", exact=True)).to_be_visible()
     expect(phone.get_by_role("heading", name="My agenda")).to_be_visible()
     expect(phone.locator("#notices")).to_contain_text("The grid is published")
@@ -277,6 +280,12 @@ def test_the_grid_day(server: LiveServer, browser: Any, results_dir: Any) -> Non
     laptop.locator("#move-room").select_option(str(to_room))
     laptop.locator("#move-slot").select_option(str(to_slot))
     laptop.get_by_role("button", name="Move here").click()
+    # A move onto a session swaps them: one change or two, waiting in the draft.
+    unpublished = re.compile(r"Published\. [12] changes? not yet published\.")
+    expect(laptop.locator("#publish-state")).to_have_text(unpublished)
+    laptop.get_by_role("link", name="Review and publish…").click()
+    laptop.get_by_role("button", name="Yes, publish release 2").click()
+    expect(laptop.locator("#done")).to_contain_text("Published")
     expected = (
         f"“{camp.titles[chosen]}” moved from {names[room_now]} at {times[slot_now]} "
         f"to {names[to_room]} at {times[to_slot]}"

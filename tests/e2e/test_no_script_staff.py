@@ -112,13 +112,14 @@ def test_facilitator_without_script_builds_and_publishes_the_grid(
     expect(_cell_of(page, 1, 1)).to_contain_text(TITLE)
     _look(page, results_dir, f"no-script-grid-placed-{size}")
 
-    page.get_by_role("link", name="Publish the grid").click()
-    confirm = page.locator("#publish-confirm")
-    expect(confirm).to_contain_text("Publish the grid?")
+    page.get_by_role("link", name="Review and publish…").click()
+    confirm = page.locator("#publish")
+    expect(confirm).to_contain_text(f"“{TITLE}” is added in Snug 1")
     _look(page, results_dir, f"no-script-grid-confirm-{size}")
-    confirm.get_by_role("button", name="Yes, publish the grid").click()
-    expect(page.locator("#publish-state")).to_have_text("Published: every change is live")
-    expect(page.get_by_role("link", name="Publish the grid")).to_have_count(0)
+    confirm.get_by_role("button", name="Yes, publish release 1").click()
+    expect(page.locator("#publish-state")).to_contain_text(
+        "Published. 0 changes not yet published."
+    )
     context.close()
 
     _attendee_sees(browser, server, event, results_dir, size)
@@ -153,8 +154,11 @@ def test_facilitator_with_script_signs_in_by_form_and_uses_the_live_editor(
     expect(_cell_of(page, 1, 1)).to_contain_text(TITLE)
     _look(page, results_dir, f"script-grid-placed-{size}", True)
 
-    page.get_by_role("button", name="Publish the grid").click()
-    expect(page.locator("#publish-state")).to_have_text("Published: every change is live")
+    page.get_by_role("link", name="Review and publish…").click()
+    page.get_by_role("button", name="Yes, publish release 1").click()
+    expect(page.locator("#publish-state")).to_contain_text(
+        "Published. 0 changes not yet published."
+    )
     assert errors == []
     context.close()
 

@@ -62,13 +62,15 @@ def test_the_event_feed_has_the_right_instants_on_both_sides_of_a_clock_change(
     assert {str(e["UID"]) for e in vevents(g.get("/schedule.ics").content).values()} == uids
 
 
-def test_a_live_move_bumps_sequence_and_keeps_the_uid(
+def test_a_published_move_bumps_sequence_and_keeps_the_uid(
     make_event: Callable[..., ApiEvent],
 ) -> None:
     g = make_published(make_event)
     before = vevents(g.get("/schedule.ics").content)["After the change"]
     first = g.get("/schedule.ics")
     g.move("After the change", "Loft", "Saturday")
+    assert g.get("/schedule.ics").content == first.content, "a draft edit isn't published"
+    g.do("publish")
     response = g.get("/schedule.ics")
     after = vevents(response.content)["After the change"]
     assert str(after["UID"]) == str(before["UID"])
@@ -87,6 +89,7 @@ def test_a_dropped_session_stays_in_the_feeds_as_cancelled(
     g = make_published(make_event)
     uid = str(vevents(g.get("/schedule.ics").content)["Through the night"]["UID"])
     g.do("unplace", pitch=g.pitches["Through the night"])
+    g.do("publish")
     body = g.get("/schedule.ics").content
     dropped = vevents(body)["Through the night"]
     assert str(dropped["UID"]) == uid
@@ -137,6 +140,7 @@ def test_a_personal_feed_holds_the_attendees_agenda(make_event: Callable[..., Ap
     assert set(vevents(response.content)) == {"Before the change", "After the change"}
     # A session they meant to go to is dropped: their calendar hears it was cancelled.
     g.do("unplace", pitch=g.pitches["After the change"])
+    g.do("publish")
     mine = vevents(g.get(f"/my/{feed}.ics").content)
     assert str(mine["After the change"]["STATUS"]) == "CANCELLED"
     assert str(mine["Before the change"]["STATUS"]) == "CONFIRMED"
@@ -172,6 +176,7 @@ def test_conditional_requests_are_answered_304(
     )
     # Once the schedule changes, the old validators no longer match.
     g.move("After the change", "Loft", "Saturday")
+    g.do("publish")
     changed = g.get(path, **{"If-None-Match": etag})
     assert changed.status_code == 200 and changed.headers["etag"] != etag
     assert g.get(path, **{"If-Modified-Since": long_ago}).status_code == 200

@@ -193,7 +193,7 @@ async def test_undo_restores_the_grid_step_by_step(domain: Domain) -> None:
         await s.run(editing.undo, 4)
 
 
-async def test_publishing_then_every_edit_is_live_with_what_moved(domain: Domain) -> None:
+async def test_edits_stay_in_the_draft_until_published_as_one_notice(domain: Domain) -> None:
     s = await setting(domain)
     a, b = s.pitches[:2]
     await s.run(editing.move, 0, a, (s.rooms[0], s.slots[0]))
@@ -204,14 +204,20 @@ async def test_publishing_then_every_edit_is_live_with_what_moved(domain: Domain
     assert published.data["moved"] == [
         {"pitch": a, "from": None, "to": {"room": s.rooms[0], "slot": s.slots[0]}}
     ]
+    assert published.data["release"] == 1
     await s.run(editing.move, 2, b, (s.rooms[0], s.slots[0]))
+    await s.run(editing.move, 3, a, (s.rooms[1], s.slots[1]))
+    still = await Change.filter(event=s.event, kind="grid.published").order_by("-seq").first()
+    assert still is not None and still.seq == published.seq, "draft edits are not published"
+    assert (await PublishedPlacement.get(pitch_id=a)).room_id == s.rooms[0]
+    await s.run(editing.publish, 4)
     latest = await Change.filter(event=s.event, kind="grid.published").order_by("-seq").first()
-    assert latest is not None and latest.seq > published.seq
+    assert latest is not None and latest.data["release"] == 2
     moved = {m["pitch"]: m for m in latest.data["moved"]}
-    assert moved[b]["to"] == {"room": s.rooms[0], "slot": s.slots[0]}
-    assert moved[a]["to"] is None  # an unplaced mover swaps the occupant off the grid
+    assert moved[b] == {"pitch": b, "from": None, "to": {"room": s.rooms[0], "slot": s.slots[0]}}
+    assert moved[a]["to"] == {"room": s.rooms[1], "slot": s.slots[1]}
     row = await PublishedPlacement.get(pitch_id=a)
-    assert (row.room_id, row.sequence) == (None, 1)
+    assert (row.room_id, row.sequence) == (s.rooms[1], 1)
 
 
 async def test_only_facilitators_edit_the_grid(domain: Domain) -> None:

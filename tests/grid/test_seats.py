@@ -213,6 +213,8 @@ async def test_a_session_moved_to_a_bigger_room_seats_its_waiting_list(domain: D
     two = (await Slot.get(event=s.event, label="Two")).id
     version = (await Event.get(id=s.event.id)).grid_version
     await s.run(s.staff, editing.move, version, snug, (hall, two))
+    assert [seated for _who, seated in (await s.claims())[snug]] == [True, True, False]
+    await s.run(s.staff, editing.publish, version + 1)
     assert [seated for _who, seated in (await s.claims())[snug]] == [True, True, True]
     last = await Change.filter(event=s.event).order_by("-seq").first()
     assert last is not None and last.kind == "seats"

@@ -222,16 +222,19 @@ async def test_attendee_phone_gets_the_published_grid_and_what_moved(
             apply_grid(public_state, await public.expect("change"))
             apply_grid(staff_state, await staff.expect("change"), staff=True)
 
-        # A live swap: both sessions move, from the old cell to the new, and the agenda follows.
+        # A swap in the draft, published: both sessions move, from the old cell to the new,
+        # and the agenda follows.
         g.move(p[0], "Loft", "Two")
-        changed, published = await phone.changes(2)
+        g.do("publish")
+        drafted, changed, published = await phone.changes(3)
+        assert drafted["kind"] == changed["kind"] == "grid.changed"
         assert published["kind"] == "grid.published"
         assert published["data"]["moved"] == [
             {"pitch": p[0], "from": hall_one, "to": loft_two},
             {"pitch": p[1], "from": loft_two, "to": hall_one},
         ]
         assert g.ev.ok("GET", "/me", alex)["agenda"] == {one: p[1], two: p[0]}
-        for change in (changed, published):
+        for change in (drafted, changed, published):
             apply_grid(phone_state, change)
             apply_grid(public_state, await public.expect("change"))
             apply_grid(staff_state, await staff.expect("change"), staff=True)
@@ -277,6 +280,7 @@ async def _grid_story(g: Grid) -> None:
     g.do("unplace", pitch=p[2])
     g.do("undo")
     g.do("allocate")
+    g.do("publish")
     g.ev.ok("PUT", "/me/agenda", g.people["Sam"], json={"slot": g.slots["Two"], "pitch": None})
 
 

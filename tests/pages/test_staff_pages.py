@@ -198,8 +198,8 @@ def test_facilitator_places_moves_takes_off_and_publishes(
     assert post("unplace", pitch=pitch).status_code == 303
     assert ev.state(ev.organiser)["draft"]["placements"] == []
     post("move", pitch=pitch, room=room1, slot=slot2)
-    confirm = browser.get(f"/e/{ev.slug}/grid?publish=confirm", headers=staff(key))
-    assert "Yes, publish the grid" in confirm.text
+    confirm = browser.get(f"/e/{ev.slug}/grid/releases", headers=staff(key))
+    assert "Yes, publish release 1" in confirm.text
     assert post("publish").headers["location"] == f"/e/{ev.slug}/grid?done=published"
     grid = ev.state()["grid"]
     assert grid["live"] and grid["placements"] == [{"pitch": pitch, "room": room1, "slot": slot2}]

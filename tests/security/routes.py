@@ -143,6 +143,8 @@ GRID: dict[str, tuple[Callable[[World], dict[str, Any]], bool]] = {
     "lock": (lambda w: {"pitch": w.pitch, "locked": True}, False),
     "undo": (lambda w: {}, True),
     "publish": (lambda w: {}, False),
+    "unpublish": (lambda w: {}, True),
+    "rollback": (lambda w: {"release": 1}, False),
     "seats": (lambda w: {}, False),
 }
 
@@ -231,6 +233,11 @@ RULES: dict[tuple[str, str], Rule | Socket] = {
         ("POST", f"{SLUG}/grid/{name}"): grid(name, body, fresh)
         for name, (body, fresh) in GRID.items()
     },
+    ("GET", f"{SLUG}/grid/preview"): staff_reads(lambda w: api(w, "/grid/preview")),
+    ("GET", f"{SLUG}/grid/releases"): staff_reads(lambda w: api(w, "/grid/releases")),
+    ("GET", f"{SLUG}/grid/releases/{{older:int}}/compare/{{newer:int}}"): staff_reads(
+        lambda w: api(w, "/grid/releases/1/compare/1")
+    ),
     # Notes
     ("GET", NOTES): Rule(PEOPLE, lambda w: Call(notes(w))),
     ("GET", f"{NOTES}/versions"): Rule(PEOPLE, lambda w: Call(notes(w, "/versions"))),
@@ -387,6 +394,17 @@ RULES: dict[tuple[str, str], Rule | Socket] = {
     ("POST", "/e/{slug}/grid/publish"): staff_form(
         "/grid/publish", lambda w: {"version": str(w.version())}
     ),
+    ("POST", "/e/{slug}/grid/unpublish"): Rule(
+        STAFF,
+        lambda w: Call(
+            page(w, "/grid/unpublish"), form={"version": str(w.version())}, kept_as="staff"
+        ),
+        fresh=True,
+    ),
+    ("POST", "/e/{slug}/grid/rollback"): staff_form(
+        "/grid/rollback", lambda w: {"version": str(w.version()), "release": "1"}
+    ),
+    ("GET", "/e/{slug}/grid/releases"): everyone(lambda w: page(w, "/grid/releases")),
     ("GET", "/e/{slug}/screen"): everyone(lambda w: page(w, "/screen")),
     ("GET", "/e/{slug}/organise"): everyone(lambda w: page(w, "/organise")),
     ("GET", "/e/{slug}/facilitate"): everyone(lambda w: page(w, "/facilitate")),

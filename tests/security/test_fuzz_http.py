@@ -87,6 +87,8 @@ def real_path_parameters(w: World, names: set[str]) -> Iterator[dict[str, Any]]:
         "pitch_id": [w.pitch, w.hidden],
         "dot_id": [w.dot],
         "version_id": [w.notes_version],
+        "older": [1],  # the world's grid is published once: release 1
+        "newer": [1],
     }
     combos: list[dict[str, Any]] = [{}]
     for name in sorted(names):
@@ -199,6 +201,8 @@ def filled(w: World, path: str, **hostile: str) -> str:
         "pitch": w.pitch,
         "dot_id": w.dot,
         "version_id": w.notes_version,
+        "older": 1,
+        "newer": 1,
         "photo_id": w.photo_path.split("/")[-2],
         "key": w.photo_path.split("/")[-1],
         "room": w.room,

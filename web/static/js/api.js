@@ -15,11 +15,12 @@ const OFFLINE = "Snug could not be reached. Check your connection, then try agai
 const HELD = "Kept on this phone: it will be sent when you are back online.";
 
 export class ApiError extends Error {
-  constructor(detail, status = 0, title = "") {
+  constructor(detail, status = 0, title = "", sessions = []) {
     super(detail);
     this.detail = detail;
     this.status = status;
     this.title = title;
+    this.sessions = sessions; // the sessions a refused change would take off the grid
   }
 }
 
@@ -98,7 +99,7 @@ export async function api(method, path, { body, token, staff, attendee, retry, t
   // Snug's database away for a moment: nothing was done, and the write can wait like any other.
   if (mayWait && response.status === 503) throw new Queued(await keep());
   const answer = await read(response);
-  if (!answer.ok) throw new ApiError(answer.detail, answer.status, answer.title);
+  if (!answer.ok) throw new ApiError(answer.detail, answer.status, answer.title, answer.data?.sessions || []);
   const savedAt = response.headers.get("X-Snug-Saved-At");
   if (savedAt) events.dispatchEvent(new CustomEvent("stale", { detail: { savedAt } }));
   return answer.data;

@@ -33,7 +33,8 @@ function onState(next, change) {
   if (change?.kind === "grid.changed" && state.draft) {
     if (change.data.allocation) remember(change.data.allocation);
     if (!mine.has(change.data.version)) {
-      const what = change.data.undone ? `undid “${change.data.undone}”` : "changed the grid";
+      const released = state.draft.live ? `published release ${change.data.release}` : "unpublished the grid";
+      const what = change.data.undone ? `undid “${change.data.undone}”` : change.data.release ? released : "changed the grid";
       announce(`Another facilitator ${what}. ${servedWords()}`);
     }
   }
@@ -86,9 +87,11 @@ function render() {
   const focusKey = document.activeElement?.dataset?.key;
   const draft = state.draft;
   const publish = $("#publish-state");
-  publish.textContent = draft.live ? "Published: every change is live" : "Draft, not published";
+  publish.textContent = draft.live
+    ? `Published. ${plural(differs().size, "change")} not yet published.`
+    : "Draft, not published";
   publish.classList.toggle("is-live", draft.live);
-  $("#publish").hidden = draft.live;
+  $("#publish").href = `/e/${encodeURIComponent(slug)}/grid/releases`;
   $("#assign-seats").hidden = !draft.live || Object.keys(state.grid.seats || {}).length === 0;
   renderGrid();
   renderChecks();
@@ -296,7 +299,6 @@ $("#allocate").addEventListener("click", () => command("allocate", {}, (answer) 
   return `Allocated in ${a.seconds ?? "?"} seconds. ${plural(a.moved ?? 0, "unlocked session")} moved.${out ? ` ${plural(out, "session")} left out.` : ""}`;
 }));
 $("#undo").addEventListener("click", () => command("undo", {}, (answer) => `Undone: ${answer.undone || "the last change"}.`));
-$("#publish").addEventListener("click", () => command("publish", {}, () => "Published. Attendees see the grid now, and every change from here on is live."));
 $("#assign-seats").addEventListener("click", () => command("seats", {}, (answer) =>
   `Seats assigned: ${plural(answer.assigned ?? 0, "more person", "more people")} seated in small rooms, by their votes.`));
 

@@ -97,7 +97,7 @@ function render() {
   const grid = state.draft;
   if (grid) {
     const unplaced = state.pitches.filter((p) => !p.hidden).length - grid.placements.length;
-    $("#grid-summary").textContent = `${grid.live ? "Published: every change is live." : "Draft, not published."} `
+    $("#grid-summary").textContent = `${grid.live ? "Published; grid edits stay in a draft until you publish them." : "Draft, not published."} `
       + `${plural(grid.placements.length, "session")} on the grid, ${unplaced} not placed.`;
   }
 }
@@ -338,13 +338,15 @@ $("#details-form").addEventListener("submit", async (event) => {
   if (await patchEvent(body, $("#details-status"), "Event details saved.")) dirty.details = false;
 });
 
-async function saveVenue(kind, editor, form, statusEl) {
+async function saveVenue(kind, editor, form, statusEl, unplace = false) {
   const read = editor.read();
   if (read.errors.length) { showErrors(form, read.errors); return; }
   clearErrors(form);
+  form.querySelector(".unplace-confirm")?.remove();
   say(statusEl, "Saving…");
   try {
-    const venue = await api("PUT", `/api/e/${slug}/${kind}`, { staff: true, body: { [kind]: read[kind] } });
+    const body = { [kind]: read[kind], ...(unplace ? { unplace: true } : {}) };
+    const venue = await api("PUT", `/api/e/${slug}/${kind}`, { staff: true, body });
     state.rooms = venue.rooms;
     state.slots = venue.slots;
     dirty[kind] = false;
@@ -354,8 +356,23 @@ async function saveVenue(kind, editor, form, statusEl) {
     say(statusEl, kind === "rooms" ? "Rooms saved." : "Time slots saved.");
   } catch (error) {
     say(statusEl, "");
-    showErrors(form, [{ message: error.detail || error.message }]);
+    if (error.sessions?.length) askToUnplace(kind, editor, form, statusEl, error);
+    else showErrors(form, [{ message: error.detail || error.message }]);
   }
+}
+
+/** Removing a room or slot that holds sessions takes them off the grid: say which, ask first. */
+function askToUnplace(kind, editor, form, statusEl, error) {
+  const what = kind === "rooms" ? "room" : "time slot";
+  const panel = h("div", { class: "panel unplace-confirm", role: "alert", tabindex: "-1" },
+    h("h3", {}, `Take ${plural(error.sessions.length, "session")} off the grid?`),
+    h("p", {}, `Removing that ${what} takes these sessions off the draft grid and off attendees’ phones:`),
+    h("ul", {}, ...error.sessions.map((s) => h("li", {}, s.title))),
+    h("div", { class: "actions" },
+      h("button", { type: "button", class: "warning", onclick: () => saveVenue(kind, editor, form, statusEl, true) }, `Remove it and take them off`),
+      h("button", { type: "button", class: "secondary", onclick: () => { panel.remove(); form.querySelector("button[type=submit]").focus(); } }, "Cancel")));
+  form.append(panel);
+  panel.focus();
 }
 $("#rooms-form").addEventListener("submit", (e) => { e.preventDefault(); saveVenue("rooms", rooms, e.target, $("#rooms-status")); });
 $("#slots-form").addEventListener("submit", (e) => { e.preventDefault(); saveVenue("slots", slots, e.target, $("#slots-status")); });
