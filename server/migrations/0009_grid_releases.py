@@ -6,7 +6,7 @@ from tortoise.fields.base import OnDelete
 from tortoise import fields
 
 class Migration(migrations.Migration):
-    dependencies = [('snug', '0006_receipts')]
+    dependencies = [('snug', '0008_seat_promoted')]
 
     initial = False
 
