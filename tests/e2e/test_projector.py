@@ -265,7 +265,7 @@ def test_the_screens_say_where_the_day_has_got_to(
     expect(board.locator("#now-banner")).to_have_text("Morning, until 10:45")
     expect(board.locator("#day-next")).to_have_text("Next: Coffee at 10:45")
     expect(board.locator(".b-mark")).to_have_count(0)
-    # A move after publishing is highlighted on the board, live and when drawn afresh.
+    # A move published after the first release is highlighted on the board, live and drawn.
     state = httpx.get(camp.base, headers=camp.event.auth(), timeout=30).json()
     placed = state["draft"]["placements"][0]
     free = next(
@@ -288,6 +288,7 @@ def test_the_screens_say_where_the_day_has_got_to(
         headers=camp.event.auth(),
         timeout=30,
     ).raise_for_status()
+    camp.grid("publish")  # edits stay in the draft until the next release
     title = next(p["title"] for p in state["pitches"] if p["id"] == placed["pitch"])
     board.locator("#page-turn").click()  # hold the page while looking for the moved session
     moved = board.locator("td.is-moved")

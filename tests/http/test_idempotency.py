@@ -166,13 +166,18 @@ def test_a_seat_claim_sent_twice_claims_once(make_event: Callable[..., ApiEvent]
     first, second = ev.join()["token"], ev.join()["token"]
     snug = str(ids["snug"])
     ev.ok("POST", f"/me/seats/{snug}", first)
-    seq = ev.state()["seq"]
-    waiting = same_answer(twice(ev, "POST", f"/me/seats/{snug}", second), 200)
-    assert waiting == {"seats": {snug: {"status": "waiting", "ahead": 0}}}
-    assert ev.state()["seq"] == seq + 1
+    key = {"Idempotency-Key": new_key()}
+    claimed = ev.call("POST", f"/me/seats/{snug}", second, headers=key)
+    seq = ev.settled()["seq"]
+    again = ev.call("POST", f"/me/seats/{snug}", second, headers=key)
+    waiting = same_answer([claimed, again], 200)
+    first_waiting = {"status": "waiting", "ahead": 0, "position": 1, "promoted": False}
+    assert waiting["seats"] == {snug: first_waiting}
+    assert ev.settled()["seq"] == seq, "the repeat changed nothing"
     released = same_answer(twice(ev, "DELETE", f"/me/seats/{snug}", first), 200)
-    assert released == {"seats": {}}
-    assert ev.ok("GET", "/me", second)["seats"] == {snug: {"status": "seated", "ahead": 0}}
+    assert released["seats"] == {}
+    promoted = {"status": "seated", "ahead": 0, "position": 0, "promoted": True}
+    assert ev.ok("GET", "/me", second)["seats"] == {snug: promoted}
 
 
 async def test_notes_writes_sent_twice_leave_them_as_once(
