@@ -102,3 +102,6 @@ async def test_people_writing_notes_on_two_processes_see_each_other(
         await there.join(ben)
         await here.hears({"type": "presence", "names": ["Ben"], "others": 1})
         await there.hears({"type": "presence", "names": ["Ana"], "others": 1})
+        # hears() raises when the word never comes; said here too, so the test reads as one.
+        assert here.presence[-1]["names"] == ["Ben"], "Ana, on one process, sees Ben"
+        assert there.presence[-1]["names"] == ["Ana"], "Ben, on the other, sees Ana"
