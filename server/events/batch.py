@@ -2,7 +2,8 @@
 
 Each statement costs a turn of the event loop, and in a storm a turn is slow, so the batch
 takes few: the receipts of its keys are read in one query and kept in one, tallies are counted
-once at its end, and its writes run one after another with no savepoint around each. If one
+once at its end, the dots its votes place are inserted in one statement (journal.Appending), and
+its writes run one after another with no savepoint around each. If one
 fails, the whole batch is rolled back and done again with each write in a savepoint of its
 own, so that only the failed one is refused and changes nothing.
 """
@@ -20,7 +21,7 @@ from server.db import unreachable
 from server.events import receipts
 from server.events.access import Actor
 from server.events.changes import Change
-from server.events.journal import Journal, Measure, Shared
+from server.events.journal import Appending, Journal, Measure, Shared
 from server.events.models import Event
 
 T = TypeVar("T")
@@ -64,6 +65,7 @@ async def commit(event_id: int, batch: list[Write[Any]], *, alone: bool) -> Done
             if ran is not None:
                 done.answers.append((write, ran[0]))
                 journals.append(ran[1])
+        await shared.insert_waiting()
         done.changes = [c for journal in journals for c in journal.changes]
         done.changes += await _tallies(locked, journals)
         if done.changes:  # once for the batch: the lock keeps every number ours till commit
@@ -76,7 +78,7 @@ async def _together(
     locked: Event, kept: receipts.Kept, shared: Shared, write: Write[Any]
 ) -> tuple[Any, Journal] | None:
     try:
-        return await _do(locked, kept, shared, write)
+        return await _do(locked, kept, shared, write, alone=False)
     except Exception as exc:
         if unreachable(exc):
             raise
@@ -90,26 +92,31 @@ async def _alone(
     seq = locked.seq  # the batch's numbers so far, stored only at its end
     try:
         async with in_transaction():
-            return await _do(locked, kept, shared, write)
+            return await _do(locked, kept, shared, write, alone=True)
     except Exception as exc:
         if unreachable(exc):
             raise  # the whole batch is lost, and every writer in it is told
         write.answer.set_exception(exc)
         shared.forget()  # it may have kept them true of what its savepoint took back
+        shared.drop_waiting()
         await locked.refresh_from_db()  # forget what the failed write did to the row in memory
         locked.seq = seq
         return None
 
 
 async def _do(
-    locked: Event, kept: receipts.Kept, shared: Shared, write: Write[Any]
+    locked: Event, kept: receipts.Kept, shared: Shared, write: Write[Any], *, alone: bool
 ) -> tuple[Any, Journal]:
     journal = Journal(locked, write.actor, shared)
     if write.key is not None:
         found, answer = kept.recall(write.actor, write.key, write.fingerprint)
         if found:
             return answer, journal
+    if not isinstance(write.command, Appending):
+        await shared.insert_waiting()  # what it reads includes the rows written before it
     result = await write.command(journal)
+    if alone:  # in its own savepoint, so that a row that can't be inserted refuses its write
+        await shared.insert_waiting()
     if not journal.shared_kept:
         shared.forget()
     if write.key is not None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable
-from typing import Any, TypeVar, cast
+from typing import Any, Generic, TypeVar, cast
 
 from server.events.access import Actor
 from server.events.changes import Change
@@ -11,6 +11,8 @@ from server.events.models import Event
 
 T = TypeVar("T")
 
+# Writes rows that writes of a batch left for later (Shared.later), all in one statement.
+Insert = Callable[[list[Any]], Awaitable[None]]
 # Works out a tally's data for some ids (vote counts of some pitches) from what is written.
 Measure = Callable[[Event, list[int]], Awaitable[dict[str, Any]]]
 
@@ -24,14 +26,42 @@ class Shared:
     def __init__(self, actors: list[Actor]) -> None:
         self.actors = actors  # the batch's writers, whose rows a read may fetch at once
         self._reads: dict[str, Any] = {}
+        self._waiting: dict[str, tuple[Insert, list[Any]]] = {}
 
     async def get(self, name: str, read: Callable[[], Awaitable[T]]) -> T:
         if name not in self._reads:
             self._reads[name] = await read()
         return cast(T, self._reads[name])
 
+    def later(self, name: str, insert: Insert) -> list[Any]:
+        """A list of rows that ``insert`` writes in one statement once the batch's appending
+        writes are done (see Appending): a storm's dots cost one insert a batch, not one a vote,
+        and each a turn of the event loop, which a storm makes slow."""
+        return self._waiting.setdefault(name, (insert, []))[1]
+
+    async def insert_waiting(self) -> None:
+        waiting, self._waiting = self._waiting, {}
+        for insert, rows in waiting.values():
+            await insert(rows)
+
     def forget(self) -> None:
         self._reads.clear()
+
+    def drop_waiting(self) -> None:
+        """Drops the rows of a write that failed before they were inserted."""
+        self._waiting.clear()
+
+
+class Appending(Generic[T]):
+    """A command that reads nothing but the batch's shared reads and writes nothing but rows
+    it leaves for later (Shared.later), so it may run before the rows of the appending writes
+    ahead of it are inserted. Any other command sees them inserted first (batch.py)."""
+
+    def __init__(self, command: Callable[[Journal], Awaitable[T]]) -> None:
+        self._command = command
+
+    async def __call__(self, journal: Journal) -> T:
+        return await self._command(journal)
 
 
 class Journal:

@@ -54,6 +54,9 @@ class Kept:
         self._event = event
         self._found: dict[tuple[str, str], Receipt] = {}
         self._new: list[Receipt] = []
+        # Answers kept in this batch, encoded when saved: an appending write's answer has the
+        # id of its row only once the batch has inserted it (journal.Appending).
+        self._answers: dict[tuple[str, str], Any] = {}
 
     @classmethod
     async def load(cls, event: Event, asked: list[tuple[Actor, str | None]]) -> Kept:
@@ -81,11 +84,12 @@ class Kept:
                 "This Idempotency-Key was already used for a different change, so nothing was "
                 "changed. Send each change with a key of its own."
             )
+        if (actor.label, key) in self._answers:  # the same object, filled in with the first
+            return True, self._answers[(actor.label, key)]
         return True, json.loads(receipt.answer)
 
     def keep(self, actor: Actor, key: str, asked: str, answer: Any) -> None:
-        kept = json.dumps(answer)
-        if json.loads(kept) != answer:
+        if json.loads(json.dumps(answer)) != answer:
             # A replay must answer exactly as the first time did.
             raise TypeError(f"a keyed command's answer must be plain JSON, not {answer!r}")
         receipt = Receipt(
@@ -93,16 +97,18 @@ class Kept:
             actor=actor.label,
             key=key,
             fingerprint=asked,
-            answer=kept,
             at=datetime.now(UTC),
         )
         self._found[(actor.label, key)] = receipt  # a copy later in the batch is answered too
+        self._answers[(actor.label, key)] = answer
         self._new.append(receipt)
 
     async def save(self) -> None:
         """Writes the batch's new receipts, in the transaction that made their changes."""
         if not self._new:
             return
+        for receipt in self._new:
+            receipt.answer = json.dumps(self._answers[(receipt.actor, receipt.key)])
         await Receipt.bulk_create(self._new)
         Kept.unpruned += len(self._new)
         if Kept.unpruned >= PRUNE_EVERY:

@@ -13,7 +13,7 @@ from server.marketplace import dots
 
 
 async def place_dot(request: Request, body: dict[str, Any]) -> Response:
-    dot = await perform(request, lambda j: dots.place_dot(j, body["pitch"]))
+    dot = await perform(request, dots.placing(body["pitch"]))
     return JSONResponse(dot, status_code=201)
 
 

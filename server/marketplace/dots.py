@@ -6,7 +6,7 @@ from typing import Any
 
 from server.errors import Conflict, NotFound
 from server.events import setup
-from server.events.journal import Journal
+from server.events.journal import Appending, Journal
 from server.events.models import Attendee, Event
 from server.marketplace.models import Dot, Pitch
 from server.marketplace.pitches import find_pitch, fits_id, votable
@@ -18,6 +18,11 @@ def _voter(journal: Journal) -> Attendee:
     if not journal.event.voting_open:
         raise Conflict("Voting is closed for this event.")
     return attendee
+
+
+def placing(pitch_id: int) -> Appending[dict[str, Any]]:
+    """Placing a dot, as a command whose dot its batch inserts with the others'."""
+    return Appending(lambda journal: place_dot(journal, pitch_id))
 
 
 async def place_dot(journal: Journal, pitch_id: int) -> dict[str, Any]:
@@ -32,11 +37,27 @@ async def place_dot(journal: Journal, pitch_id: int) -> dict[str, Any]:
         )
     if not event.dots_stack and pitch_id in used:
         raise Conflict("You already have a dot on this pitch; this event allows one per pitch.")
-    dot = await Dot.create(event=event, attendee=attendee, pitch_id=pitch_id)
+    placed = {"id": 0, "pitch": pitch_id}  # its id once the batch has inserted it
+    dot = Dot(event=event, attendee=attendee, pitch_id=pitch_id)
+    journal.shared.later("dots", _insert).append((dot, placed))
     used.append(pitch_id)
     journal.kept_shared()
     await _record_counts(journal, [pitch_id])
-    return {"id": dot.id, "pitch": pitch_id}
+    return placed
+
+
+async def _insert(placing: list[tuple[Dot, dict[str, Any]]]) -> None:
+    """Inserts a batch's dots, all of one event, and tells each vote its dot's id. With the
+    event row locked no one else adds dots to it, so its newest are these; identical dots
+    (the same person's on one pitch) are alike, so which gets which id doesn't matter."""
+    await Dot.bulk_create([dot for dot, _ in placing])
+    event_id = placing[0][0].event_id
+    newest = Dot.filter(event_id=event_id).order_by("-id").limit(len(placing))
+    ids: dict[tuple[int, int], list[int]] = {}
+    for dot_id, attendee_id, pitch_id in await newest.values_list("id", "attendee_id", "pitch_id"):
+        ids.setdefault((int(attendee_id), int(pitch_id)), []).append(int(dot_id))
+    for dot, placed in placing:
+        placed["id"] = dot.id = ids[(dot.attendee_id, dot.pitch_id)].pop()
 
 
 async def _placed(journal: Journal) -> dict[int, list[int]]:

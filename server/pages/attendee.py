@@ -277,7 +277,7 @@ async def pitch_page(request: Request) -> Response:
 async def place_dot(request: Request) -> Response:
     def build(fields: dict[str, str]) -> tuple[Command, str]:
         pitch = whole_number(fields, "pitch")
-        return lambda j: dots.place_dot(j, pitch), f"#p-{pitch}"
+        return dots.placing(pitch), f"#p-{pitch}"
 
     return await _act(request, build, "dot")
 

@@ -4,12 +4,15 @@ committed, a bad one failing alone; and the follow-ups that votes set off, after
 from __future__ import annotations
 
 import asyncio
+import json
+import logging
 from typing import Any
 
 import pytest
 
 from server import metrics
 from server.errors import Conflict, NotFound, Refused
+from server.events import receipts
 from server.events.changes import Change, Receipt
 from server.events.journal import Journal
 from server.events.models import Event
@@ -28,19 +31,34 @@ def _batches() -> tuple[float, float]:
     return found["snug_write_batch_size_count"], found["snug_write_batch_size_sum"]
 
 
-async def test_a_storm_of_votes_is_committed_in_few_transactions(domain: Domain) -> None:
+def _place(domain: Domain, event: Any, voter: Any, pitch: int, key: str | None = None) -> Any:
+    """A dot placed as a phone places it: its batch inserts it with the others'."""
+    asked = receipts.fingerprint("POST", "/api/e/x/dots", b'{"pitch": %d}' % pitch)
+    return domain.writes.run(event, voter, dots.placing(pitch), key=key, fingerprint=asked)
+
+
+async def test_a_storm_of_votes_is_committed_in_few_transactions(
+    domain: Domain, caplog: pytest.LogCaptureFixture
+) -> None:
     event = await voting(domain)
     staff = await domain.organiser(event)
     pitch = await new_pitch(domain, event, staff)
     voters = [await domain.attendee(event) for _ in range(60)]
     start = (await domain.refresh(event)).seq
     batches, writes = _batches()
-    placed = await asyncio.gather(*(domain.run(event, v, dots.place_dot, pitch) for v in voters))
+    with caplog.at_level(logging.DEBUG, logger="tortoise.db_client"):
+        placed = await asyncio.gather(*(_place(domain, event, v, pitch) for v in voters))
     batches_after, writes_after = _batches()
     assert writes_after - writes == 60
     assert batches_after - batches < 20, "sixty writes at once share transactions"
-    assert len({p["id"] for p in placed}) == 60
-    assert await Dot.filter(pitch_id=pitch).count() == 60
+    inserts = [r for r in caplog.records if r.getMessage().startswith('INSERT INTO "dot"')]
+    assert len(inserts) == batches_after - batches, "one insert of dots a batch"
+    # Each vote is told its own dot.
+    stored = dict(await Dot.filter(pitch_id=pitch).values_list("id", "attendee_id"))
+    assert {p["id"]: stored.get(p["id"]) for p in placed} == {
+        p["id"]: v.attendee.id for p, v in zip(placed, voters, strict=True)
+    }
+    assert len(stored) == 60
     # The sixty votes' counts are recorded once per batch, after its writes, gap-free.
     votes = await Change.filter(event_id=event.id, seq__gt=start, kind="votes").order_by("seq")
     end = (await domain.refresh(event)).seq
@@ -65,13 +83,15 @@ async def test_a_write_that_fails_in_a_batch_fails_alone_and_changes_nothing(
         raise RuntimeError("a bug halfway through a write")
 
     results = await asyncio.gather(
-        domain.run(event, sam, dots.place_dot, first),
+        _place(domain, event, sam, first),
         domain.writes.run(event, staff, broken),
-        domain.run(event, sam, dots.place_dot, second),  # one dot only: refused
-        domain.run(event, ann, dots.place_dot, second),
+        _place(domain, event, sam, second),  # one dot only: refused
+        _place(domain, event, ann, second),
         return_exceptions=True,
     )
     assert isinstance(results[0], dict) and isinstance(results[3], dict)
+    assert await Dot.get(id=results[0]["id"], attendee=sam.attendee, pitch_id=first)
+    assert await Dot.get(id=results[3]["id"], attendee=ann.attendee, pitch_id=second)
     assert isinstance(results[1], RuntimeError)
     assert isinstance(results[2], Conflict)
     dots_now = await Dot.filter(event_id=event.id).values_list("attendee_id", "pitch_id")
@@ -160,7 +180,7 @@ async def test_refusals_in_a_batch_do_not_disturb_the_others(domain: Domain) -> 
     pitch = await new_pitch(domain, event, staff)
     sam = await domain.attendee(event)
     tries = await asyncio.gather(
-        *(domain.run(event, sam, dots.place_dot, pitch) for _ in range(6)), return_exceptions=True
+        *(_place(domain, event, sam, pitch) for _ in range(6)), return_exceptions=True
     )
     assert sum(isinstance(t, dict) for t in tries) == 1, "one dot per pitch"
     assert all(isinstance(t, dict | Refused) for t in tries)
@@ -168,22 +188,39 @@ async def test_refusals_in_a_batch_do_not_disturb_the_others(domain: Domain) -> 
 
 
 async def test_one_key_sent_twice_within_one_batch_is_done_once(domain: Domain) -> None:
-    from server.events import receipts
-
     event = await voting(domain, dots_per_attendee=3, dots_stack=True)
     staff = await domain.organiser(event)
     pitch = await new_pitch(domain, event, staff)
     sam = await domain.attendee(event)
-    asked = receipts.fingerprint("POST", "/api/e/x/dots", b'{"pitch": 1}')
-
-    def place() -> Any:
-        command = lambda journal: dots.place_dot(journal, pitch)  # noqa: E731
-        return domain.writes.run(event, sam, command, key="twice-in-one", fingerprint=asked)
-
-    first, second, third = await asyncio.gather(place(), place(), place())
+    first, second, third = await asyncio.gather(
+        *(_place(domain, event, sam, pitch, key="twice-in-one") for _ in range(3))
+    )
     assert first == second == third
-    assert await Dot.filter(attendee=sam.attendee).count() == 1
-    assert await Receipt.filter(event_id=event.id, key="twice-in-one").count() == 1
+    assert await Dot.filter(attendee=sam.attendee).values_list("id", flat=True) == [first["id"]]
+    receipt = await Receipt.get(event_id=event.id, key="twice-in-one")
+    assert json.loads(receipt.answer) == first, "kept with the id the batch gave the dot"
+
+
+async def test_the_dots_placed_earlier_in_a_batch_are_there_for_the_writes_after_them(
+    domain: Domain,
+) -> None:
+    """A batch inserts its votes' dots together, but before any other kind of write reads."""
+    event = await voting(domain)
+    staff = await domain.organiser(event)
+    sam, kim, ann = [await domain.attendee(event) for _ in range(3)]
+    pitch = await new_pitch(domain, event, staff)
+
+    async def count_dots(journal: Journal) -> int:
+        return await Dot.filter(event=journal.event).count()
+
+    first, seen, last = await asyncio.gather(
+        _place(domain, event, sam, pitch),
+        domain.writes.run(event, kim, count_dots),
+        _place(domain, event, ann, pitch),
+    )
+    assert seen == 1, "the write after a vote sees its dot"
+    left = await Dot.filter(event_id=event.id).values_list("id", "attendee_id")
+    assert sorted(left) == sorted([(first["id"], sam.attendee.id), (last["id"], ann.attendee.id)])
 
 
 async def test_a_batch_forgets_what_its_votes_read_once_a_pitch_is_withdrawn_in_it(
@@ -197,10 +234,10 @@ async def test_a_batch_forgets_what_its_votes_read_once_a_pitch_is_withdrawn_in_
     pitch = await new_pitch(domain, event, host)  # its host withdraws it, in the queue's order
     other = await new_pitch(domain, event, staff, "Two")
     results = await asyncio.gather(
-        domain.run(event, sam, dots.place_dot, pitch),
-        domain.run(event, kim, dots.place_dot, other),
+        _place(domain, event, sam, pitch),
+        _place(domain, event, kim, other),
         domain.run(event, host, pitches.withdraw_pitch, pitch),
-        domain.run(event, ann, dots.place_dot, pitch),
+        _place(domain, event, ann, pitch),
         return_exceptions=True,
     )
     assert isinstance(results[0], dict) and isinstance(results[1], dict)
@@ -220,7 +257,7 @@ async def test_a_facilitators_write_is_committed_ahead_of_a_storm_of_votes(
     async def count_dots(journal: Journal) -> int:
         return await Dot.filter(event=journal.event).count()
 
-    storm = [asyncio.ensure_future(domain.run(event, v, dots.place_dot, pitch)) for v in voters]
+    storm = [asyncio.ensure_future(_place(domain, event, v, pitch)) for v in voters]
     await asyncio.sleep(0)  # the votes are queued first
     seen = await domain.writes.run(event, staff, count_dots)
     await asyncio.gather(*storm)
