@@ -65,6 +65,7 @@ class Dot(Model):
     )
     placed_at = fields.DatetimeField(auto_now_add=True)
 
+    event_id: int
     attendee_id: int
     pitch_id: int
 
