@@ -9,6 +9,7 @@ from server.allocation import Grid, Instance, served_votes
 from server.events.models import Event
 from server.grid.agenda import agendas, counts_in, headcounts
 from server.grid.board import Board
+from server.grid.models import GridStep
 from server.grid.published import published_cells
 from server.grid.seats import seat_counts
 from server.workers import Busy, Processes
@@ -32,6 +33,7 @@ async def draft_view(board: Board) -> dict[str, Any]:
         if board.event.grid_live
         else []
     )
+    step = await GridStep.filter(event=board.event).order_by("-id").only("id", "what").first()
     return {
         "version": board.event.grid_version,
         "live": board.event.grid_live,
@@ -41,6 +43,8 @@ async def draft_view(board: Board) -> dict[str, Any]:
         ],
         "differs": differs,
         "checks": await checks_of(board),
+        # What "Undo" would take back, in the words of its button; None when nothing would.
+        "undo": step.what if step else None,
     }
 
 
