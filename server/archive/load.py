@@ -308,10 +308,7 @@ def _step(values: dict[str, Any], ids: Ids) -> dict[str, Any]:
         for cell in values["placements"]
         if all(cell[k] in ids[t] for k, t in STEP_REFS.items())
     ]
-    # An undo step's rooms and slots as they were may name rooms gone before the archive was
-    # made, which have no new id: undoing it after the import restores the placements alone.
-    venue = {"venue": None} if "venue" in values else {}
-    return {**values, "placements": cells, **venue}
+    return {**values, "placements": cells}
 
 
 def _photo_refs(ids: Ids, photos: tuple[PhotoRef, ...]) -> tuple[PhotoRef, ...]:

@@ -9,7 +9,7 @@ from server.allocation import Grid, Instance, served_votes
 from server.events.models import Event
 from server.grid.agenda import agendas, counts_in, headcounts
 from server.grid.board import Board
-from server.grid.models import GridStep
+from server.grid.models import GridRelease, GridStep
 from server.grid.published import published_cells
 from server.grid.seats import seat_counts
 from server.workers import Busy, Processes
@@ -19,10 +19,17 @@ async def published_view(event: Event) -> dict[str, Any]:
     cells = await published_cells(event)
     return {
         "live": event.grid_live,
+        # Published once and taken down since: phones say so, rather than nothing yet.
+        "taken_down": not event.grid_live and await _taken_down(event),
         "placements": [{"pitch": p, "room": r, "slot": s} for p, (r, s) in sorted(cells.items())],
         **counts_in(cells, headcounts(await agendas(event))),
         "seats": await seat_counts(event),
     }
+
+
+async def _taken_down(event: Event) -> bool:
+    latest = await GridRelease.filter(event=event).order_by("-number").only("id", "kind").first()
+    return latest is not None and latest.kind == "unpublish"
 
 
 async def draft_view(board: Board) -> dict[str, Any]:
