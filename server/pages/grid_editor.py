@@ -17,7 +17,7 @@ from starlette.responses import Response
 from server.errors import Refused
 from server.events.access import Actor, Role
 from server.events.journal import Journal
-from server.events.models import Event
+from server.events.models import Event, Room, Slot
 from server.grid import editing
 from server.live.state import snapshot
 from server.pages.forms import FormError, event_of, form_key, whole_number
@@ -174,19 +174,27 @@ def _removal(kind: str) -> Callable[[dict[str, str]], Command]:
 
 
 async def _confirm_removal(
-    request: Request, kind: str, event: Event, fields: dict[str, str], refused: Refused
+    kind: str, event: Event, fields: dict[str, str], refused: Refused
 ) -> Response | None:
-    """The question the live editor asks in a panel, as a page of its own: these sessions
-    leave the grid if the room or slot goes. Answered by removing it after all, or not."""
+    """The question the organiser's page asks in a panel (manage.js), as a page of its own:
+    these sessions leave the grid if the room or slot goes. Answered by removing it after
+    all, or by keeping it."""
     sessions = refused.extensions.get("sessions")
     if not sessions:
         return None
-    what = "room" if kind == "room" else "time slot"
+    item = whole_number(fields, kind)  # read already: the command was made from it
+    if kind == "room":
+        room = await Room.get_or_none(id=item, event=event)
+        name = room.name if room else "this room"
+    else:
+        slot = await Slot.get_or_none(id=item, event=event)
+        said = slot and {"starts_at": slot.starts_at, "ends_at": slot.ends_at, "label": slot.label}
+        name = f"the time slot {slot_words(said)}" if said else "this time slot"
     return page(
         "grid-remove.html",
-        f"Remove the {what}? - {event.name}",
+        f"Remove {name}? - {event.name}",
         private=True,
-        what=what,
+        name=name,
         kind=kind,
         sessions=sessions,
         fields={k: fields.get(k, "") for k in ("version", kind)},
@@ -218,7 +226,7 @@ async def save_room(request: Request) -> Response:
 
 async def remove_room(request: Request) -> Response:
     async def asks(event: Event, fields: dict[str, str], refused: Refused) -> Response | None:
-        return await _confirm_removal(request, "room", event, fields, refused)
+        return await _confirm_removal("room", event, fields, refused)
 
     return await _edit(request, _removal("room"), "room-removed", VENUE, asks)
 
@@ -229,7 +237,7 @@ async def save_slot(request: Request) -> Response:
 
 async def remove_slot(request: Request) -> Response:
     async def asks(event: Event, fields: dict[str, str], refused: Refused) -> Response | None:
-        return await _confirm_removal(request, "slot", event, fields, refused)
+        return await _confirm_removal("slot", event, fields, refused)
 
     return await _edit(request, _removal("slot"), "slot-removed", VENUE, asks)
 

@@ -348,7 +348,7 @@ def test_removing_a_room_with_sessions_asks_first_without_script(
         follow_redirects=False,
     )
     assert asked.status_code == 200, asked.text
-    assert "Take 1 session off the grid?" in asked.text
+    assert f"Remove {hall['name']} and take 1 session off the grid?" in asked.text
     assert re.search(r'<ul id="would-unplace">\s*<li>Kept in the hall</li>', asked.text)
     assert f'href="/e/{ev.slug}/grid#rooms-and-slots">Keep it</a>' in asked.text
     assert ev.state(ev.organiser)["rooms"] == state["rooms"], "nothing removed yet"
