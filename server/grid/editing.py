@@ -63,14 +63,14 @@ async def edit(
     broken = [v for v in check(board.instance(before), board.grid) if v not in broken_before]
     if broken:
         raise Conflict(f"That would break a rule: {broken[0]}.")
-    if rooms_and_slots:
+    if before_venue is not None:
         await setup.record_venue(journal)
     if undoable:
         await GridStep.create(
             event=event,
             what=_shortened(said),
             placements=before_rows,
-            venue=before_venue,
+            venue=venue.inverse(before_venue, venue.kept(board)) if before_venue else None,
         )
         await _trim_undo(journal)
     return await _record(journal, board, outcome)

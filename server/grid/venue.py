@@ -1,6 +1,6 @@
 """The rooms and time slots as grid edits see them: the lists the organiser's page saves,
-made from the board with one room or slot added, changed or taken away, and kept whole for
-undo so that undoing a removal brings the room or slot back under its own id."""
+made from the board with one room or slot added, changed or taken away, and what undoes such
+an edit, so that undoing a removal brings the room or slot back under its own id."""
 
 from __future__ import annotations
 
@@ -50,8 +50,8 @@ def find(items: Items, kind: str, item_id: int) -> dict[str, Any]:
     return found
 
 
-def kept(board: Board) -> dict[str, Any]:
-    """The rooms and slots whole, ids and order included, as an undo step keeps them."""
+def kept(board: Board) -> dict[str, Items]:
+    """The rooms and slots whole, ids and order included."""
     positions = {r.id: r.position for r in board.rooms.values()}
     return {
         "rooms": [{**room, "position": positions[room["id"]]} for room in rooms_of(board)],
@@ -59,19 +59,36 @@ def kept(board: Board) -> dict[str, Any]:
     }
 
 
-async def restore(event: Event, venue: dict[str, Any]) -> None:
-    """Makes the rooms and slots what ``kept`` kept: changed ones go back, added ones go, and
+def inverse(before: dict[str, Items], after: dict[str, Items]) -> dict[str, Any]:
+    """What undoes going from ``before`` to ``after``, as an undo step keeps it: the rooms and
+    slots the edit changed or removed, as they were, and the ids of those it added. Only
+    those: a room the organiser adds meanwhile stays when the edit is undone."""
+    found: dict[str, Any] = {}
+    for kind in ("rooms", "slots"):
+        was = {item["id"]: item for item in before[kind]}
+        now = {item["id"]: item for item in after[kind]}
+        found[kind] = {
+            "restore": [item for i, item in was.items() if now.get(i) != item],
+            "remove": sorted(set(now) - set(was)),
+        }
+    return found
+
+
+async def restore(event: Event, undo: dict[str, Any]) -> None:
+    """Applies what ``inverse`` kept: changed rooms and slots go back, added ones go, and
     removed ones return under their old ids, so the placements kept with them fit again."""
     # Slots first, so that the rooms' "not available in" lists name slots that exist.
-    for model, rows in ((Slot, venue["slots"]), (Room, venue["rooms"])):
-        existing = {row.id: row for row in await model.filter(event=event)}
+    for model, kind in ((Slot, "slots"), (Room, "rooms")):
+        rows = undo[kind]["restore"]
+        ids = [row["id"] for row in rows]
+        existing = {row.id: row for row in await model.filter(event=event, id__in=ids)}
         for row in rows:
             values = {k: v for k, v in row.items() if k != "id"}
-            found = existing.pop(row["id"], None)
+            found = existing.get(row["id"])
             if found is None:
                 await model.create(event=event, id=row["id"], **values)
             else:
                 found.update_from_dict(values)
                 await found.save()
-        if existing:
-            await model.filter(id__in=list(existing)).delete()
+        if undo[kind]["remove"]:
+            await model.filter(event=event, id__in=undo[kind]["remove"]).delete()

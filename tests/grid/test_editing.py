@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from server.errors import Conflict, Forbidden, Invalid, NotFound
+from server.events import setup
 from server.events.changes import Change
 from server.events.models import Event, Room, Slot
 from server.grid import editing
@@ -347,3 +348,19 @@ async def test_room_and_slot_edits_are_checked_and_versioned_like_moves(domain: 
     with pytest.raises(Invalid, match="must end after it starts"):
         await s.run(editing.add_slot, 0, "2026-11-23T15:00", "2026-11-23T14:00", "", "session")
     assert await domain.rows(s.event) == before
+
+
+async def test_undo_takes_back_its_own_edit_not_the_organisers_rooms_since(
+    domain: Domain,
+) -> None:
+    s = await setting(domain)
+    await s.run(editing.move, 0, s.pitches[0], (s.rooms[0], s.slots[0]))
+    await s.run(editing.remove_room, 1, s.rooms[0], True)
+    organiser = await domain.organiser(s.event)
+    kept = [{"id": r[0], "name": r[1], "capacity": r[2]} for r in (await venue(s))[0]]
+    rooms = [*kept, {"name": "Annexe", "capacity": 20}]
+    await domain.run(s.event, organiser, setup.replace_rooms, rooms)
+    await s.run(editing.undo, 2)
+    names = [r[1] for r in (await venue(s))[0]]
+    assert names[0] == "Hall" and set(names) == {"Hall", "Snug", "Loft", "Annexe"}
+    assert await s.grid() == {s.pitches[0]: (s.rooms[0], s.slots[0], False)}
