@@ -48,6 +48,10 @@ class Table:
     # Rows nothing else refers to, and with no time the database sets itself, can be inserted
     # together: nobody needs their new ids.
     bulk: bool = False
+    # Columns of this table left out: an undo step's rooms and slots as they were may name
+    # rooms gone before the archive was made, which would have no new id (undoing such a step
+    # after an import restores its placements alone).
+    leaves_out: tuple[str, ...] = ()
 
     @property
     def scope(self) -> str:
@@ -57,7 +61,9 @@ class Table:
     @property
     def columns(self) -> list[str]:
         projection = self.model._meta.fields_db_projection
-        return [c for c in projection if c != "id" and c not in IMPLIED]
+        return [
+            c for c in projection if c != "id" and c not in IMPLIED and c not in self.leaves_out
+        ]
 
     @property
     def refs(self) -> dict[str, str]:
@@ -80,7 +86,7 @@ TABLES = (
     Table("dots", Dot, bulk=True),
     Table("placements", Placement, bulk=True),
     Table("published_placements", PublishedPlacement),
-    Table("grid_steps", GridStep, bulk=True),
+    Table("grid_steps", GridStep, bulk=True, leaves_out=("venue",)),
     Table("grid_releases", GridRelease, bulk=True),
     Table("agenda_choices", AgendaChoice, bulk=True),
     Table("seat_claims", SeatClaim, bulk=True),

@@ -82,8 +82,8 @@ async def _create_event(fields: dict[str, Any], keys: Keys) -> tuple[Event, str]
         dots_per_attendee=fields.get("dots_per_attendee", 3),
         dots_stack=fields.get("dots_stack", False),
     )
-    await _replace_rooms(event, fields.get("rooms", []))
-    await _replace_slots(event, fields.get("slots", []))
+    await put_rooms(event, fields.get("rooms", []))
+    await put_slots(event, fields.get("slots", []))
     return event, secret
 
 
@@ -112,8 +112,8 @@ async def replace_rooms(
     journal.actor.require(Role.organiser)
     if not unplace:
         await unplaced_by(journal.event, "room", {r["id"] for r in rooms if "id" in r})
-    await _replace_rooms(journal.event, rooms)
-    return await _record_venue(journal)
+    await put_rooms(journal.event, rooms)
+    return await record_venue(journal)
 
 
 async def replace_slots(
@@ -122,8 +122,8 @@ async def replace_slots(
     journal.actor.require(Role.organiser)
     if not unplace:
         await unplaced_by(journal.event, "slot", {s["id"] for s in slots if "id" in s})
-    await _replace_slots(journal.event, slots)
-    return await _record_venue(journal)
+    await put_slots(journal.event, slots)
+    return await record_venue(journal)
 
 
 async def new_facilitator_key_for(event: Event, keys: Keys) -> str:
@@ -174,13 +174,13 @@ async def unplaced_by(event: Event, kind: str, kept: set[int]) -> None:
         )
 
 
-async def _record_venue(journal: Journal) -> dict[str, Any]:
+async def record_venue(journal: Journal) -> dict[str, Any]:
     venue = await venue_view(journal.event)
     await journal.record("venue.updated", venue)
     return venue
 
 
-async def _replace_rooms(event: Event, rooms: list[dict[str, Any]]) -> None:
+async def put_rooms(event: Event, rooms: list[dict[str, Any]]) -> None:
     names = [room["name"].strip().casefold() for room in rooms]
     if len(set(names)) != len(names):
         raise Invalid("Two rooms have the same name; give each room its own name.")
@@ -200,7 +200,7 @@ async def _replace_rooms(event: Event, rooms: list[dict[str, Any]]) -> None:
     )
 
 
-async def _replace_slots(event: Event, slots: list[dict[str, Any]]) -> None:
+async def put_slots(event: Event, slots: list[dict[str, Any]]) -> None:
     _on_the_clock(event.timezone, slots)
     for slot in slots:
         # Every time names one instant, so wall-clock order is the order of the instants.

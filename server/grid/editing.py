@@ -13,10 +13,11 @@ from typing import Any
 
 from server.allocation import Allocation, AllocationError, Instance, allocate, check
 from server.errors import Conflict, NotFound, Refused
+from server.events import setup
 from server.events.access import Actor, Role
 from server.events.journal import Journal
-from server.events.models import Event
-from server.grid import releases, seats
+from server.events.models import Event, Room, Slot
+from server.grid import releases, seats, venue
 from server.grid.board import Board, Cell, load_board
 from server.grid.models import GridStep, Placement
 from server.grid.published import publish_draft
@@ -28,12 +29,24 @@ ALLOCATION_BUDGET = 2.0
 UNDO_DEPTH = 50
 
 Edit = Callable[[Board], Awaitable[dict[str, Any]]]
+# What an edit did, in the words of the editor's "Undo: ..." button, read off the board it
+# was made on (so a room removed by it still has its name).
+What = str | Callable[[Board], str]
+WHAT_LENGTH = 120  # as GridStep.what stores it
 
 
 async def edit(
-    journal: Journal, version: int, what: str, change: Edit, *, undoable: bool = True
+    journal: Journal,
+    version: int,
+    what: What,
+    change: Edit,
+    *,
+    undoable: bool = True,
+    rooms_and_slots: bool = False,
 ) -> dict[str, Any]:
-    """Applies one edit to the working grid, refusing it if it is stale or breaks a rule."""
+    """Applies one edit to the working grid, refusing it if it is stale or breaks a rule.
+    ``rooms_and_slots``: the edit may change them, so they are kept for undo and every screen
+    hears them."""
     journal.actor.require(Role.facilitator)
     event = journal.event
     require_version(journal, version)
@@ -42,14 +55,23 @@ async def edit(
     await Placement.filter(event=event).exclude(pitch_id__in=list(board.pitches)).delete()
     before = board.grid
     before_rows = board.rows()
+    before_venue = venue.kept(board) if rooms_and_slots else None
     broken_before = set(check(board.instance(before), before))
     outcome = await change(board)
+    said = what(board) if callable(what) else what
     board = await load_board(event)
     broken = [v for v in check(board.instance(before), board.grid) if v not in broken_before]
     if broken:
         raise Conflict(f"That would break a rule: {broken[0]}.")
+    if before_venue is not None:
+        await setup.record_venue(journal)
     if undoable:
-        await GridStep.create(event=event, what=what, placements=before_rows)
+        await GridStep.create(
+            event=event,
+            what=_shortened(said),
+            placements=before_rows,
+            venue=venue.inverse(before_venue, venue.kept(board)) if before_venue else None,
+        )
         await _trim_undo(journal)
     return await _record(journal, board, outcome)
 
@@ -90,7 +112,7 @@ async def move(journal: Journal, version: int, pitch_id: int, cell: Cell) -> dic
             )
         return {}
 
-    return await edit(journal, version, "move", change)
+    return await edit(journal, version, lambda b: f"move {_titled(b, pitch_id)}", change)
 
 
 async def unplace(journal: Journal, version: int, pitch_id: int) -> dict[str, Any]:
@@ -103,7 +125,9 @@ async def unplace(journal: Journal, version: int, pitch_id: int) -> dict[str, An
         await placement.delete()
         return {}
 
-    return await edit(journal, version, "send back", change)
+    return await edit(
+        journal, version, lambda b: f"take {_titled(b, pitch_id)} off the grid", change
+    )
 
 
 async def lock(journal: Journal, version: int, pitch_id: int, locked: bool) -> dict[str, Any]:
@@ -115,7 +139,8 @@ async def lock(journal: Journal, version: int, pitch_id: int, locked: bool) -> d
         await placement.save(update_fields=["locked"])
         return {}
 
-    return await edit(journal, version, "lock" if locked else "unlock", change)
+    verb = "lock" if locked else "unlock"
+    return await edit(journal, version, lambda b: f"{verb} {_titled(b, pitch_id)}", change)
 
 
 Drafted = Callable[[Journal, int], Awaitable[dict[str, Any]]]
@@ -205,25 +230,143 @@ async def _keep(
 
 
 async def undo(journal: Journal, version: int) -> dict[str, Any]:
+    """Puts the grid back as it was before the latest edit kept for undo, rooms and slots too
+    if that edit changed them. It is an edit like any other, so every screen sees it."""
     journal.actor.require(Role.facilitator)
     step = await GridStep.filter(event=journal.event).order_by("-id").first()
     if step is None:
         raise Conflict("There is nothing to undo.")
 
     async def change(board: Board) -> dict[str, Any]:
+        await step.delete()  # before the draft is drawn, so its button names the step before
+        if step.venue is not None:
+            await venue.restore(board.event, step.venue)
+        # What has gone since (a session hidden, a room removed on the organiser's page)
+        # stays gone.
+        rooms = set(await Room.filter(event=board.event).values_list("id", flat=True))
+        slots = set(await Slot.filter(event=board.event).values_list("id", flat=True))
         await Placement.filter(event=board.event).delete()
         await Placement.bulk_create(
             [
                 Placement(event=board.event, **row)
                 for row in step.placements
                 if row["pitch_id"] in board.pitches
+                and row["room_id"] in rooms
+                and row["slot_id"] in slots
             ]
         )
         return {"undone": step.what}
 
-    outcome = await edit(journal, version, "undo", change, undoable=False)
-    await step.delete()
-    return outcome
+    return await edit(
+        journal,
+        version,
+        "undo",
+        change,
+        undoable=False,
+        rooms_and_slots=step.venue is not None,
+    )
+
+
+# ---------------------------------------------------------------- rooms and time slots
+# Changed from the grid editor, each is a grid edit like a move: versioned, checked against the
+# rules, one undo away. Removing a room or slot that holds sessions is refused, naming them,
+# unless the facilitator has seen them and confirms.
+
+Items = venue.Items
+
+
+async def add_room(journal: Journal, version: int, name: str, capacity: int) -> dict[str, Any]:
+    def change(rooms: Items) -> None:
+        rooms.append({"name": name, "capacity": capacity})
+
+    return await _venue(journal, version, "room", f"add the room {name.strip()}", change)
+
+
+async def change_room(
+    journal: Journal, version: int, room_id: int, name: str, capacity: int
+) -> dict[str, Any]:
+    def change(rooms: Items) -> None:
+        venue.find(rooms, "room", room_id).update(name=name, capacity=capacity)
+
+    def what(board: Board) -> str:
+        return f"change the room {board.rooms[room_id].name}"
+
+    return await _venue(journal, version, "room", what, change)
+
+
+async def remove_room(
+    journal: Journal, version: int, room_id: int, unplace: bool
+) -> dict[str, Any]:
+    def change(rooms: Items) -> None:
+        rooms.remove(venue.find(rooms, "room", room_id))
+
+    def what(board: Board) -> str:
+        return f"remove the room {board.rooms[room_id].name}"
+
+    return await _venue(journal, version, "room", what, change, unplace=unplace)
+
+
+async def add_slot(
+    journal: Journal, version: int, starts_at: str, ends_at: str, label: str, kind: str
+) -> dict[str, Any]:
+    def change(slots: Items) -> None:
+        slots.append({"starts_at": starts_at, "ends_at": ends_at, "label": label, "kind": kind})
+
+    return await _venue(journal, version, "slot", f"add the slot at {starts_at[-5:]}", change)
+
+
+async def change_slot(
+    journal: Journal,
+    version: int,
+    slot_id: int,
+    starts_at: str,
+    ends_at: str,
+    label: str,
+    kind: str,
+) -> dict[str, Any]:
+    def change(slots: Items) -> None:
+        found = venue.find(slots, "slot", slot_id)
+        found.update(starts_at=starts_at, ends_at=ends_at, label=label, kind=kind)
+
+    def what(board: Board) -> str:
+        return f"change {_slot_called(board, slot_id)}"
+
+    return await _venue(journal, version, "slot", what, change)
+
+
+async def remove_slot(
+    journal: Journal, version: int, slot_id: int, unplace: bool
+) -> dict[str, Any]:
+    def change(slots: Items) -> None:
+        slots.remove(venue.find(slots, "slot", slot_id))
+
+    def what(board: Board) -> str:
+        return f"remove {_slot_called(board, slot_id)}"
+
+    return await _venue(journal, version, "slot", what, change, unplace=unplace)
+
+
+async def _venue(
+    journal: Journal,
+    version: int,
+    kind: str,
+    what: What,
+    change: Callable[[Items], None],
+    *,
+    unplace: bool = True,
+) -> dict[str, Any]:
+    async def apply(board: Board) -> dict[str, Any]:
+        items = venue.rooms_of(board) if kind == "room" else venue.slots_of(board)
+        change(items)
+        if not unplace:
+            await setup.unplaced_by(board.event, kind, {i["id"] for i in items if "id" in i})
+        if kind == "room":
+            await setup.put_rooms(board.event, items)
+        else:
+            await setup.put_slots(board.event, items)
+        return {}
+
+    return await edit(journal, version, what, apply, rooms_and_slots=True)
 
 
 async def publish(journal: Journal, version: int) -> dict[str, Any]:
@@ -286,6 +429,19 @@ async def _record(
 def _placeable(board: Board, pitch_id: int) -> None:
     if pitch_id not in board.pitches:
         raise NotFound(f"There is no pitch {pitch_id} to place; it may be hidden or merged.")
+
+
+def _titled(board: Board, pitch_id: int) -> str:
+    return f"“{board.pitches[pitch_id].title}”"
+
+
+def _slot_called(board: Board, slot_id: int) -> str:
+    slot = board.slots[slot_id]
+    return f"the slot {slot.label}" if slot.label else f"the slot at {slot.starts_at[-5:]}"
+
+
+def _shortened(what: str) -> str:
+    return what if len(what) <= WHAT_LENGTH else what[: WHAT_LENGTH - 1] + "…"
 
 
 def _slot_name(board: Board, slot_id: int) -> str:

@@ -75,6 +75,9 @@ class GridStep(Model):
     )
     what = fields.CharField(max_length=120)
     placements: fields.Field[list[dict[str, Any]]] = fields.JSONField()
+    # An edit of the rooms or slots keeps those it changed as they were, ids and all, so
+    # undoing a removal brings the room back with its sessions (server/grid/venue.py).
+    venue: fields.Field[dict[str, Any] | None] = fields.JSONField(null=True)
     at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:

@@ -9,6 +9,7 @@ from server.allocation import Grid, Instance, served_votes
 from server.events.models import Event
 from server.grid.agenda import agendas, counts_in, headcounts
 from server.grid.board import Board
+from server.grid.models import GridRelease, GridStep
 from server.grid.published import published_cells
 from server.grid.seats import seat_counts
 from server.workers import Busy, Processes
@@ -18,10 +19,17 @@ async def published_view(event: Event) -> dict[str, Any]:
     cells = await published_cells(event)
     return {
         "live": event.grid_live,
+        # Published once and taken down since: phones say so, rather than nothing yet.
+        "taken_down": not event.grid_live and await _taken_down(event),
         "placements": [{"pitch": p, "room": r, "slot": s} for p, (r, s) in sorted(cells.items())],
         **counts_in(cells, headcounts(await agendas(event))),
         "seats": await seat_counts(event),
     }
+
+
+async def _taken_down(event: Event) -> bool:
+    latest = await GridRelease.filter(event=event).order_by("-number").only("id", "kind").first()
+    return latest is not None and latest.kind == "unpublish"
 
 
 async def draft_view(board: Board) -> dict[str, Any]:
@@ -32,6 +40,7 @@ async def draft_view(board: Board) -> dict[str, Any]:
         if board.event.grid_live
         else []
     )
+    step = await GridStep.filter(event=board.event).order_by("-id").only("id", "what").first()
     return {
         "version": board.event.grid_version,
         "live": board.event.grid_live,
@@ -41,6 +50,8 @@ async def draft_view(board: Board) -> dict[str, Any]:
         ],
         "differs": differs,
         "checks": await checks_of(board),
+        # What "Undo" would take back, in the words of its button; None when nothing would.
+        "undo": step.what if step else None,
     }
 
 

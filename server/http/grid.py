@@ -38,6 +38,42 @@ async def lock(request: Request, body: dict[str, Any]) -> Response:
     )
 
 
+async def save_room(request: Request, body: dict[str, Any]) -> Response:
+    version, name, capacity = body["version"], body["name"], body["capacity"]
+    room = body.get("room")
+    if room is None:
+        return JSONResponse(
+            await perform(request, lambda j: editing.add_room(j, version, name, capacity))
+        )
+    return JSONResponse(
+        await perform(request, lambda j: editing.change_room(j, version, room, name, capacity))
+    )
+
+
+async def remove_room(request: Request, body: dict[str, Any]) -> Response:
+    version, room, unplace = body["version"], body["room"], body.get("unplace", False)
+    return JSONResponse(
+        await perform(request, lambda j: editing.remove_room(j, version, room, unplace))
+    )
+
+
+async def save_slot(request: Request, body: dict[str, Any]) -> Response:
+    times = (body["starts_at"], body["ends_at"], body.get("label", ""), body.get("kind", "session"))
+    version, slot = body["version"], body.get("slot")
+    if slot is None:
+        return JSONResponse(await perform(request, lambda j: editing.add_slot(j, version, *times)))
+    return JSONResponse(
+        await perform(request, lambda j: editing.change_slot(j, version, slot, *times))
+    )
+
+
+async def remove_slot(request: Request, body: dict[str, Any]) -> Response:
+    version, slot, unplace = body["version"], body["slot"], body.get("unplace", False)
+    return JSONResponse(
+        await perform(request, lambda j: editing.remove_slot(j, version, slot, unplace))
+    )
+
+
 async def undo(request: Request, body: dict[str, Any]) -> Response:
     return JSONResponse(await perform(request, lambda j: editing.undo(j, body["version"])))
 
@@ -106,6 +142,14 @@ routes = [
     _grid_route("unplace", unplace, "grid-pitch", "Send a session back to the unplaced list"),
     _grid_route("lock", lock, "grid-lock", "Lock or unlock a placement"),
     _grid_route("undo", undo, "grid-version", "Undo the last grid edit"),
+    _grid_route("room", save_room, "grid-room", "Add a room, or rename it and change its seats"),
+    _grid_route(
+        "room/remove", remove_room, "grid-room-remove", "Remove a room; 409 naming its sessions"
+    ),
+    _grid_route("slot", save_slot, "grid-slot", "Add a time slot, or change one"),
+    _grid_route(
+        "slot/remove", remove_slot, "grid-slot-remove", "Remove a slot; 409 naming its sessions"
+    ),
     _grid_route("publish", publish, "grid-version", "Publish the draft as the next release"),
     _grid_route("unpublish", unpublish, "grid-version", "Take the grid off attendees' phones"),
     _grid_route("rollback", rollback, "grid-rollback", "Publish an earlier release again"),

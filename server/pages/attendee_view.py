@@ -110,6 +110,10 @@ class AttendeePage:
         return bool(self.state["grid"] and self.state["grid"]["live"])
 
     @property
+    def grid_taken_down(self) -> bool:
+        return bool(self.state["grid"] and self.state["grid"].get("taken_down"))
+
+    @property
     def totals_hidden(self) -> bool:
         return bool(self.event["totals_hidden"])
 

@@ -40,6 +40,9 @@ NOT_A_KEY = (
 Command = Callable[[Journal], Awaitable[Any]]
 # Draws the page again with what went wrong (field id, message) and the status to answer with.
 Redraw = Callable[[Event, Actor, list[tuple[str, str]], int], Awaitable[Response]]
+# A page asking to confirm what the refusal is about, with the form's fields; None: not one
+# this page asks about.
+Asks = Callable[[Event, dict[str, str], Refused], Awaitable[Response | None]]
 
 
 async def staff(request: Request, event: Event) -> Actor:
@@ -103,12 +106,15 @@ async def act(
     redraw: Redraw,
     to: Callable[[dict[str, str]], str],
     role: Role,
+    asks: Asks | None = None,
 ) -> Response:
     """Runs one form's command as the staff member signed in on this browser, then sends them
     where ``to`` says (or draws the page again with what went wrong, nothing changed). Who may
-    send it is settled before a byte of the form is read."""
+    send it is settled before a byte of the form is read. ``asks``: a page asking the person
+    to confirm a command refused until they do (removing a room that holds sessions)."""
     event = await event_of(request)
     actor = await staff(request, event)
+    fields: dict[str, str] = {}
     try:
         actor.require(role)
         fields = await read_form(request)
@@ -118,7 +124,8 @@ async def act(
     except FormError as exc:
         return await redraw(event, actor, exc.errors, exc.status)
     except Refused as exc:
-        return await redraw(event, actor, [("", exc.message)], exc.status)
+        question = await asks(event, fields, exc) if asks is not None else None
+        return question or await redraw(event, actor, [("", exc.message)], exc.status)
     return see_other(to(fields))
 
 

@@ -16,6 +16,7 @@ from tests.e2e.conftest import (
     PHONE,
     Event,
     check_axe,
+    check_drawn,
     fail_on_dialogs,
     make_event,
     no_sideways_scroll,
@@ -317,6 +318,10 @@ def test_the_grid_day(server: LiveServer, browser: Any, results_dir: Any) -> Non
     expect(second.locator(f'[data-key="lock-{mover_id}"]')).to_have_attribute(
         "aria-pressed", "false"
     )
+    # Undo says what it takes back, on both screens: the other's edit is seen live.
+    undo_words = f"Undo: unlock “{camp.titles[mover_id]}”"
+    expect(second.locator("#undo")).to_have_text(undo_words)
+    expect(laptop.locator("#undo")).to_have_text(undo_words)
     check_axe(second)
     second_context.close()
 
@@ -406,4 +411,44 @@ def test_touch_drag_moves_a_session(server: LiveServer, browser: Any, results_di
     page.get_by_role("button", name="Take off the grid").click()
     expect(page.locator("#unplaced")).to_contain_text(camp.titles[moving["pitch"]])
     assert camp.cell_of(moving["pitch"]) is None
+    context.close()
+
+
+def test_without_script_removing_a_room_asks_first_and_undo_brings_it_back(
+    server: LiveServer, browser: Any, results_dir: Any
+) -> None:
+    camp = Camp(server, "Room removal camp")
+    title = TITLES[0]
+    hall, morning = camp.rooms["Auditorium"], camp.slots["Morning"]
+    move = {"version": 0, "pitch": camp.pitches[title], "room": hall, "slot": morning}
+    httpx.post(f"{camp.base}/grid/move", json=move, headers=camp.event.auth()).raise_for_status()
+    context = browser.new_context(**PHONE, java_script_enabled=False)
+    sign_in(context, server, camp.event.slug, camp.event.key)
+    page = context.new_page()
+    page.goto(f"{server.url}/e/{camp.event.slug}/grid")
+    venue = page.locator("#rooms-and-slots")
+    venue.get_by_role("button", name="Remove Auditorium").click()
+
+    asking = "Remove Auditorium and take 1 session off the grid?"
+    expect(page.get_by_role("heading", name=asking)).to_be_visible()
+    expect(page.locator("#would-unplace")).to_have_text(title)
+    check_drawn(browser, page, False)
+    page.screenshot(path=str(results_dir / "no-script-remove-room-asks.png"), full_page=True)
+    page.get_by_role("link", name="Keep it").click()
+    expect(page.locator("#grid thead")).to_contain_text("Auditorium")
+    assert camp.cell_of(camp.pitches[title]) == (hall, morning), "Keep it changed nothing"
+
+    venue.get_by_role("button", name="Remove Auditorium").click()
+    page.get_by_role("button", name="Remove it and take these off the grid").click()
+    expect(page.locator("#done")).to_have_text("The room is removed.")
+    expect(page.locator("#grid thead")).not_to_contain_text("Auditorium")
+    expect(page.locator("#unplaced")).to_contain_text(title)
+
+    page.get_by_role("button", name="Undo: remove the room Auditorium").click()
+    expect(page.locator("#done")).to_have_text("The last change is undone.")
+    expect(page.locator("#grid thead th").nth(1)).to_contain_text("Auditorium")
+    expect(page.locator("#grid tbody tr").first.locator("td").first).to_contain_text(title)
+    assert camp.cell_of(camp.pitches[title]) == (hall, morning)
+    check_drawn(browser, page, False)
+    page.screenshot(path=str(results_dir / "no-script-room-undone.png"), full_page=True)
     context.close()

@@ -162,3 +162,31 @@ def test_removing_a_room_that_holds_sessions_asks_first(
     assert [r["name"] for r in state["rooms"]] == ["Auditorium"]
     assert [p["pitch"] for p in state["draft"]["placements"]] == [ids[MOVER]]
     context.close()
+
+
+def test_unpublishing_tells_the_phones(server: LiveServer, browser: Any, results_dir: Path) -> None:
+    event, token, _ids = _released(server, "Taken down camp")
+    phone_context = browser.new_context(viewport=SIZES["360"])
+    sign_in(phone_context, server, event.slug, token)
+    phone = phone_context.new_page()
+    phone.goto(f"{server.url}/e/{event.slug}")
+    expect(phone.locator("#conn")).to_have_text("Live")
+    expect(phone.locator("#grid-section")).to_be_visible()
+    api = f"{server.url}/api/e/{event.slug}"
+    version = httpx.get(api, headers=event.auth()).json()["draft"]["version"]
+    httpx.post(
+        f"{api}/grid/unpublish", json={"version": version}, headers=event.auth()
+    ).raise_for_status()
+    said = "The grid has been taken down for now while the facilitators change it."
+    expect(phone.locator("#notices")).to_contain_text(said)
+    expect(phone.locator("#grid-section")).to_be_hidden()
+    expect(phone.locator("#grid-taken-down")).to_be_hidden()  # said once, in the notices
+    _look(phone, results_dir, "grid-taken-down-360")
+    phone_context.close()
+    # A phone without script, or one that missed the moment, reads it on the page.
+    plain = browser.new_context(viewport=SIZES["360"], java_script_enabled=False)
+    sign_in(plain, server, event.slug, token)
+    page = plain.new_page()
+    page.goto(f"{server.url}/e/{event.slug}")
+    expect(page.locator("#grid-taken-down")).to_contain_text(said)
+    plain.close()

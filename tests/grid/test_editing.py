@@ -6,7 +6,8 @@ from typing import Any
 
 import pytest
 
-from server.errors import Conflict, Forbidden, NotFound
+from server.errors import Conflict, Forbidden, Invalid, NotFound
+from server.events import setup
 from server.events.changes import Change
 from server.events.models import Event, Room, Slot
 from server.grid import editing
@@ -229,3 +230,137 @@ async def test_only_facilitators_edit_the_grid(domain: Domain) -> None:
     with pytest.raises(NotFound):
         await s.run(editing.move, 0, s.pitches[0], (s.rooms[0], 99999))
     assert await domain.rows(s.event) == before
+
+
+async def venue(s: Setting) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    rooms = await Room.filter(event=s.event).order_by("position", "id")
+    slots = await Slot.filter(event=s.event).order_by("starts_at", "id")
+    return (
+        [(r.id, r.name, r.capacity, r.position, r.unavailable) for r in rooms],
+        [(x.id, x.starts_at, x.ends_at, x.label, x.kind) for x in slots],
+    )
+
+
+async def test_removing_a_room_that_holds_sessions_names_them_and_waits_for_a_yes(
+    domain: Domain,
+) -> None:
+    s = await setting(domain)
+    a = s.pitches[0]
+    await s.run(editing.move, 0, a, (s.rooms[0], s.slots[0]))
+    before = await domain.rows(s.event)
+    with pytest.raises(Conflict, match="“Session 0”") as refused:
+        await s.run(editing.remove_room, 1, s.rooms[0], False)
+    assert refused.value.extensions["sessions"] == [{"pitch": a, "title": "Session 0"}]
+    assert await domain.rows(s.event) == before
+    await s.run(editing.remove_room, 1, s.rooms[0], True)
+    assert [r[0] for r in (await venue(s))[0]] == s.rooms[1:]
+    assert await s.grid() == {}
+    # An empty room goes without asking.
+    await s.run(editing.remove_room, 2, s.rooms[1], False)
+    assert [r[0] for r in (await venue(s))[0]] == s.rooms[2:]
+
+
+async def test_undoing_a_room_removal_brings_back_the_room_and_its_sessions(
+    domain: Domain,
+) -> None:
+    s = await setting(domain)
+    a, b = s.pitches[:2]
+    await s.run(editing.move, 0, a, (s.rooms[0], s.slots[0]))
+    await s.run(editing.move, 1, b, (s.rooms[0], s.slots[1]))
+    await s.run(editing.lock, 2, b, True)
+    grid, rooms = await s.grid(), await venue(s)
+    await s.run(editing.remove_room, 3, s.rooms[0], True)
+    assert await s.grid() == {}
+    undone = await s.run(editing.undo, 4)
+    assert undone["undone"] == "remove the room Hall"
+    assert await venue(s) == rooms, "the same room, under its own id and in its place"
+    assert await s.grid() == grid
+    # Other facilitators hear the room come back, then the grid, like any edit.
+    kinds = [c.kind for c in await Change.filter(event=s.event).order_by("-seq").limit(2)]
+    assert kinds == ["grid.changed", "venue.updated"]
+
+
+async def test_every_change_to_rooms_and_slots_is_one_undo_away(domain: Domain) -> None:
+    s = await setting(domain)
+    await s.run(editing.move, 0, s.pitches[0], (s.rooms[1], s.slots[1]))
+    start = await venue(s)
+    edits: list[tuple[Any, tuple[Any, ...], str]] = [
+        (editing.add_room, ("Attic", 12), "add the room Attic"),
+        (editing.change_room, (s.rooms[1], "Nook", 4), "change the room Snug"),
+        (
+            editing.add_slot,
+            ("2026-11-23T14:00", "2026-11-23T14:45", "Three", "session"),
+            "add the slot at 14:00",
+        ),
+        (
+            editing.change_slot,
+            (s.slots[0], "2026-11-23T09:30", "2026-11-23T10:15", "First", "session"),
+            "change the slot One",
+        ),
+        (editing.remove_slot, (s.lunch, False), "remove the slot Lunch"),
+    ]
+    version = 1
+    for command, args, what in edits:
+        before = await venue(s)
+        answer = await s.run(command, version, *args)
+        assert await venue(s) != before, what
+        assert answer["draft"]["undo"] == what
+        undone = await s.run(editing.undo, version + 1)
+        assert undone["undone"] == what
+        assert await venue(s) == before == start, what
+        assert await s.grid() == {s.pitches[0]: (s.rooms[1], s.slots[1], False)}
+        version += 2
+
+
+async def test_a_slot_that_holds_sessions_is_removed_only_when_confirmed(domain: Domain) -> None:
+    s = await setting(domain)
+    await s.run(editing.move, 0, s.pitches[1], (s.rooms[2], s.slots[1]))
+    with pytest.raises(Conflict, match="time slot would take 1 session off the grid"):
+        await s.run(editing.remove_slot, 1, s.slots[1], False)
+    await s.run(editing.remove_slot, 1, s.slots[1], True)
+    assert await s.grid() == {}
+    await s.run(editing.undo, 2)
+    assert await s.grid() == {s.pitches[1]: (s.rooms[2], s.slots[1], False)}
+
+
+async def test_the_draft_says_what_undo_would_take_back(domain: Domain) -> None:
+    s = await setting(domain)
+    moved = await s.run(editing.move, 0, s.pitches[0], (s.rooms[0], s.slots[0]))
+    assert moved["draft"]["undo"] == "move “Session 0”"
+    sent = await s.run(editing.unplace, 1, s.pitches[0])
+    assert sent["draft"]["undo"] == "take “Session 0” off the grid"
+    assert (await s.run(editing.undo, 2))["draft"]["undo"] == "move “Session 0”"
+    assert (await s.run(editing.undo, 3))["draft"]["undo"] is None
+
+
+async def test_room_and_slot_edits_are_checked_and_versioned_like_moves(domain: Domain) -> None:
+    s = await setting(domain)
+    attendee = await domain.attendee(s.event)
+    before = await domain.rows(s.event)
+    with pytest.raises(Forbidden):
+        await domain.run(s.event, attendee, editing.add_room, 0, "Attic", 5)
+    with pytest.raises(Conflict, match="Someone else changed the grid"):
+        await s.run(editing.add_room, 7, "Attic", 5)
+    with pytest.raises(Invalid, match="same name"):
+        await s.run(editing.change_room, 0, s.rooms[1], "hall", 5)
+    with pytest.raises(NotFound):
+        await s.run(editing.remove_room, 0, 99999, True)
+    with pytest.raises(Invalid, match="must end after it starts"):
+        await s.run(editing.add_slot, 0, "2026-11-23T15:00", "2026-11-23T14:00", "", "session")
+    assert await domain.rows(s.event) == before
+
+
+async def test_undo_takes_back_its_own_edit_not_the_organisers_rooms_since(
+    domain: Domain,
+) -> None:
+    s = await setting(domain)
+    await s.run(editing.move, 0, s.pitches[0], (s.rooms[0], s.slots[0]))
+    await s.run(editing.remove_room, 1, s.rooms[0], True)
+    organiser = await domain.organiser(s.event)
+    kept = [{"id": r[0], "name": r[1], "capacity": r[2]} for r in (await venue(s))[0]]
+    rooms = [*kept, {"name": "Annexe", "capacity": 20}]
+    await domain.run(s.event, organiser, setup.replace_rooms, rooms)
+    await s.run(editing.undo, 2)
+    names = [r[1] for r in (await venue(s))[0]]
+    assert names[0] == "Hall" and set(names) == {"Hall", "Snug", "Loft", "Annexe"}
+    assert await s.grid() == {s.pitches[0]: (s.rooms[0], s.slots[0], False)}

@@ -10,6 +10,7 @@ from server.events.changes import Change
 from server.events.models import Event
 from server.grid import editing, releases, seats
 from server.grid.models import GridRelease, PublishedPlacement
+from server.grid.views import published_view
 from server.marketplace import dots
 from tests.conftest import Domain
 from tests.grid.test_editing import Setting, setting
@@ -186,3 +187,20 @@ async def test_the_history_shows_the_latest_releases(
     monkeypatch.setattr(releases, "HISTORY_LENGTH", 2)
     history = await releases.history(s.event)
     assert [(h["number"], h["changed"]) for h in history] == [(3, 0), (2, 1)]
+
+
+async def test_unpublishing_tells_the_phones_as_publishing_does(domain: Domain) -> None:
+    s = await setting(domain)
+    await placed(s)
+    first = await Change.filter(event=s.event, kind="grid.published").order_by("-seq").first()
+    assert first is not None and first.data["grid"]["taken_down"] is False
+    await s.run(editing.unpublish, 3)
+    told = await Change.filter(event=s.event, kind="grid.published").order_by("-seq").first()
+    assert told is not None and told.seq > first.seq
+    assert told.data["grid"]["live"] is False
+    assert told.data["grid"]["taken_down"] is True, "phones say the grid was taken down"
+    fresh = await published_view(await Event.get(id=s.event.id))
+    assert fresh["taken_down"] is True, "and a page drawn afresh says so"
+    await s.run(editing.publish, 4)
+    again = await Change.filter(event=s.event, kind="grid.published").order_by("-seq").first()
+    assert again is not None and again.data["grid"]["taken_down"] is False

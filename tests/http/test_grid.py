@@ -313,7 +313,7 @@ def test_undo_with_nothing_to_undo_is_refused(make_event: Callable[..., ApiEvent
     assert g.world() == before
     g.move(g.pitches[0], HALL, "One")
     undone = g.do("undo")
-    assert undone["undone"] == "move" and undone["draft"]["placements"] == []
+    assert undone["undone"] == "move “Idea A”" and undone["draft"]["placements"] == []
     assert g.version() == 2
     before = g.world()
     assert_grid_problem(g.command("undo", {"version": g.version()}), 409)
@@ -409,3 +409,63 @@ def test_allocate_leaves_out_the_fewest_voted_when_cells_run_short(
     again = g.do("allocate")
     assert again["allocation"]["moved"] == 0
     assert again["draft"]["placements"] == draft["placements"]
+
+
+def test_removing_a_room_with_sessions_is_refused_naming_them_until_confirmed(
+    make_event: Callable[..., ApiEvent],
+) -> None:
+    g = make_grid(make_event)
+    g.move(g.pitches[0], HALL, "One")
+    g.move(g.pitches[1], HALL, "Two")
+    before = g.world()
+    asked = {"version": g.version(), "room": g.rooms[HALL]}
+    problem = assert_grid_problem(g.command("room/remove", asked), 409)
+    assert problem["sessions"] == [
+        {"pitch": g.pitches[0], "title": "Idea A"},
+        {"pitch": g.pitches[1], "title": "Idea B"},
+    ]
+    assert "“Idea A”, “Idea B”" in problem["detail"]
+    assert g.world() == before
+    removed = g.do("room/remove", room=g.rooms[HALL], unplace=True)
+    assert removed["draft"]["placements"] == []
+    assert removed["draft"]["undo"] == f"remove the room {HALL}"
+    assert [r["name"] for r in g.ev.state(g.fac)["rooms"]] == [LOFT, SNUG]
+    # An empty room or slot goes without being asked.
+    g.do("slot/remove", slot=g.slots["Lunch"])
+    assert "Lunch" not in [s["label"] for s in g.ev.state(g.fac)["slots"]]
+
+
+def test_undo_brings_a_removed_room_back_with_its_sessions_for_everyone(
+    make_event: Callable[..., ApiEvent],
+) -> None:
+    g = make_grid(make_event)
+    g.move(g.pitches[0], HALL, "One")
+    staff_before = g.ev.state(g.fac)
+    g.do("room/remove", room=g.rooms[HALL], unplace=True)
+    undone = g.do("undo")
+    assert undone["undone"] == f"remove the room {HALL}"
+    seen = g.ev.state(g.ev.organiser)  # another of the staff, reading the event afresh
+    assert seen["rooms"] == staff_before["rooms"]
+    assert seen["draft"]["placements"] == staff_before["draft"]["placements"]
+    assert seen["draft"]["undo"] == "move “Idea A”"
+
+
+def test_rooms_and_slots_are_added_and_changed_through_the_grid(
+    make_event: Callable[..., ApiEvent],
+) -> None:
+    g = make_grid(make_event)
+    added = g.do("room", name="Attic", capacity=6)
+    assert added["draft"]["undo"] == "add the room Attic"
+    g.do("room", room=g.rooms[LOFT], name="Loft", capacity=25)
+    g.do("slot", starts_at="2026-11-23T14:00", ends_at="2026-11-23T14:45", label="Three")
+    state = g.ev.state(g.fac)
+    assert {r["name"]: r["capacity"] for r in state["rooms"]}["Loft"] == 25
+    assert "Attic" in [r["name"] for r in state["rooms"]]
+    assert "Three" in [s["label"] for s in state["slots"]]
+    attendee = g.vote("Zed")
+    before = g.world()
+    stale = {"version": g.version() - 1, "name": "Cellar", "capacity": 4}
+    assert_grid_problem(g.command("room", stale), 409)
+    fresh = {"version": g.version(), "name": "Cellar", "capacity": 4}
+    assert_grid_problem(g.command("room", fresh, token=attendee), 403)
+    assert g.world() == before

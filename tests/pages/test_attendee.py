@@ -203,3 +203,21 @@ def test_a_join_sent_twice_is_one_person_whose_last_token_works(
     assert event.call("GET", "/me", tokens[0]).status_code == 401
     assert event.ok("GET", "/me", tokens[1])["name"] == "Dee"
     phone.client.close()
+
+
+def test_a_grid_taken_down_is_said_on_the_page(
+    server: LiveServer, make_event: Callable[..., ApiEvent]
+) -> None:
+    ev = make_event()
+    pitch = ev.pitch(ev.organiser, "Open data")["id"]
+    state = ev.state(ev.organiser)
+    cell = {"room": state["rooms"][0]["id"], "slot": state["slots"][0]["id"]}
+    ev.ok("POST", "/grid/move", ev.organiser, json={"version": 0, "pitch": pitch, **cell})
+    ev.ok("POST", "/grid/publish", ev.organiser, json={"version": 1})
+    phone = Phone(server, ev.slug)
+    phone.join()
+    taken_down = re.compile(r'<p id="grid-taken-down" class="notice">The grid has been taken down')
+    assert not taken_down.search(phone.page().text), "hidden while the grid is published"
+    ev.ok("POST", "/grid/unpublish", ev.organiser, json={"version": 2})
+    assert taken_down.search(phone.page().text)
+    phone.client.close()

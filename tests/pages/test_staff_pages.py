@@ -317,3 +317,94 @@ def test_a_grid_form_sent_twice_is_done_once(
     # The second is answered as the first was, not refused as a stale version.
     assert [a.status_code for a in answers] == [303, 303]
     assert ev.state(ev.organiser)["draft"]["version"] == int(data["version"]) + 1
+
+
+def _room_form(page: httpx.Response, room: int) -> dict[str, str]:
+    """The removal form drawn for one room, with the key and version it carries."""
+    found = re.search(
+        r'action="[^"]*/grid/room/remove"[^>]*>\s*<input type="hidden" name="key" value="([^"]+)">'
+        rf'\s*<input type="hidden" name="room" value="{room}">'
+        r'<input type="hidden" name="version" value="(\d+)">',
+        page.text,
+    )
+    assert found, page.text
+    return {"key": found.group(1), "room": str(room), "version": found.group(2)}
+
+
+def test_removing_a_room_with_sessions_asks_first_without_script(
+    browser: httpx.Client, make_event: Callable[..., ApiEvent]
+) -> None:
+    ev = make_event()
+    pitch = ev.pitch(ev.organiser, "Kept in the hall")["id"]
+    state = ev.state(ev.organiser)
+    hall, slot = state["rooms"][0], state["slots"][0]["id"]
+    body = {"version": 0, "pitch": pitch, "room": hall["id"], "slot": slot}
+    ev.ok("POST", "/grid/move", ev.organiser, json=body)
+    grid = browser.get(f"/e/{ev.slug}/grid", headers=staff(ev.organiser))
+    asked = browser.post(
+        f"/e/{ev.slug}/grid/room/remove",
+        data=_room_form(grid, hall["id"]),
+        headers=staff(ev.organiser),
+        follow_redirects=False,
+    )
+    assert asked.status_code == 200, asked.text
+    assert f"Remove {hall['name']} and take 1 session off the grid?" in asked.text
+    assert re.search(r'<ul id="would-unplace">\s*<li>Kept in the hall</li>', asked.text)
+    assert f'href="/e/{ev.slug}/grid#rooms-and-slots">Keep it</a>' in asked.text
+    assert ev.state(ev.organiser)["rooms"] == state["rooms"], "nothing removed yet"
+    confirm = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)">', asked.text))
+    assert confirm["unplace"] == "yes"
+    removed = browser.post(
+        f"/e/{ev.slug}/grid/room/remove",
+        data=confirm,
+        headers=staff(ev.organiser),
+        follow_redirects=False,
+    )
+    assert removed.headers["location"] == f"/e/{ev.slug}/grid?done=room-removed#rooms-and-slots"
+    after = ev.state(ev.organiser)
+    assert hall["id"] not in [r["id"] for r in after["rooms"]]
+    assert after["draft"]["placements"] == []
+    page = browser.get(f"/e/{ev.slug}/grid", headers=staff(ev.organiser))
+    assert f"Undo: remove the room {hall['name']}" in page.text
+    browser.post(
+        f"/e/{ev.slug}/grid/undo",
+        data={"key": "undo-key-1", "version": version(page)},
+        headers=staff(ev.organiser),
+    )
+    back = ev.state(ev.organiser)
+    assert back["rooms"] == state["rooms"]
+    assert back["draft"]["placements"] == [
+        {"pitch": pitch, "room": hall["id"], "slot": slot, "locked": False}
+    ]
+
+
+def test_an_empty_room_is_removed_without_asking(
+    browser: httpx.Client, make_event: Callable[..., ApiEvent]
+) -> None:
+    ev = make_event()
+    room = ev.state(ev.organiser)["rooms"][-1]["id"]
+    grid = browser.get(f"/e/{ev.slug}/grid", headers=staff(ev.organiser))
+    answer = browser.post(
+        f"/e/{ev.slug}/grid/room/remove",
+        data=_room_form(grid, room),
+        headers=staff(ev.organiser),
+        follow_redirects=False,
+    )
+    assert answer.status_code == 303
+    assert room not in [r["id"] for r in ev.state(ev.organiser)["rooms"]]
+
+
+def test_a_room_form_with_no_name_says_so_and_changes_nothing(
+    browser: httpx.Client, make_event: Callable[..., ApiEvent]
+) -> None:
+    ev = make_event()
+    before = ev.state(ev.organiser)["rooms"]
+    grid = browser.get(f"/e/{ev.slug}/grid", headers=staff(ev.organiser))
+    answer = browser.post(
+        f"/e/{ev.slug}/grid/room",
+        data={"key": "k", "version": version(grid), "name": " ", "capacity": "many"},
+        headers=staff(ev.organiser),
+    )
+    assert answer.status_code == 422
+    assert 'href="#new-room-name"' in answer.text and "Enter a name for the room." in answer.text
+    assert ev.state(ev.organiser)["rooms"] == before

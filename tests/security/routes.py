@@ -136,6 +136,13 @@ def imported(w: World) -> Call:
 ORGANISERS, AUTHORS = frozenset({ORGANISER}), frozenset({AUTHOR})
 SLUG = "/api/e/{slug}"
 NOTES = "/api/e/{slug}/pitches/{pitch_id:int}/notes"
+
+
+def slot_times(w: World) -> dict[str, str]:
+    slot = next(s for s in w.state()["slots"] if s["id"] == w.slot)
+    return {"starts_at": slot["starts_at"], "ends_at": slot["ends_at"]}
+
+
 GRID: dict[str, tuple[Callable[[World], dict[str, Any]], bool]] = {
     "allocate": (lambda w: {}, False),
     "move": (lambda w: {"pitch": w.pitch, "room": w.free_cell[0], "slot": w.free_cell[1]}, False),
@@ -146,6 +153,10 @@ GRID: dict[str, tuple[Callable[[World], dict[str, Any]], bool]] = {
     "unpublish": (lambda w: {}, True),
     "rollback": (lambda w: {"release": 1}, False),
     "seats": (lambda w: {}, False),
+    "room": (lambda w: {"room": w.room, "name": "The Long Room", "capacity": 40}, False),
+    "room/remove": (lambda w: {"room": w.room, "unplace": True}, True),
+    "slot": (lambda w: {"slot": w.slot, **slot_times(w)}, False),
+    "slot/remove": (lambda w: {"slot": w.slot, "unplace": True}, True),
 }
 
 RULES: dict[tuple[str, str], Rule | Socket] = {
@@ -389,6 +400,42 @@ RULES: dict[tuple[str, str], Rule | Socket] = {
     ("POST", "/e/{slug}/grid/undo"): Rule(
         STAFF,
         lambda w: Call(page(w, "/grid/undo"), form={"version": str(w.version())}, kept_as="staff"),
+        fresh=True,
+    ),
+    ("POST", "/e/{slug}/grid/room"): staff_form(
+        "/grid/room",
+        lambda w: {
+            "version": str(w.version()),
+            "room": str(w.room),
+            "name": "The Long Room",
+            "capacity": "9",
+        },
+    ),
+    ("POST", "/e/{slug}/grid/room/remove"): Rule(
+        STAFF,
+        lambda w: Call(
+            page(w, "/grid/room/remove"),
+            form={"version": str(w.version()), "room": str(w.room), "unplace": "yes"},
+            kept_as="staff",
+        ),
+        fresh=True,
+    ),
+    ("POST", "/e/{slug}/grid/slot"): staff_form(
+        "/grid/slot",
+        lambda w: {
+            "version": str(w.version()),
+            "slot": str(w.slot),
+            "starts": slot_times(w)["starts_at"][11:],
+            "ends": slot_times(w)["ends_at"][11:],
+        },
+    ),
+    ("POST", "/e/{slug}/grid/slot/remove"): Rule(
+        STAFF,
+        lambda w: Call(
+            page(w, "/grid/slot/remove"),
+            form={"version": str(w.version()), "slot": str(w.slot), "unplace": "yes"},
+            kept_as="staff",
+        ),
         fresh=True,
     ),
     ("POST", "/e/{slug}/grid/publish"): staff_form(

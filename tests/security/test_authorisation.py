@@ -206,6 +206,24 @@ CROSSINGS: dict[str, Crossing] = {
         ORGANISER,
         {"version": a.version(), "pitch": b.pitch, "locked": True},
     ),
+    "rename B's room": lambda a, b: (
+        "POST",
+        "/grid/room",
+        ORGANISER,
+        {"version": a.version(), "room": b.room, "name": "Mine", "capacity": 5},
+    ),
+    "remove B's room": lambda a, b: (
+        "POST",
+        "/grid/room/remove",
+        ORGANISER,
+        {"version": a.version(), "room": b.room, "unplace": True},
+    ),
+    "remove B's slot": lambda a, b: (
+        "POST",
+        "/grid/slot/remove",
+        ORGANISER,
+        {"version": a.version(), "slot": b.slot, "unplace": True},
+    ),
     "seat B's session": lambda a, b: (
         "POST",
         "/grid/seats",

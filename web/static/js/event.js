@@ -226,6 +226,9 @@ $("#calendar-make").addEventListener("click", (event) => { event.preventDefault(
 $("#calendar-stop").addEventListener("click", (event) => { event.preventDefault(); changeCalendar("DELETE"); });
 
 let gridWasLive = null;
+// Drawn by Snug on the page, so the words are the same with or without script.
+const takenDown = $("#grid-taken-down");
+const TAKEN_DOWN = takenDown.textContent;
 let gridShape = "";
 const savingSlot = new Set();
 const roomOf = (id) => state.rooms.find((r) => r.id === id);
@@ -260,6 +263,8 @@ function renderGrid() {
   $("#agenda-section").hidden = !(shown && state.me);
   if (shown && state.me) loadCalendar();
   gridWasLive = shown;
+  // Said once: in the notices, when this phone heard it happen, or else here.
+  takenDown.hidden = !grid?.taken_down || notices.get().includes(TAKEN_DOWN);
   if (!shown) return;
   const slots = bySlotTime(state.slots);
   // Values in a fixed order: the same grid drawn by Snug and sent live lists keys differently.
@@ -427,6 +432,11 @@ async function chooseAgenda(slot, value, status) {
 
 async function gridNotices(moved) {
   const wasLive = gridWasLive;
+  if (wasLive && !state.grid.live) {
+    // Unpublished: told like a publish, and kept among the notices until dismissed.
+    addNotice(TAKEN_DOWN);
+    return;
+  }
   if (!wasLive) {
     if (state.grid.live) addNotice("The grid is published: see where each session is, and choose your agenda below.");
     refreshMe();

@@ -30,6 +30,9 @@ const live = new Live({ slug, staff: true, statusEl: $("#conn"), onState, onErro
 
 function onState(next, change) {
   state = next;
+  // The room and slot forms are drawn by the server: a change to the rooms or slots (someone
+  // else's, or an undo) shows in them once the page is drawn again.
+  if (change?.kind === "venue.updated") $("#venue-stale").hidden = false;
   if (change?.kind === "grid.changed" && state.draft) {
     if (change.data.allocation) remember(change.data.allocation);
     if (!mine.has(change.data.version)) {
@@ -93,6 +96,11 @@ function render() {
   publish.classList.toggle("is-live", draft.live);
   $("#publish").href = `/e/${encodeURIComponent(slug)}/grid/releases`;
   $("#assign-seats").hidden = !draft.live || Object.keys(state.grid.seats || {}).length === 0;
+  const undo = $("#undo");
+  undo.textContent = draft.undo ? `Undo: ${draft.undo}` : "Undo";
+  undo.disabled = !draft.undo;
+  // The room and slot forms stay plain forms; they name the draft they change.
+  for (const input of document.querySelectorAll("#rooms-and-slots input[name=version]")) input.value = String(draft.version);
   renderGrid();
   renderChecks();
   renderUnplaced();
