@@ -26,9 +26,13 @@ ACCEPT_LANGUAGE_LIMIT = 500
 
 
 def languages() -> tuple[str, ...]:
-    """English and every language with a catalogue, in the toggle's order."""
+    """English and every language with a catalogue, in the toggle's order: those named
+    above first, as listed there, then any a translator added."""
+    order = list(NAMES)
     found = {SOURCE, *available()}
-    return tuple(sorted(found, key=lambda code: (code not in NAMES, code)))
+    return tuple(
+        sorted(found, key=lambda code: (order.index(code) if code in order else len(order), code))
+    )
 
 
 @dataclass(frozen=True)
