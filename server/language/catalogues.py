@@ -24,8 +24,9 @@ def po_path(language: str) -> Path:
     return LOCALES_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
+@cache
 def available() -> tuple[str, ...]:
-    """The languages with a catalogue."""
+    """The languages with a catalogue, as Snug started: asked on every request."""
     return tuple(
         sorted(p.parent.parent.name for p in LOCALES_DIR.glob(f"*/LC_MESSAGES/{DOMAIN}.po"))
     )
