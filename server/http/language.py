@@ -9,7 +9,7 @@ link elsewhere switches someone's language, which the toggle switches back.
 
 from __future__ import annotations
 
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from starlette.datastructures import Headers
 from starlette.requests import Request, cookie_parser
@@ -29,8 +29,15 @@ def _kept(headers: Headers) -> str | None:
     return cookie_parser(headers.get("cookie", "")).get(language.COOKIE)
 
 
-def _page(scope: Scope) -> str:
-    """The address the toggle returns to: this one, with its query."""
+def _page(scope: Scope, headers: Headers) -> str:
+    """The address the toggle returns to: this one, with its query. A page drawn in answer to
+    a form (its errors) returns to the page the form was on, since its own address may take
+    only the form's POST."""
+    if scope.get("method", "GET") not in ("GET", "HEAD"):
+        came_from = urlsplit(headers.get("referer", ""))
+        if came_from.netloc and came_from.netloc == headers.get("host"):
+            return f"{came_from.path}?{came_from.query}" if came_from.query else came_from.path
+        return "/"
     path = quote(scope.get("path", "/"), safe="/-_.~!$&'()*+,;=:@%")
     query = scope.get("query_string", b"").decode("latin-1")
     return f"{path}?{query}" if query else path
@@ -48,7 +55,7 @@ class ChooseLanguage:
         if scope["type"] in ("http", "websocket"):
             headers = Headers(scope=scope)
             chosen = language.choose(_kept(headers), headers.get("accept-language", ""))
-            language.asked.set(language.Asked(chosen, _page(scope)))
+            language.asked.set(language.Asked(chosen, _page(scope, headers)))
         await self.app(scope, receive, send)
 
 

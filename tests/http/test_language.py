@@ -87,3 +87,26 @@ def test_the_scripts_get_their_words_from_the_catalogue(http: httpx.Client) -> N
     assert words["Skip to main content"] == "Neidio i\u2019r prif gynnwys"
     assert len(words["%(n)s character left"]) == 6  # Welsh has six plural forms
     assert http.get("/i18n/en.json").json() == {}  # English is the source
+
+
+def test_after_a_form_the_toggle_returns_to_the_page_the_form_was_on(
+    http: httpx.Client, browser: httpx.Client
+) -> None:
+    """A form's errors are drawn at the form's own address, which only takes its POST."""
+    host = httpx.URL(str(http.base_url)).netloc.decode()
+    answer = browser.post(
+        "/e/no-such-event/join",
+        data={"name": "Ana"},
+        headers={
+            "Accept": "text/html",
+            "Origin": str(http.base_url).rstrip("/"),
+            "Referer": f"http://{host}/e/no-such-event?from=poster",
+        },
+    )
+    assert 'href="/language/cy?back=/e/no-such-event%3Ffrom%3Dposter"' in answer.text
+    elsewhere = browser.post(
+        "/e/no-such-event/join",
+        data={"name": "Ana"},
+        headers={"Accept": "text/html", "Referer": "https://elsewhere.example/e/x"},
+    )
+    assert 'href="/language/cy?back=/"' in elsewhere.text
