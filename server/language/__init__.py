@@ -97,6 +97,3 @@ def N_(message: str) -> str:  # the name gettext's tools look for
     """Marks a message for the catalogue where it is defined, to be translated where it is
     said (a class's title, a constant), since the language is known only then."""
     return message
-
-
-_ = gettext
