@@ -4,6 +4,7 @@ contact details, and linked from every page's footer."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import httpx
 import pytest
@@ -68,7 +69,7 @@ def test_without_contact_settings_the_statements_send_people_to_their_organiser(
 
 
 def test_every_ordinary_page_links_to_both_statements_in_its_language(
-    http: httpx.Client, make_event: type[ApiEvent]
+    http: httpx.Client, make_event: Callable[..., ApiEvent]
 ) -> None:
     ev = make_event()
     for code, words in (
