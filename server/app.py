@@ -31,6 +31,7 @@ from server.http import (
     events,
     exports,
     grid,
+    language,
     notes,
     offline,
     photos,
@@ -78,6 +79,7 @@ routes = [
     *updates.routes,  # the same live updates where a websocket can't get through
     WebSocketRoute("/e/{slug}/notes/{pitch:int}/live", notes_live),
     *exports.routes,
+    *language.routes,
     *pages.routes,
     *offline.routes,
     Mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static"),
@@ -128,6 +130,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Sta
         lifespan=lifespan,
         middleware=[
             Middleware(AccessLog),
+            Middleware(language.ChooseLanguage),
             Middleware(SecurityHeaders),
             Middleware(GZipMiddleware, minimum_size=500),
         ],

@@ -1,7 +1,8 @@
-"""Where the pages (web/) and the schemas (schemas/) are.
+"""Where the pages (web/), the schemas (schemas/) and the translations (locales/) are.
 
 A checkout keeps them as top-level folders beside the package; the wheel carries them inside it
-(server/web, server/schemas, mapped by setup.py), so an installed Snug runs without the checkout.
+(server/web, server/schemas, server/locales, mapped by setup.py), so an installed Snug runs
+without the checkout.
 """
 
 from __future__ import annotations
@@ -18,3 +19,4 @@ def _folder(name: str) -> Path:
 
 WEB_DIR = _folder("web")
 SCHEMA_DIR = _folder("schemas")
+LOCALES_DIR = _folder("locales")

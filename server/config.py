@@ -28,6 +28,13 @@ class Settings:
     # HEADER_TIMEOUT: seconds a connection has to send a request's line and headers.
     header_timeout: float = 10.0
     archive_max_mb: int = 100  # ARCHIVE_MAX_MB: the largest archive POST /api/events/import takes
+    # Who runs this Snug and how to reach them, as the accessibility statement and privacy
+    # notice say (/accessibility, /privacy): OPERATOR_NAME, CONTACT_EMAIL, CONTACT_PHONE, and
+    # CONTACT_REPLY_DAYS, the working days within which a request is answered.
+    operator_name: str = ""
+    contact_email: str = ""
+    contact_phone: str = ""
+    contact_reply_days: int = 5
 
     @classmethod
     def from_environ(cls, port: int | None = None) -> Settings:
@@ -47,6 +54,10 @@ class Settings:
             trusted_proxies=trusted_proxies(os.environ.get("TRUSTED_PROXIES", "")),
             header_timeout=float(os.environ.get("HEADER_TIMEOUT") or cls.header_timeout),
             archive_max_mb=int(os.environ.get("ARCHIVE_MAX_MB", "100")),
+            operator_name=os.environ.get("OPERATOR_NAME", "").strip(),
+            contact_email=os.environ.get("CONTACT_EMAIL", "").strip(),
+            contact_phone=os.environ.get("CONTACT_PHONE", "").strip(),
+            contact_reply_days=int(os.environ.get("CONTACT_REPLY_DAYS") or cls.contact_reply_days),
         )
 
 

@@ -4,6 +4,10 @@ Snug exports (server/exports/templates/), rendered alike.
 Autoescaping is on everywhere, an undefined name is an error rather than an empty string, and
 no control character from typed text reaches a page or a document (safe HTML from the Markdown
 renderer has none left), since some of them reorder or hide what is shown around them.
+
+Words are said through gettext (``{% trans %}`` and ``_()``, new-style: ``_("{n} dots", n=3)``)
+in the language the request was answered in (server/language/), so one environment serves
+every language.
 """
 
 from __future__ import annotations
@@ -15,8 +19,10 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
+from server import language
 from server.bundled import WEB_DIR
 from server.exports.bidi import isolate
+from server.language import formats
 from server.notes.markdown import to_html, without_controls
 
 FOLDERS = (WEB_DIR / "templates", Path(__file__).resolve().parent / "exports" / "templates")
@@ -37,7 +43,22 @@ def environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         finalize=_finalize,
+        extensions=["jinja2.ext.i18n"],
     )
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=language.gettext,
+        ngettext=language.ngettext,
+        pgettext=language.pgettext,
+        npgettext=language.npgettext,
+        newstyle=True,
+    )
+    env.globals["language"] = language.current
+    env.globals["asked"] = language.asked.get
+    env.globals["language_names"] = language.NAMES
+    env.globals["languages"] = language.languages
+    env.filters["day"] = formats.day
+    env.filters["full_date"] = formats.full_date
+    env.filters["number"] = formats.number
     env.filters["markdown"] = lambda text, top: Markup(to_html(text, top=top))
     env.filters["bdi"] = isolate
     env.globals["bdi"] = isolate

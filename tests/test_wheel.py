@@ -83,3 +83,13 @@ def test_the_installed_wheel_serves(served: str, path: str, expected: str) -> No
     assert response.headers["content-type"].startswith(expected)
     if path == "/openapi.json":
         assert "event-create" in response.json()["components"]["schemas"]
+
+
+def test_the_wheel_carries_compiled_catalogues_and_speaks_welsh(
+    installed: Path, served: str
+) -> None:
+    """The build compiled each .po into the wheel; the installed Snug answers in Welsh."""
+    compiled = list(installed.parent.parent.glob("lib/*/site-packages/server/locales/cy/*/*.mo"))
+    assert [mo.name for mo in compiled] == ["messages.mo"]
+    page = httpx.get(served + "/accessibility", headers={"Accept-Language": "cy"}, timeout=10)
+    assert '<html lang="cy">' in page.text and "Datganiad hygyrchedd" in page.text

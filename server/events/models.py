@@ -34,6 +34,9 @@ class Event(Model):
     # The organiser may keep running totals from everyone but staff while voting runs, so
     # early counts don't sway later votes (a bandwagon), and reveal them when they choose.
     totals_hidden = fields.BooleanField(default=False, db_default=False)
+    # The languages the event is held in, Welsh before English as Welsh public bodies order
+    # them: what its shared screens and posters show, and what its people choose between.
+    languages: fields.Field[list[str]] = fields.JSONField(default=lambda: ["en"], db_default=["en"])
     # Set once the organiser has erased attendees' names, tokens and devices after the event.
     personal_data_erased_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)

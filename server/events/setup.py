@@ -19,6 +19,7 @@ from server.events.models import Attendee, Event, Room, Slot
 from server.events.together import Together
 from server.events.views import event_view, venue_view
 from server.grid.releases import sessions_in
+from server.language import languages
 
 JOIN_CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i to misread off a poster
 RESERVED_SLUGS = {"new", "api", "static", "healthz"}
@@ -98,11 +99,23 @@ async def edit_event(journal: Journal, fields: dict[str, Any], public_url: str) 
         fields["date"] = dt.date.fromisoformat(fields["date"])
     if "name" in fields:
         fields["name"] = fields["name"].strip()
+    if "languages" in fields:
+        fields["languages"] = event_languages(fields["languages"])
     event.update_from_dict(fields)
     await event.save(update_fields=list(fields))
     view = event_view(event, public_url)
     await journal.record("event.updated", {"event": view})
     return view
+
+
+def event_languages(chosen: list[str]) -> list[str]:
+    """The languages an event is held in, each one Snug speaks, in the order its toggle offers
+    them (Welsh first)."""
+    spoken = languages()
+    for code in chosen:
+        if code not in spoken:
+            raise Invalid(f"Snug doesn't speak {code!r} yet. Choose from: {', '.join(spoken)}.")
+    return [code for code in spoken if code in chosen]
 
 
 async def replace_rooms(

@@ -23,6 +23,7 @@ def event_view(event: Event, public_url: str) -> dict[str, Any]:
         "join_warning": loopback_warning(public_url),
         "proceedings_published": event.proceedings_published,
         "totals_hidden": event.totals_hidden,
+        "languages": event.languages,
     }
 
 

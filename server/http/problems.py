@@ -10,9 +10,10 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from server import metrics
+from server import language, metrics
 from server.db import unreachable
 from server.errors import DATABASE_AWAY, Refused
+from server.language import N_, gettext
 from server.limits import TooFast
 from server.logs import redact
 from server.pages.rendering import problem_page
@@ -32,14 +33,17 @@ def wants_page(request: Request) -> bool:
 
 
 def problem(status: int, title: str, detail: str, **extensions: Any) -> ProblemResponse:
+    """``title`` and ``detail`` as written (English), said here in the asker's language; one
+    the catalogue doesn't hold yet (a sentence with a name in it) is said as written."""
     body: dict[str, Any] = {
         **extensions,
         "type": "about:blank",
-        "title": title,
+        "title": gettext(title),
         "status": status,
-        "detail": detail,
+        "detail": gettext(detail),
     }
-    return ProblemResponse(body, status_code=status)
+    headers = {"Content-Language": language.current(), "Vary": "Cookie, Accept-Language"}
+    return ProblemResponse(body, status_code=status, headers=headers)
 
 
 async def refused(request: Request, exc: Exception) -> Response:
@@ -64,15 +68,18 @@ async def database_error(request: Request, exc: Exception) -> Response:
 
 
 _HTTP_DETAIL = {
-    404: "There's nothing at this address. Check the link you were given.",
-    405: "This address doesn't accept that kind of request.",
+    404: N_("There's nothing at this address. Check the link you were given."),
+    405: N_("This address doesn't accept that kind of request."),
 }
+# Starlette's own titles for the statuses it raises, marked for the catalogue.
+_HTTP_TITLE = {404: N_("Not Found"), 405: N_("Method Not Allowed")}
 
 
 async def http_error(_request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
+    title = _HTTP_TITLE.get(exc.status_code, str(exc.detail))
     detail = _HTTP_DETAIL.get(exc.status_code, str(exc.detail))
-    return problem(exc.status_code, str(exc.detail), detail)
+    return problem(exc.status_code, title, detail)
 
 
 async def server_error(request: Request, exc: Exception) -> Response:
@@ -82,5 +89,5 @@ async def server_error(request: Request, exc: Exception) -> Response:
         exc_info=exc,
     )
     return problem(
-        500, "Something went wrong", "Snug hit an error; nothing was changed. Try again."
+        500, N_("Something went wrong"), N_("Snug hit an error; nothing was changed. Try again.")
     )

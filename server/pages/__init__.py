@@ -17,6 +17,7 @@ from server.pages import (
     notes,
     screens,
     staff,
+    statements,
 )
 
 routes = [
@@ -28,4 +29,5 @@ routes = [
     *grid_editor.routes,
     *grid_releases.routes,
     *screens.routes,
+    *statements.routes,
 ]

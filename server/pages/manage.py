@@ -11,6 +11,7 @@ from starlette.responses import Response
 
 from server.events.access import Actor, Role
 from server.events.models import Event
+from server.language import languages
 from server.live.state import snapshot
 from server.marketplace import dots
 from server.pages.forms import FormError, event_of
@@ -74,8 +75,9 @@ def _grid_summary(state: dict[str, Any]) -> str:
 
 
 def settings_of(fields: dict[str, str]) -> dict[str, Any]:
-    """The event settings a form changes: one switch, hiding or showing the totals, or the dots
-    (with the box for stacking, which a browser leaves out when it is not ticked)."""
+    """The event settings a form changes: one switch, hiding or showing the totals, the dots
+    (with the box for stacking, which a browser leaves out when it is not ticked), or the
+    event's languages (one choice of "en", "cy" or "cy en", so a plain form sends one value)."""
     body: dict[str, Any] = {
         name: fields[name] == "open" for name in SWITCHES if fields.get(name) in {"open", "closed"}
     }
@@ -89,6 +91,11 @@ def settings_of(fields: dict[str, str]) -> dict[str, Any]:
             )
         body["dots_per_attendee"] = int(dots)
         body["dots_stack"] = "stack" in fields
+    if "languages" in fields:
+        chosen = fields["languages"].split()
+        if not chosen or len(chosen) > len(languages()) or set(chosen) - set(languages()):
+            raise FormError([("event-languages", "Choose English, Welsh or both.")])
+        body["languages"] = chosen
     if not body:
         raise FormError([("", "Choose from the page again; that change wasn't one it offers.")])
     validate("event-edit", body)

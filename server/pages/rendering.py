@@ -15,12 +15,14 @@ from starlette.routing import Route
 
 from server import templates
 from server.errors import Refused
+from server.language import gettext
 from server.pages.words import FORMATS, plural
 
 # A page showing one person's own state (their dots, their agenda) is for them alone, so no
-# shared cache keeps it; every page is checked again before it is shown from a cache.
-PRIVATE = {"Cache-Control": "private, no-cache", "Vary": "Cookie"}
-SHARED = {"Cache-Control": "no-cache"}
+# shared cache keeps it; every page is checked again before it is shown from a cache. Every
+# page is in the language its asker chose (a cookie) or their browser asks for.
+PRIVATE = {"Cache-Control": "private, no-cache", "Vary": "Cookie, Accept-Language"}
+SHARED = {"Cache-Control": "no-cache", "Vary": "Cookie, Accept-Language"}
 
 
 def page(
@@ -39,8 +41,16 @@ def page(
 
 def problem_page(status: int, title: str, message: str) -> HTMLResponse:
     """A refusal on a page people opened: the same sentence the API gives, as a page."""
-    heading = "Page not found" if status == 404 else title
-    return page("problem.html", heading, status=status, heading=heading, message=message)
+    not_found = status == 404
+    heading = gettext("Page not found") if not_found else gettext(title)
+    return page(
+        "problem.html",
+        heading,
+        status=status,
+        heading=heading,
+        message=gettext(message),
+        not_found=not_found,
+    )
 
 
 Endpoint = Callable[[Request], Awaitable[Response]]

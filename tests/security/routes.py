@@ -313,6 +313,11 @@ RULES: dict[tuple[str, str], Rule | Socket] = {
     # Pages are the same shell for everyone; secrets stay in the fragment, never sent.
     ("GET", "/"): everyone(lambda w: "/"),
     ("GET", "/new"): everyone(lambda w: "/new"),
+    ("GET", "/accessibility"): everyone(lambda w: "/accessibility"),
+    ("GET", "/privacy"): everyone(lambda w: "/privacy"),
+    # A language is a preference, not a secret: anyone may choose one, or read its words.
+    ("GET", "/language/{language}"): everyone(lambda w: "/language/cy?back=/"),
+    ("GET", "/i18n/{language}.json"): everyone(lambda w: "/i18n/cy.json"),
     ("GET", "/j/{code}"): everyone(lambda w: httpx.URL(w.ev.links["join"]).path),
     ("GET", "/e/{slug}"): everyone(lambda w: page(w)),
     ("GET", "/j"): everyone(

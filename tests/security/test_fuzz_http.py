@@ -208,6 +208,7 @@ def filled(w: World, path: str, **hostile: str) -> str:
         "room": w.room,
         "feed": w.feed(AUTHOR),
         "code": httpx.URL(w.ev.links["join"]).path.rsplit("/", 1)[1],
+        "language": "cy",
     }
     return re.sub(r"\{(\w+)(?::\w+)?\}", lambda m: str(hostile.get(m[1], real[m[1]])), path)
 

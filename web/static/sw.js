@@ -10,6 +10,7 @@ const STATE = "snug-state"; // also written by the attendee page (offline.js)
 const KEPT = new Set([PAGES, FILES, STATE]);
 const PATIENCE = 6000; // ms to wait for the network before showing a kept copy
 const EVENT_STATE = /^\/api\/e\/[^/]+$/;
+const WORDS = /^\/i18n\/[a-z]{2,3}\.json$/; // the scripts' words in a language (i18n.js)
 // The pages an attendee or a screen needs at the venue. Staff pages and the proceedings (which
 // staff read before they are published) are left to the network.
 const OFFLINE_PAGES = /^\/e\/[^/]+(\/notes\/\d+|\/screen|\/now)?$/;
@@ -52,7 +53,7 @@ self.addEventListener("fetch", (event) => {
   if (url.origin !== self.location.origin) return;
   let name = null;
   if (request.mode === "navigate") name = OFFLINE_PAGES.test(url.pathname) ? PAGES : null;
-  else if (url.pathname.startsWith("/static/")) name = FILES;
+  else if (url.pathname.startsWith("/static/") || WORDS.test(url.pathname)) name = FILES;
   else if (EVENT_STATE.test(url.pathname) && forAttendee(request.headers)) name = STATE;
   if (name) event.respondWith(networkFirst(event, name, url.pathname));
 });

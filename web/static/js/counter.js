@@ -3,13 +3,16 @@
 // typing pauses, so it doesn't talk over every key. Works on any page with a counter drawn by
 // the field macro (web/templates/partials/forms.html).
 
+import { ready, tn } from "./i18n.js";
+
 const PAUSE = 1000;
 const counted = new Map(); // input -> update(announce)
 
 function countWords(limit, length) {
   const left = limit - length;
-  const chars = (n) => `${n} ${n === 1 ? "character" : "characters"}`;
-  return left >= 0 ? `${chars(left)} left` : `${chars(-left)} too many`;
+  return left >= 0
+    ? tn("%(n)s character left", "%(n)s characters left", left)
+    : tn("%(n)s character too many", "%(n)s characters too many", -left);
 }
 
 /** Keeps every counter under root live as its field is typed in. */
@@ -42,3 +45,4 @@ export function refreshCounters(form) {
 }
 
 startCounters();
+ready.then(() => { for (const update of counted.values()) update(false); });

@@ -1,0 +1,99 @@
+"""The languages Snug speaks: English, in which every message is written (the source), and
+Welsh, from locales/cy/LC_MESSAGES/messages.po. A translator adds another by adding its .po.
+
+Which language a request is answered in is chosen once, as it arrives (``server/http/
+language.py``), and kept for the rest of its work in a context variable, so templates, problem
+details and domain sentences all read the same choice without it being passed down to them.
+Code that runs outside a request (a worker, a batch of writes) speaks English unless it sets
+the choice itself.
+"""
+
+from __future__ import annotations
+
+from contextvars import ContextVar
+from dataclasses import dataclass
+
+from babel import negotiate_locale
+
+from server.language.catalogues import available, translations
+
+SOURCE = "en"
+# Each language named in its own words, as the toggle offers it; the order is the toggle's.
+NAMES = {"cy": "Cymraeg", "en": "English"}
+COOKIE = "snug_language"
+# An Accept-Language header longer than this is cut here: a browser sends a few tags.
+ACCEPT_LANGUAGE_LIMIT = 500
+
+
+def languages() -> tuple[str, ...]:
+    """English and every language with a catalogue, in the toggle's order: those named
+    above first, as listed there, then any a translator added."""
+    order = list(NAMES)
+    found = {SOURCE, *available()}
+    return tuple(
+        sorted(found, key=lambda code: (order.index(code) if code in order else len(order), code))
+    )
+
+
+@dataclass(frozen=True)
+class Asked:
+    """The language a request is answered in, and the page the toggle returns to."""
+
+    language: str = SOURCE
+    page: str = "/"
+
+
+NOTHING_ASKED = Asked()  # outside any request: English
+asked: ContextVar[Asked] = ContextVar("asked", default=NOTHING_ASKED)
+
+
+def current() -> str:
+    return asked.get().language
+
+
+def accepted(header: str) -> list[str]:
+    """The tags of an Accept-Language header, most wanted first; q=0 means "not this"."""
+    weighed: list[tuple[float, int, str]] = []
+    for position, part in enumerate(header[:ACCEPT_LANGUAGE_LIMIT].split(",")):
+        tag, _, params = part.strip().partition(";")
+        weight = 1.0
+        name, _, value = params.strip().partition("=")
+        if name.strip() == "q":
+            try:
+                weight = float(value)
+            except ValueError:
+                continue
+        if tag and tag != "*" and weight > 0:
+            weighed.append((-weight, position, tag))
+    return [tag for _weight, _position, tag in sorted(weighed)]
+
+
+def choose(kept: str | None, accept_language: str) -> str:
+    """The language someone chose and kept (the cookie), else the first their browser asks
+    for that Snug speaks, else English."""
+    offered = languages()
+    if kept in offered:
+        return kept
+    return negotiate_locale(accepted(accept_language), offered, sep="-") or SOURCE
+
+
+def gettext(message: str) -> str:
+    return translations(current()).gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    return translations(current()).ngettext(singular, plural, n)
+
+
+def pgettext(context: str, message: str) -> str:
+    return str(translations(current()).pgettext(context, message))
+
+
+def npgettext(context: str, singular: str, plural: str, n: int) -> str:
+    return str(translations(current()).npgettext(context, singular, plural, n))
+
+
+def N_(message: str) -> str:  # the name gettext's tools look for
+    """Marks a message for the catalogue where it is defined, to be translated where it is
+    said (a class's title, a constant), since the language is known only then."""
+    return message

@@ -1,0 +1,18 @@
+from tortoise import migrations
+from tortoise.migrations import operations as ops
+import functools
+from json import dumps, loads
+from tortoise import fields
+
+class Migration(migrations.Migration):
+    dependencies = [('snug', '0009_grid_releases')]
+
+    initial = False
+
+    operations = [
+        ops.AddField(
+            model_name='Event',
+            name='languages',
+            field=fields.JSONField(default=['en'], db_default=['en'], encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads),
+        ),
+    ]
