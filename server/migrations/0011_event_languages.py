@@ -5,7 +5,7 @@ from json import dumps, loads
 from tortoise import fields
 
 class Migration(migrations.Migration):
-    dependencies = [('snug', '0009_grid_releases')]
+    dependencies = [('snug', '0010_grid_step_venue')]
 
     initial = False
 
