@@ -36,7 +36,10 @@ class Event(Model):
     totals_hidden = fields.BooleanField(default=False, db_default=False)
     # The languages the event is held in, Welsh before English as Welsh public bodies order
     # them: what its shared screens and posters show, and what its people choose between.
-    languages: fields.Field[list[str]] = fields.JSONField(default=lambda: ["en"], db_default=["en"])
+    # The database's own default is [] because Tortoise writes a list with a string in it as
+    # a default PostgreSQL can't read; events made before this field are set to ["en"] by
+    # migration 0011, and every event made since gets the default here.
+    languages: fields.Field[list[str]] = fields.JSONField(default=lambda: ["en"], db_default=[])
     # Set once the organiser has erased attendees' names, tokens and devices after the event.
     personal_data_erased_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)

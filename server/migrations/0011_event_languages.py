@@ -13,6 +13,7 @@ class Migration(migrations.Migration):
         ops.AddField(
             model_name='Event',
             name='languages',
-            field=fields.JSONField(default=['en'], db_default=['en'], encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads),
+            field=fields.JSONField(default=['en'], db_default=[], encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads),
         ),
+        ops.RunSQL("UPDATE event SET languages = '[\"en\"]'"),
     ]
