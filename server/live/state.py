@@ -184,7 +184,8 @@ def as_seen_by(
     change: Change | dict[str, Any], role: Role, totals_hidden: bool = False
 ) -> dict[str, Any]:
     """The change message for a role: a hidden pitch's text never reaches attendees' screens,
-    nor do vote counts while the organiser keeps totals back (``totals_hidden``)."""
+    nor do vote counts while the organiser keeps totals back (``totals_hidden``), nor the
+    turnout staff are told."""
     message = change.message() if isinstance(change, Change) else change
     if role >= Role.facilitator:
         return message
@@ -199,9 +200,12 @@ def as_seen_by(
         return {**message, "data": {"version": data["version"]}}
     if kind == "grid.checks":
         return {**message, "data": {}}
-    if kind == "tally" and "checks" in data:
-        return {**message, "data": {k: v for k, v in data.items() if k != "checks"}}
+    if kind in {"votes", "tally"} and STAFF_ONLY & data.keys():
+        return {**message, "data": {k: v for k, v in data.items() if k not in STAFF_ONLY}}
     return message
+
+
+STAFF_ONLY = {"checks", "turnout"}  # parts of a tally only staff are sent
 
 
 def without_counts(message: dict[str, Any]) -> dict[str, Any]:

@@ -8,10 +8,17 @@ from typing import Any
 from server.events.day import Audience, Day, Moment, day_of
 
 
-def day(state: dict[str, Any], drafted: bool, now: str, audience: Audience) -> Day:
-    """``state`` is a snapshot (server/live/state.py); ``now`` the event's wall clock."""
+def day(
+    state: dict[str, Any],
+    drafted: bool,
+    now: str,
+    audience: Audience,
+    turnout: dict[str, int] | None = None,
+) -> Day:
+    """``state`` is a snapshot (server/live/state.py); ``now`` the event's wall clock;
+    ``turnout`` how many have joined and voted, which staff are told."""
     event = state["event"]
-    turnout = state.get("turnout") or {}
+    turnout = turnout or {}
     moment = Moment(
         pitching_open=event["pitching_open"],
         voting_open=event["voting_open"],

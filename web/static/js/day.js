@@ -99,9 +99,9 @@ function timetable(proceedings, slots, now, audience) {
 
 /**
  * What is happening and what comes next: {stage, now, next, slot}. drafted: a grid exists;
- * audience: "attendee", "screen" or "staff".
+ * audience: "attendee", "screen" or "staff"; turnout: {joined, voted}, which staff are told.
  */
-export function dayOf(state, drafted, now, audience) {
+export function dayOf(state, drafted, now, audience, turnout = { joined: 0, voted: 0 }) {
   const e = state.event;
   if (state.grid?.live) return timetable(e.proceedings_published, bySlotTime(state.slots), now, audience);
   if (e.proceedings_published) return said("proceedings", PROCEEDINGS[audience]);
@@ -114,30 +114,34 @@ export function dayOf(state, drafted, now, audience) {
   const figures = {
     opened: e.pitching_open ? "Pitching and voting are open" : "Voting is open",
     pitches: `${pitches} ${pitches === 1 ? "pitch" : "pitches"}`,
-    joined: state.turnout?.joined ?? 0,
-    voted: state.turnout?.voted ?? 0,
+    joined: turnout.joined,
+    voted: turnout.voted,
   };
   return said(stage, WORDS[stage][audience](figures));
 }
 
 /**
- * The day's panel drawn by the server (partials/day.html): it knows its audience and whether
- * a grid has been drafted, hears the changes that draft one, and shows the day anew.
+ * The day's panel drawn by the server (partials/day.html): it knows its audience, whether a
+ * grid has been drafted and, on staff pages, the turnout; it hears the changes that move
+ * those on (the turnout comes with the vote counts, to staff alone), and shows the day anew.
  */
 export class DayPanel {
   constructor(box = document.querySelector("[data-day]")) {
     this.box = box;
     this.drafted = box.dataset.drafted === "true";
+    this.turnout = { joined: Number(box.dataset.joined || 0), voted: Number(box.dataset.voted || 0) };
   }
 
   hear(change) {
     if (change?.kind === "grid.changed" || change?.kind === "grid.published") this.drafted = true;
+    if (change?.data?.turnout) this.turnout = change.data.turnout;
   }
 
   /** Puts the day's two sentences on the page; returns the day. */
   show(state, now = localNow(state.event.timezone)) {
-    const day = dayOf(state, this.drafted, now, this.box.dataset.audience);
+    const day = dayOf(state, this.drafted, now, this.box.dataset.audience, this.turnout);
     this.box.dataset.stage = day.stage;
+    this.box.hidden = false;
     $("[data-day-now]", this.box).textContent = day.now;
     $("[data-day-next]", this.box).textContent = day.next;
     return day;
