@@ -122,6 +122,41 @@ def no_sideways_scroll(page: Any) -> None:
     assert width <= page.viewport_size["width"], f"{page.url} scrolls sideways: {width}px"
 
 
+TARGET = 44  # CSS pixels each way, the least a control may measure (WCAG 2.5.5)
+
+_SMALL_TARGETS = """
+(target) => {
+  const small = [];
+  const controls = document.querySelectorAll(
+    'a[href], button, input:not([type=hidden]), select, textarea, summary, [role=button], '
+    + '[tabindex]:not([tabindex="-1"])'
+  );
+  const inSentence = (a) => {
+    // A link inside a sentence (WCAG 2.5.8 exempts it): inline, in a paragraph that says more.
+    const block = a.closest('p');
+    return a.tagName === 'A' && block && getComputedStyle(a).display === 'inline'
+      && block.textContent.trim().length > a.textContent.trim().length + 5;
+  };
+  for (const el of controls) {
+    if (!el.getClientRects().length || el.closest('[hidden], .visually-hidden')) continue;
+    if (el.classList.contains('skip') && document.activeElement !== el) continue;
+    if (inSentence(el)) continue;
+    const r = el.getBoundingClientRect();
+    if (r.width < target - 0.5 || r.height < target - 0.5) {
+      const name = (el.textContent || el.name || '').trim().slice(0, 30);
+      small.push(`${el.tagName}#${el.id} "${name}" ${r.width.toFixed(1)}x${r.height.toFixed(1)}`);
+    }
+  }
+  return small;
+}
+"""
+
+
+def small_targets(page: Any) -> list[str]:
+    """Every visible control on the page smaller than TARGET by TARGET, named for the report."""
+    return list(page.evaluate(_SMALL_TARGETS, TARGET))
+
+
 def fail_on_dialogs(page: Any, seen: list[str]) -> None:
     """Any alert() means typed text ran as script: record it and dismiss it."""
 
