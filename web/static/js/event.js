@@ -202,13 +202,17 @@ const whereWords = (cell) => `${roomOf(cell.room)?.name || "a room"} at ${clock(
 
 // The same sentences as server/pages/words.py: a session whose places are counted says how
 // full it is from its claims, so its numbers agree with "you're number N on the list".
+// No headcounts while the organiser keeps the totals back: they would show the dots' interest.
+const goingTo = (pitch) => (Object.keys(state.grid.headcounts || {}).length ? state.grid.headcounts[String(pitch)] || 0 : null);
+
 function placesWords(pitch, room) {
   const c = state.grid.seats?.[String(pitch)];
   if (c) {
     const taken = `${c.seated} of ${plural(c.capacity, "place")} taken`;
     return c.waiting ? `${taken}, ${c.waiting} on the list` : taken;
   }
-  const going = state.grid.headcounts?.[String(pitch)] || 0;
+  const going = goingTo(pitch);
+  if (going === null) return plural(room.capacity, "place");
   return going > room.capacity ? `${going} going, ${plural(room.capacity, "place")}: it may be full` : `${going} of ${plural(room.capacity, "place")}`;
 }
 
@@ -291,8 +295,8 @@ function seatControls(placement) {
 
 function seatNeeded(pitch, room) {
   const counts = state.grid.seats?.[String(pitch)];
-  const going = state.grid.headcounts?.[String(pitch)] || 0;
-  return Boolean(counts || state.me?.seats?.[String(pitch)] || going >= room.capacity - 1);
+  const going = goingTo(pitch);
+  return Boolean(counts || state.me?.seats?.[String(pitch)] || (going !== null && going >= room.capacity - 1));
 }
 
 function standingWords(mine) {
