@@ -12,7 +12,7 @@ import httpx
 from playwright.sync_api import expect
 
 from tests.conftest import LiveServer
-from tests.e2e.conftest import PHONE, check_axe, make_event, no_sideways_scroll, sign_in
+from tests.e2e.conftest import PHONE, bearer, check_axe, make_event, no_sideways_scroll, sign_in
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -100,9 +100,7 @@ def test_the_staff_pages_say_where_the_day_is_and_the_next_step_live(
     )
     tokens = [httpx.post(f"{base}/attendees", json={}).json()["token"] for _ in range(2)]
     httpx.patch(base, json={"pitching_open": False, "voting_open": True}, headers=event.auth())
-    httpx.post(
-        f"{base}/dots", json={"pitch": pitch}, headers={"Authorization": f"Bearer {tokens[0]}"}
-    ).raise_for_status()
+    httpx.post(f"{base}/dots", json={"pitch": pitch}, headers=bearer(tokens[0])).raise_for_status()
     for page in (organise, grid):
         expect(page.locator("#staff-day-now")).to_have_text("Voting is open: 1 of 2 have voted.")
         expect(page.locator("#staff-day-next")).to_have_text(

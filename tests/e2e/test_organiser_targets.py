@@ -12,8 +12,8 @@ from tests.conftest import LiveServer
 from tests.e2e.conftest import (
     PHONE,
     TARGET,
-    as_drawn,
     check_drawn,
+    check_drawn_targets,
     make_event,
     sign_in,
     small_targets,
@@ -47,10 +47,5 @@ def test_every_control_on_the_organiser_page_is_44_pixels(
     page = context.new_page()
     page.goto(f"{server.url}/e/{event.slug}/organise")
     expect(page.locator("#marketplace")).to_be_visible()
-    shown = as_drawn(browser, page)
-    small = small_targets(shown)
-    assert small == [], f"no script: controls smaller than {TARGET}x{TARGET}: {small}"
-    shown.context.close()
-    check_drawn(browser, page, script=False)
-    page.screenshot(path=str(results_dir / "organiser-targets-no-script-360.png"), full_page=True)
+    check_drawn_targets(browser, page, results_dir / "organiser-targets-no-script-360.png")
     context.close()

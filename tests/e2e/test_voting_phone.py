@@ -17,11 +17,12 @@ from playwright.sync_api import expect
 
 from tests.conftest import LiveServer, start_server, stop_server
 from tests.e2e.conftest import (
+    HALL_AND_TINY_SNUG,
     PHONE,
     TARGET,
     Event,
-    as_drawn,
     check_drawn,
+    check_drawn_targets,
     make_event,
     sign_in,
     small_targets,
@@ -348,10 +349,7 @@ def test_every_control_is_44_pixels_in_each_voting_state(
     event = make_event(
         server,
         "Targets camp",
-        rooms=[
-            {"name": "Hall", "capacity": 40, "features": []},
-            {"name": "Tiny snug", "capacity": 1, "features": []},
-        ],
+        rooms=HALL_AND_TINY_SNUG,
     )
     organiser = Organiser(server, event)
     organiser.call("POST", "/pitches", json={"title": "Compost clinic", "tags": ["soil"]})
@@ -397,10 +395,5 @@ def test_every_control_is_44_pixels_in_each_voting_state(
     page = context.new_page()
     page.goto(f"{server.url}/e/{event.slug}")
     expect(page.locator("#votes-section")).to_be_visible()
-    shown = as_drawn(browser, page)
-    small = small_targets(shown)
-    assert small == [], f"no script: controls smaller than {TARGET}x{TARGET}: {small}"
-    shown.context.close()
-    check_drawn(browser, page, script=False)
-    page.screenshot(path=f"{results_dir}/voting-targets-no-script.png", full_page=True)
+    check_drawn_targets(browser, page, results_dir / "voting-targets-no-script.png")
     context.close()
