@@ -15,14 +15,16 @@ from server.grid.seats import seat_counts
 from server.workers import Busy, Processes
 
 
-async def published_view(event: Event) -> dict[str, Any]:
+async def published_view(event: Event, counted: bool = True) -> dict[str, Any]:
+    """The published grid; without its headcounts unless ``counted``: they are filled in from
+    the dots, so they would show the interest the organiser keeps back with the totals."""
     cells = await published_cells(event)
     return {
         "live": event.grid_live,
         # Published once and taken down since: phones say so, rather than nothing yet.
         "taken_down": not event.grid_live and await _taken_down(event),
         "placements": [{"pitch": p, "room": r, "slot": s} for p, (r, s) in sorted(cells.items())],
-        **counts_in(cells, headcounts(await agendas(event))),
+        **(counts_in(cells, headcounts(await agendas(event))) if counted else {"headcounts": {}}),
         "seats": await seat_counts(event),
     }
 

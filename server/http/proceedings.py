@@ -25,6 +25,7 @@ from server.exports.proceedings.readmodel import Entry, Proceedings, load_procee
 from server.http.api import ApiRoute, event_and_actor, path_id, perform
 from server.http.caching import etag_of, not_modified
 from server.http.exports import ANY_ORIGIN
+from server.marketplace.views import totals_shown
 from server.pages.rendering import problem_page
 
 Endpoint = Callable[[Request], Awaitable[Response]]
@@ -41,7 +42,10 @@ async def _readable(request: Request, *, images: bool = False) -> Proceedings:
     event, actor = await event_and_actor(request)
     if not event.proceedings_published and actor.role < Role.facilitator:
         raise NotFound(NOT_PUBLISHED)
-    return await load_proceedings(event, request.app.state.settings.public_url, images=images)
+    counted = totals_shown(event, actor.is_staff)
+    return await load_proceedings(
+        event, request.app.state.settings.public_url, images=images, counted=counted
+    )
 
 
 def _entry(request: Request, doc: Proceedings) -> Entry:

@@ -19,7 +19,7 @@ from server.grid.board import load_board
 from server.grid.seats import Seating, load_seating, seats_of
 from server.grid.views import draft_view, published_view
 from server.marketplace.models import Dot, Pitch
-from server.marketplace.views import pitches_view
+from server.marketplace.views import pitches_view, totals_shown
 
 T = TypeVar("T")
 
@@ -77,7 +77,7 @@ async def _shared(event: Event, staff: bool, public_url: str) -> View:
         "event": event_view(event, public_url),
         **await venue_view(event),
         "pitches": await pitches_view(event, staff),
-        "grid": await published_view(event),
+        "grid": await published_view(event, totals_shown(event, staff)),
     }
     if staff:
         state["draft"] = await draft_view(await load_board(event))
@@ -184,7 +184,8 @@ def as_seen_by(
     change: Change | dict[str, Any], role: Role, totals_hidden: bool = False
 ) -> dict[str, Any]:
     """The change message for a role: a hidden pitch's text never reaches attendees' screens,
-    nor do vote counts while the organiser keeps totals back (``totals_hidden``)."""
+    nor do vote counts while the organiser keeps totals back (``totals_hidden``), nor the
+    turnout staff are told."""
     message = change.message() if isinstance(change, Change) else change
     if role >= Role.facilitator:
         return message
@@ -199,19 +200,30 @@ def as_seen_by(
         return {**message, "data": {"version": data["version"]}}
     if kind == "grid.checks":
         return {**message, "data": {}}
-    if kind == "tally" and "checks" in data:
-        return {**message, "data": {k: v for k, v in data.items() if k != "checks"}}
+    if kind in {"votes", "tally"} and STAFF_ONLY & data.keys():
+        return {**message, "data": {k: v for k, v in data.items() if k not in STAFF_ONLY}}
     return message
 
 
+STAFF_ONLY = {"checks", "turnout"}  # parts of a tally only staff are sent
+
+
 def without_counts(message: dict[str, Any]) -> dict[str, Any]:
-    """The message with no vote count in it: the counts it carries are left empty (null for a
-    pitch), so it still says what changed and moves a screen's seq on."""
+    """The message with no vote count in it, nor a headcount (filled in from the dots, they
+    show the same interest): the counts it carries are left empty (null for a pitch), so it
+    still says what changed and moves a screen's seq on."""
     kind, data = message["kind"], message["data"]
+    if kind == "headcounts":
+        return {**message, "data": {"headcounts": {}}}
+    if kind == "grid.published":
+        return {**message, "data": {**data, "grid": {**data["grid"], "headcounts": {}}}}
     if kind == "pitch.saved":
         return {**message, "data": {**data, "pitch": {**data["pitch"], "votes": None}}}
     if kind in {"votes", "pitch.merged", "pitch.withdrawn", "pitch.hidden"} and "votes" in data:
         return {**message, "data": {**data, "votes": {}}}
-    if kind == "tally" and "votes" in data:
-        return {**message, "data": {k: v for k, v in data.items() if k != "votes"}}
+    if kind == "tally":
+        return {**message, "data": {k: v for k, v in data.items() if k not in COUNTS}}
     return message
+
+
+COUNTS = {"votes", "headcounts"}  # the parts of a tally that show interest

@@ -139,4 +139,14 @@ async def _record_counts(journal: Journal, pitch_ids: list[int]) -> None:
 
 
 async def _counts(event: Event, pitch_ids: list[int]) -> dict[str, Any]:
-    return counts_data(await vote_counts(event, pitch_ids))
+    # Staff are told how many have voted as the counts move (server/live/state.py keeps the
+    # turnout from everyone else).
+    return {**counts_data(await vote_counts(event, pitch_ids)), "turnout": await turnout(event)}
+
+
+async def turnout(event: Event) -> dict[str, int]:
+    """How many have joined the event, and how many of them have a dot placed."""
+    joined = await Attendee.filter(event=event).count()
+    voters = Dot.filter(event=event).distinct().order_by("attendee_id")
+    voted = await voters.values_list("attendee_id", flat=True)
+    return {"joined": joined, "voted": len(voted)}

@@ -4,7 +4,6 @@ back dots, choose an agenda, claim a seat, and say one's name, all as plain form
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
 from typing import Any
 
 from starlette.requests import Request
@@ -13,9 +12,9 @@ from starlette.responses import Response
 from server.errors import Invalid, Refused
 from server.events import feeds, setup
 from server.events.access import PUBLIC, Actor, Role
+from server.events.day import Audience, local_now
 from server.events.journal import Journal
 from server.events.models import Event
-from server.events.moment import moment
 from server.grid import seats
 from server.http.security import ATTENDEE_COOKIE, page_secret
 from server.http.session import keep_key
@@ -23,6 +22,7 @@ from server.live.state import snapshot
 from server.marketplace import dots, pitches
 from server.marketplace.pitches import find_pitch
 from server.pages.attendee_view import Listing, attendee_page
+from server.pages.day_view import day
 from server.pages.forms import (
     FormError,
     back_to,
@@ -106,7 +106,13 @@ async def _show(
         done=DONE.get(request.query_params.get("done", "")),
         next=back_to(event, request.query_params.get("next")),
         meta=" · ".join(filter(None, [event.date.strftime("%A %-d %B %Y"), event.venue])),
-        day=moment(event, state["slots"], datetime.now(UTC), pitched=bool(state["pitches"])),
+        drafted=event.grid_version > 0,
+        day=day(
+            state,
+            event.grid_version > 0,
+            local_now(event.timezone, asked.get("at")),
+            Audience.ATTENDEE,
+        ),
     )
     if token and me is None and request.method == "GET":
         # A token the event no longer knows (reset, erased): the phone forgets it.

@@ -190,10 +190,11 @@ def _session(
 ) -> Session:
     pitch = placed["pitch"]
     key = str(pitch)
-    going = int(grid.get("headcounts", {}).get(key, 0))
+    # No headcount while the totals are kept back (server/grid/views.py published_view).
+    going = int(grid["headcounts"].get(key, 0)) if grid.get("headcounts") else None
     counts = grid.get("seats", {}).get(key)
     mine = me["seats"].get(key) if me else None
-    needed = bool(counts or mine or going >= room["capacity"] - 1)
+    needed = bool(counts or mine or (going is not None and going >= room["capacity"] - 1))
     action = (
         "Claim a place"
         if not mine

@@ -23,7 +23,7 @@ from server.live.state import snapshot
 from server.pages.forms import FormError, event_of, form_key, whole_number
 from server.pages.grid_view import grid_editor
 from server.pages.rendering import PageRoute, page
-from server.pages.staff import Command, act, sign_in_form, staff
+from server.pages.staff import Command, act, sign_in_form, staff, staff_day
 from server.pages.words import slot_words
 
 DONE = {
@@ -60,6 +60,7 @@ async def _show(
         status=status,
         private=True,
         editor=grid_editor(state) if actor.is_staff else None,
+        **await staff_day(request, event, actor, state),
         slot_words=slot_words,
         event_name=event.name,
         back="organise" if actor.role == Role.organiser else "facilitate",

@@ -16,7 +16,7 @@ from server.live.state import snapshot
 from server.marketplace import dots
 from server.pages.forms import FormError, event_of
 from server.pages.rendering import PageRoute, page
-from server.pages.staff import Command, act, sign_in_form, staff
+from server.pages.staff import Command, act, sign_in_form, staff, staff_day
 from server.pages.words import plural
 from server.validation import validate
 
@@ -56,6 +56,7 @@ async def _show(
         role=actor.role.name if actor.is_staff else None,
         organiser=actor.role == Role.organiser,
         grid_summary=_grid_summary(state) if actor.is_staff else "",
+        **await staff_day(request, event, actor, state),
         errors=errors or [],
         done=DONE.get(request.query_params.get("done", "")),
         **sign_in_form(event, f"/e/{event.slug}/{which}"),

@@ -11,10 +11,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from server.events.access import PUBLIC
+from server.events.day import MINUTE, Audience, local_now
 from server.events.models import Event
 from server.grid.recent import last_moves
 from server.live.state import snapshot
 from server.pages import screens_view
+from server.pages.day_view import day
 from server.pages.forms import event_of
 from server.pages.rendering import PageRoute, page
 from server.pages.words import clock
@@ -27,7 +29,7 @@ async def _shown(request: Request) -> tuple[Event, dict[str, Any], str]:
     """The event, its public snapshot and its wall clock (?at= holds it still for tests)."""
     event = await event_of(request)
     state = await snapshot(event, PUBLIC, request.app.state.settings.public_url)
-    return event, state, screens_view.local_now(event.timezone, request.query_params.get("at"))
+    return event, state, local_now(event.timezone, request.query_params.get("at"))
 
 
 def _screen(
@@ -47,14 +49,14 @@ def _screen(
         clock=clock(now),
         drafted=drafted,
         live=bool(state["grid"]["live"]),
-        day=screens_view.day(state, drafted, now),
+        day=day(state, drafted, now, Audience.SCREEN),
         **context,
     )
 
 
 def _pages(request: Request, items: list[Any], per: int) -> screens_view.Paged[Any]:
     at = request.query_params.get("at", "")
-    query = {"at": at} if screens_view.MINUTE.match(at) else {}
+    query = {"at": at} if MINUTE.match(at) else {}
     asked = request.query_params.get("page")
     turning = asked is None or request.query_params.get("turn") == "1"
     return screens_view.paged(items, per, asked, query, turning)

@@ -5,21 +5,17 @@ as web/static/js/screen.js, now.js and board.js), a page of rooms at a time."""
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 from urllib.parse import urlencode
-from zoneinfo import ZoneInfo
 
-from server.events.day import Day, Moment, day_of
 from server.pages.words import clock
 
 T = TypeVar("T")
 
 RANKED = 6  # sized from the smaller side, this many fit any projector (as screen.js)
 LATEST = 5
-MINUTE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$")
 PAGE = re.compile(r"[0-9]{1,4}")
 
 
@@ -61,30 +57,6 @@ class RoomNow:
     until: str
     next: str | None
     at: str
-
-
-def local_now(timezone: str, fixed: str | None, now: dt.datetime | None = None) -> str:
-    """The event's wall clock as "YYYY-MM-DDTHH:MM"; ``fixed`` (?at=) holds it still for tests."""
-    if fixed and MINUTE.match(fixed):
-        return fixed
-    try:
-        zone = ZoneInfo(timezone)
-    except (KeyError, ValueError):
-        zone = ZoneInfo("UTC")
-    return (now or dt.datetime.now(dt.UTC)).astimezone(zone).strftime("%Y-%m-%dT%H:%M")
-
-
-def day(state: dict[str, Any], drafted: bool, now: str) -> Day:
-    event = state["event"]
-    moment = Moment(
-        pitching_open=event["pitching_open"],
-        voting_open=event["voting_open"],
-        pitches=len(shown(state)),
-        drafted=drafted,
-        live=bool(state["grid"]["live"]),
-        proceedings=bool(event.get("proceedings_published")),
-    )
-    return day_of(moment, state["slots"], now)
 
 
 def _by_time(state: dict[str, Any]) -> list[dict[str, Any]]:

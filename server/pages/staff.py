@@ -13,10 +13,13 @@ from starlette.responses import Response
 
 from server.errors import Refused, Unauthorised
 from server.events.access import PUBLIC, Actor, Role
+from server.events.day import Audience, local_now
 from server.events.journal import Journal
 from server.events.models import Event
 from server.http.security import page_secret
 from server.http.session import keep_key
+from server.marketplace import dots
+from server.pages.day_view import day
 from server.pages.forms import (
     FormError,
     back_to,
@@ -52,6 +55,23 @@ async def staff(request: Request, event: Event) -> Actor:
 def sign_in_form(event: Event, next_page: str) -> dict[str, Any]:
     """What the sign-in form needs from the page drawing it."""
     return {"sign_in_next": next_page, "key": form_key(), "slug": event.slug}
+
+
+async def staff_day(
+    request: Request, event: Event, actor: Actor, state: dict[str, Any]
+) -> dict[str, Any]:
+    """Where the day is in staff words, and whether a grid is drafted, for a staff page's day
+    panel (partials/day.html); nothing for someone not signed in, whose page says so."""
+    if not actor.is_staff:
+        return {"day": None, "drafted": False, "turnout": None}
+    drafted = event.grid_version > 0
+    now = local_now(event.timezone, request.query_params.get("at"))
+    turnout = await dots.turnout(event)
+    return {
+        "day": day(state, drafted, now, Audience.STAFF, turnout),
+        "drafted": drafted,
+        "turnout": turnout,
+    }
 
 
 def key_in(pasted: str) -> str:

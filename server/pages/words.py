@@ -24,12 +24,15 @@ def slot_words(slot: dict[str, Any]) -> str:
     return f"{time}, {slot['label']}" if slot.get("label") else time
 
 
-def places_words(going: int, capacity: int, counts: dict[str, int] | None = None) -> str:
+def places_words(going: int | None, capacity: int, counts: dict[str, int] | None = None) -> str:
     """How full a session is: from its seat claims when its places are counted, otherwise from
-    how many have it on their agenda."""
+    how many have it on their agenda (``going``: None while the organiser keeps the totals
+    back, when only the room's size is told)."""
     if counts:
         taken = f"{counts['seated']} of {plural(counts['capacity'], 'place')} taken"
         return f"{taken}, {counts['waiting']} on the list" if counts["waiting"] else taken
+    if going is None:
+        return plural(capacity, "place")
     if going > capacity:
         return f"{going} going, {plural(capacity, 'place')}: it may be full"
     return f"{going} of {plural(capacity, 'place')}"

@@ -65,6 +65,42 @@ class Event:
         return {"Authorization": f"Bearer {self.key}"}
 
 
+# A laptop and a phone, as the pages are checked at both.
+VIEWPORTS: dict[str, dict[str, int]] = {
+    "1280": {"width": 1280, "height": 800},
+    "360": {"width": 360, "height": 640},
+}
+# A big room and a snug, a morning of two slots: enough for a grid to place and move in.
+TWO_ROOMS = [
+    {"name": "Auditorium", "capacity": 100, "features": []},
+    {"name": "Snug 1", "capacity": 8, "features": []},
+]
+TWO_SLOTS = [
+    {"starts_at": "2026-11-23T10:00", "ends_at": "2026-11-23T10:45", "label": "Morning"},
+    {"starts_at": "2026-11-23T11:00", "ends_at": "2026-11-23T11:45", "label": "Late morning"},
+]
+# A morning of two session slots with a coffee break between.
+MORNING_WITH_COFFEE = [
+    {"starts_at": "2026-11-23T10:00", "ends_at": "2026-11-23T10:45", "label": "Morning"},
+    {
+        "starts_at": "2026-11-23T10:45",
+        "ends_at": "2026-11-23T11:00",
+        "label": "Coffee",
+        "kind": "break",
+    },
+    {"starts_at": "2026-11-23T11:00", "ends_at": "2026-11-23T11:45", "label": "Late morning"},
+]
+# A hall and a room of one, whose places are counted from the first claim.
+HALL_AND_TINY_SNUG = [
+    {"name": "Hall", "capacity": 40, "features": []},
+    {"name": "Tiny snug", "capacity": 1, "features": []},
+]
+
+
+def bearer(secret: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {secret}"}
+
+
 def make_event(server: LiveServer, name: str = "Test camp", **extra: Any) -> Event:
     body = {
         "name": name,
@@ -120,6 +156,58 @@ def check_drawn(browser: Any, page: Any, script: bool) -> None:
 def no_sideways_scroll(page: Any) -> None:
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= page.viewport_size["width"], f"{page.url} scrolls sideways: {width}px"
+
+
+TARGET = 44  # CSS pixels each way, the least a control may measure (WCAG 2.5.5)
+
+_SMALL_TARGETS = """
+(target) => {
+  const small = [];
+  const controls = document.querySelectorAll(
+    'a[href], button, input:not([type=hidden]), select, textarea, summary, [role=button], '
+    + '[tabindex]:not([tabindex="-1"])'
+  );
+  const inSentence = (a) => {
+    // A link inside a sentence (WCAG 2.5.8 exempts it): inline, in a paragraph that says more.
+    const block = a.closest('p');
+    return a.tagName === 'A' && block && getComputedStyle(a).display === 'inline'
+      && block.textContent.trim().length > a.textContent.trim().length + 5;
+  };
+  for (const el of controls) {
+    if (!el.getClientRects().length || el.closest('[hidden], .visually-hidden')) continue;
+    if (el.classList.contains('skip') && document.activeElement !== el) continue;
+    if (inSentence(el)) continue;
+    const r = el.getBoundingClientRect();
+    if (r.width < target - 0.5 || r.height < target - 0.5) {
+      const name = (el.textContent || el.name || '').trim().slice(0, 30);
+      small.push(`${el.tagName}#${el.id} "${name}" ${r.width.toFixed(1)}x${r.height.toFixed(1)}`);
+    }
+  }
+  return small;
+}
+"""
+
+
+def small_targets(page: Any) -> list[str]:
+    """Every visible control on the page smaller than TARGET by TARGET, named for the report."""
+    return list(page.evaluate(_SMALL_TARGETS, TARGET))
+
+
+def check_drawn_targets(browser: Any, page: Any, shot: Path) -> None:
+    """A page open without script: its controls measured (and axe and the sideways scroll
+    checked) in a copy that can run the checks, and a screenshot."""
+    shown = as_drawn(browser, page)
+    small = small_targets(shown)
+    assert small == [], f"no script: controls smaller than {TARGET}x{TARGET}: {small}"
+    shown.context.close()
+    check_drawn(browser, page, script=False)
+    page.screenshot(path=str(shot), full_page=True)
+
+
+def look(page: Any, results: Path, name: str, script: bool) -> None:
+    """axe and the sideways-scroll check on a page, and a screenshot of it, ``name``.png."""
+    check_drawn(page.context.browser, page, script)
+    page.screenshot(path=str(results / f"{name}.png"), full_page=True)
 
 
 def fail_on_dialogs(page: Any, seen: list[str]) -> None:

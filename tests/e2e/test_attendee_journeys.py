@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.conftest import LiveServer
-from tests.e2e.conftest import PHONE, Event, check_drawn, make_event
+from tests.e2e.conftest import HALL_AND_TINY_SNUG, PHONE, Event, check_drawn, make_event
 
 # ms: a phone whose websocket is refused falls back to the event stream within this.
 FALLBACK_WITHIN = 20_000
@@ -58,10 +58,7 @@ def test_attendee_journey(
     event = make_event(
         server,
         "Journey camp",
-        rooms=[
-            {"name": "Hall", "capacity": 40, "features": []},
-            {"name": "Tiny snug", "capacity": 1, "features": []},
-        ],
+        rooms=HALL_AND_TINY_SNUG,
     )
     organiser = Organiser(server, event)
     organiser.call("PATCH", json={"voting_open": True})

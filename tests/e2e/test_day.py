@@ -12,7 +12,7 @@ import httpx
 from playwright.sync_api import expect
 
 from tests.conftest import LiveServer
-from tests.e2e.conftest import PHONE, check_axe, make_event, no_sideways_scroll, sign_in
+from tests.e2e.conftest import PHONE, bearer, check_axe, make_event, no_sideways_scroll, sign_in
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -75,3 +75,45 @@ def test_the_page_says_where_the_day_is_live_and_drawn(
     no_sideways_scroll(live)
     live_context.close()
     drawn_context.close()
+
+
+def test_the_staff_pages_say_where_the_day_is_and_the_next_step_live(
+    server: LiveServer, browser: Any, results_dir: Path
+) -> None:
+    event = make_event(server, "Staff day")
+    base = f"{server.url}/api/e/{event.slug}"
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    sign_in(context, server, event.slug, event.key)
+    organise, grid = context.new_page(), context.new_page()
+    organise.goto(f"{server.url}/e/{event.slug}/organise")
+    grid.goto(f"{server.url}/e/{event.slug}/grid")
+    for page in (organise, grid):
+        expect(page.locator("#conn")).to_have_text("Live")
+        expect(page.locator("#staff-day-now")).to_have_text(
+            "Pitching is open: 0 pitches so far, 0 joined."
+        )
+    pitch = httpx.post(
+        f"{base}/pitches", json={"title": "Open data", "host": "Ana"}, headers=event.auth()
+    ).json()["id"]
+    expect(organise.locator("#staff-day-now")).to_have_text(
+        "Pitching is open: 1 pitch so far, 0 joined."
+    )
+    tokens = [httpx.post(f"{base}/attendees", json={}).json()["token"] for _ in range(2)]
+    httpx.patch(base, json={"pitching_open": False, "voting_open": True}, headers=event.auth())
+    httpx.post(f"{base}/dots", json={"pitch": pitch}, headers=bearer(tokens[0])).raise_for_status()
+    for page in (organise, grid):
+        expect(page.locator("#staff-day-now")).to_have_text("Voting is open: 1 of 2 have voted.")
+        expect(page.locator("#staff-day-next")).to_have_text(
+            "Next: close voting and draft the grid."
+        )
+    check_axe(organise)
+    organise.screenshot(path=str(results_dir / "day-staff-voting-1280.png"))
+    httpx.patch(base, json={"voting_open": False}, headers=event.auth()).raise_for_status()
+    httpx.post(f"{base}/grid/allocate", json={"version": 0}, headers=event.auth())
+    expect(grid.locator("#staff-day-now")).to_have_text(
+        "The grid is drafted but not published: only staff see it."
+    )
+    expect(organise.locator("#staff-day-next")).to_have_text(
+        "Next: check the grid, then publish it to every phone and screen."
+    )
+    context.close()

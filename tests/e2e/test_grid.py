@@ -13,8 +13,10 @@ from playwright.sync_api import expect
 from tests.conftest import LiveServer
 from tests.e2e.conftest import (
     HOLD_LIVE_MESSAGES,
+    MORNING_WITH_COFFEE,
     PHONE,
     Event,
+    bearer,
     check_axe,
     check_drawn,
     fail_on_dialogs,
@@ -28,16 +30,7 @@ ROOMS = [
     {"name": "Side room", "capacity": 35, "features": ["whiteboard"]},
     {"name": "Snug 1", "capacity": 2, "features": ["quiet"]},
 ]
-SLOTS = [
-    {"starts_at": "2026-11-23T10:00", "ends_at": "2026-11-23T10:45", "label": "Morning"},
-    {
-        "starts_at": "2026-11-23T10:45",
-        "ends_at": "2026-11-23T11:00",
-        "label": "Coffee",
-        "kind": "break",
-    },
-    {"starts_at": "2026-11-23T11:00", "ends_at": "2026-11-23T11:45", "label": "Late morning"},
-]
+SLOTS = MORNING_WITH_COFFEE
 TITLES = [
     "Procurement that works for small suppliers",
     "Hiring digital people fast",
@@ -45,10 +38,6 @@ TITLES = [
     "Open data in practice",
     "Agile in government",
 ]
-
-
-def bearer(secret: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {secret}"}
 
 
 class Camp:

@@ -13,23 +13,24 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.conftest import LiveServer
-from tests.e2e.conftest import Event, check_drawn, make_event, sign_in
+from tests.e2e.conftest import (
+    TWO_ROOMS,
+    TWO_SLOTS,
+    VIEWPORTS,
+    Event,
+    bearer,
+    check_drawn,
+    look,
+    make_event,
+    sign_in,
+)
 
-SIZES = {"1280": {"width": 1280, "height": 800}, "360": {"width": 360, "height": 640}}
-ROOMS = [
-    {"name": "Auditorium", "capacity": 100, "features": []},
-    {"name": "Snug 1", "capacity": 8, "features": []},
-]
-SLOTS = [
-    {"starts_at": "2026-11-23T10:00", "ends_at": "2026-11-23T10:45", "label": "Morning"},
-    {"starts_at": "2026-11-23T11:00", "ends_at": "2026-11-23T11:45", "label": "Late morning"},
-]
 MOVER, STAYER = "Open data in councils", "Cycling to work"
 
 
 def _released(server: LiveServer, name: str) -> tuple[Event, str, dict[str, int]]:
     """Two sessions placed and published as release 1; an attendee voted for the first."""
-    event = make_event(server, name, rooms=ROOMS, slots=SLOTS)
+    event = make_event(server, name, rooms=TWO_ROOMS, slots=TWO_SLOTS)
     api = f"{server.url}/api/e/{event.slug}"
     with httpx.Client(timeout=20, headers=event.auth()) as client:
         client.patch(api, json={"voting_open": True}).raise_for_status()
@@ -39,7 +40,7 @@ def _released(server: LiveServer, name: str) -> tuple[Event, str, dict[str, int]
         }
         token = httpx.post(f"{api}/attendees", json={"name": "Voter"}).json()["token"]
         httpx.post(
-            f"{api}/dots", json={"pitch": ids[MOVER]}, headers={"Authorization": f"Bearer {token}"}
+            f"{api}/dots", json={"pitch": ids[MOVER]}, headers=bearer(token)
         ).raise_for_status()
         state = client.get(api).json()
         rooms = [r["id"] for r in state["rooms"]]
@@ -51,30 +52,25 @@ def _released(server: LiveServer, name: str) -> tuple[Event, str, dict[str, int]
     return event, token, ids
 
 
-def _look(page: Any, results: Path, name: str) -> None:
-    check_drawn(page.context.browser, page, True)
-    page.screenshot(path=str(results / f"{name}.png"), full_page=True)
-
-
 def _published_room(server: LiveServer, event: Event, pitch: int) -> tuple[int, int]:
     grid = httpx.get(f"{server.url}/api/e/{event.slug}").json()["grid"]
     found = next(p for p in grid["placements"] if p["pitch"] == pitch)
     return found["room"], found["slot"]
 
 
-@pytest.mark.parametrize("size", list(SIZES))
+@pytest.mark.parametrize("size", list(VIEWPORTS))
 def test_edit_preview_publish_history_compare_and_roll_back(
     server: LiveServer, browser: Any, results_dir: Path, size: str
 ) -> None:
     event, token, ids = _released(server, f"Release camp {size}")
     first_place = _published_room(server, event, ids[MOVER])
-    phone_context = browser.new_context(viewport=SIZES["360"])
+    phone_context = browser.new_context(viewport=VIEWPORTS["360"])
     sign_in(phone_context, server, event.slug, token)
     phone = phone_context.new_page()
     phone.goto(f"{server.url}/e/{event.slug}")
     expect(phone.get_by_role("heading", name="My agenda")).to_be_visible()
 
-    context = browser.new_context(viewport=SIZES[size])
+    context = browser.new_context(viewport=VIEWPORTS[size])
     sign_in(context, server, event.slug, event.key)
     laptop = context.new_page()
     errors: list[str] = []
@@ -101,7 +97,7 @@ def test_edit_preview_publish_history_compare_and_roll_back(
         "to Snug 1, 11:00 to 11:45, Late morning."
     )
     expect(preview).to_contain_text("1 person will see their agenda change")
-    _look(laptop, results_dir, f"releases-preview-{size}")
+    look(laptop, results_dir, f"releases-preview-{size}", True)
     preview.get_by_role("button", name="Yes, publish release 2").click()
     expect(laptop.locator("#done")).to_contain_text("Published")
     expect(phone.locator("#notices")).to_contain_text(
@@ -116,7 +112,7 @@ def test_edit_preview_publish_history_compare_and_roll_back(
     laptop.locator("#release-2").get_by_role("link", name="Compare with release 1").click()
     expect(laptop.locator("#compare-result")).to_have_text("From release 1 to release 2")
     expect(laptop.locator("#compare-changes")).to_contain_text(f"“{MOVER}” moves from")
-    _look(laptop, results_dir, f"releases-compare-{size}")
+    look(laptop, results_dir, f"releases-compare-{size}", True)
 
     # Roll back to release 1: asked first, then published as release 3.
     laptop.get_by_role("link", name="Roll back to release 1…").click()
@@ -125,14 +121,14 @@ def test_edit_preview_publish_history_compare_and_roll_back(
     expect(asked.locator("#rollback-changes")).to_contain_text(
         f"“{MOVER}” moves from Snug 1, 11:00 to 11:45, Late morning to Auditorium"
     )
-    _look(laptop, results_dir, f"releases-rollback-{size}")
+    look(laptop, results_dir, f"releases-rollback-{size}", True)
     asked.get_by_role("button", name="Yes, roll back to release 1").click()
     expect(laptop.locator("#done")).to_contain_text("Rolled back")
     expect(laptop.locator("#release-3 h3")).to_have_text(
         "Release 3: Rolled back to release 1 (latest)"
     )
     assert _published_room(server, event, ids[MOVER]) == first_place
-    _look(laptop, results_dir, f"releases-history-{size}")
+    look(laptop, results_dir, f"releases-history-{size}", True)
     assert errors == []
     context.close()
     phone_context.close()
@@ -142,7 +138,7 @@ def test_removing_a_room_that_holds_sessions_asks_first(
     server: LiveServer, browser: Any, results_dir: Path
 ) -> None:
     event, _token, ids = _released(server, "Room removal camp")
-    context = browser.new_context(viewport=SIZES["360"])
+    context = browser.new_context(viewport=VIEWPORTS["360"])
     page = context.new_page()
     page.goto(event.links["organise"])
     expect(page.locator("#role-line")).to_contain_text("organiser")
@@ -166,7 +162,7 @@ def test_removing_a_room_that_holds_sessions_asks_first(
 
 def test_unpublishing_tells_the_phones(server: LiveServer, browser: Any, results_dir: Path) -> None:
     event, token, _ids = _released(server, "Taken down camp")
-    phone_context = browser.new_context(viewport=SIZES["360"])
+    phone_context = browser.new_context(viewport=VIEWPORTS["360"])
     sign_in(phone_context, server, event.slug, token)
     phone = phone_context.new_page()
     phone.goto(f"{server.url}/e/{event.slug}")
@@ -181,10 +177,10 @@ def test_unpublishing_tells_the_phones(server: LiveServer, browser: Any, results
     expect(phone.locator("#notices")).to_contain_text(said)
     expect(phone.locator("#grid-section")).to_be_hidden()
     expect(phone.locator("#grid-taken-down")).to_be_hidden()  # said once, in the notices
-    _look(phone, results_dir, "grid-taken-down-360")
+    look(phone, results_dir, "grid-taken-down-360", True)
     phone_context.close()
     # A phone without script, or one that missed the moment, reads it on the page.
-    plain = browser.new_context(viewport=SIZES["360"], java_script_enabled=False)
+    plain = browser.new_context(viewport=VIEWPORTS["360"], java_script_enabled=False)
     sign_in(plain, server, event.slug, token)
     page = plain.new_page()
     page.goto(f"{server.url}/e/{event.slug}")

@@ -14,38 +14,31 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.conftest import LiveServer
-from tests.e2e.conftest import Event, check_drawn, make_event
+from tests.e2e.conftest import (
+    TWO_ROOMS,
+    TWO_SLOTS,
+    VIEWPORTS,
+    Event,
+    bearer,
+    check_drawn,
+    look,
+    make_event,
+)
 
-SIZES = {"1280": {"width": 1280, "height": 800}, "360": {"width": 360, "height": 640}}
-ROOMS = [
-    {"name": "Auditorium", "capacity": 100, "features": []},
-    {"name": "Snug 1", "capacity": 8, "features": []},
-]
-SLOTS = [
-    {"starts_at": "2026-11-23T10:00", "ends_at": "2026-11-23T10:45", "label": "Morning"},
-    {"starts_at": "2026-11-23T11:00", "ends_at": "2026-11-23T11:45", "label": "Late morning"},
-]
 TITLE = "Bread & circuses for civil servants"
 
 
 def _camp(server: LiveServer, name: str) -> tuple[Event, str]:
     """An event with two rooms, two slots and one pitch with a dot, and a facilitator link."""
-    event = make_event(server, name, rooms=ROOMS, slots=SLOTS)
+    event = make_event(server, name, rooms=TWO_ROOMS, slots=TWO_SLOTS)
     api = f"{server.url}/api/e/{event.slug}"
     with httpx.Client(timeout=20, headers=event.auth()) as client:
         client.patch(api, json={"voting_open": True}).raise_for_status()
         pitch = client.post(f"{api}/pitches", json={"title": TITLE, "host": "Ada"}).json()["id"]
         token = httpx.post(f"{api}/attendees", json={"name": "Voter"}).json()["token"]
-        httpx.post(
-            f"{api}/dots", json={"pitch": pitch}, headers={"Authorization": f"Bearer {token}"}
-        ).raise_for_status()
+        httpx.post(f"{api}/dots", json={"pitch": pitch}, headers=bearer(token)).raise_for_status()
         link = client.post(f"{api}/facilitator-link").json()["link"]
     return event, str(link)
-
-
-def _look(page: Any, results: Path, name: str, script: bool = False) -> None:
-    check_drawn(page.context.browser, page, script)
-    page.screenshot(path=str(results / f"{name}.png"), full_page=True)
 
 
 def _sign_in(
@@ -54,7 +47,7 @@ def _sign_in(
     page.goto(f"{server.url}/e/{event.slug}/facilitate")
     form = page.locator("#sign-in-form")
     expect(form).to_be_visible()
-    _look(page, Path(shot).parent, Path(shot).name, script)
+    look(page, Path(shot).parent, Path(shot).name, script)
     form.get_by_label("Your organiser or facilitator link").fill(link)
     form.get_by_role("button", name="Sign in").click()
     expect(page.locator("#role-line")).to_have_text("You are a facilitator of this event.")
@@ -78,29 +71,29 @@ def _cell_of(page: Any, room: int, slot: int) -> Any:
 def _attendee_sees(
     browser: Any, server: LiveServer, event: Event, results: Path, size: str
 ) -> None:
-    context = browser.new_context(viewport=SIZES[size], java_script_enabled=False)
+    context = browser.new_context(viewport=VIEWPORTS[size], java_script_enabled=False)
     phone = context.new_page()
     phone.goto(f"{server.url}/e/{event.slug}")
     grid = phone.locator("#grid-section")
     expect(grid).to_be_visible()
     expect(grid.locator(".g-slot", has_text="11:00 to 11:45")).to_contain_text(TITLE)
     expect(grid.locator(".g-slot", has_text="11:00 to 11:45")).to_contain_text("Snug 1")
-    _look(phone, results, f"no-script-attendee-grid-{size}")
+    look(phone, results, f"no-script-attendee-grid-{size}", False)
     context.close()
 
 
-@pytest.mark.parametrize("size", list(SIZES))
+@pytest.mark.parametrize("size", list(VIEWPORTS))
 def test_facilitator_without_script_builds_and_publishes_the_grid(
     server: LiveServer, browser: Any, results_dir: Path, size: str
 ) -> None:
     event, link = _camp(server, f"No script camp {size}")
-    context = browser.new_context(viewport=SIZES[size], java_script_enabled=False)
+    context = browser.new_context(viewport=VIEWPORTS[size], java_script_enabled=False)
     page = context.new_page()
     _sign_in(page, server, event, link, str(results_dir / f"no-script-sign-in-{size}"))
     expect(page.locator("#grid-app")).to_be_visible()
     expect(page.locator("#publish-state")).to_have_text("Draft, not published")
     expect(page.locator("#unplaced")).to_contain_text(TITLE)
-    _look(page, results_dir, f"no-script-grid-empty-{size}")
+    look(page, results_dir, f"no-script-grid-empty-{size}", False)
 
     _place_by_form(page, "Auditorium (100 seats)", "10:00 to 10:45, Morning", "Place")
     expect(page.locator("#done")).to_have_text("Saved: the session is in its new place.")
@@ -110,12 +103,12 @@ def test_facilitator_without_script_builds_and_publishes_the_grid(
     _place_by_form(page, "Snug 1 (8 seats)", "11:00 to 11:45, Late morning", "Move")
     expect(_cell_of(page, 0, 0)).to_have_text("Empty")
     expect(_cell_of(page, 1, 1)).to_contain_text(TITLE)
-    _look(page, results_dir, f"no-script-grid-placed-{size}")
+    look(page, results_dir, f"no-script-grid-placed-{size}", False)
 
     page.get_by_role("link", name="Review and publish…").click()
     confirm = page.locator("#publish")
     expect(confirm).to_contain_text(f"“{TITLE}” is added in Snug 1")
-    _look(page, results_dir, f"no-script-grid-confirm-{size}")
+    look(page, results_dir, f"no-script-grid-confirm-{size}", False)
     confirm.get_by_role("button", name="Yes, publish release 1").click()
     expect(page.locator("#publish-state")).to_contain_text(
         "Published. 0 changes not yet published."
@@ -125,12 +118,12 @@ def test_facilitator_without_script_builds_and_publishes_the_grid(
     _attendee_sees(browser, server, event, results_dir, size)
 
 
-@pytest.mark.parametrize("size", list(SIZES))
+@pytest.mark.parametrize("size", list(VIEWPORTS))
 def test_facilitator_with_script_signs_in_by_form_and_uses_the_live_editor(
     server: LiveServer, browser: Any, results_dir: Path, size: str
 ) -> None:
     event, link = _camp(server, f"Script camp {size}")
-    context = browser.new_context(viewport=SIZES[size])
+    context = browser.new_context(viewport=VIEWPORTS[size])
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
@@ -152,7 +145,7 @@ def test_facilitator_with_script_signs_in_by_form_and_uses_the_live_editor(
     dialog.get_by_label("Time slot").select_option(label="11:00 to 11:45, Late morning")
     dialog.get_by_role("button", name="Move here").click()
     expect(_cell_of(page, 1, 1)).to_contain_text(TITLE)
-    _look(page, results_dir, f"script-grid-placed-{size}", True)
+    look(page, results_dir, f"script-grid-placed-{size}", True)
 
     page.get_by_role("link", name="Review and publish…").click()
     page.get_by_role("button", name="Yes, publish release 1").click()
@@ -165,12 +158,12 @@ def test_facilitator_with_script_signs_in_by_form_and_uses_the_live_editor(
     _attendee_sees(browser, server, event, results_dir, size)
 
 
-@pytest.mark.parametrize("size", list(SIZES))
+@pytest.mark.parametrize("size", list(VIEWPORTS))
 def test_organiser_without_script_opens_pitching_and_voting(
     server: LiveServer, browser: Any, results_dir: Path, size: str
 ) -> None:
     event = make_event(server, f"Switch camp {size}")
-    context = browser.new_context(viewport=SIZES[size], java_script_enabled=False)
+    context = browser.new_context(viewport=VIEWPORTS[size], java_script_enabled=False)
     page = context.new_page()
     page.goto(f"{server.url}/e/{event.slug}/organise")
     page.get_by_label("Your organiser or facilitator link").fill(event.links["organise"])
@@ -181,7 +174,7 @@ def test_organiser_without_script_opens_pitching_and_voting(
     page.get_by_role("button", name="Close pitching").click()
     expect(page.locator("#pitching-state")).to_have_text("Pitching is closed")
     expect(page.get_by_role("button", name="Open pitching")).to_be_visible()
-    _look(page, results_dir, f"no-script-organise-{size}")
+    look(page, results_dir, f"no-script-organise-{size}", False)
     context.close()
 
 

@@ -19,6 +19,7 @@ from tests.e2e.conftest import (
     HOLD_LIVE_MESSAGES,
     PHONE,
     RESULTS,
+    bearer,
     check_axe,
     fail_on_dialogs,
     make_event,
@@ -28,10 +29,6 @@ from tests.e2e.conftest import (
 
 SAVED = "Saved"
 OFFLINE = "Offline: your changes are kept on this phone and will merge when you\u2019re back"
-
-
-def bearer(secret: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {secret}"}
 
 
 @dataclass

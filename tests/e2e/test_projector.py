@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 
 from tests.conftest import LiveServer
 from tests.e2e.conftest import (
+    MORNING_WITH_COFFEE,
     PHONE,
     Event,
     check_axe,
@@ -42,14 +43,7 @@ ROOMS = [
     ]
 ]
 SLOTS = [
-    {"starts_at": "2026-11-23T10:00", "ends_at": "2026-11-23T10:45", "label": "Morning"},
-    {
-        "starts_at": "2026-11-23T10:45",
-        "ends_at": "2026-11-23T11:00",
-        "label": "Coffee",
-        "kind": "break",
-    },
-    {"starts_at": "2026-11-23T11:00", "ends_at": "2026-11-23T11:45", "label": "Late morning"},
+    *MORNING_WITH_COFFEE,
     {"starts_at": "2026-11-23T12:30", "ends_at": "2026-11-23T13:15", "label": "Afternoon"},
 ]
 WORDS = [

@@ -11,11 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.conftest import LiveServer
-from tests.e2e.conftest import PHONE, check_drawn, make_event, sign_in
-
-
-def bearer(secret: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {secret}"}
+from tests.e2e.conftest import HALL_AND_TINY_SNUG, PHONE, bearer, check_drawn, make_event, sign_in
 
 
 def small_room(server: LiveServer) -> tuple[str, list[str], int, Any]:
@@ -23,10 +19,7 @@ def small_room(server: LiveServer) -> tuple[str, list[str], int, Any]:
     event = make_event(
         server,
         "Seats camp",
-        rooms=[
-            {"name": "Hall", "capacity": 40, "features": []},
-            {"name": "Tiny snug", "capacity": 1, "features": []},
-        ],
+        rooms=HALL_AND_TINY_SNUG,
     )
     base = f"{server.url}/api/e/{event.slug}"
     httpx.patch(base, json={"voting_open": True}, headers=event.auth()).raise_for_status()

@@ -16,12 +16,21 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.conftest import LiveServer, start_server, stop_server
-from tests.e2e.conftest import PHONE, Event, as_drawn, check_drawn, make_event, sign_in
+from tests.e2e.conftest import (
+    HALL_AND_TINY_SNUG,
+    PHONE,
+    TARGET,
+    Event,
+    check_drawn,
+    check_drawn_targets,
+    make_event,
+    sign_in,
+    small_targets,
+)
 from tests.e2e.test_attendee_journeys import Organiser, pitch_card
 
 TOPICS = ("compost", "hiring", "open data", "maps", "tea")
 PER_DEVICE = 25  # pitches per attendee, within Snug's limit of 30 a minute from one device
-TARGET = 44  # CSS pixels, each way
 
 
 def _crowd(server: LiveServer, event: Event, pitches: int) -> Organiser:
@@ -327,36 +336,8 @@ def test_a_long_title_is_counted_and_a_draft_survives_a_reload(
 # ---------------------------------------------------------------- 44 by 44
 
 
-MEASURE = """
-() => {
-  const small = [];
-  const controls = document.querySelectorAll(
-    'a[href], button, input:not([type=hidden]), select, textarea, summary, [role=button], '
-    + '[tabindex]:not([tabindex="-1"])'
-  );
-  const inSentence = (a) => {
-    // A link inside a sentence (WCAG 2.5.8 exempts it): inline, in a paragraph that says more.
-    const block = a.closest('p');
-    return a.tagName === 'A' && block && getComputedStyle(a).display === 'inline'
-      && block.textContent.trim().length > a.textContent.trim().length + 5;
-  };
-  for (const el of controls) {
-    if (!el.getClientRects().length || el.closest('[hidden], .visually-hidden')) continue;
-    if (el.classList.contains('skip') && document.activeElement !== el) continue;
-    if (inSentence(el)) continue;
-    const r = el.getBoundingClientRect();
-    if (r.width < 44 - 0.5 || r.height < 44 - 0.5) {
-      const name = (el.textContent || el.name || '').trim().slice(0, 30);
-      small.push(`${el.tagName}#${el.id} "${name}" ${r.width.toFixed(1)}x${r.height.toFixed(1)}`);
-    }
-  }
-  return small;
-}
-"""
-
-
 def _measure(browser: Any, page: Any, name: str, results_dir: Any) -> None:
-    small = page.evaluate(MEASURE)
+    small = small_targets(page)
     assert small == [], f"{name}: controls smaller than {TARGET}x{TARGET}: {small}"
     check_drawn(browser, page, script=True)
     page.screenshot(path=f"{results_dir}/voting-targets-{name}.png", full_page=True)
@@ -368,10 +349,7 @@ def test_every_control_is_44_pixels_in_each_voting_state(
     event = make_event(
         server,
         "Targets camp",
-        rooms=[
-            {"name": "Hall", "capacity": 40, "features": []},
-            {"name": "Tiny snug", "capacity": 1, "features": []},
-        ],
+        rooms=HALL_AND_TINY_SNUG,
     )
     organiser = Organiser(server, event)
     organiser.call("POST", "/pitches", json={"title": "Compost clinic", "tags": ["soil"]})
@@ -417,10 +395,5 @@ def test_every_control_is_44_pixels_in_each_voting_state(
     page = context.new_page()
     page.goto(f"{server.url}/e/{event.slug}")
     expect(page.locator("#votes-section")).to_be_visible()
-    shown = as_drawn(browser, page)
-    small = shown.evaluate(MEASURE)
-    assert small == [], f"no script: controls smaller than {TARGET}x{TARGET}: {small}"
-    shown.context.close()
-    check_drawn(browser, page, script=False)
-    page.screenshot(path=f"{results_dir}/voting-targets-no-script.png", full_page=True)
+    check_drawn_targets(browser, page, results_dir / "voting-targets-no-script.png")
     context.close()

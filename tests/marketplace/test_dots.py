@@ -8,9 +8,10 @@ import pytest
 
 from server.errors import Conflict, Forbidden, NotFound
 from server.events import setup
-from server.events.access import PUBLIC
+from server.events.access import PUBLIC, Role
 from server.events.changes import Change
 from server.events.models import Event
+from server.live.state import as_seen_by
 from server.marketplace import dots, pitches
 from server.marketplace.models import Dot
 from server.marketplace.views import vote_counts
@@ -38,7 +39,7 @@ async def test_place_within_allowance_then_refused(domain: Domain) -> None:
     assert await vote_counts(event) == {p: 1 for p in ids[:3]}
     change = await Change.filter(event=event).order_by("-seq").first()
     assert change is not None and change.kind == "votes"
-    assert change.data == {"votes": {str(ids[2]): 1}}
+    assert change.data == {"votes": {str(ids[2]): 1}, "turnout": {"joined": 1, "voted": 1}}
 
 
 @pytest.mark.parametrize("stack", [False, True])
@@ -68,7 +69,8 @@ async def test_move_and_withdraw(domain: Domain) -> None:
     assert moved == {"id": dot["id"], "pitch": b}
     assert await vote_counts(event) == {b: 1, c: 1}
     last = await Change.filter(event=event).order_by("-seq").first()
-    assert last is not None and last.data == {"votes": {str(a): 0, str(b): 1}}
+    assert last is not None and last.data["votes"] == {str(a): 0, str(b): 1}
+    assert last.data["turnout"] == {"joined": 1, "voted": 1}
     before = await domain.rows(event)
     with pytest.raises(Conflict):  # one per pitch: c already has sam's dot
         await domain.run(event, sam, dots.move_dot, dot["id"], c)
@@ -138,3 +140,21 @@ async def test_voting_on_a_merged_pitch_is_refused(domain: Domain) -> None:
     sam = await domain.attendee(event)
     with pytest.raises(NotFound):
         await domain.run(event, sam, dots.place_dot, a)
+
+
+async def test_the_vote_s_turnout_goes_to_staff_alone(domain: Domain) -> None:
+    event, ids = await board(domain, 2)
+    sam, kim = await domain.attendee(event), await domain.attendee(event)
+    await domain.attendee(event)  # joined, and placed no dot
+    for who, pitch in ((sam, ids[0]), (sam, ids[1]), (kim, ids[0])):
+        await domain.run(event, who, dots.place_dot, pitch)
+    assert await dots.turnout(event) == {"joined": 3, "voted": 2}
+    change = await Change.filter(event=event).order_by("-seq").first()
+    assert change is not None and change.kind == "votes"
+    assert change.data["turnout"] == {"joined": 3, "voted": 2}
+    message = change.message()
+    assert as_seen_by(message, Role.facilitator) == message
+    for role in (Role.attendee, Role.public):
+        assert as_seen_by(message, role)["data"] == {"votes": message["data"]["votes"]}
+        tally = {**message, "kind": "tally", "data": {**message["data"], "checks": {}}}
+        assert as_seen_by(tally, role)["data"] == {"votes": message["data"]["votes"]}

@@ -129,7 +129,8 @@ def test_hiding_again_stops_counts_in_every_kind_of_change() -> None:
         assert seen["seq"] == 5 and seen["kind"] == kind
         assert as_seen_by(message, Role.organiser, totals_hidden=True) == message
     tally = {"type": "change", "seq": 5, "kind": "tally", "data": messages["tally"]}
-    assert as_seen_by(tally, Role.public, True)["data"] == {"headcounts": {"1": 3}}
+    # Headcounts are filled in from the dots: they go too (test_headcount_changes_carry_...).
+    assert as_seen_by(tally, Role.public, True)["data"] == {}
 
 
 def test_the_projector_and_the_attendee_page_show_no_counts(
@@ -188,3 +189,70 @@ async def test_the_event_stream_carries_no_counts_either(
         ev.ok("POST", "/dots", voter, json={"pitch": ids[0]}, status=201)
         _id, change = await events.next()
         assert change["kind"] in {"votes", "tally"} and not change["data"].get("votes")
+
+
+def _placed(make_event: Callable[..., ApiEvent]) -> tuple[ApiEvent, str, list[int]]:
+    """Hidden totals, voting open, and the two pitches on a published grid: the headcounts are
+    filled in from the dots."""
+    ev, voter, ids = _hidden(make_event)
+    state = ev.state(ev.organiser)
+    version = state["draft"]["version"]
+    for pitch, slot in zip(ids, state["slots"], strict=False):
+        cell = {"pitch": pitch, "room": state["rooms"][0]["id"], "slot": slot["id"]}
+        ev.ok("POST", "/grid/move", ev.organiser, json={"version": version, **cell})
+        version += 1
+    ev.ok("POST", "/grid/publish", ev.organiser, json={"version": version})
+    return ev, voter, ids
+
+
+def test_headcounts_filled_in_from_dots_are_kept_back_too(
+    http: httpx.Client, make_event: Callable[..., ApiEvent]
+) -> None:
+    ev, voter, ids = _placed(make_event)
+    ev.settled()
+    staff = ev.state(ev.organiser)
+    assert staff["grid"]["headcounts"] == {str(ids[0]): 1, str(ids[1]): 1}
+    for token in (voter, None):
+        assert ev.state(token)["grid"]["headcounts"] == {}
+    page = http.get(f"/e/{ev.slug}", headers={"Cookie": f"snug_attendee={voter}"}).text
+    assert "1 of 100 places" not in page and "100 places" in page
+    ev.edit(totals_hidden=False)
+    assert ev.settled()["grid"]["headcounts"] == staff["grid"]["headcounts"]
+    assert ev.state(voter)["grid"]["headcounts"] == staff["grid"]["headcounts"]
+    page = http.get(f"/e/{ev.slug}", headers={"Cookie": f"snug_attendee={voter}"}).text
+    assert "1 of 100 places" in page
+
+
+def test_headcount_changes_carry_no_counts_while_hidden() -> None:
+    grid = {"live": True, "placements": [], "headcounts": {"1": 3}, "seats": {}}
+    messages = {
+        "headcounts": {"headcounts": {"1": 3}},
+        "grid.published": {"grid": grid, "moved": []},
+        "tally": {"headcounts": {"1": 3}},
+    }
+    for kind, data in messages.items():
+        message = {"type": "change", "seq": 5, "kind": kind, "data": data}
+        seen = as_seen_by(message, Role.attendee, totals_hidden=True)
+        assert "3" not in str(seen["data"]), seen
+        assert as_seen_by(message, Role.attendee, totals_hidden=False) == message
+        assert as_seen_by(message, Role.facilitator, totals_hidden=True) == message
+
+
+def test_published_proceedings_tell_no_dots_while_totals_are_hidden(
+    http: httpx.Client, make_event: Callable[..., ApiEvent]
+) -> None:
+    ev, _voter, ids = _placed(make_event)
+    ev.ok("PUT", "/proceedings", ev.organiser, json={"published": True})
+    data = http.get(f"/e/{ev.slug}/export.json").json()
+    validate("proceedings", data)
+    assert data["figures"]["dots"] is None
+    assert [(s["votes"], s["planned_attendance"]) for s in data["sessions"]] == [(None, None)] * 2
+    for path in ("/proceedings", "/proceedings.md", f"/proceedings/{ids[0]}"):
+        text = http.get(f"/e/{ev.slug}{path}").text
+        assert not re.search(r"\bdots?\b|agendas", text), path
+    key = {"Authorization": f"Bearer {ev.organiser}"}
+    staff = http.get(f"/e/{ev.slug}/export.json", headers=key).json()
+    assert staff["figures"]["dots"] == 3
+    assert [s["votes"] for s in staff["sessions"]] == [2, 1]
+    ev.edit(totals_hidden=False)
+    assert http.get(f"/e/{ev.slug}/export.json").json()["figures"]["dots"] == 3

@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 import httpx
 
+from server.events.day import local_now
 from server.pages import screens_view
 from tests.conftest import ApiEvent
 
@@ -62,10 +63,10 @@ def test_now_and_next_follows_the_published_grid(
 
 def test_the_clock_is_the_event_s_own() -> None:
     noon_utc = dt.datetime(2026, 7, 1, 12, 0, tzinfo=dt.UTC)
-    assert screens_view.local_now("Europe/London", None, noon_utc) == "2026-07-01T13:00"
-    assert screens_view.local_now("Not/A_Zone", None, noon_utc) == "2026-07-01T12:00"
-    assert screens_view.local_now("Europe/London", "2026-11-23T10:10") == "2026-11-23T10:10"
-    assert screens_view.local_now("UTC", "soon", noon_utc) == "2026-07-01T12:00"
+    assert local_now("Europe/London", None, noon_utc) == "2026-07-01T13:00"
+    assert local_now("Not/A_Zone", None, noon_utc) == "2026-07-01T12:00"
+    assert local_now("Europe/London", "2026-11-23T10:10") == "2026-11-23T10:10"
+    assert local_now("UTC", "soon", noon_utc) == "2026-07-01T12:00"
 
 
 def _state(live: bool) -> dict[str, object]:

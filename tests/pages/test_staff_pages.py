@@ -408,3 +408,61 @@ def test_a_room_form_with_no_name_says_so_and_changes_nothing(
     assert answer.status_code == 422
     assert 'href="#new-room-name"' in answer.text and "Enter a name for the room." in answer.text
     assert ev.state(ev.organiser)["rooms"] == before
+
+
+def staff_day(browser: httpx.Client, ev: ApiEvent, page: str, at: str = "") -> tuple[str, ...]:
+    """What a staff page, drawn without script, says is happening and what comes next."""
+    text = browser.get(f"/e/{ev.slug}/{page}{at}", headers=staff(ev.organiser)).text
+    said = re.search(
+        r'<p id="staff-day-now" data-day-now class="moment-now">(.*?)</p>\s*'
+        r'<p id="staff-day-next" data-day-next class="hint">(.*?)</p>',
+        text,
+    )
+    assert said, "the page has no account of the day"
+    return said.groups()
+
+
+def test_the_staff_pages_say_where_the_day_is_and_the_next_step(
+    browser: httpx.Client, make_event: Callable[..., ApiEvent]
+) -> None:
+    ev = make_event()
+    pitch = ev.pitch(ev.organiser)["id"]
+    ev.edit(pitching_open=False, voting_open=True)
+    voter = ev.join("Ana")["token"]
+    ev.join("Bo")
+    ev.ok("POST", "/dots", voter, json={"pitch": pitch}, status=201)
+    for page in ("organise", "facilitate", "grid"):
+        assert staff_day(browser, ev, page) == (
+            "Voting is open: 1 of 2 have voted.",
+            "Next: close voting and draft the grid.",
+        )
+    ev.edit(voting_open=False)
+    assert staff_day(browser, ev, "facilitate") == (
+        "Pitching and voting are closed: 1 of 2 voted.",
+        "Next: allocate the sessions to rooms and times from the votes.",
+    )
+    ev.ok("POST", "/grid/allocate", ev.organiser, json={"version": 0})
+    assert staff_day(browser, ev, "grid") == (
+        "The grid is drafted but not published: only staff see it.",
+        "Next: check the grid, then publish it to every phone and screen.",
+    )
+    ev.ok("POST", "/grid/publish", ev.organiser, json={"version": 1})
+    assert staff_day(browser, ev, "grid", "?at=2026-11-23T10:10") == (
+        "Session 1: sessions are running until 10:45.",
+        "Next: Session 2 at 11:00.",
+    )
+    assert staff_day(browser, ev, "organise", "?at=2026-11-23T12:00") == (
+        "The sessions are over.",
+        "Next: check the write-ups, then publish the proceedings.",
+    )
+
+
+def test_someone_not_signed_in_is_told_nothing_of_the_day(
+    browser: httpx.Client, make_event: Callable[..., ApiEvent]
+) -> None:
+    ev = make_event()
+    ev.edit(voting_open=True)
+    for page in ("organise", "grid"):
+        text = browser.get(f"/e/{ev.slug}/{page}").text
+        assert 'data-drafted="false" hidden>' in text and "have voted" not in text
+        assert '<p id="staff-day-now" data-day-now class="moment-now"></p>' in text

@@ -46,16 +46,20 @@ def proceedings_card(doc: Proceedings) -> Card:
         subtitle=one_line(
             words.long_date(doc.date) + (f", {doc.venue}" if doc.venue.strip() else "")
         ),
-        figures=(
-            words.plural(len(doc.sessions), "session"),
-            words.plural(doc.dots, "dot"),
-            words.plural(len(doc.actions), "action"),
+        figures=tuple(
+            figure
+            for figure in (
+                words.plural(len(doc.sessions), "session"),
+                words.dots(doc.dots),
+                words.plural(len(doc.actions), "action"),
+            )
+            if figure
         ),
     )
 
 
 def session_card(doc: Proceedings, entry: Entry) -> Card:
-    figures = [words.plural(entry.votes, "dot")]
+    figures = [words.dots(entry.votes)] if entry.votes is not None else []
     if entry.planned is not None:
         figures.append(f"{words.plural(entry.planned, 'person', 'people')} planned to come")
     if entry.notes.actions:

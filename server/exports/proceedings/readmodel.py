@@ -65,9 +65,10 @@ class Entry:
     tags: tuple[str, ...]
     room: RoomInfo | None
     slot: SlotInfo | None
-    votes: int  # dots placed on it
+    votes: int | None  # dots placed on it; None while the organiser keeps the totals back
     # People with the session in their agenda (chosen, or filled in from their dots): who
-    # planned to go, not a count taken at the door. None for a session never placed.
+    # planned to go, not a count taken at the door. None for a session never placed, and
+    # while the totals are kept back (filled in from the dots, it shows the same interest).
     planned: int | None
     notes: WriteUp
     url: str  # its write-up page, absolute
@@ -125,8 +126,10 @@ class Proceedings:
         )
 
     @property
-    def dots(self) -> int:
-        return sum(s.votes for s in self.sessions)
+    def dots(self) -> int | None:
+        """Every dot placed; None while the organiser keeps the totals back."""
+        votes = [s.votes for s in self.sessions]
+        return None if None in votes else sum(v or 0 for v in votes)
 
     @property
     def written_up(self) -> int:
@@ -144,8 +147,11 @@ def _utc(moment: datetime) -> datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
-async def load_proceedings(event: Event, base_url: str, *, images: bool = False) -> Proceedings:
-    """The proceedings as they stand; ``images`` also loads each photo's bytes."""
+async def load_proceedings(
+    event: Event, base_url: str, *, images: bool = False, counted: bool = True
+) -> Proceedings:
+    """The proceedings as they stand; ``images`` also loads each photo's bytes. Unless
+    ``counted`` (totals_shown for the asker) they tell no dots and no planned attendance."""
     schedule = await load_schedule(event, base_url)
     # The schedule puts room names on one line for calendars; the proceedings keep them as typed.
     typed = {r.id: r.name for r in await Room.filter(event=event)}
@@ -171,8 +177,8 @@ async def load_proceedings(event: Event, base_url: str, *, images: bool = False)
                 tags=tuple(pitch.tags),
                 room=rooms[cell.room.id] if cell and cell.room else None,
                 slot=cell.slot if cell else None,
-                votes=votes.get(pitch_id, 0),
-                planned=planned.get(pitch_id, 0) if cell else None,
+                votes=votes.get(pitch_id, 0) if counted else None,
+                planned=planned.get(pitch_id, 0) if cell and counted else None,
                 notes=write_ups.get(pitch_id, NO_NOTES),
                 url=f"{schedule.event_url}/proceedings/{pitch_id}",
             )

@@ -55,7 +55,7 @@ def _session(entry: Entry, level: int) -> list[str]:
         ("Host", literal(entry.host) or "Not named"),
         ("Format", words.FORMATS.get(entry.format, literal(entry.format))),
         ("When and where", literal(words.where(entry))),
-        ("Dots", words.plural(entry.votes, "dot")),
+        ("Dots", words.dots(entry.votes)),
         ("Planned attendance", words.planned(entry)),
         ("Tags", ", ".join(literal(t) for t in entry.tags)),
         ("Write-up", f"<{entry.url}>"),

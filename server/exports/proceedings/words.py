@@ -47,6 +47,11 @@ def where(entry: Entry, typed: Callable[[str], str] = _as_typed) -> str:
     return typed(entry.room.name) + ", " + times(entry.slot)
 
 
+def dots(n: int | None) -> str:
+    """A count of dots, or nothing while the organiser keeps the totals back."""
+    return "" if n is None else plural(n, "dot")
+
+
 def planned(entry: Entry) -> str:
     if entry.planned is None:
         return ""
@@ -54,10 +59,11 @@ def planned(entry: Entry) -> str:
 
 
 def figures(doc: Proceedings) -> list[str]:
+    placed = dots(doc.dots)
     return [
         plural(len(doc.sessions), "session"),
         plural(doc.attendees, "person", "people") + " joined",
-        plural(doc.dots, "dot") + " placed",
+        *([placed + " placed"] if placed else []),
         plural(len(doc.actions), "action"),
     ]
 

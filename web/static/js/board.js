@@ -1,7 +1,7 @@
 // The whole grid on the projector: rooms across, slots down, a page of rooms at a time, the slot
 // on now marked and what the latest publish moved highlighted; before the grid is out, where the
 // day has got to. Drawn again from the live state after every change and every half minute.
-import { Drafted, localNow, showDay } from "./day.js";
+import { DayPanel, localNow } from "./day.js";
 import { Live } from "./live.js";
 import { Pager } from "./pager.js";
 import { $, bySlotTime, clock, h, slugFromPath } from "./ui.js";
@@ -9,7 +9,7 @@ import { $, bySlotTime, clock, h, slugFromPath } from "./ui.js";
 const ROOMS = 6; // as BOARD_ROOMS in server/pages/screens.py
 const SLOTS = 6; // as BOARD_SLOTS in server/pages/screens_view.py
 const slug = slugFromPath();
-const drafted = new Drafted();
+const day = new DayPanel();
 const pager = new Pager(render);
 let state = null;
 // What the server drew as moved or new, until a publish says otherwise.
@@ -50,7 +50,7 @@ function render() {
   document.title = `${e.name} - the whole grid`;
   const now = localNow(e.timezone);
   $("#clock").textContent = clock(now);
-  showDay(state, drafted.yes, now);
+  day.show(state, now);
   const live = Boolean(state.grid?.live);
   $("#board").hidden = !live;
   const rooms = pager.page(state.rooms, ROOMS);
@@ -73,7 +73,7 @@ function render() {
 
 function onState(next, change) {
   state = next;
-  drafted.hear(change);
+  day.hear(change);
   if (change?.kind === "grid.published") marks = changed(change.data.moved || [], state.grid.placements);
   render();
 }

@@ -1,5 +1,6 @@
 // The attendee's phone: join, pitch, place dots, all live.
 import { api, cancel, events as outbox, flushOutbox, rememberState, waiting } from "./api.js";
+import { DayPanel } from "./day.js";
 import { Live } from "./live.js";
 import { refreshCounters } from "./counter.js";
 import { keepDraft } from "./draft.js";
@@ -50,6 +51,7 @@ function onState(next, change) {
   if (!change) flushOutbox(); // connected again: send what waited
   // Not (or no longer) known here, e.g. the event was reset: the join form shows again.
   if (!change && !isJoined()) calendarLink = undefined;
+  dayPanel.hear(change);
   if (change) noticeChange(change);
   // A snapshot may have been made just before this phone's latest action: ask again.
   else if (state.me && Date.now() - lastAction < 30000) refreshMe();
@@ -69,8 +71,6 @@ function noticeChange({ kind, data }) {
         othersNew = 0;
       }, 15000);
     }
-  } else if (kind === "grid.changed") {
-    momentBox.dataset.drafted = "yes";
   } else if (kind === "grid.published") {
     gridNotices(data.moved || []);
   } else if (kind === "seats") {
@@ -84,44 +84,9 @@ function noticeChange({ kind, data }) {
   }
 }
 
-// Where the day is: the same states and sentences as server/events/day.py, kept up to date as
-// the event changes and the clock moves on.
-const momentBox = $("#moment");
-function dayMoment(now) {
-  const e = state.event;
-  const M = (key, said, next) => ({ key, said, next });
-  if (e.proceedings_published) return M("proceedings", "The write-ups of every session are published.", "Read the proceedings, and follow up the actions.");
-  if (state.grid?.live) return onTheDay(now);
-  if (e.voting_open) return M("voting", "Voting is open: place your dots on the sessions you want.", "When voting closes, the facilitators build the grid.");
-  if (e.pitching_open) return M("pitching", "Pitching is open: pitch a session you'd like to run.", "Voting opens once the pitches are in.");
-  if (momentBox.dataset.drafted) return M("drafting", "The facilitators are building the grid.", "It shows here the moment it's published.");
-  if (state.pitches.length) return M("counting", "Voting is closed: the dots are being counted.", "The grid of sessions comes next.");
-  return M("before", "Pitching hasn't opened yet.", "When it opens, you can pitch a session here.");
-}
-
-function onTheDay(now) {
-  const local = new Intl.DateTimeFormat("sv-SE", { timeZone: state.event.timezone, dateStyle: "short", timeStyle: "short" })
-    .format(now).replace(" ", "T");
-  const slots = [...state.slots].sort((a, b) => (a.starts_at < b.starts_at ? -1 : 1));
-  const sessions = slots.filter((s) => (s.kind || "session") === "session");
-  const upcoming = sessions.filter((s) => s.starts_at > local);
-  const following = upcoming.length ? `Next sessions start at ${upcoming[0].starts_at.slice(11, 16)}.` : "";
-  const running = slots.find((s) => s.starts_at <= local && local < s.ends_at);
-  const until = (s) => s.ends_at.slice(11, 16);
-  if (running && sessions.includes(running)) return { key: "running", said: `Sessions are running until ${until(running)}.`, next: following || "These are the last sessions of the day." };
-  if (sessions.length && !upcoming.length) return { key: "finished", said: "The sessions are over: thank you for coming.", next: "The write-ups will be shared here when they're ready." };
-  if (!running && (!sessions.length || local < sessions[0].starts_at)) return { key: "published", said: "The grid is out: choose where you'll be.", next: following || "Sessions will be added to it." };
-  const name = String(running?.label || running?.kind || "");
-  return { key: "between", said: running ? `${name[0].toUpperCase()}${name.slice(1)} until ${until(running)}.` : "Between sessions.", next: following };
-}
-
-function showMoment() {
-  const m = dayMoment(new Date());
-  momentBox.dataset.key = m.key;
-  $("#moment-now").textContent = m.said;
-  $("#moment-next").textContent = m.next;
-}
-setInterval(() => { if (state) showMoment(); }, 30000);
+// Where the day is (day.js), kept up to date as the event changes and the clock moves on.
+const dayPanel = new DayPanel();
+setInterval(() => { if (state) dayPanel.show(state); }, 30000);
 
 let lastPhase = "";
 function phaseWords() {
@@ -154,7 +119,7 @@ function render() {
     h("li", { class: event.voting_open ? "open" : "" }, `Voting ${event.voting_open ? "open" : "closed"}`),
   );
   lastPhase = phaseWords();
-  showMoment();
+  dayPanel.show(state);
   $("#proceedings-link").hidden = !event.proceedings_published;
   $("#proceedings-href").href = `/e/${encodeURIComponent(event.slug)}/proceedings`;
 
@@ -240,13 +205,17 @@ const whereWords = (cell) => `${roomOf(cell.room)?.name || "a room"} at ${clock(
 
 // The same sentences as server/pages/words.py: a session whose places are counted says how
 // full it is from its claims, so its numbers agree with "you're number N on the list".
+// No headcounts while the organiser keeps the totals back: they would show the dots' interest.
+const goingTo = (pitch) => (Object.keys(state.grid.headcounts || {}).length ? state.grid.headcounts[String(pitch)] || 0 : null);
+
 function placesWords(pitch, room) {
   const c = state.grid.seats?.[String(pitch)];
   if (c) {
     const taken = `${c.seated} of ${plural(c.capacity, "place")} taken`;
     return c.waiting ? `${taken}, ${c.waiting} on the list` : taken;
   }
-  const going = state.grid.headcounts?.[String(pitch)] || 0;
+  const going = goingTo(pitch);
+  if (going === null) return plural(room.capacity, "place");
   return going > room.capacity ? `${going} going, ${plural(room.capacity, "place")}: it may be full` : `${going} of ${plural(room.capacity, "place")}`;
 }
 
@@ -331,8 +300,8 @@ function seatControls(placement) {
 
 function seatNeeded(pitch, room) {
   const counts = state.grid.seats?.[String(pitch)];
-  const going = state.grid.headcounts?.[String(pitch)] || 0;
-  return Boolean(counts || state.me?.seats?.[String(pitch)] || going >= room.capacity - 1);
+  const going = goingTo(pitch);
+  return Boolean(counts || state.me?.seats?.[String(pitch)] || (going !== null && going >= room.capacity - 1));
 }
 
 function standingWords(mine) {

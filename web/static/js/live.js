@@ -25,7 +25,11 @@ export class Live {
   constructor({ slug, staff = false, attendee = false, onState, statusEl, onError }) {
     this.slug = slug;
     this.roles = { ...(staff && { staff }), ...(attendee && { attendee }) };
-    this.onState = onState;
+    // Other scripts on the page (staff-day.js) hear each state too.
+    this.onState = (state, change) => {
+      onState(state, change);
+      document.dispatchEvent(new CustomEvent("snug:state", { detail: { state, change } }));
+    };
     this.onError = onError || (() => {});
     this.statusEl = statusEl;
     this.state = null;

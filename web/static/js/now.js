@@ -1,14 +1,14 @@
 // Now and next, for screens around the venue: by room, what is on now and what comes next, from
 // the published grid and the event's own wall clock, a page of rooms at a time; before the grid
 // is out, where the day has got to. ?at=YYYY-MM-DDTHH:MM fixes "now" for tests.
-import { Drafted, localNow, showDay } from "./day.js";
+import { DayPanel, localNow } from "./day.js";
 import { Live } from "./live.js";
 import { Pager } from "./pager.js";
 import { $, bySlotTime, clock, h, slugFromPath } from "./ui.js";
 
 const ROOMS = 12; // as NOW_ROOMS in server/pages/screens.py
 const slug = slugFromPath();
-const drafted = new Drafted();
+const day = new DayPanel();
 const pager = new Pager(render);
 let state = null;
 
@@ -23,7 +23,7 @@ function render() {
   document.title = `${e.name} - now and next`;
   const now = localNow(e.timezone);
   $("#clock").textContent = clock(now);
-  showDay(state, drafted.yes, now);
+  day.show(state, now);
   const slots = bySlotTime(state.slots);
   const live = Boolean(state.grid?.live);
   const placements = live ? state.grid.placements : [];
@@ -44,5 +44,5 @@ function render() {
   }));
 }
 
-new Live({ slug, token: null, statusEl: $("#conn"), onState: (next, change) => { state = next; drafted.hear(change); render(); } }).start();
+new Live({ slug, token: null, statusEl: $("#conn"), onState: (next, change) => { state = next; day.hear(change); render(); } }).start();
 setInterval(render, 30000);

@@ -1,5 +1,5 @@
 // The projector: join QR code, pitches arriving and the vote moving, all live.
-import { Drafted, localNow, showDay } from "./day.js";
+import { DayPanel } from "./day.js";
 import { Live } from "./live.js";
 import { $, h, plural, slugFromPath } from "./ui.js";
 
@@ -7,7 +7,7 @@ import { $, h, plural, slugFromPath } from "./ui.js";
 // this many fit at any projector's shape.
 const RANKED = 6;
 const LATEST = 5;
-const drafted = new Drafted();
+const day = new DayPanel();
 
 const slug = slugFromPath();
 const fresh = new Map(); // pitch id -> time it arrived live
@@ -18,7 +18,7 @@ $("#qr").src = `/e/${encodeURIComponent(slug)}/join.svg`;
 
 function onState(next, change) {
   state = next;
-  drafted.hear(change);
+  day.hear(change);
   if (change?.kind === "pitch.saved" && !fresh.has(change.data.pitch.id) && !known.has(change.data.pitch.id)) {
     fresh.set(change.data.pitch.id, Date.now());
     setTimeout(render, FRESH_FOR + 50);
@@ -33,7 +33,7 @@ function render() {
   const e = state.event;
   $("#event-name").textContent = e.name;
   document.title = `${e.name} - on screen`;
-  showDay(state, drafted.yes, localNow(e.timezone));
+  day.show(state);
   const short = e.join_url.replace(/^https?:\/\//, "");
   const cut = short.lastIndexOf("/") + 1;
   $("#join-host").textContent = short.slice(0, cut);
