@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from contextvars import ContextVar
 from dataclasses import dataclass
+from functools import cache
 
 from babel import negotiate_locale
 
@@ -25,9 +26,11 @@ COOKIE = "snug_language"
 ACCEPT_LANGUAGE_LIMIT = 500
 
 
+@cache
 def languages() -> tuple[str, ...]:
     """English and every language with a catalogue, in the toggle's order: those named
-    above first, as listed there, then any a translator added."""
+    above first, as listed there, then any a translator added. Worked out once: every
+    request and socket asks."""
     order = list(NAMES)
     found = {SOURCE, *available()}
     return tuple(
