@@ -20,9 +20,9 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from server import language
 from server.errors import NotFound
 from server.language.catalogues import for_scripts
+from server.pages.forms import returns_within
 
 KEPT_FOR = 365 * 24 * 3600  # seconds: a language, once chosen, is kept for a year
-PAGE_LIMIT = 2000  # characters of the address the toggle returns to
 
 
 def _kept(headers: Headers) -> str | None:
@@ -59,23 +59,13 @@ class ChooseLanguage:
         await self.app(scope, receive, send)
 
 
-def _back(page: str) -> str:
-    """Only a page of this Snug: anything else (another site, ``//host``) goes home."""
-    if (
-        not page.startswith("/")
-        or page.startswith(("//", "/\\"))
-        or len(page) > PAGE_LIMIT
-        or any(c < " " for c in page)
-    ):
-        return "/"
-    return page
-
-
 async def choose_language(request: Request) -> Response:
     chosen = request.path_params["language"]
     if chosen not in language.languages():
-        raise NotFound(language.gettext("Snug doesn't speak that language yet."))
-    response = RedirectResponse(_back(request.query_params.get("back", "/")), status_code=303)
+        raise NotFound(language.N_("Snug doesn't speak that language yet."))
+    back = request.query_params.get("back")
+    page = back if back and returns_within("/", back) else "/"
+    response = RedirectResponse(page, status_code=303)
     response.set_cookie(
         language.COOKIE,
         chosen,
@@ -93,7 +83,7 @@ async def script_messages(request: Request) -> Response:
     """Every message of a language for the pages' scripts (web/static/js/i18n.js)."""
     chosen = request.path_params["language"]
     if chosen not in language.languages():
-        raise NotFound(language.gettext("Snug doesn't speak that language yet."))
+        raise NotFound(language.N_("Snug doesn't speak that language yet."))
     # Kept for an hour: a new release's words reach a page within the hour.
     return JSONResponse(for_scripts(chosen), headers={"Cache-Control": "public, max-age=3600"})
 

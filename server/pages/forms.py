@@ -85,14 +85,25 @@ async def visitor(request: Request, event: Event, role: str) -> Actor:
         return PUBLIC
 
 
+RETURN_LIMIT = 2000  # characters of a path to return to
+
+
 def back_to(event: Event, wanted: str | None, default: str = "") -> str:
     """A path within the event to return to after a form: only ever this event's own pages,
     so a link can't send someone elsewhere after they join."""
     home = f"/e/{event.slug}"
-    within = wanted is not None and (wanted == home or wanted.startswith((f"{home}/", f"{home}#")))
-    if within and wanted and "//" not in wanted and not any(c in "\\ \t\r\n" for c in wanted):
-        return wanted
-    return home + default
+    return wanted if wanted is not None and returns_within(home, wanted) else home + default
+
+
+def returns_within(home: str, wanted: str | None) -> bool:
+    """Whether ``wanted`` is a path to return to under ``home`` on this Snug: never another
+    site (``//host``, a backslash a browser reads as a slash), nor an address a header can't
+    carry or a person can't read (whitespace, control characters, thousands of characters)."""
+    if wanted is None or len(wanted) > RETURN_LIMIT or "//" in wanted:
+        return False
+    if any(c in "\\ " or c < " " for c in wanted):
+        return False
+    return wanted == home or wanted.startswith((f"{home.rstrip('/')}/", f"{home}#"))
 
 
 def see_other(url: str) -> RedirectResponse:
