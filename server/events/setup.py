@@ -286,8 +286,15 @@ async def known_slots(event: Event, slot_ids: list[int]) -> list[int]:
     return sorted(set(slot_ids))
 
 
+# As schemas/defs.json bounds the lists of rooms and of slots an organiser sends at once.
+MOST_ROOMS_OR_SLOTS = 200
+
+
 async def _replace(model: Any, event: Event, items: list[dict[str, Any]], values: Any) -> None:
     """Makes the event's rows match the list: ids update, new items create, the rest go."""
+    if len(items) > MOST_ROOMS_OR_SLOTS:  # the grid editor adds them one at a time
+        plural = "rooms" if model is Room else "time slots"
+        raise Invalid(f"An event can have at most {MOST_ROOMS_OR_SLOTS} {plural}.")
     existing = {row.id: row for row in await model.filter(event=event)}
     keep = set()
     for i, item in enumerate(items):

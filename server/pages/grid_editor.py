@@ -118,7 +118,8 @@ def _versioned(command: Callable[[Journal, int], Awaitable[Any]]) -> Callable[..
 VENUE = "#rooms-and-slots"
 NAME_LENGTH = 80  # as Room.name and Slot.label store them
 MOST_SEATS = 100_000
-CLOCK = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]")
+# What a time input sends: hours and minutes, and seconds when its step asks for them.
+CLOCK = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?")
 DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 SLOT_KINDS = ("session", "break", "plenary")
 
@@ -143,11 +144,11 @@ def _seats(fields: dict[str, str], field_id: str) -> int:
 def _at(event: Event, fields: dict[str, str], name: str, field_id: str) -> str:
     """A time of day on the slot's date (drawn into its form), or else the event's, as slots
     keep their times."""
-    raw = fields.get(name, "").strip()[:5]
+    raw = fields.get(name, "").strip()
     if not CLOCK.fullmatch(raw):
         raise FormError([(field_id, "Enter the time as hours and minutes, such as 10:30.")])
     date = fields.get("date", "")
-    return f"{date if DATE.fullmatch(date) else event.date.isoformat()}T{raw}"
+    return f"{date if DATE.fullmatch(date) else event.date.isoformat()}T{raw[:5]}"
 
 
 def _optional_id(fields: dict[str, str], name: str) -> int | None:

@@ -350,6 +350,18 @@ async def test_room_and_slot_edits_are_checked_and_versioned_like_moves(domain: 
     assert await domain.rows(s.event) == before
 
 
+async def test_rooms_added_one_at_a_time_stop_at_the_bound_a_whole_list_has(
+    domain: Domain,
+) -> None:
+    s = await setting(domain)
+    rooms = [{"name": f"Room {n}", "capacity": 10} for n in range(setup.MOST_ROOMS_OR_SLOTS)]
+    await setup.put_rooms(s.event, rooms)
+    before = await domain.rows(s.event)
+    with pytest.raises(Invalid, match=f"at most {setup.MOST_ROOMS_OR_SLOTS} rooms"):
+        await s.run(editing.add_room, 0, "One too many", 5)
+    assert await domain.rows(s.event) == before
+
+
 async def test_undo_takes_back_its_own_edit_not_the_organisers_rooms_since(
     domain: Domain,
 ) -> None:

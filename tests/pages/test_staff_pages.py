@@ -394,6 +394,19 @@ def test_an_empty_room_is_removed_without_asking(
     assert room not in [r["id"] for r in ev.state(ev.organiser)["rooms"]]
 
 
+def test_a_slot_time_with_more_than_a_time_in_it_is_refused_not_cut_short(
+    browser: httpx.Client, make_event: Callable[..., ApiEvent]
+) -> None:
+    ev = make_event()
+    before = ev.state(ev.organiser)["slots"]
+    grid = browser.get(f"/e/{ev.slug}/grid", headers=staff(ev.organiser))
+    fields = {"key": "k", "version": version(grid), "starts": "16:00junk", "ends": "16:30"}
+    answer = browser.post(f"/e/{ev.slug}/grid/slot", data=fields, headers=staff(ev.organiser))
+    assert answer.status_code == 422
+    assert 'href="#new-slot-starts"' in answer.text
+    assert ev.state(ev.organiser)["slots"] == before
+
+
 def test_a_room_form_with_no_name_says_so_and_changes_nothing(
     browser: httpx.Client, make_event: Callable[..., ApiEvent]
 ) -> None:
