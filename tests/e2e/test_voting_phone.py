@@ -33,7 +33,7 @@ TOPICS = ("compost", "hiring", "open data", "maps", "tea")
 PER_DEVICE = 25  # pitches per attendee, within Snug's limit of 30 a minute from one device
 
 
-def _crowd(server: LiveServer, event: Event, pitches: int) -> Organiser:
+def crowd(server: LiveServer, event: Event, pitches: int) -> Organiser:
     """An event with voting open and this many pitches, every fifth about each topic, and
     dots on the first few so that "most dots" has an order: pitch k (k < 5) has 5 - k."""
     organiser = Organiser(server, event)
@@ -63,7 +63,7 @@ def _phone(browser: Any, script: bool = True) -> tuple[Any, Any]:
     return context, context.new_page()
 
 
-def _join(page: Any, name: str = "Ana") -> None:
+def join(page: Any, name: str = "Ana") -> None:
     page.get_by_label("Your name (optional)").fill(name)
     page.get_by_role("button", name="Join").click()
     expect(page.locator("#me-section")).to_be_visible()
@@ -98,10 +98,10 @@ def test_the_dots_left_stay_in_sight_and_say_when_all_are_used(
     server: LiveServer, browser: Any, results_dir: Any
 ) -> None:
     event = make_event(server, "Sticky camp")
-    _crowd(server, event, 12).call("PATCH", json={"dots_per_attendee": 3})
+    crowd(server, event, 12).call("PATCH", json={"dots_per_attendee": 3})
     context, page = _phone(browser)
     page.goto(f"{server.url}/e/{event.slug}")
-    _join(page)
+    join(page)
     bar = page.locator("#votes-section")
     page.locator("#pitch-list > li").last.scroll_into_view_if_needed()
     box = bar.bounding_box()
@@ -126,7 +126,7 @@ def test_the_dots_left_stay_in_sight_and_say_when_all_are_used(
     # Without script the page draws the same bar, as the forms leave it.
     context, page = _phone(browser, script=False)
     page.goto(f"{server.url}/e/{event.slug}")
-    _join(page, "Bo")
+    join(page, "Bo")
     expect(page.locator("#dots-left")).to_have_text("You have 3 of 3 dots left.")
     page.locator("#pitch-list > li").last.scroll_into_view_if_needed()
     assert abs((page.locator("#votes-section").bounding_box() or {"y": 99})["y"]) < 1
@@ -134,37 +134,6 @@ def test_the_dots_left_stay_in_sight_and_say_when_all_are_used(
 
 
 # ---------------------------------------------------------------- sort and search
-
-TYPE_AND_TIME = """
-async (text) => {
-  // Each keystroke of typing `text`, timed from the input event until the frame showing its
-  // result is painted (a frame's rAF runs before paint; a task queued from it, after). The
-  // machine is shared, so each is timed three times and the quickest kept: other processes
-  // only ever add to a time.
-  const input = document.getElementById('list-q');
-  const frame = () => new Promise((done) => requestAnimationFrame(() => setTimeout(done, 0)));
-  const type = (value) => {
-    input.value = value;
-    input.dispatchEvent(new Event('input', { bubbles: true }));
-  };
-  const best = [];
-  const all = [];
-  for (let n = 1; n <= text.length; n += 1) {
-    const tries = [];
-    for (let t = 0; t < 3; t += 1) {
-      type(text.slice(0, n - 1));
-      await frame();
-      const start = performance.now();
-      type(text.slice(0, n));
-      await frame();
-      tries.push(performance.now() - start);
-    }
-    all.push(tries);
-    best.push(Math.min(...tries));
-  }
-  return { best, all };
-}
-"""
 
 
 @pytest.fixture
@@ -181,24 +150,18 @@ def test_two_hundred_pitches_sort_and_filter_at_once(
 ) -> None:
     server = roomy_server
     event = make_event(server, "Crowd camp")
-    _crowd(server, event, 200)
+    crowd(server, event, 200)
     context, page = _phone(browser)
     page.goto(f"{server.url}/e/{event.slug}")
-    _join(page)
+    join(page)
     expect(page.locator("#pitch-list > li")).to_have_count(200)
     assert _visible_titles(page)[0] == "Session 199 on tea", "newest first"
 
-    # A mid-range phone: the CPU four times slower than this machine's.
-    cdp = context.new_cdp_session(page)
-    cdp.send("Emulation.setCPUThrottlingRate", {"rate": 4})
-    timed = page.evaluate(TYPE_AND_TIME, "compost")
-    cdp.send("Emulation.setCPUThrottlingRate", {"rate": 1})
-    (results_dir / "search-timing.json").write_text(
-        json.dumps({"pitches": 200, "cpu_slowdown": 4, "ms_per_keystroke": timed}, indent=1)
-    )
-    times = timed["best"]
-    assert max(times) < 100, f"each keystroke should show its matches within 100 ms: {timed}"
-
+    # Each keystroke is answered as typed (the time each takes, on a slowed phone, is
+    # tests/benchmarks/pitch_search.py's to measure).
+    page.locator("#list-q").press_sequentially("comp")
+    expect(page.locator("#list-shown")).to_have_text("Showing 40 of 200 sessions for “comp”.")
+    page.locator("#list-q").press_sequentially("ost")
     expect(page.locator("#list-shown")).to_have_text("Showing 40 of 200 sessions for “compost”.")
     assert len(_visible_titles(page)) == 40
     assert all("compost" in t for t in _visible_titles(page))
@@ -235,7 +198,7 @@ def test_without_script_sorting_and_searching_is_a_form(
     server: LiveServer, browser: Any, results_dir: Any
 ) -> None:
     event = make_event(server, "Form camp")
-    _crowd(server, event, 30)
+    crowd(server, event, 30)
     context, page = _phone(browser, script=False)
     page.goto(f"{server.url}/e/{event.slug}")
     page.get_by_label("Search sessions").fill("maps")
@@ -258,11 +221,11 @@ def test_hidden_totals_reach_no_phone_or_projector_until_revealed(
     server: LiveServer, browser: Any, results_dir: Any
 ) -> None:
     event = make_event(server, "Hidden camp")
-    organiser = _crowd(server, event, 6)
+    organiser = crowd(server, event, 6)
     organiser.call("PATCH", json={"totals_hidden": True})
     context, page = _phone(browser)
     page.goto(f"{server.url}/e/{event.slug}")
-    _join(page)
+    join(page)
     expect(page.locator("#totals-note")).to_be_visible()
     card = pitch_card(page, "Session 000 on compost")
     expect(card.locator(".count")).to_be_hidden()
@@ -295,7 +258,7 @@ def test_a_long_title_is_counted_and_a_draft_survives_a_reload(
     event = make_event(server, "Draft camp")
     context, page = _phone(browser)
     page.goto(f"{server.url}/e/{event.slug}")
-    _join(page)
+    join(page)
     title = page.get_by_label("Title", exact=True)
     counter = page.locator("#pitch-title-count")
     expect(counter).to_have_text("120 characters left")
@@ -358,7 +321,7 @@ def test_every_control_is_44_pixels_in_each_voting_state(
     expect(page.locator("#conn")).to_have_text("Live")
     _measure(browser, page, "before-joining", results_dir)
 
-    _join(page)
+    join(page)
     page.get_by_label("Title", exact=True).fill("My own session")
     page.get_by_role("button", name="Pitch it").click()
     expect(pitch_card(page, "My own session")).to_be_visible()
