@@ -127,9 +127,10 @@ async def test_notes_claiming_millions_of_writers_are_refused_unread(domain: Dom
     archive = await exported_and_removed(domain)
     events = await Event.all().count()
     archive["notes"][0]["state"] = base64.b64encode(WRITERS_BOMB).decode("ascii")
-    started = time.perf_counter()
+    started = time.process_time()
     with pytest.raises(Invalid, match="holds notes Snug can't read"):
         await load(json.dumps(archive), domain.keys)
-    took = time.perf_counter() - started
-    assert took < 0.2, f"{took:.2f} s"  # pycrdt alone takes 0.3 to 1.4 s, and 538 MB
+    took = time.process_time() - started
+    # CPU time, this process's threads included: other work on the machine can't add to it.
+    assert took < 0.2, f"{took:.2f} s CPU"  # pycrdt alone takes 0.3 to 1.4 s, and 538 MB
     assert await Event.all().count() == events

@@ -192,10 +192,11 @@ async def test_an_update_claiming_millions_of_writers_is_refused_at_once(domain:
     session, host, _event = await _session(domain)
     await editing.edit(session, host, _typed(b"", NotesContent(summary="Kept")))
     stored = await NotesUpdate.filter(notes_id=session.notes.id).count()
-    started = time.perf_counter()
+    started = time.process_time()
     with pytest.raises(Invalid, match="couldn't be read"):
         await editing.edit(session, host, WRITERS_BOMB)
-    took = time.perf_counter() - started
-    assert took < 0.1, f"{took:.2f} s"  # pycrdt alone takes 0.3 to 1.4 s over it
+    took = time.process_time() - started
+    # CPU time, this process's threads included: other work on the machine can't add to it.
+    assert took < 0.1, f"{took:.2f} s CPU"  # pycrdt alone takes 0.3 to 1.4 s over it
     assert await NotesUpdate.filter(notes_id=session.notes.id).count() == stored
     assert (await _reloaded(session)).summary == "Kept"
