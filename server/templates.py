@@ -55,7 +55,7 @@ def environment() -> Environment:
     env.globals["language"] = language.current
     env.globals["asked"] = language.asked.get
     env.globals["language_names"] = language.NAMES
-    env.globals["languages"] = language.languages
+    env.globals["languages"] = language.offered
     env.filters["day"] = formats.day
     env.filters["full_date"] = formats.full_date
     env.filters["number"] = formats.number

@@ -19,7 +19,7 @@ from server.events.models import Attendee, Event, Room, Slot
 from server.events.together import Together
 from server.events.views import event_view, venue_view
 from server.grid.releases import sessions_in
-from server.language import languages
+from server.language import held_in, languages
 
 JOIN_CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i to misread off a poster
 RESERVED_SLUGS = {"new", "api", "static", "healthz"}
@@ -37,6 +37,8 @@ async def find_event(slug: str) -> Event:
         event = await _events.get(slug, lambda: Event.get_or_none(slug=slug))
     if event is None:
         raise NotFound(f"There is no event at /e/{slug}. Check the link you were given.")
+    # Whatever is said from here on about this event is said in one of its own languages.
+    held_in(event.languages)
     return event
 
 

@@ -16,6 +16,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from server.exports.readmodel import Schedule, Session
+from server.marketplace.models import BILINGUAL
 
 GENERATOR = {"name": "Snug", "version": "0.1.0"}
 JSON_SCHEMA = "https://c3voc.de/schedule/schema.json"
@@ -112,6 +113,15 @@ def _track(schedule: Schedule, session: Session) -> str:
     )
 
 
+def _language(schedule: Schedule, session: Session) -> str | None:
+    """frab names one language, by its two-letter code. A bilingual session is given as the
+    event's first language (Welsh, when Welsh is one), as Welsh public bodies put Welsh first;
+    Snug's own JSON says "bilingual"."""
+    if session.language == BILINGUAL:
+        return schedule.languages[0] if schedule.languages else None
+    return session.language or None
+
+
 # --- XML ------------------------------------------------------------------------------------
 
 
@@ -188,7 +198,7 @@ def _xml_event(
         ("subtitle", ""),
         ("track", _track(schedule, session)),
         ("type", session.format),
-        ("language", ""),
+        ("language", _language(schedule, session) or ""),
         ("abstract", session.pitch),
         ("description", ""),
     ):
@@ -266,7 +276,7 @@ def _json_event(
         "subtitle": None,
         "track": _track(schedule, session),
         "type": session.format,
-        "language": None,
+        "language": _language(schedule, session),
         "abstract": session.pitch,
         "description": None,
         "logo": None,

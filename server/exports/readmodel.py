@@ -47,6 +47,7 @@ class Session:
     pitch: str
     host: str
     format: str
+    language: str  # the pitch's: a code, "bilingual" or ""
     tags: tuple[str, ...]
     room: RoomInfo | None
     slot: SlotInfo | None
@@ -63,6 +64,7 @@ class Schedule:
     date: date
     timezone: str
     venue: str
+    languages: tuple[str, ...]  # the event's, Welsh first
     base_url: str  # the public address of this Snug, without a trailing slash
     rooms: tuple[RoomInfo, ...]
     slots: tuple[SlotInfo, ...]
@@ -162,6 +164,7 @@ async def load_schedule(event: Event, base_url: str) -> Schedule:
                 pitch="" if withdrawn else pitch.pitch,
                 host="" if withdrawn else one_line(pitch.host),
                 format=pitch.format,
+                language=pitch.language,
                 tags=() if withdrawn else tuple(pitch.tags),
                 room=rooms.get(room_id) if room_id else None,
                 slot=slots.get(slot_id) if slot_id else None,
@@ -177,6 +180,7 @@ async def load_schedule(event: Event, base_url: str) -> Schedule:
         date=event.date,
         timezone=event.timezone,
         venue=event.venue,
+        languages=tuple(event.languages),
         base_url=base_url.rstrip("/"),
         rooms=tuple(rooms.values()),
         slots=tuple(sorted(slots.values(), key=lambda s: (s.starts_at, s.id))),

@@ -54,8 +54,9 @@ class ChooseLanguage:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] in ("http", "websocket"):
             headers = Headers(scope=scope)
-            chosen = language.choose(_kept(headers), headers.get("accept-language", ""))
-            language.asked.set(language.Asked(chosen, _page(scope, headers)))
+            kept, accept = _kept(headers), headers.get("accept-language", "")
+            chosen = language.choose(kept, accept)
+            language.asked.set(language.Asked(chosen, _page(scope, headers), kept, accept))
         await self.app(scope, receive, send)
 
 

@@ -11,7 +11,7 @@ the choice itself.
 from __future__ import annotations
 
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 from babel import negotiate_locale
@@ -40,10 +40,15 @@ def languages() -> tuple[str, ...]:
 
 @dataclass(frozen=True)
 class Asked:
-    """The language a request is answered in, and the page the toggle returns to."""
+    """The language a request is answered in, and the page the toggle returns to. What the
+    person asked for is kept too, so that an event held in fewer languages than Snug speaks
+    can choose again among its own (``held_in``)."""
 
     language: str = SOURCE
     page: str = "/"
+    kept: str | None = None  # the toggle's cookie
+    accept_language: str = ""
+    offered: tuple[str, ...] = ()  # the languages this page offers; () for all Snug speaks
 
 
 NOTHING_ASKED = Asked()  # outside any request: English
@@ -71,13 +76,29 @@ def accepted(header: str) -> list[str]:
     return [tag for _weight, _position, tag in sorted(weighed)]
 
 
-def choose(kept: str | None, accept_language: str) -> str:
-    """The language someone chose and kept (the cookie), else the first their browser asks
-    for that Snug speaks, else English."""
-    offered = languages()
+def choose(kept: str | None, accept_language: str, offered: tuple[str, ...] = ()) -> str:
+    """Among the languages offered (all Snug speaks, unless an event says fewer): the one
+    someone chose and kept (the cookie), else the first their browser asks for, else English,
+    else the first offered."""
+    offered = offered or languages()
     if kept in offered:
         return kept
-    return negotiate_locale(accepted(accept_language), offered, sep="-") or SOURCE
+    found = negotiate_locale(accepted(accept_language), offered, sep="-")
+    return found or (SOURCE if SOURCE in offered else offered[0])
+
+
+def held_in(codes: list[str]) -> None:
+    """From here on, this request or socket speaks one of an event's languages (and its
+    toggle offers only those): an event held in Welsh alone is Welsh to everyone."""
+    now = asked.get()
+    offered = tuple(code for code in languages() if code in codes) or (SOURCE,)
+    chosen = choose(now.kept, now.accept_language, offered)
+    asked.set(replace(now, language=chosen, offered=offered))
+
+
+def offered() -> tuple[str, ...]:
+    """The languages the toggle offers on this page."""
+    return asked.get().offered or languages()
 
 
 def gettext(message: str) -> str:

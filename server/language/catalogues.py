@@ -54,15 +54,21 @@ def translations(language: str) -> NullTranslations:
     return Translations(compiled_now, domain=DOMAIN)
 
 
+SCRIPTS = "web/static/js/"
+
+
 @cache
 def for_scripts(language: str) -> dict[str, str | list[str]]:
-    """Every translated message, for the pages' scripts: a message to its translation, or
-    a plural's singular to the language's plural forms."""
+    """Every translated message the pages' scripts say (found in web/static/js/), for them: a
+    message to its translation, or a plural's singular to the language's plural forms. Only
+    theirs: every phone fetches this, and the pages' own words arrive drawn."""
     if not po_path(language).is_file():
         return {}
     found: dict[str, str | list[str]] = {}
     for message in catalogue(language):
         if not message.id or message.fuzzy or not message.string:
+            continue
+        if not any(path.startswith(SCRIPTS) for path, _line in message.locations):
             continue
         if isinstance(message.id, tuple):
             found[str(message.id[0])] = [str(form) for form in message.string]

@@ -17,6 +17,7 @@ FORMAT_NAMES = {
     "other": "Other",
 }
 FORMATS = tuple(FORMAT_NAMES)
+BILINGUAL = "bilingual"
 
 
 class Pitch(Model):
@@ -28,6 +29,9 @@ class Pitch(Model):
     pitch = fields.CharField(max_length=280, default="")
     host = fields.CharField(max_length=80, default="")
     format = fields.CharField(max_length=20, default="discussion")
+    # The language the session will be held in: one of the event's, "bilingual", or "" when
+    # the pitch doesn't say.
+    language = fields.CharField(max_length=9, default="", db_default="")
     tags: fields.Field[list[str]] = fields.JSONField(default=list)
     author: fields.ForeignKeyNullableRelation[Attendee] = fields.ForeignKeyField(
         "snug.Attendee", related_name="pitches", null=True, on_delete=fields.SET_NULL

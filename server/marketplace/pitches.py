@@ -11,7 +11,8 @@ from server.events.models import Event
 from server.events.setup import known_slots
 from server.grid.models import Placement
 from server.grid.published import published_cells
-from server.marketplace.models import Dot, Pitch
+from server.language import NAMES
+from server.marketplace.models import BILINGUAL, Dot, Pitch
 from server.marketplace.views import counts_data, pitch_view, seen_by, vote_counts
 
 
@@ -46,6 +47,12 @@ def _missing(pitch_id: int) -> NotFound:
     return NotFound(f"There is no pitch {pitch_id} in this event; it may have been merged.")
 
 
+def session_languages(event: Event) -> list[str]:
+    """What a pitch may say its session is held in: one of the event's languages, or both
+    when the event has more than one."""
+    return [*event.languages, BILINGUAL] if len(event.languages) > 1 else list(event.languages)
+
+
 def fits_id(number: int) -> bool:
     """Whether a number can be a row id at all; larger ones would overflow the database."""
     return 0 < number < 2**31
@@ -56,7 +63,7 @@ async def create_pitch(journal: Journal, fields: dict[str, Any]) -> dict[str, An
     actor.require(Role.attendee)
     if not event.pitching_open and not actor.is_staff:
         raise Conflict("Pitching is closed for this event.")
-    pitch = await Pitch.create(event=event, author=actor.attendee, **_clean(fields))
+    pitch = await Pitch.create(event=event, author=actor.attendee, **_clean(event, fields))
     view = pitch_view(pitch, 0)
     await journal.record("pitch.saved", {"pitch": view})
     return seen_by(view, event, actor.is_staff)
@@ -74,7 +81,7 @@ async def edit_pitch(journal: Journal, pitch_id: int, fields: dict[str, Any]) ->
     if "unavailable" in fields:
         fields["unavailable"] = await known_slots(event, fields["unavailable"])
     hiding = fields.get("hidden") is True and not pitch.hidden
-    pitch.update_from_dict(_clean(fields))
+    pitch.update_from_dict(_clean(event, fields))
     await pitch.save()
     if hiding:
         return await _hide(journal, pitch)
@@ -144,10 +151,13 @@ async def _hide(journal: Journal, pitch: Pitch) -> dict[str, Any]:
     return pitch_view(pitch, 0)
 
 
-def _clean(fields: dict[str, Any]) -> dict[str, Any]:
+def _clean(event: Event, fields: dict[str, Any]) -> dict[str, Any]:
     cleaned = {k: v.strip() if isinstance(v, str) else v for k, v in fields.items()}
     if "title" in cleaned and not cleaned["title"]:
         raise Invalid("A pitch needs a title.")
+    if cleaned.get("language") and cleaned["language"] not in session_languages(event):
+        held = " or ".join(NAMES.get(code, code) for code in event.languages)
+        raise Invalid(f"Sessions at this event are held in {held}; choose that or leave it unsaid.")
     if "tags" in cleaned:
         tags = [t.strip().lower() for t in cleaned["tags"] if t.strip()]
         cleaned["tags"] = list(dict.fromkeys(tags))

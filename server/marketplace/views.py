@@ -23,6 +23,7 @@ def pitch_view(pitch: Pitch, votes: int | None) -> dict[str, Any]:
         "pitch": pitch.pitch,
         "host": pitch.host,
         "format": pitch.format,
+        "language": pitch.language,
         "tags": pitch.tags,
         "unavailable": pitch.unavailable,
         "votes": votes,

@@ -34,6 +34,7 @@ def _schedule(timezone: str = "Europe/London", **session: object) -> Schedule:
         pitch=HOSTILE,
         host=HOSTILE,
         format="workshop",
+        language="bilingual",
         tags=("a,b", "c;d"),
         room=ROOM,
         slot=SLOT,
@@ -48,6 +49,7 @@ def _schedule(timezone: str = "Europe/London", **session: object) -> Schedule:
         date=date(2026, 10, 25),
         timezone=timezone,
         venue="",
+        languages=("cy", "en"),
         base_url="https://snug.example.org/",
         rooms=(ROOM,),
         slots=(SLOT,),
@@ -195,3 +197,24 @@ def test_every_session_has_a_track_its_first_tag_else_its_room() -> None:
     document = validate_frab_json(frab.schedule_json(schedule))
     (day,) = document["schedule"]["conference"]["days"]
     assert {str(e["id"]): e["track"] for e in day["rooms"][ROOM.name]} == tracks
+
+
+@pytest.mark.parametrize(
+    ("said", "languages", "frab_says"),
+    [
+        ("cy", ("cy", "en"), "cy"),
+        ("en", ("cy", "en"), "en"),
+        ("bilingual", ("cy", "en"), "cy"),  # Welsh first, as the event's languages are
+        ("", ("en",), None),
+    ],
+)
+def test_a_sessions_language_reaches_frab_as_one_code(
+    said: str, languages: tuple[str, ...], frab_says: str | None
+) -> None:
+    schedule = replace(_schedule(language=said), languages=languages)
+    xml = validate_frab_xml(frab.schedule_xml(schedule))
+    assert xml.findtext("day/room/event/language") == (frab_says or "")
+    document = validate_frab_json(frab.schedule_json(schedule))
+    (day,) = document["schedule"]["conference"]["days"]
+    (entry,) = day["rooms"][ROOM.name]
+    assert entry["language"] == frab_says

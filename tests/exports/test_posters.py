@@ -45,6 +45,7 @@ A4_POINTS = (595.28, 841.89)
 
 def _session(pitch_id: int, title: str, room: RoomInfo, slot: int, **changes: object) -> Session:
     made = Session(
+        language="",
         pitch_id=pitch_id,
         guid=f"00000000-0000-4000-8000-{pitch_id:012d}",
         title=title,
@@ -69,6 +70,7 @@ def _posters(*sessions: Session, slots: tuple[SlotInfo, ...] = SLOTS) -> Posters
         date=date(2026, 11, 23),
         timezone="Europe/London",
         venue="The <Library>",
+        languages=("en",),
         base_url=BASE,
         rooms=(HALL, LOFT),
         slots=slots,

@@ -68,6 +68,7 @@ def _entry(pitch_id: int, title: str, **fields: object) -> Entry:
         pitch=f"The pitch for {title}.",
         host="Priya",
         format="discussion",
+        language="cy",
         tags=("procurement", "agile"),
         room=AUDITORIUM,
         slot=FIRST,

@@ -201,3 +201,31 @@ async def test_blank_title_is_refused(domain: Domain) -> None:
     with pytest.raises(Invalid):
         await domain.run(event, sam, pitches.create_pitch, {"title": " "})
     assert await domain.rows(event) == before
+
+
+async def test_a_pitch_says_its_language_from_the_events_own(domain: Domain) -> None:
+    """A bilingual event's pitch may be held in Welsh, English or both; an English-only event's
+    in English or unsaid. Anything else is refused and changes nothing."""
+    event = await domain.event()
+    organiser = await domain.organiser(event)
+    await domain.run(event, organiser, setup.edit_event, {"languages": ["en", "cy"]}, "")
+    event = await domain.refresh(event)
+    sam = await domain.attendee(event)
+    view = await domain.run(
+        event, sam, pitches.create_pitch, {"title": "Sgwrs", "language": "bilingual"}
+    )
+    assert view["language"] == "bilingual"
+    assert (await Pitch.get(id=view["id"])).language == "bilingual"
+    view = await domain.run(event, sam, pitches.edit_pitch, view["id"], {"language": "cy"})
+    assert (await Pitch.get(id=view["id"])).language == "cy"
+    assert (await domain.run(event, sam, pitches.create_pitch, {"title": "Plain"}))[
+        "language"
+    ] == ""
+
+    english = await domain.event()
+    ana = await domain.attendee(english)
+    before = await domain.rows(english)
+    for said in ("cy", "bilingual", "fr"):
+        with pytest.raises(Invalid, match="held in English; choose that or leave it unsaid"):
+            await domain.run(english, ana, pitches.create_pitch, {"title": "T", "language": said})
+    assert await domain.rows(english) == before

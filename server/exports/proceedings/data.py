@@ -60,6 +60,7 @@ def _session(entry: Entry) -> dict[str, Any]:
         "pitch": entry.pitch,
         "host": entry.host,
         "format": entry.format,
+        "language": entry.language,
         "tags": list(entry.tags),
         "room": entry.room.id if entry.room else None,
         "slot": entry.slot.id if entry.slot else None,

@@ -62,6 +62,7 @@ class Entry:
     pitch: str
     host: str
     format: str
+    language: str  # the pitch's: a code, "bilingual" or ""
     tags: tuple[str, ...]
     room: RoomInfo | None
     slot: SlotInfo | None
@@ -174,6 +175,7 @@ async def load_proceedings(
                 pitch=pitch.pitch,
                 host=pitch.host,
                 format=pitch.format,
+                language=pitch.language,
                 tags=tuple(pitch.tags),
                 room=rooms[cell.room.id] if cell and cell.room else None,
                 slot=cell.slot if cell else None,
