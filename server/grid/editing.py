@@ -239,8 +239,9 @@ async def undo(journal: Journal, version: int) -> dict[str, Any]:
 
     async def change(board: Board) -> dict[str, Any]:
         await step.delete()  # before the draft is drawn, so its button names the step before
+        restored = {}
         if step.venue is not None:
-            await venue.restore(board.event, step.venue)
+            restored = await venue.restore(board.event, step.venue)
         # What has gone since (a session hidden, a room removed on the organiser's page)
         # stays gone.
         rooms = set(await Room.filter(event=board.event).values_list("id", flat=True))
@@ -255,7 +256,7 @@ async def undo(journal: Journal, version: int) -> dict[str, Any]:
                 and row["slot_id"] in slots
             ]
         )
-        return {"undone": step.what}
+        return {"undone": step.what, **restored}
 
     return await edit(
         journal,

@@ -4,11 +4,13 @@ an edit, so that undoing a removal brings the room or slot back under its own id
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
-from server.errors import NotFound
-from server.events.models import Event, Room, Slot
-from server.grid.board import Board
+from server.errors import Conflict, Invalid, NotFound
+from server.events import setup
+from server.events.models import Event
+from server.grid.board import Board, load_board
 
 Items = list[dict[str, Any]]
 
@@ -51,10 +53,10 @@ def find(items: Items, kind: str, item_id: int) -> dict[str, Any]:
 
 
 def kept(board: Board) -> dict[str, Items]:
-    """The rooms and slots whole, ids and order included."""
-    positions = {r.id: r.position for r in board.rooms.values()}
+    """The rooms and slots whole, ids and order included (a room's place in the list as
+    ``position``)."""
     return {
-        "rooms": [{**room, "position": positions[room["id"]]} for room in rooms_of(board)],
+        "rooms": [{**room, "position": i} for i, room in enumerate(rooms_of(board))],
         "slots": slots_of(board),
     }
 
@@ -62,33 +64,89 @@ def kept(board: Board) -> dict[str, Items]:
 def inverse(before: dict[str, Items], after: dict[str, Items]) -> dict[str, Any]:
     """What undoes going from ``before`` to ``after``, as an undo step keeps it: the rooms and
     slots the edit changed or removed, as they were, and the ids of those it added. Only
-    those: a room the organiser adds meanwhile stays when the edit is undone."""
+    those: a room the organiser adds meanwhile stays when the edit is undone, and a room that
+    only moved up the list because one above it went is not kept (undo puts a removed room
+    back in its old place, ``position``, among the rooms there are then)."""
     found: dict[str, Any] = {}
     for kind in ("rooms", "slots"):
         was = {item["id"]: item for item in before[kind]}
-        now = {item["id"]: item for item in after[kind]}
+        now = {item["id"]: _placeless(item) for item in after[kind]}
         found[kind] = {
-            "restore": [item for i, item in was.items() if now.get(i) != item],
+            "restore": [
+                item if i not in now else _placeless(item)
+                for i, item in was.items()
+                if now.get(i) != _placeless(item)
+            ],
             "remove": sorted(set(now) - set(was)),
         }
     return found
 
 
-async def restore(event: Event, undo: dict[str, Any]) -> None:
-    """Applies what ``inverse`` kept: changed rooms and slots go back, added ones go, and
-    removed ones return under their old ids, so the placements kept with them fit again."""
-    # Slots first, so that the rooms' "not available in" lists name slots that exist.
-    for model, kind in ((Slot, "slots"), (Room, "rooms")):
-        rows = undo[kind]["restore"]
-        ids = [row["id"] for row in rows]
-        existing = {row.id: row for row in await model.filter(event=event, id__in=ids)}
-        for row in rows:
-            values = {k: v for k, v in row.items() if k != "id"}
-            found = existing.get(row["id"])
-            if found is None:
-                await model.create(event=event, id=row["id"], **values)
-            else:
-                found.update_from_dict(values)
-                await found.save()
-        if undo[kind]["remove"]:
-            await model.filter(event=event, id__in=undo[kind]["remove"]).delete()
+def _placeless(item: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in item.items() if k != "position"}
+
+
+async def restore(event: Event, undo: dict[str, Any]) -> dict[str, Any]:
+    """Applies what ``inverse`` kept, through the same checks as every change of the rooms and
+    slots (``setup.put_rooms``, ``setup.put_slots``): changed rooms and slots go back, added
+    ones go, and removed ones return under their old ids, so the placements kept with them
+    fit again. A room that comes back to find another room with its name since is given a
+    name of its own, "Hall (2)", said in what is returned; a change the checks refuse now
+    (a time the clocks skip in a new time zone, the most rooms an event may have) refuses
+    the undo, changing nothing."""
+    board = await load_board(event)
+    slots = slots_of(board)
+    _apply(slots, undo["slots"])
+    rooms = rooms_of(board)
+    back = _apply(rooms, undo["rooms"])
+    slot_ids = {s["id"] for s in slots}
+    for room in rooms:  # a slot removed since can't be one a room is kept out of
+        room["unavailable"] = [s for s in room.get("unavailable", []) if s in slot_ids]
+    renamed = _named_apart(rooms, back)
+    try:
+        # Slots first, so that the rooms' "not available in" lists name slots that exist.
+        await setup.put_slots(event, slots, returning=True)
+        await setup.put_rooms(event, rooms, returning=True)
+    except Invalid as exc:
+        raise Conflict(
+            f"The last change can't be undone now: {exc.message} Nothing was changed."
+        ) from None
+    return {"renamed": renamed} if renamed else {}
+
+
+def _apply(items: Items, undo: dict[str, Any]) -> set[int]:
+    """Takes the added items out of the list and puts the kept ones back: changed ones where
+    they are now, removed ones at their old place. Returns the ids of the items put back."""
+    gone = set(undo["remove"])
+    items[:] = [item for item in items if item["id"] not in gone]
+    by_id = {item["id"]: item for item in items}
+    returning = []
+    for row in undo["restore"]:
+        values = _placeless(row)
+        if row["id"] in by_id:
+            by_id[row["id"]].update(values)
+        else:
+            returning.append((row.get("position", len(items)), row["id"], values))
+    for position, _id, values in sorted(returning, key=lambda r: (r[0], r[1])):
+        items.insert(min(position, len(items)), values)
+    return {row["id"] for row in undo["restore"]}
+
+
+def _named_apart(rooms: Items, back: set[int]) -> list[dict[str, Any]]:
+    """Renames each room undo puts back whose name another room has taken meanwhile."""
+    renamed = []
+    for room in rooms:
+        if room["id"] not in back:
+            continue
+        taken = {r["name"].strip().casefold() for r in rooms if r is not room}
+        name = room["name"].strip()
+        if name.casefold() not in taken:
+            continue
+        for n in itertools.count(2):
+            tail = f" ({n})"
+            candidate = name[: setup.ROOM_NAME_LENGTH - len(tail)].rstrip() + tail
+            if candidate.casefold() not in taken:
+                break
+        renamed.append({"room": room["id"], "was": name, "now": candidate})
+        room["name"] = candidate
+    return renamed
