@@ -9,8 +9,10 @@ from typing import Any
 
 from server.errors import Conflict, Invalid, NotFound
 from server.events import setup
-from server.events.models import Event
+from server.events.models import Attendee, Event
 from server.grid.board import Board, load_board
+from server.grid.models import AgendaChoice, PublishedPlacement
+from server.marketplace.models import Pitch
 
 Items = list[dict[str, Any]]
 
@@ -111,7 +113,68 @@ async def restore(event: Event, undo: dict[str, Any]) -> dict[str, Any]:
         raise Conflict(
             f"The last change can't be undone now: {exc.message} Nothing was changed."
         ) from None
+    await _published_again(event, undo.get("published", []))
+    await _chosen_again(event, undo.get("choices", []))
     return {"renamed": renamed} if renamed else {}
+
+
+async def held(event: Event, kind: str, ids: set[int]) -> dict[str, Any]:
+    """What removing these rooms or slots takes with it beyond the draft, kept so that undoing
+    the removal brings it back: where the published grid had the sessions in them (removing
+    a room or slot takes its sessions off the published grid at once), and, for slots,
+    people's agenda choices in them (removing a slot deletes them)."""
+    if not ids:
+        return {}
+    where = {f"{kind}_id__in": sorted(ids)}
+    published = await PublishedPlacement.filter(event=event, **where).values(
+        "pitch_id", "room_id", "slot_id"
+    )
+    found: dict[str, Any] = {"published": [dict(row) for row in published]} if published else {}
+    if kind == "slot":
+        choices = await AgendaChoice.filter(event=event, **where).values(
+            "attendee_id", "slot_id", "pitch_id"
+        )
+        if choices:
+            found["choices"] = [dict(row) for row in choices]
+    return found
+
+
+async def _published_again(event: Event, rows: list[dict[str, Any]]) -> None:
+    """Puts sessions back in their published rooms and slots, each only if it is still as the
+    removal left it (no publish has placed it, or dropped it, since)."""
+    for row in rows:
+        found = await PublishedPlacement.get_or_none(event=event, pitch_id=row["pitch_id"])
+        if found is None:
+            continue
+        left = (found.room_id is None and found.slot_id == row["slot_id"]) or (
+            found.slot_id is None and found.room_id == row["room_id"]
+        )
+        if left:
+            found.room_id, found.slot_id = row["room_id"], row["slot_id"]
+            found.sequence += 1  # calendars hear the session is on again
+            await found.save()
+
+
+async def _chosen_again(event: Event, rows: list[dict[str, Any]]) -> None:
+    """Gives people back the agenda choices they had in a slot that returns, if they and the
+    session chosen are still part of the event."""
+    if not rows:
+        return
+    people = set(
+        await Attendee.filter(
+            event=event, id__in=sorted({r["attendee_id"] for r in rows})
+        ).values_list("id", flat=True)
+    )
+    chosen = sorted({r["pitch_id"] for r in rows if r["pitch_id"] is not None})
+    pitches = set(await Pitch.filter(event=event, id__in=chosen).values_list("id", flat=True))
+    await AgendaChoice.bulk_create(
+        [
+            AgendaChoice(event=event, **row)
+            for row in rows
+            if row["attendee_id"] in people
+            and (row["pitch_id"] is None or row["pitch_id"] in pitches)
+        ]
+    )
 
 
 def _apply(items: Items, undo: dict[str, Any]) -> set[int]:

@@ -4,14 +4,15 @@ every change of them, kept small, and bringing back what the change took away.""
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 
 from server.errors import Conflict
 from server.events import setup
 from server.events.models import Room
-from server.grid import editing
-from server.grid.models import GridStep
+from server.grid import agenda, editing, published, seats
+from server.grid.models import AgendaChoice, GridStep
 from tests.conftest import Domain
 from tests.grid.test_editing import setting, venue
 
@@ -84,3 +85,55 @@ async def test_an_undo_step_keeps_only_the_room_removed_not_the_rooms_that_moved
     assert len(json.dumps(step.venue)) < 300, "one room, not the 49 below it"
     await s.run(editing.undo, 1)
     assert await venue(s) == before, "back at the top, the others below it as they were"
+
+
+async def test_undoing_a_slot_removal_brings_back_peoples_choices_and_seats_in_it(
+    domain: Domain,
+) -> None:
+    s = await setting(domain)
+    hall, snug = s.rooms[0], s.rooms[1]
+    a, b = s.pitches[:2]
+    await s.run(editing.move, 0, a, (hall, s.slots[0]))
+    await s.run(editing.move, 1, b, (snug, s.slots[0]))
+    await s.run(editing.publish, 2)
+    ann, bo = await domain.attendee(s.event, "Ann"), await domain.attendee(s.event, "Bo")
+    await domain.run(s.event, ann, seats.choose, s.slots[0], a)
+    await domain.run(s.event, bo, seats.claim, b)  # a seat in the Snug
+    cy = await domain.attendee(s.event, "Cy")
+    await domain.run(s.event, cy, seats.choose, s.slots[0], None)  # nothing at ten
+    agendas, claims = await agenda.agendas(s.event), await seats.seat_counts(s.event)
+    chosen = await choices(s)
+    assert len(chosen) == 3
+    await s.run(editing.remove_slot, 3, s.slots[0], True)
+    assert await choices(s) == [], "removing the slot deletes the choices in it"
+    await s.run(editing.undo, 4)
+    assert await choices(s) == chosen
+    assert await published.published_cells(s.event) == {
+        a: (hall, s.slots[0]),
+        b: (snug, s.slots[0]),
+    }
+    assert await agenda.agendas(s.event) == agendas
+    assert await seats.seat_counts(s.event) == claims
+
+
+async def choices(s: Any) -> list[tuple[int, int, int | None]]:
+    rows = await AgendaChoice.filter(event=s.event).values_list(
+        "attendee_id", "slot_id", "pitch_id"
+    )
+    return sorted((int(a), int(sl), p) for a, sl, p in rows)
+
+
+async def test_undoing_a_room_removal_puts_its_sessions_back_on_the_published_grid(
+    domain: Domain,
+) -> None:
+    s = await setting(domain)
+    a = s.pitches[0]
+    await s.run(editing.move, 0, a, (s.rooms[0], s.slots[0]))
+    await s.run(editing.publish, 1)
+    ann = await domain.attendee(s.event, "Ann")
+    await domain.run(s.event, ann, seats.choose, s.slots[0], a)
+    await s.run(editing.remove_room, 2, s.rooms[0], True)
+    assert await published.published_cells(s.event) == {}
+    await s.run(editing.undo, 3)
+    assert await published.published_cells(s.event) == {a: (s.rooms[0], s.slots[0])}
+    assert (await agenda.agendas(s.event))[ann.attendee.id] == {s.slots[0]: a}
