@@ -113,7 +113,8 @@ async def restore(event: Event, undo: dict[str, Any]) -> dict[str, Any]:
         raise Conflict(
             f"The last change can't be undone now: {exc.message} Nothing was changed."
         ) from None
-    await _published_again(event, undo.get("published", []))
+    there = {"room_id": {r["id"] for r in rooms}, "slot_id": slot_ids}
+    await _published_again(event, undo.get("published", []), there)
     await _chosen_again(event, undo.get("choices", []))
     return {"renamed": renamed} if renamed else {}
 
@@ -139,10 +140,15 @@ async def held(event: Event, kind: str, ids: set[int]) -> dict[str, Any]:
     return found
 
 
-async def _published_again(event: Event, rows: list[dict[str, Any]]) -> None:
+async def _published_again(
+    event: Event, rows: list[dict[str, Any]], there: dict[str, set[int]]
+) -> None:
     """Puts sessions back in their published rooms and slots, each only if it is still as the
-    removal left it (no publish has placed it, or dropped it, since)."""
+    removal left it (the other half of its cell unchanged: no publish has placed it since)
+    and its room and slot are both there now."""
     for row in rows:
+        if not all(row[key] in ids for key, ids in there.items()):
+            continue
         found = await PublishedPlacement.get_or_none(event=event, pitch_id=row["pitch_id"])
         if found is None:
             continue
