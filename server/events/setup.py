@@ -195,7 +195,11 @@ async def record_venue(journal: Journal) -> dict[str, Any]:
     return venue
 
 
-async def put_rooms(event: Event, rooms: list[dict[str, Any]]) -> None:
+ROOM_NAME_LENGTH = 80  # as Room.name stores it
+
+
+async def put_rooms(event: Event, rooms: list[dict[str, Any]], *, returning: bool = False) -> None:
+    """``returning``: a room whose id the event no longer has comes back under it (undo)."""
     names = [room["name"].strip().casefold() for room in rooms]
     if len(set(names)) != len(names):
         raise Invalid("Two rooms have the same name; give each room its own name.")
@@ -212,10 +216,11 @@ async def put_rooms(event: Event, rooms: list[dict[str, Any]]) -> None:
             "unavailable": sorted(r.get("unavailable", [])),
             "position": i,
         },
+        returning=returning,
     )
 
 
-async def put_slots(event: Event, slots: list[dict[str, Any]]) -> None:
+async def put_slots(event: Event, slots: list[dict[str, Any]], *, returning: bool = False) -> None:
     _on_the_clock(event.timezone, slots)
     for slot in slots:
         # Every time names one instant, so wall-clock order is the order of the instants.
@@ -231,6 +236,7 @@ async def put_slots(event: Event, slots: list[dict[str, Any]]) -> None:
             "label": s.get("label", "").strip(),
             "kind": s.get("kind", "session"),
         },
+        returning=returning,
     )
 
 
@@ -292,8 +298,11 @@ async def known_slots(event: Event, slot_ids: list[int]) -> list[int]:
 MOST_ROOMS_OR_SLOTS = 200
 
 
-async def _replace(model: Any, event: Event, items: list[dict[str, Any]], values: Any) -> None:
-    """Makes the event's rows match the list: ids update, new items create, the rest go."""
+async def _replace(
+    model: Any, event: Event, items: list[dict[str, Any]], values: Any, *, returning: bool
+) -> None:
+    """Makes the event's rows match the list: ids update, new items create, the rest go.
+    ``returning``: an id the event doesn't have is an item undo brings back under it."""
     if len(items) > MOST_ROOMS_OR_SLOTS:  # the grid editor adds them one at a time
         plural = "rooms" if model is Room else "time slots"
         raise Invalid(f"An event can have at most {MOST_ROOMS_OR_SLOTS} {plural}.")
@@ -302,6 +311,10 @@ async def _replace(model: Any, event: Event, items: list[dict[str, Any]], values
     for i, item in enumerate(items):
         if "id" in item:
             row = existing.get(item["id"])
+            if row is None and returning:
+                await model.create(event=event, id=item["id"], **values(i, item))
+                keep.add(item["id"])
+                continue
             if row is None:
                 raise Invalid(f"There is no {model.__name__.lower()} {item['id']} in this event.")
             row.update_from_dict(values(i, item))

@@ -43,10 +43,12 @@ async def edit(
     *,
     undoable: bool = True,
     rooms_and_slots: bool = False,
+    held: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Applies one edit to the working grid, refusing it if it is stale or breaks a rule.
     ``rooms_and_slots``: the edit may change them, so they are kept for undo and every screen
-    hears them."""
+    hears them. ``held``: filled in by the change with what else its undo must bring back
+    (``venue.held``)."""
     journal.actor.require(Role.facilitator)
     event = journal.event
     require_version(journal, version)
@@ -70,7 +72,9 @@ async def edit(
             event=event,
             what=_shortened(said),
             placements=before_rows,
-            venue=venue.inverse(before_venue, venue.kept(board)) if before_venue else None,
+            venue={**venue.inverse(before_venue, venue.kept(board)), **(held or {})}
+            if before_venue
+            else None,
         )
         await _trim_undo(journal)
     return await _record(journal, board, outcome)
@@ -239,8 +243,9 @@ async def undo(journal: Journal, version: int) -> dict[str, Any]:
 
     async def change(board: Board) -> dict[str, Any]:
         await step.delete()  # before the draft is drawn, so its button names the step before
+        restored = {}
         if step.venue is not None:
-            await venue.restore(board.event, step.venue)
+            restored = await venue.restore(board.event, step.venue)
         # What has gone since (a session hidden, a room removed on the organiser's page)
         # stays gone.
         rooms = set(await Room.filter(event=board.event).values_list("id", flat=True))
@@ -255,7 +260,7 @@ async def undo(journal: Journal, version: int) -> dict[str, Any]:
                 and row["slot_id"] in slots
             ]
         )
-        return {"undone": step.what}
+        return {"undone": step.what, **restored}
 
     return await edit(
         journal,
@@ -355,18 +360,23 @@ async def _venue(
     *,
     unplace: bool = True,
 ) -> dict[str, Any]:
+    held: dict[str, Any] = {}
+
     async def apply(board: Board) -> dict[str, Any]:
         items = venue.rooms_of(board) if kind == "room" else venue.slots_of(board)
         change(items)
+        staying = {i["id"] for i in items if "id" in i}
         if not unplace:
-            await setup.unplaced_by(board.event, kind, {i["id"] for i in items if "id" in i})
+            await setup.unplaced_by(board.event, kind, staying)
+        there = board.rooms if kind == "room" else board.slots
+        held.update(await venue.held(board.event, kind, set(there) - staying))
         if kind == "room":
             await setup.put_rooms(board.event, items)
         else:
             await setup.put_slots(board.event, items)
         return {}
 
-    return await edit(journal, version, what, apply, rooms_and_slots=True)
+    return await edit(journal, version, what, apply, rooms_and_slots=True, held=held)
 
 
 async def publish(journal: Journal, version: int) -> dict[str, Any]:

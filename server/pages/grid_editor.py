@@ -7,6 +7,8 @@ else's change is refused, not applied over it."""
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 import re
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -25,6 +27,7 @@ from server.pages.grid_view import grid_editor
 from server.pages.rendering import PageRoute, page
 from server.pages.staff import Command, act, sign_in_form, staff, staff_day
 from server.pages.words import slot_words
+from server.validation import validator
 
 DONE = {
     "signed-in": "You're signed in on this browser.",
@@ -32,6 +35,8 @@ DONE = {
     "unplaced": "The session is off the grid.",
     "allocated": "The grid is filled from the votes.",
     "undone": "The last change is undone.",
+    "undone-renamed": "The last change is undone. A room it brought back has a new name, since "
+    "another room has its old name now; rename either below.",
     "room-saved": "Saved: the rooms are as you see them.",
     "room-removed": "The room is removed.",
     "slot-saved": "Saved: the time slots are as you see them.",
@@ -73,7 +78,7 @@ async def _show(
 async def _edit(
     request: Request,
     build: Callable[[dict[str, str]], Command],
-    done: str,
+    done: str | Callable[[], str],
     place: str = "",
     asks: Any = None,
 ) -> Response:
@@ -89,7 +94,8 @@ async def _edit(
         pitch = fields.get("pitch", "")
         placed = pitch.isascii() and pitch.isdigit() and len(pitch) <= 10
         anchor = f"#place-{pitch}" if placed else place
-        return f"/e/{slug}/grid?done={done}{anchor}"
+        said = done() if callable(done) else done
+        return f"/e/{slug}/grid?done={said}{anchor}"
 
     return await act(request, build, redraw, to, Role.facilitator, asks)
 
@@ -114,52 +120,94 @@ def _versioned(command: Callable[[Journal, int], Awaitable[Any]]) -> Callable[..
 
 
 # ---------------------------------------------------------------- rooms and time slots
+# A room or slot form is read into the body the API takes and checked against the API's own
+# schema (schemas/grid-room.json, grid-slot.json), so the form and the API can't disagree on
+# what a room or slot may be; only what the form alone has (the time of day a time input
+# sends, the slot's day drawn into its form) is read here.
 
 VENUE = "#rooms-and-slots"
-NAME_LENGTH = 80  # as Room.name and Slot.label store them
-MOST_SEATS = 100_000
 # What a time input sends: hours and minutes, and seconds when its step asks for them.
-CLOCK = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?")
+CLOCK = re.compile(r"[0-9]{2}:[0-9]{2}(:[0-9]{2})?")
 DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-SLOT_KINDS = ("session", "break", "plenary")
+NOT_A_DAY = (
+    "The slot's day wasn't one this page offered: a slot is on one of the event's days. "
+    "Reload the page and try again."
+)
+NOT_OFFERED = "Choose from the page again; that choice wasn't one Snug offered."
+Said = Callable[[Any], str]  # what to tell the person, from what the schema found wrong
 
 
-def _text(fields: dict[str, str], name: str, field_id: str, needed: str | None) -> str:
-    """A name or label as typed; ``needed``: what to say when it is left empty."""
-    text = fields.get(name, "").strip()
-    if len(text) > NAME_LENGTH:
-        raise FormError([(field_id, f"Keep it to {NAME_LENGTH} characters.")])
-    if needed and not text:
-        raise FormError([(field_id, needed)])
-    return text
+def _number(text: str) -> int | str:
+    """A whole number typed or drawn into a form, or the text as sent for the schema to refuse."""
+    text = text.strip()
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 12 else text
 
 
-def _seats(fields: dict[str, str], field_id: str) -> int:
-    raw = fields.get("capacity", "").strip()
-    if not (raw.isascii() and raw.isdigit() and len(raw) <= 6) or not 1 <= int(raw) <= MOST_SEATS:
-        raise FormError([(field_id, "Enter the seats as a whole number, such as 30.")])
-    return int(raw)
+def _checked(schema: str, body: dict[str, Any], says: dict[str, tuple[str, Said]]) -> None:
+    """Refuses the body as the API would, naming the field it is about: ``says`` maps a body
+    property to the form field it was typed into and what to tell the person."""
+    error = next(validator(schema).iter_errors(body), None)
+    if error is None:
+        return
+    name = str(error.path[0]) if error.path else ""
+    if error.validator == "required":
+        name = error.message.split("'")[1]
+    if name in says:
+        field_id, said = says[name]
+        raise FormError([(field_id, said(error))])
+    raise FormError([("", NOT_OFFERED)])
 
 
-def _at(event: Event, fields: dict[str, str], name: str, field_id: str) -> str:
-    """A time of day on the slot's date (drawn into its form), or else the event's, as slots
-    keep their times."""
-    raw = fields.get(name, "").strip()
-    if not CLOCK.fullmatch(raw):
-        raise FormError([(field_id, "Enter the time as hours and minutes, such as 10:30.")])
-    date = fields.get("date", "")
-    return f"{date if DATE.fullmatch(date) else event.date.isoformat()}T{raw[:5]}"
+def _named(needed: str) -> Said:
+    def said(error: Any) -> str:
+        if error.validator == "maxLength":
+            return f"Keep it to {error.validator_value} characters."
+        return needed
+
+    return said
 
 
-def _optional_id(fields: dict[str, str], name: str) -> int | None:
-    return whole_number(fields, name) if fields.get(name) else None
+def _seats(error: Any) -> str:
+    if error.validator == "maximum":
+        return f"A room can have at most {error.validator_value} seats."
+    return "Enter the seats as a whole number, such as 30."
+
+
+def _at_most(error: Any) -> str:
+    return f"Keep it to {error.validator_value} characters."
+
+
+def _times(_error: Any) -> str:
+    return "Enter the time as hours and minutes, such as 10:30."
+
+
+def _kinds(_error: Any) -> str:
+    return "Choose what the slot is for from the list."
+
+
+def _room_body(fields: dict[str, str]) -> dict[str, Any]:
+    """The body of ``POST /api/e/{slug}/grid/room`` from the room form, checked as the API
+    checks it."""
+    body: dict[str, Any] = {
+        "version": _number(fields.get("version", "")),
+        "name": fields.get("name", "").strip(),
+        "capacity": _number(fields.get("capacity", "")),
+    }
+    if fields.get("room"):
+        body["room"] = _number(fields["room"])
+    prefix = f"room-{body['room']}" if isinstance(body.get("room"), int) else "new-room"
+    says = {
+        "name": (f"{prefix}-name", _named("Enter a name for the room.")),
+        "capacity": (f"{prefix}-capacity", _seats),
+    }
+    _checked("grid-room", body, says)
+    return body
 
 
 def _save_room(fields: dict[str, str]) -> Command:
-    version, room = whole_number(fields, "version"), _optional_id(fields, "room")
-    prefix = f"room-{room}" if room is not None else "new-room"
-    name = _text(fields, "name", f"{prefix}-name", "Enter a name for the room.")
-    capacity = _seats(fields, f"{prefix}-capacity")
+    body = _room_body(fields)
+    version, name, capacity = body["version"], body["name"], body["capacity"]
+    room = body.get("room")
     if room is None:
         return lambda j: editing.add_room(j, version, name, capacity)
     return lambda j: editing.change_room(j, version, room, name, capacity)
@@ -205,21 +253,86 @@ async def _confirm_removal(
     )
 
 
-def _save_slot(event: Event) -> Callable[[dict[str, str]], Command]:
-    def build(fields: dict[str, str]) -> Command:
-        version, slot = whole_number(fields, "version"), _optional_id(fields, "slot")
-        prefix = f"slot-{slot}" if slot is not None else "new-slot"
-        starts = _at(event, fields, "starts", f"{prefix}-starts")
-        ends = _at(event, fields, "ends", f"{prefix}-ends")
-        label = _text(fields, "label", f"{prefix}-label", None)
-        kind = fields.get("kind", "session")
-        if kind not in SLOT_KINDS:
-            raise FormError([(f"{prefix}-kind", "Choose what the slot is for from the list.")])
-        if slot is None:
-            return lambda j: editing.add_slot(j, version, starts, ends, label, kind)
-        return lambda j: editing.change_slot(j, version, slot, starts, ends, label, kind)
+class Days:
+    """The days a slot of the event may be on: the event's own date and the days its slots are
+    on already (the grid editor changes a slot's times, not its day), and each slot's day."""
 
-    return build
+    def __init__(self, event: Event, slots: list[Slot]) -> None:
+        self.first = event.date.isoformat()
+        self.of_slot = {s.id: s.starts_at[:10] for s in slots}
+        self.all = {self.first} | {t[:10] for s in slots for t in (s.starts_at, s.ends_at)}
+
+    def of(self, fields: dict[str, str], slot: Any, field_id: str) -> str:
+        """The day drawn into the form, if it is a real date and one of the event's days; a
+        form without one is about the slot's own day, or the event's for a new slot."""
+        sent = fields.get("date")
+        if sent is None:
+            return self.of_slot.get(slot, self.first) if isinstance(slot, int) else self.first
+        if not (DATE.fullmatch(sent) and _real(sent) and sent in self.all):
+            raise FormError(
+                [
+                    (
+                        field_id,
+                        "That day isn't one of the event's days. Reload the page and try again.",
+                    )
+                ]
+            )
+        return sent
+
+
+def _real(date: str) -> bool:
+    try:
+        dt.date.fromisoformat(date)
+    except ValueError:
+        return False
+    return True
+
+
+def _clock(fields: dict[str, str], name: str, field_id: str) -> str:
+    """The time of day a time input sent, as hours and minutes (the seconds it may add cut
+    off); anything else is left as sent, for the schema to refuse."""
+    raw = fields.get(name, "").strip()
+    if not CLOCK.fullmatch(raw):
+        return raw
+    try:
+        dt.time.fromisoformat(raw)
+    except ValueError:
+        raise FormError([(field_id, _times(None))]) from None
+    return raw[:5]
+
+
+def _slot_body(days: Days, fields: dict[str, str]) -> dict[str, Any]:
+    """The body of ``POST /api/e/{slug}/grid/slot`` from the slot form, checked as the API
+    checks it."""
+    slot = _number(fields["slot"]) if fields.get("slot") else None
+    prefix = f"slot-{slot}" if isinstance(slot, int) else "new-slot"
+    day = days.of(fields, slot, f"{prefix}-starts")
+    body: dict[str, Any] = {
+        "version": _number(fields.get("version", "")),
+        "starts_at": f"{day}T{_clock(fields, 'starts', f'{prefix}-starts')}",
+        "ends_at": f"{day}T{_clock(fields, 'ends', f'{prefix}-ends')}",
+        "label": fields.get("label", "").strip(),
+        "kind": fields.get("kind", "session"),
+    }
+    if slot is not None:
+        body["slot"] = slot
+    says = {
+        "starts_at": (f"{prefix}-starts", _times),
+        "ends_at": (f"{prefix}-ends", _times),
+        "label": (f"{prefix}-label", _at_most),
+        "kind": (f"{prefix}-kind", _kinds),
+    }
+    _checked("grid-slot", body, says)
+    return body
+
+
+def _save_slot(days: Days, fields: dict[str, str]) -> Command:
+    body = _slot_body(days, fields)
+    times = (body["starts_at"], body["ends_at"], body["label"], body["kind"])
+    version, slot = body["version"], body.get("slot")
+    if slot is None:
+        return lambda j: editing.add_slot(j, version, *times)
+    return lambda j: editing.change_slot(j, version, slot, *times)
 
 
 async def save_room(request: Request) -> Response:
@@ -234,7 +347,9 @@ async def remove_room(request: Request) -> Response:
 
 
 async def save_slot(request: Request) -> Response:
-    return await _edit(request, _save_slot(await event_of(request)), "slot-saved", VENUE)
+    event = await event_of(request)
+    days = Days(event, await Slot.filter(event=event))
+    return await _edit(request, functools.partial(_save_slot, days), "slot-saved", VENUE)
 
 
 async def remove_slot(request: Request) -> Response:
@@ -259,7 +374,18 @@ async def allocate(request: Request) -> Response:
 
 
 async def undo(request: Request) -> Response:
-    return await _edit(request, _versioned(editing.undo), "undone")
+    outcomes: list[dict[str, Any]] = []
+
+    async def undone(journal: Journal, version: int) -> dict[str, Any]:
+        outcome = await editing.undo(journal, version)
+        outcomes.append(outcome)
+        return outcome
+
+    def done() -> str:
+        # A room brought back under a new name is said, as the form can't show the answer.
+        return "undone-renamed" if any(o.get("renamed") for o in outcomes) else "undone"
+
+    return await _edit(request, _versioned(undone), done)
 
 
 async def publish(request: Request) -> Response:

@@ -306,7 +306,11 @@ $("#allocate").addEventListener("click", () => command("allocate", {}, (answer) 
   const out = (a.left_out || []).length;
   return `Allocated in ${a.seconds ?? "?"} seconds. ${plural(a.moved ?? 0, "unlocked session")} moved.${out ? ` ${plural(out, "session")} left out.` : ""}`;
 }));
-$("#undo").addEventListener("click", () => command("undo", {}, (answer) => `Undone: ${answer.undone || "the last change"}.`));
+$("#undo").addEventListener("click", () => command("undo", {}, (answer) => [
+  `Undone: ${answer.undone || "the last change"}.`,
+  // A room brought back whose name another room has taken since comes back under a new one.
+  ...(answer.renamed || []).map((r) => `The room “${r.was}” came back as “${r.now}”, since another room has its name now.`),
+].join(" ")));
 $("#assign-seats").addEventListener("click", () => command("seats", {}, (answer) =>
   `Seats assigned: ${plural(answer.assigned ?? 0, "more person", "more people")} seated in small rooms, by their votes.`));
 
