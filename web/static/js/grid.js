@@ -161,7 +161,7 @@ function sessionCard(placement, changed) {
         locked ? t("Unlock") : t("Lock"), h("span", { class: "visually-hidden" }, ` ${titleOf(id)}`)),
       h("a", { class: "notes-link", "data-key": `notes-${id}`, href: `/e/${encodeURIComponent(slug)}/notes/${id}` },
         // Translators: "for “title”" follows "Notes" on the link, for screen readers.
-        t("Notes"), h("span", { class: "visually-hidden" }, ` ${t("for %(title)s", { title: quoted(id) })}`)),
+        t("Notes"), h("span", { class: "visually-hidden" }, " " + t("for %(title)s", { title: quoted(id) }))),
       reason ? h("button", {
         type: "button", class: "small link", "data-key": `why-${id}`, "aria-expanded": String(Boolean(showReason)), "aria-controls": reasonId,
         onclick: () => { if (openReasons.has(id)) openReasons.delete(id); else openReasons.add(id); render(); },

@@ -111,7 +111,8 @@ function renderPitches() {
   const shown = state.pitches.filter((p) => !p.hidden).sort((a, b) => a.id - b.id);
   const hidden = state.pitches.filter((p) => p.hidden).sort((a, b) => a.id - b.id);
   const dots = shown.reduce((n, p) => n + p.votes, 0);
-  $("#pitch-summary").textContent = `${tn("%(n)s pitch.", "%(n)s pitches.", shown.length)} ${tn("%(n)s dot placed.", "%(n)s dots placed.", dots)}`;
+  // Babel reads no calls inside template literals: the words are joined outside them.
+  $("#pitch-summary").textContent = [tn("%(n)s pitch.", "%(n)s pitches.", shown.length), tn("%(n)s dot placed.", "%(n)s dots placed.", dots)].join(" ");
   keyed($("#pitch-list"), cards, shown, makeCard, updateCard);
   keyed($("#hidden-list"), hiddenRows, hidden, makeHiddenRow, (row, p) => {
     row.title.textContent = p.title;
@@ -165,7 +166,7 @@ function updateCard(card, pitch) {
   card.count.textContent = tn("%(n)s dot", "%(n)s dots", pitch.votes);
   for (const b of [card.edit, card.hide]) b.lastChild.textContent = ` ${pitch.title}`;
   // Translators: said after "Merge" on the button, for screen readers.
-  card.mergeOpen.lastChild.textContent = ` ${t("“%(title)s” into another pitch", { title: pitch.title })}`;
+  card.mergeOpen.lastChild.textContent = " " + t("“%(title)s” into another pitch", { title: pitch.title });
   if (!card.confirm.hidden) describeMerge(card);
 }
 
