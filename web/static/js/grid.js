@@ -121,7 +121,7 @@ function breakWords(slot) {
 }
 
 function interestOf(pitch, room) {
-  const small = state.draft.checks.too_small.find((t) => t.pitch === pitch);
+  const small = state.draft.checks.too_small.find((item) => item.pitch === pitch);
   const votes = small ? small.interest : pitchOf(pitch)?.votes || 0;
   return { votes, capacity: room.capacity, tooSmall: Boolean(small) };
 }
