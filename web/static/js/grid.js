@@ -1,14 +1,15 @@
 // The facilitator's grid: rooms across, slots down. Allocate, drag (mouse or touch, by Pointer
 // Events), move from a dialog with the keyboard, swap, lock, undo and publish; live checks beside.
 import { api } from "./api.js";
+import { ready, t, tn } from "./i18n.js";
 import { Live } from "./live.js";
-import { $, announce, bySlotTime, clock, h, plural, slotWords, slugFromPath, signIn } from "./ui.js";
+import { $, announce, bySlotTime, clock, h, slotWords, slugFromPath, signIn } from "./ui.js";
 import { FEATURES } from "./venue.js";
 
 const slug = slugFromPath();
 // The server drew the sign-in form (it never sees a #key=); a link bringing the key signs in.
 if (location.hash.includes("key=")) $("#no-key").hidden = true;
-await signIn(slug);
+await Promise.all([signIn(slug), ready]);
 
 let state = null;
 let busy = false;
@@ -22,9 +23,10 @@ const isStaff = () => state && (state.role === "organiser" || state.role === "fa
 const pitchOf = (id) => state.pitches.find((p) => p.id === id);
 const roomOf = (id) => state.rooms.find((r) => r.id === id);
 const slotOf = (id) => state.slots.find((s) => s.id === id);
-const titleOf = (id) => pitchOf(id)?.title || `Session ${id}`;
+const titleOf = (id) => pitchOf(id)?.title || t("Session %(id)s", { id });
 const quoted = (id) => `“${titleOf(id)}”`;
-const cellWords = (room, slot) => `${roomOf(room)?.name || "a room"} at ${clock(slotOf(slot)?.starts_at)}`;
+/** The placeholders naming a cell: {room, time}. */
+const cellWords = (room, slot) => ({ room: roomOf(room)?.name || t("a room"), time: clock(slotOf(slot)?.starts_at) });
 
 const live = new Live({ slug, staff: true, statusEl: $("#conn"), onState, onError: (m) => showError(m.message) });
 
@@ -36,9 +38,12 @@ function onState(next, change) {
   if (change?.kind === "grid.changed" && state.draft) {
     if (change.data.allocation) remember(change.data.allocation);
     if (!mine.has(change.data.version)) {
-      const released = state.draft.live ? `published release ${change.data.release}` : "unpublished the grid";
-      const what = change.data.undone ? `undid “${change.data.undone}”` : change.data.release ? released : "changed the grid";
-      announce(`Another facilitator ${what}. ${servedWords()}`);
+      const d = change.data;
+      const what = d.undone ? t("Another facilitator undid “%(what)s”.", { what: d.undone })
+        : !d.release ? t("Another facilitator changed the grid.")
+          : state.draft.live ? t("Another facilitator published release %(release)s.", { release: d.release })
+            : t("Another facilitator unpublished the grid.");
+      announce(`${what} ${servedWords()}`);
     }
   }
   render();
@@ -68,7 +73,7 @@ function differs() {
 function servedWords() {
   const s = state?.draft?.checks?.served;
   if (!s) return "";
-  return `${s.percent}% of votes served.`;
+  return t("%(percent)s%% of votes served.", { percent: s.percent });
 }
 
 // ---------------------------------------------------------------- rendering
@@ -77,7 +82,7 @@ function render() {
   if (!state) return;
   const staff = isStaff();
   $("#event-name").textContent = state.event.name;
-  document.title = `${state.event.name} - the grid`;
+  document.title = t("%(event)s - the grid", { event: state.event.name });
   $("#no-key").hidden = staff;
   $("#grid-app").hidden = !staff || !state.draft;
   if (!staff || !state.draft) return;
@@ -91,13 +96,13 @@ function render() {
   const draft = state.draft;
   const publish = $("#publish-state");
   publish.textContent = draft.live
-    ? `Published. ${plural(differs().size, "change")} not yet published.`
-    : "Draft, not published";
+    ? tn("Published. %(n)s change not yet published.", "Published. %(n)s changes not yet published.", differs().size)
+    : t("Draft, not published");
   publish.classList.toggle("is-live", draft.live);
   $("#publish").href = `/e/${encodeURIComponent(slug)}/grid/releases`;
   $("#assign-seats").hidden = !draft.live || Object.keys(state.grid.seats || {}).length === 0;
   const undo = $("#undo");
-  undo.textContent = draft.undo ? `Undo: ${draft.undo}` : "Undo";
+  undo.textContent = draft.undo ? t("Undo: %(what)s", { what: draft.undo }) : t("Undo");
   undo.disabled = !draft.undo;
   // The room and slot forms stay plain forms; they name the draft they change.
   for (const input of document.querySelectorAll("#rooms-and-slots input[name=version]")) input.value = String(draft.version);
@@ -107,8 +112,16 @@ function render() {
   if (focusKey && !moving) document.querySelector(`[data-key="${focusKey}"]`)?.focus();
 }
 
+const seatCount = (n) => tn("%(n)s seat", "%(n)s seats", n);
+
+/** What a break or plenary row says across the rooms. */
+function breakWords(slot) {
+  if (slot.kind === "break") return slot.label ? t("Break: %(label)s (no sessions)", { label: slot.label }) : t("Break (no sessions)");
+  return slot.label ? t("Plenary: %(label)s (no sessions)", { label: slot.label }) : t("Plenary (no sessions)");
+}
+
 function interestOf(pitch, room) {
-  const small = state.draft.checks.too_small.find((t) => t.pitch === pitch);
+  const small = state.draft.checks.too_small.find((item) => item.pitch === pitch);
   const votes = small ? small.interest : pitchOf(pitch)?.votes || 0;
   return { votes, capacity: room.capacity, tooSmall: Boolean(small) };
 }
@@ -118,7 +131,7 @@ function seatWords(id) {
   const seats = state.grid.seats?.[String(id)];
   if (!seats) return null;
   return h("p", { class: "s-seats" },
-    `Seated ${seats.seated} of ${seats.capacity}, ${seats.waiting} waiting`);
+    t("Seated %(seated)s of %(capacity)s, %(waiting)s waiting", seats));
 }
 
 function sessionCard(placement, changed) {
@@ -130,26 +143,30 @@ function sessionCard(placement, changed) {
   const reasonId = `reason-${id}`;
   const showReason = openReasons.has(id) && reason;
   const card = h("div", { class: `session${locked ? " locked" : ""}${changed ? " changed" : ""}`, "data-pitch": String(id) },
-    h("span", { class: "grip", "aria-hidden": "true", title: "Drag to move", "data-grip": String(id) }),
+    h("span", { class: "grip", "aria-hidden": "true", title: t("Drag to move"), "data-grip": String(id) }),
     h("p", { class: "s-title" }, titleOf(id)),
-    pitch?.host ? h("p", { class: "s-meta" }, `Hosted by ${pitch.host}`) : null,
+    pitch?.host ? h("p", { class: "s-meta" }, t("Hosted by %(host)s", { host: pitch.host })) : null,
     h("p", { class: `s-count${tooSmall ? " too-small" : ""}` },
-      tooSmall ? `Too small: ${plural(votes, "vote")}, ${plural(capacity, "seat")}` : `${plural(votes, "vote")}, ${plural(capacity, "seat")}`),
+      // Translators: %(seats)s is the room's seats, from "%(n)s seat" / "%(n)s seats".
+      tooSmall
+        ? tn("Too small: %(n)s vote, %(seats)s", "Too small: %(n)s votes, %(seats)s", votes, { seats: seatCount(capacity) })
+        : tn("%(n)s vote, %(seats)s", "%(n)s votes, %(seats)s", votes, { seats: seatCount(capacity) })),
     seatWords(id),
-    locked ? h("p", { class: "badge badge-lock" }, "Locked") : null,
-    changed ? h("p", { class: "badge badge-changed" }, "Not yet what attendees see") : null,
+    locked ? h("p", { class: "badge badge-lock" }, t("Locked")) : null,
+    changed ? h("p", { class: "badge badge-changed" }, t("Not yet what attendees see")) : null,
     h("div", { class: "s-actions" },
       h("button", { type: "button", class: "small secondary", "data-key": `move-${id}`, onclick: (e) => openMove(id, e.currentTarget) },
-        "Move…", h("span", { class: "visually-hidden" }, ` ${titleOf(id)}`)),
+        t("Move…"), h("span", { class: "visually-hidden" }, ` ${titleOf(id)}`)),
       h("button", { type: "button", class: "small secondary", "data-key": `lock-${id}`, "aria-pressed": String(locked), onclick: () => setLock(id, !locked) },
-        locked ? "Unlock" : "Lock", h("span", { class: "visually-hidden" }, ` ${titleOf(id)}`)),
+        locked ? t("Unlock") : t("Lock"), h("span", { class: "visually-hidden" }, ` ${titleOf(id)}`)),
       h("a", { class: "notes-link", "data-key": `notes-${id}`, href: `/e/${encodeURIComponent(slug)}/notes/${id}` },
-        "Notes", h("span", { class: "visually-hidden" }, ` for ${quoted(id)}`)),
+        // Translators: "for “title”" follows "Notes" on the link, for screen readers.
+        t("Notes"), h("span", { class: "visually-hidden" }, " " + t("for %(title)s", { title: quoted(id) }))),
       reason ? h("button", {
         type: "button", class: "small link", "data-key": `why-${id}`, "aria-expanded": String(Boolean(showReason)), "aria-controls": reasonId,
         onclick: () => { if (openReasons.has(id)) openReasons.delete(id); else openReasons.add(id); render(); },
-      }, "Why here?", h("span", { class: "visually-hidden" }, ` ${titleOf(id)}`)) : null),
-    reason ? h("p", { class: "s-reason", id: reasonId, hidden: !showReason }, `When allocated: ${reason}`) : null);
+      }, t("Why here?"), h("span", { class: "visually-hidden" }, ` ${titleOf(id)}`)) : null),
+    reason ? h("p", { class: "s-reason", id: reasonId, hidden: !showReason }, t("When allocated: %(reason)s", { reason })) : null);
   return card;
 }
 
@@ -160,10 +177,10 @@ function renderGrid() {
   $("#no-venue").hidden = rooms.length > 0 && slots.length > 0;
   const changedSet = differs();
   const at = new Map(state.draft.placements.map((p) => [`${p.room}:${p.slot}`, p]));
-  const head = h("tr", {}, h("th", { scope: "col", class: "corner" }, "Time"),
+  const head = h("tr", {}, h("th", { scope: "col", class: "corner" }, t("Time")),
     rooms.map((room) => h("th", { scope: "col" },
       h("span", { class: "r-name" }, room.name),
-      h("span", { class: "r-meta" }, plural(room.capacity, "seat")),
+      h("span", { class: "r-meta" }, seatCount(room.capacity)),
       room.features.length ? h("span", { class: "r-meta" }, room.features.map((f) => FEATURES[f] || f).join(", ")) : null)));
   const body = slots.map((slot) => {
     const th = h("th", { scope: "row", class: "slot-head" },
@@ -172,19 +189,19 @@ function renderGrid() {
     if (slot.kind && slot.kind !== "session") {
       return h("tr", { class: `slot-${slot.kind}` }, th,
         h("td", { colspan: String(Math.max(1, rooms.length)), class: "break-cell" },
-          slot.kind === "break" ? "Break" : "Plenary", slot.label ? `: ${slot.label}` : "", " (no sessions)"));
+          breakWords(slot)));
     }
     return h("tr", {}, th, rooms.map((room) => {
       if ((room.unavailable || []).includes(slot.id)) {
-        return h("td", { class: "cell unavailable" }, h("span", {}, "Room not available"));
+        return h("td", { class: "cell unavailable" }, h("span", {}, t("Room not available")));
       }
       const placement = at.get(`${room.id}:${slot.id}`);
       return h("td", { class: "cell", "data-drop": "cell", "data-room": String(room.id), "data-slot": String(slot.id) },
-        placement ? sessionCard(placement, changedSet.has(placement.pitch)) : h("span", { class: "empty" }, "Empty"));
+        placement ? sessionCard(placement, changedSet.has(placement.pitch)) : h("span", { class: "empty" }, t("Empty")));
     }));
   });
   table.replaceChildren(
-    h("caption", { class: "visually-hidden" }, "Sessions by room and time slot"),
+    h("caption", { class: "visually-hidden" }, t("Sessions by room and time slot")),
     h("thead", {}, head), h("tbody", {}, body));
 }
 
@@ -192,25 +209,34 @@ function renderChecks() {
   const { served, too_small: tooSmall, clashes } = state.draft.checks;
   const placed = state.draft.placements.length;
   const root = $("#checks");
-  const slotName = (id) => { const s = slotOf(id); return s ? slotWords(s) : `slot ${id}`; };
+  const slotName = (id) => { const s = slotOf(id); return s ? slotWords(s) : t("slot %(id)s", { id }); };
   root.replaceChildren(
     h("div", { class: "check-card" },
-      h("p", { class: "big" }, placed ? `${served.percent}% of votes served` : "No sessions placed yet"),
+      h("p", { class: "big" }, placed ? t("%(percent)s%% of votes served", { percent: served.percent }) : t("No sessions placed yet")),
       placed
-        ? h("p", {}, `${served.served} of ${plural(served.total, "vote")} for placed sessions can all happen. `,
-          `${plural(served.lost_to_clashes, "vote")} lost to clashes, ${plural(served.lost_to_seats, "vote")} lost to full rooms.`)
-        : h("p", {}, "Nothing is on the grid yet. Press Allocate to fill it from the votes.")),
-    h("h3", {}, "Rooms too small"),
+        ? h("p", {}, [
+          tn("%(served)s of %(n)s vote for placed sessions can all happen.", "%(served)s of %(n)s votes for placed sessions can all happen.",
+            served.total, { served: served.served }),
+          tn("%(n)s vote lost to clashes.", "%(n)s votes lost to clashes.", served.lost_to_clashes),
+          tn("%(n)s vote lost to full rooms.", "%(n)s votes lost to full rooms.", served.lost_to_seats),
+        ].join(" "))
+        : h("p", {}, t("Nothing is on the grid yet. Press Allocate to fill it from the votes."))),
+    h("h3", {}, t("Rooms too small")),
     tooSmall.length
-      ? h("ul", { class: "warn-list" }, tooSmall.map((t) => h("li", {},
-        `${quoted(t.pitch)} in ${roomOf(t.room)?.name || "its room"}: ${plural(t.interest, "person", "people")} want it, ${plural(t.capacity, "seat")}.`)))
-      : h("p", {}, "None: every session fits its room."),
-    h("h3", {}, "Clashes"),
+      ? h("ul", { class: "warn-list" }, tooSmall.map((small) => h("li", {}, [
+        tn("%(title)s in %(room)s: %(n)s person wants it.", "%(title)s in %(room)s: %(n)s people want it.", small.interest,
+          { title: quoted(small.pitch), room: roomOf(small.room)?.name || t("its room") }),
+        tn("It has %(n)s seat.", "It has %(n)s seats.", small.capacity),
+      ].join(" "))))
+      : h("p", {}, t("None: every session fits its room.")),
+    h("h3", {}, t("Clashes")),
     clashes.length
       ? h("ul", {}, clashes.map((c) => h("li", { class: c.attendees ? "warn" : "" },
-        `${slotName(c.slot)}: `,
-        c.attendees ? `${plural(c.attendees, "person", "people")} voted for two or more sessions at this time.` : "no clashes.")))
-      : h("p", {}, "No session slots yet."),
+        c.attendees
+          ? tn("%(slot)s: %(n)s person voted for two or more sessions at this time.",
+            "%(slot)s: %(n)s people voted for two or more sessions at this time.", c.attendees, { slot: slotName(c.slot) })
+          : t("%(slot)s: no clashes.", { slot: slotName(c.slot) }))))
+      : h("p", {}, t("No session slots yet.")),
   );
 }
 
@@ -226,13 +252,16 @@ function renderUnplaced() {
     const pitch = pitchOf(id);
     const reason = leftOut.get(id);
     return h("li", { class: "session unplaced-item", "data-pitch": String(id) },
-      h("span", { class: "grip", "aria-hidden": "true", title: "Drag to place", "data-grip": String(id) }),
+      h("span", { class: "grip", "aria-hidden": "true", title: t("Drag to place"), "data-grip": String(id) }),
       h("p", { class: "s-title" }, titleOf(id)),
-      h("p", { class: "s-meta" }, `${plural(pitch?.votes || 0, "vote")}${pitch?.host ? ` · Hosted by ${pitch.host}` : ""}`),
+      h("p", { class: "s-meta" }, [
+        tn("%(n)s vote", "%(n)s votes", pitch?.votes || 0),
+        ...(pitch?.host ? [t("Hosted by %(host)s", { host: pitch.host })] : []),
+      ].join(" · ")),
       reason ? h("p", { class: "s-reason" }, reason) : null,
       h("div", { class: "s-actions" },
         h("button", { type: "button", class: "small secondary", "data-key": `move-${id}`, onclick: (e) => openMove(id, e.currentTarget) },
-          "Place…", h("span", { class: "visually-hidden" }, ` ${titleOf(id)}`))));
+          t("Place…"), h("span", { class: "visually-hidden" }, ` ${titleOf(id)}`))));
   }));
   $("#unplaced-empty").hidden = ids.length > 0;
 }
@@ -289,30 +318,36 @@ function placementOf(id) {
 function move(id, room, slot) {
   const occupant = state.draft.placements.find((p) => p.room === room && p.slot === slot && p.pitch !== id);
   const words = cellWords(room, slot);
-  return command("move", { pitch: id, room, slot }, () =>
-    occupant ? `Swapped: ${quoted(id)} is now in ${words}; ${quoted(occupant.pitch)} took its place.` : `Moved ${quoted(id)} to ${words}.`);
+  return command("move", { pitch: id, room, slot }, () => (occupant
+    ? t("Swapped: %(title)s is now in %(room)s at %(time)s; %(other)s took its place.", { title: quoted(id), other: quoted(occupant.pitch), ...words })
+    : t("Moved %(title)s to %(room)s at %(time)s.", { title: quoted(id), ...words })));
 }
 
 function unplace(id) {
-  return command("unplace", { pitch: id }, () => `${quoted(id)} is off the grid.`);
+  return command("unplace", { pitch: id }, () => t("%(title)s is off the grid.", { title: quoted(id) }));
 }
 
 function setLock(id, locked) {
-  return command("lock", { pitch: id, locked }, () => `${quoted(id)} is ${locked ? "locked" : "unlocked"}.`);
+  return command("lock", { pitch: id, locked }, () => (locked ? t("%(title)s is locked.", { title: quoted(id) }) : t("%(title)s is unlocked.", { title: quoted(id) })));
 }
 
 $("#allocate").addEventListener("click", () => command("allocate", {}, (answer) => {
   const a = answer.allocation || {};
   const out = (a.left_out || []).length;
-  return `Allocated in ${a.seconds ?? "?"} seconds. ${plural(a.moved ?? 0, "unlocked session")} moved.${out ? ` ${plural(out, "session")} left out.` : ""}`;
+  return [
+    t("Allocated in %(seconds)s seconds.", { seconds: a.seconds ?? "?" }),
+    tn("%(n)s unlocked session moved.", "%(n)s unlocked sessions moved.", a.moved ?? 0),
+    ...(out ? [tn("%(n)s session left out.", "%(n)s sessions left out.", out)] : []),
+  ].join(" ");
 }));
 $("#undo").addEventListener("click", () => command("undo", {}, (answer) => [
-  `Undone: ${answer.undone || "the last change"}.`,
+  answer.undone ? t("Undone: %(what)s.", { what: answer.undone }) : t("Undone: the last change."),
   // A room brought back whose name another room has taken since comes back under a new one.
-  ...(answer.renamed || []).map((r) => `The room “${r.was}” came back as “${r.now}”, since another room has its name now.`),
+  ...(answer.renamed || []).map((r) => t("The room “%(was)s” came back as “%(now)s”, since another room has its name now.", { was: r.was, now: r.now })),
 ].join(" ")));
 $("#assign-seats").addEventListener("click", () => command("seats", {}, (answer) =>
-  `Seats assigned: ${plural(answer.assigned ?? 0, "more person", "more people")} seated in small rooms, by their votes.`));
+  tn("Seats assigned: %(n)s more person seated in small rooms, by their votes.",
+    "Seats assigned: %(n)s more people seated in small rooms, by their votes.", answer.assigned ?? 0)));
 
 // ---------------------------------------------------------------- the move dialog
 
@@ -323,8 +358,8 @@ const slotSelect = $("#move-slot");
 function openMove(id, opener) {
   moving = { pitch: id, opener: opener.dataset.key };
   const current = placementOf(id);
-  $("#move-heading").textContent = current ? `Move ${quoted(id)}` : `Place ${quoted(id)}`;
-  roomSelect.replaceChildren(...state.rooms.map((r) => h("option", { value: String(r.id) }, `${r.name} (${plural(r.capacity, "seat")})`)));
+  $("#move-heading").textContent = current ? t("Move %(title)s", { title: quoted(id) }) : t("Place %(title)s", { title: quoted(id) });
+  roomSelect.replaceChildren(...state.rooms.map((r) => h("option", { value: String(r.id) }, tn("%(name)s (%(n)s seat)", "%(name)s (%(n)s seats)", r.capacity, { name: r.name }))));
   const sessionSlots = bySlotTime(state.slots).filter((s) => (s.kind || "session") === "session");
   slotSelect.replaceChildren(...sessionSlots.map((s) => h("option", { value: String(s.id) }, slotWords(s))));
   if (current) {
@@ -356,15 +391,15 @@ function describeTarget() {
   const slot = Number(slotSelect.value);
   const about = $("#move-about");
   const r = roomOf(room);
-  if (!r || !slotOf(slot)) { about.textContent = "There are no cells to move to."; return; }
+  if (!r || !slotOf(slot)) { about.textContent = t("There are no cells to move to."); return; }
   const here = state.draft.placements.find((p) => p.room === room && p.slot === slot);
   const current = placementOf(moving.pitch);
-  if ((r.unavailable || []).includes(slot)) about.textContent = `${r.name} is not available at that time.`;
-  else if (!here) about.textContent = "That cell is empty.";
-  else if (here.pitch === moving.pitch) about.textContent = "This is where it is now.";
-  else if (here.locked) about.textContent = `${quoted(here.pitch)} is there and locked: unlock it first.`;
-  else if (current) about.textContent = `${quoted(here.pitch)} is there: the two will swap places.`;
-  else about.textContent = `${quoted(here.pitch)} is there: it will go back to the list of sessions not on the grid.`;
+  if ((r.unavailable || []).includes(slot)) about.textContent = t("%(room)s is not available at that time.", { room: r.name });
+  else if (!here) about.textContent = t("That cell is empty.");
+  else if (here.pitch === moving.pitch) about.textContent = t("This is where it is now.");
+  else if (here.locked) about.textContent = t("%(title)s is there and locked: unlock it first.", { title: quoted(here.pitch) });
+  else if (current) about.textContent = t("%(title)s is there: the two will swap places.", { title: quoted(here.pitch) });
+  else about.textContent = t("%(title)s is there: it will go back to the list of sessions not on the grid.", { title: quoted(here.pitch) });
 }
 
 function closeMove() {
@@ -469,7 +504,7 @@ function onPointerUp(e) {
 }
 
 function onDragKey(e) {
-  if (e.key === "Escape") { endDrag(); announce("Drag cancelled."); }
+  if (e.key === "Escape") { endDrag(); announce(t("Drag cancelled.")); }
 }
 
 function endDrag() {

@@ -1,14 +1,15 @@
 // Organiser and facilitator page: run the marketplace, edit the event, share its links.
 import { api } from "./api.js";
+import { ready, t, tn } from "./i18n.js";
 import { Live } from "./live.js";
 import { fillPitch, readPitch } from "./pitchform.js";
-import { $, $$, FORMATS, announce, clearErrors, copyRow, h, keyed, plural, say, showErrors, signIn, signOut, slugFromPath } from "./ui.js";
+import { $, $$, FORMATS, announce, clearErrors, copyRow, h, keyed, say, showErrors, signIn, signOut, slugFromPath } from "./ui.js";
 import { RoomsEditor, SlotsEditor, fillTimezones, slotChecks } from "./venue.js";
 
 const slug = slugFromPath();
 // The server drew the sign-in form (it never sees a #key=); a link bringing the key signs in.
 if (location.hash.includes("key=")) $("#no-key").hidden = true;
-await signIn(slug);
+await Promise.all([signIn(slug), ready]);
 
 let state = null;
 let editing = null;
@@ -66,39 +67,43 @@ function render() {
   for (const el of $$(".organiser-only")) el.hidden = !isOrganiser();
   const e = state.event;
   $("#event-name").textContent = e.name;
-  document.title = `${e.name} - ${isOrganiser() ? "organise" : "facilitate"}`;
+  document.title = isOrganiser() ? t("%(event)s - organise", { event: e.name }) : t("%(event)s - facilitate", { event: e.name });
   if (!staff) { $("#role-line").textContent = ""; return; }
-  $("#role-line").textContent = isOrganiser() ? "You are the organiser of this event." : "You are a facilitator of this event.";
+  $("#role-line").textContent = isOrganiser() ? t("You are the organiser of this event.") : t("You are a facilitator of this event.");
   if (!seeded) {
     seeded = true;
     seedDetails(true);
     seedVenue(true);
     const join = e.join_url;
-    $("#join-link").append(copyRow(join, "join link"));
+    // Translators: said after "Copy" on the button, for screen readers.
+    $("#join-link").append(copyRow(join, t("join link")));
     $("#join-qr").src = `/e/${encodeURIComponent(slug)}/join.svg`;
-    $("#join-qr").alt = `QR code that opens the join link ${join}`;
+    $("#join-qr").alt = t("QR code that opens the join link %(link)s", { link: join });
     $("#grid-link").href = `/e/${encodeURIComponent(slug)}/grid`;
     $("#screen-link").href = `/e/${encodeURIComponent(slug)}/screen`;
     $("#screen-link").textContent = `${location.host}/e/${slug}/screen`;
   }
-  $("#pitching-state").textContent = `Pitching is ${e.pitching_open ? "open" : "closed"}`;
-  $("#toggle-pitching").textContent = e.pitching_open ? "Close pitching" : "Open pitching";
+  $("#pitching-state").textContent = e.pitching_open ? t("Pitching is open") : t("Pitching is closed");
+  $("#toggle-pitching").textContent = e.pitching_open ? t("Close pitching") : t("Open pitching");
   $("#toggle-pitching").className = e.pitching_open ? "warning" : "";
-  $("#voting-state").textContent = `Voting is ${e.voting_open ? "open" : "closed"}`;
-  $("#toggle-voting").textContent = e.voting_open ? "Close voting" : "Open voting";
+  $("#voting-state").textContent = e.voting_open ? t("Voting is open") : t("Voting is closed");
+  $("#toggle-voting").textContent = e.voting_open ? t("Close voting") : t("Open voting");
   $("#toggle-voting").className = e.voting_open ? "warning" : "";
   const hidden = e.totals_hidden;
-  $("#totals-state").textContent = hidden ? "The running totals are hidden" : "Everyone sees the running totals";
+  $("#totals-state").textContent = hidden ? t("The running totals are hidden") : t("Everyone sees the running totals");
   $("#totals-hint").textContent = hidden
-    ? "Only you and facilitators see how many dots each session has. Phones, the projector and the API get no counts until you reveal them."
-    : "Hide them while voting is open so that people vote for what they want rather than for what is ahead. You and facilitators still see them.";
-  $("#toggle-totals").textContent = hidden ? "Reveal the totals" : "Hide the running totals";
+    ? t("Only you and facilitators see how many dots each session has. Phones, the projector and the API get no counts until you reveal them.")
+    : t("Hide them while voting is open so that people vote for what they want rather than for what is ahead. You and facilitators still see them.");
+  $("#toggle-totals").textContent = hidden ? t("Reveal the totals") : t("Hide the running totals");
   renderPitches();
   const grid = state.draft;
   if (grid) {
     const unplaced = state.pitches.filter((p) => !p.hidden).length - grid.placements.length;
-    $("#grid-summary").textContent = `${grid.live ? "Published; grid edits stay in a draft until you publish them." : "Draft, not published."} `
-      + `${plural(grid.placements.length, "session")} on the grid, ${unplaced} not placed.`;
+    $("#grid-summary").textContent = [
+      grid.live ? t("Published; grid edits stay in a draft until you publish them.") : t("Draft, not published."),
+      tn("%(n)s session on the grid, %(unplaced)s not placed.", "%(n)s sessions on the grid, %(unplaced)s not placed.",
+        grid.placements.length, { unplaced }),
+    ].join(" ");
   }
 }
 
@@ -106,7 +111,8 @@ function renderPitches() {
   const shown = state.pitches.filter((p) => !p.hidden).sort((a, b) => a.id - b.id);
   const hidden = state.pitches.filter((p) => p.hidden).sort((a, b) => a.id - b.id);
   const dots = shown.reduce((n, p) => n + p.votes, 0);
-  $("#pitch-summary").textContent = `${plural(shown.length, "pitch", "pitches")}, ${plural(dots, "dot")} placed.`;
+  // Babel reads no calls inside template literals: the words are joined outside them.
+  $("#pitch-summary").textContent = [tn("%(n)s pitch.", "%(n)s pitches.", shown.length), tn("%(n)s dot placed.", "%(n)s dots placed.", dots)].join(" ");
   keyed($("#pitch-list"), cards, shown, makeCard, updateCard);
   keyed($("#hidden-list"), hiddenRows, hidden, makeHiddenRow, (row, p) => {
     row.title.textContent = p.title;
@@ -129,17 +135,17 @@ function makeCard(id) {
   card.text = h("p", { class: "pitch-text" });
   card.meta = h("p", { class: "meta" });
   card.count = h("p", { class: "count" });
-  card.edit = named("Edit", { onclick: () => startEditing(id) });
-  card.hide = named("Hide", { onclick: () => setHidden(id, true) });
-  card.mergeOpen = named("Merge", { onclick: () => openMerge(card) });
+  card.edit = named(t("Edit"), { onclick: () => startEditing(id) });
+  card.hide = named(t("Hide"), { onclick: () => setHidden(id, true) });
+  card.mergeOpen = named(t("Merge"), { onclick: () => openMerge(card) });
   card.select = h("select", { id: `merge-${id}` });
   card.confirmText = h("p", {});
-  card.confirmYes = h("button", { type: "button", class: "warning", onclick: () => merge(card) }, "Yes, merge them");
+  card.confirmYes = h("button", { type: "button", class: "warning", onclick: () => merge(card) }, t("Yes, merge them"));
   card.confirm = h("div", { class: "confirm", hidden: true },
-    h("div", { class: "field" }, h("label", { for: `merge-${id}` }, "Merge this pitch into"), card.select),
+    h("div", { class: "field" }, h("label", { for: `merge-${id}` }, t("Merge this pitch into")), card.select),
     card.confirmText,
     h("div", { class: "actions" }, card.confirmYes,
-      h("button", { type: "button", class: "secondary", onclick: () => closeMerge(card, true) }, "Cancel")));
+      h("button", { type: "button", class: "secondary", onclick: () => closeMerge(card, true) }, t("Cancel"))));
   card.select.addEventListener("change", () => describeMerge(card));
   card.status = h("p", { class: "inline-status" });
   card.li = h("li", { class: "pitch", "aria-labelledby": `p-${id}-title` },
@@ -152,18 +158,22 @@ function updateCard(card, pitch) {
   card.title.textContent = pitch.title;
   card.text.textContent = pitch.pitch;
   card.text.hidden = !pitch.pitch;
-  const tags = pitch.tags.length ? ` · Tags: ${pitch.tags.join(", ")}` : "";
-  card.meta.textContent = `${pitch.host ? `Hosted by ${pitch.host}` : "Host not named"} · ${FORMATS[pitch.format] || pitch.format}${tags}`;
-  card.count.textContent = plural(pitch.votes, "dot");
+  card.meta.textContent = [
+    pitch.host ? t("Hosted by %(host)s", { host: pitch.host }) : t("Host not named"),
+    FORMATS[pitch.format] || pitch.format,
+    ...(pitch.tags.length ? [t("Tags: %(tags)s", { tags: pitch.tags.join(", ") })] : []),
+  ].join(" · ");
+  card.count.textContent = tn("%(n)s dot", "%(n)s dots", pitch.votes);
   for (const b of [card.edit, card.hide]) b.lastChild.textContent = ` ${pitch.title}`;
-  card.mergeOpen.lastChild.textContent = ` “${pitch.title}” into another pitch`;
+  // Translators: said after "Merge" on the button, for screen readers.
+  card.mergeOpen.lastChild.textContent = " " + t("“%(title)s” into another pitch", { title: pitch.title });
   if (!card.confirm.hidden) describeMerge(card);
 }
 
 function fillTargets(card, shown) {
   const chosen = card.select.value;
   const others = shown.filter((p) => p.id !== card.id);
-  card.select.replaceChildren(...others.map((p) => h("option", { value: String(p.id) }, `${p.title} (${plural(p.votes, "dot")})`)));
+  card.select.replaceChildren(...others.map((p) => h("option", { value: String(p.id) }, tn("%(title)s (%(n)s dot)", "%(title)s (%(n)s dots)", p.votes, { title: p.title }))));
   if (others.some((p) => String(p.id) === chosen)) card.select.value = chosen;
   card.mergeOpen.hidden = others.length === 0;
   if (others.length === 0) card.confirm.hidden = true;
@@ -173,7 +183,7 @@ function describeMerge(card) {
   const from = state.pitches.find((p) => p.id === card.id);
   const into = state.pitches.find((p) => String(p.id) === card.select.value);
   if (!from || !into) { card.confirmText.textContent = ""; return; }
-  card.confirmText.textContent = `“${from.title}” will go, and its dots move to “${into.title}”. This cannot be undone.`;
+  card.confirmText.textContent = t("“%(from)s” will go, and its dots move to “%(into)s”. This cannot be undone.", { from: from.title, into: into.title });
 }
 
 function openMerge(card) {
@@ -194,10 +204,10 @@ async function merge(card) {
   const target = cards.get(into);
   try {
     const result = await api("POST", `/api/e/${slug}/pitches/${card.id}/merge`, { staff: true, body: { into } });
-    announce(`Merged. “${result.title}” now has ${plural(result.votes, "dot")}.`);
+    announce(tn("Merged. “%(title)s” now has %(n)s dot.", "Merged. “%(title)s” now has %(n)s dots.", result.votes, { title: result.title }));
     target?.edit.focus();
   } catch (error) {
-    say(card.status, `Not merged: ${error.detail || error.message}`, false);
+    say(card.status, t("Not merged: %(reason)s", { reason: error.detail || error.message }), false);
   } finally {
     card.busy = false;
   }
@@ -206,7 +216,7 @@ async function merge(card) {
 function makeHiddenRow(id) {
   const row = { id };
   row.title = h("strong");
-  row.show = named("Show again", { onclick: () => setHidden(id, false) });
+  row.show = named(t("Show again"), { onclick: () => setHidden(id, false) });
   row.li = h("li", { class: "pitch" }, h("p", {}, row.title), row.show);
   return row;
 }
@@ -215,13 +225,16 @@ async function setHidden(id, hidden) {
   const pitch = state.pitches.find((p) => p.id === id);
   try {
     await api("PATCH", `/api/e/${slug}/pitches/${id}`, { staff: true, body: { hidden }, retry: true });
-    announce(hidden ? `Hidden: ${pitch?.title}. It is listed under hidden pitches.` : `Shown again: ${pitch?.title}.`);
+    announce(hidden
+      ? t("Hidden: %(title)s. It is listed under hidden pitches.", { title: pitch?.title })
+      : t("Shown again: %(title)s.", { title: pitch?.title }));
     const nextFocus = hidden ? $("#hidden-heading") : $("#pitches-heading");
     nextFocus.setAttribute("tabindex", "-1");
     nextFocus.focus();
   } catch (error) {
     const card = cards.get(id);
-    if (card) say(card.status, `Could not ${hidden ? "hide" : "show"} it: ${error.detail || error.message}`, false);
+    const reason = error.detail || error.message;
+    if (card) say(card.status, hidden ? t("Could not hide it: %(reason)s", { reason }) : t("Could not show it: %(reason)s", { reason }), false);
     else announce(error.detail || error.message);
   }
 }
@@ -234,10 +247,10 @@ function startEditing(id) {
   fillPitch(pitchForm, pitch);
   const sessionSlots = state.slots.filter((slot) => (slot.kind || "session") === "session");
   $("#pitch-away").replaceChildren(sessionSlots.length
-    ? slotChecks("The host can’t do", sessionSlots, pitch.unavailable || [], "Tick the time slots when the host can’t run this session.")
+    ? slotChecks(t("The host can’t do"), sessionSlots, pitch.unavailable || [], t("Tick the time slots when the host can’t run this session."))
     : "");
-  $("#pitch-heading").textContent = `Edit pitch: ${pitch.title}`;
-  $("#pitch-submit").textContent = "Save changes";
+  $("#pitch-heading").textContent = t("Edit pitch: %(title)s", { title: pitch.title });
+  $("#pitch-submit").textContent = t("Save changes");
   $("#pitch-cancel").hidden = false;
   say($("#pitch-status"), "");
   pitchForm.elements.title.focus();
@@ -248,8 +261,8 @@ function stopEditing(focus = false) {
   editing = null;
   pitchForm.reset();
   $("#pitch-away").replaceChildren();
-  $("#pitch-heading").textContent = "Add a pitch";
-  $("#pitch-submit").textContent = "Add pitch";
+  $("#pitch-heading").textContent = t("Add a pitch");
+  $("#pitch-submit").textContent = t("Add pitch");
   $("#pitch-cancel").hidden = true;
   if (focus && cards.has(id)) cards.get(id).edit.focus();
 }
@@ -268,11 +281,11 @@ pitchForm.addEventListener("submit", async (event) => {
       }
       const saved = await api("PATCH", `/api/e/${slug}/pitches/${editing}`, { staff: true, body: fields, retry: true });
       stopEditing(true);
-      say(status, `Saved “${saved.title}”.`);
+      say(status, t("Saved “%(title)s”.", { title: saved.title }));
     } else {
       const saved = await api("POST", `/api/e/${slug}/pitches`, { staff: true, body: fields });
       pitchForm.reset();
-      say(status, `Added “${saved.title}”.`);
+      say(status, t("Added “%(title)s”.", { title: saved.title }));
     }
   } catch (error) {
     showErrors(pitchForm, [{ message: error.detail || error.message }]);
@@ -288,7 +301,7 @@ async function patchEvent(body, statusEl, done) {
     announce(done);
     return true;
   } catch (error) {
-    say(statusEl, `Not saved: ${error.detail || error.message}`, false);
+    say(statusEl, t("Not saved: %(reason)s", { reason: error.detail || error.message }), false);
     return false;
   }
 }
@@ -297,18 +310,18 @@ async function patchEvent(body, statusEl, done) {
 $("#toggle-pitching").addEventListener("click", (event) => {
   event.preventDefault();
   const open = !state.event.pitching_open;
-  patchEvent({ pitching_open: open }, $("#toggle-status"), `Pitching is now ${open ? "open" : "closed"}.`);
+  patchEvent({ pitching_open: open }, $("#toggle-status"), open ? t("Pitching is now open.") : t("Pitching is now closed."));
 });
 $("#toggle-voting").addEventListener("click", (event) => {
   event.preventDefault();
   const open = !state.event.voting_open;
-  patchEvent({ voting_open: open }, $("#toggle-status"), `Voting is now ${open ? "open" : "closed"}.`);
+  patchEvent({ voting_open: open }, $("#toggle-status"), open ? t("Voting is now open.") : t("Voting is now closed."));
 });
 
 $("#totals-form").addEventListener("submit", (event) => {
   event.preventDefault();
   const hide = !state.event.totals_hidden;
-  patchEvent({ totals_hidden: hide }, $("#toggle-status"), hide ? "The running totals are now hidden from everyone but staff." : "The totals are revealed to everyone.");
+  patchEvent({ totals_hidden: hide }, $("#toggle-status"), hide ? t("The running totals are now hidden from everyone but staff.") : t("The totals are revealed to everyone."));
 });
 
 $("#dots-form").addEventListener("submit", (event) => {
@@ -316,11 +329,11 @@ $("#dots-form").addEventListener("submit", (event) => {
   const form = event.target;
   const dots = Number(form.elements.dots.value);
   if (!Number.isInteger(dots) || dots < 1 || dots > 20) {
-    showErrors(form, [{ message: "Dots for each attendee must be a whole number from 1 to 20", input: form.elements.dots }]);
+    showErrors(form, [{ message: t("Dots for each attendee must be a whole number from 1 to 20"), input: form.elements.dots }]);
     return;
   }
   clearErrors(form);
-  patchEvent({ dots_per_attendee: dots, dots_stack: form.elements.stack.checked }, $("#dots-status"), "Dot settings saved.");
+  patchEvent({ dots_per_attendee: dots, dots_stack: form.elements.stack.checked }, $("#dots-status"), t("Dot settings saved."));
 });
 
 $("#details-form").addEventListener("submit", async (event) => {
@@ -331,11 +344,11 @@ $("#details-form").addEventListener("submit", async (event) => {
     timezone: form.elements.timezone.value, venue: form.elements.venue.value.trim(),
   };
   const errors = [];
-  if (!body.name) errors.push({ message: "Enter the event name", input: form.elements.name });
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(body.date)) errors.push({ message: "Enter the date of the event", input: form.elements.date });
+  if (!body.name) errors.push({ message: t("Enter the event name"), input: form.elements.name });
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(body.date)) errors.push({ message: t("Enter the date of the event"), input: form.elements.date });
   if (errors.length) { showErrors(form, errors); return; }
   clearErrors(form);
-  if (await patchEvent(body, $("#details-status"), "Event details saved.")) dirty.details = false;
+  if (await patchEvent(body, $("#details-status"), t("Event details saved."))) dirty.details = false;
 });
 
 async function saveVenue(kind, editor, form, statusEl, unplace = false) {
@@ -343,7 +356,7 @@ async function saveVenue(kind, editor, form, statusEl, unplace = false) {
   if (read.errors.length) { showErrors(form, read.errors); return; }
   clearErrors(form);
   form.querySelector(".unplace-confirm")?.remove();
-  say(statusEl, "Saving…");
+  say(statusEl, t("Saving…"));
   try {
     const body = { [kind]: read[kind], ...(unplace ? { unplace: true } : {}) };
     const venue = await api("PUT", `/api/e/${slug}/${kind}`, { staff: true, body });
@@ -353,7 +366,7 @@ async function saveVenue(kind, editor, form, statusEl, unplace = false) {
     editor.set(venue[kind]);
     // The rooms' "not available in" boxes follow the saved slots.
     if (kind === "slots" && !dirty.rooms) rooms.set(state.rooms);
-    say(statusEl, kind === "rooms" ? "Rooms saved." : "Time slots saved.");
+    say(statusEl, kind === "rooms" ? t("Rooms saved.") : t("Time slots saved."));
   } catch (error) {
     say(statusEl, "");
     if (error.sessions?.length) askToUnplace(kind, editor, form, statusEl, error);
@@ -363,14 +376,15 @@ async function saveVenue(kind, editor, form, statusEl, unplace = false) {
 
 /** Removing a room or slot that holds sessions takes them off the grid: say which, ask first. */
 function askToUnplace(kind, editor, form, statusEl, error) {
-  const what = kind === "rooms" ? "room" : "time slot";
   const panel = h("div", { class: "panel unplace-confirm", role: "alert", tabindex: "-1" },
-    h("h3", {}, `Take ${plural(error.sessions.length, "session")} off the grid?`),
-    h("p", {}, `Removing that ${what} takes these sessions off the draft grid and off attendees’ phones:`),
+    h("h3", {}, tn("Take %(n)s session off the grid?", "Take %(n)s sessions off the grid?", error.sessions.length)),
+    h("p", {}, kind === "rooms"
+      ? t("Removing that room takes these sessions off the draft grid and off attendees’ phones:")
+      : t("Removing that time slot takes these sessions off the draft grid and off attendees’ phones:")),
     h("ul", {}, ...error.sessions.map((s) => h("li", {}, s.title))),
     h("div", { class: "actions" },
-      h("button", { type: "button", class: "warning", onclick: () => saveVenue(kind, editor, form, statusEl, true) }, `Remove it and take them off`),
-      h("button", { type: "button", class: "secondary", onclick: () => { panel.remove(); form.querySelector("button[type=submit]").focus(); } }, "Cancel")));
+      h("button", { type: "button", class: "warning", onclick: () => saveVenue(kind, editor, form, statusEl, true) }, t("Remove it and take them off")),
+      h("button", { type: "button", class: "secondary", onclick: () => { panel.remove(); form.querySelector("button[type=submit]").focus(); } }, t("Cancel"))));
   form.append(panel);
   panel.focus();
 }
@@ -381,14 +395,16 @@ $("#make-facilitator").addEventListener("click", async () => {
   const box = $("#facilitator-link");
   try {
     const made = await api("POST", `/api/e/${slug}/facilitator-link`, { staff: true });
-    box.replaceChildren(h("p", { class: "inline-status good", tabindex: "-1", id: "fac-made" }, "New facilitator link made. The previous one no longer works."), copyRow(made.link, "facilitator link"));
+    box.replaceChildren(h("p", { class: "inline-status good", tabindex: "-1", id: "fac-made" }, t("New facilitator link made. The previous one no longer works.")),
+      // Translators: said after "Copy" on the button, for screen readers.
+      copyRow(made.link, t("facilitator link")));
     $("#fac-made").focus();
   } catch (error) {
-    box.replaceChildren(h("p", { class: "inline-status bad", role: "alert" }, `No link made: ${error.detail || error.message}`));
+    box.replaceChildren(h("p", { class: "inline-status bad", role: "alert" }, t("No link made: %(reason)s", { reason: error.detail || error.message })));
   }
 });
 
-$("#sign-out-line").addEventListener("submit", (event) => { event.preventDefault(); signOut(slug).catch(() => announce("Snug could not be reached, so this device is still signed in. Try again.")); });
+$("#sign-out-line").addEventListener("submit", (event) => { event.preventDefault(); signOut(slug).catch(() => announce(t("Snug could not be reached, so this device is still signed in. Try again."))); });
 live.start();
 setTimeout(async () => {
   if (state) return;

@@ -1,9 +1,15 @@
 // Rooms and time slots editors (new event page and organiser page), and the time zone list.
+import { ready, t } from "./i18n.js";
 import { $$, bySlotTime, h, slotWords } from "./ui.js";
 
+// The editors draw their labels as they are made: wait for the page's words first (this holds
+// every script importing this one until they are in, which is at once in English).
+await ready;
+
+/** A room's features, named in the page's language. */
 export const FEATURES = {
-  "step-free": "Step-free", "hearing-loop": "Hearing loop", projector: "Projector", screen: "Screen",
-  whiteboard: "Whiteboard", flipchart: "Flip chart", "video-call": "Video call", quiet: "Quiet",
+  "step-free": t("Step-free"), "hearing-loop": t("Hearing loop"), projector: t("Projector"), screen: t("Screen"),
+  whiteboard: t("Whiteboard"), flipchart: t("Flip chart"), "video-call": t("Video call"), quiet: t("Quiet"),
 };
 
 let counter = 0;
@@ -25,15 +31,19 @@ export function fillTimezones(select, chosen) {
   select.value = want;
 }
 
-function renumber(list, noun) {
+const ROW_WORDS = {
+  room: { legend: (n) => t("Room %(n)s", { n }), remove: (n) => t("Remove room %(n)s", { n }) },
+  slot: { legend: (n) => t("Slot %(n)s", { n }), remove: (n) => t("Remove slot %(n)s", { n }) },
+};
+
+function renumber(list, kind) {
   $$(":scope > .row", list).forEach((row, i) => {
-    row.querySelector("legend").textContent = `${noun} ${i + 1}`;
-    const remove = row.querySelector("button.remove");
-    remove.textContent = `Remove ${noun.toLowerCase()} ${i + 1}`;
+    row.querySelector("legend").textContent = ROW_WORDS[kind].legend(i + 1);
+    row.querySelector("button.remove").textContent = ROW_WORDS[kind].remove(i + 1);
   });
 }
 
-export const SLOT_KINDS = { session: "Sessions", break: "Break", plenary: "Plenary (everyone together)" };
+export const SLOT_KINDS = { session: t("Sessions"), break: t("Break"), plenary: t("Plenary (everyone together)") };
 
 /** Checkboxes, one per saved slot: legend, the slots, and which are ticked. */
 export function slotChecks(legend, slots, ticked, hint = "") {
@@ -52,7 +62,7 @@ export class RoomsEditor {
     this.root = root;
     this.slotsOf = slotsOf;
     this.list = h("div");
-    this.add = h("button", { type: "button", class: "secondary", onclick: () => this.addRow({}, true) }, "Add a room");
+    this.add = h("button", { type: "button", class: "secondary", onclick: () => this.addRow({}, true) }, t("Add a room"));
     root.append(this.list, this.add);
   }
 
@@ -64,7 +74,7 @@ export class RoomsEditor {
   addRow(room, focus = false) {
     const name = h("input", { id: uid("room-name"), type: "text", maxlength: "80", value: room.name || "" });
     const capacity = h("input", { id: uid("room-capacity"), type: "number", min: "1", max: "100000", inputmode: "numeric", class: "narrow", value: room.capacity ? String(room.capacity) : "" });
-    const features = h("fieldset", { class: "features" }, h("legend", {}, "Features"),
+    const features = h("fieldset", { class: "features" }, h("legend", {}, t("Features")),
       h("div", { class: "checks" }, Object.entries(FEATURES).map(([value, label]) => {
         const box = h("input", { type: "checkbox", id: uid("room-feature"), value });
         box.checked = (room.features || []).includes(value);
@@ -72,16 +82,16 @@ export class RoomsEditor {
       })));
     const slots = this.slotsOf ? this.slotsOf() || [] : [];
     const away = slots.length
-      ? slotChecks("Not available in", slots, room.unavailable || [], "Tick the time slots when this room can’t be used.")
+      ? slotChecks(t("Not available in"), slots, room.unavailable || [], t("Tick the time slots when this room can’t be used."))
       : null;
     if (away) away.classList.add("away");
     const row = h("fieldset", { class: "row" }, h("legend", {}),
-      h("div", { class: "row-fields" }, field("Room name", name, "grow"), field("Seats", capacity)),
+      h("div", { class: "row-fields" }, field(t("Room name"), name, "grow"), field(t("Seats"), capacity)),
       features, away,
-      h("button", { type: "button", class: "secondary remove", onclick: () => { row.remove(); renumber(this.list, "Room"); this.add.focus(); } }));
+      h("button", { type: "button", class: "secondary remove", onclick: () => { row.remove(); renumber(this.list, "room"); this.add.focus(); } }));
     if (room.id) row.dataset.id = room.id;
     this.list.append(row);
-    renumber(this.list, "Room");
+    renumber(this.list, "room");
     if (focus) name.focus();
   }
 
@@ -98,9 +108,9 @@ export class RoomsEditor {
       };
       if (this.slotsOf) room.unavailable = $$(".away input[type=checkbox]:checked", row).map((b) => Number(b.value));
       if (row.dataset.id) room.id = Number(row.dataset.id);
-      if (!room.name) errors.push({ message: `Enter a name for room ${i + 1}`, input: name });
+      if (!room.name) errors.push({ message: t("Enter a name for room %(n)s", { n: i + 1 }), input: name });
       if (!Number.isInteger(room.capacity) || room.capacity < 1) {
-        errors.push({ message: `Enter how many people room ${i + 1} seats, as a whole number`, input: capacity });
+        errors.push({ message: t("Enter how many people room %(n)s seats, as a whole number", { n: i + 1 }), input: capacity });
       }
       rooms.push(room);
     });
@@ -119,7 +129,7 @@ export class SlotsEditor {
     this.root = root;
     this.dateOf = dateOf;
     this.list = h("div");
-    this.add = h("button", { type: "button", class: "secondary", onclick: () => this.addRow(null, true) }, "Add a time slot");
+    this.add = h("button", { type: "button", class: "secondary", onclick: () => this.addRow(null, true) }, t("Add a time slot"));
     root.append(this.list, this.add);
   }
 
@@ -146,12 +156,12 @@ export class SlotsEditor {
       Object.entries(SLOT_KINDS).map(([value, text]) => h("option", { value }, text)));
     kind.value = slot.kind || "session";
     const row = h("fieldset", { class: "row" }, h("legend", {}),
-      h("div", { class: "row-fields" }, field("Day", date), field("Starts", from), field("Ends", to)),
-      h("div", { class: "row-fields" }, field("Label (optional)", label, "grow"), field("What happens", kind)),
-      h("button", { type: "button", class: "secondary remove", onclick: () => { row.remove(); renumber(this.list, "Slot"); this.add.focus(); } }));
+      h("div", { class: "row-fields" }, field(t("Day"), date), field(t("Starts"), from), field(t("Ends"), to)),
+      h("div", { class: "row-fields" }, field(t("Label (optional)"), label, "grow"), field(t("What happens"), kind)),
+      h("button", { type: "button", class: "secondary remove", onclick: () => { row.remove(); renumber(this.list, "slot"); this.add.focus(); } }));
     if (slot.id) row.dataset.id = slot.id;
     this.list.append(row);
-    renumber(this.list, "Slot");
+    renumber(this.list, "slot");
     if (focus) date.focus();
   }
 
@@ -163,10 +173,10 @@ export class SlotsEditor {
       const [from, to] = row.querySelectorAll("input[type=time]");
       const label = row.querySelector("input[type=text]");
       const n = i + 1;
-      if (!/^\d{4}-\d{2}-\d{2}$/.test(date.value)) errors.push({ message: `Enter the day of slot ${n}`, input: date });
-      if (!/^\d{2}:\d{2}/.test(from.value)) errors.push({ message: `Enter when slot ${n} starts`, input: from });
-      if (!/^\d{2}:\d{2}/.test(to.value)) errors.push({ message: `Enter when slot ${n} ends`, input: to });
-      else if (from.value && to.value.slice(0, 5) <= from.value.slice(0, 5)) errors.push({ message: `Slot ${n} must end after it starts`, input: to });
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(date.value)) errors.push({ message: t("Enter the day of slot %(n)s", { n }), input: date });
+      if (!/^\d{2}:\d{2}/.test(from.value)) errors.push({ message: t("Enter when slot %(n)s starts", { n }), input: from });
+      if (!/^\d{2}:\d{2}/.test(to.value)) errors.push({ message: t("Enter when slot %(n)s ends", { n }), input: to });
+      else if (from.value && to.value.slice(0, 5) <= from.value.slice(0, 5)) errors.push({ message: t("Slot %(n)s must end after it starts", { n }), input: to });
       const slot = {
         starts_at: `${date.value}T${from.value.slice(0, 5)}`,
         ends_at: `${date.value}T${to.value.slice(0, 5)}`,
