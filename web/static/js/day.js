@@ -100,7 +100,10 @@ function timetable(proceedings, slots, now, audience) {
       : t("Sessions are running until %(time)s.", { time }));
     const words = {
       attendee: () => t("Sessions are running until %(time)s.", { time }),
-      screen: () => t("%(name)s, until %(time)s", { name: current.label || t("Sessions"), time }),
+      screen: () => {
+        const name = current.label || t("Sessions");
+        return t("%(name)s, until %(time)s", { name, time });
+      },
       staff: running,
     };
     return said("running", [words[audience](), next || t("These are the last sessions of the day.")], current.id);

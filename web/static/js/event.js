@@ -96,7 +96,8 @@ setInterval(() => { if (state) dayPanel.show(state); }, 30000);
 let lastPhase = "";
 function phaseWords() {
   const e = state.event;
-  return `${e.pitching_open ? t("Pitching is open.") : t("Pitching is closed.")} ${e.voting_open ? t("Voting is open.") : t("Voting is closed.")}`;
+  const pitching = e.pitching_open ? t("Pitching is open.") : t("Pitching is closed.");
+  return [pitching, e.voting_open ? t("Voting is open.") : t("Voting is closed.")].join(" ");
 }
 
 async function refreshMe() {
@@ -211,8 +212,11 @@ const roomOf = (id) => state.rooms.find((r) => r.id === id);
 const slotOf = (id) => state.slots.find((s) => s.id === id);
 const titleOf = (id) => state.pitches.find((p) => p.id === id)?.title || t("A session");
 const notesLink = (id) => h("a", { class: "notes-link", href: `/e/${encodeURIComponent(slug)}/notes/${id}` },
-  t("Notes"), h("span", { class: "visually-hidden" }, ` ${t("for “%(title)s”", { title: titleOf(id) })}`));
-const whereWords = (cell) => t("%(room)s at %(time)s", { room: roomOf(cell.room)?.name || t("a room"), time: clock(slotOf(cell.slot)?.starts_at) });
+  t("Notes"), h("span", { class: "visually-hidden" }, " " + t("for “%(title)s”", { title: titleOf(id) })));
+function whereWords(cell) {
+  const room = roomOf(cell.room)?.name || t("a room");
+  return t("%(room)s at %(time)s", { room, time: clock(slotOf(cell.slot)?.starts_at) });
+}
 
 // The same sentences as server/pages/words.py: a session whose places are counted says how
 // full it is from its claims, so its numbers agree with "you're number N on the list".
@@ -530,19 +534,20 @@ function updateCard(card, pitch) {
   card.title.textContent = pitch.title;
   card.text.textContent = pitch.pitch;
   card.text.hidden = !pitch.pitch;
-  card.meta.textContent = `${pitch.host ? t("Hosted by %(host)s", { host: pitch.host }) : t("Host not named")} · ${FORMATS[pitch.format] || pitch.format}${mine ? ` · ${t("You pitched this")}` : ""}`;
+  const host = pitch.host ? t("Hosted by %(host)s", { host: pitch.host }) : t("Host not named");
+  card.meta.textContent = [host, FORMATS[pitch.format] || pitch.format, mine ? t("You pitched this") : null].filter(Boolean).join(" · ");
   card.tags.replaceChildren(...pitch.tags.map((t) => h("span", { class: "tag" }, t)));
   card.tags.hidden = pitch.tags.length === 0;
-  const waiting = waits ? h("span", { class: "waiting" }, ` · ${t("waiting to send")}`) : "";
+  const waiting = waits ? h("span", { class: "waiting" }, " · " + t("waiting to send")) : "";
   if (hidden) {
     card.count.replaceChildren(myDots ? h("span", { class: "mydots" }, tn("You put %(n)s dot here.", "You put %(n)s dots here.", myDots)) : "", waiting);
   } else {
-    card.count.replaceChildren(tn("%(n)s dot", "%(n)s dots", pitch.votes + waits), myDots ? h("span", { class: "mydots" }, ` ${t("(%(n)s yours)", { n: myDots })}`) : "", waiting);
+    card.count.replaceChildren(tn("%(n)s dot", "%(n)s dots", pitch.votes + waits), myDots ? h("span", { class: "mydots" }, " " + t("(%(n)s yours)", { n: myDots })) : "", waiting);
   }
   card.count.hidden = hidden && !myDots;
   card.li.classList.toggle("mine", mine);
-  card.add.lastChild.textContent = ` ${t("to %(title)s", { title: pitch.title })}`;
-  card.remove.lastChild.textContent = ` ${t("from %(title)s", { title: pitch.title })}`;
+  card.add.lastChild.textContent = " " + t("to %(title)s", { title: pitch.title });
+  card.remove.lastChild.textContent = " " + t("from %(title)s", { title: pitch.title });
   card.edit.lastChild.textContent = ` ${pitch.title}`;
   card.add.hidden = !(me && open);
   card.remove.hidden = !(me && open);
@@ -577,7 +582,7 @@ async function addDot(id) {
     const dot = await write("POST", `/api/e/${slug}/dots`, { ...AS_ATTENDEE, body: { pitch: id }, queue });
     if (!state.me.dots.some((d) => d.id === dot.id)) state.me.dots.push(dot);
     render();
-    announce(`${t("Dot added to %(title)s.", { title: pitch.title })} ${leftWords(dotsLeft())}`);
+    announce(t("Dot added to %(title)s.", { title: pitch.title }) + " " + leftWords(dotsLeft()));
   } catch (error) {
     if (error.entry) { heldBack(id, error); return; }
     cardFail(id, t("Your dot was not added: %(reason)s", { reason: error.detail || error.message }));
@@ -613,7 +618,7 @@ async function removeDot(id) {
   busy.delete(id);
   state.me.dots = state.me.dots.filter((d) => d.id !== dot.id);
   render();
-  announce(`${t("Dot removed from %(title)s.", { title: pitch.title })} ${leftWords(dotsLeft())}`);
+  announce(t("Dot removed from %(title)s.", { title: pitch.title }) + " " + leftWords(dotsLeft()));
 }
 
 function startEditing(id) {
@@ -721,7 +726,7 @@ function heldBack(id, error) {
 async function takeBack(id, entry) {
   if (await cancel(entry.id)) {
     render();
-    announce(`${t("Your dot waiting to go on %(title)s was taken back.", { title: titleOf(id) })} ${leftWords(dotsLeft())}`);
+    announce(t("Your dot waiting to go on %(title)s was taken back.", { title: titleOf(id) }) + " " + leftWords(dotsLeft()));
   } else cardFail(id, t("That dot is being sent right now. Try again in a moment."));
 }
 

@@ -59,7 +59,7 @@ export function showErrors(form, errors) {
       const field = input.closest(".field") || input.parentElement;
       field.classList.add("field-error");
       const id = `${input.id}-error`;
-      const note = h("p", { class: "error-message", id }, h("span", { class: "visually-hidden" }, `${t("Error:")} `), message);
+      const note = h("p", { class: "error-message", id }, h("span", { class: "visually-hidden" }, t("Error:") + " "), message);
       const label = field.querySelector(`label[for="${input.id}"]`) || field.querySelector("legend");
       const hint = label?.nextElementSibling?.classList.contains("hint") ? label.nextElementSibling : label;
       if (hint) hint.after(note); else field.prepend(note);
