@@ -5,14 +5,16 @@
 // (outbox.js).
 import { events, hold, startOutbox, waiting } from "./outbox.js";
 import { showOffline } from "./offline.js";
+import { t } from "./i18n.js";
 
 export { cancel, events, flush as flushOutbox, waiting } from "./outbox.js";
 export { rememberState } from "./offline.js";
 
 const IDEMPOTENT = new Set(["GET", "HEAD", "PUT", "DELETE"]);
 const READS = new Set(["GET", "HEAD"]);
-const OFFLINE = "Snug could not be reached. Check your connection, then try again.";
-const HELD = "Kept on this phone: it will be sent when you are back online.";
+// Said when they happen, so in the page's language once its words are in.
+const OFFLINE = () => t("Snug could not be reached. Check your connection, then try again.");
+const HELD = () => t("Kept on this phone: it will be sent when you are back online.");
 
 export class ApiError extends Error {
   constructor(detail, status = 0, title = "", sessions = []) {
@@ -27,7 +29,7 @@ export class ApiError extends Error {
 /** Not sent yet, but safely kept on the phone: `entry` is what waits (see outbox.js). */
 export class Queued extends ApiError {
   constructor(entry) {
-    super(HELD, 0, "Waiting to send");
+    super(HELD(), 0, t("Waiting to send"));
     this.entry = entry;
   }
 }
@@ -92,7 +94,7 @@ export async function api(method, path, { body, token, staff, attendee, retry, t
     } catch {
       // Unanswered: it may or may not have arrived; the same key makes sending it again safe.
       if (mayWait) throw new Queued(await keep());
-      if (attempt >= tries) throw new ApiError(OFFLINE, 0, "Offline");
+      if (attempt >= tries) throw new ApiError(OFFLINE(), 0, t("Offline"));
       await wait(600 * attempt * attempt + Math.random() * 400);
     }
   }
@@ -110,7 +112,7 @@ async function read(response) {
   if (status === 204) return { ok, status, data: null };
   let data = null;
   try { data = await response.json(); } catch { data = null; }
-  const detail = (data && data.detail) || `Something went wrong (error ${status}). Try again.`;
+  const detail = (data && data.detail) || t("Something went wrong (error %(status)s). Try again.", { status });
   const retryAfter = Number(response.headers.get("Retry-After")) || 0;
   return { ok, status, data, detail, title: (data && data.title) || "", retryAfter };
 }
@@ -133,11 +135,11 @@ export async function download(path, fallbackName) {
   try {
     response = await fetch(path, { headers: STAFF, credentials: "same-origin", cache: "no-store" });
   } catch {
-    throw new Error("Snug could not be reached.");
+    throw new Error(t("Snug could not be reached."));
   }
   if (!response.ok) {
     const problem = await response.json().catch(() => null);
-    throw new Error(problem?.detail || `Snug answered with error ${response.status}. Try again.`);
+    throw new Error(problem?.detail || t("Snug answered with error %(status)s. Try again.", { status: response.status }));
   }
   const found = (response.headers.get("Content-Disposition") || "").match(/filename="([^"]+)"/);
   const name = found ? found[1] : fallbackName;

@@ -6,7 +6,12 @@ import { refreshCounters } from "./counter.js";
 import { keepDraft } from "./draft.js";
 import { Finder, haystack } from "./finder.js";
 import { fillPitch, readPitch } from "./pitchform.js";
-import { $, FORMATS, announce, bySlotTime, clock, clearErrors, h, keyed, moveOldToken, plural, say, showErrors, slotWords, slugFromPath } from "./ui.js";
+import { $, FORMATS, announce, bySlotTime, clock, clearErrors, h, keyed, moveOldToken, say, showErrors, slotWords, slugFromPath } from "./ui.js";
+import { lang, ready, t, tn } from "./i18n.js";
+
+// Everything this page draws is in the page's language: its words arrive before anything is drawn
+// (at once for English), so a Welsh page never shows English first.
+await ready;
 
 const slug = slugFromPath();
 // This phone's token lives in the attendee cookie, which no script can read: requests ask Snug to
@@ -67,7 +72,7 @@ function noticeChange({ kind, data }) {
     if (!summaryTimer) {
       summaryTimer = setTimeout(() => {
         summaryTimer = null;
-        if (othersNew) announce(`${plural(othersNew, "new session")} pitched.`);
+        if (othersNew) announce(tn("%(n)s new session pitched.", "%(n)s new sessions pitched.", othersNew));
         othersNew = 0;
       }, 15000);
     }
@@ -91,7 +96,8 @@ setInterval(() => { if (state) dayPanel.show(state); }, 30000);
 let lastPhase = "";
 function phaseWords() {
   const e = state.event;
-  return `Pitching is ${e.pitching_open ? "open" : "closed"}. Voting is ${e.voting_open ? "open" : "closed"}.`;
+  const pitching = e.pitching_open ? t("Pitching is open.") : t("Pitching is closed.");
+  return [pitching, e.voting_open ? t("Voting is open.") : t("Voting is closed.")].join(" ");
 }
 
 async function refreshMe() {
@@ -106,6 +112,12 @@ function dotsLeft() {
   return state.event.dots_per_attendee - (state.me ? state.me.dots.length : 0) - queued("dot") + queued("undot");
 }
 
+/** "You have 2 of 3 dots left." */
+function leftWords(left) {
+  const total = state.event.dots_per_attendee;
+  return tn("You have %(left)s of %(n)s dot left.", "You have %(left)s of %(n)s dots left.", total, { left });
+}
+
 function render() {
   if (!state) return;
   const { event } = state;
@@ -115,8 +127,8 @@ function render() {
   $("#event-meta").textContent = [formatDate(event.date), event.venue].filter(Boolean).join(" · ");
   const phase = $("#phase");
   phase.replaceChildren(
-    h("li", { class: event.pitching_open ? "open" : "" }, `Pitching ${event.pitching_open ? "open" : "closed"}`),
-    h("li", { class: event.voting_open ? "open" : "" }, `Voting ${event.voting_open ? "open" : "closed"}`),
+    h("li", { class: event.pitching_open ? "open" : "" }, event.pitching_open ? t("Pitching open") : t("Pitching closed")),
+    h("li", { class: event.voting_open ? "open" : "" }, event.voting_open ? t("Voting open") : t("Voting closed")),
   );
   lastPhase = phaseWords();
   dayPanel.show(state);
@@ -143,8 +155,8 @@ function renderDots(me, event) {
   if (!me) return;
   const left = dotsLeft();
   const total = event.dots_per_attendee;
-  const used = total > 1 ? `You have used all ${total} dots.` : "You have used your dot.";
-  const text = left <= 0 ? used : `You have ${left} of ${plural(total, "dot")} left.`;
+  const used = total > 1 ? tn("You have used all %(n)s dot.", "You have used all %(n)s dots.", total) : t("You have used your dot.");
+  const text = left <= 0 ? used : leftWords(left);
   if ($("#dots-left").textContent !== text) $("#dots-left").textContent = text;
   $("#votes-section").classList.toggle("used-up", left <= 0);
   const pips = $("#dot-pips");
@@ -172,7 +184,7 @@ function showCalendar(link) {
   $("#calendar-on").hidden = !link;
   $("#calendar-none").hidden = Boolean(link);
   if (link) $("#agenda-feed").href = link.replace(/^https?:/, "webcal:");
-  $("#calendar-make").textContent = link ? "Make a new calendar link" : "Make my calendar link";
+  $("#calendar-make").textContent = link ? t("Make a new calendar link") : t("Make my calendar link");
   $("#calendar-stop").hidden = !link;
 }
 
@@ -181,10 +193,10 @@ async function changeCalendar(method) {
   const had = Boolean(calendarLink);
   try {
     showCalendar((await write(method, `/api/e/${slug}/me/calendar`, AS_ATTENDEE)).link);
-    if (method === "DELETE") say(status, "Stopped: calendars with the old link no longer get your agenda.");
-    else say(status, had ? "New link made; the old one no longer works. Add it to your calendar again." : "Made: add it to your calendar with the link above.");
+    if (method === "DELETE") say(status, t("Stopped: calendars with the old link no longer get your agenda."));
+    else say(status, had ? t("New link made; the old one no longer works. Add it to your calendar again.") : t("Made: add it to your calendar with the link above."));
   } catch (error) {
-    say(status, `Not changed: ${error.detail || error.message}`, false);
+    say(status, t("Not changed: %(reason)s", { reason: error.detail || error.message }), false);
   }
 }
 $("#calendar-make").addEventListener("click", (event) => { event.preventDefault(); changeCalendar("POST"); });
@@ -198,10 +210,13 @@ let gridShape = "";
 const savingSlot = new Set();
 const roomOf = (id) => state.rooms.find((r) => r.id === id);
 const slotOf = (id) => state.slots.find((s) => s.id === id);
-const titleOf = (id) => state.pitches.find((p) => p.id === id)?.title || "A session";
+const titleOf = (id) => state.pitches.find((p) => p.id === id)?.title || t("A session");
 const notesLink = (id) => h("a", { class: "notes-link", href: `/e/${encodeURIComponent(slug)}/notes/${id}` },
-  "Notes", h("span", { class: "visually-hidden" }, ` for “${titleOf(id)}”`));
-const whereWords = (cell) => `${roomOf(cell.room)?.name || "a room"} at ${clock(slotOf(cell.slot)?.starts_at)}`;
+  t("Notes"), h("span", { class: "visually-hidden" }, " " + t("for “%(title)s”", { title: titleOf(id) })));
+function whereWords(cell) {
+  const room = roomOf(cell.room)?.name || t("a room");
+  return t("%(room)s at %(time)s", { room, time: clock(slotOf(cell.slot)?.starts_at) });
+}
 
 // The same sentences as server/pages/words.py: a session whose places are counted says how
 // full it is from its claims, so its numbers agree with "you're number N on the list".
@@ -211,13 +226,20 @@ const goingTo = (pitch) => (Object.keys(state.grid.headcounts || {}).length ? st
 function placesWords(pitch, room) {
   const c = state.grid.seats?.[String(pitch)];
   if (c) {
-    const taken = `${c.seated} of ${plural(c.capacity, "place")} taken`;
-    return c.waiting ? `${taken}, ${c.waiting} on the list` : taken;
+    const figures = { seated: c.seated, waiting: c.waiting };
+    return c.waiting
+      ? tn("%(seated)s of %(n)s place taken, %(waiting)s on the list", "%(seated)s of %(n)s places taken, %(waiting)s on the list", c.capacity, figures)
+      : tn("%(seated)s of %(n)s place taken", "%(seated)s of %(n)s places taken", c.capacity, figures);
   }
   const going = goingTo(pitch);
-  if (going === null) return plural(room.capacity, "place");
-  return going > room.capacity ? `${going} going, ${plural(room.capacity, "place")}: it may be full` : `${going} of ${plural(room.capacity, "place")}`;
+  if (going === null) return tn("%(n)s place", "%(n)s places", room.capacity);
+  return going > room.capacity
+    ? tn("%(going)s going, %(n)s place: it may be full", "%(going)s going, %(n)s places: it may be full", room.capacity, { going })
+    : tn("%(going)s of %(n)s place", "%(going)s of %(n)s places", room.capacity, { going });
 }
+
+// A slot that isn't for sessions says what it is.
+const KINDS = () => ({ break: t("break"), plenary: t("plenary") });
 
 function inSlot(slotId) {
   const order = new Map(state.rooms.map((r, i) => [r.id, i]));
@@ -273,7 +295,7 @@ function renderGrid() {
 function buildGrid(slots) {
   $("#grid-list").replaceChildren(...slots.map((slot) => {
     const kind = slot.kind || "session";
-    const head = h("h3", {}, slotWords(slot), kind === "session" ? "" : ` (${kind})`);
+    const head = h("h3", {}, slotWords(slot), kind === "session" ? "" : ` (${KINDS()[kind] || kind})`);
     if (kind !== "session") return h("div", { class: "g-slot g-break" }, head);
     const placed = inSlot(slot.id);
     return h("div", { class: "g-slot" }, head, placed.length
@@ -282,7 +304,7 @@ function buildGrid(slots) {
         h("span", { class: "g-where" }, `${roomOf(p.room).name} · `, h("span", { "data-places": `${p.pitch}:${p.room}` })),
         notesLink(p.pitch),
         state.me ? seatControls(p) : null)))
-      : h("p", { class: "hint" }, "No sessions in this slot."));
+      : h("p", { class: "hint" }, t("No sessions in this slot.")));
   }));
 }
 
@@ -305,17 +327,17 @@ function seatNeeded(pitch, room) {
 }
 
 function standingWords(mine) {
-  if (mine.status === "seated") return mine.promoted ? "A place came free: you have a place." : "You have a place.";
-  return `You're number ${mine.position} on the list.`;
+  if (mine.status === "seated") return mine.promoted ? t("A place came free: you have a place.") : t("You have a place.");
+  return t("You're number %(n)s on the list.", { n: mine.position });
 }
 
 function seatWords(pitch) {
   const mine = state.me?.seats?.[String(pitch)];
   if (mine) return standingWords(mine);
   const c = state.grid.seats?.[String(pitch)];
-  if (!c) return "Small room: claim a place to be sure of one.";
+  if (!c) return t("Small room: claim a place to be sure of one.");
   const free = Math.max(0, c.capacity - c.seated);
-  return free ? `${plural(free, "place")} free.` : "Full: you can join the list.";
+  return free ? tn("%(n)s place free.", "%(n)s places free.", free) : t("Full: you can join the list.");
 }
 
 // A place that came free while this phone waited: told now, and kept among the notices.
@@ -324,7 +346,7 @@ function promotions(before) {
     if (before[id]?.status === "waiting" && now.status === "seated") {
       // What the agenda said when this phone joined the list is out of date now.
       for (const said of document.querySelectorAll("#agenda .inline-status")) said.textContent = "";
-      const text = `A place came free in “${titleOf(Number(id))}”: it’s yours now.`;
+      const text = t("A place came free in “%(title)s”: it’s yours now.", { title: titleOf(Number(id)) });
       addNotice(text);
       announce(text);
     }
@@ -338,7 +360,7 @@ function updateSeat(el) {
   if (el.hidden) return;
   el.querySelector(".seat-words").textContent = seatWords(pitch);
   const mine = state.me.seats?.[String(pitch)];
-  el.querySelector(".seat-action").textContent = !mine ? "Claim a place" : mine.status === "seated" ? "Give up my place" : "Leave the list";
+  el.querySelector(".seat-action").textContent = !mine ? t("Claim a place") : mine.status === "seated" ? t("Give up my place") : t("Leave the list");
   el.querySelector("button").disabled = savingSeat.has(pitch);
 }
 
@@ -352,9 +374,9 @@ async function toggleSeat(pitch) {
     const answer = await write(had ? "DELETE" : "POST", `/api/e/${slug}/me/seats/${pitch}`, AS_ATTENDEE);
     state.me.seats = answer.seats;
     state.me.agenda = answer.agenda;
-    if (status) say(status, had ? "Done: you gave up your claim." : `Done: ${seatWords(pitch)}`);
+    if (status) say(status, had ? t("Done: you gave up your claim.") : t("Done: %(what)s", { what: seatWords(pitch) }));
   } catch (error) {
-    if (status) say(status, `Not done: ${error.detail || error.message}`, false);
+    if (status) say(status, t("Not done: %(reason)s", { reason: error.detail || error.message }), false);
   } finally {
     savingSeat.delete(pitch);
     render();
@@ -377,22 +399,22 @@ function buildAgenda(slots) {
       h("span", { class: "g-standing", "data-standing": p.pitch })];
     return h("fieldset", { class: "agenda-slot" }, h("legend", {}, slotWords(slot)),
       inSlot(slot.id).map((p) => option(String(p.pitch), titleOf(p.pitch), where(p))),
-      option("", "Nothing or undecided"), status);
+      option("", t("Nothing or undecided")), status);
   }));
 }
 
 async function chooseAgenda(slot, value, status) {
   const key = String(slot.id);
   savingSlot.add(key);
-  say(status, "Saving…");
+  say(status, t("Saving…"));
   try {
     const answer = await write("PUT", `/api/e/${slug}/me/agenda`, { ...AS_ATTENDEE, body: { slot: slot.id, pitch: value ? Number(value) : null } });
     state.me.agenda = answer.agenda;
     state.me.seats = answer.seats;
     const mine = value ? answer.seats[value] : null;
-    say(status, !value ? "Saved: nothing chosen for this slot." : mine ? `Saved: ${standingWords(mine)}` : `Saved: you’ll go to “${titleOf(Number(value))}”.`);
+    say(status, !value ? t("Saved: nothing chosen for this slot.") : mine ? t("Saved: %(what)s", { what: standingWords(mine) }) : t("Saved: you’ll go to “%(title)s”.", { title: titleOf(Number(value)) }));
   } catch (error) {
-    say(status, `Not saved: ${error.detail || error.message}`, false);
+    say(status, t("Not saved: %(reason)s", { reason: error.detail || error.message }), false);
   } finally {
     savingSlot.delete(key);
     render();
@@ -407,7 +429,7 @@ async function gridNotices(moved) {
     return;
   }
   if (!wasLive) {
-    if (state.grid.live) addNotice("The grid is published: see where each session is, and choose your agenda below.");
+    if (state.grid.live) addNotice(t("The grid is published: see where each session is, and choose your agenda below."));
     refreshMe();
     return;
   }
@@ -417,10 +439,10 @@ async function gridNotices(moved) {
   for (const id of Object.values(state.me?.agenda || {})) if (id) before.add(id);
   for (const m of moved) {
     if (!state.me || !before.has(m.pitch)) continue;
-    const title = `“${titleOf(m.pitch)}”`;
-    if (m.from && m.to) addNotice(`${title} moved from ${whereWords(m.from)} to ${whereWords(m.to)}.`);
-    else if (m.to) addNotice(`${title} was added at ${whereWords(m.to)}.`);
-    else if (m.from) addNotice(`${title} was taken off the grid (it was in ${whereWords(m.from)}).`);
+    const title = titleOf(m.pitch);
+    if (m.from && m.to) addNotice(t("“%(title)s” moved from %(from)s to %(to)s.", { title, from: whereWords(m.from), to: whereWords(m.to) }));
+    else if (m.to) addNotice(t("“%(title)s” was added at %(to)s.", { title, to: whereWords(m.to) }));
+    else if (m.from) addNotice(t("“%(title)s” was taken off the grid (it was in %(from)s).", { title, from: whereWords(m.from) }));
   }
 }
 
@@ -446,7 +468,7 @@ function addNotice(text, keep = true) {
       $("#notices-heading").hidden = list.children.length === 0;
       if (next) next.querySelector("button").focus(); else $("#main").focus();
     },
-  }, "Dismiss", h("span", { class: "visually-hidden" }, `: ${text}`));
+  }, t("Dismiss"), h("span", { class: "visually-hidden" }, `: ${text}`));
   item.append(dismiss);
   list.append(item);
   $("#notices-heading").hidden = false;
@@ -454,7 +476,7 @@ function addNotice(text, keep = true) {
 
 function formatDate(iso) {
   try {
-    return new Date(`${iso}T12:00:00`).toLocaleDateString(undefined, { weekday: "long", day: "numeric", month: "long", year: "numeric" });
+    return new Date(`${iso}T12:00:00`).toLocaleDateString(lang === "en" ? undefined : lang, { weekday: "long", day: "numeric", month: "long", year: "numeric" });
   } catch { return iso; }
 }
 
@@ -485,9 +507,9 @@ function makeCard(id) {
   card.meta = h("p", { class: "meta" });
   card.tags = h("p", { class: "meta" });
   card.count = h("p", { class: "count" });
-  card.add = h("button", { type: "button", onclick: () => addDot(id) }, "Add a dot", h("span", { class: "visually-hidden" }));
-  card.remove = h("button", { type: "button", class: "secondary", onclick: () => removeDot(id) }, "Remove a dot", h("span", { class: "visually-hidden" }));
-  card.edit = h("button", { type: "button", class: "secondary", onclick: () => startEditing(id) }, "Edit", h("span", { class: "visually-hidden" }));
+  card.add = h("button", { type: "button", onclick: () => addDot(id) }, t("Add a dot"), h("span", { class: "visually-hidden" }));
+  card.remove = h("button", { type: "button", class: "secondary", onclick: () => removeDot(id) }, t("Remove a dot"), h("span", { class: "visually-hidden" }));
+  card.edit = h("button", { type: "button", class: "secondary", onclick: () => startEditing(id) }, t("Edit"), h("span", { class: "visually-hidden" }));
   card.actions = h("div", { class: "actions" }, card.add, card.remove, card.edit);
   card.status = h("p", { class: "inline-status bad" });
   card.li = h("li", { class: "pitch", id: `p-${id}`, "aria-labelledby": `p-${id}-title` },
@@ -512,19 +534,20 @@ function updateCard(card, pitch) {
   card.title.textContent = pitch.title;
   card.text.textContent = pitch.pitch;
   card.text.hidden = !pitch.pitch;
-  card.meta.textContent = `${pitch.host ? `Hosted by ${pitch.host}` : "Host not named"} · ${FORMATS[pitch.format] || pitch.format}${mine ? " · You pitched this" : ""}`;
+  const host = pitch.host ? t("Hosted by %(host)s", { host: pitch.host }) : t("Host not named");
+  card.meta.textContent = [host, FORMATS[pitch.format] || pitch.format, mine ? t("You pitched this") : null].filter(Boolean).join(" · ");
   card.tags.replaceChildren(...pitch.tags.map((t) => h("span", { class: "tag" }, t)));
   card.tags.hidden = pitch.tags.length === 0;
-  const waiting = waits ? h("span", { class: "waiting" }, " · waiting to send") : "";
+  const waiting = waits ? h("span", { class: "waiting" }, " · " + t("waiting to send")) : "";
   if (hidden) {
-    card.count.replaceChildren(myDots ? h("span", { class: "mydots" }, `You put ${plural(myDots, "dot")} here.`) : "", waiting);
+    card.count.replaceChildren(myDots ? h("span", { class: "mydots" }, tn("You put %(n)s dot here.", "You put %(n)s dots here.", myDots)) : "", waiting);
   } else {
-    card.count.replaceChildren(plural(pitch.votes + waits, "dot"), myDots ? h("span", { class: "mydots" }, ` (${myDots} yours)`) : "", waiting);
+    card.count.replaceChildren(tn("%(n)s dot", "%(n)s dots", pitch.votes + waits), myDots ? h("span", { class: "mydots" }, " " + t("(%(n)s yours)", { n: myDots })) : "", waiting);
   }
   card.count.hidden = hidden && !myDots;
   card.li.classList.toggle("mine", mine);
-  card.add.lastChild.textContent = ` to ${pitch.title}`;
-  card.remove.lastChild.textContent = ` from ${pitch.title}`;
+  card.add.lastChild.textContent = " " + t("to %(title)s", { title: pitch.title });
+  card.remove.lastChild.textContent = " " + t("from %(title)s", { title: pitch.title });
   card.edit.lastChild.textContent = ` ${pitch.title}`;
   card.add.hidden = !(me && open);
   card.remove.hidden = !(me && open);
@@ -547,22 +570,22 @@ async function addDot(id) {
   card.status.textContent = "";
   if (card.add.getAttribute("aria-disabled") === "true") {
     const reason = dotsLeft() <= 0
-      ? "You have used all your dots. Remove one from another session first."
-      : "You already have a dot on this session.";
+      ? t("You have used all your dots. Remove one from another session first.")
+      : t("You already have a dot on this session.");
     cardFail(id, reason);
     return;
   }
   busy.add(id);
   try {
     lastAction = Date.now();
-    const queue = { kind: "dot", pitch: id, words: `your dot on “${pitch.title}”` };
+    const queue = { kind: "dot", pitch: id, words: t("your dot on “%(title)s”", { title: pitch.title }) };
     const dot = await write("POST", `/api/e/${slug}/dots`, { ...AS_ATTENDEE, body: { pitch: id }, queue });
     if (!state.me.dots.some((d) => d.id === dot.id)) state.me.dots.push(dot);
     render();
-    announce(`Dot added to ${pitch.title}. You have ${dotsLeft()} of ${plural(state.event.dots_per_attendee, "dot")} left.`);
+    announce(t("Dot added to %(title)s.", { title: pitch.title }) + " " + leftWords(dotsLeft()));
   } catch (error) {
     if (error.entry) { heldBack(id, error); return; }
-    cardFail(id, `Your dot was not added: ${error.detail || error.message}`);
+    cardFail(id, t("Your dot was not added: %(reason)s", { reason: error.detail || error.message }));
     if (error.status === 409) refreshMe();
   } finally {
     busy.delete(id);
@@ -578,16 +601,16 @@ async function removeDot(id) {
   if (unsent) { takeBack(id, unsent); return; }
   const going = new Set(waiting(slug).filter((e) => e.kind === "undot").map((e) => e.dot));
   const dot = state.me.dots.findLast((d) => d.pitch === id && !going.has(d.id));
-  if (!dot) { cardFail(id, "You have no dot on this session."); return; }
+  if (!dot) { cardFail(id, t("You have no dot on this session.")); return; }
   busy.add(id);
   try {
     lastAction = Date.now();
-    const queue = { kind: "undot", pitch: id, dot: dot.id, words: `taking your dot off “${pitch.title}”` };
+    const queue = { kind: "undot", pitch: id, dot: dot.id, words: t("taking your dot off “%(title)s”", { title: pitch.title }) };
     await write("DELETE", `/api/e/${slug}/dots/${dot.id}`, { ...AS_ATTENDEE, queue });
   } catch (error) {
     if (error.entry) { busy.delete(id); heldBack(id, error); return; }
     if (error.status !== 404) {
-      cardFail(id, `Your dot was not removed: ${error.detail || error.message}`);
+      cardFail(id, t("Your dot was not removed: %(reason)s", { reason: error.detail || error.message }));
       busy.delete(id);
       return;
     }
@@ -595,7 +618,7 @@ async function removeDot(id) {
   busy.delete(id);
   state.me.dots = state.me.dots.filter((d) => d.id !== dot.id);
   render();
-  announce(`Dot removed from ${pitch.title}. You have ${dotsLeft()} of ${plural(state.event.dots_per_attendee, "dot")} left.`);
+  announce(t("Dot removed from %(title)s.", { title: pitch.title }) + " " + leftWords(dotsLeft()));
 }
 
 function startEditing(id) {
@@ -604,8 +627,8 @@ function startEditing(id) {
   editing = id;
   clearErrors(pitchForm);
   fillPitch(pitchForm, pitch);
-  $("#pitch-heading").textContent = "Edit your session";
-  $("#pitch-submit").textContent = "Save changes";
+  $("#pitch-heading").textContent = t("Edit your session");
+  $("#pitch-submit").textContent = t("Save changes");
   $("#pitch-cancel").hidden = false;
   // Withdrawing can't be undone, so it has its own page that says what it does.
   $("#pitch-withdraw").href = `/e/${encodeURIComponent(slug)}/pitches/${id}/edit#withdraw`;
@@ -622,8 +645,8 @@ function stopEditing(focusCard = false) {
   editing = null;
   pitchForm.reset();
   hostTouched = false;
-  $("#pitch-heading").textContent = "Pitch a session";
-  $("#pitch-submit").textContent = "Pitch it";
+  $("#pitch-heading").textContent = t("Pitch a session");
+  $("#pitch-submit").textContent = t("Pitch it");
   $("#pitch-cancel").hidden = true;
   $("#pitch-withdraw").hidden = true;
   render();
@@ -657,17 +680,17 @@ pitchForm.addEventListener("submit", async (event) => {
   if (submit.dataset.busy) return;
   submit.dataset.busy = "1";
   const status = $("#pitch-status");
-  say(status, editing ? "Saving…" : "Sending your pitch…");
+  say(status, editing ? t("Saving…") : t("Sending your pitch…"));
   lastAction = Date.now();
   try {
-    const queue = { kind: "pitch", words: editing ? `your changes to “${fields.title}”` : `your pitch “${fields.title}”` };
+    const queue = { kind: "pitch", words: editing ? t("your changes to “%(title)s”", { title: fields.title }) : t("your pitch “%(title)s”", { title: fields.title }) };
     const saved = editing
       ? await write("PATCH", `/api/e/${slug}/pitches/${editing}`, { ...AS_ATTENDEE, body: fields, queue })
       : await write("POST", `/api/e/${slug}/pitches`, { ...AS_ATTENDEE, body: fields, queue });
     pitchSaved(saved);
     const wasEditing = editing;
     if (wasEditing) stopEditing(true); else { forgetDraft(); render(); }
-    say(status, wasEditing ? `Saved your changes to “${saved.title}”.` : `Your session “${saved.title}” is on the list.`);
+    say(status, wasEditing ? t("Saved your changes to “%(title)s”.", { title: saved.title }) : t("Your session “%(title)s” is on the list.", { title: saved.title }));
     announce(status.textContent);
   } catch (error) {
     say(status, "");
@@ -697,14 +720,14 @@ function heldBack(id, error) {
   const card = cards.get(id);
   if (card) card.status.textContent = "";
   render();
-  announce(`${error.entry.words[0].toUpperCase()}${error.entry.words.slice(1)}: ${error.detail} You have ${dotsLeft()} of ${plural(state.event.dots_per_attendee, "dot")} left.`);
+  announce(`${error.entry.words[0].toUpperCase()}${error.entry.words.slice(1)}: ${error.detail} ${leftWords(dotsLeft())}`);
 }
 
 async function takeBack(id, entry) {
   if (await cancel(entry.id)) {
     render();
-    announce(`Your dot waiting to go on ${titleOf(id)} was taken back. You have ${dotsLeft()} of ${plural(state.event.dots_per_attendee, "dot")} left.`);
-  } else cardFail(id, "That dot is being sent right now. Try again in a moment.");
+    announce(t("Your dot waiting to go on %(title)s was taken back.", { title: titleOf(id) }) + " " + leftWords(dotsLeft()));
+  } else cardFail(id, t("That dot is being sent right now. Try again in a moment."));
 }
 
 outbox.addEventListener("change", render);
@@ -715,7 +738,7 @@ outbox.addEventListener("sent", ({ detail: { entry, answer } }) => {
   if (entry.kind === "undot") state.me.dots = state.me.dots.filter((d) => d.id !== entry.dot);
   if (entry.kind === "pitch") pitchSaved(answer.data);
   render();
-  announce(`Sent: ${entry.words}.`);
+  announce(t("Sent: %(what)s.", { what: entry.words }));
 });
 outbox.addEventListener("refused", ({ detail: { entry } }) => {
   if (entry.slug === slug) refreshMe();
@@ -725,7 +748,7 @@ joinForm.addEventListener("submit", async (event) => {
   event.preventDefault();
   const name = joinForm.elements.name.value.trim();
   if (name.length > 60) {
-    showErrors(joinForm, [{ message: "Your name must be 60 characters or fewer", input: joinForm.elements.name }]);
+    showErrors(joinForm, [{ message: t("Your name must be 60 characters or fewer"), input: joinForm.elements.name }]);
     return;
   }
   clearErrors(joinForm);
@@ -746,8 +769,8 @@ joinForm.addEventListener("submit", async (event) => {
     if (next.startsWith(`/e/${slug}/`) && !/[\\\s]|\/\//.test(next)) { location.assign(next); return; }
     render();
     const welcome = h("div", { class: "notice", tabindex: "-1", id: "welcome" },
-      h("p", {}, joined.name ? `Welcome, ${joined.name}. You have joined.` : "You have joined anonymously."),
-      h("p", {}, "Pitch a session or place your dots below. This phone will remember you."));
+      h("p", {}, joined.name ? t("Welcome, %(name)s. You have joined.", { name: joined.name }) : t("You have joined anonymously.")),
+      h("p", {}, t("Pitch a session or place your dots below. This phone will remember you.")));
     $("#welcome")?.remove();
     $("#join-section").after(welcome);
     welcome.focus();
@@ -764,17 +787,17 @@ meForm.addEventListener("submit", async (event) => {
   const name = meForm.elements.name.value.trim();
   const status = $("#me-status");
   if (name.length > 60) {
-    showErrors(meForm, [{ message: "Your name must be 60 characters or fewer", input: meForm.elements.name }]);
+    showErrors(meForm, [{ message: t("Your name must be 60 characters or fewer"), input: meForm.elements.name }]);
     return;
   }
   clearErrors(meForm);
-  say(status, "Saving…");
+  say(status, t("Saving…"));
   try {
     const renamed = await write("PATCH", `/api/e/${slug}/me`, { ...AS_ATTENDEE, body: { name }, retry: true });
     state.me.name = renamed.name;
     delete meForm.dataset.dirty;
     if (!hostTouched && !editing) pitchForm.elements.host.value = renamed.name;
-    say(status, renamed.name ? `Saved. You are now “${renamed.name}”.` : "Saved. You are anonymous.");
+    say(status, renamed.name ? t("Saved. You are now “%(name)s”.", { name: renamed.name }) : t("Saved. You are anonymous."));
   } catch (error) {
     say(status, "");
     showErrors(meForm, [{ message: error.detail || error.message }]);

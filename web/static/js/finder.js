@@ -4,7 +4,8 @@
 // filter within a frame. The order is worked out again only when the choice of order or the set of
 // pitches changes, so a card never jumps from under a finger as dots come in. The same rules
 // as the list Snug draws without script (server/pages/attendee_view.py).
-import { announce, plural } from "./ui.js";
+import { t, tn } from "./i18n.js";
+import { announce } from "./ui.js";
 
 const SAY_AFTER = 600; // ms of no typing before screen readers hear how many match
 const KEEP_AFTER = 400; // ms of no typing before the address bar is changed to match
@@ -68,13 +69,15 @@ export class Finder {
       if (row.li.classList.contains("off") !== hide) row.li.classList.toggle("off", hide);
       if (!hide) showing += 1;
     }
-    const words = this.text ? `Showing ${showing} of ${plural(rows.size, "session")} for “${this.text}”.` : "";
+    const words = this.text
+      ? tn("Showing %(showing)s of %(n)s session for “%(text)s”.", "Showing %(showing)s of %(n)s sessions for “%(text)s”.", rows.size, { showing, text: this.text })
+      : "";
     this.noneEl.hidden = showing > 0 || rows.size === 0;
     if (this.shownEl.textContent === words) return; // a live update that changed nothing here
     this.shownEl.textContent = words;
     this.shownEl.hidden = !words;
     clearTimeout(this.timer);
-    if (words) this.timer = setTimeout(() => announce(showing ? words : "No sessions match those words."), SAY_AFTER);
+    if (words) this.timer = setTimeout(() => announce(showing ? words : t("No sessions match those words.")), SAY_AFTER);
   }
 
   /** The choice in the address too, so a reload (or the page without script) shows the same. */

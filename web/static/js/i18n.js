@@ -4,7 +4,8 @@
 // English is said. Plural forms are picked as gettext numbers them: the language's CLDR
 // categories in their usual order, which is the order Babel writes them in the catalogue.
 
-const lang = document.documentElement.lang || "en";
+/** The page's language, as Snug drew it ("en", "cy"). */
+export const lang = document.documentElement.lang || "en";
 let messages = {};
 
 /** Settles once the page's translations are in (at once for English); never rejects. */

@@ -4,6 +4,8 @@
 // where that is blocked too, by asking for the changes every few seconds; the status says which.
 // It keeps the event's state and tells the page after every snapshot or change.
 
+import { t, tn } from "./i18n.js";
+
 const PING_EVERY = 20000;
 const PONG_WITHIN = 10000;
 const STAFF = new Set(["facilitator", "organiser"]);
@@ -48,7 +50,7 @@ export class Live {
     this.retryTimer = null;
     this.fresh = true; // the next hello asks for a snapshot
     addEventListener("online", () => this.check(3000));
-    addEventListener("offline", () => this.status("down", "Offline: we will catch up when you are back"));
+    addEventListener("offline", () => this.status("down", t("Offline: we will catch up when you are back")));
     document.addEventListener("visibilitychange", () => {
       if (document.visibilityState === "visible") this.check(5000);
     });
@@ -89,14 +91,14 @@ export class Live {
 
   /** Caught up: pushed changes are live; asked-for ones are as fresh as the last ask. */
   current() {
-    if (this.transport === "poll") this.status("live", `Updating every ${this.pollEvery} seconds`);
-    else this.status("live", "Live");
+    if (this.transport === "poll") this.status("live", tn("Updating every %(n)s second", "Updating every %(n)s seconds", this.pollEvery));
+    else this.status("live", t("Live"));
   }
 
   open() {
     clearTimeout(this.retryTimer);
     this.close();
-    this.status("wait", this.state ? "Reconnecting…" : "Connecting…");
+    this.status("wait", this.state ? t("Reconnecting…") : t("Connecting…"));
     if (this.transport === "socket") this.openSocket();
     else if (this.transport === "stream") this.openStream();
     else this.poll();
@@ -144,7 +146,7 @@ export class Live {
     } catch { /* offline, or the server away: asked again below */ }
     if (this.transport !== "poll" || round !== this.pollRound) return;
     if (answer === null) {
-      this.status("down", "Reconnecting…");
+      this.status("down", t("Reconnecting…"));
       this.attempt += 1;
       this.pollTimer = setTimeout(() => this.poll(), Math.min(30000, 1000 * 2 ** this.attempt));
       return;
@@ -186,7 +188,7 @@ export class Live {
       this.fallBack();
       return;
     }
-    this.status("down", "Reconnecting…");
+    this.status("down", t("Reconnecting…"));
     const delay = Math.min(30000, 1000 * 2 ** this.attempt);
     this.attempt += 1;
     this.retryTimer = setTimeout(() => this.open(), delay / 2 + Math.random() * delay / 2);

@@ -1,8 +1,10 @@
 // First run: create an event, then show its secret organiser link and the links to share.
 import { api } from "./api.js";
+import { ready, t } from "./i18n.js";
 import { $, clearErrors, copyRow, showErrors } from "./ui.js";
 import { RoomsEditor, SlotsEditor, fillTimezones } from "./venue.js";
 
+await ready; // the first room is named in the page's language
 const form = $("#event-form");
 const today = new Date();
 const iso = (d) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
@@ -10,7 +12,7 @@ form.elements.date.value = iso(today);
 fillTimezones(form.elements.timezone);
 const rooms = new RoomsEditor($("#rooms"));
 const slots = new SlotsEditor($("#slots"), () => form.elements.date.value);
-rooms.set([{ name: "Main room", capacity: 100, features: ["step-free", "projector"] }]);
+rooms.set([{ name: t("Main room"), capacity: 100, features: ["step-free", "projector"] }]);
 slots.set([{ starts_at: `${iso(today)}T10:00`, ends_at: `${iso(today)}T11:00`, label: "" }]);
 
 // Slots that still sit on the old day follow the event's date when it changes.
@@ -27,12 +29,12 @@ form.addEventListener("submit", async (event) => {
   const get = (name) => form.elements[name].value.trim();
   const errors = [];
   const body = { name: get("name"), date: get("date"), timezone: get("timezone") };
-  if (!body.name) errors.push({ message: "Enter the event name", input: form.elements.name });
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(body.date)) errors.push({ message: "Enter the date of the event", input: form.elements.date });
+  if (!body.name) errors.push({ message: t("Enter the event name"), input: form.elements.name });
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(body.date)) errors.push({ message: t("Enter the date of the event"), input: form.elements.date });
   if (get("venue")) body.venue = get("venue");
   const dots = Number(get("dots"));
   if (!Number.isInteger(dots) || dots < 1 || dots > 20) {
-    errors.push({ message: "Dots for each attendee must be a whole number from 1 to 20", input: form.elements.dots });
+    errors.push({ message: t("Dots for each attendee must be a whole number from 1 to 20"), input: form.elements.dots });
   }
   body.dots_per_attendee = dots;
   body.dots_stack = form.elements.stack.checked;
@@ -46,7 +48,7 @@ form.addEventListener("submit", async (event) => {
   const button = $("#create");
   if (button.dataset.busy) return;
   button.dataset.busy = "1";
-  button.textContent = "Creating…";
+  button.textContent = t("Creating…");
   try {
     const made = await api("POST", "/api/events", { body });
     showCreated(made, body.name);
@@ -54,7 +56,7 @@ form.addEventListener("submit", async (event) => {
     showErrors(form, [{ message: error.detail || error.message }]);
   } finally {
     delete button.dataset.busy;
-    button.textContent = "Create event";
+    button.textContent = t("Create event");
   }
 });
 
@@ -64,10 +66,10 @@ function showCreated(made, name) {
   $("#create-section").hidden = true;
   $("#created-section").hidden = false;
   $("#created-name").textContent = name;
-  $("#organise-link").append(copyRow(made.links.organise, "organiser link"));
-  $("#join-link").append(copyRow(made.links.join, "join link"));
-  $("#screen-link").append(copyRow(made.links.screen, "screen link"));
+  $("#organise-link").append(copyRow(made.links.organise, t("organiser link")));
+  $("#join-link").append(copyRow(made.links.join, t("join link")));
+  $("#screen-link").append(copyRow(made.links.screen, t("screen link")));
   $("#go-organise").href = made.links.organise;
-  document.title = `${name} is ready - Snug`;
+  document.title = t("%(name)s is ready - Snug", { name });
   $("#created-panel").focus();
 }

@@ -7,9 +7,11 @@ import { History } from "./notes/history.js";
 import { Photos } from "./notes/photos.js";
 import { NotesSync } from "./notes/sync.js";
 import { bindText } from "./notes/text.js";
-import { $, announce, h, moveOldToken, plural, say, slotWords, slugFromPath, signIn } from "./ui.js";
+import { ready, t, tn } from "./i18n.js";
+import { $, announce, h, moveOldToken, say, slotWords, slugFromPath, signIn } from "./ui.js";
 
 const PARTS = ["summary", "discussion", "outcomes"];
+const PART_NAMES = () => ({ summary: t("Summary"), discussion: t("Discussion"), outcomes: t("Outcomes"), actions: t("Actions") });
 
 // The server drew a page that works without script (a form that sends the whole text); the
 // live editor takes it over: its own controls show, the form's button and the preview go.
@@ -23,7 +25,7 @@ const eventPath = `/e/${encodeURIComponent(slug)}`;
 // People writing notes are attendees, known by the token their browser keeps in the attendee
 // cookie; a facilitator's laptop is known by the key in the staff cookie. The page asks for
 // both, and Snug prefers the attendee's (server/http/security.py).
-await Promise.all([signIn(slug), moveOldToken(slug)]);
+await Promise.all([signIn(slug), moveOldToken(slug), ready]);
 const auth = { attendee: true, staff: true };
 
 const notes = {
@@ -58,7 +60,8 @@ function attach(doc) {
   detach();
   const allow = (growth) => {
     if (growth <= 0 || chars(doc) + growth <= notes.maxChars) return true;
-    say($("#char-count"), `These notes have reached the limit of ${notes.maxChars.toLocaleString()} characters, so that wasn’t added. Shorten them, or link to a longer document.`, false);
+    const limit = notes.maxChars.toLocaleString();
+    say($("#char-count"), t("These notes have reached the limit of %(limit)s characters, so that wasn’t added. Shorten them, or link to a longer document.", { limit }), false);
     announce($("#char-count").textContent);
     return false;
   };
@@ -84,10 +87,11 @@ function countChars() {
     countTimer = null;
     const used = chars(shown);
     const line = $("#char-count");
-    line.textContent = `${used.toLocaleString()} of ${notes.maxChars.toLocaleString()} characters used.`;
+    line.textContent = tn("%(used)s of %(limit)s character used.", "%(used)s of %(limit)s characters used.", notes.maxChars,
+      { used: used.toLocaleString(), limit: notes.maxChars.toLocaleString() });
     line.classList.remove("bad");
     const near = used >= notes.maxChars * 0.9;
-    if (near && !nearLimit) announce(`These notes are near their limit: ${line.textContent}`);
+    if (near && !nearLimit) announce(t("These notes are near their limit: %(used)s", { used: line.textContent }));
     nearLimit = near;
   }, 400);
 }
@@ -101,21 +105,26 @@ function lock() {
   history.lock();
   $("#final-notice").hidden = !notes.final;
   $("#final-section").hidden = !notes.canFinalise;
-  $("#final-toggle").textContent = notes.final ? "Reopen" : "Mark final";
+  $("#final-toggle").textContent = notes.final ? t("Reopen") : t("Mark final");
   $("#final-hint").textContent = notes.final
-    ? "Reopen the notes to let people change them again."
-    : "When the notes are done, mark them final: nobody can change them until they are reopened.";
+    ? t("Reopen the notes to let people change them again.")
+    : t("When the notes are done, mark them final: nobody can change them until they are reopened.");
 }
 
 // ---------------------------------------------------------------- around the document
 
+/** "Ana", "Ana and Ben", "Ana, Ben and Cai". */
+function together(names) {
+  if (names.length < 2) return names.join("");
+  return t("%(names)s and %(last)s", { names: names.slice(0, -1).join(", "), last: names.at(-1) });
+}
+
 function creditWords({ named, anonymous }) {
-  if (!named.length && !anonymous) return "No one has written here yet.";
-  if (!named.length) return `Written by ${plural(anonymous, "person", "people")}.`;
+  if (!named.length && !anonymous) return t("No one has written here yet.");
+  if (!named.length) return tn("Written by %(n)s person.", "Written by %(n)s people.", anonymous);
   const names = [...named];
-  if (anonymous) names.push(plural(anonymous, "other"));
-  const last = names.pop();
-  return `Written by ${names.length ? `${names.join(", ")} and ${last}` : last}.`;
+  if (anonymous) names.push(tn("%(n)s other", "%(n)s others", anonymous));
+  return t("Written by %(names)s.", { names: together(names) });
 }
 
 function problem(message, status) {
@@ -124,7 +133,7 @@ function problem(message, status) {
   const shut = [401, 403, 404].includes(status); // this phone can't open these notes
   $("#problem-link").hidden = !shut;
   if (!shut) return;
-  $("#problem-link").textContent = status === 404 ? "Go to the event page" : "Go to the event page to join";
+  $("#problem-link").textContent = status === 404 ? t("Go to the event page") : t("Go to the event page to join");
   // The join form, when the page offers one, stays: joining opens these notes.
   for (const part of ["#notes-body", "#save-status"]) $(part).hidden = true;
 }
@@ -138,11 +147,12 @@ function contentOf(doc) {
   };
 }
 
+const RELOADED = () => t("The notes have been reloaded as they are saved.");
 let lost = null; // what a refused change held, until the saved notes are back to compare
 
 /** A refused change: the page holds the server's copy again; offer back what was dropped. */
 function refused(message, doc) {
-  $("#lost-text").textContent = `${message} The notes have been reloaded as they are saved.`;
+  $("#lost-text").textContent = `${message} ${RELOADED()}`;
   lost = contentOf(doc);
   showLost(null);
   $("#lost").hidden = false;
@@ -161,12 +171,12 @@ function showLost(saved) {
     ...PARTS.filter((part) => lost.parts[part] !== saved?.parts[part]).map((part) => [part, lost.parts[part]]),
     ["actions", actions.join("\n")],
   ].filter(([, text]) => text);
-  const hint = !saved ? "All of it, until the saved notes are back to compare."
-    : pieces.length ? "Only the parts that differ from the saved notes, in full as this phone had them, and actions the saved notes don’t have."
-      : "Nothing you wrote is missing from the saved notes.";
+  const hint = !saved ? t("All of it, until the saved notes are back to compare.")
+    : pieces.length ? t("Only the parts that differ from the saved notes, in full as this phone had them, and actions the saved notes don’t have.")
+      : t("Nothing you wrote is missing from the saved notes.");
   $("#lost-parts").replaceChildren(h("p", { class: "hint" }, hint),
     ...pieces.map(([part, text]) => h("div", { class: "field" },
-      h("label", { for: `lost-${part}` }, part[0].toUpperCase() + part.slice(1)),
+      h("label", { for: `lost-${part}` }, PART_NAMES()[part]),
       h("textarea", { id: `lost-${part}`, readOnly: true, rows: 4, text }))));
 }
 
@@ -196,14 +206,15 @@ const sync = new NotesSync({
       if (notes.final === final) return;
       notes.final = final;
       lock();
-      announce(final ? "These notes are now marked final: they can’t be changed." : "These notes were reopened: you can change them again.");
+      announce(final ? t("These notes are now marked final: they can’t be changed.") : t("These notes were reopened: you can change them again."));
     },
     credits(credits) { $("#credits").textContent = creditWords(credits); },
     presence({ names, others }) {
       const line = $("#presence");
       line.textContent = !others ? ""
-        : names.length ? `${names.join(" and ")} ${others === 1 ? "is" : "are"} writing here too.`
-        : `${others === 1 ? "1 other person is" : `${others} others are`} writing here too.`;
+        : names.length === 1 ? t("%(name)s is writing here too.", { name: names[0] })
+          : names.length ? t("%(names)s are writing here too.", { names: together(names) })
+            : tn("%(n)s other person is writing here too.", "%(n)s others are writing here too.", others);
       line.hidden = !others;
     },
     status(state, words, unsaved) {
@@ -224,28 +235,28 @@ $("#notes-form").addEventListener("submit", (event) => event.preventDefault());
 $("#credit-me").addEventListener("change", async (event) => {
   const box = event.currentTarget;
   const status = $("#credit-status");
-  say(status, "Saving…");
+  say(status, t("Saving…"));
   try {
     const answer = await api("PUT", `${base}/credit`, { ...auth, body: { named: box.checked } });
     $("#credits").textContent = creditWords(answer.credits);
-    say(status, box.checked ? "Saved: your name will be shown with these notes." : "Saved: you are counted without your name.");
+    say(status, box.checked ? t("Saved: your name will be shown with these notes.") : t("Saved: you are counted without your name."));
   } catch (error) {
     box.checked = !box.checked;
-    say(status, `Not saved: ${error.detail || error.message}`, false);
+    say(status, t("Not saved: %(reason)s", { reason: error.detail || error.message }), false);
   }
 });
 
 $("#final-toggle").addEventListener("click", async () => {
   const status = $("#final-status");
   const final = !notes.final;
-  say(status, final ? "Marking final…" : "Reopening…");
+  say(status, final ? t("Marking final…") : t("Reopening…"));
   try {
     const answer = await api("PUT", `${base}/final`, { ...auth, body: { final } });
     notes.final = answer.final;
     lock();
-    say(status, answer.final ? "Marked final." : "Reopened: people can change the notes again.");
+    say(status, answer.final ? t("Marked final.") : t("Reopened: people can change the notes again."));
   } catch (error) {
-    say(status, `Not done: ${error.detail || error.message}`, false);
+    say(status, t("Not done: %(reason)s", { reason: error.detail || error.message }), false);
   }
 });
 
@@ -259,14 +270,14 @@ async function describe() {
     $("#event-name").textContent = state.event.name;
     if (!session) return;
     $("#session-title").textContent = session.title;
-    document.title = `${session.title}: notes - ${state.event.name}`;
+    document.title = t("%(title)s: notes - %(event)s", { title: session.title, event: state.event.name });
     const grid = state.grid?.live ? state.grid : state.draft;
     const placed = grid?.placements.find((p) => p.pitch === pitch);
     const room = placed && state.rooms.find((r) => r.id === placed.room);
     const slot = placed && state.slots.find((s) => s.id === placed.slot);
     $("#session-meta").textContent = [
-      room && slot ? `${room.name}, ${slotWords(slot)}` : "Not on the grid yet",
-      session.host ? `Hosted by ${session.host}` : "",
+      room && slot ? `${room.name}, ${slotWords(slot)}` : t("Not on the grid yet"),
+      session.host ? t("Hosted by %(host)s", { host: session.host }) : "",
     ].filter(Boolean).join(" · ");
   } catch { /* the notes work without the title */ }
 }

@@ -3,6 +3,7 @@
 // pages and the last known state, so a reload with no network still shows the event.
 // No import of ui.js here: ui.js imports api.js, which imports this.
 import { events, waiting } from "./outbox.js";
+import { lang, t, tn } from "./i18n.js";
 
 const STATE_CACHE = "snug-state"; // read by sw.js when a page asks for the event with no network
 const REMEMBER_AFTER = 1000;
@@ -16,8 +17,7 @@ let savedAt = null;
 let rememberTimer = null;
 
 const slug = () => decodeURIComponent(location.pathname.match(/^\/e\/([^/]+)/)?.[1] || "");
-const changes = (n) => `${n} ${n === 1 ? "change" : "changes"}`;
-const clock = (iso) => new Date(iso).toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" });
+const clock = (iso) => new Date(iso).toLocaleTimeString(lang === "en" ? undefined : lang, { hour: "2-digit", minute: "2-digit" });
 
 function el(tag, { role, ...props }, ...children) {
   const made = Object.assign(document.createElement(tag), props);
@@ -28,14 +28,16 @@ function el(tag, { role, ...props }, ...children) {
 
 function words() {
   const n = waiting(slug()).length;
-  const seen = savedAt ? ` (as this phone last saw it at ${clock(savedAt)})` : "";
   if (!navigator.onLine) {
-    if (n) return `You’re offline. ${changes(n)} waiting to send: kept on this phone, they go when you’re back.`;
-    return `You’re offline: this page shows the event${seen}. Changes you make wait on this phone.`;
+    if (n) return tn("You’re offline. %(n)s change waiting to send: kept on this phone, they go when you’re back.",
+      "You’re offline. %(n)s changes waiting to send: kept on this phone, they go when you’re back.", n);
+    return savedAt
+      ? t("You’re offline: this page shows the event (as this phone last saw it at %(time)s). Changes you make wait on this phone.", { time: clock(savedAt) })
+      : t("You’re offline: this page shows the event. Changes you make wait on this phone.");
   }
-  if (n) return `${changes(n)} waiting to send…`;
-  if (sent.length === 1) return `Sent: ${sent[0]}.`;
-  if (sent.length) return `Sent the ${changes(sent.length)} you made offline.`;
+  if (n) return tn("%(n)s change waiting to send…", "%(n)s changes waiting to send…", n);
+  if (sent.length === 1) return t("Sent: %(what)s.", { what: sent[0] });
+  if (sent.length) return tn("Sent the %(n)s change you made offline.", "Sent the %(n)s changes you made offline.", sent.length);
   return "";
 }
 
@@ -47,13 +49,13 @@ function draw() {
 
 function refused({ entry, answer }) {
   const item = el("li", { className: "outbox-error" });
-  const dismiss = el("button", { type: "button", className: "secondary small", textContent: "Dismiss" });
+  const dismiss = el("button", { type: "button", className: "secondary small", textContent: t("Dismiss") });
   dismiss.addEventListener("click", () => {
     const next = item.nextElementSibling || item.previousElementSibling;
     item.remove();
     (next?.querySelector("button") || document.getElementById("main"))?.focus();
   });
-  item.append(el("p", { role: "alert", textContent: `Not sent: ${entry.words}. ${answer.detail}` }), dismiss);
+  item.append(el("p", { role: "alert", textContent: t("Not sent: %(what)s. %(reason)s", { what: entry.words, reason: answer.detail }) }), dismiss);
   errors.append(item);
 }
 

@@ -1,4 +1,5 @@
 // The pitch form (attendee page and staff page): read it, check it, fill it for editing.
+import { t, tn } from "./i18n.js";
 
 export function readPitch(form) {
   const get = (name) => form.elements[name].value.trim();
@@ -8,18 +9,28 @@ export function readPitch(form) {
     pitch: get("pitch"),
     host: get("host"),
     format: get("format"),
-    tags: get("tags").split(",").map((t) => t.trim()).filter(Boolean),
+    tags: get("tags").split(",").map((tag) => tag.trim()).filter(Boolean),
   };
-  const tooLong = (label, text, limit) => {
-    const over = text.length - limit;
-    return `${label} can be at most ${limit} characters; it has ${text.length}, so take out ${over} ${over === 1 ? "character" : "characters"}.`;
-  };
-  if (!fields.title) errors.push({ message: "Enter a title for your session", input: form.elements.title });
-  else if (fields.title.length > 120) errors.push({ message: tooLong("The title", fields.title, 120), input: form.elements.title });
-  if (fields.pitch.length > 280) errors.push({ message: tooLong("The pitch", fields.pitch, 280), input: form.elements.pitch });
-  if (fields.host.length > 80) errors.push({ message: tooLong("The host", fields.host, 80), input: form.elements.host });
-  if (fields.tags.length > 5) errors.push({ message: "Use 5 tags or fewer", input: form.elements.tags });
-  else if (fields.tags.some((t) => t.length > 30)) errors.push({ message: "Each tag must be 30 characters or fewer", input: form.elements.tags });
+  // One sentence for each field, so a translator can say each its own way.
+  const over = (text, limit) => ({ limit, has: text.length, n: text.length - limit });
+  if (!fields.title) errors.push({ message: t("Enter a title for your session"), input: form.elements.title });
+  else if (fields.title.length > 120) {
+    const figures = over(fields.title, 120);
+    errors.push({ message: tn("The title can be at most %(limit)s characters; it has %(has)s, so take out %(n)s character.",
+      "The title can be at most %(limit)s characters; it has %(has)s, so take out %(n)s characters.", figures.n, figures), input: form.elements.title });
+  }
+  if (fields.pitch.length > 280) {
+    const figures = over(fields.pitch, 280);
+    errors.push({ message: tn("The pitch can be at most %(limit)s characters; it has %(has)s, so take out %(n)s character.",
+      "The pitch can be at most %(limit)s characters; it has %(has)s, so take out %(n)s characters.", figures.n, figures), input: form.elements.pitch });
+  }
+  if (fields.host.length > 80) {
+    const figures = over(fields.host, 80);
+    errors.push({ message: tn("The host can be at most %(limit)s characters; it has %(has)s, so take out %(n)s character.",
+      "The host can be at most %(limit)s characters; it has %(has)s, so take out %(n)s characters.", figures.n, figures), input: form.elements.host });
+  }
+  if (fields.tags.length > 5) errors.push({ message: t("Use 5 tags or fewer"), input: form.elements.tags });
+  else if (fields.tags.some((tag) => tag.length > 30)) errors.push({ message: t("Each tag must be 30 characters or fewer"), input: form.elements.tags });
   return { fields, errors };
 }
 

@@ -1,5 +1,6 @@
 // Small DOM helpers shared by Snug's pages. Text always goes in as textContent.
 import { api } from "./api.js";
+import { t } from "./i18n.js";
 
 /** h("p", {class: "x"}, "text", child) builds an element; strings become text nodes. */
 export function h(tag, attrs = {}, ...children) {
@@ -58,7 +59,7 @@ export function showErrors(form, errors) {
       const field = input.closest(".field") || input.parentElement;
       field.classList.add("field-error");
       const id = `${input.id}-error`;
-      const note = h("p", { class: "error-message", id }, h("span", { class: "visually-hidden" }, "Error: "), message);
+      const note = h("p", { class: "error-message", id }, h("span", { class: "visually-hidden" }, t("Error:") + " "), message);
       const label = field.querySelector(`label[for="${input.id}"]`) || field.querySelector("legend");
       const hint = label?.nextElementSibling?.classList.contains("hint") ? label.nextElementSibling : label;
       if (hint) hint.after(note); else field.prepend(note);
@@ -69,7 +70,7 @@ export function showErrors(form, errors) {
     }
   }
   const summary = h("div", { class: "error-summary", role: "alert", tabindex: "-1", "aria-labelledby": `${form.id}-errors` },
-    h("h2", { id: `${form.id}-errors` }, "There is a problem"), list);
+    h("h2", { id: `${form.id}-errors` }, t("There is a problem")), list);
   summary.addEventListener("click", (event) => {
     const link = event.target.closest("a");
     if (!link) return;
@@ -98,25 +99,28 @@ export function copyRow(url, label) {
     onclick: async () => {
       try {
         await navigator.clipboard.writeText(url);
-        say(status, "Copied");
+        say(status, t("Copied"));
       } catch {
         const range = document.createRange();
         range.selectNodeContents(code);
         getSelection().removeAllRanges();
         getSelection().addRange(range);
-        say(status, "Selected: press copy on your device", true);
+        say(status, t("Selected: press copy on your device"), true);
       }
     },
-  }, "Copy", h("span", { class: "visually-hidden" }, ` ${label}`));
+  }, t("Copy"), h("span", { class: "visually-hidden" }, ` ${label}`));
   const code = h("code", { class: "secret" }, url);
   return h("div", {}, code, h("div", { class: "copy-row" }, button, status));
 }
 
-/** Label for a pitch format. */
-export const FORMATS = {
-  discussion: "Discussion", workshop: "Workshop", demo: "Demo", talk: "Talk", question: "Question", other: "Other",
-};
+/** Label for a pitch format, in the page's language (looked up when read, once the words are in). */
+export const FORMATS = Object.defineProperties({}, Object.fromEntries(Object.entries({
+  discussion: () => t("Discussion"), workshop: () => t("Workshop"), demo: () => t("Demo"),
+  talk: () => t("Talk"), question: () => t("Question"), other: () => t("Other"),
+}).map(([key, label]) => [key, { get: label, enumerable: true }])));
 
+/** English only: "3 dots". The scripts that speak Welsh count with tn (i18n.js) instead; this
+ * stays for the staff and screen scripts until they move over. */
 export function plural(n, one, many = `${one}s`) {
   return `${n} ${n === 1 ? one : many}`;
 }
@@ -132,8 +136,8 @@ export const clock = (local) => (local || "").slice(11, 16);
 
 /** "10:00 to 10:45, Session 1" (a slot in words). */
 export function slotWords(slot) {
-  const time = `${clock(slot.starts_at)} to ${clock(slot.ends_at)}`;
-  return slot.label ? `${time}, ${slot.label}` : time;
+  const times = { from: clock(slot.starts_at), to: clock(slot.ends_at) };
+  return slot.label ? t("%(from)s to %(to)s, %(label)s", { ...times, label: slot.label }) : t("%(from)s to %(to)s", times);
 }
 
 /** Slots in time order. */

@@ -3,6 +3,7 @@
 import * as Y from "../../vendor/yjs.mjs";
 import { LOCAL } from "./sync.js";
 import { bindText } from "./text.js";
+import { t } from "../i18n.js";
 import { announce, h } from "../ui.js";
 
 let made = 0;
@@ -22,10 +23,10 @@ export function bindActions(array, { list, addButton, empty }, { allow, editable
       h("label", { for: `${id}-${part}` }, label),
       hint ? h("p", { class: "hint", id: `${id}-${part}-hint` }, hint) : null,
       h("input", { type: "text", id: `${id}-${part}`, autocomplete: "off", "aria-describedby": hint ? `${id}-${part}-hint` : null }));
-    const what = input("what", "What needs doing");
-    const owner = input("owner", "Who will do it", "A name, a team, or leave it blank.");
+    const what = input("what", t("What needs doing"));
+    const owner = input("owner", t("Who will do it"), t("A name, a team, or leave it blank."));
     const remove = h("button", { type: "button", class: "secondary small", onclick: () => removeRow(map) },
-      "Remove", h("span", { class: "visually-hidden" }));
+      t("Remove"), h("span", { class: "visually-hidden" }));
     const li = h("li", { class: "action" }, h("fieldset", {}, legend, h("div", { class: "action-fields" }, what, owner), remove));
     const row = { li, legend, remove, inputs: [what.querySelector("input"), owner.querySelector("input")], texts: [] };
     row.bind = () => {
@@ -67,8 +68,8 @@ export function bindActions(array, { list, addButton, empty }, { allow, editable
       let row = rows.get(map);
       if (!row) { row = makeRow(map); rows.set(map, row); }
       if (list.children[i] !== row.li) list.insertBefore(row.li, list.children[i] || null);
-      row.legend.textContent = `Action ${i + 1}`;
-      row.remove.lastChild.textContent = ` action ${i + 1}`;
+      row.legend.textContent = t("Action %(n)s", { n: i + 1 });
+      row.remove.lastChild.textContent = " " + t("action %(n)s", { n: i + 1 });
     });
     lock();
   }
@@ -102,7 +103,7 @@ export function bindActions(array, { list, addButton, empty }, { allow, editable
     array.doc.transact(() => array.delete(at, 1), LOCAL);
     const next = list.children[Math.min(at, list.children.length - 1)];
     (next ? next.querySelector("input") : addButton).focus();
-    announce(`Action ${at + 1} removed.`);
+    announce(t("Action %(n)s removed.", { n: at + 1 }));
   }
 
   addButton.addEventListener("click", add);

@@ -4,6 +4,7 @@
 import * as Y from "../../vendor/yjs.mjs";
 import { asking } from "../api.js";
 import { LOCAL } from "./sync.js";
+import { t } from "../i18n.js";
 import { announce, clearErrors, h, keyed, say, showErrors } from "../ui.js";
 
 const TYPES = new Set(["image/jpeg", "image/png", "image/webp"]);
@@ -61,7 +62,7 @@ export class Photos {
   row() {
     const row = { figure: h("figure"), number: h("span", { class: "visually-hidden" }), drawn: null };
     row.remove = h("button", { type: "button", class: "secondary small", onclick: () => this.remove(row.entry) },
-      "Remove from the notes", row.number);
+      t("Remove from the notes"), row.number);
     row.li = h("li", { class: "photo" }, row.figure, row.remove);
     return row;
   }
@@ -74,12 +75,12 @@ export class Photos {
     if (row.drawn !== drawn) { // redrawn only when changed, so images don't load again
       row.drawn = drawn;
       const image = where
-        ? h("img", { src: where.url, alt: caption || `Photo ${number}, no caption`, width: where.width, height: where.height,
+        ? h("img", { src: where.url, alt: caption || t("Photo %(n)s, no caption", { n: number }), width: where.width, height: where.height,
           loading: "lazy", decoding: "async" })
-        : h("p", { class: "photo-missing" }, `Photo ${number} is loading or can’t be shown.`);
+        : h("p", { class: "photo-missing" }, t("Photo %(n)s is loading or can’t be shown.", { n: number }));
       row.figure.replaceChildren(image, caption ? h("figcaption", {}, caption) : null);
     }
-    row.number.textContent = ` (photo ${number})`;
+    row.number.textContent = " " + t("(photo %(n)s)", { n: number });
     row.remove.hidden = !may;
   }
 
@@ -114,29 +115,29 @@ export class Photos {
     const status = this.form.querySelector("[role=status]");
     const file = fileInput.files[0];
     say(status, "");
-    const problem = !file ? "Choose a photo to add"
-      : !TYPES.has(file.type) ? "The photo must be a JPEG, PNG or WebP image"
-        : file.size > MAX_BYTES ? "The photo must be 10 MB or smaller" : null;
+    const problem = !file ? t("Choose a photo to add")
+      : !TYPES.has(file.type) ? t("The photo must be a JPEG, PNG or WebP image")
+        : file.size > MAX_BYTES ? t("The photo must be 10 MB or smaller") : null;
     if (problem) { showErrors(this.form, [{ message: problem, input: fileInput }]); return; }
     clearErrors(this.form);
     const button = this.form.querySelector("button[type=submit]");
     if (button.dataset.busy) return;
     button.dataset.busy = "1";
-    say(status, "Uploading…");
+    say(status, t("Uploading…"));
     try {
       const query = caption.value.trim() ? `?caption=${encodeURIComponent(caption.value.trim())}` : "";
       const response = await fetch(`${this.url}${query}`, { method: "POST", headers: this.headers(file.type), body: file });
       const answer = await response.json().catch(() => null);
-      if (!response.ok) throw new Error(answer?.detail || `The photo wasn’t added (error ${response.status}). Try again.`);
+      if (!response.ok) throw new Error(answer?.detail || t("The photo wasn’t added (error %(status)s). Try again.", { status: response.status }));
       if (answer?.id) this.known.set(answer.id, answer);
       this.form.reset();
-      say(status, "Photo added to the notes.");
+      say(status, t("Photo added to the notes."));
       this.asked = 0;
       this.show();
     } catch (error) {
       say(status, "");
       const offline = error instanceof TypeError;
-      showErrors(this.form, [{ message: offline ? "The photo couldn’t be sent: check your connection, then try again." : error.message, input: fileInput }]);
+      showErrors(this.form, [{ message: offline ? t("The photo couldn’t be sent: check your connection, then try again.") : error.message, input: fileInput }]);
     } finally {
       delete button.dataset.busy;
     }
@@ -146,7 +147,7 @@ export class Photos {
     const at = this.array.toArray().indexOf(map);
     if (at < 0 || !this.editable()) return;
     this.array.doc.transact(() => this.array.delete(at, 1), LOCAL);
-    announce(`Photo ${number} removed from the notes. Earlier versions still have it.`);
+    announce(t("Photo %(n)s removed from the notes. Earlier versions still have it.", { n: number }));
     this.form.elements.file.focus();
   }
 }

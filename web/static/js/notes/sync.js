@@ -5,6 +5,7 @@
 // and a flat battery loses nothing: the next join sends what the server lacks, and the CRDT
 // merges it with whatever others wrote meanwhile (a change sent twice merges to nothing new).
 import * as Y from "../../vendor/yjs.mjs";
+import { t } from "../i18n.js";
 import { kept } from "../kept.js";
 
 export const LOCAL = "this phone"; // transaction origin of this phone's own typing
@@ -331,20 +332,20 @@ export class NotesSync {
   status() {
     const unsaved = Boolean(this.inflight || this.pending);
     if (!unsaved || !this.joined) { clearTimeout(this.timers.slow); this.timers.slow = null; }
-    if (this.stopped) this.say("down", "Not connected");
+    if (this.stopped) this.say("down", t("Not connected"));
     else if (!this.joined && (this.ever || this.dirty || !navigator.onLine)) {
-      this.say("down", "Offline: your changes are kept on this phone and will merge when you’re back");
-    } else if (!this.joined) this.say("wait", "Connecting…");
-    else if (!this.canWrite) this.say("live", "Up to date");
-    else if (!unsaved) this.say("live", "Saved");
-    else if (this.shown !== "live") this.say("wait", "Saving…");
+      this.say("down", t("Offline: your changes are kept on this phone and will merge when you’re back"));
+    } else if (!this.joined) this.say("wait", t("Connecting…"));
+    else if (!this.canWrite) this.say("live", t("Up to date"));
+    else if (!unsaved) this.say("live", t("Saved"));
+    else if (this.shown !== "live") this.say("wait", t("Saving…"));
     else {
       // Still "Saved" on screen for a moment, but not in what the page says it holds.
       this.on.status(this.shown, this.words, true);
       if (!this.timers.slow) {
         this.timers.slow = setTimeout(() => {
           this.timers.slow = null;
-          if (this.joined && (this.inflight || this.pending)) this.say("wait", "Saving…");
+          if (this.joined && (this.inflight || this.pending)) this.say("wait", t("Saving…"));
         }, SLOW_SAVE);
       }
     }
