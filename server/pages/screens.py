@@ -44,6 +44,11 @@ def spoken(event: Event) -> list[str]:
     return list(event.languages) or [SOURCE]
 
 
+# Between the languages: a slash to the eye, a space to a screen reader. The wrapper keeps the
+# spaces where its parent lays its children out as a row (a flex button).
+BETWEEN = Markup(' <span class="both-sep" aria-hidden="true">/</span> ')
+
+
 def both(languages: list[str]) -> Callable[..., Markup]:
     """For ``{% call both() %}{{ _("Now") }}{% endcall %}``: what the block says, in each of
     the screen's languages in turn, each in a span marked with its language; with one
@@ -56,7 +61,7 @@ def both(languages: list[str]) -> Callable[..., Markup]:
         for code in languages:
             with speaking(code):
                 parts.append(Markup('<span lang="{}">{}</span>').format(code, caller()))
-        return Markup(" ").join(parts)
+        return Markup('<span class="both">{}</span>').format(BETWEEN.join(parts))
 
     return said
 

@@ -14,6 +14,7 @@ import pytest
 from tests.conftest import ApiEvent
 
 AT = "2026-11-23T10:10"  # before the grid's second slot, where the pitch is placed
+WHEN = [("Nesaf", "am 11:00"), ("Next", "at 11:00")]
 
 
 def _screens(make_event: Callable[..., ApiEvent], languages: list[str]) -> tuple[ApiEvent, str]:
@@ -43,7 +44,11 @@ def _body(page: str) -> str:
 
 
 def _pair(cy: str, en: str) -> str:
-    return f'<span lang="cy">{cy}</span> <span lang="en">{en}</span>'
+    """Both, Welsh first; the slash between is for the eye alone."""
+    slash = '<span class="both-sep" aria-hidden="true">/</span>'
+    return (
+        f'<span class="both"><span lang="cy">{cy}</span> {slash} <span lang="en">{en}</span></span>'
+    )
 
 
 def test_a_bilingual_event_s_screens_say_everything_in_welsh_then_english(
@@ -66,10 +71,8 @@ def test_a_bilingual_event_s_screens_say_everything_in_welsh_then_english(
     assert '<span class="t">Tea &amp; talk</span>' in screen  # a title as written, once
     assert f'<span class="now-sub">{_pair("Nawr a nesaf", "Now and next")}</span>' in now
     assert '<h2 id="room-' in now and f">{room}</h2>" in now
-    assert (
-        '<p class="lbl"><span lang="cy">Nesaf <span class="when">am 11:00</span></span> '
-        '<span lang="en">Next <span class="when">at 11:00</span></span></p>'
-    ) in now
+    welsh, english = (f'{w} <span class="when">{t}</span>' for w, t in WHEN)
+    assert f'<p class="lbl">{_pair(welsh, english)}</p>' in now
     assert '<span class="next-title">Tea &amp; talk</span>' in now
     assert f'<th scope="col" class="corner">{_pair("Amser", "Time")}</th>' in board
     assert f'<span class="now-sub">{_pair("Y grid cyfan", "The whole grid")}</span>' in board

@@ -36,12 +36,20 @@ function oneOf(code, singular, plural, n, params) {
   return fill(forms[Math.min(index, forms.length - 1)], { n, ...params });
 }
 
+const flat = (said) => (Array.isArray(said) ? said.flat(Infinity).filter((part) => part !== null && part !== undefined) : said);
+
+/** One language's words as they are; several in a span, a slash between them for the eye
+ *  (a space for a screen reader), as both() in server/pages/screens.py draws them. */
 function voiced(say) {
-  if (languages.length < 2) return say(languages[0]);
-  return languages.flatMap((code, i) => [i ? " " : null, h("span", { lang: code }, say(code))]).filter((part) => part !== null);
+  if (languages.length < 2) return flat(say(languages[0]));
+  return h("span", { class: "both" }, languages.flatMap((code, i) => [
+    ...(i ? [" ", h("span", { class: "both-sep", "aria-hidden": "true" }, "/"), " "] : []),
+    h("span", { lang: code }, flat(say(code))),
+  ]));
 }
 
-/** A message in the screen's languages: a string, or spans marked with their languages, for h(). */
+/** A message in the screen's languages, for h(): a string (or pieces), or a span holding one
+ *  span for each language, marked with it. */
 export function t(msgid, params = {}) {
   return voiced((code) => one(code, msgid, params));
 }
@@ -53,7 +61,8 @@ export function tn(singular, plural, n, params = {}) {
 
 /** What t() said, in the page's first language alone: for an attribute or the page's title. */
 export function plain(said) {
-  return typeof said === "string" ? said : said.find((part) => typeof part !== "string").textContent;
+  if (said instanceof Node) return (said.querySelector("[lang]") || said).textContent;
+  return [said].flat().map((part) => (part instanceof Node ? part.textContent : String(part))).join("");
 }
 
 /** Puts what t() said into an element, in place of what it held. */
