@@ -113,4 +113,3 @@ def speaking(language: str) -> Iterator[None]:
         yield
     finally:
         asked.reset(token)
-
