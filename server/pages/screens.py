@@ -20,7 +20,7 @@ from server.events.access import PUBLIC
 from server.events.day import MINUTE, Audience, local_now
 from server.events.models import Event
 from server.grid.recent import last_moves
-from server.language import N_, SOURCE, gettext, speaking
+from server.language import N_, SOURCE, gettext, languages, speaking
 from server.live.state import snapshot
 from server.pages import screens_view
 from server.pages.day_view import day
@@ -40,8 +40,10 @@ async def _shown(request: Request) -> tuple[Event, dict[str, Any], str]:
 
 
 def spoken(event: Event) -> list[str]:
-    """The languages a shared screen speaks: the event's, Welsh first (as it keeps them)."""
-    return list(event.languages) or [SOURCE]
+    """The languages a shared screen speaks: the event's that Snug speaks, Welsh first (the
+    toggle's order), else English."""
+    order = languages()
+    return sorted((code for code in event.languages if code in order), key=order.index) or [SOURCE]
 
 
 # Between the languages: a slash to the eye, a space to a screen reader. The wrapper keeps the
@@ -49,16 +51,16 @@ def spoken(event: Event) -> list[str]:
 BETWEEN = Markup(' <span class="both-sep" aria-hidden="true">/</span> ')
 
 
-def both(languages: list[str]) -> Callable[..., Markup]:
+def both(codes: list[str]) -> Callable[..., Markup]:
     """For ``{% call both() %}{{ _("Now") }}{% endcall %}``: what the block says, in each of
     the screen's languages in turn, each in a span marked with its language; with one
     language, just what it says (the page is marked with that language)."""
 
     def said(caller: Callable[[], str]) -> Markup:
-        if len(languages) < 2:
+        if len(codes) < 2:
             return Markup(caller())
         parts = []
-        for code in languages:
+        for code in codes:
             with speaking(code):
                 parts.append(Markup('<span lang="{}">{}</span>').format(code, caller()))
         return Markup('<span class="both">{}</span>').format(BETWEEN.join(parts))
@@ -75,8 +77,8 @@ def _screen(
     **context: Any,
 ) -> Response:
     drafted = event.grid_version > 0
-    languages = spoken(event)
-    with speaking(languages[0]):  # the page is marked with its first language
+    said_in = spoken(event)
+    with speaking(said_in[0]):  # the page is marked with its first language
         return page(
             template,
             f"{event.name} - {gettext(title)}",
@@ -86,8 +88,8 @@ def _screen(
             drafted=drafted,
             live=bool(state["grid"]["live"]),
             day=day(state, drafted, now, Audience.SCREEN),
-            both=both(languages),
-            languages=languages,
+            both=both(said_in),
+            languages=said_in,
             **context,
         )
 
