@@ -10,6 +10,8 @@ the choice itself.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from functools import cache
@@ -121,3 +123,14 @@ def N_(message: str) -> str:  # the name gettext's tools look for
     """Marks a message for the catalogue where it is defined, to be translated where it is
     said (a class's title, a constant), since the language is known only then."""
     return message
+
+
+@contextmanager
+def speaking(language: str) -> Iterator[None]:
+    """Say everything in ``language`` for a while, whatever the request chose: a shared
+    screen speaks its event's languages, not its viewer's."""
+    token = asked.set(Asked(language, asked.get().page))
+    try:
+        yield
+    finally:
+        asked.reset(token)

@@ -1,12 +1,18 @@
 """The shared screens: the projector, now and next, and the board (the whole grid). They show
 what anyone may see, so they are drawn for the public whoever opens them, and kept live by their
 scripts; without script they reload themselves every half minute, turning the page when the
-rooms take more than one."""
+rooms take more than one.
+
+They speak the event's languages, not their viewer's: one, or both, Welsh first as Welsh public
+bodies put them, each in an element marked with its language (``both`` below), so a screen
+reader changes voice. People's own words (titles, room names) are shown as they wrote them."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -14,6 +20,7 @@ from server.events.access import PUBLIC
 from server.events.day import MINUTE, Audience, local_now
 from server.events.models import Event
 from server.grid.recent import last_moves
+from server.language import N_, SOURCE, gettext, languages, speaking
 from server.live.state import snapshot
 from server.pages import screens_view
 from server.pages.day_view import day
@@ -32,6 +39,35 @@ async def _shown(request: Request) -> tuple[Event, dict[str, Any], str]:
     return event, state, local_now(event.timezone, request.query_params.get("at"))
 
 
+def spoken(event: Event) -> list[str]:
+    """The languages a shared screen speaks: the event's that Snug speaks, Welsh first (the
+    toggle's order), else English."""
+    order = languages()
+    return sorted((code for code in event.languages if code in order), key=order.index) or [SOURCE]
+
+
+# Between the languages: a slash to the eye, a space to a screen reader. The wrapper keeps the
+# spaces where its parent lays its children out as a row (a flex button).
+BETWEEN = Markup(' <span class="both-sep" aria-hidden="true">/</span> ')
+
+
+def both(codes: list[str]) -> Callable[..., Markup]:
+    """For ``{% call both() %}{{ _("Now") }}{% endcall %}``: what the block says, in each of
+    the screen's languages in turn, each in a span marked with its language; with one
+    language, just what it says (the page is marked with that language)."""
+
+    def said(caller: Callable[[], str]) -> Markup:
+        if len(codes) < 2:
+            return Markup(caller())
+        parts = []
+        for code in codes:
+            with speaking(code):
+                parts.append(Markup('<span lang="{}">{}</span>').format(code, caller()))
+        return Markup('<span class="both">{}</span>').format(BETWEEN.join(parts))
+
+    return said
+
+
 def _screen(
     event: Event,
     state: dict[str, Any],
@@ -41,17 +77,21 @@ def _screen(
     **context: Any,
 ) -> Response:
     drafted = event.grid_version > 0
-    return page(
-        template,
-        f"{event.name} - {title}",
-        event=state["event"],
-        slug=event.slug,
-        clock=clock(now),
-        drafted=drafted,
-        live=bool(state["grid"]["live"]),
-        day=day(state, drafted, now, Audience.SCREEN),
-        **context,
-    )
+    said_in = spoken(event)
+    with speaking(said_in[0]):  # the page is marked with its first language
+        return page(
+            template,
+            f"{event.name} - {gettext(title)}",
+            event=state["event"],
+            slug=event.slug,
+            clock=clock(now),
+            drafted=drafted,
+            live=bool(state["grid"]["live"]),
+            day=day(state, drafted, now, Audience.SCREEN),
+            both=both(said_in),
+            languages=said_in,
+            **context,
+        )
 
 
 def _pages(request: Request, items: list[Any], per: int) -> screens_view.Paged[Any]:
@@ -70,7 +110,7 @@ async def screen(request: Request) -> Response:
         state,
         now,
         "screen.html",
-        "on screen",
+        N_("on screen"),
         join_host=host,
         join_path=path,
         join_code=code,
@@ -83,7 +123,7 @@ async def screen(request: Request) -> Response:
 async def now_next(request: Request) -> Response:
     event, state, now = await _shown(request)
     rooms = _pages(request, screens_view.now_and_next(state, now), NOW_ROOMS)
-    return _screen(event, state, now, "now.html", "now and next", rooms=rooms)
+    return _screen(event, state, now, "now.html", N_("now and next"), rooms=rooms)
 
 
 async def board(request: Request) -> Response:
@@ -95,7 +135,7 @@ async def board(request: Request) -> Response:
         state,
         now,
         "board.html",
-        "the whole grid",
+        N_("the whole grid"),
         rooms=rooms,
         rows=screens_view.board_rows(state, rooms.items, now, marks),
         marks=marks,

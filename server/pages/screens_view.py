@@ -52,6 +52,9 @@ def join_words(join_url: str) -> tuple[str, str, str]:
 
 @dataclass
 class RoomNow:
+    """What a room has on now and next: a title ("" for one without), or None for nothing;
+    the clock times the page puts into its own words."""
+
     room: dict[str, Any]
     now: str | None
     until: str
@@ -85,10 +88,10 @@ def now_and_next(state: dict[str, Any], now: str) -> list[RoomNow]:
         rooms.append(
             RoomNow(
                 room,
-                titles.get(on, "A session") if on else None,
-                f"until {clock(current['ends_at'])}" if current else "",
-                titles.get(placed[(room["id"], coming["id"])], "A session") if coming else None,
-                f"at {clock(coming['starts_at'])}" if coming else "",
+                titles.get(on, "") if on else None,
+                clock(current["ends_at"]) if current else "",
+                titles.get(placed[(room["id"], coming["id"])], "") if coming else None,
+                clock(coming["starts_at"]) if coming else "",
             )
         )
     return rooms
@@ -128,7 +131,7 @@ def paged(
 
 @dataclass
 class BoardCell:
-    title: str | None
+    title: str | None  # "" for a session without a title, None for a free room
     mark: str  # "moved", "new" or ""
     unavailable: bool = False
 
@@ -136,7 +139,8 @@ class BoardCell:
 @dataclass
 class BoardRow:
     slot: dict[str, Any]
-    times: str
+    starts: str  # clock times, put into the page's own words
+    ends: str
     current: bool
     cells: list[BoardCell] = field(default_factory=list)
 
@@ -154,7 +158,8 @@ def board_rows(
     for slot in slots:
         row = BoardRow(
             slot,
-            f"{clock(slot['starts_at'])} to {clock(slot['ends_at'])}",
+            clock(slot["starts_at"]),
+            clock(slot["ends_at"]),
             slot["starts_at"] <= now < slot["ends_at"],
         )
         if (slot.get("kind") or "session") == "session":
@@ -162,7 +167,7 @@ def board_rows(
                 pitch = placed.get((room["id"], slot["id"]))
                 row.cells.append(
                     BoardCell(
-                        titles.get(pitch, "A session") if pitch else None,
+                        titles.get(pitch, "") if pitch else None,
                         marks.get(pitch, "") if pitch else "",
                         slot["id"] in (room.get("unavailable") or []),
                     )

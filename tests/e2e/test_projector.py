@@ -199,6 +199,52 @@ def test_the_projector_screens_fit_every_projector(
     context.close()
 
 
+def test_a_bilingual_event_s_screens_fit_in_welsh_then_english(
+    server: LiveServer, browser: Any, results_dir: Any
+) -> None:
+    """Both languages on every fixed label, Welsh first and each marked with its language, as
+    the scripts draw them: the longer words still fit a 1280x720 projector."""
+    camp = Nine(server, "Gwersyll dwyieithog")
+    camp.patch(languages=["cy", "en"])
+    camp.vote()
+    viewport = PROJECTORS["1280x720"]
+    context = browser.new_context(viewport=viewport, reduced_motion="reduce")
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(f"{server.url}/e/{camp.event.slug}/screen?at={DURING}")
+    expect(page.locator("#conn")).to_have_text("Live")
+    expect(page.locator("#ranking li .n").first).to_have_text("3 dot / 3 dots")
+    expect(page.locator("#ranking li .n [lang]").first).to_have_attribute("lang", "cy")
+    expect(page.locator("#phase li").last).to_have_text("Pleidleisio ar agor / Voting open")
+    fits(page, viewport)
+    check_axe(page)
+    page.screenshot(path=str(results_dir / "projector-screen-bilingual-1280x720.png"))
+    camp.publish()
+    for name, path in (("now", "now"), ("board", "board")):
+        page.goto(f"{server.url}/e/{camp.event.slug}/{path}?at={DURING}")
+        expect(page.locator("#conn")).to_have_text("Live")
+        fits(page, viewport)
+        check_axe(page)
+        page.screenshot(path=str(results_dir / f"projector-{name}-bilingual-1280x720.png"))
+        if name == "now":
+            expect(page.locator("#rooms li .lbl").first).to_contain_text(
+                "Nawr tan 10:45 / Now until"
+            )
+            expect(page.locator("#rooms li .lbl span[lang=en]").first).to_have_text(
+                "Now until 10:45"
+            )
+    expect(page.locator("#page-of span[lang=en]")).to_have_text("Page 1 of 2")
+    expect(page.locator("#page-of [lang]").first).to_have_attribute("lang", "cy")
+    expect(page.locator("#page-turn")).to_have_text(
+        "Troi\u2019r tudalennau\u2019n awtomatig / Turn pages by themselves"
+    )
+    expect(page.locator("#board th.corner")).to_have_text("Amser / Time")
+    expect(page.locator("#board tr.is-now th .b-now span[lang=cy]")).to_have_text("Nawr")
+    assert errors == []
+    context.close()
+
+
 def test_the_board_without_script_pages_by_links(
     server: LiveServer, browser: Any, nine: Nine, results_dir: Any
 ) -> None:

@@ -92,7 +92,7 @@ def _state(live: bool) -> dict[str, object]:
 def test_each_room_says_what_comes_next() -> None:
     assert screens_view.now_and_next(_state(False), "2026-11-23T10:10")[0].next is None
     later = screens_view.now_and_next(_state(True), "2026-11-23T12:00")
-    assert (later[0].now, later[0].next, later[0].at) == (None, "Day two", "at 10:00")
+    assert (later[0].now, later[0].next, later[0].at) == (None, "Day two", "10:00")
     assert screens_view.now_and_next(_state(True), "2026-11-25T09:00")[0].next is None
 
 

@@ -5,6 +5,7 @@ import { DayPanel, localNow } from "./day.js";
 import { Live } from "./live.js";
 import { Pager } from "./pager.js";
 import { $, bySlotTime, clock, h, slugFromPath } from "./ui.js";
+import { both, plain, ready, t } from "./voices.js";
 
 const ROOMS = 6; // as BOARD_ROOMS in server/pages/screens.py
 const SLOTS = 6; // as BOARD_SLOTS in server/pages/screens_view.py
@@ -35,19 +36,19 @@ function windowOf(slots, now) {
 
 function cellOf(room, slot, placed) {
   const pitch = placed.get(`${room.id}:${slot.id}`);
-  if (!pitch) return h("td", {}, h("span", { class: "free" }, (room.unavailable || []).includes(slot.id) ? "Not in use" : "Free"));
+  if (!pitch) return h("td", {}, h("span", { class: "free" }, (room.unavailable || []).includes(slot.id) ? t("Not in use") : t("Free")));
   const mark = marks.get(pitch) || "";
-  const title = state.pitches.find((p) => p.id === pitch)?.title || "A session";
+  const title = state.pitches.find((p) => p.id === pitch)?.title || plain(t("A session"));
   return h("td", { class: mark ? `is-${mark}` : "" },
     h("span", { class: "b-title" }, title),
-    mark ? [" ", h("span", { class: "b-mark" }, mark === "moved" ? "Moved" : "New")] : null);
+    mark ? [" ", h("span", { class: "b-mark" }, mark === "moved" ? t("Moved") : t("New"))] : null);
 }
 
 function render() {
   if (!state) return;
   const e = state.event;
   $("#event-name").textContent = e.name;
-  document.title = `${e.name} - the whole grid`;
+  document.title = plain(both(({ t }) => `${e.name} - ${t("the whole grid")}`));
   const now = localNow(e.timezone);
   $("#clock").textContent = clock(now);
   day.show(state, now);
@@ -57,17 +58,17 @@ function render() {
   const placed = new Map((live ? state.grid.placements : []).map((p) => [`${p.room}:${p.slot}`, p.pitch]));
   const rows = windowOf(bySlotTime(state.slots), now).map((slot) => {
     const current = slot.starts_at <= now && now < slot.ends_at;
-    const head = h("th", { scope: "row" }, h("span", { class: "b-time" }, `${clock(slot.starts_at)} to ${clock(slot.ends_at)}`),
-      current ? [" ", h("span", { class: "b-now" }, "Now")] : null,
+    const head = h("th", { scope: "row" }, h("span", { class: "b-time" }, plain(t("%(start)s to %(end)s", { start: clock(slot.starts_at), end: clock(slot.ends_at) }))),
+      current ? [" ", h("span", { class: "b-now" }, t("Now"))] : null,
       slot.label ? [" ", h("span", { class: "b-label" }, slot.label)] : null);
     const cells = isSession(slot)
       ? rooms.map((room) => cellOf(room, slot, placed))
-      : h("td", { class: "b-break", colspan: String(Math.max(1, rooms.length)) }, slot.label || (slot.kind === "break" ? "Break" : "Plenary"));
+      : h("td", { class: "b-break", colspan: String(Math.max(1, rooms.length)) }, slot.label || (slot.kind === "break" ? t("Break") : t("Plenary")));
     return h("tr", { class: `slot-${slot.kind || "session"}${current ? " is-now" : ""}` }, head, cells);
   });
   $("#board").replaceChildren(
-    h("caption", { class: "visually-hidden" }, "Sessions by room and time"),
-    h("thead", {}, h("tr", {}, h("th", { scope: "col", class: "corner" }, "Time"), rooms.map((room) => h("th", { scope: "col" }, room.name)))),
+    h("caption", { class: "visually-hidden" }, t("Sessions by room and time")),
+    h("thead", {}, h("tr", {}, h("th", { scope: "col", class: "corner" }, t("Time")), rooms.map((room) => h("th", { scope: "col" }, room.name)))),
     h("tbody", {}, rows));
 }
 
@@ -78,5 +79,5 @@ function onState(next, change) {
   render();
 }
 
-new Live({ slug, token: null, statusEl: $("#conn"), onState }).start();
+ready.then(() => new Live({ slug, token: null, statusEl: $("#conn"), onState }).start());
 setInterval(render, 30000);

@@ -5,6 +5,7 @@ import { DayPanel, localNow } from "./day.js";
 import { Live } from "./live.js";
 import { Pager } from "./pager.js";
 import { $, bySlotTime, clock, h, slugFromPath } from "./ui.js";
+import { both, plain, ready, t } from "./voices.js";
 
 const ROOMS = 12; // as NOW_ROOMS in server/pages/screens.py
 const slug = slugFromPath();
@@ -13,14 +14,14 @@ const pager = new Pager(render);
 let state = null;
 
 function titleOf(id) {
-  return state.pitches.find((p) => p.id === id)?.title || "A session";
+  return state.pitches.find((p) => p.id === id)?.title || plain(t("A session"));
 }
 
 function render() {
   if (!state) return;
   const e = state.event;
   $("#event-name").textContent = e.name;
-  document.title = `${e.name} - now and next`;
+  document.title = plain(both(({ t }) => `${e.name} - ${t("now and next")}`));
   const now = localNow(e.timezone);
   $("#clock").textContent = clock(now);
   day.show(state, now);
@@ -37,12 +38,12 @@ function render() {
     const next = nextSlot ? at(room.id, nextSlot.id) : null;
     return h("li", { "aria-labelledby": `room-${room.id}` },
       h("h2", { id: `room-${room.id}` }, room.name),
-      h("p", { class: "lbl" }, "Now", on ? [" ", h("span", { class: "when" }, `until ${clock(current.ends_at)}`)] : null),
-      on ? h("span", { class: "now-title" }, titleOf(on.pitch)) : h("span", { class: "free" }, "Nothing on"),
-      h("p", { class: "lbl" }, "Next", next ? [" ", h("span", { class: "when" }, `at ${clock(nextSlot.starts_at)}`)] : null),
-      next ? h("span", { class: "next-title" }, titleOf(next.pitch)) : h("span", { class: "free" }, "Nothing more here"));
+      h("p", { class: "lbl" }, both(({ t }) => [t("Now"), on ? [" ", h("span", { class: "when" }, t("until %(time)s", { time: clock(current.ends_at) }))] : null])),
+      on ? h("span", { class: "now-title" }, titleOf(on.pitch)) : h("span", { class: "free" }, t("Nothing on")),
+      h("p", { class: "lbl" }, both(({ t }) => [t("Next"), next ? [" ", h("span", { class: "when" }, t("at %(time)s", { time: clock(nextSlot.starts_at) }))] : null])),
+      next ? h("span", { class: "next-title" }, titleOf(next.pitch)) : h("span", { class: "free" }, t("Nothing more here")));
   }));
 }
 
-new Live({ slug, token: null, statusEl: $("#conn"), onState: (next, change) => { state = next; day.hear(change); render(); } }).start();
+ready.then(() => new Live({ slug, token: null, statusEl: $("#conn"), onState: (next, change) => { state = next; day.hear(change); render(); } }).start());
 setInterval(render, 30000);

@@ -2,6 +2,7 @@
 // "Page 1 of 3" showing and Previous and Next beside it. Turning waits for whoever asks for less
 // motion, and anyone can stop it. The server drew the first page and links to the others.
 import { $ } from "./ui.js";
+import { put, t } from "./voices.js";
 
 const EVERY = 15000;
 
@@ -45,7 +46,7 @@ export class Pager {
 
   show() {
     this.nav.hidden = this.count < 2;
-    $("#page-of").textContent = `Page ${this.number} of ${this.count}`;
-    this.button.textContent = this.turning ? "Stop turning pages" : "Turn pages by themselves";
+    put($("#page-of"), t("Page %(number)s of %(count)s", { number: this.number, count: this.count }));
+    put(this.button, this.turning ? t("Stop turning pages") : t("Turn pages by themselves"));
   }
 }

@@ -1,7 +1,8 @@
 // The projector: join QR code, pitches arriving and the vote moving, all live.
 import { DayPanel } from "./day.js";
 import { Live } from "./live.js";
-import { $, h, plural, slugFromPath } from "./ui.js";
+import { $, h, slugFromPath } from "./ui.js";
+import { both, plain, put, ready, t, tn } from "./voices.js";
 
 // As RANKED and LATEST in server/pages/screens_view.py: sized from the screen's smaller side,
 // this many fit at any projector's shape.
@@ -32,17 +33,17 @@ function render() {
   if (!state) return;
   const e = state.event;
   $("#event-name").textContent = e.name;
-  document.title = `${e.name} - on screen`;
+  document.title = plain(both(({ t }) => `${e.name} - ${t("on screen")}`));
   day.show(state);
   const short = e.join_url.replace(/^https?:\/\//, "");
   const cut = short.lastIndexOf("/") + 1;
   $("#join-host").textContent = short.slice(0, cut);
   $("#join-path").textContent = short.slice(cut);
   $("#join-code").textContent = e.join_url.split("/").pop();
-  $("#qr").alt = `QR code that opens ${short}`;
+  $("#qr").alt = plain(t("QR code that opens %(address)s", { address: short }));
   $("#phase").replaceChildren(
-    h("li", { class: e.pitching_open ? "open" : "" }, `Pitching ${e.pitching_open ? "open" : "closed"}`),
-    h("li", { class: e.voting_open ? "open" : "" }, `Voting ${e.voting_open ? "open" : "closed"}`),
+    h("li", { class: e.pitching_open ? "open" : "" }, e.pitching_open ? t("Pitching open") : t("Pitching closed")),
+    h("li", { class: e.voting_open ? "open" : "" }, e.voting_open ? t("Voting open") : t("Voting closed")),
   );
   const pitches = state.pitches.filter((p) => !p.hidden);
   for (const p of pitches) known.add(p.id);
@@ -52,10 +53,10 @@ function render() {
   $("#ranking").replaceChildren(...ranked.map((p) => {
     const bar = h("span", { class: "bar", "aria-hidden": "true" });
     bar.style.setProperty("--w", `${Math.round((100 * p.votes) / most)}%`);
-    return h("li", {}, h("span", { class: "t" }, p.title), h("span", { class: "n" }, plural(p.votes, "dot")), bar);
+    return h("li", {}, h("span", { class: "t" }, p.title), h("span", { class: "n" }, tn("%(n)s dot", "%(n)s dots", p.votes)), bar);
   }));
   $("#ranking-empty").hidden = ranked.length > 0;
-  $("#ranking-empty").textContent = e.totals_hidden ? "The totals are hidden until the organiser reveals them." : "No dots yet.";
+  put($("#ranking-empty"), e.totals_hidden ? t("The totals are hidden until the organiser reveals them.") : t("No dots yet."));
 
   const now = Date.now();
   const latest = [...pitches].sort((a, b) => b.id - a.id).slice(0, LATEST);
@@ -64,7 +65,7 @@ function render() {
   const wanted = latest.map((p) => {
     const li = rows.get(p.id) || h("li", { "data-id": String(p.id) }, h("span", { class: "t" }), h("span", { class: "h" }));
     li.firstChild.textContent = p.title;
-    li.lastChild.textContent = p.host ? `by ${p.host}` : "";
+    li.lastChild.textContent = p.host ? plain(t("by %(host)s", { host: p.host })) : "";
     li.classList.toggle("fresh", now - (fresh.get(p.id) || 0) < FRESH_FOR);
     return li;
   });
@@ -75,5 +76,5 @@ function render() {
   $("#pitch-count").textContent = pitches.length ? `(${pitches.length})` : "";
 }
 
-new Live({ slug, token: null, statusEl: $("#conn"), onState }).start();
+ready.then(() => new Live({ slug, token: null, statusEl: $("#conn"), onState }).start());
 setInterval(render, 30000);
