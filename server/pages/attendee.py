@@ -18,7 +18,7 @@ from server.events.models import Event
 from server.grid import seats
 from server.http.security import ATTENDEE_COOKIE, page_secret
 from server.http.session import keep_key
-from server.language import N_, gettext
+from server.language import N_, formats, gettext
 from server.live.state import snapshot
 from server.marketplace import dots, pitches
 from server.marketplace.pitches import find_pitch
@@ -89,6 +89,7 @@ async def _show(
         else None
     )
     done = request.query_params.get("done", "")
+    when = f"{formats.day(event.date)} {event.date.year}"  # "Dydd Llun 23 Tachwedd 2026" in Welsh
     blank = {"title": "", "pitch": "", "host": me["name"] if me else "", "format": "discussion"}
     response = page(
         "event.html",
@@ -107,7 +108,7 @@ async def _show(
         errors=errors or [],
         done=gettext(DONE[done]) if done in DONE else None,
         next=back_to(event, request.query_params.get("next")),
-        meta=" · ".join(filter(None, [event.date.strftime("%A %-d %B %Y"), event.venue])),
+        meta=" · ".join(filter(None, [when, event.venue])),
         drafted=event.grid_version > 0,
         day=day(
             state,

@@ -12,6 +12,7 @@ import httpx
 import pytest
 
 from tests.conftest import ApiEvent, LiveServer
+from tests.pages.test_staff_pages import PAGE, _room_form, staff
 
 
 class Phone:
@@ -77,6 +78,7 @@ def _says(page: str, present: list[str], absent: list[str]) -> None:
 
 # Each page's English sentences, and the Welsh said in their place.
 NOT_JOINED = {
+    "Monday 23 November 2026": "Dydd Llun 23 Tachwedd 2026",
     "Join this event": "Ymuno â\u2019r digwyddiad hwn",
     "No account or password. Your phone remembers you": "Dim cyfrif na chyfrinair.",
     "Your name (optional)": "Eich enw (dewisol)",
@@ -122,19 +124,19 @@ PITCH = {
 }
 
 
-def _both(phones: dict[str, Phone], words: dict[str, str], welsh: str, english: str) -> None:
+def _both(words: dict[str, str], welsh: str, english: str) -> None:
     _says(welsh, list(words.values()), list(words))
     _says(english, list(words), list(words.values()))
 
 
 def test_the_event_page_before_joining_is_in_welsh(phones: dict[str, Phone]) -> None:
-    _both(phones, NOT_JOINED, phones["cy"].page(), phones["en"].page())
+    _both(NOT_JOINED, phones["cy"].page(), phones["en"].page())
 
 
 def test_the_event_page_once_joined_is_in_welsh(phones: dict[str, Phone]) -> None:
     pitched = {code: _pitched(phone) for code, phone in phones.items()}
     pages = {code: phone.page("?done=joined") for code, phone in phones.items()}
-    _both(phones, JOINED, pages["cy"], pages["en"])
+    _both(JOINED, pages["cy"], pages["en"])
     # Counted words go through ngettext: a second dot on the English phone's pitch is counted
     # in Welsh's own form for two ("dau ddot").
     cy = phones["cy"]
@@ -143,7 +145,7 @@ def test_the_event_page_once_joined_is_in_welsh(phones: dict[str, Phone]) -> Non
 
 
 def test_the_new_event_page_is_in_welsh(phones: dict[str, Phone]) -> None:
-    _both(phones, NEW_EVENT, phones["cy"].get("/new"), phones["en"].get("/new"))
+    _both(NEW_EVENT, phones["cy"].get("/new"), phones["en"].get("/new"))
 
 
 def test_a_pitch_s_own_page_is_in_welsh(phones: dict[str, Phone]) -> None:
@@ -151,5 +153,45 @@ def test_a_pitch_s_own_page_is_in_welsh(phones: dict[str, Phone]) -> None:
     for code, phone in phones.items():
         pitch = _pitched(phone)
         pages[code] = phone.page(f"/pitches/{pitch}/edit")
-    _both(phones, PITCH, pages["cy"], pages["en"])
+    _both(PITCH, pages["cy"], pages["en"])
     assert "<title>Newid eich cynnig - " in pages["cy"]
+
+
+def test_the_question_before_removing_a_room_and_signing_in_are_in_welsh(
+    server: LiveServer, make_event: Callable[..., ApiEvent]
+) -> None:
+    ev = make_event()
+    pitch = ev.pitch(ev.organiser, "Kept in the hall")["id"]
+    state = ev.state(ev.organiser)
+    hall, slot = state["rooms"][0], state["slots"][0]["id"]
+    body = {"version": 0, "pitch": pitch, "room": hall["id"], "slot": slot}
+    ev.ok("POST", "/grid/move", ev.organiser, json=body)
+    pages = {}
+    for code in ("cy", "en"):
+        with httpx.Client(base_url=server.url, headers=PAGE, timeout=20) as browser:
+            assert browser.get(f"/language/{code}").status_code == 303
+            signed_in = {"Cookie": f"{staff(ev.organiser)['Cookie']}; snug_language={code}"}
+            grid = browser.get(f"/e/{ev.slug}/grid", headers=signed_in)
+            asked = browser.post(
+                f"/e/{ev.slug}/grid/room/remove",
+                data=_room_form(grid, hall["id"]),
+                headers=signed_in,
+            )
+            assert asked.status_code == 200, asked.text
+            refused = browser.post(
+                f"/e/{ev.slug}/sign-in", data={"key": "k", "link": "not a link", "next": ""}
+            )
+            assert refused.status_code == 422, refused.text
+            pages[code] = asked.text + refused.text
+    words = {
+        f"Remove {hall['name']} and take 1 session off the grid?": (
+            f"Tynnu {hall['name']} a mynd \u00e2 1 sesiwn oddi ar y grid?"
+        ),
+        "You can undo it from the grid straight after.": "Gallwch ei ddadwneud o\u2019r grid",
+        "Remove it and take these off the grid": "Ei dynnu a mynd \u00e2\u2019r rhain",
+        ">Keep it</a>": ">Ei gadw</a>",
+        "Your organiser or facilitator link": "Eich dolen trefnydd neu hwylusydd",
+        "It is kept on this browser, not in the address.": "Caiff ei chadw ar y porwr hwn",
+        ">Sign in</button>": ">Mewngofnodi</button>",
+    }
+    _both(words, pages["cy"], pages["en"])
