@@ -18,6 +18,7 @@ from server.events.models import Event
 from server.grid import seats
 from server.http.security import ATTENDEE_COOKIE, page_secret
 from server.http.session import keep_key
+from server.language import N_, formats, gettext
 from server.live.state import snapshot
 from server.marketplace import dots, pitches
 from server.marketplace.pitches import find_pitch
@@ -40,16 +41,16 @@ from server.validation import validate
 ROLE = "attendee"
 # What a page says after a form worked, by the word the redirect carries.
 DONE = {
-    "joined": "You've joined. Pitch a session or place your dots below.",
-    "pitched": "Your pitch is in the list.",
-    "changed": "Your pitch is saved.",
-    "withdrawn": "Your pitch is withdrawn; any dots on it went back to their owners.",
-    "dot": "Your dot is placed.",
-    "undot": "Your dot is back with you.",
-    "agenda": "Your agenda is saved.",
-    "seat": "Your seat claim is saved.",
-    "name": "Your name is saved.",
-    "calendar": "Your calendar link is changed.",
+    "joined": N_("You've joined. Pitch a session or place your dots below."),
+    "pitched": N_("Your pitch is in the list."),
+    "changed": N_("Your pitch is saved."),
+    "withdrawn": N_("Your pitch is withdrawn; any dots on it went back to their owners."),
+    "dot": N_("Your dot is placed."),
+    "undot": N_("Your dot is back with you."),
+    "agenda": N_("Your agenda is saved."),
+    "seat": N_("Your seat claim is saved."),
+    "name": N_("Your name is saved."),
+    "calendar": N_("Your calendar link is changed."),
 }
 # The form fields each schema property is typed into, so an error links to its field.
 FIELD_IDS = {
@@ -87,6 +88,8 @@ async def _show(
         if actor.attendee and token
         else None
     )
+    done = request.query_params.get("done", "")
+    when = f"{formats.day(event.date)} {event.date.year}"  # "Dydd Llun 23 Tachwedd 2026" in Welsh
     blank = {"title": "", "pitch": "", "host": me["name"] if me else "", "format": "discussion"}
     response = page(
         "event.html",
@@ -103,9 +106,9 @@ async def _show(
         if feed
         else None,
         errors=errors or [],
-        done=DONE.get(request.query_params.get("done", "")),
+        done=gettext(DONE[done]) if done in DONE else None,
         next=back_to(event, request.query_params.get("next")),
-        meta=" · ".join(filter(None, [event.date.strftime("%A %-d %B %Y"), event.venue])),
+        meta=" · ".join(filter(None, [when, event.venue])),
         drafted=event.grid_version > 0,
         day=day(
             state,
@@ -270,7 +273,7 @@ async def pitch_page(request: Request) -> Response:
     }
     return page(
         "pitch.html",
-        f"Change your pitch - {event.name}",
+        gettext("Change your pitch - %(event)s") % {"event": event.name},
         private=True,
         slug=event.slug,
         key=form_key(),

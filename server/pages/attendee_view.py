@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from server.language import N_
 from server.pages import words
 
 
@@ -53,7 +54,7 @@ class SlotRow:
 
 # How the list may be put in order, as the form's choices say it; "dots" only while everyone
 # can see the counts.
-SORTS = {"newest": "Newest first", "dots": "Most dots", "mine": "Mine first"}
+SORTS = {"newest": N_("Newest first"), "dots": N_("Most dots"), "mine": N_("Mine first")}
 PIPS = 10  # dots shown as marks in the bar, at most
 MAX_SEARCH = 100  # characters of a search kept; longer asks for nothing a title could hold
 

@@ -21,6 +21,7 @@ from server.events.access import Actor, Role
 from server.events.journal import Journal
 from server.events.models import Event, Room, Slot
 from server.grid import editing
+from server.language import gettext
 from server.live.state import snapshot
 from server.pages.forms import FormError, event_of, form_key, whole_number
 from server.pages.grid_view import grid_editor
@@ -235,14 +236,18 @@ async def _confirm_removal(
     item = whole_number(fields, kind)  # read already: the command was made from it
     if kind == "room":
         room = await Room.get_or_none(id=item, event=event)
-        name = room.name if room else "this room"
+        name = room.name if room else gettext("this room")
     else:
         slot = await Slot.get_or_none(id=item, event=event)
         said = slot and {"starts_at": slot.starts_at, "ends_at": slot.ends_at, "label": slot.label}
-        name = f"the time slot {slot_words(said)}" if said else "this time slot"
+        name = (
+            gettext("the time slot %(slot)s") % {"slot": slot_words(said)}
+            if said
+            else gettext("this time slot")
+        )
     return page(
         "grid-remove.html",
-        f"Remove {name}? - {event.name}",
+        gettext("Remove %(name)s? - %(event)s") % {"name": name, "event": event.name},
         private=True,
         name=name,
         kind=kind,

@@ -9,6 +9,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from server.events.setup import find_by_join_code, typed_join_code
+from server.language import gettext
 from server.pages.rendering import PageRoute, page
 
 
@@ -17,7 +18,7 @@ async def home(_request: Request) -> Response:
 
 
 async def new_event(_request: Request) -> Response:
-    return page("new.html", "Create an event - Snug")
+    return page("new.html", gettext("Create an event - Snug"))
 
 
 async def join_by_code(request: Request) -> Response:
