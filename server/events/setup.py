@@ -19,7 +19,7 @@ from server.events.models import Attendee, Event, Room, Slot
 from server.events.together import Together
 from server.events.views import event_view, venue_view
 from server.grid.releases import sessions_in
-from server.language import held_in, languages
+from server.language import SOURCE, held_in, languages
 
 JOIN_CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i to misread off a poster
 RESERVED_SLUGS = {"new", "api", "static", "healthz"}
@@ -84,6 +84,7 @@ async def _create_event(fields: dict[str, Any], keys: Keys) -> tuple[Event, str]
         organiser_key=digest,
         dots_per_attendee=fields.get("dots_per_attendee", 3),
         dots_stack=fields.get("dots_stack", False),
+        languages=event_languages(fields.get("languages", [SOURCE])),
     )
     await put_rooms(event, fields.get("rooms", []))
     await put_slots(event, fields.get("slots", []))

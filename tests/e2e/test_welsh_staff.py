@@ -23,7 +23,7 @@ def english_absent(locator: Any, *phrases: str) -> None:
 
 
 def test_the_organiser_and_the_grid_in_welsh(server: LiveServer, browser: Any) -> None:
-    event = make_event(server, "Gwersyll", rooms=TWO_ROOMS, slots=TWO_SLOTS)
+    event = make_event(server, "Gwersyll", rooms=TWO_ROOMS, slots=TWO_SLOTS, languages=["cy", "en"])
     base = f"{server.url}/api/e/{event.slug}"
     httpx.patch(base, json={"voting_open": True}, headers=event.auth()).raise_for_status()
     pitches = [

@@ -93,11 +93,13 @@ def make_grid(
     hosts: list[str] | None = None,
     dots: int = 3,
     rooms: list[dict[str, Any]] | None = None,
+    **extra: Any,
 ) -> Grid:
     ev = make_event(
         rooms=[dict(r) for r in rooms or GRID_ROOMS],
         slots=[dict(s) for s in GRID_SLOTS],
         dots_per_attendee=dots,
+        **extra,
     )
     fac = ev.facilitator()
     state = ev.state(fac)

@@ -14,6 +14,8 @@ import pytest
 from tests.conftest import ApiEvent, LiveServer
 from tests.pages.test_staff_pages import PAGE, _room_form, staff
 
+BILINGUAL = ["cy", "en"]  # an event held in Welsh and English: its pages speak either
+
 
 class Phone:
     """A browser without script that keeps its cookies (the language among them)."""
@@ -46,7 +48,7 @@ class Phone:
 
 @pytest.fixture
 def event(make_event: Callable[..., ApiEvent]) -> ApiEvent:
-    made = make_event()
+    made = make_event(languages=BILINGUAL)
     made.edit(pitching_open=True, voting_open=True)
     return made
 
@@ -160,7 +162,7 @@ def test_a_pitch_s_own_page_is_in_welsh(phones: dict[str, Phone]) -> None:
 def test_the_question_before_removing_a_room_and_signing_in_are_in_welsh(
     server: LiveServer, make_event: Callable[..., ApiEvent]
 ) -> None:
-    ev = make_event()
+    ev = make_event(languages=BILINGUAL)
     pitch = ev.pitch(ev.organiser, "Kept in the hall")["id"]
     state = ev.state(ev.organiser)
     hall, slot = state["rooms"][0], state["slots"][0]["id"]

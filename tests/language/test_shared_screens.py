@@ -67,7 +67,7 @@ def test_a_bilingual_event_s_screens_say_everything_in_welsh_then_english(
         assert _pair(live, "Not live: this page reloads itself every half minute") in page
     assert f'<h2 id="join-heading">{_pair("Sganiwch i ymuno", "Scan to join")}</h2>' in screen
     assert f'<h2 id="ranking-heading">{_pair("Y mwyaf o ddotiau", "Most dots")}</h2>' in screen
-    assert _pair("Cynigion ar agor", "Pitching open") in screen
+    assert _pair("Cynnig ar agor", "Pitching open") in screen
     assert '<span class="t">Tea &amp; talk</span>' in screen  # a title as written, once
     assert f'<span class="now-sub">{_pair("Nawr a nesaf", "Now and next")}</span>' in now
     assert '<h2 id="room-' in now and f">{room}</h2>" in now

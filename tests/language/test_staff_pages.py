@@ -17,6 +17,8 @@ from tests.pages.test_staff_pages import browser
 
 __all__ = ["browser"]  # the fixture, used by name
 
+BILINGUAL = ["cy", "en"]  # an event held in Welsh and English: its pages speak either
+
 
 def read(
     client: httpx.Client, path: str, language: str, staff: str = "", attendee: str = ""
@@ -52,7 +54,7 @@ def in_both(
 def test_the_manage_page_in_welsh(
     browser: httpx.Client, make_event: Callable[..., ApiEvent]
 ) -> None:
-    ev = make_event()
+    ev = make_event(languages=BILINGUAL)
     in_both(
         browser,
         f"/e/{ev.slug}/organise",
@@ -81,7 +83,7 @@ def test_the_manage_page_in_welsh(
             ">Mae\u2019r cynnig ar agor</strong>",
             "Cau\u2019r cynnig",
             "Agor y pleidleisio",
-            "Dotiau ar gyfer pob mynychwr",
+            "Dotiau i bob mynychwr",
             "Gwneud dolen hwylusydd",
             ">Trafodaeth<",
             "Lawrlwytho\u2019r archif",
@@ -98,7 +100,7 @@ def test_the_manage_page_in_welsh(
 def voted_grid(make_event: Callable[..., ApiEvent]) -> Grid:
     """Idea A with two votes, placed and published, then moved: one change not yet
     published."""
-    g = make_grid(make_event, hosts=["Ann", "Bo"])
+    g = make_grid(make_event, hosts=["Ann", "Bo"], languages=BILINGUAL)
     g.vote("Cai", g.pitches[0])
     g.vote("Del", g.pitches[0])
     g.move(g.pitches[0], "Great Hall", "One")
@@ -208,7 +210,7 @@ def test_the_releases_page_in_welsh(
 def test_the_notes_page_in_welsh(
     browser: httpx.Client, make_event: Callable[..., ApiEvent]
 ) -> None:
-    ev = make_event()
+    ev = make_event(languages=BILINGUAL)
     ana = ev.join("Ana")["token"]
     pitch = ev.pitch(ana, "Mapping the commons", host="Ana")["id"]
     path = f"/e/{ev.slug}/notes/{pitch}"

@@ -223,11 +223,15 @@ function renderChecks() {
         : h("p", {}, t("Nothing is on the grid yet. Press Allocate to fill it from the votes."))),
     h("h3", {}, t("Rooms too small")),
     tooSmall.length
-      ? h("ul", { class: "warn-list" }, tooSmall.map((small) => h("li", {}, [
-        tn("%(title)s in %(room)s: %(n)s person wants it.", "%(title)s in %(room)s: %(n)s people want it.", small.interest,
-          { title: quoted(small.pitch), room: roomOf(small.room)?.name || t("its room") }),
-        tn("It has %(n)s seat.", "It has %(n)s seats.", small.capacity),
-      ].join(" "))))
+      ? h("ul", { class: "warn-list" }, tooSmall.map((small) => {
+        // Said apart: Babel finds no t() inside another call's arguments.
+        const room = roomOf(small.room)?.name || t("its room");
+        return h("li", {}, [
+          tn("%(title)s in %(room)s: %(n)s person wants it.", "%(title)s in %(room)s: %(n)s people want it.", small.interest,
+            { title: quoted(small.pitch), room }),
+          tn("It has %(n)s seat.", "It has %(n)s seats.", small.capacity),
+        ].join(" "));
+      }))
       : h("p", {}, t("None: every session fits its room.")),
     h("h3", {}, t("Clashes")),
     clashes.length
