@@ -7,9 +7,10 @@ request's language is known (a batch of writes).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
-from server.language import N_
+from server.language import N_, gettext
 
 
 class Refused(Exception):
@@ -18,11 +19,30 @@ class Refused(Exception):
     status = 422
     title = N_("That can't be done")
 
-    def __init__(self, message: str, **extensions: Any) -> None:
-        """``extensions``: more for a program to act on, sent as members of the problem."""
-        super().__init__(message)
-        self.message = message
+    def __init__(
+        self, message: str, values: Mapping[str, Any] | None = None, **extensions: Any
+    ) -> None:
+        """``message``: English, marked with N_ where it is written; its ``values`` fill its
+        named placeholders ("There is no pitch %(pitch)s") after it is translated, so a
+        translator can move them. ``extensions``: more for a program to act on, sent as
+        members of the problem."""
+        self.template = message
+        self.values = dict(values or {})
+        self.message = _filled(message, self.values)  # in English, for logs and the CLI
+        super().__init__(self.message)
         self.extensions = extensions
+
+    def said(self) -> str:
+        """The sentence in the asker's language (server.language.current())."""
+        return _filled(gettext(self.template), self.values)
+
+    def titled(self) -> str:
+        """The title in the asker's language."""
+        return gettext(self.title)
+
+
+def _filled(message: str, values: Mapping[str, Any]) -> str:
+    return message % values if values else message
 
 
 class Invalid(Refused):

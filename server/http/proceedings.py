@@ -86,7 +86,7 @@ def _html_page(endpoint: Endpoint) -> Endpoint:
         try:
             return await endpoint(request)
         except NotFound as exc:
-            return problem_page(404, exc.title, exc.message)
+            return problem_page(exc)
 
     shown.__name__ = endpoint.__name__
     return shown

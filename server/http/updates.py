@@ -83,7 +83,7 @@ async def _asker(request: Request) -> tuple[Event, Actor, Refused | None]:
 
 def _error(exc: Refused) -> dict[str, Any]:
     metrics.refusals.labels(str(exc.status)).inc()
-    return {"type": "error", "message": exc.message, "status": exc.status}
+    return {"type": "error", "message": exc.said(), "status": exc.status}
 
 
 def _address(request: Request) -> str | None:

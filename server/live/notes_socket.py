@@ -72,7 +72,7 @@ class NotesCopy:
 
     async def error(self, exc: Refused, update_id: int | None = None) -> None:
         metrics.refusals.labels(str(exc.status)).inc()
-        message: dict[str, Any] = {"type": "error", "message": exc.message, "status": exc.status}
+        message: dict[str, Any] = {"type": "error", "message": exc.said(), "status": exc.status}
         if update_id is not None:
             message["id"] = update_id
         await self.send(message)

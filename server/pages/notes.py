@@ -157,7 +157,7 @@ async def save_notes(request: Request) -> Response:
         fields = await read_form(request, MAX_NOTES_FORM)
         saved = await editing.save_texts(session, actor, *_texts(fields))
     except Refused as exc:
-        errors = [(_field_of(exc, actor), exc.message)]
+        errors = [(_field_of(exc, actor), exc.said())]
         return await _show(request, event, actor, errors=errors, form=fields, status=exc.status)
     await _pass_on(request, saved)
     done = "both" if saved.kept_both else "merged" if saved.merged else "saved"
