@@ -23,6 +23,7 @@ from referencing import Registry, Resource
 
 from server.bundled import SCHEMA_DIR
 from server.errors import Invalid
+from server.language import N_
 
 # Keywords that refuse from a size or a kind alone come first; uniqueItems, quadratic on lists
 # of objects, comes last, once the items are known to be few and simple.
@@ -41,7 +42,7 @@ def _keywords(schema: dict[str, Any]) -> list[tuple[str, Any]]:
     payload that is checked, so it is also where a time budget is enforced."""
     deadline = _deadline.get()
     if deadline is not None and time.monotonic() > deadline:
-        raise TooSlow("Checking the data took too long.")
+        raise TooSlow(N_("Checking the data took too long."))
     return sorted(schema.items(), key=lambda item: _RANK.get(item[0], len(FIRST)))
 
 
@@ -93,7 +94,7 @@ def load_json(raw: str | bytes) -> Any:
     try:
         value = json.loads(raw)
     except (ValueError, RecursionError):  # JSONDecodeError and bad UTF-8 are ValueErrors
-        raise Invalid("The data sent isn't valid JSON; it may have been cut short.") from None
+        raise Invalid(N_("The data sent isn't valid JSON; it may have been cut short.")) from None
     _check_text(value)
     return value
 
@@ -106,8 +107,10 @@ def _check_text(value: Any) -> None:
             raise Invalid(f"The data sent is nested more than {MAX_DEPTH} levels deep.")
         if isinstance(item, str) and NOT_TEXT.search(item):
             raise Invalid(
-                "Some text sent holds a character no text can (NUL, or half of a Unicode "
-                "surrogate pair); remove it and try again."
+                N_(
+                    "Some text sent holds a character no text can (NUL, or half of a Unicode "
+                    "surrogate pair); remove it and try again."
+                )
             )
         if isinstance(item, dict):
             pending += [(key, depth + 1) for key in item]

@@ -19,7 +19,7 @@ from server.events.models import Attendee, Event, Room, Slot
 from server.events.together import Together
 from server.events.views import event_view, venue_view
 from server.grid.releases import sessions_in
-from server.language import languages
+from server.language import N_, languages
 
 JOIN_CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i to misread off a poster
 RESERVED_SLUGS = {"new", "api", "static", "healthz"}
@@ -44,7 +44,7 @@ async def fresh_event(event_id: int) -> Event:
     """The event as committed now, read once for every screen catching up at this moment."""
     event = await _events_by_id.get(event_id, lambda: Event.get_or_none(id=event_id))
     if event is None:
-        raise NotFound("This event has been deleted.")
+        raise NotFound(N_("This event has been deleted."))
     return event
 
 
@@ -196,7 +196,7 @@ async def record_venue(journal: Journal) -> dict[str, Any]:
 async def put_rooms(event: Event, rooms: list[dict[str, Any]]) -> None:
     names = [room["name"].strip().casefold() for room in rooms]
     if len(set(names)) != len(names):
-        raise Invalid("Two rooms have the same name; give each room its own name.")
+        raise Invalid(N_("Two rooms have the same name; give each room its own name."))
     for room in rooms:
         await known_slots(event, room.get("unavailable", []))
     await _replace(
@@ -332,7 +332,7 @@ def slugify(text: str) -> str:
 async def _free_slug(wanted: str, explicit: bool) -> str:
     base = slugify(wanted) or "event"
     if explicit and base != wanted:
-        raise Invalid("The web address may use only lower-case letters, digits and hyphens.")
+        raise Invalid(N_("The web address may use only lower-case letters, digits and hyphens."))
     if base in RESERVED_SLUGS:
         if explicit:
             raise Invalid(f"The address /e/{base} is reserved; choose another.")

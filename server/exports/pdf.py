@@ -75,8 +75,10 @@ def _weasyprint() -> Any:
         import weasyprint
     except (ImportError, OSError):  # OSError: the package is there but Pango is not
         raise PdfUnavailable(
-            "This server can't make PDFs: it needs WeasyPrint and the Pango library. Install "
-            "them with pip install 'snug[pdf]' and, on Debian or Ubuntu, apt-get install "
-            "libpango-1.0-0 libpangoft2-1.0-0. The HTML and Markdown downloads work meanwhile."
+            N_(
+                "This server can't make PDFs: it needs WeasyPrint and the Pango library. Install "
+                "them with pip install 'snug[pdf]' and, on Debian or Ubuntu, apt-get install "
+                "libpango-1.0-0 libpangoft2-1.0-0. The HTML and Markdown downloads work meanwhile."
+            )
         ) from None
     return weasyprint

@@ -23,6 +23,7 @@ from server.grid.models import GridStep, Placement
 from server.grid.published import publish_draft
 from server.grid.version import require_version
 from server.grid.views import draft_view, published_view
+from server.language import N_
 from server.workers import Processes
 
 ALLOCATION_BUDGET = 2.0
@@ -83,7 +84,7 @@ async def move(journal: Journal, version: int, pitch_id: int, cell: Cell) -> dic
         _placeable(board, pitch_id)
         room_id, slot_id = cell
         if room_id not in board.rooms or slot_id not in board.slots:
-            raise NotFound("That room or slot isn't part of this event.")
+            raise NotFound(N_("That room or slot isn't part of this event."))
         if board.slots[slot_id].kind != "session":
             raise Conflict(
                 f"{_slot_name(board, slot_id)} is a {board.slots[slot_id].kind}, "
@@ -119,9 +120,9 @@ async def unplace(journal: Journal, version: int, pitch_id: int) -> dict[str, An
     async def change(board: Board) -> dict[str, Any]:
         placement = board.placements.get(pitch_id)
         if placement is None:
-            raise NotFound("That session isn't on the grid.")
+            raise NotFound(N_("That session isn't on the grid."))
         if placement.locked:
-            raise Conflict("That session is locked; unlock it before taking it off the grid.")
+            raise Conflict(N_("That session is locked; unlock it before taking it off the grid."))
         await placement.delete()
         return {}
 
@@ -134,7 +135,7 @@ async def lock(journal: Journal, version: int, pitch_id: int, locked: bool) -> d
     async def change(board: Board) -> dict[str, Any]:
         placement = board.placements.get(pitch_id)
         if placement is None:
-            raise NotFound("Only a session on the grid can be locked.")
+            raise NotFound(N_("Only a session on the grid can be locked."))
         placement.locked = locked
         await placement.save(update_fields=["locked"])
         return {}
@@ -190,8 +191,10 @@ async def _keep(
     require_version(journal, version)
     if journal.event.grid_version != drafted_on:
         raise Conflict(
-            "Someone changed the grid while Snug was drafting it, so the draft wasn't kept. "
-            "Your screen has the fresh grid; allocate again on it."
+            N_(
+                "Someone changed the grid while Snug was drafting it, so the draft wasn't kept. "
+                "Your screen has the fresh grid; allocate again on it."
+            )
         )
     if isinstance(found, Refused):
         raise found
@@ -235,7 +238,7 @@ async def undo(journal: Journal, version: int) -> dict[str, Any]:
     journal.actor.require(Role.facilitator)
     step = await GridStep.filter(event=journal.event).order_by("-id").first()
     if step is None:
-        raise Conflict("There is nothing to undo.")
+        raise Conflict(N_("There is nothing to undo."))
 
     async def change(board: Board) -> dict[str, Any]:
         await step.delete()  # before the draft is drawn, so its button names the step before

@@ -10,6 +10,7 @@ from server.errors import Conflict, NotFound
 from server.events import setup
 from server.events.journal import Appending, Journal
 from server.events.models import Attendee, Event
+from server.language import N_
 from server.marketplace.models import Dot, Pitch
 from server.marketplace.pitches import find_pitch, fits_id, votable
 from server.marketplace.views import counts_data, vote_counts
@@ -18,7 +19,7 @@ from server.marketplace.views import counts_data, vote_counts
 def _voter(journal: Journal) -> Attendee:
     attendee = journal.actor.as_attendee()
     if not journal.event.voting_open:
-        raise Conflict("Voting is closed for this event.")
+        raise Conflict(N_("Voting is closed for this event."))
     return attendee
 
 
@@ -38,7 +39,7 @@ async def place_dot(journal: Journal, pitch_id: int) -> dict[str, Any]:
             "Move or withdraw one to vote for this pitch."
         )
     if not event.dots_stack and pitch_id in used:
-        raise Conflict("You already have a dot on this pitch; this event allows one per pitch.")
+        raise Conflict(N_("You already have a dot on this pitch; this event allows one per pitch."))
     placed = {"id": 0, "pitch": pitch_id}  # its id once the batch has inserted it
     dot = Dot(event=event, attendee=attendee, pitch_id=pitch_id)
     journal.shared.later("dots", _insert).append((dot, placed))
@@ -84,7 +85,7 @@ async def move_dot(journal: Journal, dot_id: int, pitch_id: int) -> dict[str, An
     if pitch.id == dot.pitch_id:
         return {"id": dot.id, "pitch": pitch.id}
     if not event.dots_stack and await Dot.exists(event=event, attendee=attendee, pitch=pitch):
-        raise Conflict("You already have a dot on that pitch; this event allows one per pitch.")
+        raise Conflict(N_("You already have a dot on that pitch; this event allows one per pitch."))
     was = dot.pitch_id
     dot.pitch = pitch
     await dot.save(update_fields=["pitch_id"])
@@ -110,7 +111,7 @@ async def take_back(journal: Journal, pitch_id: int) -> None:
         else None
     )
     if dot is None:
-        raise NotFound("You have no dot on that pitch to take back.")
+        raise NotFound(N_("You have no dot on that pitch to take back."))
     await withdraw_dot(journal, dot.id)
 
 

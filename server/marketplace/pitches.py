@@ -11,6 +11,7 @@ from server.events.models import Event
 from server.events.setup import known_slots
 from server.grid.models import Placement
 from server.grid.published import published_cells
+from server.language import N_
 from server.marketplace.models import Dot, Pitch
 from server.marketplace.views import counts_data, pitch_view, seen_by, vote_counts
 
@@ -55,7 +56,7 @@ async def create_pitch(journal: Journal, fields: dict[str, Any]) -> dict[str, An
     actor, event = journal.actor, journal.event
     actor.require(Role.attendee)
     if not event.pitching_open and not actor.is_staff:
-        raise Conflict("Pitching is closed for this event.")
+        raise Conflict(N_("Pitching is closed for this event."))
     pitch = await Pitch.create(event=event, author=actor.attendee, **_clean(fields))
     view = pitch_view(pitch, 0)
     await journal.record("pitch.saved", {"pitch": view})
@@ -68,9 +69,9 @@ async def edit_pitch(journal: Journal, pitch_id: int, fields: dict[str, Any]) ->
     if not actor.is_staff:
         actor.require(Role.attendee)
         if actor.attendee is None or pitch.author_id != actor.attendee.id:
-            raise Forbidden("You can edit only the pitches you made on this device.")
+            raise Forbidden(N_("You can edit only the pitches you made on this device."))
         if "hidden" in fields:
-            raise Forbidden("Only facilitators can hide or show pitches.")
+            raise Forbidden(N_("Only facilitators can hide or show pitches."))
     if "unavailable" in fields:
         fields["unavailable"] = await known_slots(event, fields["unavailable"])
     hiding = fields.get("hidden") is True and not pitch.hidden
@@ -92,11 +93,13 @@ async def withdraw_pitch(journal: Journal, pitch_id: int) -> dict[str, Any]:
     pitch = await find_pitch(event, pitch_id, actor)
     if not actor.is_staff and (actor.attendee is None or pitch.author_id != actor.attendee.id):
         actor.require(Role.attendee)
-        raise Forbidden("You can withdraw only the pitches you made on this device.")
+        raise Forbidden(N_("You can withdraw only the pitches you made on this device."))
     if await Placement.exists(pitch=pitch) or pitch.id in await published_cells(event):
         raise Conflict(
-            "This session is on the grid already, so people may be planning to go. "
-            "Ask a facilitator to take it off the grid first."
+            N_(
+                "This session is on the grid already, so people may be planning to go. "
+                "Ask a facilitator to take it off the grid first."
+            )
         )
     await pitch.delete()
     counts = await vote_counts(event, [pitch.id])
@@ -110,7 +113,7 @@ async def merge_pitch(journal: Journal, pitch_id: int, into_id: int) -> dict[str
     actor, event = journal.actor, journal.event
     actor.require(Role.facilitator)
     if pitch_id == into_id:
-        raise Invalid("A pitch can't be merged into itself.")
+        raise Invalid(N_("A pitch can't be merged into itself."))
     source = await find_pitch(event, pitch_id, actor)
     target = await find_pitch(event, into_id, actor)
     by_attendee: dict[int, tuple[list[Dot], list[Dot]]] = {}
@@ -147,7 +150,7 @@ async def _hide(journal: Journal, pitch: Pitch) -> dict[str, Any]:
 def _clean(fields: dict[str, Any]) -> dict[str, Any]:
     cleaned = {k: v.strip() if isinstance(v, str) else v for k, v in fields.items()}
     if "title" in cleaned and not cleaned["title"]:
-        raise Invalid("A pitch needs a title.")
+        raise Invalid(N_("A pitch needs a title."))
     if "tags" in cleaned:
         tags = [t.strip().lower() for t in cleaned["tags"] if t.strip()]
         cleaned["tags"] = list(dict.fromkeys(tags))

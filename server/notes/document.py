@@ -23,6 +23,7 @@ from typing import Any
 from pycrdt import Array, Doc, Map, Text
 
 from server.errors import Invalid, Refused
+from server.language import N_
 from server.notes import budget, merging
 from server.validation import NOT_TEXT
 
@@ -40,7 +41,7 @@ MAX_UPDATE_BYTES = 2**20
 
 class TooLong(Refused):
     status = 413
-    title = "Notes too long"
+    title = N_("Notes too long")
 
 
 @dataclass(frozen=True)
@@ -140,7 +141,7 @@ def apply_sent(doc: Document, update: bytes) -> None:
 
 def state_vector(doc: Document) -> bytes:
     """The document's state vector: how far it has heard from each writer."""
-    with _refusing("The notes couldn't be read; the page will reload them."):
+    with _refusing(N_("The notes couldn't be read; the page will reload them.")):
         return bytes(doc.get_state())
 
 
@@ -148,7 +149,7 @@ def diff(doc: Document, state_vector: bytes | None) -> bytes:
     """What a peer that has seen ``state_vector`` is missing (everything, without one)."""
     if state_vector:
         budget.state_of(state_vector)
-    with _refusing("The notes state sent isn't one this server can read."):
+    with _refusing(N_("The notes state sent isn't one this server can read.")):
         return bytes(doc.get_update(state_vector) if state_vector else doc.get_update())
 
 
@@ -162,7 +163,7 @@ def read(doc: Document) -> NotesContent:
     typed += [a.what + a.owner for a in actions if a is not None]
     typed += [p.caption for p in photos if p is not None]
     if any(NOT_TEXT.search(text) for text in typed):
-        raise Invalid("That change holds a character no text can (NUL, or broken Unicode).")
+        raise Invalid(N_("That change holds a character no text can (NUL, or broken Unicode)."))
     return NotesContent(
         **texts,
         actions=tuple(a for a in actions if a is not None),

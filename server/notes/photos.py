@@ -20,6 +20,7 @@ from PIL import Image, ImageCms, ImageFile, ImageOps, UnidentifiedImageError
 from server.errors import Invalid, NotFound, Refused
 from server.events.access import Actor
 from server.events.models import Event
+from server.language import N_
 from server.notes import document, editing, store
 from server.notes.document import NotesContent, PhotoRef
 from server.notes.editing import Session
@@ -54,12 +55,12 @@ _decoding = threading.Lock()
 
 class PhotoTooLarge(Refused):
     status = 413
-    title = "Photo too large"
+    title = N_("Photo too large")
 
 
 class NotAPhoto(Refused):
     status = 415
-    title = "Not a photo Snug can take"
+    title = N_("Not a photo Snug can take")
 
 
 @dataclass(frozen=True)
@@ -153,8 +154,10 @@ def _decoded(image: Image.Image) -> Image.Image:
         raise _too_many_pixels() from None
     except Exception:  # Pillow's decoders raise many kinds of error on a damaged file
         raise Invalid(
-            "This image couldn't be read in full: it may be damaged or cut short. "
-            "Try sending it again."
+            N_(
+                "This image couldn't be read in full: it may be damaged or cut short. "
+                "Try sending it again."
+            )
         ) from None
     return image
 
@@ -214,7 +217,7 @@ def _encoded(image: Image.Image, kind: str) -> bytes:
 
 def caption_of(text: str) -> str:
     if NOT_TEXT.search(text):
-        raise Invalid("The caption holds a character no text can (NUL, or broken Unicode).")
+        raise Invalid(N_("The caption holds a character no text can (NUL, or broken Unicode)."))
     caption = " ".join(text.split())
     if len(caption) > MAX_CAPTION:
         raise Invalid(
@@ -299,15 +302,15 @@ async def shown_in(notes: Notes) -> list[Shown]:
 async def find(event: Event, photo_id: int, key: str) -> Photo:
     photo = await Photo.get_or_none(id=photo_id, notes__event_id=event.id)
     if photo is None or not secrets.compare_digest(photo.key.encode(), key.encode()):
-        raise NotFound("There's no photo at this address. Check the link you were given.")
+        raise NotFound(N_("There's no photo at this address. Check the link you were given."))
     # A photo taken out of the notes is no longer shown, even to someone with its address.
     notes = await Notes.get(id=photo.notes_id)
     if photo.id not in {p.id for p in NotesContent.from_json(notes.content).photos}:
-        raise NotFound("This photo was taken out of the session's notes.")
+        raise NotFound(N_("This photo was taken out of the session's notes."))
     if photo.media_type not in EXTENSIONS:
         # Imports kept photos as sent before they were cleaned like uploads: such a file may
         # be anything, so it is never served.
-        raise NotFound("This photo can't be shown: it came in an archive as something else.")
+        raise NotFound(N_("This photo can't be shown: it came in an archive as something else."))
     return photo
 
 

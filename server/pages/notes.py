@@ -19,6 +19,7 @@ from server.events.access import PUBLIC, Actor, Role
 from server.events.models import Event
 from server.http.api import path_id
 from server.http.security import page_secret
+from server.language import N_
 from server.live.notes_channel import publish_credits, publish_update
 from server.live.state import snapshot
 from server.notes import editing, photos, store
@@ -40,7 +41,7 @@ DONE = {
     "are kept, theirs first and then yours: tidy them up below.",
     "joined": "You've joined. You can write in these notes now.",
 }
-UNREADABLE_FORM = (
+UNREADABLE_FORM = N_(
     "The page these notes were sent from was changed on the way, so nothing was saved. "
     "Your text is below: send it again."
 )
