@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from server.language import N_, gettext
+from server.language import N_, gettext, ngettext
 
 
 class Refused(Exception):
@@ -20,20 +20,30 @@ class Refused(Exception):
     title = N_("That can't be done")
 
     def __init__(
-        self, message: str, values: Mapping[str, Any] | None = None, **extensions: Any
+        self,
+        message: str | tuple[str, str],
+        values: Mapping[str, Any] | None = None,
+        *,
+        n: int = 1,
+        **extensions: Any,
     ) -> None:
         """``message``: English, marked with N_ where it is written; its ``values`` fill its
         named placeholders ("There is no pitch %(pitch)s") after it is translated, so a
-        translator can move them. ``extensions``: more for a program to act on, sent as
-        members of the problem."""
-        self.template = message
+        translator can move them. A sentence that counts is both its English forms, marked
+        with Nn_, and its count ``n``, so that each language says its own plural form.
+        ``extensions``: more for a program to act on, sent as members of the problem."""
+        singular, plural = (message, None) if isinstance(message, str) else message
+        self.template, self.plural, self.n = singular, plural, n
         self.values = dict(values or {})
-        self.message = _filled(message, self.values)  # in English, for logs and the CLI
+        english = plural if plural is not None and n != 1 else singular
+        self.message = _filled(english, self.values)  # in English, for logs and the CLI
         super().__init__(self.message)
         self.extensions = extensions
 
     def said(self) -> str:
         """The sentence in the asker's language (server.language.current())."""
+        if self.plural is not None:
+            return _filled(ngettext(self.template, self.plural, self.n), self.values)
         return _filled(gettext(self.template), self.values)
 
     def titled(self) -> str:

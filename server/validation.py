@@ -104,7 +104,10 @@ def _check_text(value: Any) -> None:
     while pending:
         item, depth = pending.pop()
         if depth > MAX_DEPTH:
-            raise Invalid(f"The data sent is nested more than {MAX_DEPTH} levels deep.")
+            raise Invalid(
+                N_("The data sent is nested more than %(most)s levels deep."),
+                values={"most": MAX_DEPTH},
+            )
         if isinstance(item, str) and NOT_TEXT.search(item):
             raise Invalid(
                 N_(

@@ -19,7 +19,7 @@ from server.events.models import Attendee, Event, Room, Slot
 from server.events.together import Together
 from server.events.views import event_view, venue_view
 from server.grid.releases import sessions_in
-from server.language import N_, languages
+from server.language import N_, Nn_, languages
 
 JOIN_CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i to misread off a poster
 RESERVED_SLUGS = {"new", "api", "static", "healthz"}
@@ -36,7 +36,10 @@ async def find_event(slug: str) -> Event:
     if len(slug) <= SLUG_LENGTH:  # a storm's lookups of one event share their query
         event = await _events.get(slug, lambda: Event.get_or_none(slug=slug))
     if event is None:
-        raise NotFound(f"There is no event at /e/{slug}. Check the link you were given.")
+        raise NotFound(
+            N_("There is no event at /e/%(slug)s. Check the link you were given."),
+            values={"slug": slug},
+        )
     return event
 
 
@@ -58,7 +61,10 @@ async def find_by_join_code(code: str) -> Event:
     code = typed_join_code(code)
     event = await Event.get_or_none(join_code=code) if len(code) <= JOIN_CODE_LENGTH else None
     if event is None:
-        raise NotFound(f"No event has the join code {code!r}. Check it on the screen or poster.")
+        raise NotFound(
+            N_("No event has the join code %(code)s. Check it on the screen or poster."),
+            values={"code": repr(code)},
+        )
     return event
 
 
@@ -114,7 +120,10 @@ def event_languages(chosen: list[str]) -> list[str]:
     spoken = languages()
     for code in chosen:
         if code not in spoken:
-            raise Invalid(f"Snug doesn't speak {code!r} yet. Choose from: {', '.join(spoken)}.")
+            raise Invalid(
+                N_("Snug doesn't speak %(code)s yet. Choose from: %(spoken)s."),
+                values={"code": repr(code), "spoken": ", ".join(spoken)},
+            )
     return [code for code in spoken if code in chosen]
 
 
@@ -176,15 +185,44 @@ async def unplaced_by(event: Event, kind: str, kept: set[int]) -> None:
     gone = {int(str(i)) for i in ids} - kept
     sessions = await sessions_in(event, kind, gone)
     if sessions:
-        what = "room" if kind == "room" else "time slot"
-        titles = ", ".join(f"“{s['title']}”" for s in sessions[:5])
-        more = f" and {len(sessions) - 5} more" if len(sessions) > 5 else ""
+        titles = ", ".join(f"“{s['title']}”" for s in sessions[:5])  # their own words
+        more = len(sessions) > 5
         raise Conflict(
-            f"Removing that {what} would take {len(sessions)} "
-            f"session{'s' if len(sessions) != 1 else ''} off the grid: {titles}{more}. "
-            "Move them first, or confirm to remove it anyway.",
+            REMOVING[kind == "room", more],
+            values={"count": len(sessions), "titles": titles, "more": len(sessions) - 5},
+            n=len(sessions),
             sessions=sessions,
         )
+
+
+# Removing a room (True) or a time slot (False) that holds sessions, naming up to five of them
+# (True: more than five).
+REMOVING = {
+    (True, False): Nn_(
+        "Removing that room would take %(count)s session off the grid: %(titles)s. "
+        "Move them first, or confirm to remove it anyway.",
+        "Removing that room would take %(count)s sessions off the grid: %(titles)s. "
+        "Move them first, or confirm to remove it anyway.",
+    ),
+    (True, True): Nn_(
+        "Removing that room would take %(count)s session off the grid: %(titles)s and "
+        "%(more)s more. Move them first, or confirm to remove it anyway.",
+        "Removing that room would take %(count)s sessions off the grid: %(titles)s and "
+        "%(more)s more. Move them first, or confirm to remove it anyway.",
+    ),
+    (False, False): Nn_(
+        "Removing that time slot would take %(count)s session off the grid: %(titles)s. "
+        "Move them first, or confirm to remove it anyway.",
+        "Removing that time slot would take %(count)s sessions off the grid: %(titles)s. "
+        "Move them first, or confirm to remove it anyway.",
+    ),
+    (False, True): Nn_(
+        "Removing that time slot would take %(count)s session off the grid: %(titles)s and "
+        "%(more)s more. Move them first, or confirm to remove it anyway.",
+        "Removing that time slot would take %(count)s sessions off the grid: %(titles)s and "
+        "%(more)s more. Move them first, or confirm to remove it anyway.",
+    ),
+}
 
 
 async def record_venue(journal: Journal) -> dict[str, Any]:
@@ -218,7 +256,10 @@ async def put_slots(event: Event, slots: list[dict[str, Any]]) -> None:
     for slot in slots:
         # Every time names one instant, so wall-clock order is the order of the instants.
         if slot["ends_at"] <= slot["starts_at"]:
-            raise Invalid(f"The slot starting {slot['starts_at']} must end after it starts.")
+            raise Invalid(
+                N_("The slot starting %(starts)s must end after it starts."),
+                values={"starts": slot["starts_at"]},
+            )
     await _replace(
         Slot,
         event,
@@ -251,7 +292,9 @@ def _one_instant(moment: str, zone_name: str) -> None:
     try:
         local = dt.datetime.fromisoformat(moment)
     except ValueError:
-        raise Invalid(f"The time {moment} isn't a real date and time.") from None
+        raise Invalid(
+            N_("The time %(moment)s isn't a real date and time."), values={"moment": moment}
+        ) from None
     zone = ZoneInfo(zone_name)
     earlier, later = local.replace(tzinfo=zone), local.replace(tzinfo=zone, fold=1)
     shift = (later.utcoffset() or ZERO) - (earlier.utcoffset() or ZERO)
@@ -282,7 +325,10 @@ async def known_slots(event: Event, slot_ids: list[int]) -> list[int]:
     known = set(await Slot.filter(event=event).values_list("id", flat=True))
     unknown = sorted(set(slot_ids) - known)
     if unknown:
-        raise Invalid(f"This event has no slot {unknown[0]}; choose from its time slots.")
+        raise Invalid(
+            N_("This event has no slot %(slot)s; choose from its time slots."),
+            values={"slot": unknown[0]},
+        )
     return sorted(set(slot_ids))
 
 
@@ -293,15 +339,24 @@ MOST_ROOMS_OR_SLOTS = 200
 async def _replace(model: Any, event: Event, items: list[dict[str, Any]], values: Any) -> None:
     """Makes the event's rows match the list: ids update, new items create, the rest go."""
     if len(items) > MOST_ROOMS_OR_SLOTS:  # the grid editor adds them one at a time
-        plural = "rooms" if model is Room else "time slots"
-        raise Invalid(f"An event can have at most {MOST_ROOMS_OR_SLOTS} {plural}.")
+        most = (
+            N_("An event can have at most %(most)s rooms.")
+            if model is Room
+            else N_("An event can have at most %(most)s time slots.")
+        )
+        raise Invalid(most, values={"most": MOST_ROOMS_OR_SLOTS})
     existing = {row.id: row for row in await model.filter(event=event)}
     keep = set()
     for i, item in enumerate(items):
         if "id" in item:
             row = existing.get(item["id"])
             if row is None:
-                raise Invalid(f"There is no {model.__name__.lower()} {item['id']} in this event.")
+                raise Invalid(
+                    N_("There is no room %(id)s in this event.")
+                    if model is Room
+                    else N_("There is no slot %(id)s in this event."),
+                    values={"id": item["id"]},
+                )
             row.update_from_dict(values(i, item))
             await row.save()
             keep.add(row.id)
@@ -312,15 +367,16 @@ async def _replace(model: Any, event: Event, items: list[dict[str, Any]], values
         await model.filter(id__in=gone).delete()
 
 
+UNKNOWN_ZONE = N_("%(name)s isn't a time zone Snug knows. Use a name such as Europe/London.")
+
+
 def _zone(name: str) -> str:
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        raise Invalid(
-            f"{name!r} isn't a time zone Snug knows. Use a name such as Europe/London."
-        ) from None
+        raise Invalid(UNKNOWN_ZONE, values={"name": repr(name)}) from None
     if name not in available_timezones():
-        raise Invalid(f"{name!r} isn't a time zone Snug knows. Use a name such as Europe/London.")
+        raise Invalid(UNKNOWN_ZONE, values={"name": repr(name)})
     return name
 
 
@@ -335,12 +391,16 @@ async def _free_slug(wanted: str, explicit: bool) -> str:
         raise Invalid(N_("The web address may use only lower-case letters, digits and hyphens."))
     if base in RESERVED_SLUGS:
         if explicit:
-            raise Invalid(f"The address /e/{base} is reserved; choose another.")
+            raise Invalid(
+                N_("The address /e/%(slug)s is reserved; choose another."), values={"slug": base}
+            )
         base = f"{base}-event"
     if not await Event.exists(slug=base):
         return base
     if explicit:
-        raise Conflict(f"The address /e/{base} is taken; choose another.")
+        raise Conflict(
+            N_("The address /e/%(slug)s is taken; choose another."), values={"slug": base}
+        )
     for n in range(2, 1000):
         candidate = f"{base[:35]}-{n}"
         if not await Event.exists(slug=candidate):

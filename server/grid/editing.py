@@ -86,10 +86,7 @@ async def move(journal: Journal, version: int, pitch_id: int, cell: Cell) -> dic
         if room_id not in board.rooms or slot_id not in board.slots:
             raise NotFound(N_("That room or slot isn't part of this event."))
         if board.slots[slot_id].kind != "session":
-            raise Conflict(
-                f"{_slot_name(board, slot_id)} is a {board.slots[slot_id].kind}, "
-                "not a slot for sessions."
-            )
+            raise _not_for_sessions(board.slots[slot_id])
         mover = board.placements.get(pitch_id)
         occupant = board.at(cell)
         if occupant is not None and occupant.pitch_id == pitch_id:
@@ -97,8 +94,8 @@ async def move(journal: Journal, version: int, pitch_id: int, cell: Cell) -> dic
         for placement in (mover, occupant):
             if placement is not None and placement.locked:
                 raise Conflict(
-                    f"“{board.pitches[placement.pitch_id].title}” is locked; "
-                    "unlock it before moving it."
+                    N_("“%(title)s” is locked; unlock it before moving it."),
+                    values={"title": board.pitches[placement.pitch_id].title},
                 )
         old = (mover.room_id, mover.slot_id) if mover else None
         for placement in (mover, occupant):
@@ -431,7 +428,10 @@ async def _record(
 
 def _placeable(board: Board, pitch_id: int) -> None:
     if pitch_id not in board.pitches:
-        raise NotFound(f"There is no pitch {pitch_id} to place; it may be hidden or merged.")
+        raise NotFound(
+            N_("There is no pitch %(pitch)s to place; it may be hidden or merged."),
+            values={"pitch": pitch_id},
+        )
 
 
 def _titled(board: Board, pitch_id: int) -> str:
@@ -447,9 +447,22 @@ def _shortened(what: str) -> str:
     return what if len(what) <= WHAT_LENGTH else what[: WHAT_LENGTH - 1] + "…"
 
 
-def _slot_name(board: Board, slot_id: int) -> str:
-    slot = board.slots[slot_id]
-    return slot.label or f"The slot at {slot.starts_at[-5:]}"
+def _not_for_sessions(slot: Any) -> Conflict:
+    """A break or plenary, by its label (the organiser's own words) or its time."""
+    plenary = slot.kind != "break"
+    if slot.label:
+        said = (
+            N_("%(label)s is a plenary, not a slot for sessions.")
+            if plenary
+            else N_("%(label)s is a break, not a slot for sessions.")
+        )
+        return Conflict(said, values={"label": slot.label})
+    said = (
+        N_("The slot at %(at)s is a plenary, not a slot for sessions.")
+        if plenary
+        else N_("The slot at %(at)s is a break, not a slot for sessions.")
+    )
+    return Conflict(said, values={"at": slot.starts_at[-5:]})
 
 
 async def _trim_undo(journal: Journal) -> None:

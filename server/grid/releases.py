@@ -133,7 +133,9 @@ async def release(
 async def find(event: Event, number: int) -> GridRelease:
     found = await GridRelease.get_or_none(event=event, number=number)
     if found is None:
-        raise NotFound(f"There is no release {number} of this grid.")
+        raise NotFound(
+            N_("There is no release %(number)s of this grid."), values={"number": number}
+        )
     return found
 
 

@@ -129,7 +129,7 @@ async def read_body(request: Request, max_body: int = MAX_BODY) -> bytes:
 async def read_bounded(request: Request, max_body: int, what: str) -> bytes:
     """The body, refused once it passes ``max_body`` (said before a byte is read when the
     length is declared), so its size never decides the memory spent."""
-    too_large = PayloadTooLarge(f"This {what} can be at most {_size(max_body)}; nothing was saved.")
+    too_large = PayloadTooLarge(TOO_LARGE[what], values={"size": _size(max_body)})
     length = request.headers.get("content-length", "")
     if length.isdigit() and int(length) > max_body:
         raise too_large
@@ -139,6 +139,12 @@ async def read_bounded(request: Request, max_body: int, what: str) -> bytes:
         if len(raw) > max_body:
             raise too_large
     return bytes(raw)
+
+
+TOO_LARGE = {
+    "request": N_("This request can be at most %(size)s; nothing was saved."),
+    "form": N_("This form can be at most %(size)s; nothing was saved."),
+}
 
 
 def _size(limit: int) -> str:

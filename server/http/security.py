@@ -124,7 +124,10 @@ def asked_in_query(request: Request) -> list[str]:
     roles = request.query_params.getlist("as")
     unknown = [role for role in roles if role not in KEPT_IN]
     if unknown or len(roles) > len(KEPT_IN):
-        raise BadRequest(f"'as' may be {' or '.join(KEPT_IN)}; nothing else is known.")
+        raise BadRequest(
+            N_("'as' may be %(roles)s; nothing else is known."),
+            values={"roles": " or ".join(KEPT_IN)},  # the names a program sends, not words
+        )
     return roles
 
 

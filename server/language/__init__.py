@@ -100,3 +100,9 @@ def N_(message: str) -> str:  # the name gettext's tools look for
     """Marks a message for the catalogue where it is defined, to be translated where it is
     said (a class's title, a constant), since the language is known only then."""
     return message
+
+
+def Nn_(singular: str, plural: str) -> tuple[str, str]:
+    """Marks a counted message's two English forms where it is defined, to be said with
+    ``ngettext`` where the count and the language are known (see server.errors.Refused)."""
+    return singular, plural

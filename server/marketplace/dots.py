@@ -10,7 +10,7 @@ from server.errors import Conflict, NotFound
 from server.events import setup
 from server.events.journal import Appending, Journal
 from server.events.models import Attendee, Event
-from server.language import N_
+from server.language import N_, Nn_
 from server.marketplace.models import Dot, Pitch
 from server.marketplace.pitches import find_pitch, fits_id, votable
 from server.marketplace.views import counts_data, vote_counts
@@ -35,8 +35,14 @@ async def place_dot(journal: Journal, pitch_id: int) -> dict[str, Any]:
     used = (await _placed(journal)).setdefault(attendee.id, [])
     if len(used) >= event.dots_per_attendee:
         raise Conflict(
-            f"You have placed all {event.dots_per_attendee} of your dots. "
-            "Move or withdraw one to vote for this pitch."
+            Nn_(
+                "You have placed all %(dots)s of your dots. "
+                "Move or withdraw one to vote for this pitch.",
+                "You have placed all %(dots)s of your dots. "
+                "Move or withdraw one to vote for this pitch.",
+            ),
+            values={"dots": event.dots_per_attendee},
+            n=event.dots_per_attendee,
         )
     if not event.dots_stack and pitch_id in used:
         raise Conflict(N_("You already have a dot on this pitch; this event allows one per pitch."))
@@ -133,7 +139,10 @@ async def _own_dot(event: Event, attendee: Attendee, dot_id: int) -> Dot:
         else None
     )
     if dot is None:
-        raise NotFound(f"You have no dot {dot_id}; it may already have been withdrawn.")
+        raise NotFound(
+            N_("You have no dot %(dot)s; it may already have been withdrawn."),
+            values={"dot": dot_id},
+        )
     return dot
 
 

@@ -44,7 +44,10 @@ def _seen(merged_into_id: int | None, hidden: bool, actor: Actor) -> bool:
 
 
 def _missing(pitch_id: int) -> NotFound:
-    return NotFound(f"There is no pitch {pitch_id} in this event; it may have been merged.")
+    return NotFound(
+        N_("There is no pitch %(pitch)s in this event; it may have been merged."),
+        values={"pitch": pitch_id},
+    )
 
 
 def fits_id(number: int) -> bool:

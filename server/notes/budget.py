@@ -40,9 +40,12 @@ def check(update: bytes, state: dict[int, int], pieces: int = MAX_PIECES) -> Non
         written[client] = max(written.get(client, 0), end)
     if sum(written.values()) > MAX_WRITTEN:
         raise TooMuchWritten(
-            f"These notes have had {MAX_WRITTEN:,} characters written into them over time, "
-            "deleted ones included, which is all one session's notes can take, so nothing of "
-            "this change was saved. Copy anything you still need to add somewhere else."
+            N_(
+                "These notes have had %(most)s characters written into them over time, "
+                "deleted ones included, which is all one session's notes can take, so nothing "
+                "of this change was saved. Copy anything you still need to add somewhere else."
+            ),
+            values={"most": f"{MAX_WRITTEN:,}"},
         )
 
 
@@ -71,8 +74,11 @@ class _Reader:
             pieces += structs
             if pieces > most:
                 raise Invalid(
-                    f"That change holds more than {most:,} separate pieces of writing, "
-                    "more than anyone types between two saves; nothing of it was saved."
+                    N_(
+                        "That change holds more than %(most)s separate pieces of writing, "
+                        "more than anyone types between two saves; nothing of it was saved."
+                    ),
+                    values={"most": f"{most:,}"},
                 )
             for _ in range(structs):
                 clock = self.within(clock + self.struct())

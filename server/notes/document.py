@@ -175,21 +175,31 @@ def check(content: NotesContent) -> None:
     """Refuses content past the caps, saying which and how far."""
     if content.chars > MAX_CHARS:
         raise TooLong(
-            f"These notes would be {content.chars:,} characters long; the limit is "
-            f"{MAX_CHARS:,}. Nothing past the limit was saved: shorten them, or move long "
-            "material to a linked document."
+            N_(
+                "These notes would be %(chars)s characters long; the limit is %(most)s. "
+                "Nothing past the limit was saved: shorten them, or move long material to a "
+                "linked document."
+            ),
+            values={"chars": f"{content.chars:,}", "most": f"{MAX_CHARS:,}"},
         )
     if len(content.actions) > MAX_ACTIONS:
-        raise TooLong(f"A session can list at most {MAX_ACTIONS} actions.")
+        raise TooLong(
+            N_("A session can list at most %(most)s actions."), values={"most": MAX_ACTIONS}
+        )
     if len(content.photos) > MAX_PHOTOS:
-        raise TooLong(f"A session can have at most {MAX_PHOTOS} photos.")
+        raise TooLong(
+            N_("A session can have at most %(most)s photos."), values={"most": MAX_PHOTOS}
+        )
 
 
 def check_size(update: bytes) -> None:
     if len(update) > MAX_UPDATE_BYTES:
         raise TooLong(
-            f"That change is {len(update) // 1024:,} KB; one change can add at most "
-            f"{MAX_UPDATE_BYTES // 2**20} MB to the notes. Nothing of it was saved."
+            N_(
+                "That change is %(size)s KB; one change can add at most %(most)s MB to the "
+                "notes. Nothing of it was saved."
+            ),
+            values={"size": f"{len(update) // 1024:,}", "most": MAX_UPDATE_BYTES // 2**20},
         )
 
 

@@ -75,16 +75,21 @@ def check_type(media_type: str) -> None:
     """Refuses, from its declared type alone, an upload that can't be a photo."""
     if media_type.partition(";")[0].strip().lower() not in MEDIA_TYPES.values():
         raise NotAPhoto(
-            "Send the photo as a JPEG, PNG or WebP image, with its Content-Type "
-            "(image/jpeg, image/png or image/webp)."
+            N_(
+                "Send the photo as a JPEG, PNG or WebP image, with its Content-Type "
+                "(image/jpeg, image/png or image/webp)."
+            )
         )
 
 
 def check_size(length: int) -> None:
     if length > MAX_BYTES:
         raise PhotoTooLarge(
-            f"Photos can be at most {MAX_BYTES // (1024 * 1024)} MB; this one is larger. "
-            "Send it at a lower resolution or as a JPEG."
+            N_(
+                "Photos can be at most %(most)s MB; this one is larger. "
+                "Send it at a lower resolution or as a JPEG."
+            ),
+            values={"most": MAX_BYTES // (1024 * 1024)},
         )
 
 
@@ -119,8 +124,11 @@ def _kind(image: Image.Image) -> str:
 
 def _too_many_pixels() -> PhotoTooLarge:
     return PhotoTooLarge(
-        f"This image has more than {MAX_PIXELS // 1_000_000} million pixels, far more than "
-        "a photo of a flipchart needs. Send it at a lower resolution."
+        N_(
+            "This image has more than %(most)s million pixels, far more than "
+            "a photo of a flipchart needs. Send it at a lower resolution."
+        ),
+        values={"most": MAX_PIXELS // 1_000_000},
     )
 
 
@@ -132,8 +140,10 @@ def _opened(data: bytes) -> Image.Image:
         raise _too_many_pixels() from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         raise NotAPhoto(
-            "This file isn't a JPEG, PNG or WebP image that Snug can read. "
-            "Take the photo again or export it as a JPEG."
+            N_(
+                "This file isn't a JPEG, PNG or WebP image that Snug can read. "
+                "Take the photo again or export it as a JPEG."
+            )
         ) from None
     width, height = image.size
     if width * height > MAX_PIXELS:
