@@ -14,11 +14,12 @@ import pytest
 from websockets.asyncio.client import connect
 
 from server import language
-from server.errors import Conflict, NotFound
+from server.errors import Conflict, Invalid, NotFound
 from server.events.day import Audience, Moment, day_of
 from server.events.setup import REMOVING
 from server.language import Nn_
 from server.pages import words
+from server.validation import validate
 from tests.conftest import ApiEvent, LiveServer
 from tests.http.helpers import assert_problem
 from tests.live.helpers import Screen
@@ -199,3 +200,13 @@ async def test_a_socket_s_errors_are_in_the_language_it_was_opened_in(
         s = Screen(ws)
         await s.send(b'{"type": "hello"}')
         assert (await s.expect("error"))["message"] == "Send messages as text, not binary."
+
+
+def test_what_the_schemas_refuse_is_said_in_welsh(welsh: None) -> None:
+    with pytest.raises(Invalid) as refused:
+        validate("pitch-create", {"title": 5})
+    assert refused.value.message == "'title' should be text."
+    assert refused.value.said() == "Dylai 'title' fod yn destun."
+    with pytest.raises(Invalid) as whole:
+        validate("pitch-create", {"title": "Te", "colour": "red"})
+    assert whole.value.said() == "Mae gan y neges feysydd nad yw Snug yn eu derbyn: colour."
