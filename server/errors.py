@@ -1,8 +1,11 @@
 """Refusals the domain raises; transports turn them into problem+json or an error message.
 
-Titles and sentences are written in English and marked for the catalogue; the transport says
-them in the asker's language (server/http/problems.py), since the domain may run where no
-request's language is known (a batch of writes).
+Titles and sentences are written in English and marked for the catalogue (N_, or Nn_ for a
+sentence that counts), with named placeholders for what varies: ``NotFound(N_("There is no
+pitch %(pitch)s in this event."), values={"pitch": 12})``. The transport says them in the
+asker's language (``said()``: problem+json, pages, sockets), filling the values in after
+translation, since the domain may run where no request's language is known (a batch of
+writes); ``message`` keeps the English, for logs and the command line.
 """
 
 from __future__ import annotations
