@@ -300,24 +300,46 @@ def _one_instant(moment: str, zone_name: str) -> None:
     shift = (later.utcoffset() or ZERO) - (earlier.utcoffset() or ZERO)
     if not shift:
         return
-    when = f"The time {moment.replace('T', ' at ')}"
-    if shift > ZERO:
-        raise Invalid(
-            f"{when} doesn't exist in {zone_name}: the clocks go forward {_span(shift)} that "
-            "night and skip it. Choose a time before or after the change."
-        )
-    raise Invalid(
-        f"{when} happens twice in {zone_name}: the clocks go back {_span(-shift)} that night "
-        "and show it twice. Choose a time before or after the change, so every calendar "
-        "shows the same moment."
-    )
-
-
-def _span(shift: dt.timedelta) -> str:
-    minutes = int(shift.total_seconds()) // 60
+    minutes = int(abs(shift).total_seconds()) // 60
+    forward = shift > ZERO
     if minutes == 60:
-        return "an hour"
-    return f"{minutes} minutes" if minutes % 60 else f"{minutes // 60} hours"
+        said: str | tuple[str, str] = CLOCKS_HOUR[forward]
+    else:
+        said = CLOCKS_MINUTES[forward]
+    day, _, clock = moment.partition("T")
+    values = {"day": day, "time": clock, "zone": zone_name, "minutes": minutes}
+    raise Invalid(said, values=values, n=minutes)
+
+
+# A wall-clock time the clocks skip (True: they go forward) or show twice, as most zones
+# shift (an hour) and as a few do (Lord Howe Island: half an hour).
+CLOCKS_HOUR = {
+    True: N_(
+        "The time %(day)s at %(time)s doesn't exist in %(zone)s: the clocks go forward an hour "
+        "that night and skip it. Choose a time before or after the change."
+    ),
+    False: N_(
+        "The time %(day)s at %(time)s happens twice in %(zone)s: the clocks go back an hour "
+        "that night and show it twice. Choose a time before or after the change, so every "
+        "calendar shows the same moment."
+    ),
+}
+CLOCKS_MINUTES = {
+    True: Nn_(
+        "The time %(day)s at %(time)s doesn't exist in %(zone)s: the clocks go forward "
+        "%(minutes)s minute that night and skip it. Choose a time before or after the change.",
+        "The time %(day)s at %(time)s doesn't exist in %(zone)s: the clocks go forward "
+        "%(minutes)s minutes that night and skip it. Choose a time before or after the change.",
+    ),
+    False: Nn_(
+        "The time %(day)s at %(time)s happens twice in %(zone)s: the clocks go back "
+        "%(minutes)s minute that night and show it twice. Choose a time before or after the "
+        "change, so every calendar shows the same moment.",
+        "The time %(day)s at %(time)s happens twice in %(zone)s: the clocks go back "
+        "%(minutes)s minutes that night and show it twice. Choose a time before or after the "
+        "change, so every calendar shows the same moment.",
+    ),
+}
 
 
 async def known_slots(event: Event, slot_ids: list[int]) -> list[int]:
