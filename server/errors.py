@@ -1,15 +1,19 @@
 """Refusals the domain raises; transports turn them into problem+json or an error message.
 
-Titles and sentences are written in English and marked for the catalogue; the transport says
-them in the asker's language (server/http/problems.py), since the domain may run where no
-request's language is known (a batch of writes).
+Titles and sentences are written in English and marked for the catalogue (N_, or Nn_ for a
+sentence that counts), with named placeholders for what varies: ``NotFound(N_("There is no
+pitch %(pitch)s in this event."), values={"pitch": 12})``. The transport says them in the
+asker's language (``said()``: problem+json, pages, sockets), filling the values in after
+translation, since the domain may run where no request's language is known (a batch of
+writes); ``message`` keeps the English, for logs and the command line.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
-from server.language import N_
+from server.language import N_, gettext, ngettext
 
 
 class Refused(Exception):
@@ -18,11 +22,40 @@ class Refused(Exception):
     status = 422
     title = N_("That can't be done")
 
-    def __init__(self, message: str, **extensions: Any) -> None:
-        """``extensions``: more for a program to act on, sent as members of the problem."""
-        super().__init__(message)
-        self.message = message
+    def __init__(
+        self,
+        message: str | tuple[str, str],
+        values: Mapping[str, Any] | None = None,
+        *,
+        n: int = 1,
+        **extensions: Any,
+    ) -> None:
+        """``message``: English, marked with N_ where it is written; its ``values`` fill its
+        named placeholders ("There is no pitch %(pitch)s") after it is translated, so a
+        translator can move them. A sentence that counts is both its English forms, marked
+        with Nn_, and its count ``n``, so that each language says its own plural form.
+        ``extensions``: more for a program to act on, sent as members of the problem."""
+        singular, plural = (message, None) if isinstance(message, str) else message
+        self.template, self.plural, self.n = singular, plural, n
+        self.values = dict(values or {})
+        english = plural if plural is not None and n != 1 else singular
+        self.message = _filled(english, self.values)  # in English, for logs and the CLI
+        super().__init__(self.message)
         self.extensions = extensions
+
+    def said(self) -> str:
+        """The sentence in the asker's language (server.language.current())."""
+        if self.plural is not None:
+            return _filled(ngettext(self.template, self.plural, self.n), self.values)
+        return _filled(gettext(self.template), self.values)
+
+    def titled(self) -> str:
+        """The title in the asker's language."""
+        return gettext(self.title)
+
+
+def _filled(message: str, values: Mapping[str, Any]) -> str:
+    return message % values if values else message
 
 
 class Invalid(Refused):

@@ -29,6 +29,7 @@ from redis.exceptions import RedisError
 
 from server import metrics
 from server.errors import Refused
+from server.language import N_
 from server.live.hub import REDIS_SCHEMES
 
 log = logging.getLogger("snug.limits")
@@ -142,7 +143,7 @@ class SweptNowAndThen(MemoryStorage):
 
 class TooFast(Refused):
     status = 429
-    title = "Too many requests"
+    title = N_("Too many requests")
 
     def __init__(self, message: str, retry_after: int) -> None:
         super().__init__(message)

@@ -23,6 +23,7 @@ from referencing import Registry, Resource
 
 from server.bundled import SCHEMA_DIR
 from server.errors import Invalid
+from server.language import N_
 
 # Keywords that refuse from a size or a kind alone come first; uniqueItems, quadratic on lists
 # of objects, comes last, once the items are known to be few and simple.
@@ -41,7 +42,7 @@ def _keywords(schema: dict[str, Any]) -> list[tuple[str, Any]]:
     payload that is checked, so it is also where a time budget is enforced."""
     deadline = _deadline.get()
     if deadline is not None and time.monotonic() > deadline:
-        raise TooSlow("Checking the data took too long.")
+        raise TooSlow(N_("Checking the data took too long."))
     return sorted(schema.items(), key=lambda item: _RANK.get(item[0], len(FIRST)))
 
 
@@ -82,7 +83,7 @@ def names() -> list[str]:
     return list(_schemas())
 
 
-MAX_SAID = 300  # a refusal names what was sent, and what was sent may be long
+MAX_VALUE = 150  # a refusal names what was sent, and what was sent may be long
 MAX_DEPTH = 32  # deeper than any of Snug's payloads; deep nesting only ever means harm
 NOT_TEXT = re.compile("[\x00\ud800-\udfff]")  # NUL, and halves of surrogate pairs
 
@@ -93,7 +94,7 @@ def load_json(raw: str | bytes) -> Any:
     try:
         value = json.loads(raw)
     except (ValueError, RecursionError):  # JSONDecodeError and bad UTF-8 are ValueErrors
-        raise Invalid("The data sent isn't valid JSON; it may have been cut short.") from None
+        raise Invalid(N_("The data sent isn't valid JSON; it may have been cut short.")) from None
     _check_text(value)
     return value
 
@@ -103,11 +104,16 @@ def _check_text(value: Any) -> None:
     while pending:
         item, depth = pending.pop()
         if depth > MAX_DEPTH:
-            raise Invalid(f"The data sent is nested more than {MAX_DEPTH} levels deep.")
+            raise Invalid(
+                N_("The data sent is nested more than %(most)s levels deep."),
+                values={"most": MAX_DEPTH},
+            )
         if isinstance(item, str) and NOT_TEXT.search(item):
             raise Invalid(
-                "Some text sent holds a character no text can (NUL, or half of a Unicode "
-                "surrogate pair); remove it and try again."
+                N_(
+                    "Some text sent holds a character no text can (NUL, or half of a Unicode "
+                    "surrogate pair); remove it and try again."
+                )
             )
         if isinstance(item, dict):
             pending += [(key, depth + 1) for key in item]
@@ -121,9 +127,15 @@ def validate(name: str, instance: Any) -> Any:
     thing wrong with it."""
     error = next(validator(name).iter_errors(instance), None)
     if error is not None:
-        said = describe(error)
-        raise Invalid(said if len(said) <= MAX_SAID else f"{said[: MAX_SAID - 1]}…")
+        said, values = describe(error)
+        raise Invalid(said, values={key: _cut(value) for key, value in values.items()})
     return instance
+
+
+def _cut(value: Any) -> Any:
+    """What was sent, cut short: a refusal names it, and it may be long."""
+    text = str(value)
+    return value if len(text) <= MAX_VALUE else f"{text[: MAX_VALUE - 1]}…"
 
 
 @contextmanager
@@ -136,54 +148,109 @@ def time_limit(seconds: float | None) -> Iterator[None]:
         _deadline.reset(token)
 
 
-def describe(error: ValidationError) -> str:
-    """One sentence a person can act on."""
-    field = ".".join(str(p) for p in error.absolute_path) or "The message"
-    what = f"'{field}'" if error.absolute_path else field
+# Each sentence twice: about a field (%(what)s is its path, quoted: a name a program sends)
+# and about the message as a whole.
+SENTENCES: dict[str, tuple[str, str]] = {
+    "additionalProperties": (
+        N_("%(what)s has fields Snug doesn't accept: %(extra)s."),
+        N_("The message has fields Snug doesn't accept: %(extra)s."),
+    ),
+    "maxLength": (
+        N_("%(what)s is too long: at most %(arg)s characters."),
+        N_("The message is too long: at most %(arg)s characters."),
+    ),
+    "minLength": (N_("%(what)s can't be empty."), N_("The message can't be empty.")),
+    "maximum": (
+        N_("%(what)s must be at most %(arg)s."),
+        N_("The message must be at most %(arg)s."),
+    ),
+    "minimum": (
+        N_("%(what)s must be at least %(arg)s."),
+        N_("The message must be at least %(arg)s."),
+    ),
+    "maxItems": (
+        N_("%(what)s can have at most %(arg)s items."),
+        N_("The message can have at most %(arg)s items."),
+    ),
+    "minProperties": (
+        N_("%(what)s must change at least one thing."),
+        N_("The message must change at least one thing."),
+    ),
+    "enum": (
+        N_("%(what)s must be one of: %(choices)s."),
+        N_("The message must be one of: %(choices)s."),
+    ),
+    "const": (N_("%(what)s must be %(arg)s."), N_("The message must be %(arg)s.")),
+    "format": (
+        N_("%(what)s must be a real %(arg)s, such as 2026-11-23."),
+        N_("The message must be a real %(arg)s, such as 2026-11-23."),
+    ),
+    "pattern": (
+        N_("%(what)s isn't in the expected form. %(hint)s"),
+        N_("The message isn't in the expected form. %(hint)s"),
+    ),
+    "pattern without a hint": (
+        N_("%(what)s isn't in the expected form."),
+        N_("The message isn't in the expected form."),
+    ),
+    "blank": (N_("%(what)s can't be blank."), N_("The message can't be blank.")),
+    "other": (
+        N_("%(what)s isn't valid: %(message)s."),
+        N_("The message isn't valid: %(message)s."),
+    ),
+}
+# A field of the wrong type, by the type (or types) its schema asks for.
+KINDS: dict[str, tuple[str, str]] = {
+    "string": (N_("%(what)s should be text."), N_("The message should be text.")),
+    "integer": (
+        N_("%(what)s should be a whole number."),
+        N_("The message should be a whole number."),
+    ),
+    "number": (N_("%(what)s should be a number."), N_("The message should be a number.")),
+    "boolean": (
+        N_("%(what)s should be true or false."),
+        N_("The message should be true or false."),
+    ),
+    "object": (N_("%(what)s should be an object."), N_("The message should be an object.")),
+    "array": (N_("%(what)s should be a list."), N_("The message should be a list.")),
+    "null": (N_("%(what)s should be null."), N_("The message should be null.")),
+    "string null": (
+        N_("%(what)s should be text or null."),
+        N_("The message should be text or null."),
+    ),
+}
+
+
+def describe(error: ValidationError) -> tuple[str, dict[str, Any]]:
+    """One sentence a person can act on, as written (marked for the catalogue), and the values
+    that fill it once it is said."""
+    field = ".".join(str(p) for p in error.absolute_path)
+    values: dict[str, Any] = {"what": f"'{field}'"}
+    whole = 0 if field else 1  # which of a sentence's two forms
     v, arg = error.validator, error.validator_value
     if v == "required":
-        missing = error.message.split("'")[1]
-        return (
-            f"'{missing}' is missing." if not error.absolute_path else f"{what} needs '{missing}'."
-        )
-    if v == "additionalProperties":
-        extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
-        return f"{what} has fields Snug doesn't accept: {', '.join(extra)}."
-    templates = {
-        "type": "{what} should be {kind}.",
-        "maxLength": "{what} is too long: at most {arg} characters.",
-        "minLength": "{what} can't be empty.",
-        "maximum": "{what} must be at most {arg}.",
-        "minimum": "{what} must be at least {arg}.",
-        "maxItems": "{what} can have at most {arg} items.",
-        "minProperties": "{what} must change at least one thing.",
-        "enum": "{what} must be one of: {choices}.",
-        "const": "{what} must be {arg!r}.",
-        "format": "{what} must be a real {arg}, such as 2026-11-23.",
-        "pattern": "{what} isn't in the expected form. {hint}",
-    }
+        values["missing"] = error.message.split("'")[1]
+        said = N_("%(what)s needs '%(missing)s'.") if field else N_("'%(missing)s' is missing.")
+        return said, values
+    if v == "type":
+        kinds = " ".join(map(str, arg)) if isinstance(arg, list) else str(arg)
+        if kinds in KINDS:
+            return KINDS[kinds][whole], values
+        v = "other"
     if v == "pattern" and arg == "\\S":
-        return f"{what} can't be blank."
-    template = templates.get(str(v), "{what} isn't valid: {message}.")
-    return template.format(
-        what=what,
-        arg=arg,
-        kind=_kind(arg) if v == "type" else "",
+        v = "blank"
+    hint = error.schema.get("description", "") if isinstance(error.schema, dict) else ""
+    if v == "pattern" and not hint:
+        v = "pattern without a hint"
+    if v not in SENTENCES:
+        v = "other"
+    values.update(
+        arg=repr(arg) if v == "const" else arg,
+        extra=", ".join(sorted(set(error.instance) - set(error.schema.get("properties", {}))))
+        if v == "additionalProperties"
+        else "",
         choices=", ".join(map(str, arg)) if v == "enum" else "",
-        hint=error.schema.get("description", "") if isinstance(error.schema, dict) else "",
+        hint=hint,
         message=error.message,
-    ).strip()
-
-
-def _kind(arg: Any) -> str:
-    names = {
-        "string": "text",
-        "integer": "a whole number",
-        "boolean": "true or false",
-        "object": "an object",
-        "array": "a list",
-        "null": "null",
-        "number": "a number",
-    }
-    kinds = arg if isinstance(arg, list) else [arg]
-    return " or ".join(names.get(str(k), str(k)) for k in kinds)
+    )
+    return SENTENCES[str(v)][whole], values

@@ -20,6 +20,7 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import Any, ParamSpec, TypeVar
 
 from server.errors import Refused
+from server.language import N_
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -27,7 +28,7 @@ T = TypeVar("T")
 
 class Busy(Refused):
     status = 503
-    title = "Busy, try again in a moment"
+    title = N_("Busy, try again in a moment")
 
 
 class Workers:

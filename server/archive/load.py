@@ -37,6 +37,7 @@ from server.errors import Conflict, Invalid, Refused
 from server.events.access import Keys
 from server.events.models import Attendee, Event
 from server.events.setup import RESERVED_SLUGS, check_times, free_join_code, slugify
+from server.language import N_
 from server.limits import SNAPSHOT_JUMP
 from server.notes import document
 from server.notes.document import NotesContent, PhotoRef
@@ -198,9 +199,11 @@ async def _refuse_clashes(archive: dict[str, Any], slug: str) -> None:
     for start in range(0, len(tokens), TOKEN_BATCH):
         if await Attendee.exists(token__in=tokens[start : start + TOKEN_BATCH]):
             raise Conflict(
-                "This server already holds the people of this archive: it has the event the "
-                "archive was made from, or an earlier import of it. An event can be imported "
-                "into a server once."
+                N_(
+                    "This server already holds the people of this archive: it has the event the "
+                    "archive was made from, or an earlier import of it. An event can be imported "
+                    "into a server once."
+                )
             )
 
 

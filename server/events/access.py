@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from server.errors import Conflict, Forbidden, Unauthorised
 from server.events.models import Attendee, Event
 from server.events.together import Gathered
+from server.language import N_
 
 GATHER_MOST = 400  # keys in one lookup of attendees, well inside every database's parameters
 
@@ -51,8 +52,10 @@ class Actor:
         self.require(Role.attendee)
         if self.attendee is None:
             raise Conflict(
-                "Only attendees have a name, dots and an agenda here; "
-                "open the join link on your phone to take part yourself."
+                N_(
+                    "Only attendees have a name, dots and an agenda here; "
+                    "open the join link on your phone to take part yourself."
+                )
             )
         return self.attendee
 
@@ -62,9 +65,9 @@ class Actor:
 
 
 _NEEDS = {
-    Role.attendee: "Join the event first: open the join link on this device.",
-    Role.facilitator: "Only the event's facilitators and organisers can do that.",
-    Role.organiser: "Only the event's organisers can do that.",
+    Role.attendee: N_("Join the event first: open the join link on this device."),
+    Role.facilitator: N_("Only the event's facilitators and organisers can do that."),
+    Role.organiser: N_("Only the event's organisers can do that."),
 }
 
 PUBLIC = Actor(Role.public)
@@ -104,8 +107,10 @@ class Keys:
         attendee = await self._attendees.get((event.id, digest))
         if attendee is None:
             raise Unauthorised(
-                "This link or device isn't recognised for this event. "
-                "Open the event's join link again to take part."
+                N_(
+                    "This link or device isn't recognised for this event. "
+                    "Open the event's join link again to take part."
+                )
             )
         return Actor(Role.attendee, attendee)
 

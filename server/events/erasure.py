@@ -32,6 +32,7 @@ from server.events.journal import Journal
 from server.events.models import Attendee, Event
 from server.events.views import event_view
 from server.grid.models import GridStep
+from server.language import N_
 from server.limits import SNAPSHOT_JUMP
 from server.marketplace.models import Pitch
 from server.notes import document, store
@@ -92,8 +93,11 @@ async def erase_personal_data(journal: Journal, confirm: str, public_url: str) -
     event = journal.event
     if confirm.strip() != event.slug:
         raise Invalid(
-            f"To erase personal data, type this event's address, {event.slug}, exactly as "
-            "shown. Nothing was erased."
+            N_(
+                "To erase personal data, type this event's address, %(slug)s, exactly as "
+                "shown. Nothing was erased."
+            ),
+            values={"slug": event.slug},
         )
     names = Names(await _names(event))
     await _forget_attendees(event)

@@ -18,6 +18,7 @@ from server.errors import Invalid, Refused
 from server.events.access import Actor
 from server.events.changes import Receipt
 from server.events.models import Event
+from server.language import N_
 
 KEY = re.compile(r"[A-Za-z0-9_-]{8,64}")
 LIFETIME = timedelta(hours=48)  # longer than any phone stays offline at an event
@@ -27,7 +28,7 @@ PRUNE_EVERY = 64  # receipts kept between prunings, so pruning costs little per 
 
 class BadKey(Refused):
     status = 400
-    title = "Bad request"
+    title = N_("Bad request")
 
 
 def checked_key(key: str) -> str:
@@ -81,8 +82,10 @@ class Kept:
             return False, None
         if receipt.fingerprint != asked:
             raise Invalid(
-                "This Idempotency-Key was already used for a different change, so nothing was "
-                "changed. Send each change with a key of its own."
+                N_(
+                    "This Idempotency-Key was already used for a different change, so nothing was "
+                    "changed. Send each change with a key of its own."
+                )
             )
         if (actor.label, key) in self._answers:  # the same object, filled in with the first
             return True, self._answers[(actor.label, key)]

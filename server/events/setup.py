@@ -19,7 +19,7 @@ from server.events.models import Attendee, Event, Room, Slot
 from server.events.together import Together
 from server.events.views import event_view, venue_view
 from server.grid.releases import sessions_in
-from server.language import SOURCE, held_in, languages
+from server.language import N_, SOURCE, Nn_, held_in, languages
 
 JOIN_CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i to misread off a poster
 RESERVED_SLUGS = {"new", "api", "static", "healthz"}
@@ -36,7 +36,10 @@ async def find_event(slug: str) -> Event:
     if len(slug) <= SLUG_LENGTH:  # a storm's lookups of one event share their query
         event = await _events.get(slug, lambda: Event.get_or_none(slug=slug))
     if event is None:
-        raise NotFound(f"There is no event at /e/{slug}. Check the link you were given.")
+        raise NotFound(
+            N_("There is no event at /e/%(slug)s. Check the link you were given."),
+            values={"slug": slug},
+        )
     # Whatever is said from here on about this event is said in one of its own languages.
     held_in(event.languages)
     return event
@@ -46,7 +49,7 @@ async def fresh_event(event_id: int) -> Event:
     """The event as committed now, read once for every screen catching up at this moment."""
     event = await _events_by_id.get(event_id, lambda: Event.get_or_none(id=event_id))
     if event is None:
-        raise NotFound("This event has been deleted.")
+        raise NotFound(N_("This event has been deleted."))
     return event
 
 
@@ -60,7 +63,10 @@ async def find_by_join_code(code: str) -> Event:
     code = typed_join_code(code)
     event = await Event.get_or_none(join_code=code) if len(code) <= JOIN_CODE_LENGTH else None
     if event is None:
-        raise NotFound(f"No event has the join code {code!r}. Check it on the screen or poster.")
+        raise NotFound(
+            N_("No event has the join code %(code)s. Check it on the screen or poster."),
+            values={"code": repr(code)},
+        )
     return event
 
 
@@ -117,7 +123,10 @@ def event_languages(chosen: list[str]) -> list[str]:
     spoken = languages()
     for code in chosen:
         if code not in spoken:
-            raise Invalid(f"Snug doesn't speak {code!r} yet. Choose from: {', '.join(spoken)}.")
+            raise Invalid(
+                N_("Snug doesn't speak %(code)s yet. Choose from: %(spoken)s."),
+                values={"code": repr(code), "spoken": ", ".join(spoken)},
+            )
     return [code for code in spoken if code in chosen]
 
 
@@ -179,15 +188,44 @@ async def unplaced_by(event: Event, kind: str, kept: set[int]) -> None:
     gone = {int(str(i)) for i in ids} - kept
     sessions = await sessions_in(event, kind, gone)
     if sessions:
-        what = "room" if kind == "room" else "time slot"
-        titles = ", ".join(f"“{s['title']}”" for s in sessions[:5])
-        more = f" and {len(sessions) - 5} more" if len(sessions) > 5 else ""
+        titles = ", ".join(f"“{s['title']}”" for s in sessions[:5])  # their own words
+        more = len(sessions) > 5
         raise Conflict(
-            f"Removing that {what} would take {len(sessions)} "
-            f"session{'s' if len(sessions) != 1 else ''} off the grid: {titles}{more}. "
-            "Move them first, or confirm to remove it anyway.",
+            REMOVING[kind == "room", more],
+            values={"count": len(sessions), "titles": titles, "more": len(sessions) - 5},
+            n=len(sessions),
             sessions=sessions,
         )
+
+
+# Removing a room (True) or a time slot (False) that holds sessions, naming up to five of them
+# (True: more than five).
+REMOVING = {
+    (True, False): Nn_(
+        "Removing that room would take %(count)s session off the grid: %(titles)s. "
+        "Move them first, or confirm to remove it anyway.",
+        "Removing that room would take %(count)s sessions off the grid: %(titles)s. "
+        "Move them first, or confirm to remove it anyway.",
+    ),
+    (True, True): Nn_(
+        "Removing that room would take %(count)s session off the grid: %(titles)s and "
+        "%(more)s more. Move them first, or confirm to remove it anyway.",
+        "Removing that room would take %(count)s sessions off the grid: %(titles)s and "
+        "%(more)s more. Move them first, or confirm to remove it anyway.",
+    ),
+    (False, False): Nn_(
+        "Removing that time slot would take %(count)s session off the grid: %(titles)s. "
+        "Move them first, or confirm to remove it anyway.",
+        "Removing that time slot would take %(count)s sessions off the grid: %(titles)s. "
+        "Move them first, or confirm to remove it anyway.",
+    ),
+    (False, True): Nn_(
+        "Removing that time slot would take %(count)s session off the grid: %(titles)s and "
+        "%(more)s more. Move them first, or confirm to remove it anyway.",
+        "Removing that time slot would take %(count)s sessions off the grid: %(titles)s and "
+        "%(more)s more. Move them first, or confirm to remove it anyway.",
+    ),
+}
 
 
 async def record_venue(journal: Journal) -> dict[str, Any]:
@@ -203,7 +241,7 @@ async def put_rooms(event: Event, rooms: list[dict[str, Any]], *, returning: boo
     """``returning``: a room whose id the event no longer has comes back under it (undo)."""
     names = [room["name"].strip().casefold() for room in rooms]
     if len(set(names)) != len(names):
-        raise Invalid("Two rooms have the same name; give each room its own name.")
+        raise Invalid(N_("Two rooms have the same name; give each room its own name."))
     for room in rooms:
         await known_slots(event, room.get("unavailable", []))
     await _replace(
@@ -226,7 +264,10 @@ async def put_slots(event: Event, slots: list[dict[str, Any]], *, returning: boo
     for slot in slots:
         # Every time names one instant, so wall-clock order is the order of the instants.
         if slot["ends_at"] <= slot["starts_at"]:
-            raise Invalid(f"The slot starting {slot['starts_at']} must end after it starts.")
+            raise Invalid(
+                N_("The slot starting %(starts)s must end after it starts."),
+                values={"starts": slot["starts_at"]},
+            )
     await _replace(
         Slot,
         event,
@@ -260,30 +301,54 @@ def _one_instant(moment: str, zone_name: str) -> None:
     try:
         local = dt.datetime.fromisoformat(moment)
     except ValueError:
-        raise Invalid(f"The time {moment} isn't a real date and time.") from None
+        raise Invalid(
+            N_("The time %(moment)s isn't a real date and time."), values={"moment": moment}
+        ) from None
     zone = ZoneInfo(zone_name)
     earlier, later = local.replace(tzinfo=zone), local.replace(tzinfo=zone, fold=1)
     shift = (later.utcoffset() or ZERO) - (earlier.utcoffset() or ZERO)
     if not shift:
         return
-    when = f"The time {moment.replace('T', ' at ')}"
-    if shift > ZERO:
-        raise Invalid(
-            f"{when} doesn't exist in {zone_name}: the clocks go forward {_span(shift)} that "
-            "night and skip it. Choose a time before or after the change."
-        )
-    raise Invalid(
-        f"{when} happens twice in {zone_name}: the clocks go back {_span(-shift)} that night "
-        "and show it twice. Choose a time before or after the change, so every calendar "
-        "shows the same moment."
-    )
-
-
-def _span(shift: dt.timedelta) -> str:
-    minutes = int(shift.total_seconds()) // 60
+    minutes = int(abs(shift).total_seconds()) // 60
+    forward = shift > ZERO
     if minutes == 60:
-        return "an hour"
-    return f"{minutes} minutes" if minutes % 60 else f"{minutes // 60} hours"
+        said: str | tuple[str, str] = CLOCKS_HOUR[forward]
+    else:
+        said = CLOCKS_MINUTES[forward]
+    day, _, clock = moment.partition("T")
+    values = {"day": day, "time": clock, "zone": zone_name, "minutes": minutes}
+    raise Invalid(said, values=values, n=minutes)
+
+
+# A wall-clock time the clocks skip (True: they go forward) or show twice, as most zones
+# shift (an hour) and as a few do (Lord Howe Island: half an hour).
+CLOCKS_HOUR = {
+    True: N_(
+        "The time %(day)s at %(time)s doesn't exist in %(zone)s: the clocks go forward an hour "
+        "that night and skip it. Choose a time before or after the change."
+    ),
+    False: N_(
+        "The time %(day)s at %(time)s happens twice in %(zone)s: the clocks go back an hour "
+        "that night and show it twice. Choose a time before or after the change, so every "
+        "calendar shows the same moment."
+    ),
+}
+CLOCKS_MINUTES = {
+    True: Nn_(
+        "The time %(day)s at %(time)s doesn't exist in %(zone)s: the clocks go forward "
+        "%(minutes)s minute that night and skip it. Choose a time before or after the change.",
+        "The time %(day)s at %(time)s doesn't exist in %(zone)s: the clocks go forward "
+        "%(minutes)s minutes that night and skip it. Choose a time before or after the change.",
+    ),
+    False: Nn_(
+        "The time %(day)s at %(time)s happens twice in %(zone)s: the clocks go back "
+        "%(minutes)s minute that night and show it twice. Choose a time before or after the "
+        "change, so every calendar shows the same moment.",
+        "The time %(day)s at %(time)s happens twice in %(zone)s: the clocks go back "
+        "%(minutes)s minutes that night and show it twice. Choose a time before or after the "
+        "change, so every calendar shows the same moment.",
+    ),
+}
 
 
 async def known_slots(event: Event, slot_ids: list[int]) -> list[int]:
@@ -291,7 +356,10 @@ async def known_slots(event: Event, slot_ids: list[int]) -> list[int]:
     known = set(await Slot.filter(event=event).values_list("id", flat=True))
     unknown = sorted(set(slot_ids) - known)
     if unknown:
-        raise Invalid(f"This event has no slot {unknown[0]}; choose from its time slots.")
+        raise Invalid(
+            N_("This event has no slot %(slot)s; choose from its time slots."),
+            values={"slot": unknown[0]},
+        )
     return sorted(set(slot_ids))
 
 
@@ -305,8 +373,12 @@ async def _replace(
     """Makes the event's rows match the list: ids update, new items create, the rest go.
     ``returning``: an id the event doesn't have is an item undo brings back under it."""
     if len(items) > MOST_ROOMS_OR_SLOTS:  # the grid editor adds them one at a time
-        plural = "rooms" if model is Room else "time slots"
-        raise Invalid(f"An event can have at most {MOST_ROOMS_OR_SLOTS} {plural}.")
+        most = (
+            N_("An event can have at most %(most)s rooms.")
+            if model is Room
+            else N_("An event can have at most %(most)s time slots.")
+        )
+        raise Invalid(most, values={"most": MOST_ROOMS_OR_SLOTS})
     existing = {row.id: row for row in await model.filter(event=event)}
     keep = set()
     for i, item in enumerate(items):
@@ -317,7 +389,12 @@ async def _replace(
                 keep.add(item["id"])
                 continue
             if row is None:
-                raise Invalid(f"There is no {model.__name__.lower()} {item['id']} in this event.")
+                raise Invalid(
+                    N_("There is no room %(id)s in this event.")
+                    if model is Room
+                    else N_("There is no slot %(id)s in this event."),
+                    values={"id": item["id"]},
+                )
             row.update_from_dict(values(i, item))
             await row.save()
             keep.add(row.id)
@@ -328,15 +405,16 @@ async def _replace(
         await model.filter(id__in=gone).delete()
 
 
+UNKNOWN_ZONE = N_("%(name)s isn't a time zone Snug knows. Use a name such as Europe/London.")
+
+
 def _zone(name: str) -> str:
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        raise Invalid(
-            f"{name!r} isn't a time zone Snug knows. Use a name such as Europe/London."
-        ) from None
+        raise Invalid(UNKNOWN_ZONE, values={"name": repr(name)}) from None
     if name not in available_timezones():
-        raise Invalid(f"{name!r} isn't a time zone Snug knows. Use a name such as Europe/London.")
+        raise Invalid(UNKNOWN_ZONE, values={"name": repr(name)})
     return name
 
 
@@ -348,15 +426,19 @@ def slugify(text: str) -> str:
 async def _free_slug(wanted: str, explicit: bool) -> str:
     base = slugify(wanted) or "event"
     if explicit and base != wanted:
-        raise Invalid("The web address may use only lower-case letters, digits and hyphens.")
+        raise Invalid(N_("The web address may use only lower-case letters, digits and hyphens."))
     if base in RESERVED_SLUGS:
         if explicit:
-            raise Invalid(f"The address /e/{base} is reserved; choose another.")
+            raise Invalid(
+                N_("The address /e/%(slug)s is reserved; choose another."), values={"slug": base}
+            )
         base = f"{base}-event"
     if not await Event.exists(slug=base):
         return base
     if explicit:
-        raise Conflict(f"The address /e/{base} is taken; choose another.")
+        raise Conflict(
+            N_("The address /e/%(slug)s is taken; choose another."), values={"slug": base}
+        )
     for n in range(2, 1000):
         candidate = f"{base[:35]}-{n}"
         if not await Event.exists(slug=candidate):

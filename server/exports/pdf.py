@@ -13,6 +13,7 @@ from collections import OrderedDict
 from typing import Any
 
 from server.errors import Refused
+from server.language import N_
 from server.workers import Processes
 
 KEPT = 16  # PDFs kept in memory: making one takes seconds, and the same one is asked again
@@ -30,7 +31,7 @@ _keeping = threading.Lock()  # the CLI and the server each run an event loop
 
 class PdfUnavailable(Refused):
     status = 503
-    title = "PDF not available on this server"
+    title = N_("PDF not available on this server")
 
 
 async def pdf_soon(html: bytes) -> bytes:
@@ -74,8 +75,10 @@ def _weasyprint() -> Any:
         import weasyprint
     except (ImportError, OSError):  # OSError: the package is there but Pango is not
         raise PdfUnavailable(
-            "This server can't make PDFs: it needs WeasyPrint and the Pango library. Install "
-            "them with pip install 'snug[pdf]' and, on Debian or Ubuntu, apt-get install "
-            "libpango-1.0-0 libpangoft2-1.0-0. The HTML and Markdown downloads work meanwhile."
+            N_(
+                "This server can't make PDFs: it needs WeasyPrint and the Pango library. Install "
+                "them with pip install 'snug[pdf]' and, on Debian or Ubuntu, apt-get install "
+                "libpango-1.0-0 libpangoft2-1.0-0. The HTML and Markdown downloads work meanwhile."
+            )
         ) from None
     return weasyprint

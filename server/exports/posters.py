@@ -19,6 +19,7 @@ from server.errors import NotFound
 from server.events.qr import qr_svg
 from server.exports.proceedings.words import SLOT_KINDS, long_date, times
 from server.exports.readmodel import RoomInfo, Schedule, Session, SlotInfo
+from server.language import N_
 from server.templates import render
 
 STYLESHEET = WEB_DIR / "static" / "css" / "poster.css"
@@ -76,7 +77,7 @@ class Posters:
         for room in self.schedule.rooms:
             if room.id == room_id:
                 return room
-        raise NotFound("This event has no such room. Check the link on the posters page.")
+        raise NotFound(N_("This event has no such room. Check the link on the posters page."))
 
 
 def qr(url: str) -> Qr:

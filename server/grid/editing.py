@@ -23,6 +23,7 @@ from server.grid.models import GridStep, Placement
 from server.grid.published import publish_draft
 from server.grid.version import require_version
 from server.grid.views import draft_view, published_view
+from server.language import N_
 from server.workers import Processes
 
 ALLOCATION_BUDGET = 2.0
@@ -87,12 +88,9 @@ async def move(journal: Journal, version: int, pitch_id: int, cell: Cell) -> dic
         _placeable(board, pitch_id)
         room_id, slot_id = cell
         if room_id not in board.rooms or slot_id not in board.slots:
-            raise NotFound("That room or slot isn't part of this event.")
+            raise NotFound(N_("That room or slot isn't part of this event."))
         if board.slots[slot_id].kind != "session":
-            raise Conflict(
-                f"{_slot_name(board, slot_id)} is a {board.slots[slot_id].kind}, "
-                "not a slot for sessions."
-            )
+            raise _not_for_sessions(board.slots[slot_id])
         mover = board.placements.get(pitch_id)
         occupant = board.at(cell)
         if occupant is not None and occupant.pitch_id == pitch_id:
@@ -100,8 +98,8 @@ async def move(journal: Journal, version: int, pitch_id: int, cell: Cell) -> dic
         for placement in (mover, occupant):
             if placement is not None and placement.locked:
                 raise Conflict(
-                    f"“{board.pitches[placement.pitch_id].title}” is locked; "
-                    "unlock it before moving it."
+                    N_("“%(title)s” is locked; unlock it before moving it."),
+                    values={"title": board.pitches[placement.pitch_id].title},
                 )
         old = (mover.room_id, mover.slot_id) if mover else None
         for placement in (mover, occupant):
@@ -123,9 +121,9 @@ async def unplace(journal: Journal, version: int, pitch_id: int) -> dict[str, An
     async def change(board: Board) -> dict[str, Any]:
         placement = board.placements.get(pitch_id)
         if placement is None:
-            raise NotFound("That session isn't on the grid.")
+            raise NotFound(N_("That session isn't on the grid."))
         if placement.locked:
-            raise Conflict("That session is locked; unlock it before taking it off the grid.")
+            raise Conflict(N_("That session is locked; unlock it before taking it off the grid."))
         await placement.delete()
         return {}
 
@@ -138,7 +136,7 @@ async def lock(journal: Journal, version: int, pitch_id: int, locked: bool) -> d
     async def change(board: Board) -> dict[str, Any]:
         placement = board.placements.get(pitch_id)
         if placement is None:
-            raise NotFound("Only a session on the grid can be locked.")
+            raise NotFound(N_("Only a session on the grid can be locked."))
         placement.locked = locked
         await placement.save(update_fields=["locked"])
         return {}
@@ -194,8 +192,10 @@ async def _keep(
     require_version(journal, version)
     if journal.event.grid_version != drafted_on:
         raise Conflict(
-            "Someone changed the grid while Snug was drafting it, so the draft wasn't kept. "
-            "Your screen has the fresh grid; allocate again on it."
+            N_(
+                "Someone changed the grid while Snug was drafting it, so the draft wasn't kept. "
+                "Your screen has the fresh grid; allocate again on it."
+            )
         )
     if isinstance(found, Refused):
         raise found
@@ -239,7 +239,7 @@ async def undo(journal: Journal, version: int) -> dict[str, Any]:
     journal.actor.require(Role.facilitator)
     step = await GridStep.filter(event=journal.event).order_by("-id").first()
     if step is None:
-        raise Conflict("There is nothing to undo.")
+        raise Conflict(N_("There is nothing to undo."))
 
     async def change(board: Board) -> dict[str, Any]:
         await step.delete()  # before the draft is drawn, so its button names the step before
@@ -438,7 +438,10 @@ async def _record(
 
 def _placeable(board: Board, pitch_id: int) -> None:
     if pitch_id not in board.pitches:
-        raise NotFound(f"There is no pitch {pitch_id} to place; it may be hidden or merged.")
+        raise NotFound(
+            N_("There is no pitch %(pitch)s to place; it may be hidden or merged."),
+            values={"pitch": pitch_id},
+        )
 
 
 def _titled(board: Board, pitch_id: int) -> str:
@@ -454,9 +457,22 @@ def _shortened(what: str) -> str:
     return what if len(what) <= WHAT_LENGTH else what[: WHAT_LENGTH - 1] + "…"
 
 
-def _slot_name(board: Board, slot_id: int) -> str:
-    slot = board.slots[slot_id]
-    return slot.label or f"The slot at {slot.starts_at[-5:]}"
+def _not_for_sessions(slot: Any) -> Conflict:
+    """A break or plenary, by its label (the organiser's own words) or its time."""
+    plenary = slot.kind != "break"
+    if slot.label:
+        said = (
+            N_("%(label)s is a plenary, not a slot for sessions.")
+            if plenary
+            else N_("%(label)s is a break, not a slot for sessions.")
+        )
+        return Conflict(said, values={"label": slot.label})
+    said = (
+        N_("The slot at %(at)s is a plenary, not a slot for sessions.")
+        if plenary
+        else N_("The slot at %(at)s is a break, not a slot for sessions.")
+    )
+    return Conflict(said, values={"at": slot.starts_at[-5:]})
 
 
 async def _trim_undo(journal: Journal) -> None:

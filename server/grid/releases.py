@@ -24,6 +24,7 @@ from server.grid.models import (
 )
 from server.grid.published import published_cells
 from server.grid.version import require_version
+from server.language import N_
 from server.marketplace.models import Dot, Pitch
 
 Cells = dict[int, Cell]  # pitch id -> (room id, slot id)
@@ -132,7 +133,9 @@ async def release(
 async def find(event: Event, number: int) -> GridRelease:
     found = await GridRelease.get_or_none(event=event, number=number)
     if found is None:
-        raise NotFound(f"There is no release {number} of this grid.")
+        raise NotFound(
+            N_("There is no release %(number)s of this grid."), values={"number": number}
+        )
     return found
 
 
@@ -198,7 +201,7 @@ async def unpublish(journal: Journal, version: int) -> GridRelease:
     journal.actor.require(Role.facilitator)
     require_version(journal, version)
     if not journal.event.grid_live:
-        raise Conflict("The grid isn't published, so there is nothing to unpublish.")
+        raise Conflict(N_("The grid isn't published, so there is nothing to unpublish."))
     last = await latest(journal.event)
     # It holds what attendees last saw, not the draft, so comparing and rolling back to it
     # mean what they say.

@@ -34,6 +34,7 @@ from server.grid.board import Cell
 from server.grid.models import AgendaChoice, SeatClaim
 from server.grid.published import published_cells
 from server.grid.version import require_version
+from server.language import N_
 from server.marketplace.models import Dot
 
 
@@ -154,7 +155,7 @@ async def claim(journal: Journal, pitch_id: int) -> dict[str, Any]:
     attendee = journal.actor.as_attendee()
     seating = await load_seating(journal.event)
     if pitch_id not in seating.cells:
-        raise Conflict("That session isn't on the published grid, so it has no seats to claim.")
+        raise Conflict(N_("That session isn't on the published grid, so it has no seats to claim."))
     slot = seating.cells[pitch_id][1]
     if any(c.attendee_id == attendee.id and c.pitch_id == pitch_id for c in seating.claims):
         if await _put_on_agenda(journal, slot, pitch_id):
@@ -174,7 +175,7 @@ async def release(journal: Journal, pitch_id: int) -> dict[str, Any]:
     attendee = journal.actor.as_attendee()
     mine = await SeatClaim.get_or_none(event=journal.event, attendee=attendee, pitch_id=pitch_id)
     if mine is None:
-        raise NotFound("You haven't claimed a seat in that session.")
+        raise NotFound(N_("You haven't claimed a seat in that session."))
     await mine.delete()
     cells = await published_cells(journal.event)
     if pitch_id in cells:
@@ -188,9 +189,9 @@ async def choose(journal: Journal, slot_id: int, pitch_id: int | None) -> dict[s
     attendee = journal.actor.as_attendee()
     seating = await load_seating(journal.event)
     if slot_id not in {slot for _room, slot in seating.cells.values()}:
-        raise Conflict("No sessions are published in that slot yet.")
+        raise Conflict(N_("No sessions are published in that slot yet."))
     if pitch_id is not None and seating.cells.get(pitch_id, (0, 0))[1] != slot_id:
-        raise Conflict("That session isn't in that slot; the grid may have just changed.")
+        raise Conflict(N_("That session isn't in that slot; the grid may have just changed."))
     if pitch_id is not None and seating.counted(pitch_id):
         return await claim(journal, pitch_id)
     await _put_on_agenda(journal, slot_id, pitch_id)
@@ -210,9 +211,9 @@ async def assign(
     event = journal.event
     seating = await load_seating(event)
     if not seating.cells:
-        raise Conflict("Publish the grid first: seats are assigned on the published grid.")
+        raise Conflict(N_("Publish the grid first: seats are assigned on the published grid."))
     if pitch_id is not None and pitch_id not in seating.cells:
-        raise NotFound("That session isn't on the published grid.")
+        raise NotFound(N_("That session isn't on the published grid."))
     slots = (
         {seating.cells[pitch_id][1]}
         if pitch_id is not None

@@ -12,6 +12,7 @@ from server.events import setup
 from server.events.models import Attendee, Event
 from server.grid.board import Board, load_board
 from server.grid.models import AgendaChoice, PublishedPlacement
+from server.language import N_
 from server.marketplace.models import Pitch
 
 Items = list[dict[str, Any]]
@@ -49,8 +50,12 @@ def slots_of(board: Board) -> Items:
 def find(items: Items, kind: str, item_id: int) -> dict[str, Any]:
     found = next((item for item in items if item["id"] == item_id), None)
     if found is None:
-        what = "room" if kind == "room" else "time slot"
-        raise NotFound(f"There is no {what} {item_id} in this event; it may have been removed.")
+        raise NotFound(
+            N_("There is no room %(id)s in this event; it may have been removed.")
+            if kind == "room"
+            else N_("There is no time slot %(id)s in this event; it may have been removed."),
+            values={"id": item_id},
+        )
     return found
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from server.errors import Conflict
 from server.events.journal import Journal
+from server.language import N_
 
 
 def require_version(journal: Journal, version: int | None) -> None:
@@ -11,6 +12,9 @@ def require_version(journal: Journal, version: int | None) -> None:
     now = journal.event.grid_version
     if version is not None and version != now:
         raise Conflict(
-            f"Someone else changed the grid (you had version {version}, it is now {now}). "
-            "Your screen has the fresh grid; try again on it."
+            N_(
+                "Someone else changed the grid (you had version %(yours)s, it is now %(now)s). "
+                "Your screen has the fresh grid; try again on it."
+            ),
+            values={"yours": version, "now": now},
         )

@@ -21,6 +21,7 @@ from server.events.models import Event
 from server.events.setup import find_event
 from server.events.writes import Writes
 from server.http.security import device, secret
+from server.language import N_
 from server.validation import load_json, validate
 
 MAX_BODY = 64 * 1024
@@ -40,7 +41,7 @@ class Query:
 
 class PayloadTooLarge(Refused):
     status = 413
-    title = "Too much data"
+    title = N_("Too much data")
 
 
 class ApiRoute(Route):
@@ -121,14 +122,14 @@ def _checked(schema: str, raw: bytes) -> Any:
 
 async def read_body(request: Request, max_body: int = MAX_BODY) -> bytes:
     if "json" not in request.headers.get("content-type", ""):
-        raise Invalid("Send the data as JSON, with Content-Type: application/json.")
+        raise Invalid(N_("Send the data as JSON, with Content-Type: application/json."))
     return await read_bounded(request, max_body, "request")
 
 
 async def read_bounded(request: Request, max_body: int, what: str) -> bytes:
     """The body, refused once it passes ``max_body`` (said before a byte is read when the
     length is declared), so its size never decides the memory spent."""
-    too_large = PayloadTooLarge(f"This {what} can be at most {_size(max_body)}; nothing was saved.")
+    too_large = PayloadTooLarge(TOO_LARGE[what], values={"size": _size(max_body)})
     length = request.headers.get("content-length", "")
     if length.isdigit() and int(length) > max_body:
         raise too_large
@@ -138,6 +139,12 @@ async def read_bounded(request: Request, max_body: int, what: str) -> bytes:
         if len(raw) > max_body:
             raise too_large
     return bytes(raw)
+
+
+TOO_LARGE = {
+    "request": N_("This request can be at most %(size)s; nothing was saved."),
+    "form": N_("This form can be at most %(size)s; nothing was saved."),
+}
 
 
 def _size(limit: int) -> str:
@@ -179,5 +186,5 @@ def _header_key(request: Request) -> str | None:
 def path_id(request: Request, name: str) -> int:
     value = request.path_params[name]
     if not isinstance(value, int) or value > 2**31 - 1:
-        raise NotFound("Nothing in this event has that number; check the link.")
+        raise NotFound(N_("Nothing in this event has that number; check the link."))
     return value

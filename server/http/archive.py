@@ -17,6 +17,7 @@ from server.events.access import Role
 from server.events.journal import Journal
 from server.http.api import ApiRoute, event_and_actor, perform, read_body
 from server.http.events import links
+from server.language import N_
 
 # Reading an archive takes memory in proportion to it and seconds of a worker's time, so one
 # is imported at a time per process, and one that takes longer than this to check is refused.
@@ -35,8 +36,10 @@ async def export_archive(request: Request, _body: None) -> Response:
 async def import_archive(request: Request, _body: None) -> Response:
     if not _importing.acquire(blocking=False):
         raise Unavailable(
-            "Another event is being imported on this server just now; nothing was imported. "
-            "Try again in a minute."
+            N_(
+                "Another event is being imported on this server just now; nothing was imported. "
+                "Try again in a minute."
+            )
         )
     try:
         raw = await read_body(request, request.app.state.settings.archive_max_mb * 2**20)

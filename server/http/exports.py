@@ -23,6 +23,7 @@ from server.events.setup import find_event
 from server.exports import calendar, frab
 from server.exports.readmodel import Schedule, load_schedule, personal_sessions
 from server.http.caching import etag_of, not_modified
+from server.language import N_
 
 CALENDAR = "text/calendar; charset=utf-8"
 XML = "application/xml"
@@ -58,7 +59,7 @@ async def room_ics(request: Request) -> Response:
     room_id = request.path_params["room"]
     room = next((r for r in schedule.rooms if r.id == room_id), None)
     if room is None:
-        raise NotFound("This event has no such room. Check the link you were given.")
+        raise NotFound(N_("This event has no such room. Check the link you were given."))
     body = calendar.calendar(schedule.in_room(room_id), title=f"{schedule.name}: {room.name}")
     return _answer(request, body, CALENDAR, schedule.last_modified)
 
@@ -67,8 +68,10 @@ async def my_ics(request: Request) -> Response:
     # One answer for every wrong link, so a guess learns nothing, not even which events exist.
     # The attendee's own token isn't a feed link: it can act as them, so it opens nothing here.
     unknown = NotFound(
-        "This personal calendar link isn't recognised: it may have been stopped or replaced. "
-        "Open the event on your phone and add your agenda to your calendar again."
+        N_(
+            "This personal calendar link isn't recognised: it may have been stopped or replaced. "
+            "Open the event on your phone and add your agenda to your calendar again."
+        )
     )
     try:
         event, schedule = await _schedule(request)

@@ -33,14 +33,19 @@ def wants_page(request: Request) -> bool:
 
 
 def problem(status: int, title: str, detail: str, **extensions: Any) -> ProblemResponse:
-    """``title`` and ``detail`` as written (English), said here in the asker's language; one
-    the catalogue doesn't hold yet (a sentence with a name in it) is said as written."""
+    """``title`` and ``detail`` as written (English, marked), said here in the asker's
+    language; one the catalogue doesn't hold (Starlette's own words) is said as written."""
+    return _answer(status, gettext(title), gettext(detail), **extensions)
+
+
+def _answer(status: int, title: str, detail: str, **extensions: Any) -> ProblemResponse:
+    """A problem whose ``title`` and ``detail`` are already in the asker's language."""
     body: dict[str, Any] = {
         **extensions,
         "type": "about:blank",
-        "title": gettext(title),
+        "title": title,
         "status": status,
-        "detail": gettext(detail),
+        "detail": detail,
     }
     headers = {"Content-Language": language.current(), "Vary": "Cookie, Accept-Language"}
     return ProblemResponse(body, status_code=status, headers=headers)
@@ -49,9 +54,9 @@ def problem(status: int, title: str, detail: str, **extensions: Any) -> ProblemR
 async def refused(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, Refused)
     answer: Response = (
-        problem_page(exc.status, exc.title, exc.message)
+        problem_page(exc)
         if wants_page(request)
-        else problem(exc.status, exc.title, exc.message, **exc.extensions)
+        else _answer(exc.status, exc.titled(), exc.said(), **exc.extensions)
     )
     if exc.status == 503:
         answer.headers["Retry-After"] = "5"

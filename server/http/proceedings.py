@@ -25,6 +25,7 @@ from server.exports.proceedings.readmodel import Entry, Proceedings, load_procee
 from server.http.api import ApiRoute, event_and_actor, path_id, perform
 from server.http.caching import etag_of, not_modified
 from server.http.exports import ANY_ORIGIN
+from server.language import N_
 from server.marketplace.views import totals_shown
 from server.pages.rendering import problem_page
 
@@ -32,7 +33,7 @@ Endpoint = Callable[[Request], Awaitable[Response]]
 HTML = "text/html; charset=utf-8"
 MARKDOWN = "text/markdown; charset=utf-8"
 SECURE_STANDALONE = f"{pages.STANDALONE_POLICY}; frame-ancestors 'none'; sandbox"
-NOT_PUBLISHED = (
+NOT_PUBLISHED = N_(
     "These proceedings aren't published yet. The organisers publish them after the event; "
     "ask them for the link."
 )
@@ -51,7 +52,7 @@ async def _readable(request: Request, *, images: bool = False) -> Proceedings:
 def _entry(request: Request, doc: Proceedings) -> Entry:
     entry = doc.entry(path_id(request, "pitch"))
     if entry is None:
-        raise NotFound("These proceedings have no such session; it may have been merged.")
+        raise NotFound(N_("These proceedings have no such session; it may have been merged."))
     return entry
 
 
@@ -86,7 +87,7 @@ def _html_page(endpoint: Endpoint) -> Endpoint:
         try:
             return await endpoint(request)
         except NotFound as exc:
-            return problem_page(404, exc.title, exc.message)
+            return problem_page(exc)
 
     shown.__name__ = endpoint.__name__
     return shown

@@ -27,6 +27,7 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from server.errors import BadRequest, Forbidden
+from server.language import N_
 
 POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -41,7 +42,7 @@ STAFF_HEADER = "x-snug-staff"
 # A page asking as both (the notes page) is the attendee first, as a token came first before.
 KEPT_IN = {"attendee": ATTENDEE_COOKIE, "staff": STAFF_COOKIE}
 
-FROM_ELSEWHERE = (
+FROM_ELSEWHERE = N_(
     "This request came from outside Snug's own pages, so nothing was done. "
     "Open the event's page in Snug and try again."
 )
@@ -123,7 +124,10 @@ def asked_in_query(request: Request) -> list[str]:
     roles = request.query_params.getlist("as")
     unknown = [role for role in roles if role not in KEPT_IN]
     if unknown or len(roles) > len(KEPT_IN):
-        raise BadRequest(f"'as' may be {' or '.join(KEPT_IN)}; nothing else is known.")
+        raise BadRequest(
+            N_("'as' may be %(roles)s; nothing else is known."),
+            values={"roles": " or ".join(KEPT_IN)},  # the names a program sends, not words
+        )
     return roles
 
 

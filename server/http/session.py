@@ -20,6 +20,7 @@ from server.events.access import Role
 from server.events.setup import find_event
 from server.http.api import ApiRoute, event_and_actor
 from server.http.security import ATTENDEE_COOKIE, STAFF_COOKIE, bearer
+from server.language import N_
 
 KEPT_FOR = 90 * 24 * 3600  # seconds: a device stays signed in from planning to write-up
 
@@ -45,8 +46,10 @@ async def sign_in(request: Request, _body: None) -> Response:
     key = bearer(request)
     if key is None or actor.role < Role.attendee:
         raise Forbidden(
-            "Only a link or token Snug gave you signs a device in. "
-            "Open the link you were given again."
+            N_(
+                "Only a link or token Snug gave you signs a device in. "
+                "Open the link you were given again."
+            )
         )
     cookie = ATTENDEE_COOKIE if actor.role == Role.attendee else STAFF_COOKIE
     response = JSONResponse({"role": actor.role.name})

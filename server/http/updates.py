@@ -28,6 +28,7 @@ from server.events.models import Event
 from server.events.setup import find_event
 from server.http.api import ApiRoute, Query
 from server.http.security import KEPT_IN, bearer, device, query_secret
+from server.language import N_
 from server.live.screen import Screen, catch_up
 
 POLL_SECONDS = 5  # how often a page with neither websocket nor stream asks for changes
@@ -61,8 +62,11 @@ def since_from(request: Request, *, header: bool = False) -> int | None:
         return None
     if not (raw.isascii() and raw.isdigit()) or int(raw) > MAX_SEQ:
         raise BadRequest(
-            f"'since' is the number of the last change applied, from 0 to {MAX_SEQ}; "
-            f"{raw[:20]!r} isn't one."
+            N_(
+                "'since' is the number of the last change applied, from 0 to %(most)s; "
+                "%(sent)s isn't one."
+            ),
+            values={"most": MAX_SEQ, "sent": repr(raw[:20])},
         )
     return int(raw)
 
@@ -83,7 +87,7 @@ async def _asker(request: Request) -> tuple[Event, Actor, Refused | None]:
 
 def _error(exc: Refused) -> dict[str, Any]:
     metrics.refusals.labels(str(exc.status)).inc()
-    return {"type": "error", "message": exc.message, "status": exc.status}
+    return {"type": "error", "message": exc.said(), "status": exc.status}
 
 
 def _address(request: Request) -> str | None:

@@ -134,3 +134,9 @@ def speaking(language: str) -> Iterator[None]:
         yield
     finally:
         asked.reset(token)
+
+
+def Nn_(singular: str, plural: str) -> tuple[str, str]:
+    """Marks a counted message's two English forms where it is defined, to be said with
+    ``ngettext`` where the count and the language are known (see server.errors.Refused)."""
+    return singular, plural

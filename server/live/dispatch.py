@@ -19,13 +19,14 @@ from starlette.websockets import WebSocket
 from server import metrics
 from server.db import unreachable
 from server.errors import DATABASE_AWAY, Invalid, Refused
+from server.language import N_
 from server.live import messages
 from server.live.outage import database
 
 # A page says hello (or join) as soon as its socket opens; one silent this long is taken to
 # have said a bare one, so it gets the public view rather than nothing.
 HELLO_TIMEOUT = 15.0
-BINARY = "Send messages as text, not binary."
+BINARY = N_("Send messages as text, not binary.")
 
 T = TypeVar("T")
 Handler = Callable[[dict[str, Any]], Awaitable[None]]

@@ -8,6 +8,7 @@ from starlette.websockets import WebSocket
 
 from server.errors import Invalid
 from server.http.security import kept, origin_is_ours
+from server.language import N_
 from server.validation import load_json, validate
 
 
@@ -25,7 +26,9 @@ def parse(raw: str, types: tuple[str, ...], schema_prefix: str) -> dict[str, Any
     message = load_json(raw)
     if not isinstance(message, dict) or message.get("type") not in types:
         named = ", ".join(types[:-1]) + f" or {types[-1]}"
-        raise Invalid(f"Messages must be JSON objects whose 'type' is {named}.")
+        raise Invalid(
+            N_("Messages must be JSON objects whose 'type' is %(types)s."), values={"types": named}
+        )
     validate(f"{schema_prefix}{message['type']}", message)
     return message
 

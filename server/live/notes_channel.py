@@ -10,6 +10,7 @@ import binascii
 from typing import Any
 
 from server.errors import Invalid
+from server.language import N_
 from server.live.hub import Hub
 from server.notes import editing
 from server.notes.models import Notes
@@ -39,7 +40,7 @@ def decode(text: str | None) -> bytes | None:
     try:
         return base64.b64decode(text, validate=True)
     except (binascii.Error, ValueError):
-        raise Invalid("That message's binary data isn't valid base64.") from None
+        raise Invalid(N_("That message's binary data isn't valid base64.")) from None
 
 
 async def publish_credits(hub: Hub, notes: Notes) -> None:

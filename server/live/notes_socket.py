@@ -20,6 +20,7 @@ from server import metrics
 from server.errors import Invalid, NotFound, Refused
 from server.events.access import Actor, Role
 from server.events.setup import find_event
+from server.language import N_
 from server.live import messages
 from server.live.dispatch import HELLO_TIMEOUT, Dispatcher
 from server.live.notes_channel import (
@@ -72,7 +73,7 @@ class NotesCopy:
 
     async def error(self, exc: Refused, update_id: int | None = None) -> None:
         metrics.refusals.labels(str(exc.status)).inc()
-        message: dict[str, Any] = {"type": "error", "message": exc.message, "status": exc.status}
+        message: dict[str, Any] = {"type": "error", "message": exc.said(), "status": exc.status}
         if update_id is not None:
             message["id"] = update_id
         await self.send(message)
@@ -94,7 +95,7 @@ class NotesCopy:
     async def _join(self, message: dict[str, Any]) -> None:
         event = await find_event(self.websocket.path_params["slug"])
         if self.pitch_id > MAX_ID:
-            raise NotFound("This event has no such session; check the link.")
+            raise NotFound(N_("This event has no such session; check the link."))
         self.token = messages.secret(self.websocket, message)
         self.actor = await self.keys.identify(event, self.token)
         self.session = await editing.open_notes(event, self.pitch_id, self.actor)
@@ -137,7 +138,7 @@ class NotesCopy:
 
     async def update(self, message: dict[str, Any]) -> None:
         if self.session is None or self.actor is None:
-            raise Invalid("Send 'join' before changing the notes.")
+            raise Invalid(N_("Send 'join' before changing the notes."))
         update = decode(message["update"]) or b""
         # Asked again each time: a page left open keeps no rights its link has lost (erased
         # personal data, a revoked facilitator link).

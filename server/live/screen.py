@@ -142,7 +142,7 @@ class Screen:
 
     async def error(self, exc: Refused) -> None:
         metrics.refusals.labels(str(exc.status)).inc()
-        await self.send({"type": "error", "message": exc.message, "status": exc.status})
+        await self.send({"type": "error", "message": exc.said(), "status": exc.status})
 
     async def start(self, since: int | None) -> None:
         """The first catch-up of a screen that said everything when it opened (a stream). If

@@ -124,7 +124,7 @@ async def _find_event(websocket: WebSocket) -> tuple[Event, str | None] | None:
 
 async def _send_error(websocket: WebSocket, exc: Refused) -> None:
     metrics.refusals.labels(str(exc.status)).inc()
-    await websocket.send_json({"type": "error", "message": exc.message, "status": exc.status})
+    await websocket.send_json({"type": "error", "message": exc.said(), "status": exc.status})
 
 
 async def _listen(socket: Socket, waiting: str | None) -> None:

@@ -10,6 +10,7 @@ from server.errors import Conflict, NotFound
 from server.events import setup
 from server.events.journal import Appending, Journal
 from server.events.models import Attendee, Event
+from server.language import N_, Nn_
 from server.marketplace.models import Dot, Pitch
 from server.marketplace.pitches import find_pitch, fits_id, votable
 from server.marketplace.views import counts_data, vote_counts
@@ -18,7 +19,7 @@ from server.marketplace.views import counts_data, vote_counts
 def _voter(journal: Journal) -> Attendee:
     attendee = journal.actor.as_attendee()
     if not journal.event.voting_open:
-        raise Conflict("Voting is closed for this event.")
+        raise Conflict(N_("Voting is closed for this event."))
     return attendee
 
 
@@ -34,11 +35,17 @@ async def place_dot(journal: Journal, pitch_id: int) -> dict[str, Any]:
     used = (await _placed(journal)).setdefault(attendee.id, [])
     if len(used) >= event.dots_per_attendee:
         raise Conflict(
-            f"You have placed all {event.dots_per_attendee} of your dots. "
-            "Move or withdraw one to vote for this pitch."
+            Nn_(
+                "You have placed all %(dots)s of your dots. "
+                "Move or withdraw one to vote for this pitch.",
+                "You have placed all %(dots)s of your dots. "
+                "Move or withdraw one to vote for this pitch.",
+            ),
+            values={"dots": event.dots_per_attendee},
+            n=event.dots_per_attendee,
         )
     if not event.dots_stack and pitch_id in used:
-        raise Conflict("You already have a dot on this pitch; this event allows one per pitch.")
+        raise Conflict(N_("You already have a dot on this pitch; this event allows one per pitch."))
     placed = {"id": 0, "pitch": pitch_id}  # its id once the batch has inserted it
     dot = Dot(event=event, attendee=attendee, pitch_id=pitch_id)
     journal.shared.later("dots", _insert).append((dot, placed))
@@ -84,7 +91,7 @@ async def move_dot(journal: Journal, dot_id: int, pitch_id: int) -> dict[str, An
     if pitch.id == dot.pitch_id:
         return {"id": dot.id, "pitch": pitch.id}
     if not event.dots_stack and await Dot.exists(event=event, attendee=attendee, pitch=pitch):
-        raise Conflict("You already have a dot on that pitch; this event allows one per pitch.")
+        raise Conflict(N_("You already have a dot on that pitch; this event allows one per pitch."))
     was = dot.pitch_id
     dot.pitch = pitch
     await dot.save(update_fields=["pitch_id"])
@@ -110,7 +117,7 @@ async def take_back(journal: Journal, pitch_id: int) -> None:
         else None
     )
     if dot is None:
-        raise NotFound("You have no dot on that pitch to take back.")
+        raise NotFound(N_("You have no dot on that pitch to take back."))
     await withdraw_dot(journal, dot.id)
 
 
@@ -132,7 +139,10 @@ async def _own_dot(event: Event, attendee: Attendee, dot_id: int) -> Dot:
         else None
     )
     if dot is None:
-        raise NotFound(f"You have no dot {dot_id}; it may already have been withdrawn.")
+        raise NotFound(
+            N_("You have no dot %(dot)s; it may already have been withdrawn."),
+            values={"dot": dot_id},
+        )
     return dot
 
 

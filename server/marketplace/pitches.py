@@ -11,7 +11,7 @@ from server.events.models import Event
 from server.events.setup import known_slots
 from server.grid.models import Placement
 from server.grid.published import published_cells
-from server.language import NAMES
+from server.language import N_, NAMES
 from server.marketplace.models import BILINGUAL, Dot, Pitch
 from server.marketplace.views import counts_data, pitch_view, seen_by, vote_counts
 
@@ -44,7 +44,10 @@ def _seen(merged_into_id: int | None, hidden: bool, actor: Actor) -> bool:
 
 
 def _missing(pitch_id: int) -> NotFound:
-    return NotFound(f"There is no pitch {pitch_id} in this event; it may have been merged.")
+    return NotFound(
+        N_("There is no pitch %(pitch)s in this event; it may have been merged."),
+        values={"pitch": pitch_id},
+    )
 
 
 def session_languages(event: Event) -> list[str]:
@@ -62,7 +65,7 @@ async def create_pitch(journal: Journal, fields: dict[str, Any]) -> dict[str, An
     actor, event = journal.actor, journal.event
     actor.require(Role.attendee)
     if not event.pitching_open and not actor.is_staff:
-        raise Conflict("Pitching is closed for this event.")
+        raise Conflict(N_("Pitching is closed for this event."))
     pitch = await Pitch.create(event=event, author=actor.attendee, **_clean(event, fields))
     view = pitch_view(pitch, 0)
     await journal.record("pitch.saved", {"pitch": view})
@@ -75,9 +78,9 @@ async def edit_pitch(journal: Journal, pitch_id: int, fields: dict[str, Any]) ->
     if not actor.is_staff:
         actor.require(Role.attendee)
         if actor.attendee is None or pitch.author_id != actor.attendee.id:
-            raise Forbidden("You can edit only the pitches you made on this device.")
+            raise Forbidden(N_("You can edit only the pitches you made on this device."))
         if "hidden" in fields:
-            raise Forbidden("Only facilitators can hide or show pitches.")
+            raise Forbidden(N_("Only facilitators can hide or show pitches."))
     if "unavailable" in fields:
         fields["unavailable"] = await known_slots(event, fields["unavailable"])
     hiding = fields.get("hidden") is True and not pitch.hidden
@@ -99,11 +102,13 @@ async def withdraw_pitch(journal: Journal, pitch_id: int) -> dict[str, Any]:
     pitch = await find_pitch(event, pitch_id, actor)
     if not actor.is_staff and (actor.attendee is None or pitch.author_id != actor.attendee.id):
         actor.require(Role.attendee)
-        raise Forbidden("You can withdraw only the pitches you made on this device.")
+        raise Forbidden(N_("You can withdraw only the pitches you made on this device."))
     if await Placement.exists(pitch=pitch) or pitch.id in await published_cells(event):
         raise Conflict(
-            "This session is on the grid already, so people may be planning to go. "
-            "Ask a facilitator to take it off the grid first."
+            N_(
+                "This session is on the grid already, so people may be planning to go. "
+                "Ask a facilitator to take it off the grid first."
+            )
         )
     await pitch.delete()
     counts = await vote_counts(event, [pitch.id])
@@ -117,7 +122,7 @@ async def merge_pitch(journal: Journal, pitch_id: int, into_id: int) -> dict[str
     actor, event = journal.actor, journal.event
     actor.require(Role.facilitator)
     if pitch_id == into_id:
-        raise Invalid("A pitch can't be merged into itself.")
+        raise Invalid(N_("A pitch can't be merged into itself."))
     source = await find_pitch(event, pitch_id, actor)
     target = await find_pitch(event, into_id, actor)
     by_attendee: dict[int, tuple[list[Dot], list[Dot]]] = {}
@@ -154,10 +159,13 @@ async def _hide(journal: Journal, pitch: Pitch) -> dict[str, Any]:
 def _clean(event: Event, fields: dict[str, Any]) -> dict[str, Any]:
     cleaned = {k: v.strip() if isinstance(v, str) else v for k, v in fields.items()}
     if "title" in cleaned and not cleaned["title"]:
-        raise Invalid("A pitch needs a title.")
+        raise Invalid(N_("A pitch needs a title."))
     if cleaned.get("language") and cleaned["language"] not in session_languages(event):
         held = " or ".join(NAMES.get(code, code) for code in event.languages)
-        raise Invalid(f"Sessions at this event are held in {held}; choose that or leave it unsaid.")
+        raise Invalid(
+            N_("Sessions at this event are held in %(held)s; choose that or leave it unsaid."),
+            values={"held": held},
+        )
     if "tags" in cleaned:
         tags = [t.strip().lower() for t in cleaned["tags"] if t.strip()]
         cleaned["tags"] = list(dict.fromkeys(tags))

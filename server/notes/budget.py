@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import NoReturn
 
 from server.errors import Invalid, Refused
+from server.language import N_
 
 # Every character ever written into one document, deleted ones included: ten times the most
 # the notes may hold at once. It bounds the clocks, and so the items pycrdt keeps in memory.
@@ -23,12 +24,12 @@ MAX_PIECES = 10_000
 MAX_DEPTH = 8  # values nested in values: notes hold flat captions and ids
 _NUMBER_BYTES = 8  # a varint longer than this is past any clock or client id Yjs makes
 
-UNREADABLE = "That change to the notes couldn't be read; the page will reload them."
+UNREADABLE = N_("That change to the notes couldn't be read; the page will reload them.")
 
 
 class TooMuchWritten(Refused):
     status = 413
-    title = "Notes edited too much"
+    title = N_("Notes edited too much")
 
 
 def check(update: bytes, state: dict[int, int], pieces: int = MAX_PIECES) -> None:
@@ -39,9 +40,12 @@ def check(update: bytes, state: dict[int, int], pieces: int = MAX_PIECES) -> Non
         written[client] = max(written.get(client, 0), end)
     if sum(written.values()) > MAX_WRITTEN:
         raise TooMuchWritten(
-            f"These notes have had {MAX_WRITTEN:,} characters written into them over time, "
-            "deleted ones included, which is all one session's notes can take, so nothing of "
-            "this change was saved. Copy anything you still need to add somewhere else."
+            N_(
+                "These notes have had %(most)s characters written into them over time, "
+                "deleted ones included, which is all one session's notes can take, so nothing "
+                "of this change was saved. Copy anything you still need to add somewhere else."
+            ),
+            values={"most": f"{MAX_WRITTEN:,}"},
         )
 
 
@@ -70,8 +74,11 @@ class _Reader:
             pieces += structs
             if pieces > most:
                 raise Invalid(
-                    f"That change holds more than {most:,} separate pieces of writing, "
-                    "more than anyone types between two saves; nothing of it was saved."
+                    N_(
+                        "That change holds more than %(most)s separate pieces of writing, "
+                        "more than anyone types between two saves; nothing of it was saved."
+                    ),
+                    values={"most": f"{most:,}"},
                 )
             for _ in range(structs):
                 clock = self.within(clock + self.struct())

@@ -23,6 +23,7 @@ from typing import Any
 from pycrdt import Array, Doc, Map, Text
 
 from server.errors import Invalid, Refused
+from server.language import N_
 from server.notes import budget, merging
 from server.validation import NOT_TEXT
 
@@ -40,7 +41,7 @@ MAX_UPDATE_BYTES = 2**20
 
 class TooLong(Refused):
     status = 413
-    title = "Notes too long"
+    title = N_("Notes too long")
 
 
 @dataclass(frozen=True)
@@ -140,7 +141,7 @@ def apply_sent(doc: Document, update: bytes) -> None:
 
 def state_vector(doc: Document) -> bytes:
     """The document's state vector: how far it has heard from each writer."""
-    with _refusing("The notes couldn't be read; the page will reload them."):
+    with _refusing(N_("The notes couldn't be read; the page will reload them.")):
         return bytes(doc.get_state())
 
 
@@ -148,7 +149,7 @@ def diff(doc: Document, state_vector: bytes | None) -> bytes:
     """What a peer that has seen ``state_vector`` is missing (everything, without one)."""
     if state_vector:
         budget.state_of(state_vector)
-    with _refusing("The notes state sent isn't one this server can read."):
+    with _refusing(N_("The notes state sent isn't one this server can read.")):
         return bytes(doc.get_update(state_vector) if state_vector else doc.get_update())
 
 
@@ -162,7 +163,7 @@ def read(doc: Document) -> NotesContent:
     typed += [a.what + a.owner for a in actions if a is not None]
     typed += [p.caption for p in photos if p is not None]
     if any(NOT_TEXT.search(text) for text in typed):
-        raise Invalid("That change holds a character no text can (NUL, or broken Unicode).")
+        raise Invalid(N_("That change holds a character no text can (NUL, or broken Unicode)."))
     return NotesContent(
         **texts,
         actions=tuple(a for a in actions if a is not None),
@@ -174,21 +175,31 @@ def check(content: NotesContent) -> None:
     """Refuses content past the caps, saying which and how far."""
     if content.chars > MAX_CHARS:
         raise TooLong(
-            f"These notes would be {content.chars:,} characters long; the limit is "
-            f"{MAX_CHARS:,}. Nothing past the limit was saved: shorten them, or move long "
-            "material to a linked document."
+            N_(
+                "These notes would be %(chars)s characters long; the limit is %(most)s. "
+                "Nothing past the limit was saved: shorten them, or move long material to a "
+                "linked document."
+            ),
+            values={"chars": f"{content.chars:,}", "most": f"{MAX_CHARS:,}"},
         )
     if len(content.actions) > MAX_ACTIONS:
-        raise TooLong(f"A session can list at most {MAX_ACTIONS} actions.")
+        raise TooLong(
+            N_("A session can list at most %(most)s actions."), values={"most": MAX_ACTIONS}
+        )
     if len(content.photos) > MAX_PHOTOS:
-        raise TooLong(f"A session can have at most {MAX_PHOTOS} photos.")
+        raise TooLong(
+            N_("A session can have at most %(most)s photos."), values={"most": MAX_PHOTOS}
+        )
 
 
 def check_size(update: bytes) -> None:
     if len(update) > MAX_UPDATE_BYTES:
         raise TooLong(
-            f"That change is {len(update) // 1024:,} KB; one change can add at most "
-            f"{MAX_UPDATE_BYTES // 2**20} MB to the notes. Nothing of it was saved."
+            N_(
+                "That change is %(size)s KB; one change can add at most %(most)s MB to the "
+                "notes. Nothing of it was saved."
+            ),
+            values={"size": f"{len(update) // 1024:,}", "most": MAX_UPDATE_BYTES // 2**20},
         )
 
 

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from server.errors import Conflict, Forbidden, NotFound
 from server.events.access import Actor, Role
 from server.events.models import Attendee, Event
+from server.language import N_
 from server.marketplace.models import Pitch
 from server.notes import document, merging, store
 from server.notes.document import NotesContent
@@ -31,11 +32,13 @@ class Session:
 async def open_notes(event: Event, pitch_id: int, actor: Actor) -> Session:
     pitch = await Pitch.get_or_none(id=pitch_id, event_id=event.id, hidden=False)
     if pitch is None:
-        raise NotFound("This event has no such session; it may have been removed or merged.")
+        raise NotFound(N_("This event has no such session; it may have been removed or merged."))
     if actor.role < Role.attendee and not event.proceedings_published:
         raise Forbidden(
-            "Session notes are for the people at the event until the organisers publish the "
-            "proceedings. Join the event on this device to read and write them."
+            N_(
+                "Session notes are for the people at the event until the organisers publish the "
+                "proceedings. Join the event on this device to read and write them."
+            )
         )
     return Session(event, pitch, await store.notes_of(pitch))
 
@@ -47,8 +50,10 @@ def may_write(actor: Actor) -> None:
 def not_final(notes: Notes) -> None:
     if notes.final:
         raise Conflict(
-            "These notes are marked final, so they can't be changed. The session's host or a "
-            "facilitator can reopen them."
+            N_(
+                "These notes are marked final, so they can't be changed. The session's host or a "
+                "facilitator can reopen them."
+            )
         )
 
 
@@ -106,7 +111,7 @@ async def restore(session: Session, actor: Actor, version_id: int) -> Edited:
 async def mark_final(session: Session, actor: Actor, final: bool) -> Notes:
     is_host = actor.attendee is not None and actor.attendee.id == session.pitch.author_id
     if not (actor.is_staff or is_host):
-        raise Forbidden("Only the session's host and the facilitators can mark notes final.")
+        raise Forbidden(N_("Only the session's host and the facilitators can mark notes final."))
     notes = await Notes.get(id=session.notes.id)
     if final and not notes.final:
         await store.save_version(notes, NotesContent.from_json(notes.content), "final")
@@ -157,5 +162,5 @@ async def versions(session: Session) -> list[NotesVersion]:
 async def version(session: Session, version_id: int) -> NotesVersion:
     version = await NotesVersion.get_or_none(id=version_id, notes_id=session.notes.id)
     if version is None:
-        raise NotFound("These notes have no such earlier version.")
+        raise NotFound(N_("These notes have no such earlier version."))
     return version

@@ -20,6 +20,7 @@ from PIL import Image, ImageCms, ImageFile, ImageOps, UnidentifiedImageError
 from server.errors import Invalid, NotFound, Refused
 from server.events.access import Actor
 from server.events.models import Event
+from server.language import N_
 from server.notes import document, editing, store
 from server.notes.document import NotesContent, PhotoRef
 from server.notes.editing import Session
@@ -54,12 +55,12 @@ _decoding = threading.Lock()
 
 class PhotoTooLarge(Refused):
     status = 413
-    title = "Photo too large"
+    title = N_("Photo too large")
 
 
 class NotAPhoto(Refused):
     status = 415
-    title = "Not a photo Snug can take"
+    title = N_("Not a photo Snug can take")
 
 
 @dataclass(frozen=True)
@@ -74,16 +75,21 @@ def check_type(media_type: str) -> None:
     """Refuses, from its declared type alone, an upload that can't be a photo."""
     if media_type.partition(";")[0].strip().lower() not in MEDIA_TYPES.values():
         raise NotAPhoto(
-            "Send the photo as a JPEG, PNG or WebP image, with its Content-Type "
-            "(image/jpeg, image/png or image/webp)."
+            N_(
+                "Send the photo as a JPEG, PNG or WebP image, with its Content-Type "
+                "(image/jpeg, image/png or image/webp)."
+            )
         )
 
 
 def check_size(length: int) -> None:
     if length > MAX_BYTES:
         raise PhotoTooLarge(
-            f"Photos can be at most {MAX_BYTES // (1024 * 1024)} MB; this one is larger. "
-            "Send it at a lower resolution or as a JPEG."
+            N_(
+                "Photos can be at most %(most)s MB; this one is larger. "
+                "Send it at a lower resolution or as a JPEG."
+            ),
+            values={"most": MAX_BYTES // (1024 * 1024)},
         )
 
 
@@ -118,8 +124,11 @@ def _kind(image: Image.Image) -> str:
 
 def _too_many_pixels() -> PhotoTooLarge:
     return PhotoTooLarge(
-        f"This image has more than {MAX_PIXELS // 1_000_000} million pixels, far more than "
-        "a photo of a flipchart needs. Send it at a lower resolution."
+        N_(
+            "This image has more than %(most)s million pixels, far more than "
+            "a photo of a flipchart needs. Send it at a lower resolution."
+        ),
+        values={"most": MAX_PIXELS // 1_000_000},
     )
 
 
@@ -131,8 +140,10 @@ def _opened(data: bytes) -> Image.Image:
         raise _too_many_pixels() from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         raise NotAPhoto(
-            "This file isn't a JPEG, PNG or WebP image that Snug can read. "
-            "Take the photo again or export it as a JPEG."
+            N_(
+                "This file isn't a JPEG, PNG or WebP image that Snug can read. "
+                "Take the photo again or export it as a JPEG."
+            )
         ) from None
     width, height = image.size
     if width * height > MAX_PIXELS:
@@ -153,8 +164,10 @@ def _decoded(image: Image.Image) -> Image.Image:
         raise _too_many_pixels() from None
     except Exception:  # Pillow's decoders raise many kinds of error on a damaged file
         raise Invalid(
-            "This image couldn't be read in full: it may be damaged or cut short. "
-            "Try sending it again."
+            N_(
+                "This image couldn't be read in full: it may be damaged or cut short. "
+                "Try sending it again."
+            )
         ) from None
     return image
 
@@ -214,7 +227,7 @@ def _encoded(image: Image.Image, kind: str) -> bytes:
 
 def caption_of(text: str) -> str:
     if NOT_TEXT.search(text):
-        raise Invalid("The caption holds a character no text can (NUL, or broken Unicode).")
+        raise Invalid(N_("The caption holds a character no text can (NUL, or broken Unicode)."))
     caption = " ".join(text.split())
     if len(caption) > MAX_CAPTION:
         raise Invalid(
@@ -299,15 +312,15 @@ async def shown_in(notes: Notes) -> list[Shown]:
 async def find(event: Event, photo_id: int, key: str) -> Photo:
     photo = await Photo.get_or_none(id=photo_id, notes__event_id=event.id)
     if photo is None or not secrets.compare_digest(photo.key.encode(), key.encode()):
-        raise NotFound("There's no photo at this address. Check the link you were given.")
+        raise NotFound(N_("There's no photo at this address. Check the link you were given."))
     # A photo taken out of the notes is no longer shown, even to someone with its address.
     notes = await Notes.get(id=photo.notes_id)
     if photo.id not in {p.id for p in NotesContent.from_json(notes.content).photos}:
-        raise NotFound("This photo was taken out of the session's notes.")
+        raise NotFound(N_("This photo was taken out of the session's notes."))
     if photo.media_type not in EXTENSIONS:
         # Imports kept photos as sent before they were cleaned like uploads: such a file may
         # be anything, so it is never served.
-        raise NotFound("This photo can't be shown: it came in an archive as something else.")
+        raise NotFound(N_("This photo can't be shown: it came in an archive as something else."))
     return photo
 
 

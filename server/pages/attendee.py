@@ -149,7 +149,7 @@ async def _act(request: Request, build: Build, done: str) -> Response:
     except FormError as exc:
         return await _show(request, event, actor, errors=exc.errors, form=fields, status=422)
     except Refused as exc:
-        errors = [(_field_of(exc.message), _worded(exc.message))]
+        errors = [(_field_of(exc.message), _worded(exc.said()))]
         return await _show(request, event, actor, errors=errors, form=fields, status=exc.status)
     return see_other(f"{back_to(event, fields.get('next'))}?done={done}{anchor}")
 

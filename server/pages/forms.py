@@ -20,6 +20,7 @@ from server.events.models import Event
 from server.events.setup import find_event
 from server.http.api import read_bounded
 from server.http.security import page_secret
+from server.language import N_
 
 MAX_FORM = 16 * 1024  # the largest form (a pitch, a page of notes goes elsewhere) is far less
 MAX_FIELDS = 40
@@ -57,14 +58,14 @@ async def read_form(request: Request, max_size: int = MAX_FORM) -> dict[str, str
     kind = request.headers.get("content-type", "").split(";")[0].strip()
     if kind != "application/x-www-form-urlencoded":
         if kind or request.headers.get("content-length", "0") != "0":
-            raise Invalid("Send the form from Snug's page.")
+            raise Invalid(N_("Send the form from Snug's page."))
         return {}  # a form with no fields (a single button) may come with no body at all
     raw = await read_bounded(request, max_size, "form")
     try:
         pairs = parse_qsl(raw.decode("utf-8"), keep_blank_values=True, max_num_fields=MAX_FIELDS)
     except (UnicodeDecodeError, ValueError) as exc:
         raise Invalid(
-            "The form sent isn't one Snug can read; send it again from the page."
+            N_("The form sent isn't one Snug can read; send it again from the page.")
         ) from exc
     return dict(pairs)
 
@@ -114,5 +115,5 @@ def whole_number(fields: dict[str, str], name: str) -> int:
     """A number the page offered in a select or hidden field; anything else was not offered."""
     value = fields.get(name, "")
     if not (value.isascii() and value.isdigit()) or len(value) > 10:
-        raise Invalid("Choose from the page again; that choice wasn't one Snug offered.")
+        raise Invalid(N_("Choose from the page again; that choice wasn't one Snug offered."))
     return int(value)

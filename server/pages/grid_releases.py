@@ -55,7 +55,7 @@ async def _staff_view(request: Request, event: Event, actor: Actor) -> dict[str,
         if rolling is not None:
             found["rolling"] = await releases.rollback_preview(event, rolling)
     except Refused as exc:
-        found["problem"] = exc.message
+        found["problem"] = exc.said()
     return found
 
 

@@ -19,6 +19,7 @@ from server.events.access import PUBLIC, Actor, Role
 from server.events.models import Event
 from server.http.api import path_id
 from server.http.security import page_secret
+from server.language import N_
 from server.live.notes_channel import publish_credits, publish_update
 from server.live.state import snapshot
 from server.notes import editing, photos, store
@@ -40,7 +41,7 @@ DONE = {
     "are kept, theirs first and then yours: tidy them up below.",
     "joined": "You've joined. You can write in these notes now.",
 }
-UNREADABLE_FORM = (
+UNREADABLE_FORM = N_(
     "The page these notes were sent from was changed on the way, so nothing was saved. "
     "Your text is below: send it again."
 )
@@ -157,7 +158,7 @@ async def save_notes(request: Request) -> Response:
         fields = await read_form(request, MAX_NOTES_FORM)
         saved = await editing.save_texts(session, actor, *_texts(fields))
     except Refused as exc:
-        errors = [(_field_of(exc, actor), exc.message)]
+        errors = [(_field_of(exc, actor), exc.said())]
         return await _show(request, event, actor, errors=errors, form=fields, status=exc.status)
     await _pass_on(request, saved)
     done = "both" if saved.kept_both else "merged" if saved.merged else "saved"

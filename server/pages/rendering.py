@@ -39,16 +39,17 @@ def page(
     return HTMLResponse(body, status_code=status, headers=PRIVATE if private else SHARED)
 
 
-def problem_page(status: int, title: str, message: str) -> HTMLResponse:
-    """A refusal on a page people opened: the same sentence the API gives, as a page."""
-    not_found = status == 404
-    heading = gettext("Page not found") if not_found else gettext(title)
+def problem_page(exc: Refused) -> HTMLResponse:
+    """A refusal on a page people opened: the same sentence the API gives, as a page, in the
+    asker's language."""
+    not_found = exc.status == 404
+    heading = gettext("Page not found") if not_found else exc.titled()
     return page(
         "problem.html",
         heading,
-        status=status,
+        status=exc.status,
         heading=heading,
-        message=gettext(message),
+        message=exc.said(),
         not_found=not_found,
     )
 
@@ -64,7 +65,7 @@ class PageRoute(Route):
             try:
                 return await endpoint(request)
             except Refused as exc:
-                return problem_page(exc.status, exc.title, exc.message)
+                return problem_page(exc)
 
         shown.__name__ = endpoint.__name__
         super().__init__(path, shown, methods=methods)

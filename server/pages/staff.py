@@ -145,7 +145,7 @@ async def act(
         return await redraw(event, actor, exc.errors, exc.status)
     except Refused as exc:
         question = await asks(event, fields, exc) if asks is not None else None
-        return question or await redraw(event, actor, [("", exc.message)], exc.status)
+        return question or await redraw(event, actor, [("", exc.said())], exc.status)
     return see_other(to(fields))
 
 

@@ -5,12 +5,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from server.language import gettext as _
+from server.language import ngettext
 from server.marketplace.models import FORMAT_NAMES
 
 FORMATS = FORMAT_NAMES
 
 
 def plural(n: int, one: str, many: str | None = None) -> str:
+    """English only: what the pages not yet translated still count with. A sentence to be
+    translated counts with ngettext instead, one message for the whole sentence."""
     return f"{n} {one if n == 1 else many or one + 's'}"
 
 
@@ -20,35 +24,75 @@ def clock(local: str) -> str:
 
 
 def slot_words(slot: dict[str, Any]) -> str:
-    time = f"{clock(slot['starts_at'])} to {clock(slot['ends_at'])}"
-    return f"{time}, {slot['label']}" if slot.get("label") else time
+    starts, ends = clock(slot["starts_at"]), clock(slot["ends_at"])
+    if slot.get("label"):  # the organiser's own words, never translated
+        return _("%(starts)s to %(ends)s, %(label)s") % {
+            "starts": starts,
+            "ends": ends,
+            "label": slot["label"],
+        }
+    return _("%(starts)s to %(ends)s") % {"starts": starts, "ends": ends}
 
 
 def places_words(going: int | None, capacity: int, counts: dict[str, int] | None = None) -> str:
     """How full a session is: from its seat claims when its places are counted, otherwise from
     how many have it on their agenda (``going``: None while the organiser keeps the totals
-    back, when only the room's size is told)."""
+    back, when only the room's size is told). Each a whole sentence counted on the room's
+    places, so a language with more plural forms than English says each rightly."""
     if counts:
-        taken = f"{counts['seated']} of {plural(counts['capacity'], 'place')} taken"
-        return f"{taken}, {counts['waiting']} on the list" if counts["waiting"] else taken
+        figures = {k: counts[k] for k in ("seated", "capacity", "waiting")}
+        if counts["waiting"]:
+            return (
+                ngettext(
+                    "%(seated)s of %(capacity)s place taken, %(waiting)s on the list",
+                    "%(seated)s of %(capacity)s places taken, %(waiting)s on the list",
+                    counts["capacity"],
+                )
+                % figures
+            )
+        return (
+            ngettext(
+                "%(seated)s of %(capacity)s place taken",
+                "%(seated)s of %(capacity)s places taken",
+                counts["capacity"],
+            )
+            % figures
+        )
     if going is None:
-        return plural(capacity, "place")
+        return ngettext("%(capacity)s place", "%(capacity)s places", capacity) % {
+            "capacity": capacity
+        }
+    figures = {"going": going, "capacity": capacity}
     if going > capacity:
-        return f"{going} going, {plural(capacity, 'place')}: it may be full"
-    return f"{going} of {plural(capacity, 'place')}"
+        return (
+            ngettext(
+                "%(going)s going, %(capacity)s place: it may be full",
+                "%(going)s going, %(capacity)s places: it may be full",
+                capacity,
+            )
+            % figures
+        )
+    return (
+        ngettext("%(going)s of %(capacity)s place", "%(going)s of %(capacity)s places", capacity)
+        % figures
+    )
 
 
 def standing_words(mine: dict[str, Any]) -> str:
     """Where a person stands in a session (server/grid/seats.py ``standing``)."""
     if mine["status"] == "seated":
-        return "A place came free: you have a place." if mine["promoted"] else "You have a place."
-    return f"You're number {mine['position']} on the list."
+        if mine["promoted"]:
+            return _("A place came free: you have a place.")
+        return _("You have a place.")
+    return _("You're number %(position)s on the list.") % {"position": mine["position"]}
 
 
 def seat_words(mine: dict[str, Any] | None, counts: dict[str, int] | None) -> str:
     if mine:
         return standing_words(mine)
     if not counts:
-        return "Small room: claim a place to be sure of one."
+        return _("Small room: claim a place to be sure of one.")
     free = max(0, counts["capacity"] - counts["seated"])
-    return f"{plural(free, 'place')} free." if free else "Full: you can join the list."
+    if not free:
+        return _("Full: you can join the list.")
+    return ngettext("%(free)s place free.", "%(free)s places free.", free) % {"free": free}

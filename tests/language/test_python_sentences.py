@@ -1,0 +1,212 @@
+"""The sentences built in Python (server/pages/words.py, server/events/day.py and the refusals)
+are said in the asker's language: whole, with their figures filled in after translation, and
+each count in that language's own plural form (Welsh has six)."""
+
+# ruff: noqa: RUF001  (Welsh is written with its typographic apostrophe, as the .po has it)
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+from typing import Any
+
+import httpx
+import pytest
+from websockets.asyncio.client import connect
+
+from server import language
+from server.errors import Conflict, Invalid, NotFound
+from server.events.day import Audience, Moment, day_of
+from server.events.setup import REMOVING
+from server.language import Nn_
+from server.pages import words
+from server.validation import validate
+from tests.conftest import ApiEvent, LiveServer
+from tests.http.helpers import assert_problem
+from tests.live.helpers import Screen
+
+WELSH = {"Cookie": f"{language.COOKIE}=cy"}
+COUNTS = (0, 1, 2, 3, 6, 7)  # one of each of Welsh's six plural forms, and 7 ("other")
+
+
+@pytest.fixture
+def welsh() -> Iterator[None]:
+    token = language.asked.set(language.Asked("cy"))
+    try:
+        yield
+    finally:
+        language.asked.reset(token)
+
+
+# words.py
+
+
+def test_places_are_counted_in_english() -> None:
+    assert [words.places_words(None, n) for n in (0, 1, 2)] == ["0 places", "1 place", "2 places"]
+    assert words.places_words(3, 1) == "3 going, 1 place: it may be full"
+    assert words.places_words(1, 20) == "1 of 20 places"
+    taken = {"seated": 1, "capacity": 1, "waiting": 0}
+    assert words.places_words(0, 1, taken) == "1 of 1 place taken"
+    assert words.places_words(0, 1, {**taken, "waiting": 2}) == "1 of 1 place taken, 2 on the list"
+    assert words.seat_words(None, {"seated": 1, "capacity": 2, "waiting": 0}) == "1 place free."
+    assert words.seat_words(None, {"seated": 0, "capacity": 7, "waiting": 0}) == "7 places free."
+    assert words.seat_words(None, {"seated": 7, "capacity": 7, "waiting": 0}) == (
+        "Full: you can join the list."
+    )
+    assert words.standing_words({"status": "waiting", "position": 3}) == (
+        "You're number 3 on the list."
+    )
+    assert words.slot_words({"starts_at": "2026-11-23T10:00", "ends_at": "2026-11-23T10:45"}) == (
+        "10:00 to 10:45"
+    )
+
+
+@pytest.mark.parametrize("n", COUNTS)
+def test_places_are_counted_in_welsh(n: int, welsh: None) -> None:
+    """After a numeral Welsh keeps the noun singular ("7 lle"), in every one of its forms."""
+    assert words.places_words(None, n) == f"{n} lle"
+    assert words.places_words(n + 1, n) == f"{n + 1} yn dod, {n} lle: efallai ei bod hi’n llawn"
+    assert words.places_words(0, n) == f"0 o {n} lle"
+    taken = {"seated": 0, "capacity": n, "waiting": 2}
+    assert words.places_words(0, n, taken) == f"0 o {n} lle wedi’u cymryd, 2 ar y rhestr"
+    free = {"seated": 0, "capacity": n, "waiting": 0}
+    assert words.seat_words(None, free) == (
+        f"{n} lle ar gael." if n else "Llawn: gallwch chi ymuno â’r rhestr."
+    )
+
+
+def test_a_seat_and_a_slot_are_said_in_welsh(welsh: None) -> None:
+    assert words.standing_words({"status": "waiting", "position": 3}) == (
+        "Chi yw rhif 3 ar y rhestr."
+    )
+    assert words.standing_words({"status": "seated", "promoted": False}) == "Mae gennych chi le."
+    slot = {"starts_at": "2026-11-23T10:00", "ends_at": "2026-11-23T10:45", "label": "Bore"}
+    assert words.slot_words(slot) == "10:00 i 10:45, Bore"  # the label is the organiser's own
+
+
+@pytest.mark.parametrize(
+    ("n", "move"),
+    [(0, "nhw"), (1, "hi"), (2, "nhw"), (3, "nhw"), (6, "nhw"), (7, "nhw")],
+)
+def test_a_counted_refusal_takes_the_welsh_form_for_its_count(
+    n: int, move: str, welsh: None
+) -> None:
+    """Removing a room that holds one session asks to move "hi" (it: a session); more, "nhw"."""
+    refused = Conflict(REMOVING[True, False], values={"count": n, "titles": "“Te”", "more": 0}, n=n)
+    assert refused.said() == (
+        f"Byddai tynnu’r ystafell honno’n mynd â {n} sesiwn oddi ar y grid: “Te”. "
+        f"Symudwch {move} yn gyntaf, neu cadarnhewch i’w thynnu beth bynnag."
+    )
+    english = "session" if n == 1 else "sessions"
+    assert refused.message.startswith(f"Removing that room would take {n} {english} off")
+
+
+def test_a_refusal_keeps_its_english_and_fills_its_values_after_translating(
+    welsh: None,
+) -> None:
+    refused = NotFound(
+        "There is no pitch %(pitch)s in this event; it may have been merged.",
+        values={"pitch": 12},
+    )
+    assert refused.message == "There is no pitch 12 in this event; it may have been merged."
+    assert refused.said() == "Does dim cynnig 12 yn y digwyddiad hwn; efallai ei fod wedi’i gyfuno."
+    assert refused.titled() == "Heb ei ganfod"
+    counted = Conflict(Nn_("%(n)s character left", "%(n)s characters left"), {"n": 2}, n=2)
+    assert (counted.message, counted.said()) == ("2 characters left", "2 nod ar ôl")
+
+
+# day.py
+
+FRESH = Moment(
+    pitching_open=False, voting_open=False, pitches=0, drafted=False, live=False, proceedings=False
+)
+SLOTS: list[dict[str, Any]] = [
+    {"id": 1, "starts_at": "2026-11-23T10:00", "ends_at": "2026-11-23T10:45", "label": "Bore"},
+    {"id": 2, "starts_at": "2026-11-23T10:45", "ends_at": "2026-11-23T11:00", "label": ""},
+]
+SLOTS[0]["kind"], SLOTS[1]["kind"] = "session", "break"
+
+
+def test_the_day_is_said_in_welsh(welsh: None) -> None:
+    before = day_of(FRESH, [], "2026-11-23T09:00", Audience.SCREEN)
+    assert (before.now, before.next) == (
+        "Croeso. Bydd y cyfnod cynnig yn agor cyn bo hir.",
+        "Meddyliwch am gwestiwn, arddangosiad neu sgwrs yr hoffech chi ei dechrau.",
+    )
+    both = replace(FRESH, pitching_open=True, voting_open=True, joined=9, voted=4)
+    assert day_of(both, [], "2026-11-23T09:00", Audience.STAFF).now == (
+        "Mae’r cyfnod cynnig a’r pleidleisio ar agor: mae 4 o 9 wedi pleidleisio."
+    )
+    live = replace(FRESH, pitches=2, drafted=True, live=True)
+    running = day_of(live, SLOTS, "2026-11-23T10:10", Audience.SCREEN)
+    assert (running.now, running.next) == ("Bore, tan 10:45", "Nesaf: egwyl am 10:45")
+    staff = day_of(live, SLOTS, "2026-11-23T10:10", Audience.STAFF)
+    assert staff.now == "Bore: mae’r sesiynau’n rhedeg tan 10:45."
+    assert staff.next == "Nesaf: egwyl am 10:45."
+    assert day_of(live, SLOTS, "2026-11-23T10:50", Audience.ATTENDEE).now == "Egwyl tan 11:00."
+
+
+@pytest.mark.parametrize("n", COUNTS)
+def test_staff_are_told_the_pitches_so_far_in_each_language(n: int) -> None:
+    pitching = replace(FRESH, pitching_open=True, pitches=n, joined=5)
+    english = "pitch" if n == 1 else "pitches"
+    said = day_of(pitching, [], "2026-11-23T09:00", Audience.STAFF).now
+    assert said == f"Pitching is open: {n} {english} so far, 5 joined."
+    token = language.asked.set(language.Asked("cy"))
+    try:
+        said = day_of(pitching, [], "2026-11-23T09:00", Audience.STAFF).now
+    finally:
+        language.asked.reset(token)
+    assert said == f"Mae’r cyfnod cynnig ar agor: {n} cynnig hyd yma, 5 wedi ymuno."
+
+
+# Over HTTP and the socket
+
+
+def test_a_bad_request_is_answered_in_welsh(
+    http: httpx.Client, make_event: Callable[..., ApiEvent]
+) -> None:
+    ev = make_event()
+    path = f"/api/e/{ev.slug}/changes"
+    body = assert_problem(http.get(path, params={"since": "abc"}, headers=WELSH), 400)
+    assert body["title"] == "Nid yw rhywbeth yn y cyfeiriad yn ddilys"
+    assert body["detail"] == (
+        "'since' yw rhif y newid diwethaf a gymhwyswyd, o 0 i 2147483647; dydy 'abc' ddim yn un."
+    )
+    english = assert_problem(http.get(path, params={"since": "abc"}), 400)
+    assert english["title"] == "Something in the address isn't valid"
+    assert english["detail"].endswith("; 'abc' isn't one.")
+
+
+def test_a_missing_event_is_answered_in_welsh_with_its_address(http: httpx.Client) -> None:
+    body = assert_problem(http.get("/api/e/no-such-event", headers=WELSH), 404)
+    assert body["title"] == "Heb ei ganfod"
+    assert (
+        body["detail"]
+        == "Does dim digwyddiad yn /e/no-such-event. Gwiriwch y ddolen a gawsoch chi."
+    )
+
+
+async def test_a_socket_s_errors_are_in_the_language_it_was_opened_in(
+    make_event: Callable[..., ApiEvent], server: LiveServer
+) -> None:
+    ev = make_event()
+    url = f"{server.ws_url}/e/{ev.slug}/live"
+    async with connect(url, open_timeout=5, additional_headers=WELSH) as ws:
+        s = Screen(ws)
+        await s.send(b'{"type": "hello"}')
+        said = (await s.expect("error"))["message"]
+        assert said == "Anfonwch negeseuon fel testun, nid fel data deuaidd."
+    async with connect(url, open_timeout=5) as ws:
+        s = Screen(ws)
+        await s.send(b'{"type": "hello"}')
+        assert (await s.expect("error"))["message"] == "Send messages as text, not binary."
+
+
+def test_what_the_schemas_refuse_is_said_in_welsh(welsh: None) -> None:
+    with pytest.raises(Invalid) as refused:
+        validate("pitch-create", {"title": 5})
+    assert refused.value.message == "'title' should be text."
+    assert refused.value.said() == "Dylai 'title' fod yn destun."
+    with pytest.raises(Invalid) as whole:
+        validate("pitch-create", {"title": "Te", "colour": "red"})
+    assert whole.value.said() == "Mae gan y neges feysydd nad yw Snug yn eu derbyn: colour."
