@@ -70,7 +70,7 @@ def test_places_are_counted_in_welsh(n: int, welsh: None) -> None:
     assert words.places_words(0, n, taken) == f"0 o {n} lle wedi’u cymryd, 2 ar y rhestr"
     free = {"seated": 0, "capacity": n, "waiting": 0}
     assert words.seat_words(None, free) == (
-        f"{n} lle ar gael." if n else "Llawn: gallwch chi ymuno â’r rhestr."
+        f"{n} lle ar gael." if n else "Llawn: gallwch ymuno â’r rhestr."
     )
 
 
@@ -78,7 +78,7 @@ def test_a_seat_and_a_slot_are_said_in_welsh(welsh: None) -> None:
     assert words.standing_words({"status": "waiting", "position": 3}) == (
         "Chi yw rhif 3 ar y rhestr."
     )
-    assert words.standing_words({"status": "seated", "promoted": False}) == "Mae gennych chi le."
+    assert words.standing_words({"status": "seated", "promoted": False}) == "Mae gennych le."
     slot = {"starts_at": "2026-11-23T10:00", "ends_at": "2026-11-23T10:45", "label": "Bore"}
     assert words.slot_words(slot) == "10:00 i 10:45, Bore"  # the label is the organiser's own
 
@@ -129,8 +129,8 @@ SLOTS[0]["kind"], SLOTS[1]["kind"] = "session", "break"
 def test_the_day_is_said_in_welsh(welsh: None) -> None:
     before = day_of(FRESH, [], "2026-11-23T09:00", Audience.SCREEN)
     assert (before.now, before.next) == (
-        "Croeso. Bydd y cyfnod cynnig yn agor cyn bo hir.",
-        "Meddyliwch am gwestiwn, arddangosiad neu sgwrs yr hoffech chi ei dechrau.",
+        "Croeso. Bydd y cynigion yn agor cyn bo hir.",
+        "Meddyliwch am gwestiwn, arddangosiad neu sgwrs yr hoffech ei dechrau.",
     )
     both = replace(FRESH, pitching_open=True, voting_open=True, joined=9, voted=4)
     assert day_of(both, [], "2026-11-23T09:00", Audience.STAFF).now == (
@@ -165,7 +165,7 @@ def test_staff_are_told_the_pitches_so_far_in_each_language(n: int) -> None:
 def test_a_bad_request_is_answered_in_welsh(
     http: httpx.Client, make_event: Callable[..., ApiEvent]
 ) -> None:
-    ev = make_event()
+    ev = make_event(languages=["cy", "en"])
     path = f"/api/e/{ev.slug}/changes"
     body = assert_problem(http.get(path, params={"since": "abc"}, headers=WELSH), 400)
     assert body["title"] == "Nid yw rhywbeth yn y cyfeiriad yn ddilys"
@@ -189,7 +189,7 @@ def test_a_missing_event_is_answered_in_welsh_with_its_address(http: httpx.Clien
 async def test_a_socket_s_errors_are_in_the_language_it_was_opened_in(
     make_event: Callable[..., ApiEvent], server: LiveServer
 ) -> None:
-    ev = make_event()
+    ev = make_event(languages=["cy", "en"])
     url = f"{server.ws_url}/e/{ev.slug}/live"
     async with connect(url, open_timeout=5, additional_headers=WELSH) as ws:
         s = Screen(ws)
