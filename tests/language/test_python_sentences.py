@@ -134,7 +134,7 @@ def test_the_day_is_said_in_welsh(welsh: None) -> None:
     )
     both = replace(FRESH, pitching_open=True, voting_open=True, joined=9, voted=4)
     assert day_of(both, [], "2026-11-23T09:00", Audience.STAFF).now == (
-        "Mae’r cyfnod cynnig a’r pleidleisio ar agor: mae 4 o 9 wedi pleidleisio."
+        "Mae’r cynigion a’r pleidleisio ar agor: mae 4 o 9 wedi pleidleisio."
     )
     live = replace(FRESH, pitches=2, drafted=True, live=True)
     running = day_of(live, SLOTS, "2026-11-23T10:10", Audience.SCREEN)
