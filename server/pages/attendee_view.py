@@ -177,43 +177,31 @@ def attendee_page(state: dict[str, Any], listing: Listing | None = None) -> Atte
 
 def _in_language(listing: Listing, shown: int, total: int) -> str:
     """The "Showing n of m" line of a list narrowed to a language (and perhaps searched):
-    one sentence for each language, as finder.js has them, since Welsh mutates a name."""
-    n = {"showing": shown, "num": total, "text": listing.words}
-    if listing.language == "cy" and listing.words:
-        return (
-            ngettext(
-                "Showing %(showing)s of %(num)s session for “%(text)s”, held in Welsh or bilingually.",
-                "Showing %(showing)s of %(num)s sessions for “%(text)s”, held in Welsh or bilingually.",
-                total,
-            )
-            % n
-        )
-    if listing.language == "cy":
-        return (
-            ngettext(
-                "Showing %(showing)s of %(num)s session: those held in Welsh or bilingually.",
-                "Showing %(showing)s of %(num)s sessions: those held in Welsh or bilingually.",
-                total,
-            )
-            % n
-        )
-    if listing.words:
-        return (
-            ngettext(
-                "Showing %(showing)s of %(num)s session for “%(text)s”, held in English or bilingually.",
-                "Showing %(showing)s of %(num)s sessions for “%(text)s”, held in English or bilingually.",
-                total,
-            )
-            % n
-        )
-    return (
-        ngettext(
-            "Showing %(showing)s of %(num)s session: those held in English or bilingually.",
-            "Showing %(showing)s of %(num)s sessions: those held in English or bilingually.",
+    a sentence for each language, as finder.js has them, since Welsh mutates a name."""
+    said = {
+        ("cy", True): ngettext(
+            "Showing %(showing)s of %(n)s session for “%(text)s”, in Welsh or bilingual.",
+            "Showing %(showing)s of %(n)s sessions for “%(text)s”, in Welsh or bilingual.",
             total,
-        )
-        % n
-    )
+        ),
+        ("cy", False): ngettext(
+            "Showing %(showing)s of %(n)s session in Welsh or bilingual.",
+            "Showing %(showing)s of %(n)s sessions in Welsh or bilingual.",
+            total,
+        ),
+        ("en", True): ngettext(
+            "Showing %(showing)s of %(n)s session for “%(text)s”, in English or bilingual.",
+            "Showing %(showing)s of %(n)s sessions for “%(text)s”, in English or bilingual.",
+            total,
+        ),
+        ("en", False): ngettext(
+            "Showing %(showing)s of %(n)s session in English or bilingual.",
+            "Showing %(showing)s of %(n)s sessions in English or bilingual.",
+            total,
+        ),
+    }
+    sentence = said[listing.language, bool(listing.words)]
+    return sentence % {"showing": shown, "n": total, "text": listing.words}
 
 
 def _listed(cards: list[Card], listing: Listing, totals_hidden: bool) -> list[Card]:

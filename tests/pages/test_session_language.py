@@ -89,11 +89,11 @@ def test_the_list_narrows_to_a_language_and_the_bilingual_sessions(
     assert len(titles(everything)) == 4
     welsh = phone.page("?language=cy").text
     assert titles(welsh) == ["Both one", "Welsh one"]
-    assert "Showing 2 of 4 sessions: those held in Welsh or bilingually." in welsh
+    assert "Showing 2 of 4 sessions in Welsh or bilingual." in welsh
     assert '<option value="cy" selected>Welsh</option>' in welsh
     english = phone.page("?language=en&q=one").text
     assert titles(english) == ["Both one", "English one"]
-    assert "Showing 2 of 4 sessions for “one”, held in English or bilingually." in english
+    assert "Showing 2 of 4 sessions for “one”, in English or bilingual." in english
     nonsense = phone.page("?language=fr").text
     assert len(titles(nonsense)) == 4 and 'id="list-shown" class="hint" hidden' in nonsense
 
