@@ -21,8 +21,9 @@ from server.http.session import keep_key
 from server.language import N_, NAMES, current, formats, gettext
 from server.live.state import snapshot
 from server.marketplace import dots, pitches
+from server.marketplace.models import BILINGUAL
 from server.marketplace.pitches import find_pitch
-from server.pages.attendee_view import BILINGUAL, LANGUAGE_WORDS, Listing, attendee_page
+from server.pages.attendee_view import LANGUAGE_WORDS, Listing, attendee_page
 from server.pages.day_view import day
 from server.pages.forms import (
     FormError,
