@@ -55,6 +55,20 @@ def test_a_welsh_session_is_pitched_badged_and_found(
     check_axe(page)
     no_sideways_scroll(page)
 
+    # Changing it on the page: the form starts from what the pitch says, and sends the change.
+    card.get_by_role("button", name="Edit").click()
+    expect(language.get_by_label("Cymraeg")).to_be_checked()
+    language.get_by_label("Bilingual").check()
+    page.get_by_role("button", name="Save changes").click()
+    expect(card.locator(".lang-badge")).to_have_text("Session language: Bilingual")
+    expect(language.get_by_label("Not said")).to_be_checked()  # the form is blank again
+    organiser_view = organiser.call("GET")["pitches"]
+    assert next(p for p in organiser_view if p["id"] == mine["id"])["language"] == "bilingual"
+    card.get_by_role("button", name="Edit").click()
+    language.get_by_label("Cymraeg").check()
+    page.get_by_role("button", name="Save changes").click()
+    expect(card.locator(".lang-badge")).to_have_text("Session language: Welsh")
+
     # Welsh: the Welsh session and the bilingual one, at once, and said so.
     page.locator("#list-language").select_option("cy")
     assert _visible_titles(page) == ["Sgwrs am gompost", "Both ways"]
