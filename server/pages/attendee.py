@@ -18,11 +18,12 @@ from server.events.models import Event
 from server.grid import seats
 from server.http.security import ATTENDEE_COOKIE, page_secret
 from server.http.session import keep_key
-from server.language import N_, formats, gettext
+from server.language import N_, NAMES, current, formats, gettext
 from server.live.state import snapshot
 from server.marketplace import dots, pitches
+from server.marketplace.models import BILINGUAL
 from server.marketplace.pitches import find_pitch
-from server.pages.attendee_view import Listing, attendee_page
+from server.pages.attendee_view import LANGUAGE_WORDS, Listing, attendee_page
 from server.pages.day_view import day
 from server.pages.forms import (
     FormError,
@@ -58,6 +59,7 @@ FIELD_IDS = {
     "pitch": "pitch-pitch",
     "host": "pitch-host",
     "format": "pitch-format",
+    "language": "pitch-language",
     "tags": "pitch-tags",
 }
 LABELS = {"title": "The title", "pitch": "The pitch", "host": "The host", "tags": "The tags"}
@@ -80,7 +82,10 @@ async def _show(
 ) -> Response:
     state = await snapshot(event, actor, request.app.state.settings.public_url)
     asked = request.query_params
-    view = attendee_page(state, Listing.asked(asked.get("sort"), asked.get("q")))
+    listing = Listing.asked(
+        asked.get("sort"), asked.get("q"), asked.get("language"), event.languages
+    )
+    view = attendee_page(state, listing)
     me = view.me
     token = page_secret(request, ROLE)
     feed = (
@@ -90,7 +95,13 @@ async def _show(
     )
     done = request.query_params.get("done", "")
     when = f"{formats.day(event.date)} {event.date.year}"  # "Dydd Llun 23 Tachwedd 2026" in Welsh
-    blank = {"title": "", "pitch": "", "host": me["name"] if me else "", "format": "discussion"}
+    blank = {
+        "title": "",
+        "pitch": "",
+        "host": me["name"] if me else "",
+        "format": "discussion",
+        "language": "",
+    }
     response = page(
         "event.html",
         f"{event.name} - Snug",
@@ -102,6 +113,7 @@ async def _show(
         form={**blank, "tags": "", **(form or {})},
         join_name=(form or {}).get("name", ""),
         pitch_id=None,
+        session_languages=_offered(event),
         calendar=f"{request.app.state.settings.public_url}/e/{event.slug}/my/{feed}.ics"
         if feed
         else None,
@@ -154,6 +166,23 @@ async def _act(request: Request, build: Build, done: str) -> Response:
     return see_other(f"{back_to(event, fields.get('next'))}?done={done}{anchor}")
 
 
+def _offered(event: Event) -> list[tuple[str, str, str | None]]:
+    """The pitch form's choices of the session's language: (value, words, the words' language
+    when it is not the page's), offered only where the event is held in more than one. Each
+    language is named in its own words, as the toggle names it."""
+    held = pitches.session_languages(event)
+    if len(held) < 2:
+        return []
+    page_language = current()
+    choices: list[tuple[str, str, str | None]] = [("", gettext("Not said"), None)]
+    for code in held:
+        if code == BILINGUAL:
+            choices.append((code, gettext(LANGUAGE_WORDS[BILINGUAL]), None))
+        else:
+            choices.append((code, NAMES.get(code, code), None if code == page_language else code))
+    return choices
+
+
 def _limit(request: Request) -> str:
     path = request.url.path
     return "vote" if "/dots" in path else "pitch" if "/pitches" in path else "join"
@@ -172,7 +201,7 @@ def _worded(message: str) -> str:
 def _pitch_fields(fields: dict[str, str]) -> dict[str, Any]:
     """The pitch as the API takes it, from the fields the form sent."""
     body: dict[str, Any] = {
-        name: fields[name] for name in ("pitch", "host", "format") if name in fields
+        name: fields[name] for name in ("pitch", "host", "format", "language") if name in fields
     }
     body["title"] = fields.get("title", "")
     if "tags" in fields:
@@ -270,6 +299,7 @@ async def pitch_page(request: Request) -> Response:
         "host": pitch.host,
         "format": pitch.format,
         "tags": ", ".join(pitch.tags),
+        "language": pitch.language,
     }
     return page(
         "pitch.html",
@@ -279,6 +309,8 @@ async def pitch_page(request: Request) -> Response:
         key=form_key(),
         form=form,
         pitch_id=pitch.id,
+        session_languages=_offered(event),
+        badge=gettext(LANGUAGE_WORDS[pitch.language]) if pitch.language in LANGUAGE_WORDS else "",
         mine=actor.attendee is not None and pitch.author_id == actor.attendee.id,
     )
 

@@ -6,8 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from server.language import N_
+from server.language import N_, gettext, ngettext
+from server.marketplace.models import BILINGUAL
 from server.pages import words
+
+# A session's language as the page says it, in the page's language: the badge on a card and
+# the list's choice of language (web/static/js/event.js and finder.js say the same).
+LANGUAGE_WORDS = {"cy": N_("Welsh"), "en": N_("English"), BILINGUAL: N_("Bilingual")}
 
 
 @dataclass
@@ -19,6 +24,12 @@ class Card:
     my_dots: int
     can_add: bool
     voting: bool
+
+    @property
+    def language(self) -> str:
+        """The badge's word for the session's language, in the page's language; "" unsaid."""
+        code = str(self.pitch.get("language") or "")
+        return gettext(LANGUAGE_WORDS[code]) if code in LANGUAGE_WORDS else code
 
     @property
     def meta(self) -> str:
@@ -61,15 +72,26 @@ MAX_SEARCH = 100  # characters of a search kept; longer asks for nothing a title
 
 @dataclass
 class Listing:
-    """How this person asked to see the list: its order and the words to look for."""
+    """How this person asked to see the list: its order, the words to look for and the
+    language the sessions are to be held in (one of the event's, with the bilingual ones)."""
 
     sort: str = "newest"
     words: str = ""
+    language: str = ""
 
     @classmethod
-    def asked(cls, sort: str | None, text: str | None) -> Listing:
+    def asked(
+        cls,
+        sort: str | None,
+        text: str | None,
+        language: str | None = None,
+        held_in: list[str] | None = None,
+    ) -> Listing:
         searched = " ".join((text or "").split())[:MAX_SEARCH]
-        return cls(sort if sort in SORTS else "newest", searched)
+        # A choice of language only where the event is held in more than one.
+        choosable = held_in if held_in and len(held_in) > 1 else []
+        chosen = language if language in choosable and language in LANGUAGE_WORDS else ""
+        return cls(sort if sort in SORTS else "newest", searched, chosen)
 
 
 @dataclass
@@ -124,8 +146,19 @@ class AttendeePage:
         return {k: v for k, v in SORTS.items() if k != "dots" or not self.totals_hidden}
 
     @property
+    def languages(self) -> dict[str, str]:
+        """The languages the list can be narrowed to, in the page's language: only for an
+        event held in more than one."""
+        held = list(self.event.get("languages") or [])
+        if len(held) < 2:
+            return {}
+        return {code: gettext(LANGUAGE_WORDS[code]) for code in held if code in LANGUAGE_WORDS}
+
+    @property
     def shown_words(self) -> str:
         """What the list holds after a search, in words (empty when nothing was searched)."""
+        if self.listing.language:
+            return _in_language(self.listing, len(self.cards), self.total)
         if not self.listing.words:
             return ""
         total = words.plural(self.total, "session")
@@ -142,11 +175,47 @@ def attendee_page(state: dict[str, Any], listing: Listing | None = None) -> Atte
     return page
 
 
+def _in_language(listing: Listing, shown: int, total: int) -> str:
+    """The "Showing n of m" line of a list narrowed to a language (and perhaps searched):
+    a sentence for each language, as finder.js has them, since Welsh mutates a name."""
+    said = {
+        ("cy", True): ngettext(
+            "Showing %(showing)s of %(n)s session for “%(text)s”, in Welsh or bilingual.",
+            "Showing %(showing)s of %(n)s sessions for “%(text)s”, in Welsh or bilingual.",
+            total,
+        ),
+        ("cy", False): ngettext(
+            "Showing %(showing)s of %(n)s session in Welsh or bilingual.",
+            "Showing %(showing)s of %(n)s sessions in Welsh or bilingual.",
+            total,
+        ),
+        ("en", True): ngettext(
+            "Showing %(showing)s of %(n)s session for “%(text)s”, in English or bilingual.",
+            "Showing %(showing)s of %(n)s sessions for “%(text)s”, in English or bilingual.",
+            total,
+        ),
+        ("en", False): ngettext(
+            "Showing %(showing)s of %(n)s session in English or bilingual.",
+            "Showing %(showing)s of %(n)s sessions in English or bilingual.",
+            total,
+        ),
+    }
+    sentence = said[listing.language, bool(listing.words)]
+    return sentence % {"showing": shown, "n": total, "text": listing.words}
+
+
 def _listed(cards: list[Card], listing: Listing, totals_hidden: bool) -> list[Card]:
     """The cards in the order asked, newest first within it, keeping those holding every word
-    searched for (in the title, pitch, host or tags, in any case): as event.js does it."""
+    searched for (in the title, pitch, host or tags, in any case) and, when a language was
+    chosen, those held in it or bilingually: as event.js does it."""
     wanted = listing.words.casefold().split()
-    found = [c for c in cards if all(w in _haystack(c.pitch) for w in wanted)]
+    held = {listing.language, BILINGUAL} if listing.language else None
+    found = [
+        c
+        for c in cards
+        if all(w in _haystack(c.pitch) for w in wanted)
+        and (held is None or c.pitch.get("language") in held)
+    ]
     found.sort(key=lambda c: -int(c.pitch["id"]))
     if listing.sort == "dots" and not totals_hidden:
         found.sort(key=lambda c: -int(c.pitch["votes"] or 0))

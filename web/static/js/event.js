@@ -4,7 +4,7 @@ import { DayPanel } from "./day.js";
 import { Live } from "./live.js";
 import { refreshCounters } from "./counter.js";
 import { keepDraft } from "./draft.js";
-import { Finder, haystack } from "./finder.js";
+import { Finder, haystack, languageWords } from "./finder.js";
 import { fillPitch, readPitch } from "./pitchform.js";
 import { $, FORMATS, announce, bySlotTime, clock, clearErrors, h, keyed, moveOldToken, say, showErrors, slotWords, slugFromPath } from "./ui.js";
 import { lang, ready, t, tn } from "./i18n.js";
@@ -505,6 +505,8 @@ function makeCard(id) {
   card.title = h("h3", { id: `p-${id}-title` });
   card.text = h("p", { class: "pitch-text" });
   card.meta = h("p", { class: "meta" });
+  card.badge = h("span", { class: "badge lang-badge" });
+  card.held = h("p", { class: "meta" }, card.badge);
   card.tags = h("p", { class: "meta" });
   card.count = h("p", { class: "count" });
   card.add = h("button", { type: "button", onclick: () => addDot(id) }, t("Add a dot"), h("span", { class: "visually-hidden" }));
@@ -513,7 +515,7 @@ function makeCard(id) {
   card.actions = h("div", { class: "actions" }, card.add, card.remove, card.edit);
   card.status = h("p", { class: "inline-status bad" });
   card.li = h("li", { class: "pitch", id: `p-${id}`, "aria-labelledby": `p-${id}-title` },
-    card.title, card.text, card.meta, card.tags, card.count, card.actions, card.status);
+    card.title, card.text, card.meta, card.held, card.tags, card.count, card.actions, card.status);
   return card;
 }
 
@@ -531,11 +533,14 @@ function updateCard(card, pitch) {
   if (card.drawn === drawn) return;
   card.drawn = drawn;
   card.haystack = haystack(pitch);
+  card.language = pitch.language || "";
   card.title.textContent = pitch.title;
   card.text.textContent = pitch.pitch;
   card.text.hidden = !pitch.pitch;
   const host = pitch.host ? t("Hosted by %(host)s", { host: pitch.host }) : t("Host not named");
   card.meta.textContent = [host, FORMATS[pitch.format] || pitch.format, mine ? t("You pitched this") : null].filter(Boolean).join(" · ");
+  card.badge.replaceChildren(h("span", { class: "visually-hidden" }, t("Session language:") + " "), languageWords(card.language));
+  card.held.hidden = !card.language;
   card.tags.replaceChildren(...pitch.tags.map((t) => h("span", { class: "tag" }, t)));
   card.tags.hidden = pitch.tags.length === 0;
   const waiting = waits ? h("span", { class: "waiting" }, " · " + t("waiting to send")) : "";

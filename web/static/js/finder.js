@@ -13,6 +13,25 @@ const KEEP_AFTER = 400; // ms of no typing before the address bar is changed to 
 /** The words of a search: each must appear somewhere in a pitch, in any case. */
 const searchWords = (text) => text.toLowerCase().split(/\s+/).filter(Boolean);
 
+/** A session's language as the page says it (the badge, the list's choice), in the page's
+ * language; "" when the pitch doesn't say. As server/pages/attendee_view.py LANGUAGE_WORDS. */
+export function languageWords(code) {
+  if (code === "cy") return t("Welsh");
+  if (code === "en") return t("English");
+  if (code === "bilingual") return t("Bilingual");
+  return code || "";
+}
+
+/** The "Showing n of m" line of a list narrowed to a language: a sentence for each language,
+ * since Welsh mutates a language's name. */
+function inLanguage(language, text, showing, n) {
+  const params = { showing, text };
+  if (language === "cy" && text) return tn("Showing %(showing)s of %(n)s session for “%(text)s”, in Welsh or bilingual.", "Showing %(showing)s of %(n)s sessions for “%(text)s”, in Welsh or bilingual.", n, params);
+  if (language === "cy") return tn("Showing %(showing)s of %(n)s session in Welsh or bilingual.", "Showing %(showing)s of %(n)s sessions in Welsh or bilingual.", n, params);
+  if (text) return tn("Showing %(showing)s of %(n)s session for “%(text)s”, in English or bilingual.", "Showing %(showing)s of %(n)s sessions for “%(text)s”, in English or bilingual.", n, params);
+  return tn("Showing %(showing)s of %(n)s session in English or bilingual.", "Showing %(showing)s of %(n)s sessions in English or bilingual.", n, params);
+}
+
 /** What a search looks through: title, pitch, host and tags. */
 export const haystack = (pitch) => [pitch.title, pitch.pitch, pitch.host, ...pitch.tags].join(" ").toLowerCase();
 
@@ -34,7 +53,11 @@ export class Finder {
       this.keepTimer = setTimeout(() => this.remember(), KEEP_AFTER);
     });
     form.elements.sort.addEventListener("change", () => { this.remember(); this.placed = ""; onChange(true); });
+    // The language a session is held in: only on the form of an event held in more than one.
+    form.elements.language?.addEventListener("change", () => { this.remember(); onChange(false); });
   }
+
+  get language() { return this.form.elements.language?.value || ""; }
 
   get sort() { return this.form.elements.sort.value; }
 
@@ -60,19 +83,24 @@ export class Finder {
     });
   }
 
-  /** Shows the rows whose pitch holds every word searched for; touches only those that change. */
+  /** Shows the rows whose pitch holds every word searched for, and is held in the language
+   * chosen or bilingually; touches only those that change. */
   filter(rows) {
     const wanted = searchWords(this.text);
+    const language = this.language;
     let showing = 0;
     for (const row of rows.values()) {
-      const hide = !wanted.every((w) => row.haystack.includes(w));
+      const held = !language || row.language === language || row.language === "bilingual";
+      const hide = !held || !wanted.every((w) => row.haystack.includes(w));
       if (row.li.classList.contains("off") !== hide) row.li.classList.toggle("off", hide);
       if (!hide) showing += 1;
     }
-    const words = this.text
+    const words = language ? inLanguage(language, this.text, showing, rows.size) : this.text
       ? tn("Showing %(showing)s of %(n)s session for “%(text)s”.", "Showing %(showing)s of %(n)s sessions for “%(text)s”.", rows.size, { showing, text: this.text })
       : "";
     this.noneEl.hidden = showing > 0 || rows.size === 0;
+    const none = language ? t("No sessions match. Try fewer words, or any language.") : t("No sessions match those words. Try fewer or different words.");
+    if (this.noneEl.textContent !== none) this.noneEl.textContent = none;
     if (this.shownEl.textContent === words) return; // a live update that changed nothing here
     this.shownEl.textContent = words;
     this.shownEl.hidden = !words;
@@ -83,7 +111,7 @@ export class Finder {
   /** The choice in the address too, so a reload (or the page without script) shows the same. */
   remember() {
     const params = new URLSearchParams(location.search);
-    for (const [name, value, usual] of [["q", this.text, ""], ["sort", this.sort, "newest"]]) {
+    for (const [name, value, usual] of [["q", this.text, ""], ["sort", this.sort, "newest"], ["language", this.language, ""]]) {
       if (value && value !== usual) params.set(name, value); else params.delete(name);
     }
     const query = params.toString();

@@ -11,6 +11,8 @@ export function readPitch(form) {
     format: get("format"),
     tags: get("tags").split(",").map((tag) => tag.trim()).filter(Boolean),
   };
+  // The session's language: asked only on an event held in more than one ("" is unsaid).
+  if (form.elements.language) fields.language = form.elements.language.value;
   // One sentence for each field, so a translator can say each its own way.
   const over = (text, limit) => ({ limit, has: text.length, n: text.length - limit });
   if (!fields.title) errors.push({ message: t("Enter a title for your session"), input: form.elements.title });
@@ -40,4 +42,5 @@ export function fillPitch(form, pitch) {
   form.elements.host.value = pitch.host || "";
   form.elements.format.value = pitch.format || "discussion";
   form.elements.tags.value = (pitch.tags || []).join(", ");
+  if (form.elements.language) form.elements.language.value = pitch.language || "";
 }
