@@ -62,7 +62,7 @@ async def _show(
     state = await snapshot(event, actor, request.app.state.settings.public_url)
     return page(
         "grid.html",
-        f"{event.name} - the grid",
+        gettext("%(event)s - the grid") % {"event": event.name},
         status=status,
         private=True,
         editor=grid_editor(state) if actor.is_staff else None,

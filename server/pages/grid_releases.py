@@ -13,6 +13,7 @@ from server.errors import Refused
 from server.events.access import Actor, Role
 from server.events.models import Event
 from server.grid import editing, releases
+from server.language import gettext as _
 from server.live.state import snapshot
 from server.pages import releases_view
 from server.pages.forms import event_of, whole_number
@@ -69,7 +70,7 @@ async def _show(
     view = await _staff_view(request, event, actor) if actor.is_staff else {}
     return page(
         "grid-releases.html",
-        f"{event.name} - releases of the grid",
+        _("%(event)s - releases of the grid") % {"event": event.name},
         status=status,
         private=True,
         staff=actor.is_staff,

@@ -11,13 +11,14 @@ from starlette.responses import Response
 
 from server.events.access import Actor, Role
 from server.events.models import Event
-from server.language import languages
+from server.language import gettext as _
+from server.language import languages, ngettext
+from server.language.formats import number
 from server.live.state import snapshot
 from server.marketplace import dots
 from server.pages.forms import FormError, event_of
 from server.pages.rendering import PageRoute, page
 from server.pages.staff import Command, act, sign_in_form, staff, staff_day
-from server.pages.words import plural
 from server.validation import validate
 
 DONE = {
@@ -68,11 +69,16 @@ def _grid_summary(state: dict[str, Any]) -> str:
     shown = sum(1 for p in state["pitches"] if not p["hidden"])
     placed = len(draft["placements"])
     live = (
-        "Published; grid edits stay in a draft until you publish them."
+        _("Published; grid edits stay in a draft until you publish them.")
         if draft["live"]
-        else "Draft, not published."
+        else _("Draft, not published.")
     )
-    return f"{live} {plural(placed, 'session')} on the grid, {shown - placed} not placed."
+    counted = ngettext(
+        "%(n)s session on the grid, %(unplaced)s not placed.",
+        "%(n)s sessions on the grid, %(unplaced)s not placed.",
+        placed,
+    ) % {"n": number(placed), "unplaced": number(shown - placed)}
+    return f"{live} {counted}"
 
 
 def settings_of(fields: dict[str, str]) -> dict[str, Any]:

@@ -7,8 +7,8 @@ Its code is one Babel knows (dates and numbers are drawn in the language being s
 Babel refuses a code it has no data for), that the API's pattern for an event's languages
 accepts (two or three small letters), and that Snug will never have a catalogue for: Coptic's,
 a liturgical language, whose dates Babel draws in the Coptic alphabet, so they are never
-mistaken for English left behind. Snug reads it from a copy of locales/ with the pseudo-language added, named by
-SNUG_LOCALES_DIR (server/bundled.py).
+mistaken for English left behind. Snug reads it from a copy of locales/ with the
+pseudo-language added, named by SNUG_LOCALES_DIR (server/bundled.py).
 """
 
 from __future__ import annotations
