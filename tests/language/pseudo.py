@@ -68,14 +68,16 @@ def catalogue() -> Catalog:
         extract(fresh)
         template = read_po(BytesIO(fresh.read_bytes()))
     found = Catalog(locale=CODE, domain=DOMAIN)
-    found._num_plurals, found._plural_expr = 2, "(n != 1)"  # as English's, for the test
+    # Two plural forms, as English has, whatever Babel knows of the code's own.
+    found._num_plurals = 2  # type: ignore[assignment]
+    found._plural_expr = "(n != 1)"  # type: ignore[assignment]
     for message in template:
         if not message.id:
             continue
         if isinstance(message.id, tuple):
             string: str | tuple[str, ...] = tuple(pseudo(form) for form in message.id)
         else:
-            string = pseudo(message.id)
+            string = pseudo(str(message.id))
         found.add(message.id, string, locations=message.locations, context=message.context)
     return found
 

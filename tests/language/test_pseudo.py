@@ -15,6 +15,7 @@ from typing import Any
 import httpx
 import pytest
 
+from server.pages import grid_editor, grid_releases, manage, notes
 from tests.conftest import ApiEvent, LiveServer, event_body, start_server, stop_server
 from tests.language.pseudo import CLOSE, CODE, OPEN, locales_with_pseudo, pseudo
 
@@ -31,7 +32,7 @@ SLOTS = [
 ]
 TITLES = ["Wandering Xylo Paths", "Quiet Brambleqix Maps"]
 PEOPLE = ["Anwen Qarrow", "Bryn Zolloway"]
-THEIRS = [EVENT, VENUE, *(r["name"] for r in ROOMS), *(s["label"] for s in SLOTS)]
+THEIRS = [EVENT, VENUE, *(str(r["name"]) for r in ROOMS), *(s["label"] for s in SLOTS)]
 THEIRS += [*TITLES, *PEOPLE]
 
 WORD = re.compile(r"^[A-Za-z]+(?:['\u2019-][A-Za-z]+)*$")
@@ -120,8 +121,8 @@ class Reader:
         self.left: dict[str, list[str]] = defaultdict(list)
         self.read: list[str] = []
 
-    def page(self, path: str, status: int = 200, **cookies: str) -> str:
-        jar = {"snug_language": CODE, **cookies}
+    def page(self, path: str, cookies: dict[str, str] | None = None, status: int = 200) -> str:
+        jar = {"snug_language": CODE, **(cookies or {})}
         answer = self.client.get(
             path,
             headers={
@@ -143,6 +144,7 @@ class Reader:
         assert OPEN in str(body.get("title", "")), body
 
     def look(self, where: str, pieces: list[str]) -> None:
+        where = where.split("?")[0]
         self.read.append(where)
         for run in english_left(pieces):
             self.left[run].append(where)
@@ -176,9 +178,9 @@ def test_no_english_is_left_on_any_page(pseudo_server: LiveServer) -> None:
     reader.page("/e/no-such-event-here", status=404)
     reader.page(e)
     reader.page(f"{e}/organise")  # the sign-in form
-    reader.page(f"{e}/organise", **staff)
+    reader.page(f"{e}/organise", staff)
     fac = ev.facilitator()
-    reader.page(f"{e}/facilitate", snug_staff=fac)
+    reader.page(f"{e}/facilitate", {"snug_staff": fac})
 
     # Pitching: two people join, each pitches.
     ev.edit(pitching_open=True)
@@ -189,36 +191,45 @@ def test_no_english_is_left_on_any_page(pseudo_server: LiveServer) -> None:
         for who, title, name in zip((ana, bryn), TITLES, PEOPLE, strict=True)
     ]
     joined = {"snug_attendee": ana}
-    reader.page(e, **joined)
-    reader.page(f"{e}/pitches/{pitches[0]}/edit", **joined)
+    reader.page(e, joined)
+    reader.page(f"{e}/pitches/{pitches[0]}/edit", joined)
     reader.page(f"{e}/notes/{pitches[0]}")
-    reader.page(f"{e}/notes/{pitches[0]}", **joined)
-    reader.page(f"{e}/organise", **staff)
+    reader.page(f"{e}/notes/{pitches[0]}", joined)
+    reader.page(f"{e}/organise", staff)
 
     # Voting: dots placed; the grid drafted.
     ev.edit(voting_open=True)
     for who in (ana, bryn):
         ev.ok("POST", "/dots", who, json={"pitch": pitches[0]}, status=201)
-    reader.page(e, **joined)
+    reader.page(e, joined)
     reader.page(e)
-    reader.page(f"{e}/organise", **staff)
+    reader.page(f"{e}/organise", staff)
     version = int(ev.state(fac)["draft"]["version"])
     ev.ok("POST", "/grid/allocate", fac, json={"version": version})
-    reader.page(f"{e}/grid", **staff)
+    reader.page(f"{e}/grid", staff)
     for screen in ("screen", "now", "board"):
         reader.page(f"{e}/{screen}")
 
     # The grid published: the day itself.
     version = int(ev.state(fac)["draft"]["version"])
     ev.ok("POST", "/grid/publish", fac, json={"version": version})
-    reader.page(e, **joined)
+    reader.page(e, joined)
     reader.page(e)
-    reader.page(f"{e}/organise", **staff)
-    reader.page(f"{e}/grid", **staff)
-    reader.page(f"{e}/grid/releases", **staff)
-    reader.page(f"{e}/notes/{pitches[0]}", **joined)
+    reader.page(f"{e}/organise", staff)
+    reader.page(f"{e}/grid", staff)
+    reader.page(f"{e}/grid/releases", staff)
+    reader.page(f"{e}/notes/{pitches[0]}", joined)
     for screen in ("screen", "now", "board"):
         reader.page(f"{e}/{screen}")
+    # What each staff page and the notes say once a form is done.
+    for done, path, who in (
+        (manage.DONE, f"{e}/organise", staff),
+        (grid_editor.DONE, f"{e}/grid", staff),
+        (grid_releases.DONE, f"{e}/grid/releases", staff),
+        (notes.DONE, f"{e}/notes/{pitches[0]}", joined),
+    ):
+        for code in done:
+            reader.page(f"{path}?done={code}", who)
 
     # Refusals, as problem details: no key, and a stranger's key.
     reader.problem(
