@@ -165,9 +165,20 @@ def make_event(client: httpx.Client, **overrides: Any) -> ApiEvent:
     return ApiEvent(client, found["slug"], found["organiser_key"], found["links"])
 
 
-def test_no_english_is_left_on_any_page(pseudo_server: LiveServer) -> None:
-    reader = Reader(pseudo_server)
-    api = httpx.Client(base_url=pseudo_server.url, timeout=20)
+@pytest.fixture
+def reader(pseudo_server: LiveServer) -> Iterator[Reader]:
+    found = Reader(pseudo_server)
+    yield found
+    found.client.close()
+
+
+@pytest.fixture
+def api(pseudo_server: LiveServer) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=pseudo_server.url, timeout=20) as client:
+        yield client
+
+
+def test_no_english_is_left_on_any_page(reader: Reader, api: httpx.Client) -> None:
     ev = make_event(api)
     staff = {"snug_staff": ev.organiser}
     e = f"/e/{ev.slug}"
