@@ -3,10 +3,15 @@
 A checkout keeps them as top-level folders beside the package; the wheel carries them inside it
 (server/web, server/schemas, server/locales, mapped by setup.py), so an installed Snug runs
 without the checkout.
+
+SNUG_LOCALES_DIR, when set, names another translations folder in place of locales/: the
+tests' pseudo-language (tests/language/pseudo.py) is served from a copy with one more
+language in it. Read once, as Snug starts; unset, as in production, it changes nothing.
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 _PACKAGE = Path(__file__).resolve().parent
@@ -19,4 +24,4 @@ def _folder(name: str) -> Path:
 
 WEB_DIR = _folder("web")
 SCHEMA_DIR = _folder("schemas")
-LOCALES_DIR = _folder("locales")
+LOCALES_DIR = Path(os.environ.get("SNUG_LOCALES_DIR") or _folder("locales"))

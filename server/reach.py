@@ -14,6 +14,8 @@ import socket
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
+from server.language import gettext as _
+
 LONGEST_URL = 2048  # as long as a join link may be (schemas/defs.json, eventView.join_url)
 # RFC 1918's blocks: what a router hands out to the laptops and phones behind it, so the
 # address other devices on that wifi can reach.
@@ -86,12 +88,16 @@ def loopback_warning(public_url: str) -> str | None:
     host = urlsplit(public_url).hostname or ""
     if not _is_loopback(host):
         return None
-    return (
-        f"Join links and QR codes point at {public_url}, an address only this computer can "
-        "open, so phones can't join. On the venue's wifi, restart Snug with: snug serve --lan. "
-        "Or give the address people can reach: snug serve --public-url https://... "
-        "(or set PUBLIC_URL)."
-    )
+    return _(
+        "Join links and QR codes point at %(address)s, an address only this computer can "
+        "open, so phones can't join. On the venue's wifi, restart Snug with: %(lan)s. "
+        "Or give the address people can reach: %(public)s (or set %(setting)s)."
+    ) % {
+        "address": public_url,
+        "lan": "snug serve --lan",
+        "public": "snug serve --public-url https://...",
+        "setting": "PUBLIC_URL",
+    }
 
 
 def _is_loopback(host: str) -> bool:

@@ -6,15 +6,17 @@ from tortoise import fields
 from tortoise.models import Model
 
 from server.events.models import Attendee, Event
+from server.language import N_
 
 # The kinds of session a pitch can be, with the name people read for each.
+# Said in the language being spoken where shown: gettext(FORMAT_NAMES[format]).
 FORMAT_NAMES = {
-    "discussion": "Discussion",
-    "workshop": "Workshop",
-    "demo": "Demo",
-    "talk": "Talk",
-    "question": "Question",
-    "other": "Other",
+    "discussion": N_("Discussion"),
+    "workshop": N_("Workshop"),
+    "demo": N_("Demo"),
+    "talk": N_("Talk"),
+    "question": N_("Question"),
+    "other": N_("Other"),
 }
 FORMATS = tuple(FORMAT_NAMES)
 BILINGUAL = "bilingual"

@@ -21,7 +21,7 @@ from server.events.access import Actor, Role
 from server.events.journal import Journal
 from server.events.models import Event, Room, Slot
 from server.grid import editing
-from server.language import gettext
+from server.language import N_, gettext, ngettext
 from server.live.state import snapshot
 from server.pages.forms import FormError, event_of, form_key, whole_number
 from server.pages.grid_view import grid_editor
@@ -31,19 +31,23 @@ from server.pages.words import slot_words
 from server.validation import validator
 
 DONE = {
-    "signed-in": "You're signed in on this browser.",
-    "moved": "Saved: the session is in its new place.",
-    "unplaced": "The session is off the grid.",
-    "allocated": "The grid is filled from the votes.",
-    "undone": "The last change is undone.",
-    "undone-renamed": "The last change is undone. A room it brought back has a new name, since "
-    "another room has its old name now; rename either below.",
-    "room-saved": "Saved: the rooms are as you see them.",
-    "room-removed": "The room is removed.",
-    "slot-saved": "Saved: the time slots are as you see them.",
-    "slot-removed": "The time slot is removed.",
-    "published": "Published. Attendees see this release now; your next edits stay in the draft "
-    "until you publish again.",
+    "signed-in": N_("You're signed in on this browser."),
+    "moved": N_("Saved: the session is in its new place."),
+    "unplaced": N_("The session is off the grid."),
+    "allocated": N_("The grid is filled from the votes."),
+    "undone": N_("The last change is undone."),
+    "undone-renamed": N_(
+        "The last change is undone. A room it brought back has a new name, since "
+        "another room has its old name now; rename either below."
+    ),
+    "room-saved": N_("Saved: the rooms are as you see them."),
+    "room-removed": N_("The room is removed."),
+    "slot-saved": N_("Saved: the time slots are as you see them."),
+    "slot-removed": N_("The time slot is removed."),
+    "published": N_(
+        "Published. Attendees see this release now; your next edits stay in the draft "
+        "until you publish again."
+    ),
 }
 
 
@@ -62,7 +66,7 @@ async def _show(
     state = await snapshot(event, actor, request.app.state.settings.public_url)
     return page(
         "grid.html",
-        f"{event.name} - the grid",
+        gettext("%(event)s - the grid") % {"event": event.name},
         status=status,
         private=True,
         editor=grid_editor(state) if actor.is_staff else None,
@@ -70,7 +74,9 @@ async def _show(
         slot_words=slot_words,
         event_name=event.name,
         back="organise" if actor.role == Role.organiser else "facilitate",
-        done=DONE.get(request.query_params.get("done", "")),
+        done=gettext(DONE[done])
+        if (done := request.query_params.get("done", "")) in DONE
+        else None,
         errors=errors or [],
         **sign_in_form(event, f"/e/{event.slug}/grid"),
     )
@@ -130,11 +136,7 @@ VENUE = "#rooms-and-slots"
 # What a time input sends: hours and minutes, and seconds when its step asks for them.
 CLOCK = re.compile(r"[0-9]{2}:[0-9]{2}(:[0-9]{2})?")
 DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-NOT_A_DAY = (
-    "The slot's day wasn't one this page offered: a slot is on one of the event's days. "
-    "Reload the page and try again."
-)
-NOT_OFFERED = "Choose from the page again; that choice wasn't one Snug offered."
+NOT_OFFERED = N_("Choose from the page again; that choice wasn't one Snug offered.")
 Said = Callable[[Any], str]  # what to tell the person, from what the schema found wrong
 
 
@@ -156,34 +158,40 @@ def _checked(schema: str, body: dict[str, Any], says: dict[str, tuple[str, Said]
     if name in says:
         field_id, said = says[name]
         raise FormError([(field_id, said(error))])
-    raise FormError([("", NOT_OFFERED)])
+    raise FormError([("", gettext(NOT_OFFERED))])
 
 
 def _named(needed: str) -> Said:
     def said(error: Any) -> str:
         if error.validator == "maxLength":
-            return f"Keep it to {error.validator_value} characters."
-        return needed
+            return _at_most(error)
+        return gettext(needed)
 
     return said
 
 
 def _seats(error: Any) -> str:
     if error.validator == "maximum":
-        return f"A room can have at most {error.validator_value} seats."
-    return "Enter the seats as a whole number, such as 30."
+        most = int(error.validator_value)
+        return ngettext(
+            "A room can have at most %(n)s seat.", "A room can have at most %(n)s seats.", most
+        ) % {"n": most}
+    return gettext("Enter the seats as a whole number, such as 30.")
 
 
 def _at_most(error: Any) -> str:
-    return f"Keep it to {error.validator_value} characters."
+    most = int(error.validator_value)
+    return ngettext("Keep it to %(n)s character.", "Keep it to %(n)s characters.", most) % {
+        "n": most
+    }
 
 
 def _times(_error: Any) -> str:
-    return "Enter the time as hours and minutes, such as 10:30."
+    return gettext("Enter the time as hours and minutes, such as 10:30.")
 
 
 def _kinds(_error: Any) -> str:
-    return "Choose what the slot is for from the list."
+    return gettext("Choose what the slot is for from the list.")
 
 
 def _room_body(fields: dict[str, str]) -> dict[str, Any]:
@@ -198,7 +206,7 @@ def _room_body(fields: dict[str, str]) -> dict[str, Any]:
         body["room"] = _number(fields["room"])
     prefix = f"room-{body['room']}" if isinstance(body.get("room"), int) else "new-room"
     says = {
-        "name": (f"{prefix}-name", _named("Enter a name for the room.")),
+        "name": (f"{prefix}-name", _named(N_("Enter a name for the room."))),
         "capacity": (f"{prefix}-capacity", _seats),
     }
     _checked("grid-room", body, says)
@@ -278,7 +286,9 @@ class Days:
                 [
                     (
                         field_id,
-                        "That day isn't one of the event's days. Reload the page and try again.",
+                        gettext(
+                            "That day isn't one of the event's days. Reload the page and try again."
+                        ),
                     )
                 ]
             )

@@ -13,6 +13,8 @@ from server.errors import Refused
 from server.events.access import Actor, Role
 from server.events.models import Event
 from server.grid import editing, releases
+from server.language import N_
+from server.language import gettext as _
 from server.live.state import snapshot
 from server.pages import releases_view
 from server.pages.forms import event_of, whole_number
@@ -20,8 +22,8 @@ from server.pages.rendering import PageRoute, page
 from server.pages.staff import Command, act, sign_in_form, staff
 
 DONE = {
-    "rolled-back": "Rolled back. Attendees see the earlier grid now, as a new release.",
-    "unpublished": "Unpublished. Attendees no longer see the grid; the draft is as it was.",
+    "rolled-back": N_("Rolled back. Attendees see the earlier grid now, as a new release."),
+    "unpublished": N_("Unpublished. Attendees no longer see the grid; the draft is as it was."),
 }
 
 
@@ -69,7 +71,7 @@ async def _show(
     view = await _staff_view(request, event, actor) if actor.is_staff else {}
     return page(
         "grid-releases.html",
-        f"{event.name} - releases of the grid",
+        _("%(event)s - releases of the grid") % {"event": event.name},
         status=status,
         private=True,
         staff=actor.is_staff,
@@ -77,7 +79,7 @@ async def _show(
         summary=releases_view.summary,
         release_words=releases_view.release_words,
         when=lambda at: releases_view.when(at, event.timezone),
-        done=DONE.get(request.query_params.get("done", "")),
+        done=_(DONE[done]) if (done := request.query_params.get("done")) in DONE else None,
         errors=errors or [],
         **view,
         **sign_in_form(event, f"/e/{event.slug}/grid/releases"),

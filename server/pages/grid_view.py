@@ -7,6 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from server.language import gettext as _
+from server.language.formats import number
 from server.pages import words
 
 
@@ -71,8 +73,8 @@ class GridEditor:
     def served(self) -> str:
         served = self.draft["checks"]["served"]
         if not self.draft["placements"]:
-            return "No sessions placed yet"
-        return f"{served['percent']:g}% of votes served"
+            return _("No sessions placed yet")
+        return _("%(percent)s%% of votes served") % {"percent": number(served["percent"])}
 
 
 def grid_editor(state: dict[str, Any]) -> GridEditor:

@@ -11,19 +11,20 @@ from starlette.responses import Response
 
 from server.events.access import Actor, Role
 from server.events.models import Event
-from server.language import languages
+from server.language import N_, languages, ngettext
+from server.language import gettext as _
+from server.language.formats import number
 from server.live.state import snapshot
 from server.marketplace import dots
 from server.pages.forms import FormError, event_of
 from server.pages.rendering import PageRoute, page
 from server.pages.staff import Command, act, sign_in_form, staff, staff_day
-from server.pages.words import plural
 from server.validation import validate
 
 DONE = {
-    "signed-in": "You're signed in on this browser.",
-    "signed-out": "This browser has forgotten your key.",
-    "settings": "Saved.",
+    "signed-in": N_("You're signed in on this browser."),
+    "signed-out": N_("This browser has forgotten your key."),
+    "settings": N_("Saved."),
 }
 SWITCHES = {"pitching_open", "voting_open"}
 
@@ -58,7 +59,7 @@ async def _show(
         grid_summary=_grid_summary(state) if actor.is_staff else "",
         **await staff_day(request, event, actor, state),
         errors=errors or [],
-        done=DONE.get(request.query_params.get("done", "")),
+        done=_(DONE[done]) if (done := request.query_params.get("done")) in DONE else None,
         **sign_in_form(event, f"/e/{event.slug}/{which}"),
     )
 
@@ -68,11 +69,16 @@ def _grid_summary(state: dict[str, Any]) -> str:
     shown = sum(1 for p in state["pitches"] if not p["hidden"])
     placed = len(draft["placements"])
     live = (
-        "Published; grid edits stay in a draft until you publish them."
+        _("Published; grid edits stay in a draft until you publish them.")
         if draft["live"]
-        else "Draft, not published."
+        else _("Draft, not published.")
     )
-    return f"{live} {plural(placed, 'session')} on the grid, {shown - placed} not placed."
+    counted = ngettext(
+        "%(n)s session on the grid, %(unplaced)s not placed.",
+        "%(n)s sessions on the grid, %(unplaced)s not placed.",
+        placed,
+    ) % {"n": number(placed), "unplaced": number(shown - placed)}
+    return f"{live} {counted}"
 
 
 def settings_of(fields: dict[str, str]) -> dict[str, Any]:
@@ -88,17 +94,17 @@ def settings_of(fields: dict[str, str]) -> dict[str, Any]:
         dots = fields["dots"].strip()
         if not (dots.isascii() and dots.isdigit() and len(dots) <= 2 and 1 <= int(dots) <= 20):
             raise FormError(
-                [("dots-count", "Dots for each attendee must be a whole number from 1 to 20.")]
+                [("dots-count", _("Dots for each attendee must be a whole number from 1 to 20."))]
             )
         body["dots_per_attendee"] = int(dots)
         body["dots_stack"] = "stack" in fields
     if "languages" in fields:
         chosen = fields["languages"].split()
         if not chosen or len(chosen) > len(languages()) or set(chosen) - set(languages()):
-            raise FormError([("event-languages", "Choose English, Welsh or both.")])
+            raise FormError([("event-languages", _("Choose English, Welsh or both."))])
         body["languages"] = chosen
     if not body:
-        raise FormError([("", "Choose from the page again; that change wasn't one it offers.")])
+        raise FormError([("", _("Choose from the page again; that change wasn't one it offers."))])
     validate("event-edit", body)
     return body
 

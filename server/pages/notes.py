@@ -20,6 +20,7 @@ from server.events.models import Event
 from server.http.api import path_id
 from server.http.security import page_secret
 from server.language import N_
+from server.language import gettext as _
 from server.live.notes_channel import publish_credits, publish_update
 from server.live.state import snapshot
 from server.notes import editing, photos, store
@@ -34,12 +35,16 @@ from server.pages.rendering import PageRoute, page
 # bytes once percent-encoded (a four-byte character), and a few short fields.
 MAX_NOTES_FORM = 2 * 12 * MAX_CHARS + 16 * 1024
 DONE = {
-    "saved": "Your notes are saved.",
-    "merged": "Someone changed these notes while you were writing. Your changes were merged "
-    "with theirs: check the text below.",
-    "both": "Someone changed the same words as you while you were writing, so both versions "
-    "are kept, theirs first and then yours: tidy them up below.",
-    "joined": "You've joined. You can write in these notes now.",
+    "saved": N_("Your notes are saved."),
+    "merged": N_(
+        "Someone changed these notes while you were writing. Your changes were merged "
+        "with theirs: check the text below."
+    ),
+    "both": N_(
+        "Someone changed the same words as you while you were writing, so both versions "
+        "are kept, theirs first and then yours: tidy them up below."
+    ),
+    "joined": N_("You've joined. You can write in these notes now."),
 }
 UNREADABLE_FORM = N_(
     "The page these notes were sent from was changed on the way, so nothing was saved. "
@@ -108,7 +113,7 @@ async def _show(
         private=True,
         key=form_key(),
         errors=errors or [],
-        done=DONE.get(request.query_params.get("done", "")),
+        done=_(DONE[done]) if (done := request.query_params.get("done")) in DONE else None,
         here=f"/e/{event.slug}/notes/{pitch_id}",
         **view,
     )

@@ -8,6 +8,9 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from server.language import gettext as _
+from server.language import ngettext
+from server.language.formats import number
 from server.notes.document import PARTS, NotesContent
 from server.notes.markdown import without_controls
 from server.pages import words
@@ -39,21 +42,28 @@ def session_meta(state: dict[str, Any], pitch_id: int) -> tuple[str, str]:
     """The session's title, and where, when and by whom, from the event's snapshot."""
     pitch = next((p for p in state["pitches"] if p["id"] == pitch_id), None)
     if pitch is None:
-        return "Session notes", ""
+        return _("Session notes"), ""
     grid = state["grid"] if state["grid"] and state["grid"]["live"] else state.get("draft")
     placed = next((p for p in grid["placements"] if p["pitch"] == pitch_id), None) if grid else None
     room = placed and next((r for r in state["rooms"] if r["id"] == placed["room"]), None)
     slot = placed and next((s for s in state["slots"] if s["id"] == placed["slot"]), None)
-    where = f"{room['name']}, {words.slot_words(slot)}" if room and slot else "Not on the grid yet"
-    host = f"Hosted by {pitch['host']}" if pitch["host"] else ""
+    where = (
+        f"{room['name']}, {words.slot_words(slot)}" if room and slot else _("Not on the grid yet")
+    )
+    host = _("Hosted by %(host)s") % {"host": pitch["host"]} if pitch["host"] else ""
     return str(pitch["title"]), " · ".join(filter(None, [where, host]))
 
 
 def credit_words(named: tuple[str, ...], anonymous: int) -> str:
     if not named and not anonymous:
-        return "No one has written here yet."
+        return _("No one has written here yet.")
     if not named:
-        return f"Written by {words.plural(anonymous, 'person', 'people')}."
-    names = [*named] + ([words.plural(anonymous, "other")] if anonymous else [])
+        return ngettext("Written by %(n)s person.", "Written by %(n)s people.", anonymous) % {
+            "n": number(anonymous)
+        }
+    names = [*named]
+    if anonymous:
+        names.append(ngettext("%(n)s other", "%(n)s others", anonymous) % {"n": number(anonymous)})
     last = names.pop()
-    return f"Written by {', '.join(names) + ' and ' + last if names else last}."
+    together = _("%(names)s and %(last)s") % {"names": ", ".join(names), "last": last}
+    return _("Written by %(names)s.") % {"names": together if names else last}

@@ -18,6 +18,8 @@ from server.events.journal import Journal
 from server.events.models import Event
 from server.http.security import page_secret
 from server.http.session import keep_key
+from server.language import N_
+from server.language import gettext as _
 from server.marketplace import dots
 from server.pages.day_view import day
 from server.pages.forms import (
@@ -34,7 +36,7 @@ from server.pages.rendering import PageRoute, page
 
 ROLE = "staff"
 MAX_KEY = 400  # a whole link with its key is well under this
-NOT_A_KEY = (
+NOT_A_KEY = N_(
     "That isn't an organiser or facilitator link for this event. Paste the whole link you "
     "were given, or the part after key=; a facilitator link stops working when the organiser "
     "makes a new one."
@@ -100,9 +102,9 @@ async def sign_in(request: Request) -> Response:
     if actor.role < Role.facilitator:
         return page(
             "sign-in.html",
-            f"Sign in - {event.name}",
+            _("Sign in - %(event)s") % {"event": event.name},
             status=422,
-            errors=[("sign-in-link", NOT_A_KEY)],
+            errors=[("sign-in-link", _(NOT_A_KEY))],
             **sign_in_form(event, back_to(event, fields.get("next"), "/organise")),
         )
     home = "/organise" if actor.role == Role.organiser else "/facilitate"
