@@ -26,6 +26,7 @@ from server.exports.proceedings.words import long_date, slot_kind, times
 from server.exports.readmodel import RoomInfo, Schedule, Session, SlotInfo
 from server.language import N_, speaking
 from server.language import gettext as _
+from server.notes.markdown import without_controls
 from server.templates import render
 
 STYLESHEET = WEB_DIR / "static" / "css" / "poster.css"
@@ -204,7 +205,14 @@ def _render(template: str, posters: Posters, pdf: bool, **context: Any) -> str:
     says a fixed word in each."""
     codes = spoken(posters.schedule.languages)
     with speaking(codes[0]):
-        return render(template, both=both(codes), lang=codes[0], **_common(posters, pdf), **context)
+        return render(
+            template,
+            both=both(codes),
+            lang=codes[0],
+            plain=without_controls,
+            **_common(posters, pdf),
+            **context,
+        )
 
 
 def room_html(posters: Posters, room_id: int, *, pdf: bool = False) -> str:

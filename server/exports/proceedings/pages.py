@@ -20,7 +20,7 @@ from server.exports.proceedings import words
 from server.exports.proceedings.readmodel import Entry, PhotoInfo, Proceedings
 from server.language import gettext as _
 from server.language import speaking
-from server.notes.markdown import one_line
+from server.notes.markdown import one_line, without_controls
 from server.templates import render
 
 STYLESHEET = WEB_DIR / "static" / "css" / "proceedings.css"
@@ -49,7 +49,15 @@ def _render(template: str, doc: Proceedings, **context: Any) -> bytes:
     and ``{% call both() %}`` says a fixed word in each (server/exports/languages.py)."""
     codes = spoken(doc.languages)
     with speaking(codes[0]):
-        page = render(template, words=words, doc=doc, both=both(codes), lang=codes[0], **context)
+        page = render(
+            template,
+            words=words,
+            doc=doc,
+            both=both(codes),
+            lang=codes[0],
+            plain=without_controls,
+            **context,
+        )
     return page.encode("utf-8")
 
 
