@@ -7,6 +7,8 @@ titles and names are escaped as literal text, and notes go through ``markdown.in
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
+from typing import Any
 
 from server.exports.languages import both_text, spoken
 from server.exports.proceedings import words
@@ -16,28 +18,52 @@ from server.notes.markdown import inert, literal
 
 PART_LEVEL = 4  # "#### Summary" under "### A session"
 
-Say = Callable[[Callable[[], str]], str]
+Say = Callable[..., str]
+
+
+def _figure(doc: Proceedings, i: int) -> str:
+    return words.figures(doc)[i]
+
+
+def _kind(kind: str) -> str:
+    return words.slot_kind(kind) or _("No sessions")
+
+
+def _owner(name: str) -> str:
+    return _("Owner: %(name)s.") % {"name": name}
+
+
+def _from(session: str) -> str:
+    return _("From: %(session)s.") % {"session": session}
+
+
+def _owner_of(name: str) -> str:
+    return _("owner: %(name)s") % {"name": name}
+
+
+def _photo(n: int) -> str:
+    return _("Photo %(num)s") % {"num": n}
 
 
 def proceedings_markdown(doc: Proceedings) -> bytes:
     """In the event's languages: with two, every fixed word as "Cymraeg / English"."""
     codes = spoken(doc.languages)
 
-    def say(what: Callable[[], str]) -> str:
-        return both_text(codes, what)
+    def say(what: Callable[..., str], *args: Any) -> str:
+        return both_text(codes, partial(what, *args))
 
     title = say(lambda: _("%(event)s: proceedings") % {"event": literal(doc.name)})
     lines = [f"# {title}", ""]
     venue = f", {literal(doc.venue)}" if doc.venue.strip() else ""
     when = say(lambda: words.long_date(doc.date)) + venue
-    figures = [say(lambda i=i: words.figures(doc)[i]) for i in range(len(words.figures(doc)))]
+    figures = [say(_figure, doc, i) for i in range(len(words.figures(doc)))]
     lines += [when, "", *(f"- {figure}" for figure in figures), ""]
     lines += [say(lambda: _("Read online: %(url)s") % {"url": f"<{doc.url}>"}), ""]
     if doc.placed:
         lines += [f"## {say(lambda: _('Programme'))}", ""]
         for slot, entries in doc.programme():
-            lines += [f"### {literal(say(lambda slot=slot: words.slot_words(slot)))}", ""]
-            kind = say(lambda slot=slot: words.slot_kind(slot.kind) or _("No sessions"))
+            lines += [f"### {literal(say(words.slot_words, slot))}", ""]
+            kind = say(_kind, slot.kind)
             lines += [_programme_line(e) for e in entries] or [kind]
             lines.append("")
     lines += [f"## {say(lambda: _('Sessions'))}", ""]
@@ -54,12 +80,8 @@ def proceedings_markdown(doc: Proceedings) -> bytes:
             lines += _session(entry, 3, say)
     lines += [f"## {say(lambda: _('Actions'))}", ""]
     for action in doc.actions:
-        owner = (
-            " " + say(lambda a=action: _("Owner: %(name)s.") % {"name": literal(a.owner)})
-            if action.owner.strip()
-            else ""
-        )
-        source = say(lambda a=action: _("From: %(session)s.") % {"session": literal(a.session)})
+        owner = " " + say(_owner, literal(action.owner)) if action.owner.strip() else ""
+        source = say(_from, literal(action.session))
         lines.append(f"- {literal(action.what)}.{owner} {source}")
     if not doc.actions:
         lines.append(say(lambda: _("No actions were recorded.")))
@@ -98,7 +120,7 @@ def _session(entry: Entry, level: int, say: Say) -> list[str]:
         text = getattr(notes, part)
         if text.strip():
             lines += [
-                f"{heading} {say(lambda title=title: _(title))}",
+                f"{heading} {say(_, title)}",
                 "",
                 inert(text, shift=level + 1),
                 "",
@@ -107,16 +129,14 @@ def _session(entry: Entry, level: int, say: Say) -> list[str]:
         lines += [f"{heading} {say(lambda: _('Actions'))}", ""]
         for action in notes.actions:
             owner = (
-                " (" + say(lambda a=action: _("owner: %(name)s") % {"name": literal(a.owner)}) + ")"
-                if action.owner.strip()
-                else ""
+                " (" + say(_owner_of, literal(action.owner)) + ")" if action.owner.strip() else ""
             )
             lines.append(f"- {literal(action.what)}{owner}")
         lines.append("")
     if notes.photos:
         lines += [f"{heading} {say(lambda: _('Photos'))}", ""]
         for n, photo in enumerate(notes.photos, start=1):
-            alt = say(lambda n=n: _("Photo %(num)s") % {"num": n})
+            alt = say(_photo, n)
             lines += [f"![{alt}]({photo.url})", ""]
             if photo.caption.strip():
                 lines += [literal(photo.caption), ""]
