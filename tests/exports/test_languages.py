@@ -6,6 +6,7 @@ language; an event in one language in that language alone; people's words as the
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from dataclasses import replace
 
 import lxml.html
@@ -17,6 +18,7 @@ from server.exports.pdf import pdf
 from server.exports.proceedings import cards, pages, text
 from server.exports.proceedings.readmodel import Proceedings
 from server.language import speaking
+from tests.conftest import ApiEvent
 from tests.exports.helpers import visible_text
 from tests.exports.test_posters import HALL, HALL_DAY
 from tests.exports.test_proceedings import sample
@@ -157,3 +159,26 @@ def test_the_bilingual_pdfs_carry_the_welsh_as_text() -> None:
     assert "Pryd a ble" in proceedings and "When and where" in proceedings
     poster = _pdf_text(pdf(posters.entrance_html(_posters(BOTH), pdf=True).encode()))
     assert "Sganiwch i ymuno" in poster and "Scan to join" in poster
+
+
+def test_a_bilingual_events_posters_and_proceedings_over_http(
+    make_event: Callable[..., ApiEvent],
+) -> None:
+    """The event's languages reach the exports from the event itself, whoever asks."""
+    ev = make_event(languages=["en", "cy"])
+    ev.ok("PUT", "/proceedings", ev.organiser, json={"published": True})
+    get = ev.client.get
+    poster = get(f"/e/{ev.slug}/posters/entrance", headers={"Accept-Language": "en"})
+    assert poster.status_code == 200
+    assert lxml.html.fromstring(poster.text).get("lang") == "cy"
+    assert ("cy", "Sganiwch i ymuno", "en", "Scan to join") in _pairs(poster.text)
+    page = get(f"/e/{ev.slug}/proceedings", headers={"Accept-Language": "en"})
+    assert page.status_code == 200, page.text
+    assert ("cy", "Trafodion", "en", "Proceedings") in _pairs(page.text)
+    markdown = get(f"/e/{ev.slug}/proceedings.md").text
+    assert "## Sesiynau / Sessions" in markdown
+
+    english = make_event(languages=["en"])
+    english.ok("PUT", "/proceedings", english.organiser, json={"published": True})
+    poster = get(f"/e/{english.slug}/posters/entrance", headers={"Accept-Language": "cy"})
+    assert "Scan to join" in visible_text(poster.text) and "Sganiwch" not in poster.text
