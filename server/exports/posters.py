@@ -1,6 +1,10 @@
 """Printable A4 posters: one per room (its sessions, each with a QR code to its notes page) and
 one for the entrance (the join QR code). Pure: HTML from the published schedule. Rendered
 with ``pdf=True`` a page carries its stylesheet inside, ready for ``server.exports.pdf``.
+
+A poster hangs on a wall for everyone, so it speaks the event's languages, not its viewer's:
+a bilingual event's every fixed word Welsh first, then English, each marked with its language
+(``server.exports.languages``). People's words (titles, names, rooms) are as they typed them.
 """
 
 from __future__ import annotations
@@ -17,18 +21,21 @@ from markupsafe import Markup
 from server.bundled import WEB_DIR
 from server.errors import NotFound
 from server.events.qr import qr_svg
-from server.exports.proceedings.words import SLOT_KINDS, long_date, times
+from server.exports.languages import both, spoken
+from server.exports.proceedings.words import long_date, slot_kind, times
 from server.exports.readmodel import RoomInfo, Schedule, Session, SlotInfo
-from server.language import N_
+from server.language import N_, speaking
+from server.language import gettext as _
+from server.notes.markdown import without_controls
 from server.templates import render
 
 STYLESHEET = WEB_DIR / "static" / "css" / "poster.css"
 SVG = "{http://www.w3.org/2000/svg}"
 FEATURE_WORDS = {
-    "step-free": "step-free access",
-    "hearing-loop": "hearing loop",
-    "video-call": "video calls",
-    "flipchart": "flip chart",
+    "step-free": N_("step-free access"),
+    "hearing-loop": N_("hearing loop"),
+    "video-call": N_("video calls"),
+    "flipchart": N_("flip chart"),
 }
 # Names longer than these get a smaller type, so a poster still fits its page.
 LONG_EVENT_NAME = 30
@@ -46,18 +53,38 @@ class Qr:
 
 @dataclass(frozen=True)
 class Line:
-    """One line of a room poster: a session with its notes code, or a break."""
+    """One line of a room poster: a session with its notes code, or a break (``kind``, said
+    in the poster's languages, before the label the organiser typed)."""
 
-    time: str
+    slot: SlotInfo
     title: str
     host: str = ""
     notes: Qr | None = None
+    kind: str = ""
+
+    @property
+    def time(self) -> str:
+        """In the language being spoken ("09:30 to 10:15")."""
+        return times(self.slot)
+
+    def said(self) -> str:
+        """A break's words in the language being spoken; a session's title as typed."""
+        if not self.kind:
+            return self.title
+        words = slot_kind(self.kind)
+        return (
+            _("%(kind)s: %(label)s") % {"kind": words, "label": self.title} if self.title else words
+        )
 
 
 @dataclass(frozen=True)
 class Day:
-    label: str
+    day: date
     lines: tuple[Line, ...]
+
+    @property
+    def label(self) -> str:
+        return long_date(self.day)
 
 
 @dataclass(frozen=True)
@@ -117,23 +144,23 @@ def room_days(schedule: Schedule, room_id: int) -> tuple[Day, ...]:
         session = placed.get(slot.id)
         if session is not None:
             url = notes_url(schedule, session.pitch_id)
-            line = Line(times(slot), session.title, session.host, qr(url))
-        elif slot.kind in SLOT_KINDS:
-            words = SLOT_KINDS[slot.kind]
-            line = Line(times(slot), f"{words}: {slot.label}" if slot.label else words)
+            line = Line(slot, session.title, session.host, qr(url))
+        elif slot_kind(slot.kind):
+            line = Line(slot, slot.label, kind=slot.kind)
         else:
             continue
         lines.append((_slot_day(slot), line))
     if not any(line.notes for _day, line in lines):
         return ()
     return tuple(
-        Day(long_date(date.fromisoformat(day)), tuple(line for _day, line in group))
+        Day(date.fromisoformat(day), tuple(line for _day, line in group))
         for day, group in groupby(lines, key=lambda pair: pair[0])
     )
 
 
-def _features(words: Sequence[str]) -> str:
-    return ", ".join(FEATURE_WORDS.get(word, word) for word in words)
+def features(words: Sequence[str]) -> str:
+    """A room's features in the language being spoken; one Snug does not know, as typed."""
+    return ", ".join(_(FEATURE_WORDS[word]) if word in FEATURE_WORDS else word for word in words)
 
 
 def _room_sheet(posters: Posters, room_id: int) -> dict[str, Any]:
@@ -144,7 +171,7 @@ def _room_sheet(posters: Posters, room_id: int) -> dict[str, Any]:
         "name": room.name,
         "long": len(room.name) > LONG_ROOM_NAME,
         "capacity": room.capacity,
-        "features": _features(posters.features.get(room_id, ())),
+        "features": tuple(posters.features.get(room_id, ())),
         "days": days,
         "sessions": sum(1 for day in days for line in day.lines if line.notes),
     }
@@ -155,7 +182,9 @@ def _common(posters: Posters, pdf: bool) -> dict[str, Any]:
     return {
         "event": schedule.name,
         "event_long": len(schedule.name) > LONG_EVENT_NAME,
-        "date": long_date(schedule.date),
+        "date": schedule.date,
+        "long_date": long_date,
+        "features": features,
         "venue": schedule.venue,
         "published": schedule.published,
         "multi_day": len({_slot_day(slot) for slot in schedule.slots}) > 1,
@@ -171,20 +200,35 @@ def _common(posters: Posters, pdf: bool) -> dict[str, Any]:
     }
 
 
+def _render(template: str, posters: Posters, pdf: bool, **context: Any) -> str:
+    """In the event's languages: the page is marked with the first, and ``{% call both() %}``
+    says a fixed word in each."""
+    codes = spoken(posters.schedule.languages)
+    with speaking(codes[0]):
+        return render(
+            template,
+            both=both(codes),
+            lang=codes[0],
+            plain=without_controls,
+            **_common(posters, pdf),
+            **context,
+        )
+
+
 def room_html(posters: Posters, room_id: int, *, pdf: bool = False) -> str:
-    return render("poster-room.html", room=_room_sheet(posters, room_id), **_common(posters, pdf))
+    return _render("poster-room.html", posters, pdf, room=_room_sheet(posters, room_id))
 
 
 def entrance_html(posters: Posters, *, pdf: bool = False) -> str:
-    return render("poster-entrance.html", **_common(posters, pdf))
+    return _render("poster-entrance.html", posters, pdf)
 
 
 def all_html(posters: Posters) -> str:
     """Every poster, one after the other, to print in one go."""
     rooms = [_room_sheet(posters, room.id) for room in posters.schedule.rooms]
-    return render("poster-all.html", rooms=rooms, **_common(posters, True))
+    return _render("poster-all.html", posters, True, rooms=rooms)
 
 
 def index_html(posters: Posters) -> str:
     rooms = [_room_sheet(posters, room.id) for room in posters.schedule.rooms]
-    return render("poster-index.html", rooms=rooms, **_common(posters, False))
+    return _render("poster-index.html", posters, False, rooms=rooms)

@@ -13,8 +13,11 @@ from functools import lru_cache
 
 from PIL import Image, ImageDraw, ImageFont
 
+from server.exports.languages import both_text, spoken
 from server.exports.proceedings import words
 from server.exports.proceedings.readmodel import Entry, Proceedings
+from server.language import gettext as _
+from server.language import speaking
 from server.notes.markdown import one_line
 
 WIDTH, HEIGHT = 1200, 630
@@ -40,36 +43,43 @@ class Card:
 
 
 def proceedings_card(doc: Proceedings) -> Card:
-    return Card(
-        kicker="Proceedings",
-        title=one_line(doc.name),
-        subtitle=one_line(
-            words.long_date(doc.date) + (f", {doc.venue}" if doc.venue.strip() else "")
-        ),
-        figures=tuple(
-            figure
-            for figure in (
-                words.plural(len(doc.sessions), "session"),
-                words.dots(doc.dots),
-                words.plural(len(doc.actions), "action"),
-            )
-            if figure
-        ),
-    )
+    """In the event's first language; a bilingual event's kicker says both."""
+    codes = spoken(doc.languages)
+    with speaking(codes[0]):
+        return Card(
+            kicker=both_text(codes, lambda: _("Proceedings")),
+            title=one_line(doc.name),
+            subtitle=one_line(
+                words.long_date(doc.date) + (f", {doc.venue}" if doc.venue.strip() else "")
+            ),
+            figures=tuple(
+                figure
+                for figure in (
+                    words.sessions(len(doc.sessions)),
+                    words.dots(doc.dots),
+                    words.actions(len(doc.actions)),
+                )
+                if figure
+            ),
+        )
 
 
 def session_card(doc: Proceedings, entry: Entry) -> Card:
-    figures = [words.dots(entry.votes)] if entry.votes is not None else []
-    if entry.planned is not None:
-        figures.append(f"{words.plural(entry.planned, 'person', 'people')} planned to come")
-    if entry.notes.actions:
-        figures.append(words.plural(len(entry.notes.actions), "action"))
-    return Card(
-        kicker=one_line(doc.name),
-        title=one_line(entry.title),
-        subtitle=one_line(f"{words.where(entry)}, {words.long_date(doc.date)}"),
-        figures=tuple(figures),
-    )
+    with speaking(spoken(doc.languages)[0]):
+        figures = [words.dots(entry.votes)] if entry.votes is not None else []
+        if entry.planned is not None:
+            figures.append(words.planned_to_come(entry.planned))
+        if entry.notes.actions:
+            figures.append(words.actions(len(entry.notes.actions)))
+        return Card(
+            kicker=one_line(doc.name),
+            title=one_line(entry.title),
+            subtitle=one_line(
+                _("%(where)s, %(date)s")
+                % {"where": words.where(entry), "date": words.long_date(doc.date)}
+            ),
+            figures=tuple(figures),
+        )
 
 
 @lru_cache(maxsize=64)

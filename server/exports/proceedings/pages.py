@@ -15,9 +15,12 @@ from typing import Any
 from markupsafe import Markup
 
 from server.bundled import WEB_DIR
+from server.exports.languages import both, both_text, spoken
 from server.exports.proceedings import words
 from server.exports.proceedings.readmodel import Entry, PhotoInfo, Proceedings
-from server.notes.markdown import one_line
+from server.language import gettext as _
+from server.language import speaking
+from server.notes.markdown import one_line, without_controls
 from server.templates import render
 
 STYLESHEET = WEB_DIR / "static" / "css" / "proceedings.css"
@@ -41,29 +44,53 @@ class Preview:
     image_size: tuple[int, int]
 
 
-def _render(template: str, **context: Any) -> bytes:
-    return render(template, words=words, **context).encode("utf-8")
+def _render(template: str, doc: Proceedings, **context: Any) -> bytes:
+    """Drawn in the event's languages, not the viewer's: the page is marked with the first,
+    and ``{% call both() %}`` says a fixed word in each (server/exports/languages.py)."""
+    codes = spoken(doc.languages)
+    with speaking(codes[0]):
+        page = render(
+            template,
+            words=words,
+            doc=doc,
+            both=both(codes),
+            lang=codes[0],
+            plain=without_controls,
+            **context,
+        )
+    return page.encode("utf-8")
 
 
 def proceedings_preview(doc: Proceedings) -> Preview:
-    return Preview(
-        title=one_line(f"{doc.name}: proceedings"),
-        description=words.summary_of(doc),
-        url=doc.url,
-        image=doc.card_url,
-        image_alt=one_line(f"{doc.name}: proceedings. " + ", ".join(words.figures(doc)) + "."),
-        image_size=CARD_SIZE,
-    )
+    codes = spoken(doc.languages)
+
+    def named() -> str:
+        return _("%(event)s: proceedings") % {"event": doc.name}
+
+    with speaking(codes[0]):
+        return Preview(
+            title=one_line(both_text(codes, named)),
+            description=words.summary_of(doc),
+            url=doc.url,
+            image=doc.card_url,
+            image_alt=one_line(named() + ". " + ", ".join(words.figures(doc)) + "."),
+            image_size=CARD_SIZE,
+        )
 
 
 def session_preview(doc: Proceedings, entry: Entry) -> Preview:
+    with speaking(spoken(doc.languages)[0]):
+        return _session_preview(doc, entry)
+
+
+def _session_preview(doc: Proceedings, entry: Entry) -> Preview:
     photo = entry.notes.photos[0] if entry.notes.photos else None
     if photo is not None:
         image, size = photo.url, (photo.width, photo.height)
-        alt = photo.caption or f"A photo from the session {entry.title}"
+        alt = photo.caption or _("A photo from the session %(title)s") % {"title": entry.title}
     else:
         image, size = f"{entry.url}/card.png", CARD_SIZE
-        alt = f"{entry.title}: a session at {doc.name}"
+        alt = _("%(title)s: a session at %(event)s") % {"title": entry.title, "event": doc.name}
     return Preview(
         title=one_line(f"{entry.title} - {doc.name}"),
         description=words.summary_of_session(doc, entry),
@@ -97,7 +124,7 @@ def standalone(doc: Proceedings) -> bytes:
 def _proceedings(doc: Proceedings, *, standalone: bool, photo: Callable[[PhotoInfo], str]) -> bytes:
     return _render(
         "proceedings.html",
-        doc=doc,
+        doc,
         preview=proceedings_preview(doc),
         standalone=standalone,
         stylesheet=Markup(STYLESHEET.read_text()) if standalone else None,
@@ -110,7 +137,7 @@ def write_up(doc: Proceedings, entry: Entry) -> bytes:
     """The page of one session's write-up, at /e/{slug}/proceedings/{pitch}."""
     return _render(
         "writeup.html",
-        doc=doc,
+        doc,
         entry=entry,
         preview=session_preview(doc, entry),
         standalone=False,

@@ -97,6 +97,7 @@ class Proceedings:
     sessions: tuple[Entry, ...]  # placed in grid order, then the unplaced
     attendees: int
     last_modified: datetime
+    languages: tuple[str, ...] = ("en",)  # the event's, Welsh first: the exports speak them
 
     @property
     def event_url(self) -> str:
@@ -199,6 +200,7 @@ async def load_proceedings(
         sessions=tuple(entries),
         attendees=await Attendee.filter(event=event).count(),
         last_modified=max(moments).replace(microsecond=0),
+        languages=schedule.languages,
     )
 
 

@@ -1,0 +1,51 @@
+"""The languages an export is drawn in: the event's, not its viewer's, like the shared screens
+(server/pages/screens.py). A poster or the proceedings of a bilingual event says every fixed
+word in Welsh first, then English, as Welsh public bodies do, each marked with its language;
+an event held in one language says it plainly. People's own words are never translated."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from markupsafe import Markup
+
+from server.language import SOURCE, languages, speaking
+
+# Between the languages: a slash to the eye, a space to a screen reader.
+BETWEEN = Markup(' <span class="both-sep" aria-hidden="true">/</span> ')
+TEXT_BETWEEN = " / "
+
+
+def spoken(codes: Iterable[str]) -> list[str]:
+    """The event's languages that Snug speaks, Welsh first (the toggle's order), else English."""
+    order = languages()
+    return sorted({code for code in codes if code in order}, key=order.index) or [SOURCE]
+
+
+def both(codes: list[str]) -> Callable[..., Markup]:
+    """For ``{% call both() %}{{ _("Sessions") }}{% endcall %}``: what the block says in each
+    language in turn, each in a span marked with its language; with one language, just what it
+    says (the page is marked with that language)."""
+
+    def said(caller: Callable[[], str]) -> Markup:
+        if len(codes) < 2:
+            return Markup(caller())
+        parts = []
+        for code in codes:
+            with speaking(code):
+                parts.append(Markup('<span lang="{}">{}</span>').format(code, caller()))
+        return Markup('<span class="both">{}</span>').format(BETWEEN.join(parts))
+
+    return said
+
+
+def both_text(codes: list[str], say: Callable[[], str]) -> str:
+    """``say()`` in each language, "Cymraeg / English", for plain text and Markdown; once
+    where the languages say the same (a number, a name)."""
+    said: list[str] = []
+    for code in codes:
+        with speaking(code):
+            words = say()
+        if words not in said:
+            said.append(words)
+    return TEXT_BETWEEN.join(said)
