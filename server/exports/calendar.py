@@ -5,6 +5,9 @@ the published placement, so a calendar app sees a move as an update of the same 
 dropped session stays in the feed as STATUS:CANCELLED. Times are the organiser's wall-clock
 times with the event's TZID, described by a VTIMEZONE, so they stay right across a
 daylight-saving change.
+
+The words Snug adds (a host's label, a withdrawn session's title, a personal calendar's name)
+are said in the language being spoken: the caller chooses it (``server/http/exports.py``).
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import icalendar
 
 from server.exports.readmodel import Schedule, Session
 from server.exports.timezones import vtimezone
+from server.language import gettext as _
 
 PRODID = "-//Snug//Unconference schedule//EN"
 
@@ -71,7 +75,8 @@ def _vevent(schedule: Schedule, session: Session, zone: ZoneInfo) -> icalendar.E
     event.add("dtstamp", session.modified_at)
     event.add("last-modified", session.modified_at)
     event.add("sequence", session.sequence)
-    event.add("summary", session.title)
+    # A withdrawn pitch's text never leaves Snug; its entry just says so.
+    event.add("summary", _("Withdrawn session") if session.withdrawn else session.title)
     if session.slot is not None:
         event.add("dtstart", local_time(session.slot.starts_at, zone))
         event.add("dtend", local_time(session.slot.ends_at, zone))
@@ -79,7 +84,8 @@ def _vevent(schedule: Schedule, session: Session, zone: ZoneInfo) -> icalendar.E
         event.add("dtstart", schedule.date)
     description = session.pitch
     if session.host:
-        description = f"{description}\n\nHost: {session.host}".strip()
+        host = _("Host: %(host)s") % {"host": session.host}
+        description = f"{description}\n\n{host}".strip()
     if description:
         event.add("description", description)
     if session.room is not None:
