@@ -11,7 +11,7 @@ from starlette.responses import Response
 
 from server.events.access import Actor, Role
 from server.events.models import Event
-from server.language import languages
+from server.language import gettext, languages
 from server.live.state import snapshot
 from server.marketplace import dots
 from server.pages.forms import FormError, event_of
@@ -75,6 +75,14 @@ def _grid_summary(state: dict[str, Any]) -> str:
     return f"{live} {plural(placed, 'session')} on the grid, {shown - placed} not placed."
 
 
+def languages_of(value: str, field: str = "event-languages") -> list[str]:
+    """An event's languages from a form's one choice ("en", "cy" or "cy en")."""
+    chosen = value.split()
+    if not chosen or len(chosen) > len(set(chosen)) or set(chosen) - set(languages()):
+        raise FormError([(field, gettext("Choose English, Welsh or both."))])
+    return chosen
+
+
 def settings_of(fields: dict[str, str]) -> dict[str, Any]:
     """The event settings a form changes: one switch, hiding or showing the totals, the dots
     (with the box for stacking, which a browser leaves out when it is not ticked), or the
@@ -93,10 +101,7 @@ def settings_of(fields: dict[str, str]) -> dict[str, Any]:
         body["dots_per_attendee"] = int(dots)
         body["dots_stack"] = "stack" in fields
     if "languages" in fields:
-        chosen = fields["languages"].split()
-        if not chosen or len(chosen) > len(languages()) or set(chosen) - set(languages()):
-            raise FormError([("event-languages", "Choose English, Welsh or both.")])
-        body["languages"] = chosen
+        body["languages"] = languages_of(fields["languages"])
     if not body:
         raise FormError([("", "Choose from the page again; that change wasn't one it offers.")])
     validate("event-edit", body)
