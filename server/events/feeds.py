@@ -38,6 +38,12 @@ async def renew(attendee: Attendee, token: str, keys: Keys) -> str:
     return feed
 
 
+def language(attendee: Attendee, event: Event) -> str:
+    """The language of the attendee's feed: theirs, while the event is held in it; else the
+    one the request chose among the event's (a calendar app's Accept-Language, if any)."""
+    return attendee.language if attendee.language in event.languages else current_language()
+
+
 async def remember_language(attendee: Attendee) -> None:
     """Keeps the language a page of the event is being drawn in for the attendee, for their
     feed; written only when it changed, so drawing a page costs no write."""

@@ -7,7 +7,8 @@ times with the event's TZID, described by a VTIMEZONE, so they stay right across
 daylight-saving change.
 
 The words Snug adds (a host's label, a withdrawn session's title, a personal calendar's name)
-are said in the language being spoken: the caller chooses it (``server/http/exports.py``).
+are said in one language: a person's own feed in theirs (``server/events/feeds.py``), a public
+feed in the event's first.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import icalendar
 
 from server.exports.readmodel import Schedule, Session
 from server.exports.timezones import vtimezone
+from server.language import SOURCE, speaking
 from server.language import gettext as _
 
 PRODID = "-//Snug//Unconference schedule//EN"
@@ -29,7 +31,19 @@ def local_time(text: str, zone: ZoneInfo) -> datetime:
     return datetime.fromisoformat(text).replace(tzinfo=zone)
 
 
-def calendar(schedule: Schedule, title: str | None = None) -> bytes:
+def calendar(
+    schedule: Schedule, title: str | None = None, *, language: str = "", mine: bool = False
+) -> bytes:
+    """The feed, its own words said in ``language``: a person's feed says theirs; a public
+    one (no language given) the event's first, since it is everyone's. ``mine``: a person's
+    own agenda, named as such."""
+    with speaking(language or (schedule.languages or (SOURCE,))[0]):
+        if mine:
+            title = _("%(event)s: my agenda") % {"event": schedule.name}
+        return _calendar(schedule, title)
+
+
+def _calendar(schedule: Schedule, title: str | None) -> bytes:
     zone = ZoneInfo(schedule.timezone)
     cal = icalendar.Calendar()
     cal.add("prodid", PRODID)

@@ -5,9 +5,8 @@ and a conditional request for an unchanged document is answered 304 with no body
 read them from any origin: they are public, or (a personal feed) read-only behind a link, and
 no cookie or other credential is ever honoured across origins.
 
-The calendars' own words are in one language: a public feed (the whole schedule, a room's) in
-the event's first, since it is everyone's; a personal feed in its attendee's, as remembered on
-them (``server/events/feeds.py`` says why there rather than in the link).
+A calendar's own words are in one language (``server/exports/calendar.py``): a public feed's
+in the event's first, a personal feed's in its attendee's (``server/events/feeds.py``).
 """
 
 from __future__ import annotations
@@ -27,8 +26,6 @@ from server.events.setup import find_event
 from server.exports import calendar, frab
 from server.exports.readmodel import Schedule, load_schedule, personal_sessions
 from server.http.caching import etag_of, not_modified
-from server.language import SOURCE, current, speaking
-from server.language import gettext as _
 
 CALENDAR = "text/calendar; charset=utf-8"
 XML = "application/xml"
@@ -39,11 +36,6 @@ ANY_ORIGIN = {"Access-Control-Allow-Origin": "*"}
 async def _schedule(request: Request) -> tuple[Event, Schedule]:
     event = await find_event(request.path_params["slug"])
     return event, await load_schedule(event, request.app.state.settings.public_url)
-
-
-def _first(schedule: Schedule) -> str:
-    """The event's first language (Welsh, when it has both): a public feed's."""
-    return schedule.languages[0] if schedule.languages else SOURCE
 
 
 def _answer(request: Request, body: bytes, media_type: str, modified: datetime) -> Response:
@@ -61,9 +53,7 @@ def _answer(request: Request, body: bytes, media_type: str, modified: datetime) 
 
 async def schedule_ics(request: Request) -> Response:
     _event, schedule = await _schedule(request)
-    with speaking(_first(schedule)):
-        body = calendar.calendar(schedule)
-    return _answer(request, body, CALENDAR, schedule.last_modified)
+    return _answer(request, calendar.calendar(schedule), CALENDAR, schedule.last_modified)
 
 
 async def room_ics(request: Request) -> Response:
@@ -72,8 +62,7 @@ async def room_ics(request: Request) -> Response:
     room = next((r for r in schedule.rooms if r.id == room_id), None)
     if room is None:
         raise NotFound("This event has no such room. Check the link you were given.")
-    with speaking(_first(schedule)):
-        body = calendar.calendar(schedule.in_room(room_id), title=f"{schedule.name}: {room.name}")
+    body = calendar.calendar(schedule.in_room(room_id), title=f"{schedule.name}: {room.name}")
     return _answer(request, body, CALENDAR, schedule.last_modified)
 
 
@@ -92,11 +81,8 @@ async def my_ics(request: Request) -> Response:
     if attendee is None:
         raise unknown
     mine = await personal_sessions(event, attendee.id)
-    # Their language, if the event is still held in it; else the one this request chose.
-    language = attendee.language if attendee.language in event.languages else current()
-    with speaking(language):
-        title = _("%(event)s: my agenda") % {"event": schedule.name}
-        body = calendar.calendar(schedule.only(mine), title=title)
+    language = feeds.language(attendee, event)
+    body = calendar.calendar(schedule.only(mine), language=language, mine=True)
     return _answer(request, body, CALENDAR, schedule.last_modified)
 
 
