@@ -76,8 +76,15 @@ def event_of_form(fields: dict[str, str]) -> dict[str, Any]:
     try:
         validate("event-create", body)
     except Invalid as exc:
-        raise FormError([("", gettext(exc.message))]) from exc
+        raise FormError([("", _said(exc))]) from exc
     return body
+
+
+def _said(exc: Invalid) -> str:
+    """A refusal in the asker's language: ``said()`` where refusals carry their values apart
+    from their English (server/errors.py), else the sentence translated whole."""
+    said = getattr(exc, "said", None)
+    return str(said()) if callable(said) else gettext(exc.message)
 
 
 async def create_event(request: Request) -> Response:
@@ -97,7 +104,7 @@ async def create_event(request: Request) -> Response:
     except FormError as exc:
         return _new(title, status=exc.status, errors=exc.errors, form=fields)
     except Invalid as exc:  # a time zone Snug doesn't know, say
-        errors = [("ev-tz", gettext(exc.message))]
+        errors = [("ev-tz", _said(exc))]
         return _new(title, status=exc.status, errors=errors, form=fields)
     made = links(event, settings.public_url, secret)
     response = _new(

@@ -64,3 +64,9 @@ def test_a_wrong_form_is_shown_again_with_what_was_typed_and_makes_nothing(
 def test_a_form_sent_from_another_site_is_refused(browser: httpx.Client) -> None:
     answer = browser.post("/new", data=FORM, headers={"Origin": "https://elsewhere.example"})
     assert answer.status_code == 403 and "organise#key=" not in answer.text
+
+
+def test_a_time_zone_snug_does_not_know_is_said_and_makes_nothing(browser: httpx.Client) -> None:
+    answer = browser.post("/new", data={**FORM, "timezone": "Mars/Olympus_Mons"})
+    assert answer.status_code == 422 and 'class="error-summary"' in answer.text
+    assert "organise#key=" not in answer.text and 'data-chosen="Mars/Olympus_Mons"' in answer.text
