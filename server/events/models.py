@@ -103,6 +103,9 @@ class Attendee(Model):
     # keyed hash finds them when their calendar app asks. No salt: no feed.
     feed_salt = fields.CharField(max_length=32, null=True)
     feed_key = fields.CharField(max_length=64, null=True, unique=True)
+    # The language their pages were last drawn in (a code; "" until then), so their calendar
+    # feed, which their calendar app fetches without their cookie, speaks it too.
+    language = fields.CharField(max_length=9, default="", db_default="")
 
     class Meta:
         table = "attendee"

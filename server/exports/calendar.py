@@ -5,6 +5,10 @@ the published placement, so a calendar app sees a move as an update of the same 
 dropped session stays in the feed as STATUS:CANCELLED. Times are the organiser's wall-clock
 times with the event's TZID, described by a VTIMEZONE, so they stay right across a
 daylight-saving change.
+
+The words Snug adds (a host's label, a withdrawn session's title, a personal calendar's name)
+are said in one language: a person's own feed in theirs (``server/events/feeds.py``), a public
+feed in the event's first.
 """
 
 from __future__ import annotations
@@ -16,6 +20,8 @@ import icalendar
 
 from server.exports.readmodel import Schedule, Session
 from server.exports.timezones import vtimezone
+from server.language import SOURCE, speaking
+from server.language import gettext as _
 
 PRODID = "-//Snug//Unconference schedule//EN"
 
@@ -25,7 +31,19 @@ def local_time(text: str, zone: ZoneInfo) -> datetime:
     return datetime.fromisoformat(text).replace(tzinfo=zone)
 
 
-def calendar(schedule: Schedule, title: str | None = None) -> bytes:
+def calendar(
+    schedule: Schedule, title: str | None = None, *, language: str = "", mine: bool = False
+) -> bytes:
+    """The feed, its own words said in ``language``: a person's feed says theirs; a public
+    one (no language given) the event's first, since it is everyone's. ``mine``: a person's
+    own agenda, named as such."""
+    with speaking(language or (schedule.languages or (SOURCE,))[0]):
+        if mine:
+            title = _("%(event)s: my agenda") % {"event": schedule.name}
+        return _calendar(schedule, title)
+
+
+def _calendar(schedule: Schedule, title: str | None) -> bytes:
     zone = ZoneInfo(schedule.timezone)
     cal = icalendar.Calendar()
     cal.add("prodid", PRODID)
@@ -71,7 +89,8 @@ def _vevent(schedule: Schedule, session: Session, zone: ZoneInfo) -> icalendar.E
     event.add("dtstamp", session.modified_at)
     event.add("last-modified", session.modified_at)
     event.add("sequence", session.sequence)
-    event.add("summary", session.title)
+    # A withdrawn pitch's text never leaves Snug; its entry just says so.
+    event.add("summary", _("Withdrawn session") if session.withdrawn else session.title)
     if session.slot is not None:
         event.add("dtstart", local_time(session.slot.starts_at, zone))
         event.add("dtend", local_time(session.slot.ends_at, zone))
@@ -79,7 +98,8 @@ def _vevent(schedule: Schedule, session: Session, zone: ZoneInfo) -> icalendar.E
         event.add("dtstart", schedule.date)
     description = session.pitch
     if session.host:
-        description = f"{description}\n\nHost: {session.host}".strip()
+        host = _("Host: %(host)s") % {"host": session.host}
+        description = f"{description}\n\n{host}".strip()
     if description:
         event.add("description", description)
     if session.room is not None:

@@ -54,6 +54,7 @@ class Session:
     cancelled: bool
     sequence: int
     modified_at: datetime
+    withdrawn: bool = False  # its author withdrew it: its title is Snug's, not theirs
 
 
 @dataclass(frozen=True)
@@ -171,6 +172,7 @@ async def load_schedule(event: Event, base_url: str) -> Schedule:
                 cancelled=cancelled,
                 sequence=row.sequence,
                 modified_at=modified,
+                withdrawn=withdrawn,
             )
         )
     return Schedule(

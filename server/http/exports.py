@@ -4,6 +4,9 @@ Calendar and conference apps poll these, so every answer carries an ETag and Las
 and a conditional request for an unchanged document is answered 304 with no body. Web apps may
 read them from any origin: they are public, or (a personal feed) read-only behind a link, and
 no cookie or other credential is ever honoured across origins.
+
+A calendar's own words are in one language (``server/exports/calendar.py``): a public feed's
+in the event's first, a personal feed's in its attendee's (``server/events/feeds.py``).
 """
 
 from __future__ import annotations
@@ -81,7 +84,8 @@ async def my_ics(request: Request) -> Response:
     if attendee is None:
         raise unknown
     mine = await personal_sessions(event, attendee.id)
-    body = calendar.calendar(schedule.only(mine), title=f"{schedule.name}: my agenda")
+    language = feeds.language(attendee, event)
+    body = calendar.calendar(schedule.only(mine), language=language, mine=True)
     return _answer(request, body, CALENDAR, schedule.last_modified)
 
 

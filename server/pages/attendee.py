@@ -88,6 +88,8 @@ async def _show(
     view = attendee_page(state, listing)
     me = view.me
     token = page_secret(request, ROLE)
+    if actor.attendee is not None:
+        await feeds.remember_language(actor.attendee)  # for their calendar feed
     feed = (
         feeds.current(actor.attendee, token, request.app.state.keys)
         if actor.attendee and token
@@ -293,6 +295,8 @@ async def pitch_page(request: Request) -> Response:
     event = await event_of(request)
     actor = await visitor(request, event, ROLE)
     pitch = await find_pitch(event, request.path_params["pitch"], actor)
+    if actor.attendee is not None:
+        await feeds.remember_language(actor.attendee)
     form = {
         "title": pitch.title,
         "pitch": pitch.pitch,

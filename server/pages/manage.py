@@ -81,6 +81,14 @@ def _grid_summary(state: dict[str, Any]) -> str:
     return f"{live} {counted}"
 
 
+def languages_of(value: str, field: str = "event-languages") -> list[str]:
+    """An event's languages from a form's one choice ("en", "cy" or "cy en")."""
+    chosen = value.split()
+    if not chosen or len(chosen) > len(set(chosen)) or set(chosen) - set(languages()):
+        raise FormError([(field, _("Choose English, Welsh or both."))])
+    return chosen
+
+
 def settings_of(fields: dict[str, str]) -> dict[str, Any]:
     """The event settings a form changes: one switch, hiding or showing the totals, the dots
     (with the box for stacking, which a browser leaves out when it is not ticked), or the
@@ -99,10 +107,7 @@ def settings_of(fields: dict[str, str]) -> dict[str, Any]:
         body["dots_per_attendee"] = int(dots)
         body["dots_stack"] = "stack" in fields
     if "languages" in fields:
-        chosen = fields["languages"].split()
-        if not chosen or len(chosen) > len(languages()) or set(chosen) - set(languages()):
-            raise FormError([("event-languages", _("Choose English, Welsh or both."))])
-        body["languages"] = chosen
+        body["languages"] = languages_of(fields["languages"])
     if not body:
         raise FormError([("", _("Choose from the page again; that change wasn't one it offers."))])
     validate("event-edit", body)

@@ -8,8 +8,10 @@ await ready; // the first room is named in the page's language
 const form = $("#event-form");
 const today = new Date();
 const iso = (d) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
-form.elements.date.value = iso(today);
-fillTimezones(form.elements.timezone);
+// A form the server drew again (something was wrong) keeps what was typed.
+if (!form.elements.date.value) form.elements.date.value = iso(today);
+fillTimezones(form.elements.timezone, form.elements.timezone.dataset.chosen);
+$("#venue-editors").hidden = false; // rooms and slots are built here; without script, later
 const rooms = new RoomsEditor($("#rooms"));
 const slots = new SlotsEditor($("#slots"), () => form.elements.date.value);
 rooms.set([{ name: t("Main room"), capacity: 100, features: ["step-free", "projector"] }]);
@@ -38,6 +40,7 @@ form.addEventListener("submit", async (event) => {
   }
   body.dots_per_attendee = dots;
   body.dots_stack = form.elements.stack.checked;
+  body.languages = (form.elements.languages.value || "en").split(" "); // "cy en": both
   const r = rooms.read();
   const s = slots.read();
   errors.push(...r.errors, ...s.errors);
