@@ -33,9 +33,13 @@ class Card:
 
     @property
     def meta(self) -> str:
-        host = f"Hosted by {self.pitch['host']}" if self.pitch["host"] else "Host not named"
-        kind = words.FORMATS.get(self.pitch["format"], self.pitch["format"])
-        return f"{host} · {kind}" + (" · You pitched this" if self.mine else "")
+        host = self.pitch["host"]
+        said = [
+            gettext("Hosted by %(host)s") % {"host": host} if host else gettext("Host not named"),
+            words.format_name(self.pitch["format"]),
+            *([gettext("You pitched this")] if self.mine else []),
+        ]
+        return " · ".join(said)
 
 
 @dataclass
@@ -119,8 +123,13 @@ class AttendeePage:
     def dots_words(self) -> str:
         total = int(self.event["dots_per_attendee"])
         if self.dots_left <= 0:
-            return f"You have used all {total} dots." if total > 1 else "You have used your dot."
-        return f"You have {self.dots_left} of {words.plural(total, 'dot')} left."
+            return ngettext("You have used your dot.", "You have used all %(n)s dots.", total) % {
+                "n": total
+            }
+        left = ngettext(
+            "You have %(left)s of %(n)s dot left.", "You have %(left)s of %(n)s dots left.", total
+        )
+        return left % {"left": self.dots_left, "n": total}
 
     @property
     def pips(self) -> list[bool]:

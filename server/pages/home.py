@@ -29,7 +29,7 @@ BLANK = {"name": "", "date": "", "timezone": "Europe/London", "venue": "", "dots
 
 
 async def home(_request: Request) -> Response:
-    return page("home.html", "Snug: run your unconference")
+    return page("home.html", gettext("Snug: run your unconference"))
 
 
 async def new_event(_request: Request) -> Response:

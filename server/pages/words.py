@@ -12,6 +12,11 @@ from server.marketplace.models import FORMAT_NAMES
 FORMATS = FORMAT_NAMES
 
 
+def format_name(code: str) -> str:
+    """A session format's name in the page's language (an unknown one as stored)."""
+    return _(FORMATS[code]) if code in FORMATS else code
+
+
 def plural(n: int, one: str, many: str | None = None) -> str:
     """English only: what the pages not yet translated still count with. A sentence to be
     translated counts with ngettext instead, one message for the whole sentence."""
