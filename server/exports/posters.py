@@ -4,7 +4,7 @@ with ``pdf=True`` a page carries its stylesheet inside, ready for ``server.expor
 
 A poster hangs on a wall for everyone, so it speaks the event's languages, not its viewer's:
 a bilingual event's every fixed word Welsh first, then English, each marked with its language
-(``server.exports.languages``). People's words (titles, names, rooms) are as they typed them.
+(``server.language.surfaces``). People's words (titles, names, rooms) are as they typed them.
 """
 
 from __future__ import annotations
@@ -21,11 +21,11 @@ from markupsafe import Markup
 from server.bundled import WEB_DIR
 from server.errors import NotFound
 from server.events.qr import qr_svg
-from server.exports.languages import both, spoken
 from server.exports.proceedings.words import long_date, slot_kind, times
 from server.exports.readmodel import RoomInfo, Schedule, Session, SlotInfo
 from server.language import N_, speaking
 from server.language import gettext as _
+from server.language.surfaces import both, spoken
 from server.notes.markdown import without_controls
 from server.templates import render
 

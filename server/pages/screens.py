@@ -3,16 +3,14 @@ what anyone may see, so they are drawn for the public whoever opens them, and ke
 scripts; without script they reload themselves every half minute, turning the page when the
 rooms take more than one.
 
-They speak the event's languages, not their viewer's: one, or both, Welsh first as Welsh public
-bodies put them, each in an element marked with its language (``both`` below), so a screen
-reader changes voice. People's own words (titles, room names) are shown as they wrote them."""
+They speak the event's languages, not their viewer's: one, or both, Welsh first, each marked
+with its language (server/language/surfaces.py). People's own words (titles, room names) are
+shown as they wrote them."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -20,7 +18,8 @@ from server.events.access import PUBLIC
 from server.events.day import MINUTE, Audience, local_now
 from server.events.models import Event
 from server.grid.recent import last_moves
-from server.language import N_, SOURCE, gettext, languages, speaking
+from server.language import N_, gettext, speaking
+from server.language.surfaces import both, spoken
 from server.live.state import snapshot
 from server.pages import screens_view
 from server.pages.day_view import day
@@ -39,35 +38,6 @@ async def _shown(request: Request) -> tuple[Event, dict[str, Any], str]:
     return event, state, local_now(event.timezone, request.query_params.get("at"))
 
 
-def spoken(event: Event) -> list[str]:
-    """The languages a shared screen speaks: the event's that Snug speaks, Welsh first (the
-    toggle's order), else English."""
-    order = languages()
-    return sorted((code for code in event.languages if code in order), key=order.index) or [SOURCE]
-
-
-# Between the languages: a slash to the eye, a space to a screen reader. The wrapper keeps the
-# spaces where its parent lays its children out as a row (a flex button).
-BETWEEN = Markup(' <span class="both-sep" aria-hidden="true">/</span> ')
-
-
-def both(codes: list[str]) -> Callable[..., Markup]:
-    """For ``{% call both() %}{{ _("Now") }}{% endcall %}``: what the block says, in each of
-    the screen's languages in turn, each in a span marked with its language; with one
-    language, just what it says (the page is marked with that language)."""
-
-    def said(caller: Callable[[], str]) -> Markup:
-        if len(codes) < 2:
-            return Markup(caller())
-        parts = []
-        for code in codes:
-            with speaking(code):
-                parts.append(Markup('<span lang="{}">{}</span>').format(code, caller()))
-        return Markup('<span class="both">{}</span>').format(BETWEEN.join(parts))
-
-    return said
-
-
 def _screen(
     event: Event,
     state: dict[str, Any],
@@ -77,7 +47,7 @@ def _screen(
     **context: Any,
 ) -> Response:
     drafted = event.grid_version > 0
-    said_in = spoken(event)
+    said_in = spoken(event.languages)
     with speaking(said_in[0]):  # the page is marked with its first language
         return page(
             template,

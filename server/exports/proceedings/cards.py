@@ -13,11 +13,11 @@ from functools import lru_cache
 
 from PIL import Image, ImageDraw, ImageFont
 
-from server.exports.languages import both_text, spoken
 from server.exports.proceedings import words
 from server.exports.proceedings.readmodel import Entry, Proceedings
 from server.language import gettext as _
 from server.language import speaking
+from server.language.surfaces import both_text, spoken
 from server.notes.markdown import one_line
 
 WIDTH, HEIGHT = 1200, 630

@@ -15,11 +15,11 @@ from typing import Any
 from markupsafe import Markup
 
 from server.bundled import WEB_DIR
-from server.exports.languages import both, both_text, spoken
 from server.exports.proceedings import words
 from server.exports.proceedings.readmodel import Entry, PhotoInfo, Proceedings
 from server.language import gettext as _
 from server.language import speaking
+from server.language.surfaces import both, both_text, spoken
 from server.notes.markdown import one_line, without_controls
 from server.templates import render
 
@@ -46,7 +46,7 @@ class Preview:
 
 def _render(template: str, doc: Proceedings, **context: Any) -> bytes:
     """Drawn in the event's languages, not the viewer's: the page is marked with the first,
-    and ``{% call both() %}`` says a fixed word in each (server/exports/languages.py)."""
+    and ``{% call both() %}`` says a fixed word in each (server/language/surfaces.py)."""
     codes = spoken(doc.languages)
     with speaking(codes[0]):
         page = render(

@@ -10,10 +10,10 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
-from server.exports.languages import both_text, spoken
 from server.exports.proceedings import words
 from server.exports.proceedings.readmodel import Entry, Proceedings
 from server.language import gettext as _
+from server.language.surfaces import both_text, spoken
 from server.notes.markdown import inert, literal
 
 PART_LEVEL = 4  # "#### Summary" under "### A session"

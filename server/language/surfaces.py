@@ -1,7 +1,8 @@
-"""The languages an export is drawn in: the event's, not its viewer's, like the shared screens
-(server/pages/screens.py). A poster or the proceedings of a bilingual event says every fixed
-word in Welsh first, then English, as Welsh public bodies do, each marked with its language;
-an event held in one language says it plainly. People's own words are never translated."""
+"""The languages a shared surface speaks (the projector's screens, posters, proceedings): the
+event's, not its viewer's. A bilingual event's surface says every fixed word in Welsh first,
+then English, as Welsh public bodies do, each marked with its language so a screen reader
+changes voice; an event held in one language says it plainly. People's own words are never
+translated."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from markupsafe import Markup
 
 from server.language import SOURCE, languages, speaking
 
-# Between the languages: a slash to the eye, a space to a screen reader.
+# Between the languages: a slash to the eye, a space to a screen reader. The wrapper keeps the
+# spaces where its parent lays its children out as a row (a flex button).
 BETWEEN = Markup(' <span class="both-sep" aria-hidden="true">/</span> ')
 TEXT_BETWEEN = " / "
 
