@@ -42,14 +42,14 @@ def test_the_statements_in_welsh_on_a_phone_without_script(
 
 def test_the_scripts_speak_welsh_from_the_catalogue(server: LiveServer, browser: Any) -> None:
     """The character counter (web/static/js/counter.js) says its count through i18n.js."""
-    event = make_event(server, "Gwersyll")
+    event = make_event(server, "Gwersyll", languages=["cy", "en"])
     context = browser.new_context(**PHONE, locale="cy-GB")
     page = context.new_page()
     page.goto(f"{server.url}/e/{event.slug}")
     expect(page.locator("html")).to_have_attribute("lang", "cy")
-    page.get_by_label("Your name (optional)").fill("Ana")
-    page.get_by_role("button", name="Join").click()
-    title = page.get_by_label("Title", exact=True)
+    page.get_by_label("Eich enw (dewisol)").fill("Ana")
+    page.get_by_role("button", name="Ymuno").click()
+    title = page.get_by_label("Teitl", exact=True)
     counter = page.locator("#pitch-title-count")
     expect(counter).to_have_text("120 nod ar ôl")
     title.fill("x" * 123)

@@ -213,7 +213,8 @@ def test_a_bilingual_event_s_screens_fit_in_welsh_then_english(
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.goto(f"{server.url}/e/{camp.event.slug}/screen?at={DURING}")
-    expect(page.locator("#conn")).to_have_text("Live")
+    expect(page.locator("#conn span[lang=cy]")).to_have_text("Byw")  # then English
+    expect(page.locator("#conn span[lang=en]")).to_have_text("Live")
     expect(page.locator("#ranking li .n").first).to_have_text("3 dot / 3 dots")
     expect(page.locator("#ranking li .n [lang]").first).to_have_attribute("lang", "cy")
     expect(page.locator("#phase li").last).to_have_text("Pleidleisio ar agor / Voting open")
@@ -223,7 +224,8 @@ def test_a_bilingual_event_s_screens_fit_in_welsh_then_english(
     camp.publish()
     for name, path in (("now", "now"), ("board", "board")):
         page.goto(f"{server.url}/e/{camp.event.slug}/{path}?at={DURING}")
-        expect(page.locator("#conn")).to_have_text("Live")
+        expect(page.locator("#conn span[lang=cy]")).to_have_text("Byw")  # then English
+        expect(page.locator("#conn span[lang=en]")).to_have_text("Live")
         fits(page, viewport)
         check_axe(page)
         page.screenshot(path=str(results_dir / f"projector-{name}-bilingual-1280x720.png"))

@@ -107,9 +107,7 @@ def test_an_attendee_votes_in_welsh_on_a_phone(server: LiveServer, browser: Any)
     )
     answer.raise_for_status()
     other = pitch_card(page, "Mapiau agored")
-    expect(other.locator(".meta").first).to_have_text(
-        "Heb enwi\u2019r sawl sy\u2019n cynnal · Gweithdy"
-    )
+    expect(other.locator(".meta").first).to_have_text("Dim enw gwesteiwr · Gweithdy")
 
     # A dot: the counter, the card's count and what a screen reader hears.
     add = mine.get_by_role("button", name="Ychwanegu dot at Clwb compost")

@@ -49,7 +49,7 @@ def test_the_organiser_and_the_grid_in_welsh(server: LiveServer, browser: Any) -
 
     # Drawn as the state arrives: the counts, a pitch's host, the rooms editor's rows.
     expect(page.locator("#pitch-summary")).to_have_text("2 cynnig. Rhoddwyd 3 dot.")
-    expect(page.locator("#pitch-list .meta").first).to_contain_text("Gwesteiwr: Nia")
+    expect(page.locator("#pitch-list .meta").first).to_contain_text("Yn cael ei chynnal gan Nia")
     expect(page.locator("#rooms legend").first).to_have_text("Ystafell 1")
     expect(page.locator("#rooms button.remove").first).to_have_text("Tynnu ystafell 1")
     expect(page.locator("#rooms-form")).to_contain_text("Ychwanegu ystafell")
@@ -58,10 +58,11 @@ def test_the_organiser_and_the_grid_in_welsh(server: LiveServer, browser: Any) -
 
     # A switch and a save each say what they did.
     page.locator("#toggle-pitching").click()
-    closed = "Mae\u2019r cynnig sesiynau ar gau"
-    expect(page.locator("#toggle-status")).to_have_text(f"{closed} bellach.")
-    expect(page.locator("#pitching-state")).to_have_text(closed)
-    expect(page.locator("#toggle-pitching")).to_have_text("Agor y cynnig sesiynau")
+    expect(page.locator("#toggle-status")).to_have_text(
+        "Mae\u2019r cynnig sesiynau ar gau bellach."
+    )
+    expect(page.locator("#pitching-state")).to_have_text("Mae\u2019r cynnig ar gau")
+    expect(page.locator("#toggle-pitching")).to_have_text("Agor y cynnig")
     page.locator("#rooms-form button[type=submit]").click()
     expect(page.locator("#rooms-status")).to_have_text("Cadwyd yr ystafelloedd.")
     for drawn in ("#pitch-summary", "#pitch-list", "#rooms-form", "#slots-form"):

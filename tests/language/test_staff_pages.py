@@ -141,7 +141,7 @@ def test_the_grid_editor_in_welsh_counts_in_welsh_forms(
             "2 bleidlais, 2 sedd",
             "2 ddot",
             "Ddim ar y grid · 0 dot",
-            "Gwesteiwr: Bo",
+            "Yn cael ei chynnal gan Bo",
             "Egwyl: Lunch (dim sesiynau)",
             "Tynnu oddi ar y grid",
             "Seddi yn yr ystafell newydd",

@@ -5,7 +5,7 @@ import { DayPanel, localNow } from "./day.js";
 import { Live } from "./live.js";
 import { Pager } from "./pager.js";
 import { $, bySlotTime, clock, h, slugFromPath } from "./ui.js";
-import { both, plain, ready, t } from "./voices.js";
+import { both, plain, ready, t, tn } from "./voices.js";
 
 const ROOMS = 6; // as BOARD_ROOMS in server/pages/screens.py
 const SLOTS = 6; // as BOARD_SLOTS in server/pages/screens_view.py
@@ -79,5 +79,5 @@ function onState(next, change) {
   render();
 }
 
-ready.then(() => new Live({ slug, token: null, statusEl: $("#conn"), onState }).start());
+ready.then(() => new Live({ slug, token: null, statusEl: $("#conn"), words: { t, tn }, onState }).start());
 setInterval(render, 30000);

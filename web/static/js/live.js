@@ -22,10 +22,12 @@ export class Live {
    * attendee page, to be recognised by the secret this browser keeps in that role's cookie;
    * onState(state, change|null):
    * re-render; statusEl: element (role=status) that shows "Live" / "Reconnecting…" /
-   * "Updating every N seconds".
+   * "Updating every N seconds"; words: the t and tn that say it (a shared screen's say it in
+   * each of its event's languages, web/static/js/voices.js), else the page's own.
    */
-  constructor({ slug, staff = false, attendee = false, onState, statusEl, onError }) {
+  constructor({ slug, staff = false, attendee = false, onState, statusEl, onError, words = { t, tn } }) {
     this.slug = slug;
+    this.words = words;
     this.roles = { ...(staff && { staff }), ...(attendee && { attendee }) };
     // Other scripts on the page (staff-day.js) hear each state too.
     this.onState = (state, change) => {
@@ -50,7 +52,7 @@ export class Live {
     this.retryTimer = null;
     this.fresh = true; // the next hello asks for a snapshot
     addEventListener("online", () => this.check(3000));
-    addEventListener("offline", () => this.status("down", t("Offline: we will catch up when you are back")));
+    addEventListener("offline", () => this.status("down", this.words.t("Offline: we will catch up when you are back")));
     document.addEventListener("visibilitychange", () => {
       if (document.visibilityState === "visible") this.check(5000);
     });
@@ -80,25 +82,28 @@ export class Live {
     this.onState(this.state, null);
   }
 
-  status(state, text) {
+  /** said: a string, or what voices.js's t() gives (pieces, or a span for each language). */
+  status(state, said) {
     if (!this.statusEl) return;
     const el = this.statusEl;
+    const pieces = [said].flat();
+    const text = pieces.map((piece) => (piece instanceof Node ? piece.textContent : String(piece))).join("");
     if (el.dataset.state === state && el.textContent === text && el.dataset.transport === this.transport) return;
     el.dataset.state = state;
     el.dataset.transport = this.transport;
-    el.textContent = text;
+    el.replaceChildren(...pieces);
   }
 
   /** Caught up: pushed changes are live; asked-for ones are as fresh as the last ask. */
   current() {
-    if (this.transport === "poll") this.status("live", tn("Updating every %(n)s second", "Updating every %(n)s seconds", this.pollEvery));
-    else this.status("live", t("Live"));
+    if (this.transport === "poll") this.status("live", this.words.tn("Updating every %(n)s second", "Updating every %(n)s seconds", this.pollEvery));
+    else this.status("live", this.words.t("Live"));
   }
 
   open() {
     clearTimeout(this.retryTimer);
     this.close();
-    this.status("wait", this.state ? t("Reconnecting…") : t("Connecting…"));
+    this.status("wait", this.state ? this.words.t("Reconnecting…") : this.words.t("Connecting…"));
     if (this.transport === "socket") this.openSocket();
     else if (this.transport === "stream") this.openStream();
     else this.poll();
@@ -146,7 +151,7 @@ export class Live {
     } catch { /* offline, or the server away: asked again below */ }
     if (this.transport !== "poll" || round !== this.pollRound) return;
     if (answer === null) {
-      this.status("down", t("Reconnecting…"));
+      this.status("down", this.words.t("Reconnecting…"));
       this.attempt += 1;
       this.pollTimer = setTimeout(() => this.poll(), Math.min(30000, 1000 * 2 ** this.attempt));
       return;
@@ -188,7 +193,7 @@ export class Live {
       this.fallBack();
       return;
     }
-    this.status("down", t("Reconnecting…"));
+    this.status("down", this.words.t("Reconnecting…"));
     const delay = Math.min(30000, 1000 * 2 ** this.attempt);
     this.attempt += 1;
     this.retryTimer = setTimeout(() => this.open(), delay / 2 + Math.random() * delay / 2);

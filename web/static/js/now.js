@@ -5,7 +5,7 @@ import { DayPanel, localNow } from "./day.js";
 import { Live } from "./live.js";
 import { Pager } from "./pager.js";
 import { $, bySlotTime, clock, h, slugFromPath } from "./ui.js";
-import { both, plain, ready, t } from "./voices.js";
+import { both, plain, ready, t, tn } from "./voices.js";
 
 const ROOMS = 12; // as NOW_ROOMS in server/pages/screens.py
 const slug = slugFromPath();
@@ -45,5 +45,5 @@ function render() {
   }));
 }
 
-ready.then(() => new Live({ slug, token: null, statusEl: $("#conn"), onState: (next, change) => { state = next; day.hear(change); render(); } }).start());
+ready.then(() => new Live({ slug, token: null, statusEl: $("#conn"), words: { t, tn }, onState: (next, change) => { state = next; day.hear(change); render(); } }).start());
 setInterval(render, 30000);

@@ -76,5 +76,5 @@ function render() {
   $("#pitch-count").textContent = pitches.length ? `(${pitches.length})` : "";
 }
 
-ready.then(() => new Live({ slug, token: null, statusEl: $("#conn"), onState }).start());
+ready.then(() => new Live({ slug, token: null, statusEl: $("#conn"), words: { t, tn }, onState }).start());
 setInterval(render, 30000);
