@@ -416,7 +416,13 @@ def test_the_server_answers_others_while_it_imports(watched: LiveServer) -> None
         at = archive["exported_at"]
         people = range(1, 201)
         archive["attendees"] = [
-            {"id": i, "token": secrets.token_hex(32), "name": f"Person {i}", "joined_at": at}
+            {
+                "id": i,
+                "token": secrets.token_hex(32),
+                "name": f"Person {i}",
+                "joined_at": at,
+                "language": "",
+            }
             for i in people
         ]
         archive["dots"] = [
