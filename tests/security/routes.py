@@ -313,6 +313,14 @@ RULES: dict[tuple[str, str], Rule | Socket] = {
     # Pages are the same shell for everyone; secrets stay in the fragment, never sent.
     ("GET", "/"): everyone(lambda w: "/"),
     ("GET", "/new"): everyone(lambda w: "/new"),
+    # Anyone may make an event, with a plain form as through the API.
+    ("POST", "/new"): Rule(
+        EVERYONE,
+        lambda w: Call(
+            "/new",
+            form={"name": "Form camp", "date": "2026-11-23", "dots": "3", "languages": "en"},
+        ),
+    ),
     ("GET", "/accessibility"): everyone(lambda w: "/accessibility"),
     ("GET", "/privacy"): everyone(lambda w: "/privacy"),
     # A language is a preference, not a secret: anyone may choose one, or read its words.
