@@ -73,9 +73,8 @@ def _pitched(phone: Phone) -> str:
 
 
 def _says(page: str, present: list[str], absent: list[str]) -> None:
-    missing = [words for words in present if words not in page]
-    left = [words for words in absent if words in page]
-    assert not missing and not left, f"missing {missing}; still there {left}"
+    wrong = _unsaid(page, present, absent)
+    assert not wrong, wrong
 
 
 # Each page's English sentences, and the Welsh said in their place.
@@ -126,19 +125,30 @@ PITCH = {
 }
 
 
-def _both(words: dict[str, str], welsh: str, english: str) -> None:
-    _says(welsh, list(words.values()), list(words))
-    _says(english, list(words), list(words.values()))
+def _unsaid(page: str, present: list[str], absent: list[str]) -> list[str]:
+    """What the page should say and doesn't, and what it says and shouldn't."""
+    return [f"missing {w!r}" for w in present if w not in page] + [
+        f"still there {w!r}" for w in absent if w in page
+    ]
+
+
+def _both(words: dict[str, str], welsh: str, english: str) -> list[str]:
+    """Each page's wrong words: English left on the Welsh one, Welsh on the English one."""
+    return _unsaid(welsh, list(words.values()), list(words)) + _unsaid(
+        english, list(words), list(words.values())
+    )
 
 
 def test_the_event_page_before_joining_is_in_welsh(phones: dict[str, Phone]) -> None:
-    _both(NOT_JOINED, phones["cy"].page(), phones["en"].page())
+    wrong = _both(NOT_JOINED, phones["cy"].page(), phones["en"].page())
+    assert not wrong, wrong
 
 
 def test_the_event_page_once_joined_is_in_welsh(phones: dict[str, Phone]) -> None:
     pitched = {code: _pitched(phone) for code, phone in phones.items()}
     pages = {code: phone.page("?done=joined") for code, phone in phones.items()}
-    _both(JOINED, pages["cy"], pages["en"])
+    wrong = _both(JOINED, pages["cy"], pages["en"])
+    assert not wrong, wrong
     # Counted words go through ngettext: a second dot on the English phone's pitch is counted
     # in Welsh's own form for two ("dau ddot").
     cy = phones["cy"]
@@ -147,7 +157,8 @@ def test_the_event_page_once_joined_is_in_welsh(phones: dict[str, Phone]) -> Non
 
 
 def test_the_new_event_page_is_in_welsh(phones: dict[str, Phone]) -> None:
-    _both(NEW_EVENT, phones["cy"].get("/new"), phones["en"].get("/new"))
+    wrong = _both(NEW_EVENT, phones["cy"].get("/new"), phones["en"].get("/new"))
+    assert not wrong, wrong
 
 
 def test_a_pitch_s_own_page_is_in_welsh(phones: dict[str, Phone]) -> None:
@@ -155,7 +166,8 @@ def test_a_pitch_s_own_page_is_in_welsh(phones: dict[str, Phone]) -> None:
     for code, phone in phones.items():
         pitch = _pitched(phone)
         pages[code] = phone.page(f"/pitches/{pitch}/edit")
-    _both(PITCH, pages["cy"], pages["en"])
+    wrong = _both(PITCH, pages["cy"], pages["en"])
+    assert not wrong, wrong
     assert "<title>Newid eich cynnig - " in pages["cy"]
 
 
@@ -196,7 +208,8 @@ def test_the_question_before_removing_a_room_and_signing_in_are_in_welsh(
         "It is kept on this browser, not in the address.": "Caiff ei chadw ar y porwr hwn",
         ">Sign in</button>": ">Mewngofnodi</button>",
     }
-    _both(words, pages["cy"], pages["en"])
+    wrong = _both(words, pages["cy"], pages["en"])
+    assert not wrong, wrong
 
 
 def test_a_title_inside_a_translated_sentence_keeps_no_control_characters(

@@ -158,7 +158,7 @@ def test_the_releases_page_in_welsh(
 ) -> None:
     g = voted_grid(make_event)
     here = f"/e/{g.ev.slug}/grid/releases"
-    in_both(
+    cy = in_both(
         browser,
         here,
         [
@@ -181,6 +181,7 @@ def test_the_releases_page_in_welsh(
         ],
         staff=g.fac,
     )
+    assert 'href="/language/en' in cy  # a bilingual event's staff may turn back to English
     g.do("publish")
     in_both(
         browser,
