@@ -29,7 +29,7 @@ from redis.exceptions import RedisError
 
 from server import metrics
 from server.errors import Refused
-from server.language import N_
+from server.language import N_, Nn_, ngettext
 from server.live.hub import REDIS_SCHEMES
 
 log = logging.getLogger("snug.limits")
@@ -45,28 +45,27 @@ class Limit:
     per_device: int  # 0: not counted per device
     per_address: int
     seconds: int
-    what: str  # in the refusal's sentence: "({what} {n} times a minute from one device)"
 
 
 def limits_table(events_an_hour: int) -> dict[str, Limit]:
     """``events_an_hour``: EVENT_CREATION_LIMIT (server/config.py)."""
-    creating = Limit("create", 0, events_an_hour, HOUR, "created or imported events")
+    creating = Limit("create", 0, events_an_hour, HOUR)
     return {
         "create": creating,
         # An import makes a new event, so it spends from the same budget as creating one.
         "import": creating,
-        "join": Limit("join", 0, 1200, MINUTE, "joined"),
-        "pitch": Limit("pitch", 30, 600, MINUTE, "pitched"),
-        "vote": Limit("vote", 120, 6000, MINUTE, "voted"),
-        "notes": Limit("notes", 600, 60000, MINUTE, "written in notes"),
+        "join": Limit("join", 0, 1200, MINUTE),
+        "pitch": Limit("pitch", 30, 600, MINUTE),
+        "vote": Limit("vote", 120, 6000, MINUTE),
+        "notes": Limit("notes", 600, 60000, MINUTE),
         # Every hello/resume answers a snapshot. A phone reconnecting with backoff says hello a
         # few times a minute; a venue of 1,500 behind one address all reconnecting after a wifi
         # drop must still get in.
-        "hello": Limit("hello", 30, 3000, MINUTE, "opened a live connection"),
+        "hello": Limit("hello", 30, 3000, MINUTE),
         # A phone whose websocket is blocked asks for changes every POLL_SECONDS
         # (server/http/live.py), a few pages at a time; a venue of 1,500 such phones behind one
         # address must still be served.
-        "poll": Limit("poll", 60, 30000, MINUTE, "asked for changes"),
+        "poll": Limit("poll", 60, 30000, MINUTE),
     }
 
 
@@ -83,6 +82,50 @@ SNAPSHOT_JUMP = 2 * REPLAY_LIMIT
 STREAMS_PER_DEVICE, STREAMS_PER_ADDRESS = 6, 3000
 STREAMS_RETRY = 30  # seconds to wait, said with a refusal
 
+# Whole sentences, so that a translator sees each as it is said.
+STREAMS_FROM_DEVICE = Nn_(
+    "Snug keeps at most %(n)s live stream open from one device, and none is free.",
+    "Snug keeps at most %(n)s live streams open from one device, and none is free.",
+)
+STREAMS_FROM_NETWORK = Nn_(
+    "Snug keeps at most %(n)s live stream open from one network, and none is free.",
+    "Snug keeps at most %(n)s live streams open from one network, and none is free.",
+)
+CLOSE_A_PAGE = (
+    Nn_(
+        "Close a page you no longer need, or try again in %(n)s second.",
+        "Close a page you no longer need, or try again in %(n)s seconds.",
+    ),
+    Nn_(
+        "Close a page you no longer need, or try again in %(n)s minute.",
+        "Close a page you no longer need, or try again in %(n)s minutes.",
+    ),
+)
+TOO_OFTEN = {
+    ("device", MINUTE): Nn_(
+        "That's faster than Snug allows: %(n)s time a minute from one device.",
+        "That's faster than Snug allows: %(n)s times a minute from one device.",
+    ),
+    ("network", MINUTE): Nn_(
+        "That's faster than Snug allows: %(n)s time a minute from one network.",
+        "That's faster than Snug allows: %(n)s times a minute from one network.",
+    ),
+    ("network", HOUR): Nn_(
+        "That's faster than Snug allows: %(n)s time an hour from one network.",
+        "That's faster than Snug allows: %(n)s times an hour from one network.",
+    ),
+}
+NOTHING_CHANGED = (
+    Nn_(
+        "Nothing was changed; try again in %(n)s second.",
+        "Nothing was changed; try again in %(n)s seconds.",
+    ),
+    Nn_(
+        "Nothing was changed; try again in %(n)s minute.",
+        "Nothing was changed; try again in %(n)s minutes.",
+    ),
+)
+
 
 class OpenStreams:
     """Counts the event streams held open in this process, by device and by address.
@@ -98,20 +141,17 @@ class OpenStreams:
     def take(self, address: str | None, secret: str | None) -> Callable[[], None]:
         """Takes one stream's place, or refuses it with 429; call what it returns to give the
         place back when the stream closes."""
-        keys = [(f"address:{address}", STREAMS_PER_ADDRESS, "from one network")] if address else []
+        keys = (
+            [(f"address:{address}", STREAMS_PER_ADDRESS, STREAMS_FROM_NETWORK)] if address else []
+        )
         if secret:
             device = hashlib.sha256(secret.encode()).hexdigest()[:16]
-            keys.append((f"device:{device}", STREAMS_PER_DEVICE, "from one device"))
-        for key, most, where in keys:
+            keys.append((f"device:{device}", STREAMS_PER_DEVICE, STREAMS_FROM_DEVICE))
+        for key, most, full in keys:
             allowed = max(1, int(most * self._scale))
             if self._scale > 0 and self._open.get(key, 0) >= allowed:
                 metrics.rate_limited.labels("stream").inc()
-                streams = "1 live stream" if allowed == 1 else f"{allowed} live streams"
-                raise TooFast(
-                    f"Snug keeps {streams} at most open {where}, and no more is free. Close a "
-                    f"page you no longer need, or try again in {_duration(STREAMS_RETRY)}.",
-                    STREAMS_RETRY,
-                )
+                raise TooFast(full, allowed, STREAMS_RETRY, CLOSE_A_PAGE)
         for key, _most, _where in keys:
             self._open[key] = self._open.get(key, 0) + 1
 
@@ -142,12 +182,29 @@ class SweptNowAndThen(MemoryStorage):
 
 
 class TooFast(Refused):
+    """Two sentences: the limit reached, then when to try again (in seconds, or in minutes
+    from two minutes on), each said whole in the asker's language."""
+
     status = 429
     title = N_("Too many requests")
 
-    def __init__(self, message: str, retry_after: int) -> None:
-        super().__init__(message)
+    def __init__(
+        self,
+        limit: tuple[str, str],
+        allowed: int,
+        retry_after: int,
+        then: tuple[tuple[str, str], tuple[str, str]] = NOTHING_CHANGED,
+    ) -> None:
+        super().__init__(limit, {"n": allowed}, n=allowed)
         self.retry_after = retry_after
+        in_minutes = retry_after >= 120
+        self._then = then[in_minutes]
+        self._wait = math.ceil(retry_after / 60) if in_minutes else retry_after
+        self.message = f"{self.message} {self._then[self._wait != 1] % {'n': self._wait}}"
+
+    def said(self) -> str:
+        then = ngettext(*self._then, self._wait) % {"n": self._wait}
+        return f"{super().said()} {then}"
 
 
 class Limiter:
@@ -195,13 +252,8 @@ class Limiter:
             return
         metrics.rate_limited.labels(action).inc()
         retry = max(1, math.ceil(stats.reset_time - time.time()))
-        where = "from one device" if who.startswith("device:") else "from one network"
-        period = "a minute" if limit.seconds == MINUTE else "an hour"
-        raise TooFast(
-            f"That's faster than Snug allows ({limit.what} {allowed} times {period} {where}). "
-            f"Nothing was changed; try again in {_duration(retry)}.",
-            retry,
-        )
+        where = "device" if who.startswith("device:") else "network"
+        raise TooFast(TOO_OFTEN[where, limit.seconds], allowed, retry)
 
     def _unreachable(self, exc: Exception) -> None:
         # Each try waits for a timeout, so requests don't all wait while the store is away.
@@ -213,12 +265,6 @@ class Limiter:
         if self._back_at:
             self._back_at = 0.0
             log.info("rate limits are back on")
-
-
-def _duration(seconds: int) -> str:
-    if seconds < 120:
-        return f"{seconds} seconds"
-    return f"{math.ceil(seconds / 60)} minutes"
 
 
 def limiter_from(hub_url: str, scale: float, events_an_hour: int) -> Limiter:

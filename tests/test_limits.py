@@ -11,6 +11,7 @@ import pytest
 from limits.aio.storage import MemoryStorage
 
 from server import limits
+from server.language import speaking
 from server.limits import Limiter, TooFast, limiter_from
 
 PITCHES = 30  # a minute from one device
@@ -119,10 +120,10 @@ async def test_expired_counts_are_swept_once_a_minute_not_after_every_hit(
 def test_open_streams_are_capped_per_network_and_per_device_and_given_back() -> None:
     streams = limits.OpenStreams(scale=0.001)  # 3 per network, 1 per device
     venue = [streams.take("10.0.0.1", None) for _ in range(3)]
-    with pytest.raises(TooFast, match="3 live streams at most open from one network"):
+    with pytest.raises(TooFast, match="at most 3 live streams open from one network"):
         streams.take("10.0.0.1", None)
     give_back = streams.take("10.0.0.2", "phone")
-    with pytest.raises(TooFast, match="1 live stream at most open from one device"):
+    with pytest.raises(TooFast, match="at most 1 live stream open from one device"):
         streams.take("10.0.0.3", "phone")  # the same phone on another network
     give_back()
     streams.take("10.0.0.3", "phone")()
@@ -130,3 +131,23 @@ def test_open_streams_are_capped_per_network_and_per_device_and_given_back() -> 
     streams.take("10.0.0.1", None)
     off = limits.OpenStreams(scale=0)  # RATE_LIMIT_SCALE=0: no limits
     assert len([off.take("10.0.0.1", "phone") for _ in range(10)]) == 10
+
+
+async def test_a_refusal_is_said_whole_in_the_askers_language(clock: Clock) -> None:
+    limiter = limiter_from("memory://", 1, 20)
+    for _ in range(PITCHES):
+        await pitch(limiter, "phone")
+    with pytest.raises(TooFast) as refused:
+        await pitch(limiter, "phone")
+    with speaking("cy"):
+        welsh = refused.value.said()
+    assert welsh == (
+        "Mae hynny’n gyflymach nag y mae Snug yn ei ganiatáu: 30 gwaith y funud o un ddyfais. "  # noqa: RUF001
+        "Ni newidiwyd dim; rhowch gynnig arall arni ymhen 60 eiliad."
+    )
+    streams = limits.OpenStreams(scale=0.001)
+    streams.take("10.0.0.1", "phone")
+    with pytest.raises(TooFast) as full, speaking("cy"):
+        streams.take("10.0.0.2", "phone")
+    with speaking("cy"):
+        assert full.value.said().endswith("rhowch gynnig arall arni ymhen 30 eiliad.")
