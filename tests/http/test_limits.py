@@ -89,10 +89,7 @@ def test_one_device_asking_for_changes_too_fast_is_told_to_wait(event: ApiEvent)
     for _ in range(_allowed("poll", "per_device")):
         assert event.call("GET", "/changes", params=params, headers=cookie).status_code == 200
     refused = event.call("GET", "/changes", params=params, headers=cookie)
-    assert (
-        "asked for changes 6 times a minute from one device"
-        in assert_problem(refused, 429)["detail"]
-    )
+    assert "6 times a minute from one device" in assert_problem(refused, 429)["detail"]
     # Another phone behind the same address is still answered.
     other = as_role("attendee", event.join()["token"])
     assert event.call("GET", "/changes", params=other[0], headers=other[1]).status_code == 200
