@@ -71,7 +71,7 @@ async def test_one_device_holds_one_event_stream_at_a_tenth_and_gets_its_place_b
             await first.next()
             refused = await client.get(f"/e/{event.slug}/stream", params=phone[0], headers=phone[1])
             problem = assert_problem(refused, 429)
-            assert "1 live stream at most open from one device" in problem["detail"]
+            assert "at most 1 live stream open from one device" in problem["detail"]
             assert refused.headers["retry-after"] == "30"
             other = as_role("attendee", event.join()["token"])
             async with event_stream(strict.url, event.slug, *other) as second:
