@@ -472,4 +472,4 @@ def test_imports_are_rate_limited_before_the_archive_is_read(
                 answer = raw.makefile("rb").read().decode()
     finally:
         stop_server(live)
-    assert answer.startswith("HTTP/1.1 429 ") and "created or imported events" in answer
+    assert answer.startswith("HTTP/1.1 429 ") and "times an hour from one network" in answer
