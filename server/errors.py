@@ -39,7 +39,7 @@ class Refused(Exception):
         self.template, self.plural, self.n = singular, plural, n
         self.values = dict(values or {})
         english = plural if plural is not None and n != 1 else singular
-        self.message = _filled(english, self.values)  # in English, for logs and the CLI
+        self.message = _filled(english, self.values, said=False)  # for logs and the CLI
         super().__init__(self.message)
         self.extensions = extensions
 
@@ -49,13 +49,32 @@ class Refused(Exception):
             return _filled(ngettext(self.template, self.plural, self.n), self.values)
         return _filled(gettext(self.template), self.values)
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # A refusal raised in a worker process crosses back pickled; by default only its
+        # English would, and it could no longer be said in the asker's language.
+        return _revived, (type(self), self.__dict__)
+
     def titled(self) -> str:
         """The title in the asker's language."""
         return gettext(self.title)
 
 
-def _filled(message: str, values: Mapping[str, Any]) -> str:
-    return message % values if values else message
+def _filled(message: str, values: Mapping[str, Any], *, said: bool = True) -> str:
+    """A value that is itself a refusal (why an archive's row was refused) is said in the
+    same language as the sentence around it."""
+    if not values:
+        return message
+    return message % {
+        key: (value.said() if said else value.message) if isinstance(value, Refused) else value
+        for key, value in values.items()
+    }
+
+
+def _revived(kind: type[Refused], state: dict[str, Any]) -> Refused:
+    refusal = kind.__new__(kind)
+    Exception.__init__(refusal, state["message"])
+    refusal.__dict__.update(state)
+    return refusal
 
 
 class Invalid(Refused):

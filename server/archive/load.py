@@ -32,7 +32,16 @@ from tortoise.exceptions import IntegrityError
 from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
-from server.archive.tables import FORMAT, TABLES, VERSION, Table, auto_now, decode, encode
+from server.archive.tables import (
+    FORMAT,
+    TABLES,
+    VERSION,
+    Table,
+    auto_now,
+    decode,
+    encode,
+    place,
+)
 from server.errors import Conflict, Invalid, Refused
 from server.events.access import Keys
 from server.events.models import Attendee, Event
@@ -47,7 +56,6 @@ from server.validation import TooSlow, load_json, time_limit, validate
 from server.workers import Busy, Processes
 
 Ids = dict[str, dict[int, int]]  # table key -> archive id -> new id
-DAMAGED = "The archive may be damaged or edited by hand."
 TOKEN_BATCH = 500  # well under every database's limit on query parameters
 # Checking an archive takes about 0.8 s a megabyte of pure Python. A small one is read on a
 # thread, taking turns with the event loop for a few tens of milliseconds; a larger one in a
@@ -62,7 +70,7 @@ _readers = Processes(
     "archive",
     processes=1,
     waiting=1,
-    busy="Snug is reading another archive just now. Try again in a minute.",
+    busy=N_("Snug is reading another archive just now. Try again in a minute."),
     jobs_each=1,
 )
 
@@ -88,8 +96,11 @@ async def load(
             return await _load(archive, keys, address)
     except IntegrityError:
         raise Conflict(
-            "The archive couldn't be imported: some of its rows clash with each other or with "
-            f"this server's data. Nothing was imported. {DAMAGED}"
+            N_(
+                "The archive couldn't be imported: some of its rows clash with each other or "
+                "with this server's data. Nothing was imported. The archive may be damaged or "
+                "edited by hand."
+            )
         ) from None
 
 
@@ -102,12 +113,20 @@ def read(raw: bytes | str, seconds: float | None = None) -> dict[str, Any]:
             validate("archive", archive)
     except TooSlow:
         raise Invalid(
-            f"The archive took more than {seconds:g} seconds to check, so it wasn't imported. "
-            "Import it with snug import-event on the server, which takes the time it needs."
+            N_(
+                "The archive took more than %(seconds)s seconds to check, so it wasn't "
+                "imported. Import it with snug import-event on the server, which takes the "
+                "time it needs."
+            ),
+            values={"seconds": f"{seconds:g}"},
         ) from None
     except Invalid as exc:
         raise Invalid(
-            f"The archive doesn't hold what Snug expects: {exc.message} {DAMAGED}"
+            N_(
+                "The archive doesn't hold what Snug expects: %(problem)s The archive may be "
+                "damaged or edited by hand."
+            ),
+            values={"problem": exc},
         ) from None
     return archive
 
@@ -141,7 +160,7 @@ def _unpacked(packed: dict[str, Any]) -> dict[str, Any]:
 async def _clean_photo(row: dict[str, Any]) -> dict[str, Any]:
     """The archived photo as an upload would have kept it, or a refusal naming it, before
     anything is made: the file is the archive's word only, and may be anything."""
-    where = f"photos row {row['id']}"
+    where = place("photos", row["id"])
     data = decode(Photo, {"data": row["data"]}, where)["data"]
     try:
         photo = await cleaned(data, row["media_type"])
@@ -149,8 +168,11 @@ async def _clean_photo(row: dict[str, Any]) -> dict[str, Any]:
         raise
     except Refused as exc:
         raise Invalid(
-            f"The archive's {where} (captioned {row['caption']!r}) isn't a photo Snug can "
-            f"keep: {exc.message} Nothing was imported."
+            N_(
+                "The archive's %(row)s (captioned “%(caption)s”) isn't a photo Snug can keep: "
+                "%(problem)s Nothing was imported."
+            ),
+            values={"row": where, "caption": row["caption"], "problem": exc},
         ) from None
     return {
         **row,
@@ -165,17 +187,26 @@ def _check_format(archive: Any) -> None:
     """Refuses anything but an archive this server reads, before any detail is checked."""
     if not isinstance(archive, dict) or archive.get("format") != FORMAT:
         raise Invalid(
-            f"This isn't a Snug event archive (its 'format' should be {FORMAT!r}). Download "
-            "the archive from the event's organiser page and import that file."
+            N_(
+                "This isn't a Snug event archive (its “format” should be “%(format)s”). "
+                "Download the archive from the event's organiser page and import that file."
+            ),
+            values={"format": FORMAT},
         )
     version = archive.get("version")
     if version != VERSION:
-        newer = isinstance(version, int) and version > VERSION
+        values = {"version": repr(version), "ours": VERSION}
+        if isinstance(version, int) and version > VERSION:
+            raise Invalid(
+                N_(
+                    "This archive is version %(version)s, made by a newer Snug; this server "
+                    "reads version %(ours)s. Upgrade this server, then import it again."
+                ),
+                values=values,
+            )
         raise Invalid(
-            f"This archive is version {version!r}"
-            + (", made by a newer Snug" if newer else "")
-            + f"; this server reads version {VERSION}."
-            + (" Upgrade this server, then import it again." if newer else "")
+            N_("This archive is version %(version)s; this server reads version %(ours)s."),
+            values=values,
         )
 
 
@@ -183,8 +214,11 @@ def _check_slug(slug: str) -> str:
     if slugify(slug) != slug or not 3 <= len(slug) <= 40 or slug in RESERVED_SLUGS:
         reserved = ", ".join(sorted(RESERVED_SLUGS))
         raise Invalid(
-            f"{slug!r} can't be an event's address: use 3 to 40 lower-case letters, digits and "
-            f"hyphens, not starting or ending with a hyphen, and not {reserved}."
+            N_(
+                "“%(slug)s” can't be an event's address: use 3 to 40 lower-case letters, "
+                "digits and hyphens, not starting or ending with a hyphen, and not %(reserved)s."
+            ),
+            values={"slug": slug, "reserved": reserved},
         )
     return slug
 
@@ -192,8 +226,11 @@ def _check_slug(slug: str) -> str:
 async def _refuse_clashes(archive: dict[str, Any], slug: str) -> None:
     if await Event.exists(slug=slug):
         raise Conflict(
-            f"This server already has an event at /e/{slug}. Import the archive at a new "
-            "address: add ?slug=new-address to the import, or --slug on the command line."
+            N_(
+                "This server already has an event at /e/%(slug)s. Import the archive at a new "
+                "address: add ?slug=new-address to the import, or --slug on the command line."
+            ),
+            values={"slug": slug},
         )
     tokens = [a["token"] for a in archive["attendees"]]
     for start in range(0, len(tokens), TOKEN_BATCH):
@@ -238,7 +275,7 @@ async def _rows(table: Table, rows: list[dict[str, Any]], event: Event, ids: Ids
         for old, values in built:
             made[old] = await _create(table.model, {**owner, **values})
     for old, column, points_to in within:
-        new = _new_id(ids, table.key, points_to, f"{table.key} row {old}")
+        new = _new_id(ids, table.key, points_to, place(table.key, old))
         await table.model.filter(id=made[old]).update(**{column: new})
 
 
@@ -253,9 +290,14 @@ def _build(
     seen: set[int] = set()
     within: Within = []
     for row in rows:
-        old, where = row["id"], f"{table.key} row {row['id']}"
+        old, where = row["id"], place(table.key, row["id"])
         if old in seen:
-            raise Invalid(f"The archive lists {where} twice. {DAMAGED}")
+            raise Invalid(
+                N_(
+                    "The archive lists %(row)s twice. The archive may be damaged or edited by hand."
+                ),
+                values={"row": where},
+            )
         seen.add(old)
         values = decode(table.model, _without_id(row), where)
         for column, target in table.refs.items():
@@ -280,8 +322,11 @@ def _new_id(ids: Ids, table: str, old: int, where: str) -> int:
         return ids[table][old]
     except KeyError:
         raise Invalid(
-            f"The archive's {where} refers to {table} row {old}, which the archive doesn't "
-            f"hold. {DAMAGED}"
+            N_(
+                "The archive's %(row)s refers to %(other)s, which the archive doesn't hold. The "
+                "archive may be damaged or edited by hand."
+            ),
+            values={"row": where, "other": place(table, old)},
         ) from None
 
 
@@ -343,13 +388,19 @@ FIXES: dict[str, Callable[[dict[str, Any], Ids], dict[str, Any]]] = {
 async def _photos_in_notes(rows: list[dict[str, Any]], ids: Ids) -> None:
     """Photos are made after their notes, so the notes learn the photos' new ids last."""
     for row in rows:
-        where = f"notes row {row['id']}"
+        where = place("notes", row["id"])
         state = decode(Notes, {"state": row["state"]}, where)["state"]
         try:
             doc = document.load_sent(state)
             now = document.read(doc)
         except Invalid:
-            raise Invalid(f"The archive's {where} holds notes Snug can't read. {DAMAGED}") from None
+            raise Invalid(
+                N_(
+                    "The archive's %(row)s holds notes Snug can't read. The archive may be "
+                    "damaged or edited by hand."
+                ),
+                values={"row": where},
+            ) from None
         if now.photos:
             now = dataclasses.replace(now, photos=_photo_refs(ids, now.photos))
             document.write(doc, now)

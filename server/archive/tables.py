@@ -29,6 +29,7 @@ from server.grid.models import (
     PublishedPlacement,
     SeatClaim,
 )
+from server.language import N_
 from server.marketplace.models import Dot, Pitch
 from server.notes.models import Contributor, Notes, NotesVersion, Photo
 
@@ -110,10 +111,16 @@ def encode(model: type[Model], row: dict[str, Any]) -> dict[str, Any]:
     return {name: _encode(model._meta.fields_map[name], value) for name, value in row.items()}
 
 
+def place(table: str, row_id: int) -> str:
+    """Where a row is in the archive, as refusals name it: ``photos[id=3]``, written as the
+    archive's JSON says it in every language."""
+    return f"{table}[id={row_id}]"
+
+
 def decode(model: type[Model], row: dict[str, Any], where: str) -> dict[str, Any]:
     """A row's values as the model takes them; ``where`` names the row in refusals."""
     return {
-        name: _decode(model._meta.fields_map[name], value, f"{where}, {name}")
+        name: _decode(model._meta.fields_map[name], value, f"{where}.{name}")
         for name, value in row.items()
     }
 
@@ -152,7 +159,10 @@ def _decode(field: fields.Field[Any], value: Any, where: str) -> Any:
             return base64.b64decode(value, validate=True)
     except (ValueError, binascii.Error):
         raise Invalid(
-            f"The archive's {where} isn't readable: times must be ISO 8601 with their offset, "
-            "binary data base64. The archive may be damaged."
+            N_(
+                "The archive's %(field)s isn't readable: times must be ISO 8601 with their "
+                "offset, binary data base64. The archive may be damaged."
+            ),
+            values={"field": where},
         ) from None
     return value

@@ -24,7 +24,7 @@ _makers = Processes(
     "pdf",
     processes=1,
     waiting=3,
-    busy="Snug is making other PDFs just now. Try again in a few seconds.",
+    busy=N_("Snug is making other PDFs just now. Try again in a few seconds."),
 )
 _keeping = threading.Lock()  # the CLI and the server each run an event loop
 

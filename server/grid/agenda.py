@@ -14,6 +14,7 @@ from typing import Any
 from server.events.models import Event, Room
 from server.grid.models import AgendaChoice, SeatClaim
 from server.grid.published import published_cells
+from server.language import N_
 from server.marketplace.models import Dot
 from server.workers import Busy, Processes
 
@@ -48,7 +49,7 @@ async def agendas(event: Event) -> dict[int, Agenda]:
 # would hold the event loop 13 ms or more four times a second; from this many dots the
 # filling is done in a process of its own.
 FILL_INLINE = 1_000
-_fillers = Processes("agendas", processes=1, waiting=8, busy="Snug is planning other agendas.")
+_fillers = Processes("agendas", processes=1, waiting=8, busy=N_("Snug is planning other agendas."))
 
 
 def filled(

@@ -155,7 +155,7 @@ _drafters = Processes(
     "allocate",
     processes=1,
     waiting=2,
-    busy="Snug is drafting other grids just now. Try again in a few seconds.",
+    busy=N_("Snug is drafting other grids just now. Try again in a few seconds."),
 )
 
 

@@ -12,6 +12,7 @@ from server.grid.board import Board
 from server.grid.models import GridRelease, GridStep
 from server.grid.published import published_cells
 from server.grid.seats import seat_counts
+from server.language import N_
 from server.workers import Busy, Processes
 
 
@@ -65,7 +66,7 @@ _checkers = Processes(
     "checks",
     processes=1,
     waiting=8,
-    busy="Snug is checking other grids just now.",
+    busy=N_("Snug is checking other grids just now."),
 )
 
 

@@ -47,7 +47,7 @@ _cleaners = Workers(
     "photo",
     threads=2,
     waiting=4,
-    busy="Snug is busy with other photos just now. Send this one again in a few seconds.",
+    busy=N_("Snug is busy with other photos just now. Send this one again in a few seconds."),
 )
 # Guards the switch of Pillow's process-wide setting below between the two threads.
 _decoding = threading.Lock()

@@ -53,7 +53,7 @@ async def test_a_script_claiming_to_be_a_png_refuses_the_whole_import(domain: Do
     archive = await archive_with_photo(domain, HOSTILE, "image/png")
     (row,) = archive["photos"]
     photos_before = await Photo.all().count()
-    with pytest.raises(Invalid, match=f"photos row {row['id']} .*'The flipchart'") as refused:
+    with pytest.raises(Invalid, match=rf"photos\[id={row['id']}\] .*“The flipchart”") as refused:
         await load(json.dumps(archive), domain.keys)
     assert "Nothing was imported" in refused.value.message
     assert not await Event.exists(slug=archive["event"]["slug"])

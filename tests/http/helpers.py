@@ -26,7 +26,7 @@ def assert_problem(response: httpx.Response, status: int | None = None) -> dict[
     assert body["status"] == response.status_code
     detail = body["detail"]
     assert len(detail.split()) >= 3, detail
-    assert detail[0].isupper() or detail[0] in "'\"", detail
+    assert detail[0].isupper() or detail[0] in "'\"“‘", detail  # noqa: RUF001
     for leak in ("Traceback", "Exception", "asyncpg", "tortoise", "sqlite", "KeyError"):
         assert leak not in detail, detail
     return dict(body)

@@ -264,7 +264,7 @@ def damaged(archive: dict[str, Any], how: str) -> Any:
     [
         ("format", "isn't a Snug event archive"),
         ("version", "version 7, made by a newer Snug; this server reads version 1"),
-        ("reference", "refers to attendees row 999999"),
+        ("reference", "refers to attendees[id=999999]"),
         ("shape", "'rooms.0.capacity' should be a whole number"),
         ("list", "isn't a Snug event archive"),
     ],

@@ -5,6 +5,7 @@ each count in that language's own plural form (Welsh has six)."""
 # ruff: noqa: RUF001  (Welsh is written with its typographic apostrophe, as the .po has it)
 from __future__ import annotations
 
+import pickle
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from typing import Any
@@ -17,7 +18,7 @@ from server import language
 from server.errors import Conflict, Invalid, NotFound
 from server.events.day import Audience, Moment, day_of
 from server.events.setup import REMOVING
-from server.language import Nn_
+from server.language import N_, Nn_
 from server.pages import words
 from server.validation import validate
 from tests.conftest import ApiEvent, LiveServer
@@ -114,6 +115,35 @@ def test_a_refusal_keeps_its_english_and_fills_its_values_after_translating(
     assert (counted.message, counted.said()) == ("2 characters left", "2 nod ar ôl")
 
 
+def test_a_refusal_inside_a_refusal_is_said_in_the_same_language(welsh: None) -> None:
+    with pytest.raises(Invalid) as inner:
+        validate("pitch-create", {"title": 5})
+    outer = Invalid(
+        N_(
+            "The archive doesn't hold what Snug expects: %(problem)s The archive may be "
+            "damaged or edited by hand."
+        ),
+        values={"problem": inner.value},
+    )
+    assert outer.message.startswith("The archive doesn't hold what Snug expects: 'title' should")
+    assert outer.said() == (
+        "Nid yw’r archif yn dal yr hyn y mae Snug yn ei ddisgwyl: Dylai 'title' fod yn destun. "
+        "Efallai fod yr archif wedi’i difrodi neu wedi’i golygu â llaw."
+    )
+
+
+def test_a_refusal_from_a_worker_process_can_still_be_said_in_welsh(welsh: None) -> None:
+    """Refusals raised while reading an archive cross back from a process, pickled."""
+    counted = Conflict(Nn_("%(n)s character left", "%(n)s characters left"), {"n": 2}, n=2)
+    back = pickle.loads(pickle.dumps(counted))
+    assert type(back) is Conflict and back.status == 409
+    assert (back.message, back.said(), str(back)) == (
+        "2 characters left",
+        "2 nod ar ôl",
+        "2 characters left",
+    )
+
+
 # day.py
 
 FRESH = Moment(
@@ -183,6 +213,16 @@ def test_a_missing_event_is_answered_in_welsh_with_its_address(http: httpx.Clien
     assert (
         body["detail"]
         == "Does dim digwyddiad yn /e/no-such-event. Gwiriwch y ddolen a gawsoch chi."
+    )
+
+
+def test_a_damaged_archive_is_refused_in_welsh(http: httpx.Client) -> None:
+    body = assert_problem(
+        http.post("/api/events/import", json={"format": "a spreadsheet"}, headers=WELSH), 422
+    )
+    assert body["detail"] == (
+        "Nid archif digwyddiad Snug yw hon (dylai ei “format” fod yn “snug-event-archive”). "
+        "Lawrlwythwch yr archif o dudalen trefnydd y digwyddiad a mewnforiwch y ffeil honno."
     )
 
 
