@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -21,53 +22,67 @@ from server.connections import headers_in
 from server.errors import Refused
 from server.events.access import Keys
 from server.http.events import links
+from server.language import gettext as _
+from server.language import of_environment, speaking
 from server.logs import LOGGING
 from server.reach import checked_public_url, lan_url
-from server.validation import validate
+from server.validation import load_json, validate
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="snug", description="Run an unconference with Snug.")
+    """Says everything in the terminal's language (LANG, LANGUAGE), as other commands do."""
+    with speaking(of_environment(os.environ)):
+        _run(argv)
+
+
+def _run(argv: list[str] | None) -> None:
+    parser = argparse.ArgumentParser(prog="snug", description=_("Run an unconference with Snug."))
     commands = parser.add_subparsers(dest="command", required=True)
-    serve = commands.add_parser("serve", help="Run the web server")
-    serve.add_argument("--demo", action="store_true", help="load the demo event at /e/demo")
+    serve = commands.add_parser("serve", help=_("Run the web server"))
+    serve.add_argument("--demo", action="store_true", help=_("load the demo event at /e/demo"))
     where = serve.add_mutually_exclusive_group()
     where.add_argument(
-        "--host", default="127.0.0.1", metavar="ADDRESS", help="listen here (default: 127.0.0.1)"
+        "--host", default="127.0.0.1", metavar="ADDRESS", help=_("listen here (default: 127.0.0.1)")
     )
     where.add_argument(
         "--lan",
         action="store_true",
-        help="listen on every network, and put this computer's address on the local network "
-        "in links and QR codes, so phones on the same wifi can join",
+        help=_(
+            "listen on every network, and put this computer's address on the local network "
+            "in links and QR codes, so phones on the same wifi can join"
+        ),
     )
-    serve.add_argument("--port", type=int, default=None, help="default: $PORT or 8000")
+    serve.add_argument("--port", type=int, default=None, help=_("default: $PORT or 8000"))
     serve.add_argument(
         "--public-url",
         type=_public_url,
         metavar="URL",
-        help="the address people open to reach Snug, such as https://snug.example.org; "
-        "links and QR codes use it (over $PUBLIC_URL and --lan's)",
+        help=_(
+            "the address people open to reach Snug, such as https://snug.example.org; "
+            "links and QR codes use it (over $PUBLIC_URL and --lan's)"
+        ),
     )
-    commands.add_parser("migrate", help="Bring the database schema up to date")
-    commands.add_parser("demo", help="Load the demo event and print its links")
-    create = commands.add_parser("create-event", help="Create an event from a JSON file or stdin")
+    commands.add_parser("migrate", help=_("Bring the database schema up to date"))
+    commands.add_parser("demo", help=_("Load the demo event and print its links"))
+    create = commands.add_parser(
+        "create-event", help=_("Create an event from a JSON file or stdin")
+    )
     create.add_argument(
-        "file", nargs="?", default="-", help="event JSON (see schemas/event-create.json)"
+        "file", nargs="?", default="-", help=_("event JSON (see schemas/event-create.json)")
     )
-    export = commands.add_parser("export-event", help="Write an event's archive (JSON)")
-    export.add_argument("slug", help="the event's address, as in /e/SLUG")
-    export.add_argument("--out", default="-", help="file to write (default: standard output)")
-    bring = commands.add_parser("import-event", help="Make an event from its archive")
-    bring.add_argument("file", help="the archive (JSON); - reads standard input")
-    bring.add_argument("--slug", help="a new address for it, when its own is taken here")
+    export = commands.add_parser("export-event", help=_("Write an event's archive (JSON)"))
+    export.add_argument("slug", help=_("the event's address, as in /e/SLUG"))
+    export.add_argument("--out", default="-", help=_("file to write (default: standard output)"))
+    bring = commands.add_parser("import-event", help=_("Make an event from its archive"))
+    bring.add_argument("file", help=_("the archive (JSON); - reads standard input"))
+    bring.add_argument("--slug", help=_("a new address for it, when its own is taken here"))
     args = parser.parse_args(argv)
     settings = Settings.from_environ(getattr(args, "port", None))
     if args.command == "serve":
         _serve(settings, args)
     elif args.command == "migrate":
         asyncio.run(db.migrate(settings.database_url))
-        print("Database is up to date.")
+        print(_("Database is up to date."))
     elif args.command == "demo":
         asyncio.run(_demo(settings))
     elif args.command == "export-event":
@@ -89,14 +104,19 @@ def _serve(settings: Settings, args: argparse.Namespace) -> None:
     public_url = args.public_url or (lan_url(settings.port) if args.lan else None)
     if args.lan and public_url is None:
         print(
-            "Snug found no address on a local network: is this computer connected to the "
-            "venue's wifi? Links stay at this computer's own address until it is.",
+            _(
+                "Snug found no address on a local network: is this computer connected to the "
+                "venue's wifi? Links stay at this computer's own address until it is."
+            ),
             file=sys.stderr,
         )
     settings = replace(settings, public_url=public_url or settings.public_url)
     if args.demo:
         asyncio.run(_demo(settings))
-    print(f"Snug is starting: open {settings.public_url}/ in a browser (Ctrl+C stops it).")
+    print(
+        _("Snug is starting: open %(url)s/ in a browser (Ctrl+C stops it).")
+        % {"url": settings.public_url}
+    )
     uvicorn.run(
         create_app(settings),
         host="0.0.0.0" if args.lan else args.host,
@@ -149,15 +169,15 @@ async def _create(settings: Settings, path: str) -> None:
 
     raw = sys.stdin.read() if path == "-" else Path(path).read_text()  # noqa: ASYNC240
     try:
-        spec: dict[str, Any] = validate("event-create", json.loads(raw))
+        spec: dict[str, Any] = validate("event-create", load_json(raw))
         await db.migrate(settings.database_url)
         await db.connect(settings.database_url)
         try:
             event, secret = await create_event(spec, Keys(settings.secret_key))
         finally:
             await db.disconnect()
-    except (Refused, json.JSONDecodeError) as exc:
-        sys.exit(f"Could not create the event: {getattr(exc, 'message', exc)}")
+    except Refused as exc:
+        sys.exit(_("Could not create the event: %(problem)s") % {"problem": exc.said()})
     _print_links(links(event, settings.public_url, secret))
 
 
@@ -169,13 +189,16 @@ async def _export(settings: Settings, slug: str, out: str) -> None:
         async with _database(settings):
             archive = await dump(await find_event(slug))
     except Refused as exc:
-        sys.exit(f"Could not export the event: {exc.message}")
+        sys.exit(_("Could not export the event: %(problem)s") % {"problem": exc.said()})
     text = json.dumps(archive, ensure_ascii=False)
     if out == "-":
         print(text)
     else:
         Path(out).write_text(text, encoding="utf-8")  # noqa: ASYNC240
-        print(f"Wrote the archive of /e/{slug} to {out}.", file=sys.stderr)
+        print(
+            _("Wrote the archive of /e/%(slug)s to %(file)s.") % {"slug": slug, "file": out},
+            file=sys.stderr,
+        )
 
 
 async def _import(settings: Settings, path: str, slug: str | None) -> None:
@@ -186,10 +209,10 @@ async def _import(settings: Settings, path: str, slug: str | None) -> None:
         async with _database(settings):
             imported = await load(raw, Keys(settings.secret_key), slug)
     except Refused as exc:
-        sys.exit(f"Could not import the event: {exc.message}")
+        sys.exit(_("Could not import the event: %(problem)s") % {"problem": exc.said()})
     _print_links(links(imported.event, settings.public_url, imported.organiser_secret))
     if not imported.join_code_kept:
-        print("Its join code was taken here, so it has a new one: print new QR codes.")
+        print(_("Its join code was taken here, so it has a new one: print new QR codes."))
 
 
 @asynccontextmanager

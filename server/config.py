@@ -8,6 +8,8 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
+from server.language import gettext as _
+
 DATA_DIR = Path(os.environ.get("SNUG_DATA_DIR", "var"))
 
 
@@ -71,13 +73,18 @@ def trusted_proxies(listed: str) -> tuple[str, ...]:
             ipaddress.ip_network(part, strict=False)
         except ValueError:
             raise SystemExit(
-                f"TRUSTED_PROXIES: {part!r} is not an address or a network such as 10.0.0.0/8. "
-                "Name the proxies in front of Snug (see README, Configuration)."
+                _(
+                    "TRUSTED_PROXIES: %(part)r is not an address or a network such as "
+                    "10.0.0.0/8. Name the proxies in front of Snug (see README, Configuration)."
+                )
+                % {"part": part}
             ) from None
     if "FORWARDED_ALLOW_IPS" in os.environ and not found:
         raise SystemExit(
-            "FORWARDED_ALLOW_IPS is no longer read: set TRUSTED_PROXIES to the addresses of the "
-            "proxies in front of Snug, or unset it (see README, Configuration)."
+            _(
+                "FORWARDED_ALLOW_IPS is no longer read: set TRUSTED_PROXIES to the addresses of "
+                "the proxies in front of Snug, or unset it (see README, Configuration)."
+            )
         )
     return found
 

@@ -66,20 +66,32 @@ def checked_public_url(given: str) -> str:
     slash. Raises ValueError saying what is wrong with it."""
     parts = urlsplit(given.strip())
     if len(given) > LONGEST_URL or parts.scheme not in {"http", "https"}:
-        raise ValueError(f"{given!r} should be a web address starting with https:// or http://")
+        raise ValueError(
+            _("%(given)r should be a web address starting with https:// or http://")
+            % {"given": given}
+        )
     if not parts.hostname or any(c.isspace() for c in parts.netloc):
-        raise ValueError(f"{given!r} names no host: write it as https://snug.example.org")
+        raise ValueError(
+            _("%(given)r names no host: write it as https://snug.example.org") % {"given": given}
+        )
     if parts.username is not None:
-        raise ValueError(f"{given!r} holds a user name or password; give the address alone")
+        raise ValueError(
+            _("%(given)r holds a user name or password; give the address alone") % {"given": given}
+        )
     if parts.path not in {"", "/"} or "?" in given or "#" in given:
         raise ValueError(
-            f"{given!r} has a path, query or fragment: Snug's pages start at the address's "
-            "root, so give only the scheme and host, such as https://snug.example.org"
+            _(
+                "%(given)r has a path, query or fragment: Snug's pages start at the address's "
+                "root, so give only the scheme and host, such as https://snug.example.org"
+            )
+            % {"given": given}
         )
     try:
         parts.port  # noqa: B018 (urlsplit checks the port only when it is read)
     except ValueError:
-        raise ValueError(f"{given!r} has a port that is not a number from 0 to 65535") from None
+        raise ValueError(
+            _("%(given)r has a port that is not a number from 0 to 65535") % {"given": given}
+        ) from None
     return f"{parts.scheme}://{parts.netloc.lower()}"
 
 

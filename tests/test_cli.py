@@ -286,3 +286,15 @@ def test_every_link_names_the_public_url_given_on_the_command_line(tmp_path: Pat
     assert qr == qr_svg(join)
     assert f"URL:{LAN}/e/{made['slug']}" in calendar
     assert feed.startswith(f"{LAN}/e/{made['slug']}/my/") and feed.endswith(".ics")
+
+
+def test_the_command_speaks_the_terminal_s_language(tmp_path: Path) -> None:
+    welsh = {"LANG": "cy_GB.UTF-8", "LANGUAGE": "", "LC_ALL": ""}
+    result = snug(tmp_path, "create-event", stdin=json.dumps({"name": "Dim dyddiad"}), env=welsh)
+    assert result.returncode != 0
+    assert result.stderr.startswith("Methu creu’r digwyddiad: ")  # noqa: RUF001
+    assert "'date'" in result.stderr and "is missing" not in result.stderr
+    helped = snug(tmp_path, "--help", env=welsh)
+    assert "Rhedwch eich anghynhadledd gyda Snug." in helped.stdout
+    english = snug(tmp_path, "--help", env={"LANG": "C.UTF-8", "LANGUAGE": "", "LC_ALL": ""})
+    assert "Run an unconference with Snug." in english.stdout

@@ -10,7 +10,7 @@ the choice itself.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, replace
@@ -87,6 +87,19 @@ def choose(kept: str | None, accept_language: str, offered: tuple[str, ...] = ()
         return kept
     found = negotiate_locale(accepted(accept_language), offered, sep="-")
     return found or (SOURCE if SOURCE in offered else offered[0])
+
+
+def of_environment(environ: Mapping[str, str]) -> str:
+    """The language a command run in a terminal speaks: the first Snug knows among LANGUAGE
+    (a list, "cy:en"), LC_ALL, LC_MESSAGES and LANG ("cy_GB.UTF-8"), as gettext looks; else
+    English."""
+    wanted: list[str] = []
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        for tag in environ.get(name, "").split(":"):
+            code = tag.partition(".")[0].partition("@")[0]
+            if code and code not in ("C", "POSIX"):
+                wanted.append(code)
+    return negotiate_locale(wanted, languages(), sep="_") or SOURCE
 
 
 def held_in(codes: list[str]) -> None:

@@ -14,6 +14,8 @@ import asyncio
 from contextlib import AbstractAsyncContextManager
 from typing import Any, Protocol
 
+from server.language import gettext as _
+
 Message = dict[str, Any]
 RESYNC: Message = {"type": "resync"}
 REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
@@ -40,7 +42,9 @@ def hub_from_url(url: str) -> Hub:
         from server.live.hub.redis import RedisHub
 
         return RedisHub(url)
-    raise ValueError(f"The hub URL {url!r} names no hub Snug knows; use memory:// or redis://")
+    raise ValueError(
+        _("The hub URL %(url)r names no hub Snug knows; use memory:// or redis://") % {"url": url}
+    )
 
 
 def event_channel(event_id: int) -> str:
