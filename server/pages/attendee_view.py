@@ -275,15 +275,15 @@ def _session(
     mine = me["seats"].get(key) if me else None
     needed = bool(counts or mine or (going is not None and going >= room["capacity"] - 1))
     action = (
-        "Claim a place"
+        gettext("Claim a place")
         if not mine
-        else "Give up my place"
+        else gettext("Give up my place")
         if mine["status"] == "seated"
-        else "Leave the list"
+        else gettext("Leave the list")
     )
     return Session(
         pitch=pitch,
-        title=titles.get(pitch, "A session"),
+        title=titles.get(pitch) or gettext("A session"),
         room=room["name"],
         places=words.places_words(going, room["capacity"], counts),
         seat=words.seat_words(mine, counts) if me and needed else None,

@@ -14,13 +14,9 @@ from tests.conftest import LiveServer
 from tests.e2e.conftest import HALL_AND_TINY_SNUG, PHONE, bearer, check_drawn, make_event, sign_in
 
 
-def small_room(server: LiveServer) -> tuple[str, list[str], int, Any]:
+def small_room(server: LiveServer, **extra: Any) -> tuple[str, list[str], int, Any]:
     """A published session in a room of one that two people voted for; the first has its place."""
-    event = make_event(
-        server,
-        "Seats camp",
-        rooms=HALL_AND_TINY_SNUG,
-    )
+    event = make_event(server, "Seats camp", rooms=HALL_AND_TINY_SNUG, **extra)
     base = f"{server.url}/api/e/{event.slug}"
     httpx.patch(base, json={"voting_open": True}, headers=event.auth()).raise_for_status()
     pitch = httpx.post(
