@@ -232,6 +232,10 @@ def test_no_english_is_left_on_any_page(reader: Reader, api: httpx.Client) -> No
     reader.page(f"{e}/notes/{pitches[0]}", joined)
     for screen in ("screen", "now", "board"):
         reader.page(f"{e}/{screen}")
+    # A place claimed: its holder's page offers to give it up, the other's to claim one.
+    ev.ok("POST", f"/me/seats/{pitches[0]}", ana)
+    reader.page(e, joined)
+    reader.page(e, {"snug_attendee": bryn})
     # What each staff page and the notes say once a form is done.
     for done, path, who in (
         (manage.DONE, f"{e}/organise", staff),
