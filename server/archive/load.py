@@ -41,6 +41,7 @@ from server.archive.tables import (
     decode,
     encode,
     place,
+    with_later_columns,
 )
 from server.errors import Conflict, Invalid, Refused
 from server.events.access import Keys
@@ -108,6 +109,7 @@ def read(raw: bytes | str, seconds: float | None = None) -> dict[str, Any]:
     """The archive, parsed and checked against schemas/archive.json."""
     archive: dict[str, Any] = load_json(raw)
     _check_format(archive)
+    archive = with_later_columns(archive)
     try:
         with time_limit(seconds):
             validate("archive", archive)

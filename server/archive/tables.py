@@ -20,7 +20,7 @@ from tortoise.models import Model
 
 from server.errors import Invalid
 from server.events.changes import Change
-from server.events.models import Attendee, Room, Slot
+from server.events.models import Attendee, Event, Room, Slot
 from server.grid.models import (
     AgendaChoice,
     GridRelease,
@@ -32,6 +32,7 @@ from server.grid.models import (
 from server.language import N_
 from server.marketplace.models import Dot, Pitch
 from server.notes.models import Contributor, Notes, NotesVersion, Photo
+from server.validation import schema
 
 FORMAT = "snug-event-archive"
 VERSION = 1
@@ -97,6 +98,31 @@ TABLES = (
     Table("notes_versions", NotesVersion, through_notes=True, bulk=True),
     Table("contributors", Contributor, through_notes=True, bulk=True),
 )
+
+
+# Columns added to Snug since archive version 1, which older archives leave out: they import
+# with each column's default (an event from before the languages came is English).
+LATER_COLUMNS = {"event": ("languages",), "pitches": ("language",), "attendees": ("language",)}
+
+
+def with_later_columns(archive: dict[str, Any]) -> dict[str, Any]:
+    """The archive, its rows given the LATER_COLUMNS they leave out, in place: only tables
+    within their schema's length and rows that are objects, so that a hostile archive costs
+    nothing more here than it does the schema, which refuses it next."""
+    longest = schema("archive")["properties"]
+    for key, columns in LATER_COLUMNS.items():
+        model = Event if key == "event" else next(t.model for t in TABLES if t.key == key)
+        found = archive.get(key)
+        rows = [found] if key == "event" else found
+        if not isinstance(rows, list) or len(rows) > longest[key].get("maxItems", 1):
+            continue
+        for row in rows:
+            for column in columns if isinstance(row, dict) else ():
+                if column not in row:
+                    field = model._meta.fields_map[column]
+                    value = field.default() if callable(field.default) else field.default
+                    row[column] = _encode(field, value)
+    return archive
 
 
 def key_of(model: type[Model]) -> str:

@@ -72,6 +72,27 @@ async def test_imported_event_works(domain: Domain) -> None:
     assert document.read(doc).summary == SUMMARY
 
 
+async def test_an_archive_from_before_a_column_existed_imports_with_its_default(
+    domain: Domain,
+) -> None:
+    """Archives made before the languages came (issue 14) name no pitch's, attendee's or
+    event's language; they import as an English event, and every column without a default is
+    still required."""
+    archive = await exported_and_removed(domain)
+    del archive["event"]["languages"]
+    for row in archive["pitches"] + archive["attendees"]:
+        del row["language"]
+    imported = await load(json.dumps(archive), domain.keys)
+    again = await dump(imported.event)
+    assert again["event"]["languages"] == ["en"]
+    assert {row["language"] for row in again["pitches"] + again["attendees"]} == {""}
+    assert len(again["pitches"]) == len(archive["pitches"])
+    await Event.filter(id=imported.event.id).delete()
+    del archive["pitches"][0]["title"]
+    with pytest.raises(Invalid, match=re.escape("'pitches.0' needs 'title'")):
+        await load(json.dumps(archive), domain.keys)
+
+
 async def test_a_server_holding_the_event_refuses_it(domain: Domain) -> None:
     rich = await rich_event(domain)
     archive = await dump(rich.event)
