@@ -221,6 +221,16 @@ def test_a_bilingual_event_s_screens_fit_in_welsh_then_english(
     fits(page, viewport)
     check_axe(page)
     page.screenshot(path=str(results_dir / "projector-screen-bilingual-1280x720.png"))
+    # The venue's wifi drops and comes back: the screen says so in both languages too.
+    context.set_offline(True)
+    expect(page.locator("#conn span[lang=cy]")).to_have_text(
+        "All-lein: byddwn yn dal i fyny pan fyddwch yn ôl"
+    )
+    expect(page.locator("#conn span[lang=en]")).to_have_text(
+        "Offline: we will catch up when you are back"
+    )
+    context.set_offline(False)
+    expect(page.locator("#conn span[lang=cy]")).to_have_text("Byw")
     camp.publish()
     for name, path in (("now", "now"), ("board", "board")):
         page.goto(f"{server.url}/e/{camp.event.slug}/{path}?at={DURING}")
