@@ -3,6 +3,7 @@ back dots, choose an agenda, claim a seat, and say one's name, all as plain form
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -18,7 +19,7 @@ from server.events.models import Event
 from server.grid import seats
 from server.http.security import ATTENDEE_COOKIE, page_secret
 from server.http.session import keep_key
-from server.language import N_, NAMES, current, formats, gettext
+from server.language import N_, NAMES, Nn_, current, formats, gettext, ngettext
 from server.live.state import snapshot
 from server.marketplace import dots, pitches
 from server.marketplace.models import BILINGUAL
@@ -62,7 +63,34 @@ FIELD_IDS = {
     "language": "pitch-language",
     "tags": "pitch-tags",
 }
-LABELS = {"title": "The title", "pitch": "The pitch", "host": "The host", "tags": "The tags"}
+LABELS = {
+    "title": N_("The title"),
+    "pitch": N_("The pitch"),
+    "host": N_("The host"),
+    "tags": N_("The tags"),
+}
+# The same sentences as the pitch form's script says before sending (web/static/js/pitchform.js).
+TOO_LONG = {
+    "title": Nn_(
+        "The title can be at most %(limit)s characters; it has %(has)s, so take out %(n)s "
+        "character.",
+        "The title can be at most %(limit)s characters; it has %(has)s, so take out %(n)s "
+        "characters.",
+    ),
+    "pitch": Nn_(
+        "The pitch can be at most %(limit)s characters; it has %(has)s, so take out %(n)s "
+        "character.",
+        "The pitch can be at most %(limit)s characters; it has %(has)s, so take out %(n)s "
+        "characters.",
+    ),
+    "host": Nn_(
+        "The host can be at most %(limit)s characters; it has %(has)s, so take out %(n)s "
+        "character.",
+        "The host can be at most %(limit)s characters; it has %(has)s, so take out %(n)s "
+        "characters.",
+    ),
+}
+NAME_TOO_LONG = N_("Your name can be at most 60 characters.")
 LIMITS = {"title": 120, "pitch": 280, "host": 80}  # as schemas/pitch-create.json says
 
 
@@ -195,8 +223,16 @@ def _field_of(message: str) -> str:
 
 
 def _worded(message: str) -> str:
+    """A refusal naming a field ('title') names it as the form does, in the page's language:
+    capitalised where it starts a sentence."""
     for name, label in LABELS.items():
-        message = message.replace(f"'{name}'", label)
+        said = gettext(label)
+        within = said[:1].lower() + said[1:]
+        pieces = message.split(f"'{name}'")
+        message = pieces[0] + "".join(
+            (said if not before.rstrip() or before.rstrip().endswith(".") else within) + piece
+            for before, piece in itertools.pairwise(pieces)
+        )
     return message
 
 
@@ -209,9 +245,9 @@ def _pitch_fields(fields: dict[str, str]) -> dict[str, Any]:
     if "tags" in fields:
         body["tags"] = [t.strip() for t in fields["tags"].split(",") if t.strip()]
     if not body["title"].strip():
-        raise FormError([("pitch-title", "Enter a title for your session.")])
+        raise FormError([("pitch-title", gettext("Enter a title for your session."))])
     too_long = [
-        (FIELD_IDS[name], _too_long(LABELS[name], len(body[name].strip()), limit))
+        (FIELD_IDS[name], _too_long(name, len(body[name].strip()), limit))
         for name, limit in LIMITS.items()
         if len(body.get(name, "").strip()) > limit
     ]
@@ -220,13 +256,10 @@ def _pitch_fields(fields: dict[str, str]) -> dict[str, Any]:
     return body
 
 
-def _too_long(label: str, length: int, limit: int) -> str:
+def _too_long(name: str, length: int, limit: int) -> str:
     """Says by how much, since a phone's keyboard hides how long the text has grown."""
     over = length - limit
-    return (
-        f"{label} can be at most {limit} characters; it has {length}, "
-        f"so take out {over} {'character' if over == 1 else 'characters'}."
-    )
+    return ngettext(*TOO_LONG[name], over) % {"limit": limit, "has": length, "n": over}
 
 
 async def join(request: Request) -> Response:
@@ -237,7 +270,7 @@ async def join(request: Request) -> Response:
     try:
         validate("join", {"name": name})
     except Invalid as exc:
-        errors = [("join-name", "Your name can be at most 60 characters.")]
+        errors = [("join-name", gettext(NAME_TOO_LONG))]
         actor = await visitor(request, event, ROLE)
         return await _show(request, event, actor, errors=errors, form=fields, status=exc.status)
     await request.app.state.limiter.check(
@@ -374,7 +407,7 @@ async def rename(request: Request) -> Response:
     fields = await read_form(request)
     name = fields.get("name", "")
     if len(name) > 60:
-        errors = [("me-name", "Your name can be at most 60 characters.")]
+        errors = [("me-name", gettext(NAME_TOO_LONG))]
         return await _show(request, event, actor, errors=errors, status=422)
     await setup.rename(actor, name)
     return see_other(f"/e/{event.slug}?done=name#me-heading")

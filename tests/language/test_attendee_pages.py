@@ -224,3 +224,23 @@ def test_a_title_inside_a_translated_sentence_keeps_no_control_characters(
     assert "\x07" not in page
     hidden = '<span class="visually-hidden"> at Clych &lt;b&gt;a&lt;/b&gt;</span>'
     assert f"Ychwanegu dot{hidden}" in page
+
+
+def test_the_forms_errors_are_in_welsh(phones: dict[str, Phone]) -> None:
+    """What the pitch and join forms refuse, drawn on the server for a phone without script."""
+    cy = phones["cy"]
+    long_name = cy.send("/join", {"name": "A" * 61, "next": ""})
+    assert long_name.status_code == 422
+    assert "Gall eich enw fod yn 60 nod ar y mwyaf." in long_name.text
+    assert cy.send("/join", {"name": "Ana", "next": ""}).status_code == 303
+    untitled = cy.send("/pitches", {"title": " ", "format": "discussion"})
+    assert "Rhowch deitl i’ch sesiwn." in untitled.text  # noqa: RUF001
+    too_long = cy.send("/pitches", {"title": "T" * 121, "format": "discussion"})
+    assert (
+        "Gall y teitl fod yn 120 nod ar y mwyaf; mae ganddo 121, felly tynnwch 1 nod allan."
+        in too_long.text
+    )
+    wrong_kind = cy.send("/pitches", {"title": "Te", "format": "a party"})
+    assert wrong_kind.status_code == 422
+    english = ("can be at most", "Enter a title", "The title", "The format")
+    assert [w for w in english if w in untitled.text + too_long.text + wrong_kind.text] == []
