@@ -47,6 +47,7 @@ class Event(Model):
     series: fields.ForeignKeyNullableRelation[Series] = fields.ForeignKeyField(
         "snug.Series", related_name="events", null=True, on_delete=fields.SET_NULL
     )
+    series_id: int | None
 
     rooms: fields.ReverseRelation[Room]
     slots: fields.ReverseRelation[Slot]
