@@ -140,8 +140,7 @@ async def test_sent_twice_with_one_key_makes_one_event(domain: Domain) -> None:
     event = await domain.event()
     before = await Event.all().count()
     firsts = [
-        await run_again(domain, event, {}, key="again-key-1", fingerprint="asked")
-        for _ in range(2)
+        await run_again(domain, event, {}, key="again-key-1", fingerprint="asked") for _ in range(2)
     ]
     assert firsts[0].id == firsts[1].id
     assert await Event.all().count() == before + 1
