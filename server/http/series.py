@@ -36,6 +36,7 @@ routes = [
         body="event-again",
         status=201,
         tag="events",
+        limit="create",  # the next event spends from the budget of making events
         summary="Run the event again: make the next event of its series, with this one's "
         "rooms, slots moved to its date, settings and staff links (organisers)",
     ),

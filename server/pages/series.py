@@ -74,6 +74,8 @@ async def run_again(request: Request) -> Response:
         asked = asked_of(fields)
         if "confirm" not in fields:
             return await _confirm(event, asked, fields.get("key", ""))
+        address = request.client.host if request.client else None
+        await request.app.state.limiter.check("create", address, None)  # as making any event
         key, fingerprint = receipt_key(request, fields)  # confirmed twice: one event
         public_url = request.app.state.settings.public_url
         keys = request.app.state.keys
