@@ -28,11 +28,13 @@ Carry = Callable[[Event, Event], Awaitable[None]]
 
 
 def next_date(event: Event) -> dt.date:
-    """A year on, the same day of the month (the 28th for the 29th of February)."""
+    """A year on, the same day of the month (the 28th for the 29th of February); never past
+    the last year a date can have."""
+    year = min(event.date.year + 1, dt.MAXYEAR)
     try:
-        return event.date.replace(year=event.date.year + 1)
+        return event.date.replace(year=year)
     except ValueError:
-        return event.date.replace(year=event.date.year + 1, day=28)
+        return event.date.replace(year=year, day=28)
 
 
 def next_name(event: Event, date: dt.date) -> str:
@@ -91,14 +93,24 @@ async def run_again(
     date and address (slug), each in place of the one Snug would suggest."""
     journal.actor.require(Role.organiser)
     event = journal.event
+    following, _unused = await setup.create_event(await _details(event, asked), keys)
+    for carry in CARRIED_OVER:  # its staff are this event's, not the ones just made
+        await carry(event, following)
+    await _join_series(event, following)
+    await journal.record("event.updated", {"event": event_view(event, public_url)})
+    return {"slug": following.slug}
+
+
+async def _details(event: Event, asked: dict[str, Any]) -> dict[str, Any]:
+    """The next event as creating an event takes it: this one's details and time slots, on
+    the new date."""
     date = dt.date.fromisoformat(asked["date"]) if "date" in asked else next_date(event)
     if date <= event.date:
         raise Invalid(
             N_("The next event must be after this one, which is on %(date)s."),
             values={"date": event.date.isoformat()},
         )
-    days = (date - event.date).days
-    fields: dict[str, Any] = {
+    details: dict[str, Any] = {
         "name": asked.get("name") or next_name(event, date),
         "date": date.isoformat(),
         "timezone": event.timezone,
@@ -106,7 +118,18 @@ async def run_again(
         "dots_per_attendee": event.dots_per_attendee,
         "dots_stack": event.dots_stack,
         "languages": event.languages,
-        "slots": [
+        "slots": await _moved(event, date),
+    }
+    if asked.get("slug"):
+        details["slug"] = asked["slug"]
+    return details
+
+
+async def _moved(event: Event, date: dt.date) -> list[dict[str, Any]]:
+    """The event's time slots on the new date, at the same times of day."""
+    days = (date - event.date).days
+    try:
+        return [
             {
                 "starts_at": shifted(slot.starts_at, days),
                 "ends_at": shifted(slot.ends_at, days),
@@ -114,16 +137,12 @@ async def run_again(
                 "kind": slot.kind,
             }
             for slot in await Slot.filter(event=event)
-        ],
-    }
-    if asked.get("slug"):
-        fields["slug"] = asked["slug"]
-    following, _unused = await setup.create_event(fields, keys)  # its staff are this event's
-    for carry in CARRIED_OVER:
-        await carry(event, following)
-    await _join_series(event, following)
-    await journal.record("event.updated", {"event": event_view(event, public_url)})
-    return {"slug": following.slug}
+        ]
+    except OverflowError:  # a slot on a later day would fall past the year 9999
+        raise Invalid(
+            N_("%(date)s is too far ahead for the next event; choose an earlier date."),
+            values={"date": date.isoformat()},
+        ) from None
 
 
 async def _join_series(event: Event, following: Event) -> None:

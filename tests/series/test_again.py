@@ -173,3 +173,15 @@ async def test_a_taken_address_is_refused(domain: Domain) -> None:
     with pytest.raises(Conflict):
         await run_again(domain, event, {"slug": other.slug})
     assert (await domain.refresh(event)).series_id is None
+
+
+async def test_a_date_too_far_ahead_for_its_slots_is_refused(domain: Domain) -> None:
+    two_days = [
+        {"starts_at": "2026-11-23T10:00", "ends_at": "2026-11-23T11:00"},
+        {"starts_at": "2026-11-24T10:00", "ends_at": "2026-11-24T11:00"},
+    ]
+    event = await domain.event(slots=two_days)
+    with pytest.raises(Invalid, match="too far ahead"):
+        await run_again(domain, event, {"date": "9999-12-31"})
+    assert (await domain.refresh(event)).series_id is None
+    assert again.next_date(Event(date=dt.date(9999, 12, 31))) == dt.date(9999, 12, 31)
