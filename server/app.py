@@ -40,6 +40,7 @@ from server.http import (
     problems,
     proceedings,
     qr,
+    series,
     session,
     updates,
 )
@@ -75,6 +76,7 @@ routes = [
     *proceedings.routes,
     *posters.routes,
     *archive.routes,
+    *series.routes,
     WebSocketRoute("/e/{slug}/live", live),
     *updates.routes,  # the same live updates where a websocket can't get through
     WebSocketRoute("/e/{slug}/notes/{pitch:int}/live", notes_live),

@@ -15,6 +15,7 @@ async def dump(event: Event) -> dict[str, Any]:
     """The event's archive. Each notes document is stored whole, its state merged with the
     updates not yet compacted into it, since the update rows are only a write buffer."""
     (row,) = await Event.filter(id=event.id).values()
+    row["series_id"] = None  # its series' other events aren't in the archive
     archive: dict[str, Any] = {
         "format": FORMAT,
         "version": VERSION,

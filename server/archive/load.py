@@ -252,7 +252,11 @@ async def _load(archive: dict[str, Any], keys: Keys, slug: str) -> Imported:
     secret, digest = keys.new()
     kept = not await Event.exists(join_code=fields["join_code"])
     fields.update(
-        slug=slug, organiser_key=digest, facilitator_key=None, seq=fields["seq"] + SNAPSHOT_JUMP
+        slug=slug,
+        organiser_key=digest,
+        facilitator_key=None,
+        seq=fields["seq"] + SNAPSHOT_JUMP,
+        series_id=None,  # an archive holds one event, not its series
     )
     if not kept:
         fields["join_code"] = await free_join_code()

@@ -43,12 +43,31 @@ class Event(Model):
     # Set once the organiser has erased attendees' names, tokens and devices after the event.
     personal_data_erased_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
+    # The events run again one from another (server/series/); none until the first is.
+    series: fields.ForeignKeyNullableRelation[Series] = fields.ForeignKeyField(
+        "snug.Series", related_name="events", null=True, on_delete=fields.SET_NULL
+    )
+    series_id: int | None
 
     rooms: fields.ReverseRelation[Room]
     slots: fields.ReverseRelation[Slot]
 
     class Meta:
         table = "event"
+
+
+class Series(Model):
+    """Events run again one from another, which the series page lists by date.
+
+    A row of its own, so that deleting one event leaves the others of its series together."""
+
+    id = fields.IntField(primary_key=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    events: fields.ReverseRelation[Event]
+
+    class Meta:
+        table = "series"
 
 
 class Room(Model):

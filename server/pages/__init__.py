@@ -16,6 +16,7 @@ from server.pages import (
     manage,
     notes,
     screens,
+    series,
     staff,
     statements,
 )
@@ -29,5 +30,6 @@ routes = [
     *grid_editor.routes,
     *grid_releases.routes,
     *screens.routes,
+    *series.routes,
     *statements.routes,
 ]

@@ -139,6 +139,7 @@ async def _show(
         private=True,
         view=view,
         slug=event.slug,
+        in_series=event.series_id is not None,
         key=form_key(),
         form={**blank, "tags": "", **(form or {})},
         join_name=(form or {}).get("name", ""),

@@ -18,6 +18,7 @@ from server.live.state import snapshot
 from server.marketplace import dots
 from server.pages.forms import FormError, event_of
 from server.pages.rendering import PageRoute, page
+from server.pages.series import suggested
 from server.pages.staff import Command, act, sign_in_form, staff, staff_day
 from server.validation import validate
 
@@ -25,6 +26,10 @@ DONE = {
     "signed-in": N_("You're signed in on this browser."),
     "signed-out": N_("This browser has forgotten your key."),
     "settings": N_("Saved."),
+    "again": N_(
+        "This is the next event of the series. Your links open it too; share its join link "
+        "when you're ready."
+    ),
 }
 SWITCHES = {"pitching_open", "voting_open"}
 
@@ -56,6 +61,8 @@ async def _show(
         state=state,
         role=actor.role.name if actor.is_staff else None,
         organiser=actor.role == Role.organiser,
+        again=suggested(event),
+        in_series=event.series_id is not None,
         grid_summary=_grid_summary(state) if actor.is_staff else "",
         **await staff_day(request, event, actor, state),
         errors=errors or [],

@@ -185,3 +185,19 @@ def test_a_trusted_proxy_says_who_the_client_is(
     # What is counted is the address the proxy names, so one client behind it is still limited.
     statuses = _joins(live, ["203.0.113.9"] * 13)
     assert statuses == [201] * 12 + [429]
+
+
+def test_running_an_event_again_spends_from_the_budget_of_making_events(
+    own_server: Callable[[dict[str, str]], LiveServer],
+) -> None:
+    live = own_server({"EVENT_CREATION_LIMIT": "2"})
+    with httpx.Client(base_url=live.url, timeout=20) as client:
+        made = client.post("/api/events", json=event_body()).json()
+        again = f"/api/e/{made['slug']}/again"
+        organiser = {"Authorization": f"Bearer {made['organiser_key']}"}
+        assert client.post(again, json={}, headers=organiser).status_code == 201
+        refused = client.post(again, json={"slug": "one-too-many"}, headers=organiser)
+        assert (
+            "created or imported events 2 times an hour" in assert_problem(refused, 429)["detail"]
+        )
+        assert client.get("/api/e/one-too-many").status_code == 404

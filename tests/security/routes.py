@@ -177,6 +177,14 @@ RULES: dict[tuple[str, str], Rule | Socket] = {
     ("PUT", f"{SLUG}/slots"): Rule(
         ORGANISERS, lambda w: Call(api(w, "/slots"), {"slots": w.state()["slots"]})
     ),
+    # Running it again makes another event each time it is allowed.
+    ("POST", f"{SLUG}/again"): Rule(ORGANISERS, lambda w: Call(api(w, "/again"), {})),
+    ("POST", "/e/{slug}/again"): staff_form(
+        "/again",
+        lambda w: {"name": unique_name("Again"), "date": "2099-01-01", "confirm": "yes"},
+        ORGANISERS,
+    ),
+    ("GET", "/e/{slug}/series"): everyone(lambda w: page(w, "/series")),
     ("POST", f"{SLUG}/facilitator-link"): Rule(
         ORGANISERS, lambda w: Call(api(w, "/facilitator-link"))
     ),
