@@ -376,11 +376,13 @@ class Domain:
             PublishedPlacement,
             SeatClaim,
         )
+        from server.feedback.models import Feedback, FeedbackGiven
         from server.marketplace.models import Dot, Pitch
 
         found: dict[str, Any] = {"event": await Event.filter(id=event.id).values()}
+        found["FeedbackGiven"] = await FeedbackGiven.filter(event_id=event.id).values()
         grid = (Placement, PublishedPlacement, GridStep, AgendaChoice, SeatClaim)
-        for model in (Room, Slot, Attendee, Pitch, Dot, Change, Receipt, *grid):
+        for model in (Room, Slot, Attendee, Pitch, Dot, Change, Receipt, Feedback, *grid):
             found[model.__name__] = await model.filter(event_id=event.id).order_by("id").values()
         return found
 

@@ -29,6 +29,7 @@ from server.grid.models import (
     PublishedPlacement,
     SeatClaim,
 )
+from server.feedback.models import Feedback
 from server.marketplace.models import Dot, Pitch
 from server.notes.models import Contributor, Notes, NotesVersion, Photo
 
@@ -90,6 +91,7 @@ TABLES = (
     Table("grid_releases", GridRelease, bulk=True),
     Table("agenda_choices", AgendaChoice, bulk=True),
     Table("seat_claims", SeatClaim, bulk=True),
+    Table("feedback", Feedback, bulk=True),
     Table("changes", Change, bulk=True),
     Table("notes", Notes),
     Table("photos", Photo, through_notes=True),
