@@ -369,6 +369,7 @@ class Domain:
         """Every stored row that belongs to the event, to show a refusal changed nothing."""
         from server.events.changes import Change, Receipt
         from server.events.models import Attendee, Event, Room, Slot
+        from server.feedback.models import Feedback, FeedbackGiven
         from server.grid.models import (
             AgendaChoice,
             GridStep,
@@ -376,7 +377,6 @@ class Domain:
             PublishedPlacement,
             SeatClaim,
         )
-        from server.feedback.models import Feedback, FeedbackGiven
         from server.marketplace.models import Dot, Pitch
 
         found: dict[str, Any] = {"event": await Event.filter(id=event.id).values()}

@@ -21,6 +21,7 @@ from tortoise.models import Model
 from server.errors import Invalid
 from server.events.changes import Change
 from server.events.models import Attendee, Room, Slot
+from server.feedback.models import Feedback
 from server.grid.models import (
     AgendaChoice,
     GridRelease,
@@ -29,7 +30,6 @@ from server.grid.models import (
     PublishedPlacement,
     SeatClaim,
 )
-from server.feedback.models import Feedback
 from server.marketplace.models import Dot, Pitch
 from server.notes.models import Contributor, Notes, NotesVersion, Photo
 

@@ -118,10 +118,8 @@ async def _ends(event: Event, pitch_id: int) -> str:
 async def _went(event: Event, attendee_id: int) -> set[int]:
     """The sessions the person went to: on their agenda, or a seat claimed."""
     agenda = (await agendas(event)).get(attendee_id, {})
-    claimed = await SeatClaim.filter(event=event, attendee_id=attendee_id).values_list(
-        "pitch_id", flat=True
-    )
-    return {p for p in agenda.values() if p is not None} | {int(p) for p in claimed}
+    claimed = await SeatClaim.filter(event=event, attendee_id=attendee_id).values_list("pitch_id")
+    return {p for p in agenda.values() if p is not None} | {int(p) for (p,) in claimed}
 
 
 async def offers(event: Event, keys: Keys, attendee_id: int, now: str) -> list[Offer]:
@@ -134,8 +132,7 @@ async def offers(event: Event, keys: Keys, attendee_id: int, now: str) -> list[O
     slots = {s.id: s for s in await Slot.filter(event=event)}
     pitches = await Pitch.filter(id__in=list(went)).exclude(author_id=attendee_id)
     markers = {keys.marker(PURPOSE, event.id, p.id, attendee_id): p.id for p in pitches}
-    given = await FeedbackGiven.filter(marker__in=list(markers)).values_list("marker", flat=True)
-    spoken = {markers[m] for m in given}
+    spoken = {markers[m] for m in await _given(markers)}
     found = [
         Offer(p.id, p.title, (ends := slots[cells[p.id][1]].ends_at), ends <= now, p.id in spoken)
         for p in pitches
@@ -146,10 +143,15 @@ async def offers(event: Event, keys: Keys, attendee_id: int, now: str) -> list[O
 async def gave_on(event: Event, keys: Keys, attendee_id: int) -> list[int]:
     """The sessions the person gave feedback on (not what they said: that isn't theirs any
     more), for their data export."""
-    ids = await Pitch.filter(event=event).values_list("id", flat=True)
-    markers = {keys.marker(PURPOSE, event.id, p, attendee_id): int(p) for p in ids}
-    given = await FeedbackGiven.filter(marker__in=list(markers)).values_list("marker", flat=True)
-    return sorted(markers[m] for m in given)
+    ids = [int(p) for (p,) in await Pitch.filter(event=event).values_list("id")]
+    markers = {keys.marker(PURPOSE, event.id, p, attendee_id): p for p in ids}
+    return sorted(markers[m] for m in await _given(markers))
+
+
+async def _given(markers: dict[str, int]) -> set[str]:
+    """Which of these markers are kept."""
+    found = await FeedbackGiven.filter(marker__in=list(markers)).values_list("marker")
+    return {str(m) for (m,) in found}
 
 
 async def said_about(event: Event, pitch_ids: list[int] | None = None) -> dict[int, Said]:
