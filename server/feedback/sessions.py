@@ -33,6 +33,10 @@ from server.marketplace.models import Pitch
 PURPOSE = "feedback"
 
 
+class AlreadyGiven(Conflict):
+    """Feedback on a session this person already gave: a form sent twice lands here too."""
+
+
 @dataclass
 class Said:
     """What was said about one session: the counts of each answer and the comments."""
@@ -97,7 +101,7 @@ async def give(
         )
     marker = keys.marker(PURPOSE, event.id, pitch_id, attendee.id)
     if await FeedbackGiven.exists(marker=marker):
-        raise Conflict(N_("You've already said how this session went; it counts once."))
+        raise AlreadyGiven(N_("You've already said how this session went; it counts once."))
     await FeedbackGiven.create(event=event, marker=marker)
     await Feedback.create(event=event, pitch_id=pitch_id, answer=answer, comment=comment.strip())
     said = (await said_about(event, [pitch_id]))[pitch_id]
@@ -130,7 +134,8 @@ async def offers(event: Event, keys: Keys, attendee_id: int, now: str) -> list[O
     if not went:
         return []
     slots = {s.id: s for s in await Slot.filter(event=event)}
-    pitches = await Pitch.filter(id__in=list(went)).exclude(author_id=attendee_id)
+    # Filtered here: staff's pitches have no author, and SQL's NOT (author = x) drops them.
+    pitches = [p for p in await Pitch.filter(id__in=list(went)) if p.author_id != attendee_id]
     markers = {keys.marker(PURPOSE, event.id, p.id, attendee_id): p.id for p in pitches}
     spoken = {markers[m] for m in await _given(markers)}
     found = [
@@ -199,3 +204,9 @@ async def everything(event: Event, actor: Actor) -> list[tuple[Pitch, Said]]:
     said = await said_about(event, sorted(cells))
     pitches = await Pitch.filter(id__in=list(cells)).order_by("title", "id")
     return [(p, said[p.id]) for p in pitches]
+
+
+async def hosted(event: Event, attendee_id: int) -> list[Pitch]:
+    """The person's own sessions on the published grid, whose feedback is theirs to read."""
+    cells = await published_cells(event)
+    return await Pitch.filter(id__in=list(cells), author_id=attendee_id).order_by("id")
