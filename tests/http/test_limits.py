@@ -188,3 +188,14 @@ def test_a_trusted_proxy_says_who_the_client_is(
     # What is counted is the address the proxy names, so one client behind it is still limited.
     statuses = _joins(live, ["203.0.113.9"] * 13)
     assert statuses == [201] * 12 + [429]
+
+
+def test_one_device_giving_feedback_too_fast_is_told_to_wait(event: ApiEvent) -> None:
+    """Feedback is counted before anything else is looked at: even refused tries spend it."""
+    token = event.join()["token"]
+    for _ in range(_allowed("feedback", "per_device")):
+        event.call("POST", "/pitches/1/feedback", token, json={"answer": "useful"})
+    refused = event.call("POST", "/pitches/1/feedback", token, json={"answer": "useful"})
+    problem = assert_problem(refused, 429)
+    assert "given feedback 1 times a minute from one device" in problem["detail"]
+    assert 0 < int(refused.headers["retry-after"]) <= 60
