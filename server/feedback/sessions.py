@@ -29,6 +29,7 @@ from server.grid.models import SeatClaim
 from server.grid.published import published_cells
 from server.language import N_
 from server.marketplace.models import Pitch
+from server.marketplace.pitches import fits_id
 
 PURPOSE = "feedback"
 
@@ -187,7 +188,7 @@ async def counts(event: Event) -> dict[int, dict[str, int]]:
 async def readable(event: Event, actor: Actor, pitch_id: int) -> Pitch:
     """The session whose feedback the asker may read: organisers read every session's, a host
     their own; nobody else any."""
-    pitch = await Pitch.get_or_none(id=pitch_id, event=event)
+    pitch = await Pitch.get_or_none(id=pitch_id, event=event) if fits_id(pitch_id) else None
     if pitch is None:
         raise NotFound(N_("Nothing in this event has that number; check the link."))
     if actor.role >= Role.organiser:
