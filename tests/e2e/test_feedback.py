@@ -65,7 +65,15 @@ def test_a_tap_on_useful_with_script_off_and_on(
     no_sideways_scroll(page)
     plain.close()
 
-    # With script: the tap is sent in place, and the page says thank you where the form was.
+    # With script: the tap is sent in place, and the page says thank you where the form was;
+    # the organisers' feedback page, open meanwhile, counts it as it lands.
+    staff = browser.new_context(**PHONE)
+    sign_in(staff, server, session.slug, session.key)
+    organiser = staff.new_page()
+    organiser.goto(f"{home}/feedback")
+    expect(organiser.locator("#conn")).to_have_text("Live")
+    expect(organiser.locator(f"#fb-{pitch}-useful")).to_have_text("1")
+    expect(organiser.locator(f"#fb-{pitch}-not_for_me")).to_have_text("0")
     cy = going(server, session.slug, pitch)
     phone = browser.new_context(**PHONE)
     sign_in(phone, server, session.slug, cy)
@@ -82,6 +90,10 @@ def test_a_tap_on_useful_with_script_off_and_on(
     check_axe(page)
     no_sideways_scroll(page)
     phone.close()
+    expect(organiser.locator(f"#fb-{pitch}-not_for_me")).to_have_text("1")
+    check_axe(organiser)
+    no_sideways_scroll(organiser)
+    staff.close()
 
     # The host reads both answers and the comment on their phone.
     host = browser.new_context(**PHONE)
