@@ -10,7 +10,6 @@ from starlette.responses import JSONResponse, Response
 from server.events import feeds, setup
 from server.events.access import Role
 from server.events.models import Attendee, Event
-from server.feedback import sessions
 from server.grid import seats
 from server.http.api import ApiRoute, event_and_actor, path_id, perform
 from server.http.security import ATTENDEE_COOKIE, secret
@@ -37,13 +36,10 @@ async def edit_me(request: Request, body: dict[str, Any]) -> Response:
 
 
 async def read_me(request: Request, _body: None) -> Response:
-    """What Snug holds about the asker. Their feedback is anonymous, so it says which
-    sessions they gave feedback on (kept so they give it once), never what they said."""
     event, actor = await event_and_actor(request)
-    attendee = actor.as_attendee()
+    actor.as_attendee()
     state = await snapshot(event, actor, request.app.state.settings.public_url)
-    gave = await sessions.gave_on(event, request.app.state.keys, attendee.id)
-    return JSONResponse({**state["me"], "feedback_given_on": gave})
+    return JSONResponse(state["me"])
 
 
 async def _feed_owner(request: Request) -> tuple[Event, Attendee, str]:
@@ -106,12 +102,7 @@ routes = [
         summary="Join the event; the answer holds this device's secret token",
     ),
     ApiRoute(
-        "GET",
-        "/api/e/{slug}/me",
-        read_me,
-        tag="attendees",
-        summary="Your name, dots, pitches, agenda and seats, and the sessions you gave "
-        "anonymous feedback on (not what you said: that is kept apart from you)",
+        "GET", "/api/e/{slug}/me", read_me, tag="attendees", summary="Your name, dots and pitches"
     ),
     ApiRoute(
         "PATCH",

@@ -27,6 +27,15 @@ async def give(request: Request, body: dict[str, Any]) -> Response:
     return JSONResponse(given, status_code=201)
 
 
+async def read_mine(request: Request, _body: None) -> Response:
+    """What Snug holds of the asker's feedback: which sessions they gave it on (kept so they
+    give it once), never what they said, which is kept apart from them."""
+    event, actor = await event_and_actor(request)
+    attendee = actor.as_attendee()
+    gave = await sessions.gave_on(event, request.app.state.keys, attendee.id)
+    return JSONResponse({"given_on": gave, "anonymous": True})
+
+
 async def read_one(request: Request, _body: None) -> Response:
     event, actor = await event_and_actor(request)
     pitch = await sessions.readable(event, actor, path_id(request, "pitch_id"))
@@ -60,6 +69,15 @@ routes = [
         tag="feedback",
         summary="A session's feedback: counts of each answer and the comments (its host, "
         "organisers)",
+    ),
+    ApiRoute(
+        "GET",
+        "/api/e/{slug}/me/feedback",
+        read_mine,
+        role=Role.attendee,
+        tag="feedback",
+        summary="The sessions you gave feedback on, for your own records; not what you said, "
+        "which is anonymous and kept apart from you",
     ),
     ApiRoute(
         "GET",

@@ -70,9 +70,10 @@ def test_host_reads_their_own_organisers_all_and_nobody_else(
         assert assert_problem(p.ev.call("GET", "/feedback", token), 403)
     assert_problem(p.ev.call("GET", f"/pitches/{p.talk}/feedback"), 403)
     # Ann's export says she gave feedback on the session, not what she said.
-    mine = p.ev.ok("GET", "/me", p.ann)
-    assert mine["feedback_given_on"] == [p.talk]
-    assert "Practical" not in str(mine)
+    mine = p.ev.ok("GET", "/me/feedback", p.ann)
+    assert mine == {"given_on": [p.talk], "anonymous": True}
+    assert p.ev.ok("GET", "/me/feedback", p.host) == {"given_on": [], "anonymous": True}
+    assert_problem(p.ev.call("GET", "/me/feedback", p.ev.organiser), 409)
 
 
 def test_once_per_person_and_session(make_event: Callable[..., ApiEvent]) -> None:

@@ -263,6 +263,9 @@ RULES: dict[tuple[str, str], Rule | Socket] = {
         ORGANISERS | AUTHORS, lambda w: Call(api(w, f"/pitches/{w.pitch}/feedback"))
     ),
     ("GET", f"{SLUG}/feedback"): Rule(ORGANISERS, lambda w: Call(api(w, "/feedback"))),
+    ("GET", f"{SLUG}/me/feedback"): Rule(
+        ATTENDEES, lambda w: Call(api(w, "/me/feedback")), self_only=True
+    ),
     ("GET", "/e/{slug}/feedback/{pitch:int}"): Rule(
         ORGANISERS | AUTHORS,
         lambda w: Call(page(w, f"/feedback/{w.pitch}"), cookies=("attendee", "staff")),
