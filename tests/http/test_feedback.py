@@ -149,6 +149,8 @@ def test_plain_forms_and_pages_with_no_script(make_event: Callable[..., ApiEvent
     hosts = page(p, f"/feedback/{p.talk}", f"snug_attendee={p.host}")
     assert hosts.status_code == 200 and "Good" in hosts.text
     assert f'href="/e/{p.ev.slug}/feedback/{p.talk}"' in page(p, "", f"snug_attendee={p.host}").text
+    manage = page(p, "/organise", f"snug_staff={p.ev.organiser}").text
+    assert f'href="/e/{p.ev.slug}/feedback"' in manage
     organisers = page(p, "/feedback", f"snug_staff={p.ev.organiser}")
     assert organisers.status_code == 200 and "Good" in organisers.text
     # Anyone else finds nothing there.
