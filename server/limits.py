@@ -57,6 +57,8 @@ def limits_table(events_an_hour: int) -> dict[str, Limit]:
         "join": Limit("join", 0, 1200, MINUTE),
         "pitch": Limit("pitch", 30, 600, MINUTE),
         "vote": Limit("vote", 120, 6000, MINUTE),
+        # Each person speaks once per session, so a phone needs only a few; more is a script.
+        "feedback": Limit("feedback", 10, 3000, MINUTE),
         "notes": Limit("notes", 600, 60000, MINUTE),
         # Every hello/resume answers a snapshot. A phone reconnecting with backoff says hello a
         # few times a minute; a venue of 1,500 behind one address all reconnecting after a wifi

@@ -369,6 +369,7 @@ class Domain:
         """Every stored row that belongs to the event, to show a refusal changed nothing."""
         from server.events.changes import Change, Receipt
         from server.events.models import Attendee, Event, Room, Slot
+        from server.feedback.models import Feedback, FeedbackGiven
         from server.grid.models import (
             AgendaChoice,
             GridStep,
@@ -379,8 +380,9 @@ class Domain:
         from server.marketplace.models import Dot, Pitch
 
         found: dict[str, Any] = {"event": await Event.filter(id=event.id).values()}
+        found["FeedbackGiven"] = await FeedbackGiven.filter(event_id=event.id).values()
         grid = (Placement, PublishedPlacement, GridStep, AgendaChoice, SeatClaim)
-        for model in (Room, Slot, Attendee, Pitch, Dot, Change, Receipt, *grid):
+        for model in (Room, Slot, Attendee, Pitch, Dot, Change, Receipt, Feedback, *grid):
             found[model.__name__] = await model.filter(event_id=event.id).order_by("id").values()
         return found
 

@@ -21,6 +21,7 @@ from tortoise.models import Model
 from server.errors import Invalid
 from server.events.changes import Change
 from server.events.models import Attendee, Event, Room, Slot
+from server.feedback.models import Feedback
 from server.grid.models import (
     AgendaChoice,
     GridRelease,
@@ -92,6 +93,7 @@ TABLES = (
     Table("grid_releases", GridRelease, bulk=True),
     Table("agenda_choices", AgendaChoice, bulk=True),
     Table("seat_claims", SeatClaim, bulk=True),
+    Table("feedback", Feedback, bulk=True),
     Table("changes", Change, bulk=True),
     Table("notes", Notes),
     Table("photos", Photo, through_notes=True),

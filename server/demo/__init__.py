@@ -9,6 +9,7 @@ from __future__ import annotations
 import random
 from typing import Any
 
+from server.demo.feedback import write_demo_feedback
 from server.demo.notes import write_demo_notes
 from server.events.access import Actor, Keys, Role
 from server.events.models import Attendee, Event
@@ -289,6 +290,7 @@ async def load_demo(keys: Keys) -> Event:
     await _seed_marketplace(event, keys)
     await _publish_grid(event)
     await write_demo_notes(event)
+    await write_demo_feedback(event, keys)
     return await Event.get(id=event.id)
 
 

@@ -95,6 +95,12 @@ class Keys:
         mac = hmac.new(self._key, f"feed\0{salt}\0{token}".encode(), hashlib.sha256).digest()
         return base64.urlsafe_b64encode(mac[:24]).decode()
 
+    def marker(self, purpose: str, *parts: int) -> str:
+        """A keyed hash of ``parts`` for ``purpose``: the same parts always make the same
+        marker, which can't be worked back to them without the server's key."""
+        said = "\0".join([purpose, *map(str, parts)])
+        return hmac.new(self._key, said.encode(), hashlib.sha256).hexdigest()
+
     async def identify(self, event: Event, secret: str | None) -> Actor:
         """The actor a secret stands for at this event; no secret means the public."""
         if not secret:

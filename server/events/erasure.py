@@ -2,10 +2,12 @@
 
 What goes: every attendee's name and device token (their links, phones and personal calendar
 feeds stop working), the link from notes edits and photos to whoever made them, every
-contributor's wish to be named, the hosts' names typed on pitches, and the change journal and
+contributor's wish to be named, the hosts' names typed on pitches, the markers saying who gave
+feedback on which session (the feedback itself was never theirs by name), and the change journal and
 the receipts of keyed writes, whose entries carry those names (pitch views, grid checks that
 name a busy host) and who did what and when. Wherever people typed one of those names (notes,
-action owners, photo captions, saved versions, pitches, the grid's undo steps), it becomes "a
+action owners, photo captions, saved versions, pitches, the grid's undo steps, comments on
+sessions), it becomes "a
 participant": the write-ups keep the words, not the person. The notes' stored history of edits
 is merged into the notes as they now stand, so no earlier edit still holds a name.
 What stays: each attendee as a nameless number, so votes, agendas, headcounts, seats and
@@ -31,6 +33,7 @@ from server.events.changes import Change, Receipt
 from server.events.journal import Journal
 from server.events.models import Attendee, Event
 from server.events.views import event_view
+from server.feedback.models import Feedback, FeedbackGiven
 from server.grid.models import GridStep
 from server.language import N_
 from server.limits import SNAPSHOT_JUMP
@@ -56,6 +59,8 @@ TOUCHED = (
     "notes_version",
     "notes_photo",
     "notes_contributor",
+    "feedback",
+    "feedback_given",
 )
 
 
@@ -126,6 +131,7 @@ async def _forget_attendees(event: Event) -> None:
     await NotesUpdate.filter(notes_id__in=notes).update(attendee_id=None)
     await Photo.filter(notes_id__in=notes).update(attendee_id=None)
     await Contributor.filter(notes_id__in=notes).update(named=False)
+    await FeedbackGiven.filter(event_id=event.id).delete()
 
 
 class Names:
@@ -192,6 +198,10 @@ async def _pseudonymise(event: Event, names: Names, actor: Actor) -> None:
             )
     for notes in await Notes.filter(event_id=event.id):
         await _pseudonymise_notes(notes, names, actor)
+    for said in await Feedback.filter(event_id=event.id).exclude(comment=""):
+        if names.text(said.comment) != said.comment:
+            comment = _fit(Feedback, "comment", names.text(said.comment))
+            await Feedback.filter(id=said.id).update(comment=comment)
 
 
 async def _pseudonymise_notes(notes: Notes, names: Names, actor: Actor) -> None:

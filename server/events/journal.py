@@ -86,12 +86,17 @@ class Journal:
         per vote."""
         self.tallies.setdefault(kind, (measure, set()))[1].update(ids)
 
-    async def record(self, kind: str, data: dict[str, Any]) -> Change:
+    async def record(self, kind: str, data: dict[str, Any], *, anonymous: bool = False) -> Change:
+        """``anonymous``: the log says only the asker's role, not who (feedback on a session)."""
         # The event row is locked for the whole batch (server/events/writes.py), so the next
         # number is this copy's seq plus one; the batch stores the last when its writes are done.
         self.event.seq += 1
         change = await Change.create(
-            event=self.event, seq=self.event.seq, kind=kind, data=data, actor=self.actor.label
+            event=self.event,
+            seq=self.event.seq,
+            kind=kind,
+            data=data,
+            actor=self.actor.role.name if anonymous else self.actor.label,
         )
         self.changes.append(change)
         return change

@@ -183,10 +183,14 @@ parts = Parts()
 def as_seen_by(
     change: Change | dict[str, Any], role: Role, totals_hidden: bool = False
 ) -> dict[str, Any]:
-    """The change message for a role: a hidden pitch's text never reaches attendees' screens,
+    """The change message for a role: feedback on sessions reaches only organisers' screens, a
+    hidden pitch's text never reaches attendees' screens,
     nor do vote counts while the organiser keeps totals back (``totals_hidden``), nor the
     turnout staff are told."""
     message = change.message() if isinstance(change, Change) else change
+    if message["kind"] == "feedback" and role < Role.organiser:
+        # Only organisers read every session's feedback; a host reads theirs from its page.
+        return {**message, "data": {}}
     if role >= Role.facilitator:
         return message
     if totals_hidden:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from server.pages import (
     attendee,
+    feedback,
     grid_editor,
     grid_releases,
     home,
@@ -25,6 +26,7 @@ routes = [
     *home.routes,
     *attendee.routes,
     *notes.routes,
+    *feedback.routes,
     *staff.routes,
     *manage.routes,
     *grid_editor.routes,

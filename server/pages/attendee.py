@@ -16,6 +16,8 @@ from server.events.access import PUBLIC, Actor, Role
 from server.events.day import Audience, local_now
 from server.events.journal import Journal
 from server.events.models import Event
+from server.feedback import sessions
+from server.feedback.models import ANSWERS, COMMENT_LIMIT
 from server.grid import seats
 from server.http.security import ATTENDEE_COOKIE, page_secret
 from server.http.session import keep_key
@@ -53,6 +55,7 @@ DONE = {
     "seat": N_("Your seat claim is saved."),
     "name": N_("Your name is saved."),
     "calendar": N_("Your calendar link is changed."),
+    "feedback": N_("Thank you: your feedback is in, without your name."),
 }
 # The form fields each schema property is typed into, so an error links to its field.
 FIELD_IDS = {
@@ -123,6 +126,13 @@ async def _show(
         if actor.attendee and token
         else None
     )
+    keys, attendee = request.app.state.keys, actor.attendee
+    feedback = (
+        []
+        if attendee is None
+        else await sessions.offers(event, keys, attendee.id, local_now(event.timezone))
+    )
+    hosting = [] if attendee is None else await sessions.hosted(event, attendee.id)
     done = request.query_params.get("done", "")
     when = f"{formats.day(event.date)} {event.date.year}"  # "Dydd Llun 23 Tachwedd 2026" in Welsh
     blank = {
@@ -153,6 +163,9 @@ async def _show(
         next=back_to(event, request.query_params.get("next")),
         meta=" · ".join(filter(None, [when, event.venue])),
         drafted=event.grid_version > 0,
+        feedback=feedback,
+        hosting=hosting,
+        comment_limit=COMMENT_LIMIT,
         day=day(
             state,
             event.grid_version > 0,
@@ -173,10 +186,11 @@ Command = Callable[[Journal], Awaitable[Any]]
 Build = Callable[[dict[str, str]], tuple[Command, str]]
 
 
-async def _act(request: Request, build: Build, done: str) -> Response:
+async def _act(request: Request, build: Build, done: str, *, receipt: bool = True) -> Response:
     """Runs one form's command as the person on this phone, then sends them back to the page
     (or shows the page again with what went wrong, and nothing changed). Who may send it is
-    settled before a byte of the form is read."""
+    settled before a byte of the form is read. ``receipt``: keep the form's key, so sending it
+    twice counts once (feedback keeps none: a receipt would say who gave it, and when)."""
     event = await event_of(request)
     actor = await visitor(request, event, ROLE)
     actor.require(Role.attendee)
@@ -186,9 +200,11 @@ async def _act(request: Request, build: Build, done: str) -> Response:
     fields = await read_form(request)
     try:
         command, anchor = build(fields)
-        key, asked = receipt_key(request, fields)
+        key, asked = receipt_key(request, fields) if receipt else (None, "")
         writes = request.app.state.writes
         await writes.run(event, actor, command, key=key, fingerprint=asked)
+    except sessions.AlreadyGiven:
+        pass  # a double tap: the first counted, and that is what they meant
     except FormError as exc:
         return await _show(request, event, actor, errors=exc.errors, form=fields, status=422)
     except Refused as exc:
@@ -216,6 +232,8 @@ def _offered(event: Event) -> list[tuple[str, str, str | None]]:
 
 def _limit(request: Request) -> str:
     path = request.url.path
+    if "/feedback" in path:
+        return "feedback"
     return "vote" if "/dots" in path else "pitch" if "/pitches" in path else "join"
 
 
@@ -389,6 +407,28 @@ async def seat(request: Request) -> Response:
     return await _act(request, build, "seat")
 
 
+async def give_feedback(request: Request) -> Response:
+    """One tap on a session that has ended ("useful" or "not for me"), with a comment if any."""
+    pitch = request.path_params["pitch"]
+    event = await event_of(request)
+    keys, now = request.app.state.keys, local_now(event.timezone)
+
+    def build(fields: dict[str, str]) -> tuple[Command, str]:
+        answer, comment = fields.get("answer", ""), fields.get("comment", "")
+        if answer not in ANSWERS:
+            raise FormError([(f"feedback-{pitch}-useful", gettext(CHOOSE))])
+        if len(comment.strip()) > COMMENT_LIMIT:
+            said = {"limit": COMMENT_LIMIT, "length": len(comment.strip())}
+            raise FormError([(f"feedback-{pitch}-comment", gettext(TOO_LONG) % said)])
+        return lambda j: sessions.give(j, keys, pitch, answer, comment, now), "#feedback-heading"
+
+    return await _act(request, build, "feedback", receipt=False)
+
+
+CHOOSE = N_("Choose “Useful” or “Not for me”.")
+TOO_LONG = N_("Your comment can be at most %(limit)s characters; it has %(length)s.")
+
+
 async def calendar(request: Request) -> Response:
     """Makes a new calendar link (the old one stops) or stops it."""
     event = await event_of(request)
@@ -426,5 +466,6 @@ routes = [
     PageRoute("/e/{slug}/agenda", choose, methods=["POST"]),
     PageRoute("/e/{slug}/seats/{pitch:int}", seat, methods=["POST"]),
     PageRoute("/e/{slug}/me", rename, methods=["POST"]),
+    PageRoute("/e/{slug}/feedback/{pitch:int}", give_feedback, methods=["POST"]),
     PageRoute("/e/{slug}/calendar", calendar, methods=["POST"]),
 ]

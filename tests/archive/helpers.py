@@ -25,6 +25,7 @@ REFS: dict[str, dict[str, str]] = {
     "grid_releases": {},
     "agenda_choices": {"attendee_id": "attendees", "pitch_id": "pitches", "slot_id": "slots"},
     "seat_claims": {"attendee_id": "attendees", "pitch_id": "pitches"},
+    "feedback": {"pitch_id": "pitches"},
     "changes": {},
     "notes": {"pitch_id": "pitches"},
     "photos": {"attendee_id": "attendees", "notes_id": "notes"},

@@ -10,6 +10,7 @@ from PIL import Image
 
 from server.events import setup
 from server.events.models import Event, Room, Slot
+from server.feedback import sessions as feedback
 from server.grid import editing, seats
 from server.marketplace import dots, pitches
 from server.notes import document, store
@@ -114,6 +115,11 @@ async def _grid(domain: Domain, rich: Rich) -> None:
     await domain.run(event, ann, seats.choose, one, rich.pitch["data"])
     await domain.run(event, ann, seats.claim, rich.pitch["data"])
     await domain.run(event, bo, seats.claim, rich.pitch["data"])  # waits: one seat
+    said = f"Thanks {NAMES[1]}, very clear."  # a name typed in a comment, which erasure hides
+    after = "2026-11-23T23:00"
+    await domain.run(
+        event, ann, feedback.give, domain.keys, rich.pitch["data"], "useful", said, after
+    )
 
 
 async def _notes(domain: Domain, rich: Rich) -> None:

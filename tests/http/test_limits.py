@@ -197,7 +197,16 @@ def test_running_an_event_again_spends_from_the_budget_of_making_events(
         organiser = {"Authorization": f"Bearer {made['organiser_key']}"}
         assert client.post(again, json={}, headers=organiser).status_code == 201
         refused = client.post(again, json={"slug": "one-too-many"}, headers=organiser)
-        assert (
-            "created or imported events 2 times an hour" in assert_problem(refused, 429)["detail"]
-        )
+        assert "2 times an hour from one network" in assert_problem(refused, 429)["detail"]
         assert client.get("/api/e/one-too-many").status_code == 404
+
+
+def test_one_device_giving_feedback_too_fast_is_told_to_wait(event: ApiEvent) -> None:
+    """Feedback is counted before anything else is looked at: even refused tries spend it."""
+    token = event.join()["token"]
+    for _ in range(_allowed("feedback", "per_device")):
+        event.call("POST", "/pitches/1/feedback", token, json={"answer": "useful"})
+    refused = event.call("POST", "/pitches/1/feedback", token, json={"answer": "useful"})
+    problem = assert_problem(refused, 429)
+    assert "1 time a minute from one device" in problem["detail"]
+    assert 0 < int(refused.headers["retry-after"]) <= 60

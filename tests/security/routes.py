@@ -41,6 +41,9 @@ class Call:
     # page's role (``kept_as``: attendee or staff), as a browser without script sends it.
     form: dict[str, str] | None = None
     kept_as: str = "attendee"
+    # A page that reads who is asking from its cookies alone: the asker's token rides in the
+    # cookies of these roles, as a browser opening the page sends it.
+    cookies: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -257,6 +260,27 @@ RULES: dict[tuple[str, str], Rule | Socket] = {
     ("GET", f"{SLUG}/grid/releases/{{older:int}}/compare/{{newer:int}}"): staff_reads(
         lambda w: api(w, "/grid/releases/1/compare/1")
     ),
+    # Feedback: given by an attendee who went (the author chose the spare session by their
+    # dot), never by its host; read by the session's host and the organisers alone.
+    ("POST", f"{SLUG}/pitches/{{pitch_id:int}}/feedback"): Rule(
+        AUTHORS,
+        lambda w: Call(api(w, f"/pitches/{w.spare}/feedback"), {"answer": "useful"}),
+        self_only=True,
+    ),
+    ("GET", f"{SLUG}/pitches/{{pitch_id:int}}/feedback"): Rule(
+        ORGANISERS | AUTHORS, lambda w: Call(api(w, f"/pitches/{w.pitch}/feedback"))
+    ),
+    ("GET", f"{SLUG}/feedback"): Rule(ORGANISERS, lambda w: Call(api(w, "/feedback"))),
+    ("GET", f"{SLUG}/me/feedback"): Rule(
+        ATTENDEES, lambda w: Call(api(w, "/me/feedback")), self_only=True
+    ),
+    ("GET", "/e/{slug}/feedback/{pitch:int}"): Rule(
+        ORGANISERS | AUTHORS,
+        lambda w: Call(page(w, f"/feedback/{w.pitch}"), cookies=("attendee", "staff")),
+    ),
+    ("GET", "/e/{slug}/feedback"): Rule(
+        ORGANISERS, lambda w: Call(page(w, "/feedback"), cookies=("staff",))
+    ),
     # Notes
     ("GET", NOTES): Rule(PEOPLE, lambda w: Call(notes(w))),
     ("GET", f"{NOTES}/versions"): Rule(PEOPLE, lambda w: Call(notes(w, "/versions"))),
@@ -380,6 +404,12 @@ RULES: dict[tuple[str, str], Rule | Socket] = {
     ),
     ("POST", "/e/{slug}/me"): form(
         ATTENDEES, lambda w: page(w, "/me"), lambda w: {"name": "Renamed"}, self_only=True
+    ),
+    ("POST", "/e/{slug}/feedback/{pitch:int}"): form(
+        AUTHORS,
+        lambda w: page(w, f"/feedback/{w.spare}"),
+        lambda w: {"answer": "useful", "comment": "Good"},
+        self_only=True,
     ),
     ("POST", "/e/{slug}/calendar"): form(
         ATTENDEES, lambda w: page(w, "/calendar"), lambda w: {"want": "make"}, self_only=True
@@ -519,7 +549,10 @@ def send(w: World, role: str, method: str, call: Call) -> httpx.Response:
             w.ev.client.cookies.set(f"snug_{call.kept_as}", token)
         headers["Origin"] = str(w.ev.client.base_url).rstrip("/")
         return w.ev.client.request(method, path, data=fields, headers=headers)
-    if "{feed}" in path:
+    if call.cookies:
+        for kept_as in call.cookies if token else ():
+            w.ev.client.cookies.set(f"snug_{kept_as}", token or "")
+    elif "{feed}" in path:
         path = path.replace("{feed}", w.feed(role))
     elif token:
         headers["Authorization"] = f"Bearer {token}"
