@@ -419,14 +419,14 @@ async def give_feedback(request: Request) -> Response:
             raise FormError([(f"feedback-{pitch}-useful", gettext(CHOOSE))])
         if len(comment.strip()) > COMMENT_LIMIT:
             said = {"limit": COMMENT_LIMIT, "length": len(comment.strip())}
-            raise FormError([(f"feedback-{pitch}-comment", gettext(TOO_LONG) % said)])
+            raise FormError([(f"feedback-{pitch}-comment", gettext(COMMENT_TOO_LONG) % said)])
         return lambda j: sessions.give(j, keys, pitch, answer, comment, now), "#feedback-heading"
 
     return await _act(request, build, "feedback", receipt=False)
 
 
 CHOOSE = N_("Choose “Useful” or “Not for me”.")
-TOO_LONG = N_("Your comment can be at most %(limit)s characters; it has %(length)s.")
+COMMENT_TOO_LONG = N_("Your comment can be at most %(limit)s characters; it has %(length)s.")
 
 
 async def calendar(request: Request) -> Response:
