@@ -18,6 +18,7 @@ from server.pages import (
     screens,
     staff,
     statements,
+    webhooks,
 )
 
 routes = [
@@ -30,4 +31,5 @@ routes = [
     *grid_releases.routes,
     *screens.routes,
     *statements.routes,
+    *webhooks.routes,
 ]

@@ -3,7 +3,8 @@ hundredths of a second apart, so the webhook tests are quick."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -42,11 +43,6 @@ def make(client: httpx.Client, **overrides: Any) -> ApiEvent:
     return ApiEvent(client, made["slug"], made["organiser_key"], made["links"])
 
 
-@pytest.fixture
-def event(client: httpx.Client) -> Callable[..., ApiEvent]:
-    return lambda **overrides: make(client, **overrides)
-
-
 def hook(ev: ApiEvent, url: str, kinds: list[str], form: str = "snug") -> dict[str, Any]:
     body = {"url": url, "kinds": kinds, "format": form}
     return dict(ev.ok("POST", "/webhooks", ev.organiser, status=201, json=body))
@@ -66,6 +62,17 @@ def publish(ev: ApiEvent) -> str:
 def log_of(ev: ApiEvent, webhook: int) -> list[dict[str, Any]]:
     found = ev.ok("GET", f"/webhooks/{webhook}/deliveries", ev.organiser)
     return list(found["deliveries"])
+
+
+def settled_log(ev: ApiEvent, webhook: int) -> list[dict[str, Any]]:
+    """The delivery log once nothing in it is still pending."""
+    deadline = time.monotonic() + 20
+    while True:
+        found = log_of(ev, webhook)
+        if found and all(d["state"] != "pending" for d in found):
+            return found
+        assert time.monotonic() < deadline, found
+        time.sleep(0.05)
 
 
 def server_log(server: LiveServer) -> str:

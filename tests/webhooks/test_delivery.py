@@ -7,11 +7,12 @@ import hashlib
 import hmac
 import json
 import time
+from pathlib import Path
 
 import httpx
 
 from tests.conftest import LiveServer, start_server, stop_server
-from tests.webhooks.conftest import QUICK, hook, log_of, make, publish, server_log
+from tests.webhooks.conftest import QUICK, hook, log_of, make, publish, server_log, settled_log
 from tests.webhooks.receiver import Received, Receiver, receiving
 
 
@@ -43,7 +44,7 @@ def test_publishing_the_grid_posts_a_signed_message(
     assert message["payload"]["url"].endswith(f"/e/{ev.slug}")
     assert got.headers["snug-delivery"] == message["id"]
     assert got.headers["snug-kind"] == "grid.published"
-    [logged] = _settled(ev, made["id"])
+    [logged] = settled_log(ev, made["id"])
     assert logged["id"] == message["id"] and logged["state"] == "delivered"
     assert [(a["status"], a["error"]) for a in logged["attempts"]] == [(200, None)]
     # Neither the secret nor the receiver's address reaches the log or the listing.
@@ -51,17 +52,6 @@ def test_publishing_the_grid_posts_a_signed_message(
     assert "/hooks/snug" not in server_log(hooked_server)
     listed = ev.ok("GET", "/webhooks", ev.organiser)["webhooks"]
     assert "/hooks/snug" not in json.dumps(listed) and "secret" not in listed[0]
-
-
-def _settled(ev: object, webhook: int) -> list[dict[str, object]]:
-    """The log once nothing in it is still pending."""
-    deadline = time.monotonic() + 20
-    while True:
-        found = log_of(ev, webhook)  # type: ignore[arg-type]
-        if found and all(d["state"] != "pending" for d in found):
-            return found
-        assert time.monotonic() < deadline, found
-        time.sleep(0.05)
 
 
 def test_a_failing_receiver_is_tried_again_with_backoff_and_each_try_logged(
@@ -76,9 +66,9 @@ def test_a_failing_receiver_is_tried_again_with_backoff_and_each_try_logged(
     assert all(signed_by(made["secret"], t) for t in tries)
     # WEBHOOK_BACKOFF is 0.05 s here: the second wait is twice the first.
     assert tries[1].at - tries[0].at >= 0.05 and tries[2].at - tries[1].at >= 0.1
-    [logged] = _settled(ev, made["id"])
+    [logged] = settled_log(ev, made["id"])
     assert logged["state"] == "delivered"
-    assert [(a["status"], a["error"]) for a in logged["attempts"]] == [  # type: ignore[union-attr]
+    assert [(a["status"], a["error"]) for a in logged["attempts"]] == [
         (500, "status"),
         (503, "status"),
         (200, None),
@@ -92,8 +82,8 @@ def test_a_receiver_that_never_answers_well_is_given_up_after_eight_tries(
     made = hook(ev, receiver.url, ["grid.published"])
     receiver.answers = [500] * 20
     publish(ev)
-    [logged] = _settled(ev, made["id"])
-    assert logged["state"] == "failed" and len(logged["attempts"]) == 8  # type: ignore[arg-type]
+    [logged] = settled_log(ev, made["id"])
+    assert logged["state"] == "failed" and len(logged["attempts"]) == 8
     assert len(receiver.received) == 8
 
 
@@ -103,8 +93,8 @@ def test_redirects_are_not_followed(client: httpx.Client, receiver: Receiver) ->
     receiver.answers = [302]
     publish(ev)
     receiver.wait_for(2)
-    [logged] = _settled(ev, made["id"])
-    errors = [a["error"] for a in logged["attempts"]]  # type: ignore[union-attr]
+    [logged] = settled_log(ev, made["id"])
+    errors = [a["error"] for a in logged["attempts"]]
     assert errors == ["redirect", None]
 
 
@@ -129,10 +119,10 @@ def test_only_the_kinds_asked_for_are_sent_and_the_news_is_in_the_chat_format(
     assert len(receiver.wait_for(3)) == 3, "published again: news again"
 
 
-def test_a_restart_carries_on_with_deliveries_still_owed(tmp_path: object) -> None:
+def test_a_restart_carries_on_with_deliveries_still_owed(tmp_path: Path) -> None:
     """The receiver is away when the grid is published; Snug stops with the delivery owed,
     starts again, and delivers it once the receiver is back."""
-    folder = tmp_path / "restart"  # type: ignore[operator]
+    folder = tmp_path / "restart"
     slow = {**QUICK, "WEBHOOK_BACKOFF": "2"}
     with receiving() as away:
         url, port = away.url, int(away.url.split(":")[2].split("/")[0])
