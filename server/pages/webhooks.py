@@ -5,7 +5,9 @@ one, and each one's delivery log. Plain forms calling the same commands as the A
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -154,8 +156,14 @@ async def deliveries_page(request: Request) -> Response:
         errors_said=ERRORS,
         states=STATES,
         when=lambda at: when(at, event.timezone),
+        clock=lambda at: _clock(at, event.timezone),
         **sign_in_form(event, f"/e/{event.slug}/webhooks"),
     )
+
+
+def _clock(at: str, zone: str) -> str:
+    """When a try was made, to the second, on the event's clock (tries come seconds apart)."""
+    return datetime.fromisoformat(at).astimezone(ZoneInfo(zone)).strftime("%H:%M:%S")
 
 
 routes = [
