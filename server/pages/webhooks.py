@@ -120,7 +120,9 @@ async def add_webhook(request: Request) -> Response:
         )
     found = await endpoints.find(event, made["id"])
     secret = secret_of(request.app.state.settings.secret_key, found.nonce)
-    return await _show(request, event, actor, added={**made, "secret": secret})
+    shown = await _show(request, event, actor, added={**made, "secret": secret})
+    shown.headers["Cache-Control"] = "no-store"  # the secret stays in no cache, nor history
+    return shown
 
 
 async def remove_webhook(request: Request) -> Response:
