@@ -10,7 +10,7 @@ from starlette.responses import JSONResponse, Response
 
 from server.events.access import Role
 from server.http.api import ApiRoute, event_and_actor, path_id, perform
-from server.webhooks import endpoints
+from server.webhooks import announce, endpoints
 from server.webhooks.signing import secret_of
 
 
@@ -39,6 +39,14 @@ async def remove_webhook(request: Request, _body: None) -> Response:
     webhook_id = path_id(request, "webhook_id")
     await perform(request, lambda j: endpoints.remove(j, webhook_id))
     return Response(status_code=204)
+
+
+async def test_webhook(request: Request, _body: None) -> Response:
+    webhook_id = path_id(request, "webhook_id")
+    public_url = request.app.state.settings.public_url
+    await perform(request, lambda j: announce.test(j, webhook_id, public_url))
+    request.app.state.deliverer.wake()  # committed: send it now
+    return Response(status_code=202)
 
 
 async def webhook_deliveries(request: Request, _body: None) -> Response:
@@ -80,6 +88,17 @@ routes = [
         status=204,
         tag="webhooks",
         summary="Remove a webhook endpoint, with its deliveries still owed (organisers)",
+    ),
+    ApiRoute(
+        "POST",
+        f"{HOOK}/test",
+        test_webhook,
+        replays=True,
+        role=Role.organiser,
+        status=202,
+        tag="webhooks",
+        summary="Send a webhook a test message, to see it arrive; its delivery log shows how "
+        "it went (organisers)",
     ),
     ApiRoute(
         "GET",

@@ -21,12 +21,15 @@ from server.pages.forms import FormError, event_of, read_form, receipt_key
 from server.pages.releases_view import when
 from server.pages.rendering import PageRoute, page
 from server.pages.staff import Command, act, sign_in_form, staff
-from server.webhooks import endpoints
+from server.webhooks import announce, endpoints
 from server.webhooks.addresses import MAX_URL
 from server.webhooks.news import FORMATS, KINDS
 from server.webhooks.signing import secret_of
 
-DONE = {"removed": N_("Removed. Snug sends nothing more to that address.")}
+DONE = {
+    "removed": N_("Removed. Snug sends nothing more to that address."),
+    "tested": N_("A test message is on its way. Its delivery log shows whether it arrived."),
+}
 # What went wrong with an attempt, as the log stores it (server/webhooks/delivery.py).
 ERRORS = {
     "timeout": N_("No answer in time"),
@@ -141,6 +144,25 @@ async def remove_webhook(request: Request) -> Response:
     return await act(request, build, redraw, lambda _f: to, Role.organiser)
 
 
+async def test_webhook(request: Request) -> Response:
+    hook = int(request.path_params["webhook"])
+    public_url = request.app.state.settings.public_url
+
+    def build(_fields: dict[str, str]) -> Command:
+        return lambda j: announce.test(j, hook, public_url)
+
+    async def redraw(
+        event: Event, actor: Actor, errors: list[tuple[str, str]], status: int
+    ) -> Response:
+        return await _show(request, event, actor, errors=errors, status=status)
+
+    slug = request.path_params["slug"]
+    to = f"/e/{slug}/webhooks?done=tested"
+    answer = await act(request, build, redraw, lambda _f: to, Role.organiser)
+    request.app.state.deliverer.wake()
+    return answer
+
+
 async def deliveries_page(request: Request) -> Response:
     event = await event_of(request)
     actor = await staff(request, event)
@@ -173,4 +195,5 @@ routes = [
     PageRoute("/e/{slug}/webhooks", add_webhook, methods=["POST"]),
     PageRoute("/e/{slug}/webhooks/{webhook:int}", deliveries_page),
     PageRoute("/e/{slug}/webhooks/{webhook:int}/remove", remove_webhook, methods=["POST"]),
+    PageRoute("/e/{slug}/webhooks/{webhook:int}/test", test_webhook, methods=["POST"]),
 ]

@@ -14,12 +14,13 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from server.events.access import SNUG
+from server.events.access import SNUG, Role
 from server.events.batch import Command
 from server.events.changes import Change
 from server.events.journal import Journal
 from server.events.models import Event
 from server.events.writes import Reaction, Writes
+from server.webhooks.endpoints import find
 from server.webhooks.models import WebhookDelivery, WebhookEndpoint
 from server.webhooks.news import (
     FOLLOWED,
@@ -29,6 +30,7 @@ from server.webhooks.news import (
     envelope,
     proceedings_news,
     proceedings_published,
+    test_news,
 )
 
 
@@ -74,6 +76,14 @@ async def _news(
     if change.seq not in told:
         told[change.seq] = await FROM_CHANGES[change.kind](event, change, public_url)
     return told[change.seq]
+
+
+async def test(journal: Journal, endpoint_id: int, public_url: str) -> None:
+    """Owes the endpoint a test message, so the organiser sees the connection work."""
+    journal.actor.require(Role.organiser)
+    endpoint = await find(journal.event, endpoint_id)
+    news = test_news(journal.event, public_url)
+    await _delivery(journal.event, endpoint, news, datetime.now(UTC)).save()
 
 
 def _delivery(event: Event, endpoint: WebhookEndpoint, news: News, at: datetime) -> WebhookDelivery:

@@ -105,6 +105,13 @@ def proceedings_news(event: Event, public_url: str) -> News:
     )
 
 
+def test_news(event: Event, public_url: str) -> News:
+    """What "Send a test message" sends: news of no kind the endpoint chose, on request."""
+    url = _links(event, public_url)["event"]
+    words = N_("Snug is connected: news of %(event)s will come here. %(url)s")
+    return News("webhook.test", {"url": url}, _say(event, words, {"event": event.name, "url": url}))
+
+
 def proceedings_published(change: Change) -> bool:
     return bool(change.data.get("event", {}).get("proceedings_published"))
 

@@ -1,6 +1,7 @@
 """The webhooks page in Chromium with JavaScript off, on a laptop and a small phone: the
-organiser signs in by pasting the link, adds a webhook by form and sees its secret once, opens
-its delivery log and removes it; axe-clean, no sideways scroll, every control 44 px."""
+organiser signs in by pasting the link, adds a webhook by form and sees its secret once, sends
+it a test message, opens its delivery log and removes it; axe-clean, no sideways scroll, every
+control 44 px."""
 
 from __future__ import annotations
 
@@ -37,6 +38,8 @@ def test_organiser_without_script_adds_reads_and_removes_a_webhook(
     expect(page.locator(".hook-url")).to_have_text("https://hooks.example.org/…")
     check_drawn_targets(browser, page, results_dir / f"no-script-webhooks-{size}.png")
 
+    page.get_by_role("button", name="Send a test message").click()
+    expect(page.locator("#done")).to_contain_text("A test message is on its way.")
     page.get_by_role("link", name="Delivery log").click()
     expect(page.get_by_role("heading", name="Delivery log")).to_be_visible()
     check_drawn(browser, page, script=False)

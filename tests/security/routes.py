@@ -307,6 +307,9 @@ RULES: dict[tuple[str, str], Rule | Socket] = {
     ("DELETE", f"{SLUG}/webhooks/{{webhook_id:int}}"): Rule(
         ORGANISERS, lambda w: Call(api(w, f"/webhooks/{webhook(w)}"))
     ),
+    ("POST", f"{SLUG}/webhooks/{{webhook_id:int}}/test"): Rule(
+        ORGANISERS, lambda w: Call(api(w, f"/webhooks/{webhook(w)}/test"))
+    ),
     ("GET", f"{SLUG}/webhooks/{{webhook_id:int}}/deliveries"): Rule(
         ORGANISERS, lambda w: Call(api(w, f"/webhooks/{webhook(w)}/deliveries"))
     ),
@@ -316,6 +319,9 @@ RULES: dict[tuple[str, str], Rule | Socket] = {
     ),
     ("POST", "/e/{slug}/webhooks"): staff_form(
         "/webhooks", lambda w: {"url": HOOK["url"], "kind-grid.published": "yes"}, ORGANISERS
+    ),
+    ("POST", "/e/{slug}/webhooks/{webhook:int}/test"): form(
+        ORGANISERS, lambda w: page(w, f"/webhooks/{webhook(w)}/test"), kept_as="staff"
     ),
     ("POST", "/e/{slug}/webhooks/{webhook:int}/remove"): form(
         ORGANISERS, lambda w: page(w, f"/webhooks/{webhook(w)}/remove"), kept_as="staff"

@@ -148,3 +148,17 @@ def test_a_restart_carries_on_with_deliveries_still_owed(tmp_path: Path) -> None
             assert json.loads(got.body)["id"] == found[0]["id"]
         finally:
             stop_server(server)
+
+
+def test_a_test_message_arrives_whatever_kinds_were_chosen(
+    client: httpx.Client, receiver: Receiver
+) -> None:
+    ev = make(client)
+    made = hook(ev, receiver.url, ["proceedings.ready"])
+    ev.ok("POST", f"/webhooks/{made['id']}/test", ev.organiser, status=202)
+    [got] = receiver.wait_for(1)
+    assert signed_by(made["secret"], got)
+    message = json.loads(got.body)
+    assert message["kind"] == "webhook.test" and message["payload"]["url"].endswith(ev.slug)
+    [logged] = settled_log(ev, made["id"])
+    assert logged["kind"] == "webhook.test" and logged["state"] == "delivered"
