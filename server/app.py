@@ -44,6 +44,7 @@ from server.http import (
     series,
     session,
     updates,
+    webhooks,
 )
 from server.http.observe import AccessLog, metrics_page
 from server.http.openapi import openapi
@@ -54,6 +55,8 @@ from server.live.notes_socket import notes_live
 from server.live.room import Rooms
 from server.live.socket import live
 from server.reach import loopback_warning
+from server.webhooks.announce import catch_up, following
+from server.webhooks.delivery import Deliverer
 from server.workers import close_all
 
 
@@ -79,6 +82,7 @@ routes = [
     *posters.routes,
     *archive.routes,
     *series.routes,
+    *webhooks.routes,
     WebSocketRoute("/e/{slug}/live", live),
     *updates.routes,  # the same live updates where a websocket can't get through
     WebSocketRoute("/e/{slug}/notes/{pitch:int}/live", notes_live),
@@ -108,6 +112,15 @@ def _say_if_phones_cannot_join(public_url: str) -> None:
         logging.getLogger("snug.reach").warning(warning)
 
 
+async def _owe_what_was_missed(app: Starlette) -> None:
+    """Webhook news committed just before a restart, which no endpoint was yet told of."""
+    try:
+        await catch_up(app.state.writes, app.state.settings.public_url)
+    except Exception:  # the deliverer still sends what was already owed
+        logging.getLogger("snug.webhooks").exception("catching up on webhook news failed")
+    app.state.deliverer.wake()
+
+
 def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Starlette:
     settings = settings or Settings.from_environ()
 
@@ -119,11 +132,14 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Sta
         _settle_garbage_collector()
         _say_if_phones_cannot_join(settings.public_url)
         lag = loop_lag.start()
+        app.state.deliverer.start()
+        await _owe_what_was_missed(app)
         try:
             yield
         finally:
             lag.cancel()
             await app.state.writes.close()
+            await app.state.deliverer.close()
             await app.state.hub.close()
             await app.state.limiter.close()
             close_all()  # the worker processes
@@ -152,6 +168,8 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Sta
     app.state.rooms = Rooms(app.state.hub)
     app.state.writes = Writes(app.state.rooms.publish)
     app.state.writes.react(FOLLOW_VOTES)
+    app.state.deliverer = Deliverer(settings)
+    app.state.writes.react(following(settings.public_url, app.state.deliverer.wake))
     app.state.streams = OpenStreams(settings.rate_limit_scale)
     app.state.limiter = limiter_from(
         settings.hub_url, settings.rate_limit_scale, settings.event_creation_limit

@@ -37,6 +37,12 @@ class Settings:
     contact_email: str = ""
     contact_phone: str = ""
     contact_reply_days: int = 5
+    # WEBHOOK_PRIVATE_ADDRESSES=allow: webhooks may post to loopback and private addresses
+    # (a tool on the venue's own network, the tests' local receiver). Refused by default, so
+    # an organiser's webhook can't reach into the network Snug runs in.
+    webhook_private: bool = False
+    # WEBHOOK_BACKOFF: seconds before a failed delivery's first retry, doubling each time.
+    webhook_backoff: float = 10.0
 
     @classmethod
     def from_environ(cls, port: int | None = None) -> Settings:
@@ -60,6 +66,8 @@ class Settings:
             contact_email=os.environ.get("CONTACT_EMAIL", "").strip(),
             contact_phone=os.environ.get("CONTACT_PHONE", "").strip(),
             contact_reply_days=int(os.environ.get("CONTACT_REPLY_DAYS") or cls.contact_reply_days),
+            webhook_private=os.environ.get("WEBHOOK_PRIVATE_ADDRESSES", "") == "allow",
+            webhook_backoff=float(os.environ.get("WEBHOOK_BACKOFF") or cls.webhook_backoff),
         )
 
 

@@ -20,6 +20,7 @@ MODELS = [
     "server.events.changes",
     "server.notes.models",
     "server.feedback.models",
+    "server.webhooks.models",
 ]
 
 

@@ -41,6 +41,7 @@ from server.marketplace.models import Pitch
 from server.notes import document, store
 from server.notes.document import Action, NotesContent, PhotoRef
 from server.notes.models import Contributor, Notes, NotesUpdate, NotesVersion, Photo
+from server.webhooks.models import WebhookDelivery
 
 # Starts an erased attendee's token: no secret hashes to it (hashes are hex digits), and the
 # random rest keeps tokens unique, as the column must be.
@@ -110,6 +111,8 @@ async def erase_personal_data(journal: Journal, confirm: str, public_url: str) -
     await _pseudonymise(event, names, journal.actor)
     await Change.filter(event_id=event.id).delete()
     await Receipt.filter(event_id=event.id).delete()  # answers may hold names
+    # Webhook messages sent and owed quote session titles as they were, names and all.
+    await WebhookDelivery.filter(event_id=event.id).delete()
     event.personal_data_erased_at = datetime.now(UTC)
     await Event.filter(id=event.id).update(personal_data_erased_at=event.personal_data_erased_at)
     event.seq += SNAPSHOT_JUMP  # stored with the change recorded next

@@ -44,6 +44,8 @@ class Reaction:
     build: Callable[[Event], Awaitable[Command[Any] | None]]
     actor: Actor
     delay: float = 0.25  # seconds to gather the changes it follows; at most 4 runs a second
+    # Told the write's answer once it is committed (a webhook delivery is owed: send it).
+    done: Callable[[Any], None] | None = None
 
 
 @dataclass
@@ -194,7 +196,9 @@ class Writes:
             event = await Event.get_or_none(id=event_id)
             command = None if event is None else await reaction.build(event)
             if event is not None and command is not None:
-                await self.run(event, reaction.actor, command)
+                answer = await self.run(event, reaction.actor, command)
+                if reaction.done is not None:
+                    reaction.done(answer)
         except Exception:
             # What it follows is committed; the next change it follows tries again.
             log.exception("following up changes of event %s failed", event_id)

@@ -4,7 +4,7 @@ from tortoise.fields.base import OnDelete
 from tortoise import fields
 
 class Migration(migrations.Migration):
-    dependencies = [('snug', '0015_feedback')]
+    dependencies = [('snug', '0016_webhooks')]
 
     initial = False
 

@@ -20,6 +20,7 @@ from server.pages import (
     series,
     staff,
     statements,
+    webhooks,
 )
 
 routes = [
@@ -34,4 +35,5 @@ routes = [
     *screens.routes,
     *series.routes,
     *statements.routes,
+    *webhooks.routes,
 ]

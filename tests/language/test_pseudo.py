@@ -15,7 +15,7 @@ from typing import Any
 import httpx
 import pytest
 
-from server.pages import grid_editor, grid_releases, manage, notes
+from server.pages import grid_editor, grid_releases, manage, notes, webhooks
 from tests.conftest import ApiEvent, LiveServer, event_body, start_server, stop_server
 from tests.language.pseudo import CLOSE, CODE, OPEN, locales_with_pseudo, pseudo
 
@@ -229,6 +229,12 @@ def test_no_english_is_left_on_any_page(reader: Reader, api: httpx.Client) -> No
     reader.page(f"{e}/organise", staff)
     reader.page(f"{e}/grid", staff)
     reader.page(f"{e}/grid/releases", staff)
+    reader.page(f"{e}/webhooks")  # the sign-in form
+    reader.page(f"{e}/webhooks", staff)
+    hook = {"url": "https://hooks.example.org/in", "kinds": ["grid.published"]}
+    hook_id = ev.ok("POST", "/webhooks", ev.organiser, json=hook, status=201)["id"]
+    reader.page(f"{e}/webhooks", staff)
+    reader.page(f"{e}/webhooks/{hook_id}", staff)
     reader.page(f"{e}/notes/{pitches[0]}", joined)
     for screen in ("screen", "now", "board"):
         reader.page(f"{e}/{screen}")
@@ -241,6 +247,7 @@ def test_no_english_is_left_on_any_page(reader: Reader, api: httpx.Client) -> No
         (manage.DONE, f"{e}/organise", staff),
         (grid_editor.DONE, f"{e}/grid", staff),
         (grid_releases.DONE, f"{e}/grid/releases", staff),
+        (webhooks.DONE, f"{e}/webhooks", staff),
         (notes.DONE, f"{e}/notes/{pitches[0]}", joined),
     ):
         for code in done:

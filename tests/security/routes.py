@@ -136,6 +136,17 @@ def imported(w: World) -> Call:
     return Call(f"/api/events/import?slug={slug}", w.other.ok("GET", "/archive", w.other.organiser))
 
 
+HOOK = {"url": "https://hooks.example.org/snug", "kinds": ["grid.published"]}
+_hooks: dict[str, int] = {}
+
+
+def webhook(w: World) -> int:
+    """A webhook of the world's event, added by its organiser the first time it is asked for."""
+    if w.slug not in _hooks:
+        _hooks[w.slug] = w.ev.ok("POST", "/webhooks", w.ev.organiser, json=HOOK, status=201)["id"]
+    return _hooks[w.slug]
+
+
 ORGANISERS, AUTHORS = frozenset({ORGANISER}), frozenset({AUTHOR})
 SLUG = "/api/e/{slug}"
 NOTES = "/api/e/{slug}/pitches/{pitch_id:int}/notes"
@@ -321,6 +332,31 @@ RULES: dict[tuple[str, str], Rule | Socket] = {
     ("GET", f"{SLUG}/proceedings"): Rule(STAFF, lambda w: Call(api(w, "/proceedings"))),
     ("PUT", f"{SLUG}/proceedings"): Rule(
         ORGANISERS, lambda w: Call(api(w, "/proceedings"), {"published": True})
+    ),
+    # Webhooks: the organiser's alone, their addresses and logs included.
+    ("GET", f"{SLUG}/webhooks"): Rule(ORGANISERS, lambda w: Call(api(w, "/webhooks"))),
+    ("POST", f"{SLUG}/webhooks"): Rule(ORGANISERS, lambda w: Call(api(w, "/webhooks"), HOOK)),
+    ("DELETE", f"{SLUG}/webhooks/{{webhook_id:int}}"): Rule(
+        ORGANISERS, lambda w: Call(api(w, f"/webhooks/{webhook(w)}"))
+    ),
+    ("POST", f"{SLUG}/webhooks/{{webhook_id:int}}/test"): Rule(
+        ORGANISERS, lambda w: Call(api(w, f"/webhooks/{webhook(w)}/test"))
+    ),
+    ("GET", f"{SLUG}/webhooks/{{webhook_id:int}}/deliveries"): Rule(
+        ORGANISERS, lambda w: Call(api(w, f"/webhooks/{webhook(w)}/deliveries"))
+    ),
+    ("GET", "/e/{slug}/webhooks"): everyone(lambda w: page(w, "/webhooks")),
+    ("GET", "/e/{slug}/webhooks/{webhook:int}"): everyone(
+        lambda w: page(w, f"/webhooks/{webhook(w)}")
+    ),
+    ("POST", "/e/{slug}/webhooks"): staff_form(
+        "/webhooks", lambda w: {"url": HOOK["url"], "kind-grid.published": "yes"}, ORGANISERS
+    ),
+    ("POST", "/e/{slug}/webhooks/{webhook:int}/test"): form(
+        ORGANISERS, lambda w: page(w, f"/webhooks/{webhook(w)}/test"), kept_as="staff"
+    ),
+    ("POST", "/e/{slug}/webhooks/{webhook:int}/remove"): form(
+        ORGANISERS, lambda w: page(w, f"/webhooks/{webhook(w)}/remove"), kept_as="staff"
     ),
     # Posters show only what the published grid and the join screen show.
     ("GET", "/e/{slug}/posters"): everyone(lambda w: page(w, "/posters")),

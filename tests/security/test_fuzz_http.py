@@ -26,7 +26,7 @@ from server.http.api import ApiRoute
 from server.validation import schema as json_schema
 from tests.conftest import LiveServer
 from tests.http.helpers import assert_problem
-from tests.security.routes import RULES, Rule
+from tests.security.routes import RULES, Rule, webhook
 from tests.security.world import AUTHOR, FACILITATOR, FORGED, ORGANISER, PUBLIC, World, build_world
 
 EXAMPLES = 25  # per operation: about 40 operations in well under a minute
@@ -89,6 +89,7 @@ def real_path_parameters(w: World, names: set[str]) -> Iterator[dict[str, Any]]:
         "version_id": [w.notes_version],
         "older": [1],  # the world's grid is published once: release 1
         "newer": [1],
+        "webhook_id": [webhook(w)],
     }
     combos: list[dict[str, Any]] = [{}]
     for name in sorted(names):
@@ -209,6 +210,8 @@ def filled(w: World, path: str, **hostile: str) -> str:
         "feed": w.feed(AUTHOR),
         "code": httpx.URL(w.ev.links["join"]).path.rsplit("/", 1)[1],
         "language": "cy",
+        "webhook_id": webhook(w),
+        "webhook": webhook(w),
     }
     return re.sub(r"\{(\w+)(?::\w+)?\}", lambda m: str(hostile.get(m[1], real[m[1]])), path)
 
