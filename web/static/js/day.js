@@ -139,8 +139,9 @@ export function dayOf(state, drafted, now, audience, turnout = { joined: 0, vote
 
 /**
  * The day's panel drawn by the server (partials/day.html): it knows its audience, whether a
- * grid has been drafted and, on staff pages, the turnout; it hears the changes that move
- * those on (the turnout comes with the vote counts, to staff alone), and shows the day anew.
+ * grid has been drafted and, on staff pages, the turnout until the staff snapshot's (kept up
+ * to date by the vote counts, to staff alone) takes over; it hears the changes that move the
+ * draft on, and shows the day anew.
  */
 export class DayPanel {
   constructor(box = document.querySelector("[data-day]")) {
@@ -151,12 +152,11 @@ export class DayPanel {
 
   hear(change) {
     if (change?.kind === "grid.changed" || change?.kind === "grid.published") this.drafted = true;
-    if (change?.data?.turnout) this.turnout = change.data.turnout;
   }
 
   /** Puts the day's two sentences on the page; returns the day. */
   show(state, now = localNow(state.event.timezone)) {
-    const day = dayOf(state, this.drafted, now, this.box.dataset.audience, this.turnout);
+    const day = dayOf(state, this.drafted, now, this.box.dataset.audience, state.turnout || this.turnout);
     this.box.dataset.stage = day.stage;
     this.box.hidden = false;
     $("[data-day-now]", this.box).textContent = day.now;
