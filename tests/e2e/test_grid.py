@@ -499,3 +499,40 @@ def test_every_grid_editor_control_is_big_enough_to_touch(
         expect(page.locator("#place-forms")).to_be_visible()
         check_drawn_targets(browser, page, results_dir / f"grid-targets-no-script-{name}.png")
         context.close()
+
+
+def test_the_board_highlights_the_latest_release_then_fades(
+    server: LiveServer, browser: Any, results_dir: Any
+) -> None:
+    """The projector's board marks what the latest release moved against the one before, the
+    same drawn and live, and lets the highlights fade after ten minutes."""
+    camp = Camp(server, "Board camp")
+    auth = camp.event.auth()
+
+    def grid(action: str, **fields: Any) -> None:
+        version = camp.state()["draft"]["version"]
+        answer = httpx.post(
+            f"{camp.base}/grid/{action}", json={"version": version, **fields}, headers=auth
+        )
+        answer.raise_for_status()
+
+    grid("allocate")
+    grid("publish")
+    mover = camp.at(camp.rooms["Auditorium"], camp.slots["Morning"])
+    assert mover is not None
+    grid("move", pitch=mover["pitch"], room=camp.rooms["Snug 1"], slot=camp.slots["Late morning"])
+    grid("publish")
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    page = context.new_page()
+    page.clock.install()
+    page.goto(f"{server.url}/e/{camp.event.slug}/board")
+    expect(page.locator("#conn")).to_have_text("Live")
+    moved = page.locator("#board td.is-moved")
+    expect(moved).to_have_count(1)
+    expect(moved).to_contain_text(camp.titles[mover["pitch"]])
+    page.screenshot(path=str(results_dir / "board-moved-1280.png"))
+    page.reload()  # the same after a reload
+    expect(page.locator("#board td.is-moved")).to_have_count(1)
+    page.clock.fast_forward("10:30")
+    expect(page.locator("#board .b-mark")).to_have_count(0)
+    context.close()
