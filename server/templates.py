@@ -21,6 +21,7 @@ from markupsafe import Markup
 
 from server import language
 from server.bundled import WEB_DIR
+from server.events.day import words as day_words
 from server.exports.bidi import isolate
 from server.language import formats
 from server.notes.markdown import to_html, without_controls
@@ -56,6 +57,7 @@ def environment() -> Environment:
     env.globals["asked"] = language.asked.get
     env.globals["language_names"] = language.NAMES
     env.globals["languages"] = language.offered
+    env.globals["day_words"] = day_words
     env.filters["day"] = formats.day
     env.filters["full_date"] = formats.full_date
     env.filters["number"] = formats.number

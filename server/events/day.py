@@ -8,8 +8,9 @@ their phone, a screen speaks to the room, and staff are told how far the day has
 they do next.
 
 Worked out from the event's switches, whether a grid has been drafted or published, the slots
-and the event's own wall clock ("YYYY-MM-DDTHH:MM"). web/static/js/day.js says the same in the
-browser, so a page moves on between changes as the clock passes a slot's end.
+and the event's own wall clock ("YYYY-MM-DDTHH:MM"). web/static/js/day.js follows the same rules
+in the browser, with the sentences this module gives it (``words``), so a page moves on between
+changes as the clock passes a slot's end.
 
 The sentences are written in English, marked for the catalogue, and said in the language of
 the request or socket that asks (server.language.current()), each whole, with its figures
@@ -26,7 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from server.language import N_, gettext, ngettext
+from server.language import N_, Nn_, gettext, ngettext, plural_forms
 
 MINUTE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$")
 
@@ -86,92 +87,119 @@ def local_now(timezone: str, fixed: str | None = None, now: dt.datetime | None =
     return (now or dt.datetime.now(dt.UTC)).astimezone(zone).strftime("%Y-%m-%dT%H:%M")
 
 
-# The marketplace's states in each audience's words: what is happening, and what comes next.
-# Staff sentences are filled with the moment's figures (%(joined)s, %(voted)s) once said.
-WORDS: dict[Stage, dict[Audience, tuple[str, str]]] = {
-    Stage.BEFORE: {
-        Audience.ATTENDEE: (
-            N_("Pitching hasn't opened yet."),
-            N_("When it opens, you can pitch a session here."),
-        ),
-        Audience.SCREEN: (
-            N_("Welcome. Pitching opens soon."),
-            N_("Think of a question, a demo or a conversation you would like to start."),
-        ),
-        Audience.STAFF: (
-            N_("Pitching hasn't opened yet: %(joined)s joined so far."),
-            N_("Next: open pitching, and show the join QR code on the screen."),
-        ),
+Said = str | tuple[str, str]  # a message, or a counted message's singular and plural
+
+# Every sentence the day is told in, by what it says: "voting" is what is happening while voting
+# is open and "voting_next" what comes next; placeholders are filled with the moment's figures
+# (%(joined)s, %(voted)s, %(pitches)s), a slot's times (%(ends)s, %(at)s, %(day)s) and the
+# organiser's own words (%(label)s). web/static/js/day.js is given the same table, said in the
+# page's language (``words``, the day panel's data-words in partials/day.html), and only fills
+# it in: one set of sentences for the server and the browser.
+EVERYONE: dict[str, Said] = {
+    "last": N_("These are the last sessions of the day."),
+    "end": N_("That is the end of the day."),
+    "between": N_("Between sessions."),
+    "until_named": N_("%(label)s until %(ends)s"),
+    "until_break": N_("Break until %(ends)s"),
+    "until_plenary": N_("Plenary until %(ends)s"),
+    "coming_named": N_("Next: %(label)s at %(at)s"),
+    "coming_named_on": N_("Next, on %(day)s: %(label)s at %(at)s"),
+    "coming_session": N_("Next: sessions at %(at)s"),
+    "coming_session_on": N_("Next, on %(day)s: sessions at %(at)s"),
+    "coming_break": N_("Next: a break at %(at)s"),
+    "coming_break_on": N_("Next, on %(day)s: a break at %(at)s"),
+    "coming_plenary": N_("Next: the plenary at %(at)s"),
+    "coming_plenary_on": N_("Next, on %(day)s: the plenary at %(at)s"),
+}
+WORDS: dict[Audience, dict[str, Said]] = {
+    Audience.ATTENDEE: {
+        "before": N_("Pitching hasn't opened yet."),
+        "before_next": N_("When it opens, you can pitch a session here."),
+        "pitching": N_("Pitching is open: pitch a session you'd like to run."),
+        "pitching_next": N_("Voting opens once the pitches are in."),
+        "voting": N_("Voting is open: place your dots on the sessions you want."),
+        "voting_next": N_("When voting closes, the facilitators build the grid."),
+        "counting": N_("Voting is closed: the dots are being counted."),
+        "counting_next": N_("The grid of sessions comes next."),
+        "drafted": N_("The facilitators are building the grid."),
+        "drafted_next": N_("It shows here the moment it's published."),
+        "published": N_("The grid is out: choose where you'll be."),
+        "published_next": N_("Sessions will be added to it."),
+        "running": N_("Sessions are running until %(ends)s."),
+        "running_named": N_("Sessions are running until %(ends)s."),
+        "coming_sessions": N_("Next sessions start at %(at)s."),
+        "coming_sessions_on": N_("Next sessions start on %(day)s at %(at)s."),
+        "finished": N_("The sessions are over: thank you for coming."),
+        "finished_next": N_("The write-ups will be shared here when they're ready."),
+        "proceedings": N_("The write-ups of every session are published."),
+        "proceedings_next": N_("Read the proceedings, and follow up the actions."),
     },
-    Stage.PITCHING: {
-        Audience.ATTENDEE: (
-            N_("Pitching is open: pitch a session you'd like to run."),
-            N_("Voting opens once the pitches are in."),
+    Audience.SCREEN: {
+        "before": N_("Welcome. Pitching opens soon."),
+        "before_next": N_("Think of a question, a demo or a conversation you would like to start."),
+        "pitching": N_("Pitching is open: pitch a session from your phone."),
+        "pitching_next": N_("Voting comes next: everyone places dots on the sessions they want."),
+        "voting": N_("Voting is open: place your dots on the sessions you want to be in."),
+        "both_open": N_(
+            "Pitching and voting are open: place your dots on the sessions you want to be in."
         ),
-        Audience.SCREEN: (
-            N_("Pitching is open: pitch a session from your phone."),
-            N_("Voting comes next: everyone places dots on the sessions they want."),
-        ),
-        Audience.STAFF: (
-            "",  # counted on the pitches, so said whole in day_of
-            N_("Next: tidy and merge the pitches, then open voting."),
-        ),
+        "voting_next": N_("When voting closes, the sessions are placed in rooms and times."),
+        "counting": N_("Pitching and voting are closed: the dots are being counted."),
+        "counting_next": N_("The grid comes next: which session is in which room, and when."),
+        "drafted": N_("The grid is being put together."),
+        "drafted_next": N_("It appears here and on every phone when it is published."),
+        "published": N_("The grid is published: find your sessions on your phone."),
+        "published_next": N_("The times of the day follow."),
+        "running": N_("Sessions, until %(ends)s"),
+        "running_named": N_("%(label)s, until %(ends)s"),
+        "finished": N_("That's all: no more sessions."),
+        "finished_next": N_("Thank you for coming. Write-ups of the sessions follow."),
+        "proceedings": N_("That's all: no more sessions."),
+        "proceedings_next": N_("Thank you for coming. The write-ups of the sessions are online."),
     },
-    Stage.VOTING: {
-        Audience.ATTENDEE: (
-            N_("Voting is open: place your dots on the sessions you want."),
-            N_("When voting closes, the facilitators build the grid."),
+    Audience.STAFF: {
+        "before": N_("Pitching hasn't opened yet: %(joined)s joined so far."),
+        "before_next": N_("Next: open pitching, and show the join QR code on the screen."),
+        "pitching": Nn_(
+            "Pitching is open: %(pitches)s pitch so far, %(joined)s joined.",
+            "Pitching is open: %(pitches)s pitches so far, %(joined)s joined.",
         ),
-        Audience.SCREEN: (
-            N_("Voting is open: place your dots on the sessions you want to be in."),
-            N_("When voting closes, the sessions are placed in rooms and times."),
-        ),
-        Audience.STAFF: (
-            N_("Voting is open: %(voted)s of %(joined)s have voted."),
-            N_("Next: close voting and draft the grid."),
-        ),
-    },
-    Stage.COUNTING: {
-        Audience.ATTENDEE: (
-            N_("Voting is closed: the dots are being counted."),
-            N_("The grid of sessions comes next."),
-        ),
-        Audience.SCREEN: (
-            N_("Pitching and voting are closed: the dots are being counted."),
-            N_("The grid comes next: which session is in which room, and when."),
-        ),
-        Audience.STAFF: (
-            N_("Pitching and voting are closed: %(voted)s of %(joined)s voted."),
-            N_("Next: allocate the sessions to rooms and times from the votes."),
-        ),
-    },
-    Stage.DRAFTED: {
-        Audience.ATTENDEE: (
-            N_("The facilitators are building the grid."),
-            N_("It shows here the moment it's published."),
-        ),
-        Audience.SCREEN: (
-            N_("The grid is being put together."),
-            N_("It appears here and on every phone when it is published."),
-        ),
-        Audience.STAFF: (
-            N_("The grid is drafted but not published: only staff see it."),
-            N_("Next: check the grid, then publish it to every phone and screen."),
+        "pitching_next": N_("Next: tidy and merge the pitches, then open voting."),
+        "voting": N_("Voting is open: %(voted)s of %(joined)s have voted."),
+        "both_open": N_("Pitching and voting are open: %(voted)s of %(joined)s have voted."),
+        "voting_next": N_("Next: close voting and draft the grid."),
+        "counting": N_("Pitching and voting are closed: %(voted)s of %(joined)s voted."),
+        "counting_next": N_("Next: allocate the sessions to rooms and times from the votes."),
+        "drafted": N_("The grid is drafted but not published: only staff see it."),
+        "drafted_next": N_("Next: check the grid, then publish it to every phone and screen."),
+        "published": N_("The grid is published: every phone and screen shows it."),
+        "published_next": N_("Next: add the time slots of the day."),
+        "running": N_("Sessions are running until %(ends)s."),
+        "running_named": N_("%(label)s: sessions are running until %(ends)s."),
+        "finished": N_("The sessions are over."),
+        "finished_next": N_("Next: check the write-ups, then publish the proceedings."),
+        "proceedings": N_("The proceedings are published: anyone with the link can read them."),
+        "proceedings_next": N_(
+            "Next: download the archive, then erase personal data once you no longer need it."
         ),
     },
 }
-# While pitching stays open beside voting, the screen and staff say so.
-BOTH_OPEN: dict[Audience, str] = {
-    Audience.SCREEN: N_(
-        "Pitching and voting are open: place your dots on the sessions you want to be in."
-    ),
-    Audience.STAFF: N_("Pitching and voting are open: %(voted)s of %(joined)s have voted."),
-}
 
 
-def _said(message: str, **figures: Any) -> str:
-    """``message`` (as marked) in the asker's language, its placeholders filled."""
-    return gettext(message) % figures if figures else gettext(message)
+def words(audience: Audience | str) -> dict[str, str | list[str]]:
+    """Every sentence an audience is told, in the asker's language, for web/static/js/day.js
+    to fill in as this module does: a counted one as the language's plural forms."""
+    table = {**EVERYONE, **WORDS[Audience(audience)]}
+    return {k: plural_forms(*s) if isinstance(s, tuple) else gettext(s) for k, s in table.items()}
+
+
+def _say(audience: Audience, key: str, **figures: Any) -> str:
+    """The sentence ``key`` for ``audience`` in the asker's language, its placeholders filled;
+    a counted one is counted on ``figures["pitches"]``."""
+    said = WORDS[audience].get(key) or EVERYONE[key]
+    if isinstance(said, tuple):
+        return ngettext(*said, figures["pitches"]) % figures
+    return gettext(said) % figures
 
 
 def day_of(
@@ -185,7 +213,7 @@ def day_of(
         ordered = sorted(slots, key=lambda s: (s["starts_at"], s["id"]))
         return _timetable(moment, ordered, now, audience)
     if moment.proceedings:
-        return _proceedings(moment, audience)
+        return _told(Stage.PROCEEDINGS, audience)
     if moment.voting_open:
         stage = Stage.VOTING
     elif moment.pitching_open:
@@ -196,19 +224,16 @@ def day_of(
         stage = Stage.COUNTING
     else:
         stage = Stage.BEFORE
-    said, then = WORDS[stage][audience]
-    if stage is Stage.VOTING and moment.pitching_open and audience in BOTH_OPEN:
-        said = BOTH_OPEN[audience]
-    figures = {"joined": moment.joined, "voted": moment.voted}
-    if stage is Stage.PITCHING and audience is Audience.STAFF:
-        now_said = ngettext(
-            "Pitching is open: %(pitches)s pitch so far, %(joined)s joined.",
-            "Pitching is open: %(pitches)s pitches so far, %(joined)s joined.",
-            moment.pitches,
-        ) % {"pitches": moment.pitches, "joined": moment.joined}
-    else:
-        now_said = gettext(said) % figures if "%(" in said else gettext(said)
-    return Day(stage, now_said, gettext(then))
+    key = stage.value
+    if stage is Stage.VOTING and moment.pitching_open and "both_open" in WORDS[audience]:
+        key = "both_open"
+    figures = {"joined": moment.joined, "voted": moment.voted, "pitches": moment.pitches}
+    return Day(stage, _say(audience, key, **figures), _say(audience, f"{stage.value}_next"))
+
+
+def _told(stage: Stage, audience: Audience, slot: int | None = None) -> Day:
+    """A stage said as it is written, with nothing to fill in."""
+    return Day(stage, _say(audience, stage.value), _say(audience, f"{stage.value}_next"), slot)
 
 
 def _timetable(moment: Moment, slots: list[Mapping[str, Any]], now: str, audience: Audience) -> Day:
@@ -216,122 +241,40 @@ def _timetable(moment: Moment, slots: list[Mapping[str, Any]], now: str, audienc
     later = [s for s in slots if s["starts_at"] >= (current["ends_at"] if current else now)]
     coming = _coming(later[0], now, audience) if later else None
     if current is not None and (current.get("kind") or "session") == "session":
-        return Day(
-            Stage.RUNNING,
-            _running(current, audience),
-            coming or gettext("These are the last sessions of the day."),
-            current["id"],
-        )
+        key = "running_named" if current["label"] else "running"
+        said = _say(audience, key, label=current["label"], ends=_clock(current["ends_at"]))
+        return Day(Stage.RUNNING, said, coming or _say(audience, "last"), current["id"])
     if current is not None:
-        ends = _clock(current["ends_at"])
         if current["label"]:
-            said = _said(N_("%(label)s until %(ends)s"), label=current["label"], ends=ends)
-        elif current["kind"] == "break":
-            said = _said(N_("Break until %(ends)s"), ends=ends)
+            key = "until_named"
         else:
-            said = _said(N_("Plenary until %(ends)s"), ends=ends)
+            key = "until_break" if current["kind"] == "break" else "until_plenary"
+        said = _say(audience, key, label=current["label"], ends=_clock(current["ends_at"]))
         return Day(
             Stage.BETWEEN,
             _stopped(said, audience),
-            coming or gettext("That is the end of the day."),
+            coming or _say(audience, "end"),
             current["id"],
         )
     if coming is None and slots:
-        if moment.proceedings:
-            return _proceedings(moment, audience)
-        said, then = {
-            Audience.ATTENDEE: (
-                N_("The sessions are over: thank you for coming."),
-                N_("The write-ups will be shared here when they're ready."),
-            ),
-            Audience.SCREEN: (
-                N_("That's all: no more sessions."),
-                N_("Thank you for coming. Write-ups of the sessions follow."),
-            ),
-            Audience.STAFF: (
-                N_("The sessions are over."),
-                N_("Next: check the write-ups, then publish the proceedings."),
-            ),
-        }[audience]
-        return Day(Stage.FINISHED, gettext(said), gettext(then))
+        return _told(Stage.PROCEEDINGS if moment.proceedings else Stage.FINISHED, audience)
     if coming is not None and any(s["ends_at"] <= now for s in slots):
-        return Day(Stage.BETWEEN, gettext("Between sessions."), coming)
-    said, then = {
-        Audience.ATTENDEE: (
-            N_("The grid is out: choose where you'll be."),
-            N_("Sessions will be added to it."),
-        ),
-        Audience.SCREEN: (
-            N_("The grid is published: find your sessions on your phone."),
-            N_("The times of the day follow."),
-        ),
-        Audience.STAFF: (
-            N_("The grid is published: every phone and screen shows it."),
-            N_("Next: add the time slots of the day."),
-        ),
-    }[audience]
-    return Day(Stage.PUBLISHED, gettext(said), coming or gettext(then))
-
-
-def _running(slot: Mapping[str, Any], audience: Audience) -> str:
-    """What is on while a slot of sessions runs; its label is the organiser's own words."""
-    ends, label = _clock(slot["ends_at"]), slot["label"]
-    if audience == Audience.ATTENDEE:
-        return _said(N_("Sessions are running until %(ends)s."), ends=ends)
-    if audience == Audience.SCREEN:
-        if label:
-            return _said(N_("%(label)s, until %(ends)s"), label=label, ends=ends)
-        return _said(N_("Sessions, until %(ends)s"), ends=ends)
-    if label:
-        return _said(N_("%(label)s: sessions are running until %(ends)s."), label=label, ends=ends)
-    return _said(N_("Sessions are running until %(ends)s."), ends=ends)
-
-
-def _proceedings(moment: Moment, audience: Audience) -> Day:
-    said, then = {
-        Audience.ATTENDEE: (
-            N_("The write-ups of every session are published."),
-            N_("Read the proceedings, and follow up the actions."),
-        ),
-        Audience.SCREEN: (
-            N_("That's all: no more sessions."),
-            N_("Thank you for coming. The write-ups of the sessions are online."),
-        ),
-        Audience.STAFF: (
-            N_("The proceedings are published: anyone with the link can read them."),
-            N_("Next: download the archive, then erase personal data once you no longer need it."),
-        ),
-    }[audience]
-    return Day(Stage.PROCEEDINGS, gettext(said), gettext(then))
-
-
-# What comes next, by the kind of an unnamed slot: today, and on another day.
-COMING: dict[str, tuple[str, str]] = {
-    "session": (N_("Next: sessions at %(at)s"), N_("Next, on %(day)s: sessions at %(at)s")),
-    "break": (N_("Next: a break at %(at)s"), N_("Next, on %(day)s: a break at %(at)s")),
-    "plenary": (N_("Next: the plenary at %(at)s"), N_("Next, on %(day)s: the plenary at %(at)s")),
-}
+        return Day(Stage.BETWEEN, _say(audience, "between"), coming)
+    published = _told(Stage.PUBLISHED, audience)
+    return Day(Stage.PUBLISHED, published.now, coming or published.next)
 
 
 def _coming(slot: Mapping[str, Any], now: str, audience: Audience) -> str:
-    day, at = slot["starts_at"][:10], _clock(slot["starts_at"])
-    today = day == now[:10]
+    day, at, label = slot["starts_at"][:10], _clock(slot["starts_at"]), slot["label"]
+    on = "" if day == now[:10] else "_on"
     kind = slot.get("kind") or "session"
     if audience == Audience.ATTENDEE and kind == "session":
-        if today:
-            return _said(N_("Next sessions start at %(at)s."), at=at)
-        return _said(N_("Next sessions start on %(day)s at %(at)s."), day=day, at=at)
-    if slot["label"]:
-        if today:
-            said = _said(N_("Next: %(label)s at %(at)s"), label=slot["label"], at=at)
-        else:
-            said = _said(
-                N_("Next, on %(day)s: %(label)s at %(at)s"), day=day, label=slot["label"], at=at
-            )
+        return _say(audience, f"coming_sessions{on}", day=day, at=at)
+    if label:
+        key = "coming_named"
     else:
-        on_the_day, on_another = COMING.get(kind, COMING["plenary"])
-        said = _said(on_the_day if today else on_another, day=day, at=at)
-    return _stopped(said, audience)
+        key = f"coming_{kind if kind in ('session', 'break') else 'plenary'}"
+    return _stopped(_say(audience, key + on, day=day, label=label, at=at), audience)
 
 
 def _stopped(said: str, audience: Audience) -> str:

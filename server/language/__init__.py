@@ -18,6 +18,7 @@ from functools import cache
 
 from babel import negotiate_locale
 
+from server.language import catalogues
 from server.language.catalogues import available, translations
 
 SOURCE = "en"
@@ -122,6 +123,11 @@ def gettext(message: str) -> str:
 
 def ngettext(singular: str, plural: str, n: int) -> str:
     return translations(current()).ngettext(singular, plural, n)
+
+
+def plural_forms(singular: str, plural: str) -> list[str]:
+    """A counted message's forms in the asker's language, for a script to count (i18n.js)."""
+    return catalogues.plural_forms(current(), singular, plural)
 
 
 def pgettext(context: str, message: str) -> str:

@@ -54,6 +54,16 @@ def translations(language: str) -> NullTranslations:
     return Translations(compiled_now, domain=DOMAIN)
 
 
+def plural_forms(language: str, singular: str, plural: str) -> list[str]:
+    """A counted message's forms in a language, in the order gettext numbers them (as
+    for_scripts gives them); the English two where it has no translation."""
+    found = catalogue(language).get(singular) if po_path(language).is_file() else None
+    forms = found.string if found is not None and not found.fuzzy else None
+    if not isinstance(forms, tuple | list) or not all(forms):
+        return [singular, plural]
+    return [str(form) for form in forms]
+
+
 SCRIPTS = "web/static/js/"
 
 

@@ -18,6 +18,7 @@ from server.grid.agenda import Agenda, agenda_of, agendas
 from server.grid.board import load_board
 from server.grid.seats import Seating, load_seating, seats_of
 from server.grid.views import draft_view, published_view
+from server.marketplace.dots import turnout
 from server.marketplace.models import Dot, Pitch
 from server.marketplace.views import pitches_view, totals_shown
 
@@ -46,6 +47,9 @@ async def snapshot(event: Event, actor: Actor, public_url: str) -> Snapshot:
     shape = "staff" if actor.is_staff else "public"
     view = await parts.get(event, shape, lambda: _shared(event, actor.is_staff, public_url))
     own: dict[str, Any] = {"role": actor.role.name}
+    if actor.is_staff:
+        # Counted afresh for each staff screen (a few): joining moves it without a change.
+        own["turnout"] = await turnout(event)
     if actor.attendee is not None:
         everyone = await parts.get(event, "people", lambda: _people(event))
         own["me"] = everyone.me(actor.attendee)

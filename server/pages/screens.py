@@ -17,7 +17,7 @@ from starlette.responses import Response
 from server.events.access import PUBLIC
 from server.events.day import MINUTE, Audience, local_now
 from server.events.models import Event
-from server.grid.recent import last_moves
+from server.grid.recent import Recent, latest_changes
 from server.language import N_, gettext, speaking
 from server.language.surfaces import both, spoken
 from server.live.state import snapshot
@@ -99,7 +99,7 @@ async def now_next(request: Request) -> Response:
 async def board(request: Request) -> Response:
     event, state, now = await _shown(request)
     rooms = _pages(request, state["rooms"], BOARD_ROOMS)
-    marks = await last_moves(event) if state["grid"]["live"] else {}
+    recent = await latest_changes(event) if state["grid"]["live"] else Recent()
     return _screen(
         event,
         state,
@@ -107,8 +107,8 @@ async def board(request: Request) -> Response:
         "board.html",
         N_("the whole grid"),
         rooms=rooms,
-        rows=screens_view.board_rows(state, rooms.items, now, marks),
-        marks=marks,
+        rows=screens_view.board_rows(state, rooms.items, now, recent.marks),
+        recent=recent.as_json(),
     )
 
 

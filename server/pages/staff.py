@@ -20,7 +20,6 @@ from server.http.security import page_secret
 from server.http.session import keep_key
 from server.language import N_
 from server.language import gettext as _
-from server.marketplace import dots
 from server.pages.day_view import day
 from server.pages.forms import (
     FormError,
@@ -68,7 +67,7 @@ async def staff_day(
         return {"day": None, "drafted": False, "turnout": None}
     drafted = event.grid_version > 0
     now = local_now(event.timezone, request.query_params.get("at"))
-    turnout = await dots.turnout(event)
+    turnout = state["turnout"]  # a staff snapshot's (server/live/state.py)
     return {
         "day": day(state, drafted, now, Audience.STAFF, turnout),
         "drafted": drafted,

@@ -188,9 +188,10 @@ _SMALL_TARGETS = """
 """
 
 
-def small_targets(page: Any) -> list[str]:
-    """Every visible control on the page smaller than TARGET by TARGET, named for the report."""
-    return list(page.evaluate(_SMALL_TARGETS, TARGET))
+def small_targets(page: Any, target: int = TARGET) -> list[str]:
+    """Every visible control on the page smaller than ``target`` each way, named for the
+    report."""
+    return list(page.evaluate(_SMALL_TARGETS, target))
 
 
 def check_drawn_targets(browser: Any, page: Any, shot: Path) -> None:

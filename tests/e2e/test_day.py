@@ -3,6 +3,7 @@ script, in the same words, through the day's states."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -116,4 +117,32 @@ def test_the_staff_pages_say_where_the_day_is_and_the_next_step_live(
     expect(organise.locator("#staff-day-next")).to_have_text(
         "Next: check the grid, then publish it to every phone and screen."
     )
+    context.close()
+
+
+def test_a_staff_page_shows_the_turnout_its_snapshot_brings(
+    server: LiveServer, browser: Any
+) -> None:
+    """A staff page that (re)connects takes the turnout from its snapshot alone: here people
+    join between drawing the page and its hello, and no change follows to tell it."""
+    event = make_event(server, "Turnout day")
+    base = f"{server.url}/api/e/{event.slug}"
+    httpx.patch(base, json={"pitching_open": False, "voting_open": True}, headers=event.auth())
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    sign_in(context, server, event.slug, event.key)
+    page = context.new_page()
+
+    def snapshot_after_joins(ws: Any) -> None:
+        def on_message(message: str | bytes) -> None:
+            if json.loads(message)["type"] == "hello":
+                for _ in range(2):
+                    httpx.post(f"{base}/attendees", json={}).raise_for_status()
+                state = httpx.get(base, headers=event.auth()).json()
+                ws.send(json.dumps({"type": "snapshot", "state": state}))
+
+        ws.on_message(on_message)
+
+    page.route_web_socket("**/live", snapshot_after_joins)
+    page.goto(f"{server.url}/e/{event.slug}/grid")
+    expect(page.locator("#staff-day-now")).to_have_text("Voting is open: 0 of 2 have voted.")
     context.close()

@@ -15,14 +15,17 @@ from tests.e2e.conftest import (
     HOLD_LIVE_MESSAGES,
     MORNING_WITH_COFFEE,
     PHONE,
+    TARGET,
     Event,
     bearer,
     check_axe,
     check_drawn,
+    check_drawn_targets,
     fail_on_dialogs,
     make_event,
     no_sideways_scroll,
     sign_in,
+    small_targets,
 )
 
 ROOMS = [
@@ -440,4 +443,96 @@ def test_without_script_removing_a_room_asks_first_and_undo_brings_it_back(
     assert camp.cell_of(camp.pitches[title]) == (hall, morning)
     check_drawn(browser, page, False)
     page.screenshot(path=str(results_dir / "no-script-room-undone.png"), full_page=True)
+    context.close()
+
+
+TOUCH_SIZES: dict[str, dict[str, Any]] = {
+    "360": PHONE,
+    "768": {"viewport": {"width": 768, "height": 1024}, "is_mobile": True, "has_touch": True},
+    # A tablet turned sideways is as wide as a small laptop: its touch screen decides.
+    "1024": {"viewport": {"width": 1024, "height": 768}, "is_mobile": True, "has_touch": True},
+}
+DESK_TARGET = 24  # CSS pixels each way with a mouse (WCAG 2.2 2.5.8); 44 on touch
+
+
+def test_every_grid_editor_control_is_big_enough_to_touch(
+    server: LiveServer, browser: Any, results_dir: Any
+) -> None:
+    """Every control of the grid editor (the grid, its sessions' buttons, the list of those not
+    on the grid, the move dialog and the plain forms below) is 44 px each way on a phone and a
+    tablet, and at least 24 px with a mouse, where the grid stays compact."""
+    camp = Camp(server, "Targets grid camp")
+    version = camp.state()["draft"]["version"]
+    httpx.post(
+        f"{camp.base}/grid/allocate", json={"version": version}, headers=camp.event.auth()
+    ).raise_for_status()
+    sizes: dict[str, dict[str, Any]] = {
+        **TOUCH_SIZES,
+        "1280": {"viewport": {"width": 1280, "height": 800}},
+    }
+    for name, size in sizes.items():
+        target = DESK_TARGET if name == "1280" else TARGET
+        context = browser.new_context(**size)
+        sign_in(context, server, camp.event.slug, camp.event.key)
+        page = context.new_page()
+        page.goto(f"{server.url}/e/{camp.event.slug}/grid")
+        expect(page.locator("#conn")).to_have_text("Live")
+        expect(page.locator("#grid .session")).to_have_count(5)
+        small = small_targets(page, target)
+        assert small == [], f"{name}: controls smaller than {target}x{target}: {small}"
+        # A whole-page shot drops the touch screen's emulation, so the tablet's is of its screen.
+        shot = results_dir / f"grid-targets-{name}.png"
+        page.screenshot(path=str(shot), full_page=name != "1024")
+        page.locator("#grid .session").first.get_by_role("button", name=re.compile("^Move")).click()
+        expect(page.locator("#move-dialog")).to_be_visible()
+        small = small_targets(page, target)
+        assert small == [], f"{name}, moving: controls smaller than {target}x{target}: {small}"
+        check_axe(page)
+        context.close()
+
+    # Without script, the plain forms under the grid are as big.
+    for name in ("360", "768"):
+        context = browser.new_context(java_script_enabled=False, **TOUCH_SIZES[name])
+        sign_in(context, server, camp.event.slug, camp.event.key)
+        page = context.new_page()
+        page.goto(f"{server.url}/e/{camp.event.slug}/grid")
+        expect(page.locator("#place-forms")).to_be_visible()
+        check_drawn_targets(browser, page, results_dir / f"grid-targets-no-script-{name}.png")
+        context.close()
+
+
+def test_the_board_highlights_the_latest_release_then_fades(
+    server: LiveServer, browser: Any, results_dir: Any
+) -> None:
+    """The projector's board marks what the latest release moved against the one before, the
+    same drawn and live, and lets the highlights fade after ten minutes."""
+    camp = Camp(server, "Board camp")
+    auth = camp.event.auth()
+
+    def grid(action: str, **fields: Any) -> None:
+        version = camp.state()["draft"]["version"]
+        answer = httpx.post(
+            f"{camp.base}/grid/{action}", json={"version": version, **fields}, headers=auth
+        )
+        answer.raise_for_status()
+
+    grid("allocate")
+    grid("publish")
+    mover = camp.at(camp.rooms["Auditorium"], camp.slots["Morning"])
+    assert mover is not None
+    grid("move", pitch=mover["pitch"], room=camp.rooms["Snug 1"], slot=camp.slots["Late morning"])
+    grid("publish")
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    page = context.new_page()
+    page.clock.install()
+    page.goto(f"{server.url}/e/{camp.event.slug}/board")
+    expect(page.locator("#conn")).to_have_text("Live")
+    moved = page.locator("#board td.is-moved")
+    expect(moved).to_have_count(1)
+    expect(moved).to_contain_text(camp.titles[mover["pitch"]])
+    page.screenshot(path=str(results_dir / "board-moved-1280.png"))
+    page.reload()  # the same after a reload
+    expect(page.locator("#board td.is-moved")).to_have_count(1)
+    page.clock.fast_forward("10:30")
+    expect(page.locator("#board .b-mark")).to_have_count(0)
     context.close()

@@ -9,7 +9,9 @@ from typing import Any
 
 import pytest
 
-from server.events.day import Audience, Moment, Stage, day_of, local_now
+from server import language
+from server.events.day import Audience, Moment, Stage, day_of, local_now, words
+from server.language.catalogues import translations
 
 SLOTS: list[dict[str, Any]] = [
     {
@@ -278,3 +280,34 @@ def test_staff_are_told_how_far_the_day_has_got_and_their_next_step(
 ) -> None:
     day = day_of(moment, MORNING, f"2026-11-23T{clock}", Audience.STAFF)
     assert (day.now, day.next) == (now, next)
+
+
+def test_the_browser_is_given_every_sentence_said_here_in_the_page_s_language() -> None:
+    """web/static/js/day.js only fills in what words() gives it: every key the rules say, for
+    each audience, and the same sentence day_of says."""
+    stages = [s.value for s in Stage if s not in (Stage.RUNNING, Stage.BETWEEN)]
+    for audience in Audience:
+        table = words(audience)
+        for stage in stages:
+            assert {stage, f"{stage}_next"} <= table.keys(), (audience, stage)
+        assert {"running", "running_named", "last", "end", "between"} <= table.keys()
+        said = day_of(replace(FRESH, pitching_open=True), [], "2026-11-23T09:00", audience)
+        assert (said.now, said.next) == (table["pitching"], table["pitching_next"]) or (
+            audience is Audience.STAFF
+        )
+    counted = words(Audience.STAFF)["pitching"]
+    assert counted == [
+        "Pitching is open: %(pitches)s pitch so far, %(joined)s joined.",
+        "Pitching is open: %(pitches)s pitches so far, %(joined)s joined.",
+    ]
+    with language.speaking("cy"):
+        welsh = words(Audience.SCREEN)
+        forms = words(Audience.STAFF)["pitching"]
+    named = welsh["running_named"]
+    assert isinstance(named, str) and "%(label)s" in named and "%(ends)s" in named
+    assert (
+        named
+        == translations("cy").gettext("%(label)s, until %(ends)s")
+        != "%(label)s, until %(ends)s"
+    )
+    assert isinstance(forms, list) and len(forms) == 6 and all("%(pitches)s" in f for f in forms)

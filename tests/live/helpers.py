@@ -82,12 +82,16 @@ def apply(state: dict[str, Any], change: dict[str, Any], staff: bool = False) ->
         for pitch_id, n in data["votes"].items():
             if int(pitch_id) in pitches:
                 pitches[int(pitch_id)] = {**pitches[int(pitch_id)], "votes": n}
+    if kind in ("votes", "tally") and "turnout" in data:  # staff only, as in their snapshot
+        state["turnout"] = data["turnout"]
     state["pitches"] = [pitches[k] for k in sorted(pitches)]
     state["seq"] = change["seq"]
 
 
 def comparable(state: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in state.items() if k not in ("me", "role")}
+    """The state every screen of a shape shares, as changes rebuild it: not the screen's own
+    part, nor staff's turnout, counted afresh for each snapshot (joining makes no change)."""
+    return {k: v for k, v in state.items() if k not in ("me", "role", "turnout")}
 
 
 NOTES_SERVER_TYPES = {"sync", "update", "ack", "final", "credits", "presence", "error", "pong"}

@@ -256,3 +256,25 @@ def test_published_proceedings_tell_no_dots_while_totals_are_hidden(
     assert [s["votes"] for s in staff["sessions"]] == [2, 1]
     ev.edit(totals_hidden=False)
     assert http.get(f"/e/{ev.slug}/export.json").json()["figures"]["dots"] == 3
+
+
+async def test_revealing_sends_every_screen_the_headcounts_too(
+    server: LiveServer, make_event: Callable[..., ApiEvent]
+) -> None:
+    """The headcounts follow the revealed counts (server/grid/follow.py), to every screen."""
+    ev, voter, ids = _placed(make_event)
+    ev.settled()
+    url = f"{server.ws_url}/e/{ev.slug}/live"
+    async with connect(url, open_timeout=5) as a, connect(url, open_timeout=5) as p:
+        phone, projector = Screen(a), Screen(p)
+        await phone.hello(voter)
+        await projector.hello()
+        for screen in (phone, projector):
+            state = (await screen.expect("snapshot"))["state"]
+            assert state["grid"]["headcounts"] == {} and _votes(state) == [None, None]
+        ev.edit(totals_hidden=False)
+        for screen in (phone, projector):
+            updated, counts, heads = await screen.changes(4)  # headcounts and checks in one
+            assert updated["data"]["event"]["totals_hidden"] is False
+            assert counts["data"]["votes"] == {str(ids[0]): 2, str(ids[1]): 1}
+            assert heads["data"] == {"headcounts": {str(ids[0]): 1, str(ids[1]): 1}}

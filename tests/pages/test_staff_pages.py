@@ -477,5 +477,6 @@ def test_someone_not_signed_in_is_told_nothing_of_the_day(
     ev.edit(voting_open=True)
     for page in ("organise", "grid"):
         text = browser.get(f"/e/{ev.slug}/{page}").text
-        assert 'data-drafted="false" hidden>' in text and "have voted" not in text
+        # The panel holds the sentences to say (data-words, as in the catalogue), no figures.
+        assert 'data-drafted="false" hidden>' in text and "data-joined" not in text
         assert '<p id="staff-day-now" data-day-now class="moment-now"></p>' in text

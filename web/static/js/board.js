@@ -1,6 +1,6 @@
 // The whole grid on the projector: rooms across, slots down, a page of rooms at a time, the slot
-// on now marked and what the latest publish moved highlighted; before the grid is out, where the
-// day has got to. Drawn again from the live state after every change and every half minute.
+// on now marked and what the latest release changed highlighted for a while; before the grid is
+// out, where the day has got to. Drawn again from the live state after every change and every half minute.
 import { DayPanel, localNow } from "./day.js";
 import { Live } from "./live.js";
 import { Pager } from "./pager.js";
@@ -13,12 +13,16 @@ const slug = slugFromPath();
 const day = new DayPanel();
 const pager = new Pager(render);
 let state = null;
-// What the server drew as moved or new, until a publish says otherwise.
-let marks = new Map(Object.entries(JSON.parse($("#board").dataset.marks || "{}")).map(([id, mark]) => [Number(id), mark]));
+// What the latest release moved or placed anew, as the server drew it (server/grid/recent.py),
+// until a publish says otherwise; highlighted for its first minutes, then old news.
+const recent = JSON.parse($("#board").dataset.recent || "{}");
+let marks = new Map(Object.entries(recent.marks || {}).map(([id, mark]) => [Number(id), mark]));
+let fades = Date.now() + (recent.left || 0) * 1000;
 
 const isSession = (slot) => (slot.kind || "session") === "session";
 
-/** As changed() in server/grid/recent.py: the first publish places everything, no news. */
+/** As changed() in server/grid/recent.py (a publish's moves are its release's changes against
+ * the one before): the first publish places everything, which is no news. */
 function changed(moved, placed) {
   const out = new Map(moved.filter((m) => m.to).map((m) => [m.pitch, m.from ? "moved" : "new"]));
   if (placed.length && placed.every((p) => out.get(p.pitch) === "new")) return new Map();
@@ -37,7 +41,7 @@ function windowOf(slots, now) {
 function cellOf(room, slot, placed) {
   const pitch = placed.get(`${room.id}:${slot.id}`);
   if (!pitch) return h("td", {}, h("span", { class: "free" }, (room.unavailable || []).includes(slot.id) ? t("Not in use") : t("Free")));
-  const mark = marks.get(pitch) || "";
+  const mark = Date.now() < fades ? marks.get(pitch) || "" : "";
   const title = state.pitches.find((p) => p.id === pitch)?.title || plain(t("A session"));
   return h("td", { class: mark ? `is-${mark}` : "" },
     h("span", { class: "b-title" }, title),
@@ -75,7 +79,10 @@ function render() {
 function onState(next, change) {
   state = next;
   day.hear(change);
-  if (change?.kind === "grid.published") marks = changed(change.data.moved || [], state.grid.placements);
+  if (change?.kind === "grid.published") {
+    marks = changed(change.data.moved || [], state.grid.placements);
+    fades = Date.now() + (recent.fade || 0) * 1000;
+  }
   render();
 }
 

@@ -20,7 +20,8 @@ const ORDER = ["zero", "one", "two", "few", "many", "other"];
 const rules = new Intl.PluralRules(lang);
 const categories = ORDER.filter((c) => rules.resolvedOptions().pluralCategories.includes(c));
 
-function fill(text, params) {
+/** A message already in the page's language, its %(name)s placeholders filled. */
+export function fill(text, params) {
   return text.replace(/%(?:\((\w+)\)s|%)/g, (whole, name) =>
     name === undefined ? "%" : name in params ? String(params[name]) : whole);
 }
@@ -33,7 +34,11 @@ export function t(msgid, params = {}) {
 
 /** A message that depends on a number n, which fills %(n)s. */
 export function tn(singular, plural, n, params = {}) {
-  const forms = Array.isArray(messages[singular]) ? messages[singular] : [singular, plural];
+  return counted(Array.isArray(messages[singular]) ? messages[singular] : [singular, plural], n, params);
+}
+
+/** A counted message's forms in the page's language (as gettext numbers them), said for n. */
+export function counted(forms, n, params = {}) {
   const index = Math.max(0, categories.indexOf(rules.select(n)));
   return fill(forms[Math.min(index, forms.length - 1)], { n, ...params });
 }

@@ -337,6 +337,7 @@ export function apply(state, kind, data, staff) {
     }
   } else if (kind === "votes") {
     setVotes(state, data.votes || {});
+    if (data.turnout) state.turnout = data.turnout; // staff only, as in their snapshot
   } else if (kind === "grid.changed") {
     // Staff get the whole draft; attendees only hear that the draft moved on.
     if (data.draft && (!state.draft || data.draft.version >= state.draft.version)) state.draft = data.draft;
@@ -352,6 +353,7 @@ export function apply(state, kind, data, staff) {
     if (data.votes) setVotes(state, data.votes);
     if (data.headcounts && state.grid) state.grid.headcounts = data.headcounts;
     if (data.checks && state.draft) state.draft.checks = data.checks;
+    if (data.turnout) state.turnout = data.turnout;
   } else if (kind === "seats") {
     if (state.grid) state.grid.seats = { ...(state.grid.seats || {}), ...(data.seats || {}) };
   }
