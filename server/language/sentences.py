@@ -5,8 +5,8 @@ Code that runs where no request's language is known (the allocator in a worker p
 batch of writes) makes ``Sentence`` values instead of strings: a template with named
 placeholders, its plural and count if it counts, and the values to fill in after translation,
 so a translator sees each sentence whole and can move what varies. A value may itself be a
-sentence (said in the same language as the one around it) or a tuple of names (listed as the
-language lists them: "A, B and C", "A, B a C").
+sentence (said in the same language as the one around it) or a tuple of names, listed as the
+language lists them ("“Te”, “Bara” and “Caws”").
 """
 
 from __future__ import annotations
@@ -15,9 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeAlias
 
-from babel.lists import format_list
-
-from server.language import SOURCE, current, gettext, ngettext
+from server.language import N_, gettext, ngettext
 
 Value: TypeAlias = "str | int | float | Sentence | tuple[str | Sentence, ...]"
 
@@ -61,9 +59,16 @@ def _value(value: Value, said: bool) -> Any:
     if isinstance(value, Sentence):
         return value.said() if said else value.english()
     if isinstance(value, tuple):
-        listed = [_value(item, said) for item in value]
-        return format_list(listed, locale=current() if said else SOURCE)
+        return _listed([str(_value(item, said)) for item in value], said)
     return value
+
+
+def _listed(items: list[str], said: bool) -> str:
+    if len(items) < 2:
+        return "".join(items)
+    # Translators: a list of names, the last joined by "and": “Te”, “Bara” and “Caws”.
+    last = N_("%(items)s and %(last)s")
+    return (gettext(last) if said else last) % {"items": ", ".join(items[:-1]), "last": items[-1]}
 
 
 def english(sentences: Iterable[Sentence]) -> str:
