@@ -214,7 +214,8 @@ async def test_a_bilingual_events_draft_explains_itself_in_welsh_and_english(
     assert "pleidlais" in placed["cy"] or "pleidleisiau" in placed["cy"]
     [left] = done["left_out"]
     assert left["reason"]["en"].startswith("Left out, with 0 votes. No cell is open to it")
-    assert left["reason"]["cy"].startswith("Wedi’i gadael allan, gyda 0 pleidlais. Does dim cell")
+    left_out_in_welsh = "Wedi’i gadael allan, gyda 0 pleidlais. Does dim cell"  # noqa: RUF001
+    assert left["reason"]["cy"].startswith(left_out_in_welsh)
     changed = await Change.filter(event=s.event, kind="grid.changed").order_by("-seq").first()
     assert changed is not None and changed.data["allocation"] == done
 

@@ -22,7 +22,9 @@ from server.events.setup import REMOVING
 from server.grid import editing
 from server.language import N_, Nn_
 from server.language.sentences import english, said
+from server.notes.photos import MAX_CAPTION, caption_of
 from server.pages import words
+from server.pages.attendee_view import AttendeePage, Listing
 from server.validation import validate
 from server.workers import Processes
 from tests.conftest import ApiEvent, LiveServer
@@ -145,6 +147,22 @@ def test_a_refusal_from_a_worker_process_can_still_be_said_in_welsh(welsh: None)
         "2 characters left",
         "2 nod ar ôl",
         "2 characters left",
+    )
+
+
+def test_a_search_of_the_sessions_is_counted_in_welsh(welsh: None) -> None:
+    """As finder.js says it once the page is live."""
+    page = AttendeePage({}, [], [], Listing(words="te"), total=6)
+    assert page.shown_words == "Yn dangos 0 o 6 sesiwn ar gyfer “te”."
+    with language.speaking("en"):
+        assert page.shown_words == "Showing 0 of 6 sessions for “te”."
+
+
+def test_a_caption_too_long_is_refused_in_welsh(welsh: None) -> None:
+    with pytest.raises(Invalid) as refused:
+        caption_of("x" * (MAX_CAPTION + 1))
+    assert refused.value.said() == (
+        f"Gall capsiwn fod yn {MAX_CAPTION} nod ar y mwyaf; mae gan hwn {MAX_CAPTION + 1}."
     )
 
 
