@@ -19,6 +19,7 @@ from server.grid.models import Placement
 from server.language.sentences import Sentence
 from server.marketplace import dots, pitches
 from server.marketplace.models import Dot, Pitch
+from server.validation import validate
 from tests.benchmarks.allocation import SHAPES, generate
 from tests.conftest import Domain
 from tests.grid.test_editing import Setting, setting
@@ -218,6 +219,7 @@ async def test_a_bilingual_events_draft_explains_itself_in_welsh_and_english(
     assert left["reason"]["cy"].startswith(left_out_in_welsh)
     changed = await Change.filter(event=s.event, kind="grid.changed").order_by("-seq").first()
     assert changed is not None and changed.data["allocation"] == done
+    validate("server-change", changed.message())
 
 
 async def test_agendas_of_many_voters_are_filled_in_a_process_and_say_the_same(
