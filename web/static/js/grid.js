@@ -57,9 +57,10 @@ function remember(allocation) {
 }
 
 /** The allocator's words come said in each of the event's languages ({cy: …, en: …}): this
- * page's, else the event's first. */
+ * page's, else the event's first. A draft kept before they were (a screen catching up on old
+ * changes) said them in English alone. */
 function ours(said) {
-  return said[lang] ?? Object.values(said)[0];
+  return typeof said === "string" ? said : said[lang] ?? Object.values(said)[0];
 }
 
 /** The allocator names rooms, slots and sessions by id: say their names instead. */
