@@ -13,7 +13,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from server.language import N_, gettext, ngettext
+from server.language import N_, gettext
+from server.language.sentences import Sentence
 
 
 class Refused(Exception):
@@ -33,21 +34,21 @@ class Refused(Exception):
         """``message``: English, marked with N_ where it is written; its ``values`` fill its
         named placeholders ("There is no pitch %(pitch)s") after it is translated, so a
         translator can move them. A sentence that counts is both its English forms, marked
-        with Nn_, and its count ``n``, so that each language says its own plural form.
+        with Nn_, and its count ``n``, so that each language says its own plural form. A value
+        that is itself a refusal or a ``Sentence`` is said in the same language.
         ``extensions``: more for a program to act on, sent as members of the problem."""
-        singular, plural = (message, None) if isinstance(message, str) else message
-        self.template, self.plural, self.n = singular, plural, n
-        self.values = dict(values or {})
-        english = plural if plural is not None and n != 1 else singular
-        self.message = _filled(english, self.values, said=False)  # for logs and the CLI
+        inner = {
+            key: value.sentence if isinstance(value, Refused) else value
+            for key, value in (values or {}).items()
+        }
+        self.sentence: Sentence = Sentence.of(message, n, **inner)
+        self.message = self.sentence.english()  # for logs and the CLI
         super().__init__(self.message)
         self.extensions = extensions
 
     def said(self) -> str:
         """The sentence in the asker's language (server.language.current())."""
-        if self.plural is not None:
-            return _filled(ngettext(self.template, self.plural, self.n), self.values)
-        return _filled(gettext(self.template), self.values)
+        return self.sentence.said()
 
     def __reduce__(self) -> tuple[Any, ...]:
         # A refusal raised in a worker process crosses back pickled; by default only its
@@ -57,17 +58,6 @@ class Refused(Exception):
     def titled(self) -> str:
         """The title in the asker's language."""
         return gettext(self.title)
-
-
-def _filled(message: str, values: Mapping[str, Any], *, said: bool = True) -> str:
-    """A value that is itself a refusal (why an archive's row was refused) is said in the
-    same language as the sentence around it."""
-    if not values:
-        return message
-    return message % {
-        key: (value.said() if said else value.message) if isinstance(value, Refused) else value
-        for key, value in values.items()
-    }
 
 
 def _revived(kind: type[Refused], state: dict[str, Any]) -> Refused:

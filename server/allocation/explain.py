@@ -1,91 +1,198 @@
 """The allocator explains itself: for each placed session why it is there and what moving it
-would cost, and for each left-out session why it is out, in words a facilitator understands."""
+would cost, and for each left-out session why it is out, in words a facilitator understands:
+whole sentences marked for the catalogue, said in each reader's language where the draft is
+kept (the allocator runs in a worker process, where no one's language is known)."""
 
 from __future__ import annotations
 
 from server.allocation.limit import Limit
-from server.allocation.model import (
-    LeftOut,
-)
+from server.allocation.model import Explanation, LeftOut
 from server.allocation.problem import MOVE_PENALTY, Problem, State
+from server.language import N_, Nn_
+from server.language.sentences import Sentence, Value
 
 
 def explain_placements(
     p: Problem, state: State, free_cells: list[int], limit: Limit
-) -> dict[int, str]:
+) -> dict[int, Explanation]:
     T = state.T
-    reasons: dict[int, str] = {}
+    reasons: dict[int, Explanation] = {}
     free = set(free_cells)
     for s in sorted(range(len(p.sessions)), key=lambda s: p.sessions[s]):
         t = state.slot_of[s]
         if t < 0:
             continue
         r = state.room_of[s]
-        room, slot = p.instance.name("room", p.rooms[r]), p.instance.name("slot", p.slots[t])
+        here = _cell_words(p, T, r * T + t)
         votes = len(p.voters[s])
         if s in p.locked:
-            reasons[p.sessions[s]] = f"Locked by a facilitator in {room}, {slot}; {votes} votes."
+            locked = Nn_(
+                "Locked by a facilitator in %(room)s, %(slot)s, with %(n)s vote.",
+                "Locked by a facilitator in %(room)s, %(slot)s, with %(n)s votes.",
+            )
+            reasons[p.sessions[s]] = (Sentence.of(locked, votes, **here),)
             continue
-        clashing = votes - state.n1[s]
-        seats = p.cap[r]
-        text = f"{votes} votes; {room} seats {seats}" + (
-            "." if seats >= votes else f", so up to {votes - seats} of them find it full."
-        )
-        if clashing:
-            text += f" {clashing} of its voters also want another session in {slot}."
+        said: list[Sentence] = []
         cell = r * T + t
         before = p.previous.get(s, cell)
         if before != cell:
-            text = f"{why_moved(p, state, s, before, free)} {text}"
-        if limit.over():
-            reasons[p.sessions[s]] = text
-            continue
-        alt = best_alternative(p, state, s, cell, free)
-        if alt is None:
-            text += " No other cell is open to it (rooms, hosts and locks)."
-        else:
-            cost, other_cell, other = alt
-            name = p.instance.name
-            where = f"{name('room', p.rooms[other_cell // T])}, "
-            where += name("slot", p.slots[other_cell % T])
-            if other >= 0:
-                where += f" (swapping with {name('session', p.sessions[other])})"
-            if cost > 0:
-                text += f" Moving it costs at least {votes_words(cost, 'served')}: the best "
-                text += f"other cell is {where}."
-            elif cost == 0:
-                text += f" It could move to {where} at no cost in served votes."
-            else:
-                text += f" Moving it to {where} would serve {votes_words(-cost, 'more')}, but "
-                text += "it stays where the current grid has it."
-        reasons[p.sessions[s]] = text
+            said.append(why_moved(p, state, s, before, free))
+        said.extend(_seats_and_clashes(p, state, s, here))
+        if not limit.over():
+            said.append(_cost_of_moving(p, state, s, cell, free))
+        reasons[p.sessions[s]] = tuple(said)
     return reasons
 
 
-def why_moved(p: Problem, state: State, s: int, before: int, free: set[int]) -> str:
+def _seats_and_clashes(p: Problem, state: State, s: int, here: Words) -> list[Sentence]:
+    """How many voted for ``s``, whether its room seats them, and how many of them want
+    another session in its slot."""
+    votes = len(p.voters[s])
+    seats = p.cap[state.room_of[s]]
+    if seats >= votes:
+        seated = Nn_(
+            "%(n)s vote; %(room)s seats %(seats)s.", "%(n)s votes; %(room)s seats %(seats)s."
+        )
+        said = [Sentence.of(seated, votes, room=here["room"], seats=seats)]
+    else:
+        full = Nn_(
+            "%(n)s vote; %(room)s seats %(seats)s, so up to %(full)s of them find it full.",
+            "%(n)s votes; %(room)s seats %(seats)s, so up to %(full)s of them find it full.",
+        )
+        said = [Sentence.of(full, votes, room=here["room"], seats=seats, full=votes - seats)]
+    clashing = votes - state.n1[s]
+    if clashing:
+        elsewhere = Nn_(
+            "%(n)s of its voters also wants another session in %(slot)s.",
+            "%(n)s of its voters also want another session in %(slot)s.",
+        )
+        said.append(Sentence.of(elsewhere, clashing, slot=here["slot"]))
+    return said
+
+
+def _cost_of_moving(p: Problem, state: State, s: int, cell: int, free: set[int]) -> Sentence:
+    """What moving placed ``s`` to its best other cell would cost in served votes."""
+    alt = best_alternative(p, state, s, cell, free)
+    if alt is None:
+        return Sentence.of(N_("No other cell is open to it (rooms, hosts and locks)."))
+    cost, other_cell, other = alt
+    there = _cell_words(p, state.T, other_cell)
+    swapping = other >= 0
+    if swapping:
+        there["session"] = p.instance.name("session", p.sessions[other])
+    if cost > 0:
+        costs = (
+            Nn_(
+                "Moving it costs at least %(n)s served vote: the best other cell is %(room)s, "
+                "%(slot)s (swapping with %(session)s).",
+                "Moving it costs at least %(n)s served votes: the best other cell is %(room)s, "
+                "%(slot)s (swapping with %(session)s).",
+            )
+            if swapping
+            else Nn_(
+                "Moving it costs at least %(n)s served vote: the best other cell is %(room)s, "
+                "%(slot)s.",
+                "Moving it costs at least %(n)s served votes: the best other cell is %(room)s, "
+                "%(slot)s.",
+            )
+        )
+        return Sentence.of(costs, cost, **there)
+    if cost == 0:
+        free_move = (
+            N_(
+                "It could move to %(room)s, %(slot)s (swapping with %(session)s) at no cost in "
+                "served votes."
+            )
+            if swapping
+            else N_("It could move to %(room)s, %(slot)s at no cost in served votes.")
+        )
+        return Sentence.of(free_move, **there)
+    gains = (
+        Nn_(
+            "Moving it to %(room)s, %(slot)s (swapping with %(session)s) would serve %(n)s more "
+            "vote, but it stays where the current grid has it.",
+            "Moving it to %(room)s, %(slot)s (swapping with %(session)s) would serve %(n)s more "
+            "votes, but it stays where the current grid has it.",
+        )
+        if swapping
+        else Nn_(
+            "Moving it to %(room)s, %(slot)s would serve %(n)s more vote, but it stays where "
+            "the current grid has it.",
+            "Moving it to %(room)s, %(slot)s would serve %(n)s more votes, but it stays where "
+            "the current grid has it.",
+        )
+    )
+    return Sentence.of(gains, -cost, **there)
+
+
+def why_moved(p: Problem, state: State, s: int, before: int, free: set[int]) -> Sentence:
     """Why ``s`` is no longer in ``before``, its cell in the previous grid."""
     name = p.instance.name
     t = before % state.T
-    room, slot = name("room", p.rooms[before // state.T]), name("slot", p.slots[t])
-    head = f"Moved from {room}, {slot}:"
+    there = _cell_words(p, state.T, before)
     other = state.occ[before]
+    if other >= 0:
+        there["session"] = name("session", p.sessions[other])
     if before not in free:
         if other >= 0 and other in p.locked:
-            return f"{head} {name('session', p.sessions[other])} is locked there."
-        return f"{head} that room is out of use then."
+            return Sentence.of(
+                N_("Moved from %(room)s, %(slot)s: %(session)s is locked there."), **there
+            )
+        return Sentence.of(
+            N_("Moved from %(room)s, %(slot)s: that room is out of use then."), **there
+        )
     if not p.sess_ok[s][t]:
-        return f"{head} its host cannot run it then."
+        return Sentence.of(
+            N_("Moved from %(room)s, %(slot)s: its host cannot run it then."), **there
+        )
     if not state.fits(s, before, other):
-        return f"{head} its host has another session then."
+        return Sentence.of(
+            N_("Moved from %(room)s, %(slot)s: its host has another session then."), **there
+        )
     loss = move_cost(p, state, s, before)
     if loss is None:
-        return f"{head} {name('session', p.sessions[other])}, there now, cannot take its place."
-    back = "putting it back"
-    if other >= 0:
-        back += f" (swapping with {name('session', p.sessions[other])})"
+        return Sentence.of(
+            N_("Moved from %(room)s, %(slot)s: %(session)s, there now, cannot take its place."),
+            **there,
+        )
     if loss > 0:
-        return f"{head} {back} would serve {votes_words(loss, 'fewer')}."
-    return f"{head} {back} would serve no fewer votes, but the time limit cut the run short."
+        fewer = (
+            Nn_(
+                "Moved from %(room)s, %(slot)s: putting it back (swapping with %(session)s) "
+                "would serve %(n)s fewer vote.",
+                "Moved from %(room)s, %(slot)s: putting it back (swapping with %(session)s) "
+                "would serve %(n)s fewer votes.",
+            )
+            if other >= 0
+            else Nn_(
+                "Moved from %(room)s, %(slot)s: putting it back would serve %(n)s fewer vote.",
+                "Moved from %(room)s, %(slot)s: putting it back would serve %(n)s fewer votes.",
+            )
+        )
+        return Sentence.of(fewer, loss, **there)
+    no_fewer = (
+        N_(
+            "Moved from %(room)s, %(slot)s: putting it back (swapping with %(session)s) would "
+            "serve no fewer votes, but the time limit cut the run short."
+        )
+        if other >= 0
+        else N_(
+            "Moved from %(room)s, %(slot)s: putting it back would serve no fewer votes, but the "
+            "time limit cut the run short."
+        )
+    )
+    return Sentence.of(no_fewer, **there)
+
+
+Words = dict[str, Value]
+
+
+def _cell_words(p: Problem, T: int, cell: int) -> Words:
+    """The placeholders naming a cell: its room and slot, as the instance names them."""
+    return {
+        "room": p.instance.name("room", p.rooms[cell // T]),
+        "slot": p.instance.name("slot", p.slots[cell % T]),
+    }
 
 
 def best_alternative(
@@ -158,121 +265,142 @@ def trial(p: Problem, state: State, u: int, cell: int) -> tuple[int, int, int, i
     return with_u - old, moved, old - base, with_u - base
 
 
-def votes_words(n: int, more: str = "") -> str:
-    """ "1 vote", "3 votes"; with ``more``, "1 more vote", "3 fewer votes"."""
-    word = "vote" if n == 1 else "votes"
-    return f"{n} {more} {word}" if more else f"{n} {word}"
-
-
 def explain_left_out(
     p: Problem, state: State, free_cells: list[int], limit: Limit
 ) -> tuple[LeftOut, ...]:
     """Why each session is not in the grid, in a facilitator's words: its best way in, and what
     that would cost in served votes and why."""
-    T = state.T
-    name = p.instance.name
     result = []
     for s in sorted(range(len(p.sessions)), key=lambda s: p.sessions[s]):
         if state.slot_of[s] >= 0:
             continue
         votes = len(p.voters[s])
-        head = f"Left out: {votes_words(votes)}"
         if s in p.forced:
-            reason = (
-                "forced in, but no cell is open to it: its host is unavailable or busy, or the "
-                "room is out of use, locked or holds another forced session, in every slot"
+            forced = N_(
+                "Forced in, but no cell is open to it: its host is unavailable or busy, or the "
+                "room is out of use, locked or holds another forced session, in every slot."
             )
-            result.append(LeftOut(p.sessions[s], votes, reason))
-            continue
-        options = [
-            c
-            for c in free_cells
-            if (state.occ[c] < 0 or state.occ[c] not in p.forced) and state.fits(s, c, state.occ[c])
-        ]
-        if not options:
-            reason = (
-                f"{head}; no cell is open to it: its host is unavailable or busy, or the room is "
-                "out of use, locked or holds a forced session, in every slot"
-            )
-            result.append(LeftOut(p.sessions[s], votes, reason))
-            continue
-        if limit.over():
-            reason = (
-                f"{head}; the time limit cut the run short before the cells open to it were weighed"
-            )
-            result.append(LeftOut(p.sessions[s], votes, reason))
-            continue
-        trials = []
-        for c in options:
-            served, moved, brings, adds = trial(p, state, s, c)
-            trials.append((served - MOVE_PENALTY * moved, served, -c, moved, brings, adds))
-        _, served, minus_cell, moved, brings, adds = max(trials)
-        cell = -minus_cell
-        t = cell % T
-        room, slot = name("room", p.rooms[cell // T]), name("slot", p.slots[t])
-        other = state.occ[cell]
-        if other < 0:
-            reason = (
-                f"{head}; it fits in {room}, {slot}, which is free, but the time limit cut the run "
-                "short before it was placed"
-            )
-            result.append(LeftOut(p.sessions[s], votes, reason))
-            continue
-        instead = f"placing it instead of {name('session', p.sessions[other])} ({room}, {slot})"
-        if served > 0:
-            if moved > 0 and served <= MOVE_PENALTY * moved:
-                reason = (
-                    f"{head}; {instead} would serve {votes_words(served, 'more')}, "
-                    "not enough to move a session of the grid people already have"
-                )
-            else:
-                reason = (
-                    f"{head}; {instead} would serve {votes_words(served, 'more')}, "
-                    "but the time limit cut the run short before it was tried"
-                )
-            result.append(LeftOut(p.sessions[s], votes, reason))
-            continue
-        figures = f"it would serve {adds} there, {name('session', p.sessions[other])} serves "
-        figures += f"{brings}"
-        if served == 0:
-            reason = f"{head}; {instead} would serve no more votes ({figures})"
-            result.append(LeftOut(p.sessions[s], votes, reason))
-            continue
-        counts = state.cnt
-        voters = p.voters[s]
-        busy_everywhere = sum(1 for a in voters if all(counts[u][a] for u in range(T)))
-        theirs = set(p.voters[other])
-        busy_there = sum(1 for a in voters if counts[t][a] - (a in theirs) > 0)
-        seats = p.cap[cell // T]
-        if votes == 0:
-            because = "nobody voted for it"
-        elif T > 1 and 2 * busy_everywhere > votes:
-            because = (
-                f"most of its voters ({busy_everywhere} of {votes}) already have a session "
-                "they voted for in every slot"
-            )
-        elif busy_there > 0 and 2 * busy_there >= votes - adds:
-            because = (
-                f"{busy_there} of its {votes} voters already "
-                f"{'has' if busy_there == 1 else 'have'} another session they voted for in {slot}"
-            )
-        elif seats < votes:
-            because = f"{room} seats only {seats}"
+            why: Explanation = (Sentence.of(forced),)
         else:
-            because = f"{name('session', p.sessions[other])} serves more there"
-        reason = (
-            f"{head}; {instead} would serve {votes_words(-served, 'fewer')}, because {because} "
-        )
-        reason += f"({figures})"
-        result.append(LeftOut(p.sessions[s], votes, reason))
-    return tuple(_with_previous_cell(p, T, left) for left in result)
+            head = Sentence.of(
+                Nn_("Left out, with %(n)s vote.", "Left out, with %(n)s votes."), votes
+            )
+            why = (head, *_why_left_out(p, state, s, free_cells, limit))
+        result.append(LeftOut(p.sessions[s], votes, why + _previous_cell(p, state.T, s)))
+    return tuple(result)
 
 
-def _with_previous_cell(p: Problem, T: int, left: LeftOut) -> LeftOut:
-    """A session the previous grid had is moved off it: say where it was."""
-    before = p.previous.get(p.sessions.index(left.session))
-    if before is None:
-        return left
+def _why_left_out(
+    p: Problem, state: State, s: int, free_cells: list[int], limit: Limit
+) -> Explanation:
+    """Left-out ``s``'s best way in, and what that would cost in served votes and why."""
+    T = state.T
     name = p.instance.name
-    where = f"{name('room', p.rooms[before // T])}, {name('slot', p.slots[before % T])}"
-    return LeftOut(left.session, left.votes, f"{left.reason}; the previous grid had it in {where}")
+    options = [
+        c
+        for c in free_cells
+        if (state.occ[c] < 0 or state.occ[c] not in p.forced) and state.fits(s, c, state.occ[c])
+    ]
+    if not options:
+        shut = N_(
+            "No cell is open to it: its host is unavailable or busy, or the room is out of use, "
+            "locked or holds a forced session, in every slot."
+        )
+        return (Sentence.of(shut),)
+    if limit.over():
+        unweighed = N_("The time limit cut the run short before the cells open to it were weighed.")
+        return (Sentence.of(unweighed),)
+    trials = []
+    for c in options:
+        served, moved, brings, adds = trial(p, state, s, c)
+        trials.append((served - MOVE_PENALTY * moved, served, -c, moved, brings, adds))
+    _, served, minus_cell, moved, brings, adds = max(trials)
+    cell = -minus_cell
+    there = _cell_words(p, T, cell)
+    other = state.occ[cell]
+    if other < 0:
+        unplaced = N_(
+            "It fits in %(room)s, %(slot)s, which is free, but the time limit cut the run short "
+            "before it was placed."
+        )
+        return (Sentence.of(unplaced, **there),)
+    there["session"] = name("session", p.sessions[other])
+    if served > 0:
+        more = (
+            Nn_(
+                "Placing it instead of %(session)s (%(room)s, %(slot)s) would serve %(n)s more "
+                "vote, not enough to move a session of the grid people already have.",
+                "Placing it instead of %(session)s (%(room)s, %(slot)s) would serve %(n)s more "
+                "votes, not enough to move a session of the grid people already have.",
+            )
+            if moved > 0 and served <= MOVE_PENALTY * moved
+            else Nn_(
+                "Placing it instead of %(session)s (%(room)s, %(slot)s) would serve %(n)s more "
+                "vote, but the time limit cut the run short before it was tried.",
+                "Placing it instead of %(session)s (%(room)s, %(slot)s) would serve %(n)s more "
+                "votes, but the time limit cut the run short before it was tried.",
+            )
+        )
+        return (Sentence.of(more, served, **there),)
+    figures = Sentence.of(
+        Nn_(
+            "There it would serve %(n)s vote, and %(session)s serves %(theirs)s.",
+            "There it would serve %(n)s votes, and %(session)s serves %(theirs)s.",
+        ),
+        adds,
+        session=there["session"],
+        theirs=brings,
+    )
+    if served == 0:
+        same = N_(
+            "Placing it instead of %(session)s (%(room)s, %(slot)s) would serve no more votes."
+        )
+        return (Sentence.of(same, **there), figures)
+    fewer = Nn_(
+        "Placing it instead of %(session)s (%(room)s, %(slot)s) would serve %(n)s fewer vote.",
+        "Placing it instead of %(session)s (%(room)s, %(slot)s) would serve %(n)s fewer votes.",
+    )
+    return (Sentence.of(fewer, -served, **there), _why_fewer(p, state, s, cell, adds), figures)
+
+
+def _why_fewer(p: Problem, state: State, s: int, cell: int, adds: int) -> Sentence:
+    """Why left-out ``s`` would serve fewer votes in ``cell`` than the session there."""
+    T = state.T
+    t = cell % T
+    there = _cell_words(p, T, cell)
+    other = state.occ[cell]
+    votes = len(p.voters[s])
+    counts = state.cnt
+    voters = p.voters[s]
+    busy_everywhere = sum(1 for a in voters if all(counts[u][a] for u in range(T)))
+    theirs = set(p.voters[other])
+    busy_there = sum(1 for a in voters if counts[t][a] - (a in theirs) > 0)
+    seats = p.cap[cell // T]
+    if votes == 0:
+        return Sentence.of(N_("Nobody voted for it."))
+    if T > 1 and 2 * busy_everywhere > votes:
+        most = N_(
+            "Most of its voters (%(busy)s of %(votes)s) already have a session they voted for in "
+            "every slot."
+        )
+        return Sentence.of(most, busy=busy_everywhere, votes=votes)
+    if busy_there > 0 and 2 * busy_there >= votes - adds:
+        busy = Nn_(
+            "%(n)s of its %(votes)s voters already has another session they voted for in %(slot)s.",
+            "%(n)s of its %(votes)s voters already have another session they voted for in "
+            "%(slot)s.",
+        )
+        return Sentence.of(busy, busy_there, votes=votes, slot=there["slot"])
+    if seats < votes:
+        return Sentence.of(N_("%(room)s seats only %(seats)s."), room=there["room"], seats=seats)
+    serves_more = N_("%(session)s serves more there.")
+    return Sentence.of(serves_more, session=p.instance.name("session", p.sessions[other]))
+
+
+def _previous_cell(p: Problem, T: int, s: int) -> Explanation:
+    """A session the previous grid had is moved off it: say where it was."""
+    before = p.previous.get(s)
+    if before is None:
+        return ()
+    had = N_("The previous grid had it in %(room)s, %(slot)s.")
+    return (Sentence.of(had, **_cell_words(p, T, before)),)

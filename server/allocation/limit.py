@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import time
 
+from server.language import N_
+from server.language.sentences import Sentence
+
 SAFETY_FACTOR = 10.0
 """A run stops early only after this many times its budget: a machine shared with test suites
 can run the allocator four or five times slower than idle, and that must not change the grid."""
@@ -30,12 +33,13 @@ class Limit:
     def elapsed(self) -> float:
         return time.perf_counter() - self.started
 
-    def notice(self) -> str:
-        """The sentence a caller shows when the cap cut the run short, else ""."""
+    def notice(self) -> Sentence | None:
+        """The sentence a caller shows when the cap cut the run short, else None."""
         if not self.hit:
-            return ""
-        return (
-            f"The allocator stopped at its time limit ({self.cap_seconds:g} s) before finishing "
-            "its planned search, because the server was busy: this grid is valid but may serve "
+            return None
+        stopped = N_(
+            "The allocator stopped at its time limit (%(seconds)s s) before finishing its "
+            "planned search, because the server was busy: this grid is valid but may serve "
             "fewer votes than a full run, and running it again may give a different one."
         )
+        return Sentence.of(stopped, seconds=f"{self.cap_seconds:g}")

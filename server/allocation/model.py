@@ -5,11 +5,21 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from server.language import N_
+from server.language.sentences import Sentence, english
+
 Cell = tuple[int, int]
 """(room id, slot id)."""
 
 Grid = dict[int, Cell]
 """Session id -> (room id, slot id)."""
+
+Explanation = tuple[Sentence, ...]
+"""Whole sentences, said one after another in the reader's language (``sentences.said``)."""
+
+
+# What an explanation calls a room, slot or session the instance gives no name.
+UNNAMED = {"room": N_("room %(id)s"), "slot": N_("slot %(id)s"), "session": N_("session %(id)s")}
 
 
 @dataclass(frozen=True)
@@ -44,11 +54,12 @@ class Instance:
     """The current grid: re-running moves as few unlocked sessions as it can."""
     forced: frozenset[int] = frozenset()
     """Sessions the facilitator forces in even if they would be left out."""
-    names: Mapping[tuple[str, int], str] = field(default_factory=dict)
-    """How explanations name things: ("room" | "slot" | "session", id) -> words people know."""
+    names: Mapping[tuple[str, int], str | Sentence] = field(default_factory=dict)
+    """How explanations name things: ("room" | "slot" | "session", id) -> words people know
+    (a sentence where Snug's own words name it: "the 09:00 slot")."""
 
-    def name(self, kind: str, id_: int) -> str:
-        return self.names.get((kind, id_), f"{kind} {id_}")
+    def name(self, kind: str, id_: int) -> str | Sentence:
+        return self.names.get((kind, id_)) or Sentence.of(UNNAMED[kind], id=id_)
 
 
 @dataclass(frozen=True)
@@ -75,7 +86,7 @@ class Served:
 class LeftOut:
     session: int
     votes: int
-    reason: str
+    reason: Explanation
 
 
 @dataclass(frozen=True)
@@ -85,19 +96,19 @@ class Allocation:
     moved: int
     """Unlocked sessions of ``instance.previous`` that are now in another cell or left out."""
     left_out: tuple[LeftOut, ...]
-    reasons: Mapping[int, str]
+    reasons: Mapping[int, Explanation]
     """Per placed session: why this room and slot, and what moving it would cost."""
     seconds: float
     capped: bool = False
     """The wall-clock safety net stopped the run before its planned work was done (a machine
     far busier than planned for): the grid is valid but another run may give a different one."""
-    notice: str = ""
-    """When ``capped``, a sentence saying so that callers can show; otherwise empty."""
+    notice: Sentence | None = None
+    """When ``capped``, a sentence saying so that callers can show."""
 
 
 class AllocationError(ValueError):
     """The locks themselves break a hard constraint, so no valid grid keeps them."""
 
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("; ".join(problems))
+    def __init__(self, problems: list[Sentence]) -> None:
+        super().__init__(english(problems))
         self.problems = problems

@@ -6,6 +6,8 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 
 from server.allocation.model import Cell, Instance, Served
+from server.language import N_
+from server.language.sentences import Sentence
 
 
 def match_multis(neighbours: Sequence[Sequence[int]], residual: Mapping[int, int]) -> int:
@@ -134,9 +136,9 @@ def served_votes(instance: Instance, grid: Mapping[int, Cell]) -> Served:
     return Served(served, total, clashes, total - served - clashes, percent)
 
 
-def check(instance: Instance, grid: Mapping[int, Cell]) -> list[str]:
+def check(instance: Instance, grid: Mapping[int, Cell]) -> list[Sentence]:
     """Every hard constraint ``grid`` breaks, in words; an empty list means a valid grid."""
-    problems: list[str] = []
+    problems: list[Sentence] = []
     rooms = {room.id: room for room in instance.rooms}
     sessions = {session.id: session for session in instance.sessions}
     slots = set(instance.slots)
@@ -148,39 +150,82 @@ def check(instance: Instance, grid: Mapping[int, Cell]) -> list[str]:
         room = rooms.get(room_id)
         what = n("session", session_id)
         if session is None:
-            problems.append(f"{what} is not one of the sessions")
+            problems.append(
+                Sentence.of(N_("%(session)s is not one of the sessions."), session=what)
+            )
         if room is None:
-            problems.append(f"{what} is in room {room_id}, which is not a room")
+            problems.append(
+                Sentence.of(
+                    N_("%(session)s is in room %(room)s, which is not a room."),
+                    session=what,
+                    room=room_id,
+                )
+            )
         if slot not in slots:
-            problems.append(f"{what} is in {n('slot', slot)}, which is not a session slot")
+            problems.append(
+                Sentence.of(
+                    N_("%(session)s is in %(slot)s, which is not a session slot."),
+                    session=what,
+                    slot=n("slot", slot),
+                )
+            )
         cells[(room_id, slot)].append(session_id)
         if room is not None and slot in room.unavailable:
-            problems.append(f"{n('room', room_id)} is unavailable in {n('slot', slot)}")
+            problems.append(
+                Sentence.of(
+                    N_("%(room)s is unavailable in %(slot)s."),
+                    room=n("room", room_id),
+                    slot=n("slot", slot),
+                )
+            )
         if session is not None:
             if slot in session.unavailable:
-                problems.append(f"The host of {what} cannot run it in {n('slot', slot)}")
+                problems.append(
+                    Sentence.of(
+                        N_("The host of %(session)s cannot run it in %(slot)s."),
+                        session=what,
+                        slot=n("slot", slot),
+                    )
+                )
             for host in sorted(session.hosts):
                 hosts_in_slot[(slot, host)].append(session_id)
     for (room_id, slot), in_cell in sorted(cells.items()):
         if len(in_cell) > 1:
-            listed = ", ".join(n("session", s) for s in in_cell)
-            problems.append(f"{n('room', room_id)} in {n('slot', slot)} holds sessions {listed}")
+            problems.append(
+                Sentence.of(
+                    N_("%(room)s in %(slot)s holds more than one session: %(sessions)s."),
+                    room=n("room", room_id),
+                    slot=n("slot", slot),
+                    sessions=_named(instance, in_cell),
+                )
+            )
     for (slot, host), hosted in sorted(hosts_in_slot.items()):
         if len(hosted) > 1:
-            listed = " and ".join(n("session", s) for s in hosted)
             problems.append(
-                f"The host {host!r} would be in two places in {n('slot', slot)}: {listed}"
+                Sentence.of(
+                    N_("The host “%(host)s” would be in two places in %(slot)s: %(sessions)s."),
+                    host=host,
+                    slot=n("slot", slot),
+                    sessions=_named(instance, hosted),
+                )
             )
     for session_id, cell in sorted(instance.locks.items()):
         if grid.get(session_id) != cell:
-            problems.append(
-                f"{n('session', session_id)} is locked in {n('room', cell[0])}, "
-                f"{n('slot', cell[1])}, but is {_where(instance, grid.get(session_id))}"
-            )
+            problems.append(_unlocked(instance, session_id, cell, grid.get(session_id)))
     return problems
 
 
-def _where(instance: Instance, cell: Cell | None) -> str:
-    if cell is None:
-        return "not placed"
-    return f"in {instance.name('room', cell[0])}, {instance.name('slot', cell[1])}"
+def _named(instance: Instance, sessions: list[int]) -> tuple[str | Sentence, ...]:
+    return tuple(instance.name("session", s) for s in sessions)
+
+
+def _unlocked(instance: Instance, session: int, locked: Cell, now: Cell | None) -> Sentence:
+    """A locked session that is not in its cell, and where it is instead."""
+    n = instance.name
+    where = {"session": n("session", session), "room": n("room", locked[0])}
+    where["slot"] = n("slot", locked[1])
+    if now is None:
+        off = N_("%(session)s is locked in %(room)s, %(slot)s, but is not placed.")
+        return Sentence.of(off, **where)
+    moved = N_("%(session)s is locked in %(room)s, %(slot)s, but is in %(now_room)s, %(now_slot)s.")
+    return Sentence.of(moved, now_room=n("room", now[0]), now_slot=n("slot", now[1]), **where)

@@ -10,6 +10,8 @@ from server.allocation import Instance, Session
 from server.allocation import Room as AllocRoom
 from server.events.models import Event, Room, Slot
 from server.grid.models import Placement
+from server.language import N_
+from server.language.sentences import Sentence
 from server.marketplace.models import Dot, Pitch
 
 Cell = tuple[int, int]  # (room id, slot id)
@@ -62,10 +64,16 @@ class Board:
             names=self.names(),
         )
 
-    def names(self) -> dict[tuple[str, int], str]:
-        named = {("room", r.id): r.name for r in self.rooms.values()}
+    def names(self) -> dict[tuple[str, int], str | Sentence]:
+        named: dict[tuple[str, int], str | Sentence] = {
+            ("room", r.id): r.name for r in self.rooms.values()
+        }
         named.update(
-            {("slot", s.id): s.label or f"the {s.starts_at[-5:]} slot" for s in self.slots.values()}
+            {
+                ("slot", s.id): s.label
+                or Sentence.of(N_("the %(time)s slot"), time=s.starts_at[-5:])
+                for s in self.slots.values()
+            }
         )
         named.update({("session", p.id): f"“{p.title}”" for p in self.pitches.values()})
         return named

@@ -11,7 +11,7 @@ import functools
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from server.allocation import Allocation, AllocationError, Instance, allocate, check
+from server.allocation import Allocation, AllocationError, Explanation, Instance, allocate, check
 from server.errors import Conflict, NotFound, Refused
 from server.events import setup
 from server.events.access import Actor, Role
@@ -24,6 +24,8 @@ from server.grid.published import publish_draft
 from server.grid.version import require_version
 from server.grid.views import draft_view, published_view
 from server.language import N_
+from server.language.sentences import said as sentences_said
+from server.language.surfaces import in_each, spoken
 from server.workers import Processes
 
 ALLOCATION_BUDGET = 2.0
@@ -59,13 +61,15 @@ async def edit(
     before = board.grid
     before_rows = board.rows()
     before_venue = venue.kept(board) if rooms_and_slots else None
-    broken_before = set(check(board.instance(before), before))
+    broken_before = {v.english() for v in check(board.instance(before), before)}
     outcome = await change(board)
     said = what(board) if callable(what) else what
     board = await load_board(event)
-    broken = [v for v in check(board.instance(before), board.grid) if v not in broken_before]
+    broken = [
+        v for v in check(board.instance(before), board.grid) if v.english() not in broken_before
+    ]
     if broken:
-        raise Conflict(f"That would break a rule: {broken[0]}.")
+        raise Conflict(N_("That would break a rule: %(rule)s"), values={"rule": broken[0]})
     if before_venue is not None:
         await setup.record_venue(journal)
     if undoable:
@@ -182,7 +186,9 @@ def allocation_of(instance: Instance, budget: float) -> Allocation | Conflict:
     try:
         return allocate(instance, budget_seconds=budget)
     except AllocationError as exc:
-        return Conflict(f"The locked sessions break a rule: {exc.problems[0]}")
+        return Conflict(
+            N_("The locked sessions break a rule: %(rule)s"), values={"rule": exc.problems[0]}
+        )
 
 
 async def _keep(
@@ -200,6 +206,12 @@ async def _keep(
     if isinstance(found, Refused):
         raise found
     result = found
+    # Every staff screen reads the same change: each explanation is said in each of the
+    # event's languages, and each screen shows its own.
+    codes = spoken(journal.event.languages)
+
+    def said(sentences: Explanation) -> dict[str, str]:
+        return in_each(codes, lambda: sentences_said(sentences))
 
     async def change(board: Board) -> dict[str, Any]:
         # Sessions hidden or merged, rooms or slots taken away while drafting stay off the grid;
@@ -221,12 +233,12 @@ async def _keep(
                 "moved": result.moved,
                 "seconds": round(result.seconds, 3),
                 "left_out": [
-                    {"pitch": o.session, "votes": o.votes, "reason": o.reason}
+                    {"pitch": o.session, "votes": o.votes, "reason": said(o.reason)}
                     for o in result.left_out
                 ],
-                "reasons": {str(p): why for p, why in result.reasons.items()},
+                "reasons": {str(p): said(why) for p, why in result.reasons.items()},
                 # Said only when the safety cap cut the search short (a very slow machine).
-                **({"notice": result.notice} if result.capped else {}),
+                **({"notice": said((result.notice,))} if result.notice else {}),
             }
         }
 

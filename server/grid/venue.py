@@ -116,7 +116,8 @@ async def restore(event: Event, undo: dict[str, Any]) -> dict[str, Any]:
         await setup.put_rooms(event, rooms, returning=True)
     except Invalid as exc:
         raise Conflict(
-            f"The last change can't be undone now: {exc.message} Nothing was changed."
+            N_("The last change can't be undone now: %(why)s Nothing was changed."),
+            values={"why": exc},
         ) from None
     there = {"room_id": {r["id"] for r in rooms}, "slot_id": slot_ids}
     await _published_again(event, undo.get("published", []), there)

@@ -44,10 +44,13 @@ def both(codes: list[str]) -> Callable[..., Markup]:
 def both_text(codes: list[str], say: Callable[[], str]) -> str:
     """``say()`` in each language, "Cymraeg / English", for plain text and Markdown; once
     where the languages say the same (a number, a name)."""
-    said: list[str] = []
+    return TEXT_BETWEEN.join(dict.fromkeys(in_each(codes, say).values()))
+
+
+def in_each(codes: Iterable[str], say: Callable[[], str]) -> dict[str, str]:
+    """``say()`` in each language, by its code, for each reader to pick their own."""
+    said: dict[str, str] = {}
     for code in codes:
         with speaking(code):
-            words = say()
-        if words not in said:
-            said.append(words)
-    return TEXT_BETWEEN.join(said)
+            said[code] = say()
+    return said

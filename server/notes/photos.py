@@ -20,7 +20,7 @@ from PIL import Image, ImageCms, ImageFile, ImageOps, UnidentifiedImageError
 from server.errors import Invalid, NotFound, Refused
 from server.events.access import Actor
 from server.events.models import Event
-from server.language import N_
+from server.language import N_, Nn_
 from server.notes import document, editing, store
 from server.notes.document import NotesContent, PhotoRef
 from server.notes.editing import Session
@@ -231,7 +231,12 @@ def caption_of(text: str) -> str:
     caption = " ".join(text.split())
     if len(caption) > MAX_CAPTION:
         raise Invalid(
-            f"A caption can be at most {MAX_CAPTION} characters; this one has {len(caption)}."
+            Nn_(
+                "A caption can be at most %(n)s character; this one has %(has)s.",
+                "A caption can be at most %(n)s characters; this one has %(has)s.",
+            ),
+            values={"has": len(caption)},
+            n=MAX_CAPTION,
         )
     return caption
 

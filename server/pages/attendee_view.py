@@ -170,8 +170,12 @@ class AttendeePage:
             return _in_language(self.listing, len(self.cards), self.total)
         if not self.listing.words:
             return ""
-        total = words.plural(self.total, "session")
-        return f"Showing {len(self.cards)} of {total} for “{self.listing.words}”."
+        showing = ngettext(
+            "Showing %(showing)s of %(n)s session for “%(text)s”.",
+            "Showing %(showing)s of %(n)s sessions for “%(text)s”.",
+            self.total,
+        )  # as finder.js says it
+        return showing % {"showing": len(self.cards), "n": self.total, "text": self.listing.words}
 
 
 def attendee_page(state: dict[str, Any], listing: Listing | None = None) -> AttendeePage:

@@ -16,7 +16,7 @@ from starlette.routing import Route
 from server import templates
 from server.errors import Refused
 from server.language import gettext
-from server.pages.words import FORMATS, plural
+from server.pages.words import FORMATS
 
 # A page showing one person's own state (their dots, their agenda) is for them alone, so no
 # shared cache keeps it; every page is checked again before it is shown from a cache. Every
@@ -33,9 +33,7 @@ def page(
     private: bool = False,
     **context: Any,
 ) -> HTMLResponse:
-    body = templates.render(
-        template, title=title, **{"errors": [], "plural": plural, "formats": FORMATS, **context}
-    )
+    body = templates.render(template, title=title, **{"errors": [], "formats": FORMATS, **context})
     return HTMLResponse(body, status_code=status, headers=PRIVATE if private else SHARED)
 
 

@@ -17,12 +17,6 @@ def format_name(code: str) -> str:
     return _(FORMATS[code]) if code in FORMATS else code
 
 
-def plural(n: int, one: str, many: str | None = None) -> str:
-    """English only: what the pages not yet translated still count with. A sentence to be
-    translated counts with ngettext instead, one message for the whole sentence."""
-    return f"{n} {one if n == 1 else many or one + 's'}"
-
-
 def clock(local: str) -> str:
     """The time of a slot's local "YYYY-MM-DDTHH:MM"."""
     return local[11:16]

@@ -24,6 +24,7 @@ from server.allocation import (
 from server.allocation.limit import Limit
 from server.allocation.problem import build, prepare
 from server.allocation.search import _anneal, _seat_gain
+from server.language.sentences import english
 from tests.benchmarks.allocation_bound import seat_bound
 
 BUDGET = 0.05
@@ -207,9 +208,12 @@ def test_fewest_voted_are_left_out_unless_forced() -> None:
     assert set(result.grid) == {10, 11}
     assert [left.session for left in result.left_out] == [12, 13]
     assert result.left_out[1].votes == 0
-    assert result.left_out[1].reason.startswith("Left out: 0 votes; placing it instead of")
-    assert "would serve 3 fewer votes, because nobody voted for it" in result.left_out[1].reason
-    assert result.left_out[0].reason.startswith("Left out: 2 votes; placing it instead of")
+    nobody = english(result.left_out[1].reason)
+    assert nobody.startswith("Left out, with 0 votes. Placing it instead of")
+    assert "would serve 3 fewer votes. Nobody voted for it." in nobody
+    assert english(result.left_out[0].reason).startswith(
+        "Left out, with 2 votes. Placing it instead of"
+    )
     forced = allocate(Instance(rooms, slots, sessions, votes, forced=frozenset({13})))
     assert 13 in forced.grid
     assert check(instance, forced.grid) == []
@@ -254,8 +258,8 @@ def test_reasons_say_where_and_what_a_move_costs() -> None:
     result = allocate(Instance(rooms, (1, 2), sessions, votes))
     assert result.grid[10][0] == 1
     assert result.grid[11][1] != result.grid[12][1]
-    assert "room 1 seats 20" in result.reasons[10]
-    assert "costs at least" in result.reasons[10]
+    assert "room 1 seats 20." in english(result.reasons[10])
+    assert "Moving it costs at least" in english(result.reasons[10])
     assert result.served.served == 25
 
 
@@ -276,13 +280,13 @@ def test_served_votes_not_the_fewest_votes_decide_who_is_left_out() -> None:
     assert set(result.grid) == {10, 12}
     assert result.served.served == 8
     assert [(left.session, left.votes) for left in result.left_out] == [(11, 4)]
-    reason = result.left_out[0].reason
+    reason = english(result.left_out[0].reason)
     # Instead of "Knitting" it would serve nothing more (its voters are all in "Rust"); instead
     # of "Rust" it gains its 4 voters but loses Rust's 5.
-    assert reason.startswith("Left out: 4 votes; placing it instead of “Rust” (the ")
+    assert reason.startswith("Left out, with 4 votes. Placing it instead of “Rust” (the ")
     assert reason.endswith(
-        "the morning) would serve 1 fewer vote, because “Rust” serves more there "
-        "(it would serve 4 there, “Rust” serves 5)"
+        "the morning) would serve 1 fewer vote. “Rust” serves more there. "
+        "There it would serve 4 votes, and “Rust” serves 5."
     )
     # Forced in, it goes in even though it serves fewer votes.
     forced = allocate(Instance(rooms, (1,), sessions, votes, forced=frozenset({11}), names=names))

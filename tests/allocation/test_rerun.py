@@ -7,6 +7,7 @@ import random
 from dataclasses import replace
 
 from server.allocation import Instance, Room, Session, allocate, check, served_votes
+from server.language.sentences import english
 from tests.benchmarks.allocation import generate
 
 BUDGET = 0.25
@@ -26,7 +27,7 @@ def test_a_few_changed_votes_move_nothing_on_the_reference_events() -> None:
         again = allocate(replace(instance, votes=votes, previous=first.grid), budget_seconds=BUDGET)
         assert again.moved == 0
         assert again.grid == first.grid
-        assert not any(why.startswith("Moved") for why in again.reasons.values())
+        assert not any(english(why).startswith("Moved") for why in again.reasons.values())
 
 
 def test_a_move_that_pays_says_what_putting_it_back_would_cost() -> None:
@@ -43,11 +44,13 @@ def test_a_move_that_pays_says_what_putting_it_back_would_cost() -> None:
     back = served_votes(instance, previous).served
     cost = result.served.served - back
     assert cost == 16 - 3
-    assert result.reasons[11].startswith(
+    assert english(result.reasons[11]).startswith(
         f"Moved from the Snug, the morning: putting it back (swapping with “Rust”) would serve "
         f"{cost} fewer votes. 15 votes; the Hall seats 20."
     )
-    assert result.reasons[10].startswith("Moved from the Hall, the morning: putting it back")
+    assert english(result.reasons[10]).startswith(
+        "Moved from the Hall, the morning: putting it back"
+    )
 
 
 def test_a_session_whose_room_closed_moves_and_says_so() -> None:
@@ -60,10 +63,10 @@ def test_a_session_whose_room_closed_moves_and_says_so() -> None:
     assert check(instance, result.grid) == []
     assert result.grid[12] == (2, 2)
     assert result.moved == 1
-    assert result.reasons[12].startswith(
+    assert english(result.reasons[12]).startswith(
         "Moved from the Hall, the afternoon: that room is out of use then."
     )
-    assert not result.reasons[10].startswith("Moved")
+    assert not english(result.reasons[10]).startswith("Moved")
 
 
 def test_a_session_left_out_of_the_rerun_says_where_it_was() -> None:
@@ -77,4 +80,4 @@ def test_a_session_left_out_of_the_rerun_says_where_it_was() -> None:
     assert result.moved == 1
     [left] = result.left_out
     assert left.session == 11
-    assert left.reason.endswith("; the previous grid had it in the Snug, the morning")
+    assert english(left.reason).endswith(" The previous grid had it in the Snug, the morning.")

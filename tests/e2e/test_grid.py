@@ -46,8 +46,8 @@ TITLES = [
 class Camp:
     """An event with rooms, a break, pitches and votes, made through the API."""
 
-    def __init__(self, server: LiveServer, name: str) -> None:
-        self.event: Event = make_event(server, name, rooms=ROOMS, slots=SLOTS)
+    def __init__(self, server: LiveServer, name: str, **event: Any) -> None:
+        self.event: Event = make_event(server, name, rooms=ROOMS, slots=SLOTS, **event)
         self.base = f"{server.url}/api/e/{self.event.slug}"
         httpx.patch(self.base, json={"voting_open": True}, headers=self.event.auth())
         self.pitches = {}
@@ -365,6 +365,33 @@ def test_the_grid_day(server: LiveServer, browser: Any, results_dir: Any) -> Non
     assert errors == []
     phone_context.close()
     laptop_context.close()
+
+
+def test_each_facilitator_reads_the_allocator_in_their_own_language(
+    server: LiveServer, browser: Any, results_dir: Any
+) -> None:
+    """At a bilingual event the draft explains itself in both languages: a facilitator on the
+    grid in Welsh reads Welsh, one in English reads English, whoever pressed Allocate."""
+    camp = Camp(server, "Gwersyll dwyieithog", languages=["cy", "en"])
+    laptops = {}
+    for code in ("cy", "en"):
+        context = browser.new_context(viewport={"width": 1280, "height": 800})
+        context.add_cookies([{"name": "snug_language", "value": code, "url": server.url}])
+        sign_in(context, server, camp.event.slug, camp.event.key)
+        laptops[code] = context.new_page()
+        laptops[code].goto(f"{server.url}/e/{camp.event.slug}/grid")
+        expect(laptops[code].locator("html")).to_have_attribute("lang", code)
+        expect(laptops[code].locator("#conn")).to_have_text("Byw" if code == "cy" else "Live")
+    laptops["cy"].locator("#allocate").click()
+    for code, words in (("cy", "pleidlais"), ("en", "vote")):
+        laptop = laptops[code]
+        expect(laptop.locator("#grid .session")).to_have_count(5)
+        why = laptop.locator('[data-key^="why-"]').first
+        why.click()
+        expect(why).to_have_attribute("aria-expanded", "true")
+        expect(laptop.locator(".s-reason:visible").first).to_contain_text(words)
+    expect(laptops["en"].locator(".s-reason:visible").first).not_to_contain_text("pleidlais")
+    laptops["cy"].screenshot(path=str(results_dir / "grid-reasons-welsh.png"), full_page=True)
 
 
 def test_touch_drag_moves_a_session(server: LiveServer, browser: Any, results_dir: Any) -> None:

@@ -11,12 +11,15 @@ from typing import Any
 import pytest
 
 from server.errors import Conflict, Forbidden
+from server.events.changes import Change
 from server.events.models import Attendee, Event, Room, Slot
 from server.grid import agenda, editing, views
 from server.grid.board import load_board
 from server.grid.models import Placement
+from server.language.sentences import Sentence
 from server.marketplace import dots, pitches
 from server.marketplace.models import Dot, Pitch
+from server.validation import validate
 from tests.benchmarks.allocation import SHAPES, generate
 from tests.conftest import Domain
 from tests.grid.test_editing import Setting, setting
@@ -191,11 +194,32 @@ async def test_a_draft_cut_short_by_the_safety_cap_says_so_and_a_full_one_does_n
 
     async def capped_run(job: Any, *args: Any) -> Any:
         done = job(*args)  # the allocator itself, here rather than in its process
-        return dataclasses.replace(done, capped=True, notice="Stopped at its time limit.")
+        stopped = Sentence.of("Stopped at its time limit.")
+        return dataclasses.replace(done, capped=True, notice=stopped)
 
     monkeypatch.setattr(editing._drafters, "run", capped_run)
     cut = await s.allocate(await s.version())
-    assert cut["allocation"]["notice"] == "Stopped at its time limit."
+    assert cut["allocation"]["notice"] == {"en": "Stopped at its time limit."}
+
+
+async def test_a_bilingual_events_draft_explains_itself_in_welsh_and_english(
+    domain: Domain,
+) -> None:
+    s = await setting(domain)
+    await Event.filter(id=s.event.id).update(languages=["cy", "en"])
+    await s.run(pitches.edit_pitch, s.pitches[3], {"unavailable": s.slots})  # left out
+    done = (await s.allocate(0))["allocation"]
+    placed = done["reasons"][str(s.pitches[0])]
+    assert set(placed) == {"cy", "en"}
+    assert "seats" in placed["en"] and "seats" not in placed["cy"]
+    assert "pleidlais" in placed["cy"] or "pleidleisiau" in placed["cy"]
+    [left] = done["left_out"]
+    assert left["reason"]["en"].startswith("Left out, with 0 votes. No cell is open to it")
+    left_out_in_welsh = "Wedi’i gadael allan, gyda 0 pleidlais. Does dim cell"  # noqa: RUF001
+    assert left["reason"]["cy"].startswith(left_out_in_welsh)
+    changed = await Change.filter(event=s.event, kind="grid.changed").order_by("-seq").first()
+    assert changed is not None and changed.data["allocation"] == done
+    validate("server-change", changed.message())
 
 
 async def test_agendas_of_many_voters_are_filled_in_a_process_and_say_the_same(

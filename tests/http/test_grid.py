@@ -365,7 +365,8 @@ def test_allocate_places_every_pitch_when_there_are_cells_enough(
     assert allocation["left_out"] == []
     assert set(allocation["reasons"]) == {str(x) for x in p}
     names = set(g.rooms)
-    for pitch, reason in allocation["reasons"].items():
+    for pitch, said in allocation["reasons"].items():
+        reason = said["en"]  # an event held in English
         assert any(name in reason for name in names), (pitch, reason)
         assert not ROOM_WORDS.search(reason), reason
     # Alex and Sam each voted twice: the grid serves every vote, no clashes.
@@ -400,12 +401,12 @@ def test_allocate_leaves_out_the_fewest_voted_when_cells_run_short(
     assert sorted(o["pitch"] for o in left_out) == sorted(p[6:])
     for out in left_out:
         assert out["votes"] == 1
-        reason = out["reason"]
+        reason = out["reason"]["en"]
         assert len(reason.split()) >= 4 and "vote" in reason, reason
         assert not ROOM_WORDS.search(reason), reason
-    for pitch, reason in allocation["reasons"].items():
-        assert any(name in reason for name in g.rooms), (pitch, reason)
-        assert not ROOM_WORDS.search(reason), reason
+    for pitch, said in allocation["reasons"].items():
+        assert any(name in said["en"] for name in g.rooms), (pitch, said)
+        assert not ROOM_WORDS.search(said["en"]), said
     assert draft["checks"]["served"]["served"] == 12
     # Running it again on the same votes moves nothing.
     again = g.do("allocate")

@@ -15,12 +15,18 @@ import pytest
 from websockets.asyncio.client import connect
 
 from server import language
+from server.allocation import Allocation, Instance, Room, Session, allocate, check
 from server.errors import Conflict, Invalid, NotFound
 from server.events.day import Audience, Moment, day_of
 from server.events.setup import REMOVING
+from server.grid import editing
 from server.language import N_, Nn_
+from server.language.sentences import english, said
+from server.notes.photos import MAX_CAPTION, caption_of
 from server.pages import words
+from server.pages.attendee_view import AttendeePage, Listing
 from server.validation import validate
+from server.workers import Processes
 from tests.conftest import ApiEvent, LiveServer
 from tests.http.helpers import assert_problem
 from tests.live.helpers import Screen
@@ -142,6 +148,79 @@ def test_a_refusal_from_a_worker_process_can_still_be_said_in_welsh(welsh: None)
         "2 nod ar ôl",
         "2 characters left",
     )
+
+
+def test_a_search_of_the_sessions_is_counted_in_welsh(welsh: None) -> None:
+    """As finder.js says it once the page is live."""
+    page = AttendeePage({}, [], [], Listing(words="te"), total=6)
+    assert page.shown_words == "Yn dangos 0 o 6 sesiwn ar gyfer “te”."
+    with language.speaking("en"):
+        assert page.shown_words == "Showing 0 of 6 sessions for “te”."
+
+
+def test_a_caption_too_long_is_refused_in_welsh(welsh: None) -> None:
+    with pytest.raises(Invalid) as refused:
+        caption_of("x" * (MAX_CAPTION + 1))
+    assert refused.value.said() == (
+        f"Gall capsiwn fod yn {MAX_CAPTION} nod ar y mwyaf; mae gan hwn {MAX_CAPTION + 1}."
+    )
+
+
+# the allocator and the grid's rules
+
+VOTES_IN_WELSH = {0: "pleidlais", 1: "bleidlais", 2: "bleidlais", 3: "pleidlais", 6: "phleidlais"}
+
+
+@pytest.mark.parametrize("n", COUNTS)
+def test_an_explanation_is_said_in_welsh_with_each_count_in_its_form(n: int, welsh: None) -> None:
+    """One room, one slot: the session with n votes is left out for the one with n + 1."""
+    votes = {a: frozenset({10, 11} if a < n else {10}) for a in range(n + 1)}
+    names = {("session", 10): "“Te”", ("session", 11): "“Bara”", ("room", 1): "y Neuadd"}
+    instance = Instance((Room(1, 50),), (1,), (Session(10), Session(11)), votes, names=names)
+    [left] = allocate(instance).left_out
+    assert left.session == 11
+    assert english(left.reason).startswith(f"Left out, with {n} vote{'' if n == 1 else 's'}. ")
+    word = VOTES_IN_WELSH.get(n, "pleidlais")
+    assert said(left.reason).startswith(f"Wedi’i gadael allan, gyda {n} {word}. Byddai ei gosod ")
+    assert "slot 1" in said(left.reason)  # a slot the instance doesn't name, in Welsh
+
+
+def test_a_grid_rule_lists_its_sessions_as_the_language_lists_them(welsh: None) -> None:
+    sessions = tuple(Session(s, frozenset({"ann"})) for s in (10, 11, 12))
+    names = {("session", s): f"“{s}”" for s in (10, 11, 12)} | {("slot", 1): "y bore"}
+    instance = Instance((Room(1, 9), Room(2, 9), Room(3, 9)), (1,), sessions, {}, names=names)
+    [broken] = check(instance, {10: (1, 1), 11: (2, 1), 12: (3, 1)})
+    assert (
+        broken.english() == "The host “ann” would be in two places in y bore: “10”, “11” and “12”."
+    )
+    assert broken.said() == "Byddai’r gwesteiwr “ann” mewn dau le yn y bore: “10”, “11” a “12”."
+
+
+async def test_a_draft_and_a_refusal_from_the_drafting_process_are_said_in_welsh(
+    welsh: None,
+) -> None:
+    """The allocator runs in a process of its own: what it says crosses back pickled, and is
+    said there in any language."""
+    names = {("session", 10): "“Te”", ("room", 1): "y Neuadd", ("slot", 1): "y bore"}
+    votes = {1: frozenset({10}), 2: frozenset({10})}
+    instance = Instance((Room(1, 1, frozenset({1})),), (1,), (Session(10),), votes, names=names)
+    drafting = Processes("test", processes=1, waiting=1, busy="Drafting; try again.")
+    try:
+        refused = await drafting.run(
+            editing.allocation_of, replace(instance, locks={10: (1, 1)}), 0.1
+        )
+        drafted = await drafting.run(editing.allocation_of, instance, 0.1)
+    finally:
+        drafting.close()
+    assert isinstance(refused, Conflict)
+    assert refused.message == "The locked sessions break a rule: y Neuadd is unavailable in y bore."
+    assert (
+        refused.said()
+        == "Mae’r sesiynau sydd wedi’u cloi yn torri rheol: Nid yw y Neuadd ar gael yn y bore."
+    )
+    assert isinstance(drafted, Allocation)
+    [left] = drafted.left_out
+    assert said(left.reason).startswith("Wedi’i gadael allan, gyda 2 bleidlais. Does dim cell")
 
 
 # day.py

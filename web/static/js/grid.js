@@ -1,7 +1,7 @@
 // The facilitator's grid: rooms across, slots down. Allocate, drag (mouse or touch, by Pointer
 // Events), move from a dialog with the keyboard, swap, lock, undo and publish; live checks beside.
 import { api } from "./api.js";
-import { ready, t, tn } from "./i18n.js";
+import { lang, ready, t, tn } from "./i18n.js";
 import { Live } from "./live.js";
 import { $, announce, bySlotTime, clock, h, slotWords, slugFromPath, signIn } from "./ui.js";
 import { FEATURES } from "./venue.js";
@@ -51,9 +51,16 @@ function onState(next, change) {
 
 function remember(allocation) {
   leftOut.clear();
-  for (const item of allocation.left_out || []) leftOut.set(item.pitch, item.reason);
-  reasons = allocation.reasons || {};
-  if (allocation.notice) announce(allocation.notice);
+  for (const item of allocation.left_out || []) leftOut.set(item.pitch, ours(item.reason));
+  reasons = Object.fromEntries(Object.entries(allocation.reasons || {}).map(([id, why]) => [id, ours(why)]));
+  if (allocation.notice) announce(ours(allocation.notice));
+}
+
+/** The allocator's words come said in each of the event's languages ({cy: …, en: …}): this
+ * page's, else the event's first. A draft kept before they were (a screen catching up on old
+ * changes) said them in English alone. */
+function ours(said) {
+  return typeof said === "string" ? said : said[lang] ?? Object.values(said)[0];
 }
 
 /** The allocator names rooms, slots and sessions by id: say their names instead. */
