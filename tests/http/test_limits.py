@@ -201,12 +201,19 @@ def test_running_an_event_again_spends_from_the_budget_of_making_events(
         assert client.get("/api/e/one-too-many").status_code == 404
 
 
-def test_one_device_giving_feedback_too_fast_is_told_to_wait(event: ApiEvent) -> None:
-    """Feedback is counted before anything else is looked at: even refused tries spend it."""
-    token = event.join()["token"]
-    for _ in range(_allowed("feedback", "per_device")):
-        event.call("POST", "/pitches/1/feedback", token, json={"answer": "useful"})
-    refused = event.call("POST", "/pitches/1/feedback", token, json={"answer": "useful"})
+def test_one_device_giving_feedback_too_fast_is_told_to_wait(
+    own_server: Callable[[dict[str, str]], LiveServer],
+) -> None:
+    """Feedback is counted before anything else is looked at: even refused tries spend it.
+    A server of its own, since the joining test spends this network's joins on the other."""
+    live = own_server({"RATE_LIMIT_SCALE": str(SCALE)})
+    with httpx.Client(base_url=live.url, timeout=20) as client:
+        made = client.post("/api/events", json=event_body()).json()
+        event = ApiEvent(client, made["slug"], made["organiser_key"], made["links"])
+        token = event.join()["token"]
+        for _ in range(_allowed("feedback", "per_device")):
+            event.call("POST", "/pitches/1/feedback", token, json={"answer": "useful"})
+        refused = event.call("POST", "/pitches/1/feedback", token, json={"answer": "useful"})
     problem = assert_problem(refused, 429)
     assert "1 time a minute from one device" in problem["detail"]
     assert 0 < int(refused.headers["retry-after"]) <= 60
