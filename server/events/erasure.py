@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 import re
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -36,7 +36,7 @@ from server.language import N_
 from server.limits import SNAPSHOT_JUMP
 from server.marketplace.models import Pitch
 from server.notes import document, store
-from server.notes.document import Action, NotesContent, PhotoRef
+from server.notes.document import NotesContent, PhotoRef
 from server.notes.models import Contributor, Notes, NotesUpdate, NotesVersion, Photo
 
 # Starts an erased attendee's token: no secret hashes to it (hashes are hex digits), and the
@@ -169,7 +169,10 @@ class Names:
             summary=self.text(content.summary),
             discussion=self.text(content.discussion),
             outcomes=self.text(content.outcomes),
-            actions=tuple(Action(self.text(a.what), self.owner(a.owner)) for a in content.actions),
+            actions=tuple(
+                replace(a, what=self.text(a.what), owner=self.owner(a.owner))
+                for a in content.actions
+            ),
             photos=tuple(PhotoRef(p.id, self.text(p.caption)) for p in content.photos),
         )
 
