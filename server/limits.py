@@ -59,6 +59,8 @@ def limits_table(events_an_hour: int) -> dict[str, Limit]:
         "pitch": Limit("pitch", 30, 600, MINUTE, "pitched"),
         "vote": Limit("vote", 120, 6000, MINUTE, "voted"),
         "notes": Limit("notes", 600, 60000, MINUTE, "written in notes"),
+        # An action's status, from the board or an owner's link.
+        "action": Limit("action", 60, 3000, MINUTE, "changed an action"),
         # Every hello/resume answers a snapshot. A phone reconnecting with backoff says hello a
         # few times a minute; a venue of 1,500 behind one address all reconnecting after a wifi
         # drop must still get in.

@@ -9,6 +9,7 @@ from the same snapshot the live page starts from.
 from __future__ import annotations
 
 from server.pages import (
+    actions,
     attendee,
     grid_editor,
     grid_releases,
@@ -24,6 +25,7 @@ routes = [
     *home.routes,
     *attendee.routes,
     *notes.routes,
+    *actions.routes,
     *staff.routes,
     *manage.routes,
     *grid_editor.routes,

@@ -27,8 +27,8 @@ from server.live.state import snapshot
 from server.notes import editing, photos, store
 from server.notes.document import MAX_CHARS, PARTS, NotesContent
 from server.notes.editing import Session
-from server.notes.store import Edited
 from server.notes.models import Notes
+from server.notes.store import Edited
 from server.pages.forms import FormError, event_of, form_key, read_form, see_other, visitor
 from server.pages.notes_view import Drawn, action_of, credit_words, session_meta
 from server.pages.rendering import PageRoute, page
