@@ -67,7 +67,7 @@ async def test_the_link_changes_its_own_action_only(domain: Domain) -> None:
 
 
 async def test_the_stored_link_key_is_a_keyed_hash_not_the_secret(domain: Domain) -> None:
-    event, _host, row = await _one(domain)
+    _event, _host, row = await _one(domain)
     secret = links.secret_of(row, domain.keys)
     assert secret not in (row.link_key, row.link_salt)
     assert row.link_key == domain.keys.digest(secret)
