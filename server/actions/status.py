@@ -9,6 +9,7 @@ from __future__ import annotations
 import hmac
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
+from typing import Any
 
 from server.actions.models import STATUSES, ActionItem
 from server.errors import Invalid, NotFound
@@ -21,11 +22,12 @@ NO_SUCH = N_("This event has no such action; it may have been taken out of the n
 
 def set_status(
     action_id: int, status: str, *, link_key: str | None = None
-) -> Callable[[Journal], Awaitable[ActionItem]]:
-    """The write that moves an action to ``status``. With ``link_key`` (the keyed hash of the
+) -> Callable[[Journal], Awaitable[dict[str, Any]]]:
+    """The write that moves an action to ``status``; answers the action's id and status (a
+    receipt keeps the answer, so it is plain data). With ``link_key`` (the keyed hash of the
     link it was sent from) the link must be this action's; without, only staff may."""
 
-    async def command(journal: Journal) -> ActionItem:
+    async def command(journal: Journal) -> dict[str, Any]:
         if link_key is None:
             journal.actor.require(Role.facilitator)
         row = await ActionItem.get_or_none(id=action_id, event_id=journal.event.id)
@@ -36,12 +38,12 @@ def set_status(
         if status not in STATUSES:
             raise Invalid(N_("Choose open, started, done or dropped."))
         if status == row.status:
-            return row
+            return {"id": row.id, "status": row.status}
         was, row.status, row.status_at = row.status, status, datetime.now(UTC)
         await ActionItem.filter(id=row.id).update(status=status, status_at=row.status_at)
         by = "link" if link_key is not None else journal.actor.label
         data = {"action": row.id, "pitch": row.pitch_id, "status": status, "was": was, "by": by}
         await journal.record("action.status", data)
-        return row
+        return {"id": row.id, "status": row.status}
 
     return command

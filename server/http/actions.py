@@ -89,10 +89,10 @@ async def list_actions(request: Request, _body: None) -> Response:
 
 
 async def change_status(request: Request, body: dict[str, Any]) -> Response:
-    command = status.set_status(path_id(request, "action"), body["status"])
-    row = await perform(request, command)
+    action_id = path_id(request, "action")
+    await perform(request, status.set_status(action_id, body["status"]))
     event, _actor = await event_and_actor(request)
-    (item,) = await board.items(event, rows=[row])
+    (item,) = await board.items(event, rows=[await ActionItem.get(id=action_id)])
     return JSONResponse(item.as_json())
 
 

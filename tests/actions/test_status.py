@@ -24,7 +24,9 @@ async def _one(domain: Domain) -> tuple[object, object, ActionItem]:
 async def test_staff_change_a_status_through_the_write_runner(domain: Domain) -> None:
     event, _host, row = await _one(domain)
     staff = await domain.facilitator(event)
-    changed = await domain.writes.run(event, staff, status.set_status(row.id, "done"))
+    answer = await domain.writes.run(event, staff, status.set_status(row.id, "done"))
+    assert answer == {"id": row.id, "status": "done"}
+    changed = await ActionItem.get(id=row.id)
     assert (changed.status, changed.status_at is not None) == ("done", True)
     (change,) = await Change.filter(event_id=event.id, kind="action.status")
     assert change.data == {
