@@ -11,9 +11,16 @@ from zoneinfo import ZoneInfo
 
 from server.actions.models import ActionItem
 from server.events.models import Event
+from server.language import N_
 from server.marketplace.models import Pitch
 
 UNDONE = ("open", "started")
+STATUS_WORDS = {
+    "open": N_("Open"),
+    "started": N_("Started"),
+    "done": N_("Done"),
+    "dropped": N_("Dropped"),
+}
 
 
 @dataclass(frozen=True)

@@ -8,19 +8,12 @@ from datetime import date
 from typing import Any
 
 from server.actions import board, links
-from server.actions.board import Item
+from server.actions.board import STATUS_WORDS, Item
 from server.actions.models import STATUSES, ActionItem
 from server.events.access import Keys
-from server.language import N_
 from server.language import gettext as _
 from server.language.formats import full_date
 
-STATUS_WORDS = {
-    "open": N_("Open"),
-    "started": N_("Started"),
-    "done": N_("Done"),
-    "dropped": N_("Dropped"),
-}
 VIEWS = ("session", "owner")
 
 

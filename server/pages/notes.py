@@ -103,7 +103,7 @@ async def _show(
         "final": bool(notes and notes.final),
         "joined": actor.role >= Role.attendee,
         "content": content,
-        "texts": {part: form[part] for part in PARTS} if form and PARTS[0] in form else drawn.texts,
+        "texts": _texts_sent(form) or drawn.texts,
         "action_form": form if form and "what" in form else {},
         "drawn": drawn,
         "photos": await _photos(event, notes),
@@ -121,6 +121,13 @@ async def _show(
         here=f"/e/{event.slug}/notes/{pitch_id}",
         **view,
     )
+
+
+def _texts_sent(form: dict[str, str] | None) -> dict[str, str] | None:
+    """The texts a refused notes form sent, to show again; None for another form (an action)."""
+    if not form or not any(part in form for part in PARTS):
+        return None
+    return {part: form.get(part, "") for part in PARTS}
 
 
 def _drawn(form: dict[str, str]) -> Drawn | None:
