@@ -25,6 +25,7 @@ from typing import Any
 from tortoise import Tortoise, fields
 from tortoise.models import Model
 
+from server.actions.models import ActionItem
 from server.errors import Invalid
 from server.events.access import Actor, Role
 from server.events.changes import Change, Receipt
@@ -56,6 +57,7 @@ TOUCHED = (
     "notes_version",
     "notes_photo",
     "notes_contributor",
+    "action_item",
 )
 
 
@@ -195,6 +197,21 @@ async def _pseudonymise(event: Event, names: Names, actor: Actor) -> None:
             )
     for notes in await Notes.filter(event_id=event.id):
         await _pseudonymise_notes(notes, names, actor)
+    await _pseudonymise_actions(event, names)
+
+
+async def _pseudonymise_actions(event: Event, names: Names) -> None:
+    """The action board keeps each action, with its owner removed where the owner was a
+    person: their private link stops working, as their other links do."""
+    for row in await ActionItem.filter(event_id=event.id):
+        owner, what = names.owner(row.owner), names.text(row.what)
+        if (owner, what) == (row.owner, row.what):
+            continue
+        changed: dict[str, Any] = {"owner": _fit(ActionItem, "owner", owner), "what": what}
+        if owner != row.owner:
+            changed["link_salt"] = secrets.token_urlsafe(16)
+            changed["link_key"] = ERASED + secrets.token_hex(24)  # no secret hashes to it
+        await ActionItem.filter(id=row.id).update(**changed)
 
 
 async def _pseudonymise_notes(notes: Notes, names: Names, actor: Actor) -> None:

@@ -49,8 +49,14 @@ def due_words(item: Item, today: date) -> str:
 
 
 def owner_links(rows: list[ActionItem], keys: Keys, public_url: str, slug: str) -> dict[int, str]:
-    """Each action's private update link, for the staff to hand to its owner."""
-    return {r.id: links.address(public_url, slug, links.secret_of(r, keys)) for r in rows}
+    """Each action's private update link, for the staff to hand to its owner; none for an
+    action whose owner was erased (server/events/erasure.py), whose link no longer opens."""
+    secrets = {r.id: links.secret_of(r, keys) for r in rows}
+    return {
+        r.id: links.address(public_url, slug, secrets[r.id])
+        for r in rows
+        if keys.digest(secrets[r.id]) == r.link_key
+    }
 
 
 def helpers(today: date) -> dict[str, Any]:

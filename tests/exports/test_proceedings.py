@@ -200,11 +200,11 @@ def test_actions_are_gathered_with_their_sessions() -> None:
             "procurement",
             "that",
             "works",
-            *"Status: Started. Due by 30 April 2027.".split(),
+            *["Status:", "Started.", "Due", "by", "30", "April", "2027."],
         ],
         [
-            *"Find a second department From Agile procurement that works".split(),
-            *"Status: Open.".split(),
+            *["Find", "a", "second", "department", "From", "Agile", "procurement", "that", "works"],
+            *["Status:", "Open."],
         ],
     ]
     assert items[0].xpath(".//a")[0].get("href") == "#session-7"
