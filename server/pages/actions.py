@@ -14,11 +14,11 @@ from starlette.responses import Response
 
 from server.actions import board, links, status
 from server.actions.models import ActionItem
-from server.errors import Forbidden, NotFound, Refused
+from server.errors import Forbidden, NotFound, Refused, Unauthorised
 from server.events.access import PUBLIC, Actor, Role
 from server.events.models import Event
 from server.http.api import path_id
-from server.http.security import FROM_ELSEWHERE, from_snug
+from server.http.security import FROM_ELSEWHERE, bearer, from_snug
 from server.language import N_
 from server.language import gettext as _
 from server.pages import actions_view
@@ -38,7 +38,16 @@ UNKNOWN_LINK = N_(
 
 
 async def viewer(request: Request, event: Event) -> Actor:
-    """Staff first (they may change statuses here), then an attendee."""
+    """Who is looking: an API client by its bearer secret, else a browser by its cookies, the
+    staff's first (they may change statuses here); a secret the event doesn't know is nobody,
+    as on every page."""
+    given = bearer(request)
+    if given:
+        try:
+            actor: Actor = await request.app.state.keys.identify(event, given)
+            return actor
+        except Unauthorised:
+            return PUBLIC
     for role in ("staff", "attendee"):
         actor = await visitor(request, event, role)
         if actor is not PUBLIC:
@@ -47,8 +56,9 @@ async def viewer(request: Request, event: Event) -> Actor:
 
 
 def may_see(event: Event, actor: Actor) -> None:
+    """Before the proceedings are out, the board is not there for anyone else, as they aren't."""
     if actor.role < Role.attendee and not event.proceedings_published:
-        raise Forbidden(NOT_YET)
+        raise NotFound(NOT_YET)
 
 
 async def board_page(request: Request) -> Response:

@@ -156,8 +156,8 @@ def test_an_owner_updates_from_their_link_and_a_wrong_link_changes_nothing(board
 
 def test_the_board_before_publishing_is_for_the_people_at_the_event(board: Board) -> None:
     board.add("Draft the pilot plan", "Priya")
-    assert board.get(board.here).status_code == 403
-    assert board.get(f"{board.here}.csv").status_code == 403
+    assert board.get(board.here).status_code == 404
+    assert board.get(f"{board.here}.csv").status_code == 404
     board.event.ok("PUT", "/proceedings", board.event.organiser, json={"published": True})
     assert board.get(board.here).status_code == 200
 
