@@ -189,4 +189,6 @@ def follow_up(status: str, due: str) -> str:
     """Where an action has got to since the day, and by when it is due."""
     said = _("Status: %(status)s.") % {"status": _(STATUS_WORDS.get(status, status))}
     day = due_date(due)
-    return f"{said} {_('Due by %(date)s.') % {'date': full_date(day)}}" if day else said
+    if day is None:
+        return said
+    return said + " " + _("Due by %(date)s.") % {"date": full_date(day)}
