@@ -7,6 +7,8 @@ lives in the path under ``/e/{slug}/action/``, which the logs never show (server
 
 from __future__ import annotations
 
+import secrets
+
 from server.actions.models import ActionItem
 from server.events.access import Keys
 from server.events.models import Event
@@ -28,3 +30,12 @@ async def opened_by(event: Event, secret: str, keys: Keys) -> ActionItem | None:
     if not secret or len(secret) > MOST:
         return None
     return await ActionItem.get_or_none(event_id=event.id, link_key=keys.digest(secret))
+
+
+async def renew_all(event: Event, keys: Keys) -> None:
+    """A new link for every action of the event (an imported one): links handed out for the
+    event it was copied from stay with that one."""
+    for row in await ActionItem.filter(event_id=event.id):
+        salt = secrets.token_urlsafe(16)
+        key = keys.digest(keys.link_secret(PURPOSE, salt))
+        await ActionItem.filter(id=row.id).update(link_salt=salt, link_key=key)
