@@ -114,6 +114,8 @@ async def set_status(request: Request) -> Response:
     async def redraw(
         event: Event, actor: Actor, errors: list[tuple[str, str]], code: int
     ) -> Response:
+        # Someone who may not change statuses is told so, not shown a board they may not see.
+        actor.require(Role.facilitator)
         return await _show(request, event, actor, errors, code)
 
     return await act(
