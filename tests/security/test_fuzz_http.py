@@ -209,6 +209,8 @@ def filled(w: World, path: str, **hostile: str) -> str:
         "feed": w.feed(AUTHOR),
         "code": httpx.URL(w.ev.links["join"]).path.rsplit("/", 1)[1],
         "language": "cy",
+        "action": w.action,
+        "link": w.action_link,
     }
     return re.sub(r"\{(\w+)(?::\w+)?\}", lambda m: str(hostile.get(m[1], real[m[1]])), path)
 
