@@ -1,8 +1,9 @@
 """The action board as data and as files, and changing a status through the API.
 
 The files follow who may see the board (server/pages/actions.py): the people at the event, by
-the cookie their browser keeps, and everyone once the proceedings are published. An owner's
-to-do feed is behind their action's private link instead, as a personal calendar feed is.
+the cookie their browser keeps or an API client's bearer secret, and everyone once the
+proceedings are published. An owner's to-do feed is behind their action's private link
+instead, as a personal calendar feed is.
 """
 
 from __future__ import annotations
