@@ -90,7 +90,7 @@ async def list_actions(request: Request, _body: None) -> Response:
 
 
 async def change_status(request: Request, body: dict[str, Any]) -> Response:
-    action_id = path_id(request, "action")
+    action_id = path_id(request, "action_id")
     await perform(request, status.set_status(action_id, body["status"]))
     event, _actor = await event_and_actor(request)
     (item,) = await board.items(event, rows=[await ActionItem.get(id=action_id)])
@@ -124,7 +124,7 @@ routes = [
     ),
     ApiRoute(
         "PUT",
-        "/api/e/{slug}/actions/{action:int}/status",
+        "/api/e/{slug}/actions/{action_id:int}/status",
         change_status,
         role=Role.facilitator,
         body="action-status",

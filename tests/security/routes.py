@@ -498,7 +498,7 @@ RULES: dict[tuple[str, str], Rule | Socket] = {
         lambda w: {"what": "Book a room", "owner": "Sam", "due": "2027-02-01"},
     ),
     ("GET", "/api/e/{slug}/actions"): Rule(PEOPLE, lambda w: Call(api(w, "/actions"))),
-    ("PUT", "/api/e/{slug}/actions/{action:int}/status"): Rule(
+    ("PUT", "/api/e/{slug}/actions/{action_id:int}/status"): Rule(
         STAFF, lambda w: Call(api(w, f"/actions/{w.action}/status"), {"status": "started"})
     ),
     # Websockets
