@@ -25,6 +25,7 @@ from server.events.access import Keys
 from server.events.writes import Writes
 from server.grid.follow import FOLLOW_VOTES
 from server.http import (
+    actions,
     archive,
     attendees,
     dots,
@@ -77,6 +78,7 @@ routes = [
     *feedback.routes,
     *qr.routes,
     *notes.routes,
+    *actions.routes,
     *photos.routes,
     *proceedings.routes,
     *posters.routes,

@@ -19,6 +19,7 @@ MODELS = [
     "server.grid.models",
     "server.events.changes",
     "server.notes.models",
+    "server.actions.models",
     "server.feedback.models",
     "server.webhooks.models",
 ]

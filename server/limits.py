@@ -60,6 +60,8 @@ def limits_table(events_an_hour: int) -> dict[str, Limit]:
         # Each person speaks once per session, so a phone needs only a few; more is a script.
         "feedback": Limit("feedback", 10, 3000, MINUTE),
         "notes": Limit("notes", 600, 60000, MINUTE),
+        # An action's status, from the board or an owner's link.
+        "action": Limit("action", 60, 3000, MINUTE),
         # Every hello/resume answers a snapshot. A phone reconnecting with backoff says hello a
         # few times a minute; a venue of 1,500 behind one address all reconnecting after a wifi
         # drop must still get in.

@@ -15,6 +15,7 @@ from typing import Any
 SECRET_PARTS = [
     (re.compile(r"(/e/[^/]+/my/).*", re.DOTALL), r"\1[feed]"),
     (re.compile(r"(/e/[^/]+/photos/(?:\d+/)?).*", re.DOTALL), r"\1[key]"),
+    (re.compile(r"(/e/[^/]+/action/).*", re.DOTALL), r"\1[link]"),
 ]
 # Anywhere else, whatever has the shape of a secret Snug hands out: a run of URL-safe base64
 # at least as long as the shortest (a photo key, 22 characters) with a capital letter or an

@@ -89,7 +89,14 @@ def test_demo_is_shaped_like_the_reference_event_and_loads_once(tmp_path: Path) 
             "select count(*), sum(final), min(length(content)) from notes where chars > 0"
         ).fetchone()
         writers = db.execute("select count(distinct attendee_id) from notes_contributor").fetchone()
+        statuses = dict(
+            db.execute("select status, count(*) from action_item group by status").fetchall()
+        )
+        dated = db.execute("select count(*) from action_item where due is not null").fetchone()[0]
     assert events == 1
+    # The day is over: its actions are on the board, in every state, most with a due date.
+    assert set(statuses) == {"open", "started", "done", "dropped"}, statuses
+    assert dated > 0
     assert rooms["Auditorium"] == 100 and rooms["Seminar room"] == 35
     assert sum(1 for capacity in rooms.values() if 6 <= capacity <= 10) >= 3
     assert 25 <= pitches <= 35

@@ -32,6 +32,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
+from server.actions import links
 from server.archive.tables import (
     FORMAT,
     TABLES,
@@ -266,6 +267,7 @@ async def _load(archive: dict[str, Any], keys: Keys, slug: str) -> Imported:
         # Releases came after the archive's first version; older archives have none.
         await _rows(table, archive.get(table.key, []), event, ids)
     await _photos_in_notes(archive["notes"], ids)
+    await links.renew_all(event, keys)
     return Imported(event, secret, kept)
 
 
@@ -382,7 +384,13 @@ def _version(values: dict[str, Any], ids: Ids) -> dict[str, Any]:
     return {**values, "content": _content(values["content"], ids)}
 
 
+def _unlinked(values: dict[str, Any], _ids: Ids) -> dict[str, Any]:
+    """An action with no link yet: each is given a new one once the event is in."""
+    return {**values, "link_salt": "", "link_key": ""}
+
+
 FIXES: dict[str, Callable[[dict[str, Any], Ids], dict[str, Any]]] = {
+    "actions": _unlinked,
     "rooms": _unavailable,
     "pitches": _unavailable,
     "grid_steps": _step,

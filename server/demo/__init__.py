@@ -9,17 +9,22 @@ from __future__ import annotations
 import random
 from typing import Any
 
+from server.actions.models import ActionItem
+from server.actions.status import set_status
+from server.actions.sync import sync
 from server.demo.feedback import write_demo_feedback
-from server.demo.notes import write_demo_notes
-from server.events.access import Actor, Keys, Role
+from server.demo.notes import DEMO_DATE, write_demo_notes
+from server.events.access import SNUG, Actor, Keys, Role
 from server.events.models import Attendee, Event
 from server.events.setup import create_event
 from server.events.writes import Writes
 from server.grid import editing
 from server.marketplace.models import Dot, Pitch
+from server.notes.document import NotesContent
+from server.notes.models import Notes
 
 SLUG = "demo"
-DATE = "2027-03-18"
+DATE = DEMO_DATE
 ATTENDEES = 120
 
 ROOMS = [
@@ -290,8 +295,23 @@ async def load_demo(keys: Keys) -> Event:
     await _seed_marketplace(event, keys)
     await _publish_grid(event)
     await write_demo_notes(event)
+    await _follow_up_actions(event, keys)
     await write_demo_feedback(event, keys)
     return await Event.get(id=event.id)
+
+
+async def _follow_up_actions(event: Event, keys: Keys) -> None:
+    """The day is over: the notes' actions are on the board, and their owners have been at
+    them since, so the board shows every state."""
+    writes, staff = Writes(_nobody_listens), Actor(Role.facilitator)
+    for notes in await Notes.filter(event_id=event.id).order_by("pitch_id"):
+        actions = NotesContent.from_json(notes.content).actions
+        await writes.run(event, SNUG, sync(notes.pitch_id, actions, keys))
+    rng = random.Random(15)
+    for row in await ActionItem.filter(event_id=event.id).order_by("id"):
+        state = rng.choice(FOLLOWED_UP)
+        if state != "open":
+            await writes.run(event, staff, set_status(row.id, state))
 
 
 async def _publish_grid(event: Event) -> None:
@@ -300,6 +320,10 @@ async def _publish_grid(event: Event) -> None:
     keep = await editing.drafted(event, staff)
     await writes.run(event, staff, lambda j: keep(j, 0))
     await writes.run(event, staff, lambda j: editing.publish(j, 1))
+
+
+# How far the demo's actions have got: most under way or done, a few dropped.
+FOLLOWED_UP = ("open", "open", "started", "started", "done", "done", "done", "dropped")
 
 
 async def _nobody_listens(_event_id: int, _changes: list[dict[str, Any]]) -> None:

@@ -4,7 +4,7 @@ export can be tried on /e/demo at once. Seeded, so every run writes the same not
 from __future__ import annotations
 
 import random
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from functools import partial
 
 from server.events.access import Actor, Role
@@ -45,6 +45,7 @@ ACTIONS = [
     "Find a sponsor for the next step",
     "Invite the security team to the next show and tell",
 ]
+DEMO_DATE = "2027-03-18"  # the demo's day (server/demo/__init__.py)
 NOTES_SHARE = 0.85  # most sessions get notes, as at a real event; some stay empty
 
 
@@ -71,8 +72,17 @@ def _content(rng: random.Random, pitch: Pitch, people: int) -> NotesContent:
         summary=opening,
         discussion="\n".join(f"- {point}" for point in rng.sample(POINTS, 3)),
         outcomes="\n".join(f"- {outcome}" for outcome in rng.sample(OUTCOMES, 2)),
-        actions=tuple(Action(what, rng.choice(names)) for what in rng.sample(ACTIONS, 2)),
+        actions=tuple(
+            Action(what, rng.choice(names), _due(rng)) for what in rng.sample(ACTIONS, 2)
+        ),
     )
+
+
+def _due(rng: random.Random) -> str:
+    """Some actions have no date; the others fall due weeks after the day."""
+    held = date.fromisoformat(DEMO_DATE)
+    weeks = rng.choice([0, 2, 4, 6, 8])
+    return (held + timedelta(weeks=weeks)).isoformat() if weeks else ""
 
 
 async def _write(pitch: Pitch, writers: list[Attendee], content: NotesContent, final: bool) -> None:

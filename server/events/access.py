@@ -101,6 +101,13 @@ class Keys:
         said = "\0".join([purpose, *map(str, parts)])
         return hmac.new(self._key, said.encode(), hashlib.sha256).hexdigest()
 
+    def link_secret(self, purpose: str, salt: str) -> str:
+        """A private link's secret, worked out from a salt kept on its row (an action's update
+        link): the page can show it again, yet the database alone, without this key, opens
+        nothing; only the secret's keyed hash is stored to find the row."""
+        mac = hmac.new(self._key, f"{purpose}\0{salt}".encode(), hashlib.sha256).digest()
+        return base64.urlsafe_b64encode(mac[:24]).decode()
+
     async def identify(self, event: Event, secret: str | None) -> Actor:
         """The actor a secret stands for at this event; no secret means the public."""
         if not secret:

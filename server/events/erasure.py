@@ -20,13 +20,14 @@ from __future__ import annotations
 import logging
 import re
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
 from tortoise import Tortoise, fields
 from tortoise.models import Model
 
+from server.actions.models import ActionItem
 from server.errors import Invalid
 from server.events.access import Actor, Role
 from server.events.changes import Change, Receipt
@@ -39,7 +40,7 @@ from server.language import N_
 from server.limits import SNAPSHOT_JUMP
 from server.marketplace.models import Pitch
 from server.notes import document, store
-from server.notes.document import Action, NotesContent, PhotoRef
+from server.notes.document import NotesContent, PhotoRef
 from server.notes.models import Contributor, Notes, NotesUpdate, NotesVersion, Photo
 from server.webhooks.models import WebhookDelivery
 
@@ -60,6 +61,7 @@ TOUCHED = (
     "notes_version",
     "notes_photo",
     "notes_contributor",
+    "action_item",
     "feedback",
     "feedback_given",
 )
@@ -178,7 +180,10 @@ class Names:
             summary=self.text(content.summary),
             discussion=self.text(content.discussion),
             outcomes=self.text(content.outcomes),
-            actions=tuple(Action(self.text(a.what), self.owner(a.owner)) for a in content.actions),
+            actions=tuple(
+                replace(a, what=self.text(a.what), owner=self.owner(a.owner))
+                for a in content.actions
+            ),
             photos=tuple(PhotoRef(p.id, self.text(p.caption)) for p in content.photos),
         )
 
@@ -205,6 +210,21 @@ async def _pseudonymise(event: Event, names: Names, actor: Actor) -> None:
         if names.text(said.comment) != said.comment:
             comment = _fit(Feedback, "comment", names.text(said.comment))
             await Feedback.filter(id=said.id).update(comment=comment)
+    await _pseudonymise_actions(event, names)
+
+
+async def _pseudonymise_actions(event: Event, names: Names) -> None:
+    """The action board keeps each action, with its owner removed where the owner was a
+    person: their private link stops working, as their other links do."""
+    for row in await ActionItem.filter(event_id=event.id):
+        owner, what = names.owner(row.owner), names.text(row.what)
+        if (owner, what) == (row.owner, row.what):
+            continue
+        changed: dict[str, Any] = {"owner": _fit(ActionItem, "owner", owner), "what": what}
+        if owner != row.owner:
+            changed["link_salt"] = secrets.token_urlsafe(16)
+            changed["link_key"] = ERASED + secrets.token_hex(24)  # no secret hashes to it
+        await ActionItem.filter(id=row.id).update(**changed)
 
 
 async def _pseudonymise_notes(notes: Notes, names: Names, actor: Actor) -> None:

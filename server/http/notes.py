@@ -11,6 +11,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from server.actions.sync import follow_notes
 from server.events.access import Actor, Role
 from server.http.api import ApiRoute, event_and_actor, path_id
 from server.live.notes_channel import publish, publish_credits, publish_update
@@ -71,6 +72,8 @@ async def restore_version(request: Request, _body: None) -> Response:
     session, actor = await _session(request)
     edited = await editing.restore(session, actor, path_id(request, "version_id"))
     await publish_update(request.app.state.hub, edited.notes.id, edited.update)
+    state = request.app.state
+    await follow_notes(state.writes, session.event, edited, state.keys)
     return JSONResponse(await _view(await Notes.get(id=edited.notes.id)))
 
 

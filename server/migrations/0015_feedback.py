@@ -4,7 +4,7 @@ from tortoise.fields.base import OnDelete
 from tortoise import fields
 
 class Migration(migrations.Migration):
-    dependencies = [('snug', '0013_attendee_language')]
+    dependencies = [('snug', '0014_actions')]
 
     initial = False
 

@@ -3,7 +3,9 @@
 A notes document is a Yjs document (pycrdt here, Yjs in the browser) with these roots:
 
 - ``summary``, ``discussion``, ``outcomes``: text, Markdown as people type it;
-- ``actions``: an array of maps, each with ``what`` and ``owner`` texts;
+- ``actions``: an array of maps, each with ``what`` and ``owner`` texts, ``due`` (a date as
+  ``YYYY-MM-DD``, or empty) and ``id``, a short random string given once, so the action keeps
+  who it is while its words are edited (its row on the action board, server/actions/);
 - ``photos``: an array of maps with a photo's ``id`` and ``caption``.
 
 Phones send their edits as CRDT updates, so two people typing in one paragraph, or one coming
@@ -15,9 +17,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
+import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from pycrdt import Array, Doc, Map, Text
@@ -44,10 +49,39 @@ class TooLong(Refused):
     title = N_("Notes too long")
 
 
+ACTION_ID = re.compile(r"[A-Za-z0-9_-]{8,32}")
+DUE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
 @dataclass(frozen=True)
 class Action:
     what: str
     owner: str = ""
+    due: str = ""  # YYYY-MM-DD, or empty: by when
+    # Its identity in the document, empty until the server names it; not part of what the
+    # notes say, so two lists with the same words are equal.
+    id: str = field(default="", compare=False)
+
+    @property
+    def due_on(self) -> date | None:
+        return due_date(self.due)
+
+    def as_json(self) -> dict[str, str]:
+        return {"id": self.id, "what": self.what, "owner": self.owner, "due": self.due}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Action:
+        return cls(data["what"], data.get("owner", ""), data.get("due", ""), data.get("id", ""))
+
+
+def due_date(text: str) -> date | None:
+    """The date an action's ``due`` says, or None when it says none a calendar has."""
+    if not DUE.fullmatch(text):
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
 
 
 @dataclass(frozen=True)
@@ -81,7 +115,7 @@ class NotesContent:
             "summary": self.summary,
             "discussion": self.discussion,
             "outcomes": self.outcomes,
-            "actions": [{"what": a.what, "owner": a.owner} for a in self.actions],
+            "actions": [a.as_json() for a in self.actions],
             "photos": [{"id": p.id, "caption": p.caption} for p in self.photos],
         }
 
@@ -91,7 +125,7 @@ class NotesContent:
             summary=data.get("summary", ""),
             discussion=data.get("discussion", ""),
             outcomes=data.get("outcomes", ""),
-            actions=tuple(Action(a["what"], a.get("owner", "")) for a in data.get("actions", [])),
+            actions=tuple(Action.from_json(a) for a in data.get("actions", [])),
             photos=tuple(PhotoRef(p["id"], p.get("caption", "")) for p in data.get("photos", [])),
         )
 
@@ -219,13 +253,34 @@ def write(doc: Document, content: NotesContent) -> bytes:
             actions = doc.get("actions", type=Array)
             actions.clear()
             for action in content.actions:
-                actions.append(Map({"what": Text(action.what), "owner": Text(action.owner)}))
+                actions.append(_action_map(action))
         if current.photos != content.photos:
             photos = doc.get("photos", type=Array)
             photos.clear()
             for photo in content.photos:
                 photos.append(_photo_map(photo))
     return bytes(doc.get_update(before))
+
+
+def add_action(doc: Document, action: Action) -> None:
+    doc.get("actions", type=Array).append(_action_map(action))
+
+
+def name_actions(doc: Document) -> None:
+    """Gives each action that has no identity yet one of its own (a live editor names those it
+    adds; a page without script, an older client or a restore may not)."""
+    for item in _maps(doc.get("actions", type=Array)):
+        if not (isinstance(ident := item.get("id"), str) and ACTION_ID.fullmatch(ident)):
+            item["id"] = new_action_id()
+
+
+def new_action_id() -> str:
+    return secrets.token_urlsafe(9)
+
+
+def _action_map(action: Action) -> Map[Any]:
+    fields = {"what": Text(action.what), "owner": Text(action.owner), "due": action.due}
+    return Map({**fields, "id": action.id or new_action_id()})
 
 
 def add_photo(doc: Document, photo: PhotoRef) -> bytes:
@@ -271,10 +326,15 @@ def _maps(array: Array[Any]) -> list[Map[Any]]:
 
 
 def _action(item: Map[Any]) -> Action | None:
-    what, owner = item.get("what"), item.get("owner")
+    what, owner, due, ident = (item.get(key) for key in ("what", "owner", "due", "id"))
     what_text = str(what) if isinstance(what, Text | str) else ""
     owner_text = str(owner) if isinstance(owner, Text | str) else ""
-    return Action(what_text, owner_text) if what_text or owner_text else None
+    # A due date a calendar doesn't have, or an identity of another shape, is left out.
+    due_text = due if isinstance(due, str) and due_date(due) else ""
+    ident_text = ident if isinstance(ident, str) and ACTION_ID.fullmatch(ident) else ""
+    if not (what_text or owner_text):
+        return None
+    return Action(what_text, owner_text, due_text, ident_text)
 
 
 def _photo(item: Map[Any]) -> PhotoRef | None:

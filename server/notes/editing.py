@@ -94,6 +94,18 @@ async def save_texts(
     return Saved(edited, merged, sum(r.kept_both for r in results))
 
 
+async def add_action(session: Session, actor: Actor, action: document.Action) -> Edited:
+    """Adds an action sent from a page without script; the same action sent twice (a double
+    tap) is added once."""
+    may_write(actor)
+
+    def add(doc: document.Document) -> None:
+        if action not in document.read(doc).actions:
+            document.add_action(doc, action)
+
+    return await store.write(session.notes, actor, add, guard=not_final)
+
+
 async def restore(session: Session, actor: Actor, version_id: int) -> Edited:
     """Brings back an earlier version as a new edit, keeping what is there now in history."""
     may_write(actor)

@@ -47,6 +47,7 @@ class Edited:
     update: bytes
     content: NotesContent
     new_contributor: bool = False  # someone wrote in these notes for the first time
+    actions_changed: bool = False  # the action board follows (server/actions/sync.py)
 
 
 async def notes_of(pitch: Pitch) -> Notes:
@@ -122,6 +123,7 @@ async def write(
                 change(doc)
             else:
                 await asyncio.to_thread(document.apply_sent, doc, change)
+            document.name_actions(doc)
             # What is kept and passed on is what the change added to the document, not the
             # bytes sent: a phone can send bytes that decode to nothing of use.
             update = document.diff(doc, state)
@@ -142,7 +144,8 @@ async def write(
         # The copy may hold a change that was refused, or whose commit failed: rebuild it.
         _cache.pop(notes.id, None)
         raise
-    return Edited(locked, update, content, new_contributor)
+    actions_changed = [a.as_json() for a in content.actions] != before.as_json()["actions"]
+    return Edited(locked, update, content, new_contributor, actions_changed)
 
 
 async def _store(

@@ -9,6 +9,7 @@ from the same snapshot the live page starts from.
 from __future__ import annotations
 
 from server.pages import (
+    actions,
     attendee,
     feedback,
     grid_editor,
@@ -28,6 +29,7 @@ routes = [
     *attendee.routes,
     *notes.routes,
     *feedback.routes,
+    *actions.routes,
     *staff.routes,
     *manage.routes,
     *grid_editor.routes,

@@ -14,6 +14,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
+from server.actions.sync import follow_notes
 from server.errors import Forbidden, Invalid, Refused
 from server.events.access import PUBLIC, Actor, Role
 from server.events.models import Event
@@ -25,10 +26,11 @@ from server.live.notes_channel import publish_credits, publish_update
 from server.live.state import snapshot
 from server.notes import editing, photos, store
 from server.notes.document import MAX_CHARS, PARTS, NotesContent
-from server.notes.editing import Saved, Session
+from server.notes.editing import Session
 from server.notes.models import Notes
-from server.pages.forms import event_of, form_key, read_form, see_other, visitor
-from server.pages.notes_view import Drawn, credit_words, session_meta
+from server.notes.store import Edited
+from server.pages.forms import FormError, event_of, form_key, read_form, see_other, visitor
+from server.pages.notes_view import Drawn, action_of, credit_words, session_meta
 from server.pages.rendering import PageRoute, page
 
 # The form carries the notes twice (as written, and as drawn), each character at most twelve
@@ -45,6 +47,7 @@ DONE = {
         "are kept, theirs first and then yours: tidy them up below."
     ),
     "joined": N_("You've joined. You can write in these notes now."),
+    "action": N_("The action is added to the notes and to the event's action board."),
 }
 UNREADABLE_FORM = N_(
     "The page these notes were sent from was changed on the way, so nothing was saved. "
@@ -100,7 +103,8 @@ async def _show(
         "final": bool(notes and notes.final),
         "joined": actor.role >= Role.attendee,
         "content": content,
-        "texts": {part: form.get(part, "") for part in PARTS} if form else drawn.texts,
+        "texts": _texts_sent(form) or drawn.texts,
+        "action_form": form if form and "what" in form else {},
         "drawn": drawn,
         "photos": await _photos(event, notes),
         "credits": await _credits(notes),
@@ -117,6 +121,13 @@ async def _show(
         here=f"/e/{event.slug}/notes/{pitch_id}",
         **view,
     )
+
+
+def _texts_sent(form: dict[str, str] | None) -> dict[str, str] | None:
+    """The texts a refused notes form sent, to show again; None for another form (an action)."""
+    if not form or not any(part in form for part in PARTS):
+        return None
+    return {part: form.get(part, "") for part in PARTS}
 
 
 def _drawn(form: dict[str, str]) -> Drawn | None:
@@ -165,9 +176,32 @@ async def save_notes(request: Request) -> Response:
     except Refused as exc:
         errors = [(_field_of(exc, actor), exc.said())]
         return await _show(request, event, actor, errors=errors, form=fields, status=exc.status)
-    await _pass_on(request, saved)
+    await _pass_on(request, saved.edited)
+    await follow_notes(request.app.state.writes, event, saved.edited, request.app.state.keys)
     done = "both" if saved.kept_both else "merged" if saved.merged else "saved"
     return see_other(f"/e/{event.slug}/notes/{session.pitch.id}?done={done}")
+
+
+async def add_action(request: Request) -> Response:
+    """Adds an action (what, who, by when) from the page without script."""
+    event = await event_of(request)
+    actor, secret = await _visitor(request, event)
+    address = request.client.host if request.client else None
+    await request.app.state.limiter.check("notes", address, secret)
+    fields: dict[str, str] = {}
+    try:
+        session = await editing.open_notes(event, path_id(request, "pitch"), actor)
+        editing.may_write(actor)
+        fields = await read_form(request)
+        edited = await editing.add_action(session, actor, action_of(fields))
+    except FormError as exc:
+        return await _show(request, event, actor, errors=exc.errors, form=fields, status=422)
+    except Refused as exc:
+        errors = [(_field_of(exc, actor), exc.said())]
+        return await _show(request, event, actor, errors=errors, status=exc.status)
+    await _pass_on(request, edited)
+    await follow_notes(request.app.state.writes, event, edited, request.app.state.keys)
+    return see_other(f"/e/{event.slug}/notes/{session.pitch.id}?done=action#actions-heading")
 
 
 def _texts(fields: dict[str, str]) -> tuple[dict[str, str], dict[str, str]]:
@@ -187,9 +221,8 @@ def _field_of(exc: Refused, actor: Actor) -> str:
     return "part-summary" if exc.status == 413 else ""
 
 
-async def _pass_on(request: Request, saved: Saved) -> None:
+async def _pass_on(request: Request, edited: Edited) -> None:
     """To every open live editor, as a typed change is (server/live/notes_socket.py)."""
-    edited = saved.edited
     if edited.update == store.EMPTY_UPDATE:
         return
     await publish_update(request.app.state.hub, edited.notes.id, edited.update)
@@ -200,4 +233,5 @@ async def _pass_on(request: Request, saved: Saved) -> None:
 routes = [
     PageRoute("/e/{slug}/notes/{pitch:int}", notes_page),
     PageRoute("/e/{slug}/notes/{pitch:int}", save_notes, methods=["POST"]),
+    PageRoute("/e/{slug}/notes/{pitch:int}/actions", add_action, methods=["POST"]),
 ]

@@ -11,9 +11,13 @@ from typing import Any
 from server.language import gettext as _
 from server.language import ngettext
 from server.language.formats import number
-from server.notes.document import PARTS, NotesContent
+from server.notes.document import PARTS, Action, NotesContent, due_date
 from server.notes.markdown import without_controls
 from server.pages import words
+from server.pages.forms import FormError
+
+ACTION_WHAT_MOST = 500  # characters: an action is a line, not a paragraph
+ACTION_OWNER_MOST = 120
 
 
 @dataclass(frozen=True)
@@ -67,3 +71,36 @@ def credit_words(named: tuple[str, ...], anonymous: int) -> str:
     last = names.pop()
     together = _("%(names)s and %(last)s") % {"names": ", ".join(names), "last": last}
     return _("Written by %(names)s.") % {"names": together if names else last}
+
+
+def action_of(fields: dict[str, str]) -> Action:
+    """An action from the notes page's form without script: what, who and by when."""
+    what = without_controls(fields.get("what", "")).strip()
+    owner = without_controls(fields.get("owner", "")).strip()
+    due = fields.get("due", "").strip()
+    errors = []
+    if not what:
+        errors.append(("action-what", _("Enter what will be done")))
+    elif len(what) > ACTION_WHAT_MOST:
+        errors.append(
+            (
+                "action-what",
+                _("What will be done can be at most %(most)s characters long")
+                % {"most": number(ACTION_WHAT_MOST)},
+            )
+        )
+    if len(owner) > ACTION_OWNER_MOST:
+        errors.append(
+            (
+                "action-owner",
+                _("Who will do it can be at most %(most)s characters long")
+                % {"most": number(ACTION_OWNER_MOST)},
+            )
+        )
+    if due and due_date(due) is None:
+        errors.append(
+            ("action-due", _("Enter the date it is due by as a real date, or leave it blank"))
+        )
+    if errors:
+        raise FormError(errors)
+    return Action(what, owner, due)

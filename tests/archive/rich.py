@@ -8,6 +8,9 @@ from typing import Any
 
 from PIL import Image
 
+from server.actions.models import ActionItem
+from server.actions.status import set_status
+from server.actions.sync import follow_notes
 from server.events import setup
 from server.events.models import Event, Room, Slot
 from server.feedback import sessions as feedback
@@ -127,9 +130,12 @@ async def _notes(domain: Domain, rich: Rich) -> None:
     ann, bo = (rich.people[n] for n in NAMES)
     session = await notes.open_notes(event, rich.pitch["data"], ann)
     first = NotesContent(summary=SUMMARY, actions=(Action("Write it up", "the team"),))
-    await store.write(session.notes, ann, lambda doc: document.write(doc, first))
+    written = await store.write(session.notes, ann, lambda doc: document.write(doc, first))
+    await follow_notes(domain.writes, event, written, domain.keys)
     second = NotesContent(summary=SUMMARY, discussion="Licences matter.", actions=first.actions)
     await store.write(session.notes, bo, lambda doc: document.write(doc, second))
+    (action,) = await ActionItem.filter(event_id=event.id)
+    await domain.writes.run(event, staff, set_status(action.id, "started"))
     photo = await Photo.create(
         notes_id=session.notes.id,
         key="k" * 22,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -172,14 +173,18 @@ def test_two_phones_write_the_same_notes_one_of_them_offline(
     ana.page.keyboard.type("Ask for the licence register")
     owner = ben.page.get_by_role("group", name="Action 1").get_by_label("Who will do it")
     owner.fill("Ben")
+    ben.page.get_by_role("group", name="Action 1").get_by_label("By when").fill("2027-01-31")
     expect(
         ana.page.get_by_role("group", name="Action 1").get_by_label("Who will do it")
     ).to_have_value("Ben")
+    expect(ana.page.get_by_role("group", name="Action 1").get_by_label("By when")).to_have_value(
+        "2027-01-31"
+    )
     ana.settled()
     ben.settled()
-    assert session.notes()["content"]["actions"] == [
-        {"what": "Ask for the licence register", "owner": "Ben"}
-    ]
+    (action,) = session.notes()["content"]["actions"]
+    assert re.fullmatch(r"[A-Za-z0-9_-]{12}", action.pop("id")), action
+    assert action == {"what": "Ask for the licence register", "owner": "Ben", "due": "2027-01-31"}
 
     for name, phone in (("ana", ana), ("ben", ben)):
         check_axe(phone.page)
@@ -490,11 +495,15 @@ def test_keyboard_alone_writes_notes_and_an_action(
     page.keyboard.press("Tab")
     page.keyboard.type("Ana")
     page.keyboard.press("Tab")
+    expect(page.get_by_role("group", name="Action 1").get_by_label("By when")).to_be_focused()
+    tab_to(page, "li.action fieldset > button")  # past the date's day, month and year
     expect(page.get_by_role("button", name="Remove action 1")).to_be_focused()
     ana.settled()
     content = session.notes()["content"]
     assert content["summary"] == "Typed without a mouse."
-    assert content["actions"] == [{"what": "Share the notes", "owner": "Ana"}]
+    assert [(a["what"], a["owner"], a["due"]) for a in content["actions"]] == [
+        ("Share the notes", "Ana", "")
+    ]
     page.keyboard.press("Enter")  # remove it again: focus goes somewhere sensible
     expect(page.get_by_role("button", name="Add an action")).to_be_focused()
     expect(page.locator("#announce")).to_have_text("Action 1 removed.")

@@ -200,7 +200,8 @@ def test_json_schedule_and_export_carry_the_text_as_typed(hostile: Hostile) -> N
     assert first["tags"] == [t.strip().lower() for t in TAGS]
     notes = first["notes"]
     assert notes["summary"] == notes["discussion"] == notes["outcomes"] == MARKDOWN
-    assert notes["actions"] == [{"what": ACTIONS[0].what, "owner": ACTIONS[0].owner}]
+    expected = {"what": ACTIONS[0].what, "owner": ACTIONS[0].owner, "due": None, "status": "open"}
+    assert notes["actions"] == [expected]
     assert notes["credits"]["named"] == [PERSON.strip()]
     assert notes["photos"][0]["caption"] == one_line(CAPTION)
 

@@ -51,12 +51,16 @@ NOTES = WriteUp(
     summary="We agreed to **pilot** sprint-based buying.\n\n# Why\n\nTenders take a year.",
     discussion="- Risk appetite\n- [The guide](https://example.org/guide)\n\n<script>alert(1)</script>",
     outcomes="A pilot in two departments.",
-    actions=(Action("Draft the pilot plan", "Priya"), Action("Find a second department", "")),
+    actions=(
+        Action("Draft the pilot plan", "Priya", "2027-04-30", id="pilotplan1"),
+        Action("Find a second department", ""),
+    ),
     photos=(PHOTO,),
     final=True,
     updated_at=datetime(2027, 3, 18, 12, 0, tzinfo=UTC),
     named=("Priya", "Tom"),
     anonymous=2,
+    statuses={"pilotplan1": "started"},
 )
 EMPTY = WriteUp("", "", "", (), (), False, None, (), 0)
 
@@ -165,8 +169,8 @@ def test_a_session_shows_its_figures_notes_actions_photos_and_credits() -> None:
     assert link.get("rel") == "nofollow noopener ugc"
     assert "<script>alert(1)</script>" in session.text_content()
     assert [li.text_content() for li in session.xpath(".//ul[@class='actions']/li")] == [
-        "Draft the pilot plan Owner: Priya",
-        "Find a second department",
+        "Draft the pilot plan Owner: Priya Status: Started. Due by 30 April 2027.",
+        "Find a second department Status: Open.",
     ]
     image = session.xpath(".//figure/img")[0]
     assert image.get("src") == "/e/camp/photos/5/k3y"
@@ -196,8 +200,12 @@ def test_actions_are_gathered_with_their_sessions() -> None:
             "procurement",
             "that",
             "works",
+            *["Status:", "Started.", "Due", "by", "30", "April", "2027."],
         ],
-        ["Find", "a", "second", "department", "From", "Agile", "procurement", "that", "works"],
+        [
+            *["Find", "a", "second", "department", "From", "Agile", "procurement", "that", "works"],
+            *["Status:", "Open."],
+        ],
     ]
     assert items[0].xpath(".//a")[0].get("href") == "#session-7"
 
@@ -275,11 +283,14 @@ def test_markdown_has_every_session_with_notes_made_inert() -> None:
     assert "- **Auditorium:** Agile procurement that works" in body
     assert "### Agile procurement that works" in body
     assert "#### Summary" in body and "##### Why" in body
-    assert "- Draft the pilot plan (owner: Priya)" in body
+    assert "- Draft the pilot plan (owner: Priya). Status: Started. Due by 30 April 2027." in body
     assert f"![Photo 1]({PHOTO.url})" in body
     assert "_Notes by Priya, Tom and 2 others. Marked final._" in body
     assert "## Pitches not placed on the grid\n\n### Left out" in body
-    assert "- Draft the pilot plan. Owner: Priya. From: Agile procurement that works." in body
+    assert (
+        "- Draft the pilot plan. Owner: Priya. From: Agile procurement that works. "
+        "Status: Started. Due by 30 April 2027." in body
+    )
     rendered = lxml.html.fromstring(MarkdownIt("commonmark").render(body))
     assert not list(rendered.iter("script"))
     assert "<script>alert(1)</script>" in rendered.text_content()
@@ -304,7 +315,23 @@ def test_json_is_the_data_as_typed_and_fits_its_schema() -> None:
     assert first["notes"]["credits"] == {"named": ["Priya", "Tom"], "anonymous": 2}
     assert first["notes"]["photos"][0]["url"] == PHOTO.url
     assert document["sessions"][2]["planned_attendance"] is None
-    assert document["actions"][1] == {"session": 7, "what": "Find a second department", "owner": ""}
+    assert document["actions"] == [
+        {
+            "session": 7,
+            "what": "Draft the pilot plan",
+            "owner": "Priya",
+            "due": "2027-04-30",
+            "status": "started",
+        },
+        {
+            "session": 7,
+            "what": "Find a second department",
+            "owner": "",
+            "due": None,
+            "status": "open",
+        },
+    ]
+    assert first["notes"]["actions"][0]["status"] == "started"
 
 
 def test_the_schema_refuses_data_that_is_not_proceedings() -> None:

@@ -24,6 +24,11 @@ def test_secret_parts_of_paths_are_redacted() -> None:
     assert redact("/e/camp/photos/12/k3y") == "/e/camp/photos/12/[key]"
     assert redact("/e/camp/photos/x/k3y") == "/e/camp/photos/[key]"
     assert redact("/e/camp/schedule.ics") == "/e/camp/schedule.ics"
+    # An action's owner's link, even one too short to look like a secret, or mistyped.
+    assert redact("/e/camp/action/abc") == "/e/camp/action/[link]"
+    assert redact("/e/camp/action/abcDEF123.ics") == "/e/camp/action/[link]"
+    assert redact("/e/camp/actions.csv") == "/e/camp/actions.csv"
+    assert redact("/e/camp/actions/12") == "/e/camp/actions/12"
     # Anywhere else, what is shaped like a secret (a slug is all lower case, so it stays).
     secret = "Abc_defghijklmnopqrstuvwxyz0123"
     assert redact(f"/e/camp/mine/{secret}.ics") == "/e/camp/mine/[secret].ics"

@@ -194,7 +194,13 @@ def test_downloads_have_their_types_and_names(written: Written) -> None:
     assert notes["summary"] == NOTES.summary
     assert notes["credits"] == {"named": ["Ann"], "anonymous": 0}
     assert document["actions"] == [
-        {"session": written.pitch, "what": "Draft the register", "owner": "Ann"}
+        {
+            "session": written.pitch,
+            "what": "Draft the register",
+            "owner": "Ann",
+            "due": None,
+            "status": "open",
+        }
     ]
 
 

@@ -51,9 +51,9 @@ def test_what_phones_send_passes_and_its_clocks_are_read() -> None:
     assert document.read(doc).summary == "Café 😀 notes"
     (clock,) = budget.state_of(document.state_vector(doc)).values()
     # Every character ever written, in UTF-16 units (the emoji is two), and one tick for each
-    # map, text and value: the summary; the action's map, two texts and their words; the
-    # photo's map and two values.
-    assert clock == (5 + 13) + (3 + 12 + 3) + 3
+    # map, text and value: the summary; the action's map, two texts and their words, its due
+    # date and its identity; the photo's map and two values.
+    assert clock == (5 + 13) + (3 + 12 + 2 + 3) + 3
 
 
 @pytest.mark.parametrize(

@@ -546,6 +546,35 @@ RULES: dict[tuple[str, str], Rule | Socket] = {
     ("GET", "/e/{slug}/now"): everyone(lambda w: page(w, "/now")),
     ("GET", "/e/{slug}/board"): everyone(lambda w: page(w, "/board")),
     ("GET", "/e/{slug}/notes/{pitch:int}"): everyone(lambda w: page(w, f"/notes/{w.pitch}")),
+    # The action board is for the people at the event until the proceedings are published; its
+    # statuses change from the staff's forms, or from an owner's private link, which anyone
+    # holding it may use (it is the only key it needs).
+    ("GET", "/e/{slug}/actions"): Rule(PEOPLE, lambda w: Call(page(w, "/actions"))),
+    ("GET", "/e/{slug}/actions.csv"): Rule(PEOPLE, lambda w: Call(page(w, "/actions.csv"))),
+    ("GET", "/e/{slug}/actions.json"): Rule(PEOPLE, lambda w: Call(page(w, "/actions.json"))),
+    ("GET", "/e/{slug}/actions.ics"): Rule(PEOPLE, lambda w: Call(page(w, "/actions.ics"))),
+    ("POST", "/e/{slug}/actions/{action:int}"): form(
+        STAFF,
+        lambda w: page(w, f"/actions/{w.action}"),
+        lambda w: {"status": "started"},
+        kept_as="staff",
+    ),
+    ("GET", "/e/{slug}/action/{link}"): everyone(lambda w: page(w, f"/action/{w.action_link}")),
+    ("POST", "/e/{slug}/action/{link}"): form(
+        EVERYONE, lambda w: page(w, f"/action/{w.action_link}"), lambda w: {"status": "done"}
+    ),
+    ("GET", "/e/{slug}/action/{link}.ics"): everyone(
+        lambda w: page(w, f"/action/{w.action_link}.ics")
+    ),
+    ("POST", "/e/{slug}/notes/{pitch:int}/actions"): form(
+        PEOPLE,
+        lambda w: page(w, f"/notes/{w.pitch}/actions"),
+        lambda w: {"what": "Book a room", "owner": "Sam", "due": "2027-02-01"},
+    ),
+    ("GET", "/api/e/{slug}/actions"): Rule(PEOPLE, lambda w: Call(api(w, "/actions"))),
+    ("PUT", "/api/e/{slug}/actions/{action_id:int}/status"): Rule(
+        STAFF, lambda w: Call(api(w, f"/actions/{w.action}/status"), {"status": "started"})
+    ),
     # Websockets
     ("WS", "/e/{slug}/live"): Socket(("test_event_socket_gives_each_role_only_its_view",)),
     # The socket's stand-in: open until the browser leaves, so checked by a test of its own.

@@ -87,6 +87,7 @@ def real_path_parameters(w: World, names: set[str]) -> Iterator[dict[str, Any]]:
         "pitch_id": [w.pitch, w.hidden],
         "dot_id": [w.dot],
         "version_id": [w.notes_version],
+        "action_id": [w.action],
         "older": [1],  # the world's grid is published once: release 1
         "newer": [1],
         "webhook_id": [webhook(w)],
@@ -212,6 +213,9 @@ def filled(w: World, path: str, **hostile: str) -> str:
         "language": "cy",
         "webhook_id": webhook(w),
         "webhook": webhook(w),
+        "action": w.action,
+        "action_id": w.action,
+        "link": w.action_link,
     }
     return re.sub(r"\{(\w+)(?::\w+)?\}", lambda m: str(hostile.get(m[1], real[m[1]])), path)
 

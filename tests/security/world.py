@@ -9,6 +9,7 @@ personal data the organiser erased, and a forged token.
 from __future__ import annotations
 
 import io
+import re
 import secrets
 from dataclasses import dataclass
 from typing import Any
@@ -62,6 +63,8 @@ class World:
     free_cell: tuple[int, int]
     notes_version: int
     photo_path: str
+    action: int  # in the author's session's notes, on the action board
+    action_link: str  # its owner's private link's secret
 
     @property
     def slug(self) -> str:
@@ -121,6 +124,7 @@ def build_world(client: httpx.Client) -> World:
         headers={"Content-Type": "image/png"},
         status=201,
     )
+    action, action_link = _action(ev, pitch, author)
     tokens = {
         ORGANISER: ev.organiser,
         FACILITATOR: facilitator,
@@ -149,4 +153,23 @@ def build_world(client: httpx.Client) -> World:
         free_cell=free_cell,
         notes_version=version["id"],
         photo_path=httpx.URL(photo["url"]).path,
+        action=action,
+        action_link=action_link,
     )
+
+
+def _action(ev: ApiEvent, pitch: int, author: str) -> tuple[int, str]:
+    """An action written in the session's notes from the page without script, and its owner's
+    link as the organiser copies it from the board."""
+    ev.client.cookies.clear()
+    ev.client.post(
+        f"/e/{ev.slug}/notes/{pitch}/actions",
+        data={"what": "Share the slides", "owner": "Alex", "due": "2027-01-31"},
+        headers={"Cookie": f"snug_attendee={author}"},
+    )
+    (action,) = ev.ok("GET", "/actions", ev.organiser)
+    board = ev.client.get(f"/e/{ev.slug}/actions", headers={"Cookie": f"snug_staff={ev.organiser}"})
+    ev.client.cookies.clear()
+    found = re.search(r"/action/([A-Za-z0-9_-]+)\"", board.text)
+    assert found, board.text
+    return int(action["id"]), found.group(1)

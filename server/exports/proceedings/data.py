@@ -48,7 +48,16 @@ def proceedings_json(doc: Proceedings) -> bytes:
             for s in doc.slots
         ],
         "sessions": [_session(entry) for entry in doc.sessions],
-        "actions": [{"session": a.pitch_id, "what": a.what, "owner": a.owner} for a in doc.actions],
+        "actions": [
+            {
+                "session": a.pitch_id,
+                "what": a.what,
+                "owner": a.owner,
+                "due": a.due or None,
+                "status": a.status,
+            }
+            for a in doc.actions
+        ],
     }
     return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
@@ -76,7 +85,10 @@ def _notes(notes: WriteUp) -> dict[str, Any]:
         "summary": notes.summary,
         "discussion": notes.discussion,
         "outcomes": notes.outcomes,
-        "actions": [{"what": a.what, "owner": a.owner} for a in notes.actions],
+        "actions": [
+            {"what": a.what, "owner": a.owner, "due": a.due or None, "status": notes.status_of(a)}
+            for a in notes.actions
+        ],
         "photos": [_photo(p) for p in notes.photos],
         "final": notes.final,
         "updated_at": notes.updated_at.isoformat() if notes.updated_at else None,

@@ -5,9 +5,11 @@ Text is kept exactly as people typed it; each format decides how to show it safe
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 
+from server.actions.models import ActionItem as TrackedAction
 from server.events.models import Attendee, Event, Room
 from server.exports.readmodel import RoomInfo, Schedule, Session, SlotInfo, load_schedule
 from server.grid.agenda import agendas, headcounts
@@ -43,6 +45,11 @@ class WriteUp:
     updated_at: datetime | None
     named: tuple[str, ...]
     anonymous: int
+    # Each action's status on the action board, by its identity in the notes.
+    statuses: Mapping[str, str] = field(default_factory=dict)
+
+    def status_of(self, action: Action) -> str:
+        return self.statuses.get(action.id, "open")
 
     @property
     def empty(self) -> bool:
@@ -81,6 +88,8 @@ class ActionItem:
     session: str
     what: str
     owner: str
+    due: str = ""  # YYYY-MM-DD, or empty
+    status: str = "open"
 
 
 @dataclass(frozen=True)
@@ -122,7 +131,7 @@ class Proceedings:
     @property
     def actions(self) -> tuple[ActionItem, ...]:
         return tuple(
-            ActionItem(s.pitch_id, s.title, a.what, a.owner)
+            ActionItem(s.pitch_id, s.title, a.what, a.owner, a.due, s.notes.status_of(a))
             for s in self.sessions
             for a in s.notes.actions
         )
@@ -165,7 +174,14 @@ async def load_proceedings(
     votes = await vote_counts(event)
     planned = headcounts(await agendas(event))
     notes = await store.notes_in(event)
-    write_ups = {p: await _write_up(schedule, notes[p], images) for p in order if p in notes}
+    statuses: dict[int, dict[str, str]] = {}
+    for row in await TrackedAction.filter(event_id=event.id):
+        statuses.setdefault(row.pitch_id, {})[row.key] = row.status
+    write_ups = {
+        p: await _write_up(schedule, notes[p], images, statuses.get(p, {}))
+        for p in order
+        if p in notes
+    }
     entries = []
     for pitch_id in order:
         pitch, cell = by_id[pitch_id], cells.get(pitch_id)
@@ -216,7 +232,9 @@ def _grid(schedule: Schedule) -> dict[int, Session]:
     return {s.pitch_id: s for _key, s in sorted(placed, key=lambda pair: pair[0])}
 
 
-async def _write_up(schedule: Schedule, notes: Notes, images: bool) -> WriteUp:
+async def _write_up(
+    schedule: Schedule, notes: Notes, images: bool, statuses: dict[str, str]
+) -> WriteUp:
     content = NotesContent.from_json(notes.content)
     credits = await editing.credits(notes)
     shown = await photos.shown_in(notes)
@@ -247,4 +265,5 @@ async def _write_up(schedule: Schedule, notes: Notes, images: bool) -> WriteUp:
         updated_at=_utc(notes.updated_at),
         named=credits.named,
         anonymous=credits.anonymous,
+        statuses=statuses,
     )

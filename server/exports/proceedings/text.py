@@ -82,7 +82,8 @@ def proceedings_markdown(doc: Proceedings) -> bytes:
     for action in doc.actions:
         owner = " " + say(_owner, literal(action.owner)) if action.owner.strip() else ""
         source = say(_from, literal(action.session))
-        lines.append(f"- {literal(action.what)}.{owner} {source}")
+        follow = say(words.follow_up, action.status, action.due)
+        lines.append(f"- {literal(action.what)}.{owner} {source} {follow}")
     if not doc.actions:
         lines.append(say(lambda: _("No actions were recorded.")))
     return ("\n".join(lines).rstrip() + "\n").encode("utf-8")
@@ -131,7 +132,8 @@ def _session(entry: Entry, level: int, say: Say) -> list[str]:
             owner = (
                 " (" + say(_owner_of, literal(action.owner)) + ")" if action.owner.strip() else ""
             )
-            lines.append(f"- {literal(action.what)}{owner}")
+            follow = say(words.follow_up, notes.status_of(action), action.due)
+            lines.append(f"- {literal(action.what)}{owner}. {follow}")
         lines.append("")
     if notes.photos:
         lines += [f"{heading} {say(lambda: _('Photos'))}", ""]

@@ -14,12 +14,14 @@ from typing import Any
 from babel.dates import format_date
 from markupsafe import Markup, escape
 
+from server.actions.board import STATUS_WORDS
 from server.exports.proceedings.readmodel import Entry, Proceedings, WriteUp
 from server.exports.readmodel import SlotInfo
 from server.language import N_, current, ngettext
 from server.language import gettext as _
-from server.language.formats import number
+from server.language.formats import full_date, number
 from server.marketplace.models import FORMAT_NAMES
+from server.notes.document import due_date
 from server.notes.markdown import one_line, to_plain
 
 FORMATS = FORMAT_NAMES
@@ -181,3 +183,12 @@ def summary_of(doc: Proceedings) -> str:
 def summary_of_session(doc: Proceedings, entry: Entry) -> str:
     text = to_plain(entry.notes.summary) or one_line(entry.pitch)
     return shorten(text or _("Notes from a session at %(event)s.") % {"event": one_line(doc.name)})
+
+
+def follow_up(status: str, due: str) -> str:
+    """Where an action has got to since the day, and by when it is due."""
+    said = _("Status: %(status)s.") % {"status": _(STATUS_WORDS.get(status, status))}
+    day = due_date(due)
+    if day is None:
+        return said
+    return said + " " + _("Due by %(date)s.") % {"date": full_date(day)}

@@ -1,5 +1,7 @@
-// The actions list: a Y.Array of Y.Maps, each with a "what" and an "owner" Y.Text. Rows are
-// kept by the map they show, so focus stays put while others add or remove actions.
+// The actions list: a Y.Array of Y.Maps, each with a "what" and an "owner" Y.Text, a "due"
+// date (YYYY-MM-DD or "", the last one set wins) and an "id" given once, which the event's
+// action board knows the action by. Rows are kept by the map they show, so focus stays put
+// while others add or remove actions.
 import * as Y from "../../vendor/yjs.mjs";
 import { LOCAL } from "./sync.js";
 import { bindText } from "./text.js";
@@ -7,6 +9,13 @@ import { t } from "../i18n.js";
 import { announce, h } from "../ui.js";
 
 let made = 0;
+const DUE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** An action's identity: random, URL-safe, as the server names one (server/notes/document.py). */
+function newId() {
+  const bytes = crypto.getRandomValues(new Uint8Array(9));
+  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_");
+}
 
 /**
  * list: the <ol>; addButton: "Add an action"; empty: shown while there are none; allow: as for
@@ -25,11 +34,21 @@ export function bindActions(array, { list, addButton, empty }, { allow, editable
       h("input", { type: "text", id: `${id}-${part}`, autocomplete: "off", "aria-describedby": hint ? `${id}-${part}-hint` : null }));
     const what = input("what", t("What needs doing"));
     const owner = input("owner", t("Who will do it"), t("A name, a team, or leave it blank."));
+    const due = input("due", t("By when"), t("Leave it blank if there is no date."));
+    const dueInput = due.querySelector("input");
+    dueInput.type = "date";
+    dueInput.addEventListener("change", () => {
+      if (!editable()) return;
+      const value = DUE.test(dueInput.value) ? dueInput.value : "";
+      if (map.get("due") !== value) array.doc.transact(() => map.set("due", value), LOCAL);
+    });
     const remove = h("button", { type: "button", class: "secondary small", onclick: () => removeRow(map) },
       t("Remove"), h("span", { class: "visually-hidden" }));
-    const li = h("li", { class: "action" }, h("fieldset", {}, legend, h("div", { class: "action-fields" }, what, owner), remove));
-    const row = { li, legend, remove, inputs: [what.querySelector("input"), owner.querySelector("input")], texts: [] };
+    const li = h("li", { class: "action" }, h("fieldset", {}, legend, h("div", { class: "action-fields" }, what, owner, due), remove));
+    const row = { li, legend, remove, inputs: [what.querySelector("input"), owner.querySelector("input"), dueInput], texts: [] };
     row.bind = () => {
+      const dueNow = map.get("due");
+      dueInput.value = typeof dueNow === "string" && DUE.test(dueNow) ? dueNow : "";
       row.texts.forEach((unbind) => unbind());
       row.texts = ["what", "owner"].map((key, i) => {
         const text = map.get(key);
@@ -90,6 +109,8 @@ export function bindActions(array, { list, addButton, empty }, { allow, editable
     array.doc.transact(() => {
       map.set("what", new Y.Text());
       map.set("owner", new Y.Text());
+      map.set("due", "");
+      map.set("id", newId());
       array.push([map]);
     }, LOCAL);
     rows.get(map)?.inputs[0].focus();

@@ -1,0 +1,74 @@
+"""The actions API: listing, a status change with its history, and bad input in words."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import httpx
+
+from tests.conftest import ApiEvent, LiveServer
+from tests.http.helpers import assert_problem
+
+
+def _with_action(
+    make_event: Callable[..., ApiEvent], server: LiveServer
+) -> tuple[ApiEvent, str, int]:
+    event = make_event()
+    ana = event.join("Ana")["token"]
+    pitch = event.pitch(ana, "Mapping the commons")["id"]
+    with httpx.Client(base_url=server.url, timeout=20) as page:
+        sent = page.post(
+            f"/e/{event.slug}/notes/{pitch}/actions",
+            data={"what": "Draft the plan", "owner": "Priya", "due": "2027-01-31"},
+            headers={"Cookie": f"snug_attendee={ana}"},
+        )
+        assert sent.status_code == 303, sent.text
+    (item,) = event.ok("GET", "/actions", ana)
+    return event, ana, item["id"]
+
+
+def test_staff_change_a_status_and_it_is_in_the_events_history(
+    make_event: Callable[..., ApiEvent], server: LiveServer
+) -> None:
+    event, _ana, action = _with_action(make_event, server)
+    seq = event.state()["seq"]
+    done = event.ok(
+        "PUT",
+        f"/actions/{action}/status",
+        event.facilitator(),
+        json={"status": "done"},
+        headers={"Idempotency-Key": "a" * 20},
+    )
+    assert (done["status"], done["due"], done["owner"]) == ("done", "2027-01-31", "Priya")
+    messages = event.ok("GET", f"/changes?since={seq}")["messages"]
+    (status,) = [m for m in messages if m.get("kind") == "action.status"]
+    assert status["data"] == {
+        "action": action,
+        "pitch": status["data"]["pitch"],
+        "status": "done",
+        "was": "open",
+        "by": "facilitator",
+    }
+    # Sent again with the same key, it is done once.
+    event.ok(
+        "PUT",
+        f"/actions/{action}/status",
+        event.organiser,
+        json={"status": "done"},
+        headers={"Idempotency-Key": "a" * 20},
+    )
+
+
+def test_bad_input_is_refused_in_words_and_changes_nothing(
+    make_event: Callable[..., ApiEvent], server: LiveServer
+) -> None:
+    event, ana, action = _with_action(make_event, server)
+    staff = event.organiser
+    path = f"/actions/{action}/status"
+    assert_problem(event.call("PUT", path, staff, json={"status": "finished"}), 422)
+    assert_problem(event.call("PUT", path, staff, json={"status": "done", "more": 1}), 422)
+    assert_problem(event.call("PUT", path, staff, content=b"status=done"), 422)
+    assert_problem(event.call("PUT", "/actions/999999/status", staff, json={"status": "done"}), 404)
+    # An attendee, even the one who wrote it down, is refused before the body is read.
+    assert_problem(event.call("PUT", path, ana, json={"status": "done"}), 403)
+    assert [a["status"] for a in event.ok("GET", "/actions", staff)] == ["open"]
