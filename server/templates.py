@@ -24,6 +24,7 @@ from server.bundled import WEB_DIR
 from server.events.day import words as day_words
 from server.exports.bidi import isolate
 from server.language import formats
+from server.language.surfaces import own
 from server.notes.markdown import to_html, without_controls
 
 FOLDERS = (WEB_DIR / "templates", Path(__file__).resolve().parent / "exports" / "templates")
@@ -64,6 +65,7 @@ def environment() -> Environment:
     env.filters["markdown"] = lambda text, top: Markup(to_html(text, top=top))
     env.filters["bdi"] = isolate
     env.globals["bdi"] = isolate
+    env.globals["own"] = own
     return env
 
 

@@ -21,9 +21,11 @@ from server.grid import releases, seats, venue
 from server.grid.board import Board, Cell, load_board
 from server.grid.models import GridStep, Placement
 from server.grid.published import publish_draft
+from server.grid.steps import stored, undo_said
 from server.grid.version import require_version
 from server.grid.views import draft_view, published_view
 from server.language import N_
+from server.language.sentences import Sentence
 from server.language.sentences import said as sentences_said
 from server.language.surfaces import in_each, spoken
 from server.workers import Processes
@@ -34,8 +36,7 @@ UNDO_DEPTH = 50
 Edit = Callable[[Board], Awaitable[dict[str, Any]]]
 # What an edit did, in the words of the editor's "Undo: ..." button, read off the board it
 # was made on (so a room removed by it still has its name).
-What = str | Callable[[Board], str]
-WHAT_LENGTH = 120  # as GridStep.what stores it
+What = Sentence | Callable[[Board], Sentence]
 
 
 async def edit(
@@ -75,7 +76,7 @@ async def edit(
     if undoable:
         await GridStep.create(
             event=event,
-            what=_shortened(said),
+            what=stored(said),
             placements=before_rows,
             venue={**venue.inverse(before_venue, venue.kept(board)), **(held or {})}
             if before_venue
@@ -118,7 +119,12 @@ async def move(journal: Journal, version: int, pitch_id: int, cell: Cell) -> dic
             )
         return {}
 
-    return await edit(journal, version, lambda b: f"move {_titled(b, pitch_id)}", change)
+    return await edit(
+        journal,
+        version,
+        lambda b: Sentence.of(N_("move “%(title)s”"), title=_title(b, pitch_id)),
+        change,
+    )
 
 
 async def unplace(journal: Journal, version: int, pitch_id: int) -> dict[str, Any]:
@@ -132,7 +138,10 @@ async def unplace(journal: Journal, version: int, pitch_id: int) -> dict[str, An
         return {}
 
     return await edit(
-        journal, version, lambda b: f"take {_titled(b, pitch_id)} off the grid", change
+        journal,
+        version,
+        lambda b: Sentence.of(N_("take “%(title)s” off the grid"), title=_title(b, pitch_id)),
+        change,
     )
 
 
@@ -145,8 +154,10 @@ async def lock(journal: Journal, version: int, pitch_id: int, locked: bool) -> d
         await placement.save(update_fields=["locked"])
         return {}
 
-    verb = "lock" if locked else "unlock"
-    return await edit(journal, version, lambda b: f"{verb} {_titled(b, pitch_id)}", change)
+    said = N_("lock “%(title)s”") if locked else N_("unlock “%(title)s”")
+    return await edit(
+        journal, version, lambda b: Sentence.of(said, title=_title(b, pitch_id)), change
+    )
 
 
 Drafted = Callable[[Journal, int], Awaitable[dict[str, Any]]]
@@ -242,7 +253,7 @@ async def _keep(
             }
         }
 
-    return await edit(journal, version, "allocate", change)
+    return await edit(journal, version, Sentence.of(N_("allocate")), change)
 
 
 async def undo(journal: Journal, version: int) -> dict[str, Any]:
@@ -272,12 +283,12 @@ async def undo(journal: Journal, version: int) -> dict[str, Any]:
                 and row["slot_id"] in slots
             ]
         )
-        return {"undone": step.what, **restored}
+        return {"undone": undo_said(journal.event, step.what), **restored}
 
     return await edit(
         journal,
         version,
-        "undo",
+        Sentence.of(N_("undo")),
         change,
         undoable=False,
         rooms_and_slots=step.venue is not None,
@@ -296,7 +307,13 @@ async def add_room(journal: Journal, version: int, name: str, capacity: int) -> 
     def change(rooms: Items) -> None:
         rooms.append({"name": name, "capacity": capacity})
 
-    return await _venue(journal, version, "room", f"add the room {name.strip()}", change)
+    return await _venue(
+        journal,
+        version,
+        "room",
+        Sentence.of(N_("add the room %(room)s"), room=name.strip()),
+        change,
+    )
 
 
 async def change_room(
@@ -305,8 +322,8 @@ async def change_room(
     def change(rooms: Items) -> None:
         venue.find(rooms, "room", room_id).update(name=name, capacity=capacity)
 
-    def what(board: Board) -> str:
-        return f"change the room {board.rooms[room_id].name}"
+    def what(board: Board) -> Sentence:
+        return Sentence.of(N_("change the room %(room)s"), room=board.rooms[room_id].name)
 
     return await _venue(journal, version, "room", what, change)
 
@@ -317,8 +334,8 @@ async def remove_room(
     def change(rooms: Items) -> None:
         rooms.remove(venue.find(rooms, "room", room_id))
 
-    def what(board: Board) -> str:
-        return f"remove the room {board.rooms[room_id].name}"
+    def what(board: Board) -> Sentence:
+        return Sentence.of(N_("remove the room %(room)s"), room=board.rooms[room_id].name)
 
     return await _venue(journal, version, "room", what, change, unplace=unplace)
 
@@ -329,7 +346,13 @@ async def add_slot(
     def change(slots: Items) -> None:
         slots.append({"starts_at": starts_at, "ends_at": ends_at, "label": label, "kind": kind})
 
-    return await _venue(journal, version, "slot", f"add the slot at {starts_at[-5:]}", change)
+    return await _venue(
+        journal,
+        version,
+        "slot",
+        Sentence.of(N_("add the slot at %(time)s"), time=starts_at[-5:]),
+        change,
+    )
 
 
 async def change_slot(
@@ -345,8 +368,10 @@ async def change_slot(
         found = venue.find(slots, "slot", slot_id)
         found.update(starts_at=starts_at, ends_at=ends_at, label=label, kind=kind)
 
-    def what(board: Board) -> str:
-        return f"change {_slot_called(board, slot_id)}"
+    def what(board: Board) -> Sentence:
+        return _slot_called(
+            board, slot_id, N_("change the slot %(label)s"), N_("change the slot at %(time)s")
+        )
 
     return await _venue(journal, version, "slot", what, change)
 
@@ -357,8 +382,10 @@ async def remove_slot(
     def change(slots: Items) -> None:
         slots.remove(venue.find(slots, "slot", slot_id))
 
-    def what(board: Board) -> str:
-        return f"remove {_slot_called(board, slot_id)}"
+    def what(board: Board) -> Sentence:
+        return _slot_called(
+            board, slot_id, N_("remove the slot %(label)s"), N_("remove the slot at %(time)s")
+        )
 
     return await _venue(journal, version, "slot", what, change, unplace=unplace)
 
@@ -407,7 +434,9 @@ async def rollback(journal: Journal, version: int, number: int) -> dict[str, Any
     async def change(board: Board) -> dict[str, Any]:
         return await releases.restore_draft(board, number)
 
-    await edit(journal, version, f"roll back to release {number}", change)
+    await edit(
+        journal, version, Sentence.of(N_("roll back to release %(number)s"), number=number), change
+    )
     return await _publish(journal, "rollback", number)
 
 
@@ -456,17 +485,15 @@ def _placeable(board: Board, pitch_id: int) -> None:
         )
 
 
-def _titled(board: Board, pitch_id: int) -> str:
-    return f"“{board.pitches[pitch_id].title}”"
+def _title(board: Board, pitch_id: int) -> str:
+    return board.pitches[pitch_id].title
 
 
-def _slot_called(board: Board, slot_id: int) -> str:
+def _slot_called(board: Board, slot_id: int, labelled: str, timed: str) -> Sentence:
     slot = board.slots[slot_id]
-    return f"the slot {slot.label}" if slot.label else f"the slot at {slot.starts_at[-5:]}"
-
-
-def _shortened(what: str) -> str:
-    return what if len(what) <= WHAT_LENGTH else what[: WHAT_LENGTH - 1] + "…"
+    if slot.label:
+        return Sentence.of(labelled, label=slot.label)
+    return Sentence.of(timed, time=slot.starts_at[-5:])
 
 
 def _not_for_sessions(slot: Any) -> Conflict:

@@ -12,6 +12,7 @@ from server.grid.board import Board
 from server.grid.models import GridRelease, GridStep
 from server.grid.published import published_cells
 from server.grid.seats import seat_counts
+from server.grid.steps import undo_said
 from server.language import N_
 from server.workers import Busy, Processes
 
@@ -54,7 +55,7 @@ async def draft_view(board: Board) -> dict[str, Any]:
         "differs": differs,
         "checks": await checks_of(board),
         # What "Undo" would take back, in the words of its button; None when nothing would.
-        "undo": step.what if step else None,
+        "undo": undo_said(board.event, step.what) if step else None,
     }
 
 

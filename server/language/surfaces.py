@@ -6,11 +6,11 @@ translated."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 
 from markupsafe import Markup
 
-from server.language import SOURCE, languages, speaking
+from server.language import SOURCE, current, languages, speaking
 
 # Between the languages: a slash to the eye, a space to a screen reader. The wrapper keeps the
 # spaces where its parent lays its children out as a row (a flex button).
@@ -45,6 +45,12 @@ def both_text(codes: list[str], say: Callable[[], str]) -> str:
     """``say()`` in each language, "Cymraeg / English", for plain text and Markdown; once
     where the languages say the same (a number, a name)."""
     return TEXT_BETWEEN.join(dict.fromkeys(in_each(codes, say).values()))
+
+
+def own(said: Mapping[str, str]) -> str:
+    """Of words said in each of the event's languages (``in_each``), those in the language
+    being spoken, else the first."""
+    return said.get(current()) or next(iter(said.values()), "")
 
 
 def in_each(codes: Iterable[str], say: Callable[[], str]) -> dict[str, str]:

@@ -272,7 +272,7 @@ async def test_undoing_a_room_removal_brings_back_the_room_and_its_sessions(
     await s.run(editing.remove_room, 3, s.rooms[0], True)
     assert await s.grid() == {}
     undone = await s.run(editing.undo, 4)
-    assert undone["undone"] == "remove the room Hall"
+    assert undone["undone"] == {"en": "remove the room Hall"}
     assert await venue(s) == rooms, "the same room, under its own id and in its place"
     assert await s.grid() == grid
     # Other facilitators hear the room come back, then the grid, like any edit.
@@ -304,9 +304,9 @@ async def test_every_change_to_rooms_and_slots_is_one_undo_away(domain: Domain) 
         before = await venue(s)
         answer = await s.run(command, version, *args)
         assert await venue(s) != before, what
-        assert answer["draft"]["undo"] == what
+        assert answer["draft"]["undo"] == {"en": what}
         undone = await s.run(editing.undo, version + 1)
-        assert undone["undone"] == what
+        assert undone["undone"] == {"en": what}
         assert await venue(s) == before == start, what
         assert await s.grid() == {s.pitches[0]: (s.rooms[1], s.slots[1], False)}
         version += 2
@@ -326,10 +326,10 @@ async def test_a_slot_that_holds_sessions_is_removed_only_when_confirmed(domain:
 async def test_the_draft_says_what_undo_would_take_back(domain: Domain) -> None:
     s = await setting(domain)
     moved = await s.run(editing.move, 0, s.pitches[0], (s.rooms[0], s.slots[0]))
-    assert moved["draft"]["undo"] == "move “Session 0”"
+    assert moved["draft"]["undo"] == {"en": "move “Session 0”"}
     sent = await s.run(editing.unplace, 1, s.pitches[0])
-    assert sent["draft"]["undo"] == "take “Session 0” off the grid"
-    assert (await s.run(editing.undo, 2))["draft"]["undo"] == "move “Session 0”"
+    assert sent["draft"]["undo"] == {"en": "take “Session 0” off the grid"}
+    assert (await s.run(editing.undo, 2))["draft"]["undo"] == {"en": "move “Session 0”"}
     assert (await s.run(editing.undo, 3))["draft"]["undo"] is None
 
 

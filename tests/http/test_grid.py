@@ -315,7 +315,7 @@ def test_undo_with_nothing_to_undo_is_refused(make_event: Callable[..., ApiEvent
     assert g.world() == before
     g.move(g.pitches[0], HALL, "One")
     undone = g.do("undo")
-    assert undone["undone"] == "move “Idea A”" and undone["draft"]["placements"] == []
+    assert undone["undone"] == {"en": "move “Idea A”"} and undone["draft"]["placements"] == []
     assert g.version() == 2
     before = g.world()
     assert_grid_problem(g.command("undo", {"version": g.version()}), 409)
@@ -431,7 +431,7 @@ def test_removing_a_room_with_sessions_is_refused_naming_them_until_confirmed(
     assert g.world() == before
     removed = g.do("room/remove", room=g.rooms[HALL], unplace=True)
     assert removed["draft"]["placements"] == []
-    assert removed["draft"]["undo"] == f"remove the room {HALL}"
+    assert removed["draft"]["undo"] == {"en": f"remove the room {HALL}"}
     assert [r["name"] for r in g.ev.state(g.fac)["rooms"]] == [LOFT, SNUG]
     # An empty room or slot goes without being asked.
     g.do("slot/remove", slot=g.slots["Lunch"])
@@ -446,11 +446,11 @@ def test_undo_brings_a_removed_room_back_with_its_sessions_for_everyone(
     staff_before = g.ev.state(g.fac)
     g.do("room/remove", room=g.rooms[HALL], unplace=True)
     undone = g.do("undo")
-    assert undone["undone"] == f"remove the room {HALL}"
+    assert undone["undone"] == {"en": f"remove the room {HALL}"}
     seen = g.ev.state(g.ev.organiser)  # another of the staff, reading the event afresh
     assert seen["rooms"] == staff_before["rooms"]
     assert seen["draft"]["placements"] == staff_before["draft"]["placements"]
-    assert seen["draft"]["undo"] == "move “Idea A”"
+    assert seen["draft"]["undo"] == {"en": "move “Idea A”"}
 
 
 def test_rooms_and_slots_are_added_and_changed_through_the_grid(
@@ -458,7 +458,7 @@ def test_rooms_and_slots_are_added_and_changed_through_the_grid(
 ) -> None:
     g = make_grid(make_event)
     added = g.do("room", name="Attic", capacity=6)
-    assert added["draft"]["undo"] == "add the room Attic"
+    assert added["draft"]["undo"] == {"en": "add the room Attic"}
     g.do("room", room=g.rooms[LOFT], name="Loft", capacity=25)
     g.do("slot", starts_at="2026-11-23T14:00", ends_at="2026-11-23T14:45", label="Three")
     state = g.ev.state(g.fac)

@@ -39,7 +39,7 @@ function onState(next, change) {
     if (change.data.allocation) remember(change.data.allocation);
     if (!mine.has(change.data.version)) {
       const d = change.data;
-      const what = d.undone ? t("Another facilitator undid “%(what)s”.", { what: d.undone })
+      const what = d.undone ? t("Another facilitator undid “%(what)s”.", { what: ours(d.undone) })
         : !d.release ? t("Another facilitator changed the grid.")
           : state.draft.live ? t("Another facilitator published release %(release)s.", { release: d.release })
             : t("Another facilitator unpublished the grid.");
@@ -109,7 +109,7 @@ function render() {
   $("#publish").href = `/e/${encodeURIComponent(slug)}/grid/releases`;
   $("#assign-seats").hidden = !draft.live || Object.keys(state.grid.seats || {}).length === 0;
   const undo = $("#undo");
-  undo.textContent = draft.undo ? t("Undo: %(what)s", { what: draft.undo }) : t("Undo");
+  undo.textContent = draft.undo ? t("Undo: %(what)s", { what: ours(draft.undo) }) : t("Undo");
   undo.disabled = !draft.undo;
   // The room and slot forms stay plain forms; they name the draft they change.
   for (const input of document.querySelectorAll("#rooms-and-slots input[name=version]")) input.value = String(draft.version);
@@ -352,7 +352,7 @@ $("#allocate").addEventListener("click", () => command("allocate", {}, (answer) 
   ].join(" ");
 }));
 $("#undo").addEventListener("click", () => command("undo", {}, (answer) => [
-  answer.undone ? t("Undone: %(what)s.", { what: answer.undone }) : t("Undone: the last change."),
+  answer.undone ? t("Undone: %(what)s.", { what: ours(answer.undone) }) : t("Undone: the last change."),
   // A room brought back whose name another room has taken since comes back under a new one.
   ...(answer.renamed || []).map((r) => t("The room “%(was)s” came back as “%(now)s”, since another room has its name now.", { was: r.was, now: r.now })),
 ].join(" ")));
