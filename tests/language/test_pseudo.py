@@ -32,8 +32,9 @@ SLOTS = [
 ]
 TITLES = ["Wandering Xylo Paths", "Quiet Brambleqix Maps"]
 PEOPLE = ["Anwen Qarrow", "Bryn Zolloway"]
+ACTION = "Qorvath Zimble Mapping"
 THEIRS = [EVENT, VENUE, *(str(r["name"]) for r in ROOMS), *(s["label"] for s in SLOTS)]
-THEIRS += [*TITLES, *PEOPLE]
+THEIRS += [*TITLES, *PEOPLE, ACTION]
 
 WORD = re.compile(r"^[A-Za-z]+(?:['\u2019-][A-Za-z]+)*$")
 PUNCTUATION = "\"'\u2018\u2019\u201c\u201d()[]{}.,:;!?\u2026\u2013\u2014*\u00b7/"
@@ -242,6 +243,24 @@ def test_no_english_is_left_on_any_page(reader: Reader, api: httpx.Client) -> No
     ev.ok("POST", f"/me/seats/{pitches[0]}", ana)
     reader.page(e, joined)
     reader.page(e, {"snug_attendee": bryn})
+    # After the day: an action on the board, its owner's page, feedback and the series.
+    added = reader.client.post(
+        f"{e}/notes/{pitches[0]}/actions",
+        data={"key": "k" * 22, "what": ACTION, "owner": PEOPLE[0], "due": "2026-12-01"},
+        headers={"Cookie": f"snug_attendee={ana}"},
+    )
+    assert added.status_code == 303, added.text
+    board = reader.page(f"{e}/actions", staff)
+    reader.page(f"{e}/actions?by=owner", staff)
+    link = re.search(r'/action/([A-Za-z0-9_-]+)"', board)
+    assert link is not None, "the board offers no owner's link"
+    reader.page(f"{e}/action/{link.group(1)}")
+    (slot,) = [p["slot"] for p in ev.state(fac)["grid"]["placements"] if p["pitch"] == pitches[0]]
+    ev.ok("PUT", "/me/agenda", bryn, json={"slot": slot, "pitch": pitches[0]})
+    ev.ok("POST", f"/pitches/{pitches[0]}/feedback", bryn, json={"answer": "useful"}, status=201)
+    reader.page(f"{e}/feedback", staff)
+    reader.page(f"{e}/feedback/{pitches[0]}", joined)
+    reader.page(f"{e}/series")
     # What each staff page and the notes say once a form is done.
     for done, path, who in (
         (manage.DONE, f"{e}/organise", staff),
