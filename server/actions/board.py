@@ -93,6 +93,19 @@ def by_owner(shown: list[Item]) -> list[tuple[str, list[Item]]]:
     return [(names[folded], sorted(groups[folded], key=_by_due)) for folded in order]
 
 
+async def owned_by(event: Event, name: str) -> list[Item]:
+    """The actions whose owner is named as this person is (owners are typed as names, so the
+    same name is the same owner); none for someone who gave no name."""
+    if not owner_key(name):
+        return []
+    rows = [
+        row
+        for row in await ActionItem.filter(event_id=event.id)
+        if owner_key(row.owner) == owner_key(name)
+    ]
+    return await items(event, rows=rows)
+
+
 def owner_key(owner: str) -> str:
     """Owners as people type them: "Ana", "ana " and "ANA" are one owner."""
     return " ".join(owner.split()).casefold()

@@ -89,6 +89,14 @@ async def list_actions(request: Request, _body: None) -> Response:
     return JSONResponse([item.as_json() for item in await board.items(event)])
 
 
+async def read_mine(request: Request, _body: None) -> Response:
+    """The asker's own actions, for their records: those owned by the name they joined with."""
+    event, actor = await event_and_actor(request)
+    attendee = actor.as_attendee()
+    mine = await board.owned_by(event, attendee.name)
+    return JSONResponse({"owner": attendee.name, "actions": [item.as_json() for item in mine]})
+
+
 async def change_status(request: Request, body: dict[str, Any]) -> Response:
     action_id = path_id(request, "action_id")
     await perform(request, status.set_status(action_id, body["status"]))
@@ -121,6 +129,14 @@ routes = [
         list_actions,
         tag="actions",
         summary="The event's actions, with status and due date",
+    ),
+    ApiRoute(
+        "GET",
+        "/api/e/{slug}/me/actions",
+        read_mine,
+        role=Role.attendee,
+        tag="actions",
+        summary="The actions owned by the name you joined with, for your own records",
     ),
     ApiRoute(
         "PUT",

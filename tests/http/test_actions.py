@@ -72,3 +72,17 @@ def test_bad_input_is_refused_in_words_and_changes_nothing(
     # An attendee, even the one who wrote it down, is refused before the body is read.
     assert_problem(event.call("PUT", path, ana, json={"status": "done"}), 403)
     assert [a["status"] for a in event.ok("GET", "/actions", staff)] == ["open"]
+
+
+def test_a_person_s_data_holds_the_actions_they_own_by_name(
+    make_event: Callable[..., ApiEvent], server: LiveServer
+) -> None:
+    event, ana, action = _with_action(make_event, server)  # owned by "Priya"
+    priya = event.join(" priya ")["token"]
+    mine = event.ok("GET", "/me/actions", priya)
+    assert [a["id"] for a in mine["actions"]] == [action]
+    assert mine["actions"][0]["what"] == "Draft the plan"
+    assert event.ok("GET", "/me/actions", ana)["actions"] == []
+    nameless = event.join()["token"]
+    assert event.ok("GET", "/me/actions", nameless) == {"owner": "", "actions": []}
+    assert_problem(event.call("GET", "/me/actions", event.organiser), 409)
