@@ -115,6 +115,9 @@ class Day:
         ev.ok("PUT", "/me/agenda", ann, json=choice)
         for token in (ann, bo):
             ev.ok("POST", f"/me/seats/{self.pitch['data']}", token)
+        # The day is over: Ann, who chose the session, says how it was.
+        said = {"answer": "useful", "comment": "Worth the trip."}
+        ev.ok("POST", f"/pitches/{self.pitch['data']}/feedback", ann, json=said, status=201)
 
     async def notes(self) -> None:
         ev, staff = self.ev, self.staff
@@ -122,6 +125,9 @@ class Day:
         base = f"/pitches/{self.pitch['data']}/notes"
         first = NotesContent(summary="Publish open data.", actions=(Action("Write up", "team"),))
         await self.type(self.pitch["data"], ann, first)
+        (action,) = await self.board_follows(ann)
+        # Started before the notes drop it, so the board keeps it, marked as taken out.
+        ev.ok("PUT", f"/actions/{action['id']}/status", staff, json={"status": "started"})
         await self.type(self.pitch["data"], bo, NotesContent("Publish open data.", "Licences."))
         response = ev.call(
             "POST",
@@ -138,6 +144,15 @@ class Day:
         (version,) = ev.ok("GET", f"{base}/versions", ann)
         ev.ok("POST", f"{base}/versions/{version['id']}/restore", bo)
         await self.type(self.pitch["maps"], bo, NotesContent("Maps for everyone."))
+
+    async def board_follows(self, token: str) -> list[dict[str, Any]]:
+        """The action board follows the notes once they are acknowledged, a moment later."""
+        for _ in range(300):  # 15 seconds at most
+            found = self.ev.ok("GET", "/actions", token)
+            if found:
+                return list(found)
+            await asyncio.sleep(0.05)
+        raise AssertionError("the board never took up the notes' action")
 
     async def type(self, pitch: int, token: str, content: NotesContent) -> None:
         url = f"{self.server.ws_url}/e/{self.ev.slug}/notes/{pitch}/live"
