@@ -8,7 +8,7 @@ from __future__ import annotations
 from tortoise import fields
 from tortoise.models import Model
 
-from server.events.models import Event
+from server.events.models import Attendee, Event
 from server.marketplace.models import Pitch
 
 STATUSES = ("open", "started", "done", "dropped")
@@ -36,12 +36,18 @@ class ActionItem(Model):
     removed = fields.BooleanField(default=False)
     # The owner's update link: its secret is worked out from this salt (Keys.action_secret),
     # so the board can show it again to organisers; only its keyed hash finds the row.
+    # The person who took it onto their own event page from its private link (and may update
+    # it there); none until someone does, and none again once personal data is erased.
+    attendee: fields.ForeignKeyNullableRelation[Attendee] = fields.ForeignKeyField(
+        "snug.Attendee", related_name="actions_taken", null=True, on_delete=fields.SET_NULL
+    )
     link_salt = fields.CharField(max_length=32)
     link_key = fields.CharField(max_length=64, db_index=True)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     event_id: int
     pitch_id: int
+    attendee_id: int | None
 
     class Meta:
         table = "action_item"

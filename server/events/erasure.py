@@ -215,7 +215,9 @@ async def _pseudonymise(event: Event, names: Names, actor: Actor) -> None:
 
 async def _pseudonymise_actions(event: Event, names: Names) -> None:
     """The action board keeps each action, with its owner removed where the owner was a
-    person: their private link stops working, as their other links do."""
+    person: their private link stops working, as their other links do, and no action stays on
+    anyone's own page."""
+    await ActionItem.filter(event_id=event.id).update(attendee_id=None)
     for row in await ActionItem.filter(event_id=event.id):
         owner, what = names.owner(row.owner), names.text(row.what)
         if (owner, what) == (row.owner, row.what):

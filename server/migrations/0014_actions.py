@@ -22,6 +22,7 @@ class Migration(migrations.Migration):
                 ('status', fields.CharField(default='open', max_length=10)),
                 ('status_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
                 ('removed', fields.BooleanField(default=False)),
+                ('attendee', fields.ForeignKeyField('snug.Attendee', source_field='attendee_id', null=True, db_constraint=True, to_field='id', related_name='actions_taken', on_delete=OnDelete.SET_NULL)),
                 ('link_salt', fields.CharField(max_length=32)),
                 ('link_key', fields.CharField(db_index=True, max_length=64)),
                 ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),

@@ -12,7 +12,7 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
-from server.actions import board, links, status
+from server.actions import board, links, mine, status
 from server.actions.models import ActionItem
 from server.errors import Forbidden, NotFound, Refused, Unauthorised
 from server.events.access import PUBLIC, Actor, Role
@@ -149,6 +149,7 @@ async def _owner(
 ) -> Response:
     (item,) = await board.items(event, rows=[row])
     today = board.today(event)
+    attendee = (await visitor(request, event, "attendee")).attendee
     return page(
         "action.html",
         _("Your action - %(event)s") % {"event": event.name},
@@ -157,7 +158,10 @@ async def _owner(
         slug=event.slug,
         event_name=event.name,
         item=item,
-        here=request.url.path,
+        # Opened on the phone its owner joined with: offered onto their own event page.
+        joined=attendee is not None,
+        taken=attendee is not None and row.attendee_id == attendee.id,
+        here=request.url.path.removesuffix("/take"),
         key=form_key(),
         errors=errors or [],
         done=_(DONE[done]) if (done := request.query_params.get("done")) in DONE else None,
@@ -184,9 +188,29 @@ async def owner_sets_status(request: Request) -> Response:
     return see_other(f"{request.url.path}?done=status")
 
 
+async def take_action(request: Request) -> Response:
+    """Puts the action whose link this is on the event page of the person signed in on this
+    phone: the link and their own sign-in together."""
+    event = await event_of(request)
+    if not from_snug(request.headers, request.app.state.settings.public_url):
+        raise Forbidden(FROM_ELSEWHERE)
+    row = await _opened(request, event)
+    actor = await visitor(request, event, "attendee")
+    fields = await read_form(request)
+    key, asked = receipt_key(request, fields)
+    try:
+        await request.app.state.writes.run(
+            event, actor, mine.take(row.id, row.link_key), key=key, fingerprint=asked
+        )
+    except Refused as exc:
+        return await _owner(request, event, row, [("take", exc.said())], exc.status)
+    return see_other(f"/e/{event.slug}?done=action-taken#my-actions")
+
+
 routes = [
     PageRoute("/e/{slug}/actions", board_page),
     PageRoute("/e/{slug}/actions/{action:int}", set_status, methods=["POST"]),
     PageRoute("/e/{slug}/action/{link}", owner_page),
     PageRoute("/e/{slug}/action/{link}", owner_sets_status, methods=["POST"]),
+    PageRoute("/e/{slug}/action/{link}/take", take_action, methods=["POST"]),
 ]

@@ -10,6 +10,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
+from server.actions import board, mine, status
 from server.errors import Invalid, Refused
 from server.events import feeds, setup
 from server.events.access import PUBLIC, Actor, Role
@@ -26,6 +27,7 @@ from server.live.state import snapshot
 from server.marketplace import dots, pitches
 from server.marketplace.models import BILINGUAL
 from server.marketplace.pitches import find_pitch
+from server.pages import actions_view
 from server.pages.attendee_view import LANGUAGE_WORDS, Listing, attendee_page
 from server.pages.day_view import day
 from server.pages.forms import (
@@ -56,6 +58,8 @@ DONE = {
     "name": N_("Your name is saved."),
     "calendar": N_("Your calendar link is changed."),
     "feedback": N_("Thank you: your feedback is in, without your name."),
+    "action-taken": N_("The action is on your page: update it here among your agenda."),
+    "action": N_("Your action’s status is saved."),
 }
 # The form fields each schema property is typed into, so an error links to its field.
 FIELD_IDS = {
@@ -133,6 +137,7 @@ async def _show(
         else await sessions.offers(event, keys, attendee.id, local_now(event.timezone))
     )
     hosting = [] if attendee is None else await sessions.hosted(event, attendee.id)
+    taken = [] if attendee is None else await mine.taken_by(event, attendee.id)
     done = request.query_params.get("done", "")
     when = f"{formats.day(event.date)} {event.date.year}"  # "Dydd Llun 23 Tachwedd 2026" in Welsh
     blank = {
@@ -165,6 +170,8 @@ async def _show(
         drafted=event.grid_version > 0,
         feedback=feedback,
         hosting=hosting,
+        my_actions=taken,
+        **actions_view.helpers(board.today(event)),
         comment_limit=COMMENT_LIMIT,
         day=day(
             state,
@@ -234,6 +241,8 @@ def _limit(request: Request) -> str:
     path = request.url.path
     if "/feedback" in path:
         return "feedback"
+    if "/my-actions/" in path:
+        return "action"
     return "vote" if "/dots" in path else "pitch" if "/pitches" in path else "join"
 
 
@@ -429,6 +438,16 @@ CHOOSE = N_("Choose “Useful” or “Not for me”.")
 COMMENT_TOO_LONG = N_("Your comment can be at most %(limit)s characters; it has %(length)s.")
 
 
+async def my_action(request: Request) -> Response:
+    """The status of an action this person took onto their page from its private link."""
+    action = request.path_params["action"]
+
+    def build(fields: dict[str, str]) -> tuple[Command, str]:
+        return status.set_status(action, fields.get("status", ""), taken=True), "#my-actions"
+
+    return await _act(request, build, "action")
+
+
 async def calendar(request: Request) -> Response:
     """Makes a new calendar link (the old one stops) or stops it."""
     event = await event_of(request)
@@ -467,5 +486,6 @@ routes = [
     PageRoute("/e/{slug}/seats/{pitch:int}", seat, methods=["POST"]),
     PageRoute("/e/{slug}/me", rename, methods=["POST"]),
     PageRoute("/e/{slug}/feedback/{pitch:int}", give_feedback, methods=["POST"]),
+    PageRoute("/e/{slug}/my-actions/{action:int}", my_action, methods=["POST"]),
     PageRoute("/e/{slug}/calendar", calendar, methods=["POST"]),
 ]

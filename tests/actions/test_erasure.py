@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from server.actions import links, status
+from server.actions import links, mine, status
 from server.actions.models import ActionItem
 from server.events.erasure import PSEUDONYM, erase_personal_data
 from server.notes.document import Action
@@ -22,6 +22,9 @@ async def test_an_erased_owners_actions_stay_without_them(domain: Domain) -> Non
         Action("Book a room", "the team"),
     )
     priyas, teams = await ActionItem.filter(event_id=event.id).order_by("id")
+    priya = await domain.attendee(event, "Priya")
+    await domain.writes.run(event, priya, mine.take(priyas.id, priyas.link_key))
+    assert [i.id for i in await mine.taken_by(event, priya.as_attendee().id)] == [priyas.id]
     organiser = await domain.organiser(event)
     await domain.writes.run(event, organiser, status.set_status(priyas.id, "done"))
     old_link = links.secret_of(priyas, domain.keys)
@@ -36,6 +39,7 @@ async def test_an_erased_owners_actions_stay_without_them(domain: Domain) -> Non
         "2027-01-31",
     )
     assert await links.opened_by(event, old_link, domain.keys) is None
+    assert after.attendee_id is None  # on nobody's own page any more
     assert await links.opened_by(event, links.secret_of(after, domain.keys), domain.keys) is None
     # An owner who isn't a person Snug knew keeps their action, and its link, as they were.
     assert (kept.owner, kept.link_key) == ("the team", teams.link_key)

@@ -31,7 +31,7 @@ REFS: dict[str, dict[str, str]] = {
     "photos": {"attendee_id": "attendees", "notes_id": "notes"},
     "notes_versions": {"notes_id": "notes"},
     "contributors": {"attendee_id": "attendees", "notes_id": "notes"},
-    "actions": {"pitch_id": "pitches"},
+    "actions": {"attendee_id": "attendees", "pitch_id": "pitches"},
 }
 # What an import changes on purpose: a new organiser link, no facilitator link, and a change
 # number moved on.

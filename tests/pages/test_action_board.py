@@ -183,3 +183,37 @@ def test_the_boards_files_read_back(board: Board) -> None:
     todos = feed.walk("VTODO")
     assert [str(t["status"]) for t in todos] == ["NEEDS-ACTION", "NEEDS-ACTION"]
     assert len({str(t["uid"]) for t in todos}) == 2
+
+
+def test_an_owner_takes_their_action_onto_their_page_and_updates_it_there(board: Board) -> None:
+    board.add("Draft the pilot plan", "Ana", "2027-01-31")
+    page = board.get(board.here, board.staff())
+    _link, secret = LINK.search(page.text).groups()  # type: ignore[union-attr]
+    mine = f"/e/{board.event.slug}/action/{secret}"
+    # Opened with no sign-in, the page offers nothing more; on the phone Ana joined with, it
+    # offers her own page.
+    assert "Put it on my event page" not in board.get(mine).text
+    assert "Put it on my event page" in board.get(mine, board.attendee()).text
+    taken = board.post(f"{mine}/take", {"key": "t" * 22}, board.attendee())
+    assert taken.status_code == 303
+    assert taken.headers["location"].endswith("?done=action-taken#my-actions")
+    assert "your event page</a> too" in board.get(mine, board.attendee()).text
+    (item,) = board.actions()
+    event_page = board.get(f"/e/{board.event.slug}", board.attendee()).text
+    assert 'id="my-actions"' in event_page and "Draft the pilot plan" in event_page
+    sent = board.post(
+        f"/e/{board.event.slug}/my-actions/{item['id']}",
+        {"key": "u" * 22, "status": "done"},
+        board.attendee(),
+    )
+    assert sent.status_code == 303 and sent.headers["location"].endswith("#my-actions")
+    assert board.actions()[0]["status"] == "done"
+    # Someone else, joined on their own phone, has not taken it: it isn't theirs to change,
+    # and without its link they can't take it.
+    tom = {"Cookie": f"snug_attendee={board.event.join('Tom')['token']}"}
+    path = f"/e/{board.event.slug}/my-actions/{item['id']}"
+    assert board.post(path, {"key": "v" * 22, "status": "open"}, tom).status_code == 404
+    wrong = f"/e/{board.event.slug}/action/{secret[:-2]}xx/take"
+    assert board.post(wrong, {"key": "w" * 22}, tom).status_code == 404
+    assert "my-actions" not in board.get(f"/e/{board.event.slug}", tom).text.split("<main")[1]
+    assert board.actions()[0]["status"] == "done"

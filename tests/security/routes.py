@@ -566,6 +566,17 @@ RULES: dict[tuple[str, str], Rule | Socket] = {
     ("POST", "/e/{slug}/action/{link}"): form(
         EVERYONE, lambda w: page(w, f"/action/{w.action_link}"), lambda w: {"status": "done"}
     ),
+    # Taking an action onto one's own page needs its link and an attendee's own sign-in; its
+    # status is then theirs to change there, and nobody in the world has taken it.
+    ("POST", "/e/{slug}/action/{link}/take"): form(
+        ATTENDEES, lambda w: page(w, f"/action/{w.action_link}/take"), self_only=True, fresh=True
+    ),
+    ("POST", "/e/{slug}/my-actions/{action:int}"): form(
+        frozenset(),
+        lambda w: page(w, f"/my-actions/{w.action}"),
+        lambda w: {"status": "done"},
+        self_only=True,
+    ),
     ("GET", "/e/{slug}/action/{link}.ics"): everyone(
         lambda w: page(w, f"/action/{w.action_link}.ics")
     ),
