@@ -59,7 +59,7 @@ DONE = {
     "calendar": N_("Your calendar link is changed."),
     "feedback": N_("Thank you: your feedback is in, without your name."),
     "action-taken": N_("The action is on your page: update it here among your agenda."),
-    "action": N_("Your action’s status is saved."),
+    "action": N_("Your action's status is saved."),
 }
 # The form fields each schema property is typed into, so an error links to its field.
 FIELD_IDS = {

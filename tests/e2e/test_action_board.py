@@ -123,7 +123,7 @@ def test_the_board_and_an_owners_link_without_script(
     expect(mine).to_contain_text("Ask legal about reuse")
     mine.get_by_label("How is it going?").select_option("started")
     mine.get_by_role("button", name="Save").click()
-    expect(phone.locator("#done")).to_have_text("Your action\u2019s status is saved.")
+    expect(phone.locator("#done")).to_have_text("Your action's status is saved.")
     expect(mine.get_by_label("How is it going?")).to_have_value("started")
     check_drawn_targets(browser, phone, results_dir / "my-actions-no-script-360.png")
     tom.close()
