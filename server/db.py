@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import socket
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,8 @@ from tortoise.exceptions import DBConnectionError
 from tortoise.migrations.api.migrate import migrate as run_migrations
 
 from server.config import database_url
+
+log = logging.getLogger("snug.db")
 
 MODELS = [
     "server.events.models",
@@ -67,6 +70,29 @@ CONNECTION_ERRORS: tuple[type[BaseException], ...] = (
     asyncpg.exceptions.CannotConnectNowError,
     asyncpg.exceptions.AdminShutdownError,
 )
+
+
+class Reachability:
+    """Whether this process can reach its database, so that an outage is logged once, when it
+    starts and when it ends, and nothing in between: while the database is away every socket
+    message is answered with an error (the connection stays) and follow-ups wait for the next
+    change."""
+
+    def __init__(self) -> None:
+        self.away = False
+
+    def lost(self) -> None:
+        if not self.away:
+            self.away = True
+            log.warning("database out of reach; Snug answers an error until it is back")
+
+    def reached(self) -> None:
+        if self.away:
+            self.away = False
+            log.info("database reachable again")
+
+
+database = Reachability()
 
 
 def unreachable(exc: BaseException | None) -> bool:

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from server import metrics
+from server.db import database, unreachable
 from server.events import receipts
 from server.events.access import Actor
 from server.events.batch import Again, Command, Write, commit
@@ -197,8 +198,12 @@ class Writes:
             command = None if event is None else await reaction.build(event)
             if event is not None and command is not None:
                 answer = await self.run(event, reaction.actor, command)
+                database.reached()
                 if reaction.done is not None:
                     reaction.done(answer)
-        except Exception:
+        except Exception as exc:
             # What it follows is committed; the next change it follows tries again.
-            log.exception("following up changes of event %s failed", event_id)
+            if unreachable(exc):
+                database.lost()  # said once for the whole outage
+            else:
+                log.exception("following up changes of event %s failed", event_id)

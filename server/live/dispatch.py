@@ -5,7 +5,7 @@ sockets and lives here. A message is a text frame holding a JSON object whose ``
 handler and whose fields fit that type's schema (server/live/messages.py). Whatever goes wrong
 with one message is answered with an error message and the connection stays up, so a page never
 has to reconnect over it: a binary frame, an unknown type, a handler's refusal, and the
-database being out of reach (logged once per outage, server/live/outage.py).
+database being out of reach (logged once per outage, server/db.py).
 """
 
 from __future__ import annotations
@@ -17,11 +17,10 @@ from typing import Any, TypeVar
 from starlette.websockets import WebSocket
 
 from server import metrics
-from server.db import unreachable
+from server.db import database, unreachable
 from server.errors import DATABASE_AWAY, Invalid, Refused
 from server.language import N_
 from server.live import messages
-from server.live.outage import database
 
 # A page says hello (or join) as soon as its socket opens; one silent this long is taken to
 # have said a bare one, so it gets the public view rather than nothing.

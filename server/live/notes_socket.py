@@ -18,6 +18,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from server import metrics
 from server.actions.sync import follow_notes
+from server.db import database
 from server.errors import Invalid, NotFound, Refused
 from server.events.access import Actor, Role
 from server.events.setup import find_event
@@ -32,7 +33,6 @@ from server.live.notes_channel import (
     publish_credits,
     publish_update,
 )
-from server.live.outage import database
 from server.notes import document, editing, store
 from server.notes.editing import Session
 from server.notes.models import Notes

@@ -15,14 +15,13 @@ from collections import deque
 from typing import Any, Protocol
 
 from server import metrics
-from server.db import unreachable
+from server.db import database, unreachable
 from server.errors import DATABASE_AWAY, Refused
 from server.events.access import PUBLIC, Actor, Role
 from server.events.journal import changes_since
 from server.events.models import Event
 from server.events.setup import fresh_event
 from server.limits import REPLAY_LIMIT
-from server.live.outage import database
 from server.live.room import coalesce
 from server.live.state import as_seen_by, encoded, snapshot
 
