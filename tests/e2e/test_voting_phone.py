@@ -179,7 +179,9 @@ def test_two_hundred_pitches_sort_and_filter_at_once(
         "Session 001 on hiring",
         "Session 002 on open data",
     ]
-    pitch_card(page, "Session 150 on compost").get_by_role("button", name="Add a dot").click()
+    voted = pitch_card(page, "Session 150 on compost")
+    voted.get_by_role("button", name="Add a dot").click()
+    expect(voted.get_by_role("button", name="Remove a dot")).to_be_visible()  # the dot is in
     page.get_by_label("Sort by").select_option("mine")
     assert _visible_titles(page)[0] == "Session 150 on compost", "what I voted for comes first"
     page.get_by_label("Sort by").select_option("dots")
