@@ -4,6 +4,7 @@ change alone; and the days a chart shows."""
 from __future__ import annotations
 
 from datetime import date, timedelta
+from itertools import pairwise
 
 from server.report.actions import Day, Made, Moved, by_day, days_between, status_on
 
@@ -48,5 +49,5 @@ def test_days_are_every_day_or_evenly_spaced_ending_on_the_last() -> None:
     assert days_between(D, day(3)) == [D, day(1), day(2), day(3)]
     spaced = days_between(D, day(99), most=10)
     assert len(spaced) == 10 and spaced[-1] == day(99) and spaced[0] >= D
-    assert {(b - a).days for a, b in zip(spaced, spaced[1:], strict=False)} == {10}
+    assert {(b - a).days for a, b in pairwise(spaced)} == {10}
     assert days_between(day(2), D) == [D]  # the last day first: that day alone
