@@ -21,7 +21,7 @@ from server.events.setup import FIRST_TIME
 from server.exports.actions import cell
 from server.exports.proceedings.pages import STANDALONE_POLICY
 from server.language import gettext as _
-from server.language.formats import full_date, time
+from server.language.formats import full_date, short_day, time
 from server.report import charts
 from server.report.figures import Report
 from server.report.sessions import Session
@@ -75,7 +75,7 @@ def _charts(report: Report) -> dict[str, charts.Chart]:
             [_(words) for words in FIRST_TIME.values()],
         ),
         "actions": charts.stacked(
-            [(full_date(d.day), [d.counts[s] for s in STATUSES]) for d in report.actions],
+            [(short_day(d.day), [d.counts[s] for s in STATUSES]) for d in report.actions],
             [_(STATUS_WORDS[s]) for s in STATUSES],
         ),
     }
@@ -88,6 +88,7 @@ def context(report: Report) -> dict[str, Any]:
         "charts": _charts(report),
         "drawn": drawn_words(report),
         "session_time": session_time,
+        "short_day": short_day,
         "statuses": [(s, _(STATUS_WORDS[s])) for s in STATUSES],
         "first_time_answers": FIRST_TIME,
     }

@@ -18,6 +18,8 @@ async def test_the_demos_report_shows_a_finished_day(domain: Domain) -> None:
     assert report.sessions and all(s.votes for s in report.sessions)
     assert sum(s.has_notes for s in report.sessions) > len(report.sessions) // 2
     assert any(s.useful for s in report.sessions)
+    # The snugs' seats were claimed; in some, people wait on the list.
+    assert any(s.seated for s in report.sessions) and any(s.waiting for s in report.sessions)
     # The actions move over the days after the event: fewer open at the end than at the start.
     first, last = report.actions[0], report.actions[-1]
     assert first.day == event.date and len(report.actions) > 7
