@@ -94,7 +94,7 @@ def by_day(actions: Iterable[Made], moves: Iterable[Moved], days: Sequence[date]
 
 async def over_time(event: Event, now: datetime) -> list[Day]:
     """The event's actions (those still in the notes) by status, from the event's day, or the
-    first action if it came earlier, to today or the last change if that is later."""
+    first action if it came earlier, to today, or the last change if that is later."""
     zone = ZoneInfo(event.timezone)
 
     def local(at: datetime) -> date:
@@ -110,5 +110,6 @@ async def over_time(event: Event, now: datetime) -> list[Day]:
     if not made:
         return []
     first = min([event.date, *(m.day for m in made)])
-    last = max([local(now), *(m.day for m in moves)])
+    changed = [m.status_day or m.day for m in made]
+    last = max([local(now), *changed, *(m.day for m in moves)])
     return by_day(made, moves, days_between(first, last))

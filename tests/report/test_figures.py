@@ -3,10 +3,13 @@ grid, seats, feedback, notes and actions, counted as the organiser reads them.""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 
 from server.actions import status
 from server.actions.models import ActionItem
+from server.events.changes import Change
+from server.events.erasure import erase_personal_data
 from server.events.models import Attendee, Event
 from server.events.setup import join
 from server.grid import seats
@@ -101,3 +104,21 @@ async def test_actions_by_status_day_by_day_since_the_event(domain: Domain) -> N
     today = report.actions[-1]
     assert today.counts == {"open": 1, "started": 0, "done": 1, "dropped": 0}
     assert report.actions[0].total == 0  # none had been written on the day
+
+
+async def test_the_report_still_adds_up_once_personal_data_is_erased(domain: Domain) -> None:
+    """Erasing clears the change log; an action's last change still says when it moved."""
+    day, before = await a_reported_day(domain)
+    await domain.run(day.event, day.people["organiser"], erase_personal_data, day.event.slug, "")
+    assert await Change.filter(event_id=day.event.id, kind="action.status").count() == 0
+    after = await draw(day.event, NOW)
+    assert (after.joined, after.voted, after.first_time) == (
+        before.joined,
+        before.voted,
+        before.first_time,
+    )
+    # Names typed in the notes become "a participant": their length changes, nothing else.
+    assert [replace(s, notes_chars=0) for s in after.sessions] == [
+        replace(s, notes_chars=0) for s in before.sessions
+    ]
+    assert [d.counts for d in after.actions] == [d.counts for d in before.actions]
