@@ -48,10 +48,13 @@ def first_timers(page: Any) -> tuple[int, int]:
 
 
 def report_page(browser: Any, server: LiveServer, script: bool) -> Any:
+    """The report, as the organiser opens it from their page."""
     context = browser.new_context(**PHONE, java_script_enabled=script)
     sign_in(context, server, SLUG, demo_secret(Keys(SECRET), "organiser"))
     page = context.new_page()
-    page.goto(f"{server.url}/e/{SLUG}/report")
+    page.goto(f"{server.url}/e/{SLUG}/organise")
+    page.locator("#report-link").click()
+    expect(page).to_have_url(f"{server.url}/e/{SLUG}/report")
     return page
 
 
