@@ -96,3 +96,23 @@ def test_the_pdf_is_the_report_with_its_charts_described(
     assert "2 of 3 votes served (67%)." in text
     figures = figures_of_accessible_pdf(got.content)
     assert "Votes served and lost" in " ".join(f or "" for f in figures)
+
+
+def test_the_report_is_in_the_organisers_language(make_event: Callable[..., ApiEvent]) -> None:
+    """A bilingual event's report is for one person, so it is in their language alone."""
+    ev, _staff, _ids = reported(make_event)
+    ev.edit(languages=["cy", "en"])
+    ev.client.cookies.set("snug_staff", ev.organiser)
+    ev.client.cookies.set("snug_language", "cy")
+    drawn = ev.client.get(f"/e/{ev.slug}/report")
+    csv_file = ev.client.get(f"/e/{ev.slug}/report.csv", headers={"Accept-Language": "cy"})
+    ev.client.cookies.clear()
+    html = lxml.html.fromstring(drawn.text)
+    assert html.get("lang") == "cy" and "Votes served" not in drawn.text
+    lead = " ".join(html.xpath("//section[@aria-labelledby='served-heading']/p")[0].text.split())
+    assert lead == "2 o 3 pleidlais wedi\u2019u bodloni (67%)."
+    assert html.get_element_by_id("people-title").text == (
+        "Pobl a ymunodd, a gynigiodd ac a bleidleisiodd"
+    )
+    # The CSV's codes are for programs: the same in every language.
+    assert csv_file.content.decode("utf-8-sig").startswith("figure,session_id,session,day,value")
