@@ -108,7 +108,11 @@ TABLES = (
 
 # Columns added to Snug since archive version 1, which older archives leave out: they import
 # with each column's default (an event from before the languages came is English).
-LATER_COLUMNS = {"event": ("languages",), "pitches": ("language",), "attendees": ("language",)}
+LATER_COLUMNS = {
+    "event": ("languages",),
+    "pitches": ("language",),
+    "attendees": ("language", "first_time"),
+}
 
 
 def with_later_columns(archive: dict[str, Any]) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from server.actions.status import set_status
 from server.actions.sync import sync
 from server.demo.feedback import write_demo_feedback
 from server.demo.notes import DEMO_DATE, write_demo_notes
+from server.demo.report import prepare_report
 from server.events.access import SNUG, Actor, Keys, Role
 from server.events.models import Attendee, Event
 from server.events.setup import create_event
@@ -297,6 +298,7 @@ async def load_demo(keys: Keys) -> Event:
     await write_demo_notes(event)
     await _follow_up_actions(event, keys)
     await write_demo_feedback(event, keys)
+    await prepare_report(event)
     return await Event.get(id=event.id)
 
 

@@ -10,9 +10,10 @@ action owners, photo captions, saved versions, pitches, the grid's undo steps, c
 sessions), it becomes "a
 participant": the write-ups keep the words, not the person. The notes' stored history of edits
 is merged into the notes as they now stand, so no earlier edit still holds a name.
-What stays: each attendee as a nameless number, so votes, agendas, headcounts, seats and
-the count of anonymous contributors still add up; the pitches, the grid, the notes and their
-saved versions, and the proceedings.
+What stays: each attendee as a nameless number, so votes, agendas, headcounts, seats, the
+count of anonymous contributors and the organiser's report (first-timers too: an answer kept
+with a nameless number says nothing of anyone) still add up; the pitches, the grid, the
+notes and their saved versions, and the proceedings.
 """
 
 from __future__ import annotations

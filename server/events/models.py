@@ -125,6 +125,9 @@ class Attendee(Model):
     # The language their pages were last drawn in (a code; "" until then), so their calendar
     # feed, which their calendar app fetches without their cookie, speaks it too.
     language = fields.CharField(max_length=9, default="", db_default="")
+    # Their answer to "Is this your first unconference?" when they joined: "yes", "no" or
+    # "unsaid" (rather not say); None when they left it, for the organiser's report.
+    first_time = fields.CharField(max_length=6, null=True)
 
     class Meta:
         table = "attendee"

@@ -159,9 +159,18 @@ async def new_facilitator_key_for(event: Event, keys: Keys) -> str:
     return secret
 
 
-async def join(event: Event, name: str, keys: Keys) -> tuple[Attendee, str]:
+# The answers to "Is this your first unconference?", asked (optionally) when someone joins.
+FIRST_TIME = {"yes": N_("Yes"), "no": N_("No"), "unsaid": N_("I'd rather not say")}
+
+
+async def join(
+    event: Event, name: str, keys: Keys, first_time: str | None = None
+) -> tuple[Attendee, str]:
+    """``first_time``: their answer to "Is this your first unconference?", if they gave one."""
     secret, digest = keys.new()
-    attendee = await Attendee.create(event=event, token=digest, name=name.strip())
+    attendee = await Attendee.create(
+        event=event, token=digest, name=name.strip(), first_time=first_time
+    )
     return attendee, secret
 
 

@@ -60,9 +60,9 @@ def actions_csv(items: Sequence[Item]) -> bytes:
             [
                 item.id,
                 item.pitch,
-                _cell(item.session),
-                _cell(item.what),
-                _cell(item.owner),
+                cell(item.session),
+                cell(item.what),
+                cell(item.owner),
                 row["due"] or "",
                 item.status,
                 "yes" if item.removed else "no",
@@ -73,7 +73,7 @@ def actions_csv(items: Sequence[Item]) -> bytes:
     return ("\ufeff" + out.getvalue()).encode()
 
 
-def _cell(text: str) -> str:
+def cell(text: str) -> str:
     """Typed text as a spreadsheet shows it, never runs it: a leading formula character is
     escaped with an apostrophe, as OWASP advises."""
     return "'" + text if text.startswith(FORMULA) else text

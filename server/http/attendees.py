@@ -19,7 +19,9 @@ from server.live.state import snapshot
 
 async def join(request: Request, body: dict[str, Any]) -> Response:
     event, _ = await event_and_actor(request)
-    attendee, secret = await setup.join(event, body.get("name", ""), request.app.state.keys)
+    attendee, secret = await setup.join(
+        event, body.get("name", ""), request.app.state.keys, body.get("first_time")
+    )
     response = JSONResponse(
         {"id": attendee.id, "token": secret, "name": attendee.name}, status_code=201
     )

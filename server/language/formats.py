@@ -23,6 +23,11 @@ def full_date(date: dt.date) -> str:
     return format_date(date, "d MMMM y", locale=current())
 
 
+def short_day(date: dt.date) -> str:
+    """A day and a short month ("18 Mar"), as a chart's label on a phone has room for."""
+    return format_date(date, "d MMM", locale=current())
+
+
 def time(at: dt.time) -> str:
     return format_time(at, "HH:mm", locale=current())
 

@@ -102,6 +102,7 @@ class People:
         return {
             "id": attendee.id,
             "name": attendee.name,
+            "first_time": attendee.first_time,
             "dots": self.dots.get(attendee.id, []),
             "pitches": self.pitches.get(attendee.id, []),
             "agenda": agenda_of(self.agendas, attendee.id),

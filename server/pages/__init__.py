@@ -17,6 +17,7 @@ from server.pages import (
     home,
     manage,
     notes,
+    report,
     screens,
     series,
     staff,
@@ -38,4 +39,5 @@ routes = [
     *series.routes,
     *statements.routes,
     *webhooks.routes,
+    *report.routes,
 ]

@@ -17,6 +17,7 @@ from server.events.access import PUBLIC, Actor, Role
 from server.events.day import Audience, local_now
 from server.events.journal import Journal
 from server.events.models import Event
+from server.events.setup import FIRST_TIME
 from server.feedback import sessions
 from server.feedback.models import ANSWERS, COMMENT_LIMIT
 from server.grid import seats
@@ -158,6 +159,8 @@ async def _show(
         key=form_key(),
         form={**blank, "tags": "", **(form or {})},
         join_name=(form or {}).get("name", ""),
+        join_first_time=(form or {}).get("first_time", ""),
+        first_time_answers=FIRST_TIME,
         pitch_id=None,
         session_languages=_offered(event),
         calendar=f"{request.app.state.settings.public_url}/e/{event.slug}/my/{feed}.ics"
@@ -295,6 +298,8 @@ async def join(request: Request) -> Response:
     fields = await read_form(request)
     page_secret(request, ROLE)  # a join posted from elsewhere is refused before anything
     name = fields.get("name", "")
+    # Only an answer the form offers counts; none is an answer left out, not an error.
+    first_time = fields.get("first_time") if fields.get("first_time") in FIRST_TIME else None
     try:
         validate("join", {"name": name})
     except Invalid as exc:
@@ -304,19 +309,21 @@ async def join(request: Request) -> Response:
     await request.app.state.limiter.check(
         "join", request.client.host if request.client else None, None
     )
-    secret = await _enrol(request, event, name, fields)
+    secret = await _enrol(request, event, name, first_time, fields)
     response = see_other(f"{back_to(event, fields.get('next'))}?done=joined")
     keep_key(response, event.slug, secret, request.app.state.settings.public_url, ATTENDEE_COOKIE)
     return response
 
 
-async def _enrol(request: Request, event: Event, name: str, fields: dict[str, str]) -> str:
+async def _enrol(
+    request: Request, event: Event, name: str, first_time: str | None, fields: dict[str, str]
+) -> str:
     """Joins once per form: a join form sent twice (a double tap on a slow connection) is one
     person, who gets a token that works."""
     keys, made = request.app.state.keys, []
 
     async def enrol(_journal: Journal) -> dict[str, int]:
-        attendee, secret = await setup.join(event, name, keys)
+        attendee, secret = await setup.join(event, name, keys, first_time)
         made.append(secret)
         return {"attendee": attendee.id}
 

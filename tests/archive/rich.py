@@ -80,8 +80,9 @@ async def _venue(domain: Domain, rich: Rich) -> None:
 
 async def _marketplace(domain: Domain, rich: Rich) -> None:
     event, one = rich.event, rich.people["slots"][0]
-    for name in (*NAMES, ""):
-        _attendee, token = await setup.join(event, name, domain.keys)
+    # Each answers the first-timer question differently, the anonymous one not at all.
+    for name, first_time in zip((*NAMES, ""), ("yes", "unsaid", None), strict=True):
+        _attendee, token = await setup.join(event, name, domain.keys, first_time)
         rich.tokens[name or "anonymous"] = token
         rich.people[name or "anonymous"] = await domain.keys.identify(event, token)
     ann, bo, anon = (rich.people[k] for k in (*NAMES, "anonymous"))

@@ -82,10 +82,13 @@ async def test_an_archive_from_before_a_column_existed_imports_with_its_default(
     del archive["event"]["languages"]
     for row in archive["pitches"] + archive["attendees"]:
         del row["language"]
+    for row in archive["attendees"]:
+        del row["first_time"]  # from before the first-timer question (issue 15)
     imported = await load(json.dumps(archive), domain.keys)
     again = await dump(imported.event)
     assert again["event"]["languages"] == ["en"]
     assert {row["language"] for row in again["pitches"] + again["attendees"]} == {""}
+    assert {row["first_time"] for row in again["attendees"]} == {None}
     assert len(again["pitches"]) == len(archive["pitches"])
     await Event.filter(id=imported.event.id).delete()
     del archive["pitches"][0]["title"]

@@ -134,6 +134,9 @@ def test_keyboard_only_join_and_vote(server: LiveServer, browser: Any) -> None:
             break
     assert focused[-1] == "join-name", focused
     page.keyboard.type("Kim")
+    # The first-timer question is one stop: its first answer, left unchosen, then Join.
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "join-first-time-yes"
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.textContent") == "Join"
     page.keyboard.press("Enter")

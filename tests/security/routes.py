@@ -348,6 +348,10 @@ RULES: dict[tuple[str, str], Rule | Socket] = {
     ("GET", f"{SLUG}/webhooks/{{webhook_id:int}}/deliveries"): Rule(
         ORGANISERS, lambda w: Call(api(w, f"/webhooks/{webhook(w)}/deliveries"))
     ),
+    # The organiser's report: its page asks anyone else to sign in; its files refuse them.
+    ("GET", "/e/{slug}/report"): everyone(lambda w: page(w, "/report")),
+    ("GET", "/e/{slug}/report.csv"): Rule(ORGANISERS, lambda w: Call(page(w, "/report.csv"))),
+    ("GET", "/e/{slug}/report.pdf"): Rule(ORGANISERS, lambda w: Call(page(w, "/report.pdf"))),
     ("GET", "/e/{slug}/webhooks"): everyone(lambda w: page(w, "/webhooks")),
     ("GET", "/e/{slug}/webhooks/{webhook:int}"): everyone(
         lambda w: page(w, f"/webhooks/{webhook(w)}")

@@ -762,7 +762,10 @@ joinForm.addEventListener("submit", async (event) => {
   button.dataset.busy = "1";
   try {
     // Snug keeps the token in this browser's attendee cookie (replacing any old one).
-    const joined = await api("POST", `/api/e/${slug}/attendees`, { body: name ? { name } : {} });
+    // The first-timer question is optional: an answer left out is sent as nothing.
+    const firstTime = joinForm.elements.first_time.value;
+    const body = { ...(name ? { name } : {}), ...(firstTime ? { first_time: firstTime } : {}) };
+    const joined = await api("POST", `/api/e/${slug}/attendees`, { body });
     if (state) {
       state.me = { id: joined.id, name: joined.name, dots: [], pitches: [] };
       state.role = "attendee";
