@@ -18,6 +18,7 @@ from starlette.staticfiles import StaticFiles
 from tortoise.exceptions import OperationalError
 
 from server import db, loop_lag, pages
+from server.actions.sync import Typing
 from server.bundled import WEB_DIR
 from server.config import Settings
 from server.errors import Refused
@@ -170,6 +171,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Sta
     app.state.rooms = Rooms(app.state.hub)
     app.state.writes = Writes(app.state.rooms.publish)
     app.state.writes.react(FOLLOW_VOTES)
+    app.state.typing = Typing(app.state.writes, app.state.keys)
     app.state.deliverer = Deliverer(settings)
     app.state.writes.react(following(settings.public_url, app.state.deliverer.wake))
     app.state.streams = OpenStreams(settings.rate_limit_scale)
