@@ -26,6 +26,7 @@ from server.live.state import snapshot
 from server.marketplace import dots, pitches
 from server.marketplace.models import BILINGUAL
 from server.marketplace.pitches import find_pitch
+from server.pages.actions_view import carried
 from server.pages.attendee_view import LANGUAGE_WORDS, Listing, attendee_page
 from server.pages.day_view import day
 from server.pages.forms import (
@@ -166,6 +167,7 @@ async def _show(
         feedback=feedback,
         hosting=hosting,
         comment_limit=COMMENT_LIMIT,
+        **await carried(event, actor, pitches=len(state["pitches"])),
         day=day(
             state,
             event.grid_version > 0,
