@@ -147,6 +147,11 @@ class Reminders:
         self._mail, self._keys = settings.mail, keys
         self._days, self._public_url = settings.reminder_days, settings.public_url
         self._task: asyncio.Task[None] | None = None
+        self._woken = asyncio.Event()
+
+    def wake(self) -> None:
+        """An owner just gave an address: an action due soon needn't wait for the next look."""
+        self._woken.set()
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._run())
@@ -160,11 +165,13 @@ class Reminders:
 
     async def _run(self) -> None:
         while True:
+            self._woken.clear()
             try:
                 await self.send_owed()
             except Exception:  # the database away, say: look again later
                 log.exception("looking for reminders to send failed")
-            await asyncio.sleep(LOOK_EVERY)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._woken.wait(), LOOK_EVERY)
 
     async def send_owed(self) -> int:
         """Sends every reminder owed now, one by one; answers how many went."""

@@ -202,6 +202,8 @@ async def owner_sets_status(request: Request) -> Response:
         await request.app.state.writes.run(event, PUBLIC, command, key=key, fingerprint=asked)
     except Refused as exc:
         return await _owner(request, event, row, [(field, exc.said())], exc.status)
+    if done == "reminder" and request.app.state.reminders is not None:
+        request.app.state.reminders.wake()
     return see_other(f"{request.url.path}?done={done}")
 
 
