@@ -18,6 +18,8 @@ from starlette.staticfiles import StaticFiles
 from tortoise.exceptions import OperationalError
 
 from server import db, loop_lag, pages
+from server.actions.reminders import Reminders
+from server.actions.sync import Typing
 from server.bundled import WEB_DIR
 from server.config import Settings
 from server.errors import Refused
@@ -137,6 +139,8 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Sta
         _say_if_phones_cannot_join(settings.public_url)
         lag = loop_lag.start()
         app.state.deliverer.start()
+        if app.state.reminders is not None:
+            app.state.reminders.start()
         await _owe_what_was_missed(app)
         try:
             yield
@@ -144,6 +148,8 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Sta
             lag.cancel()
             await app.state.writes.close()
             await app.state.deliverer.close()
+            if app.state.reminders is not None:
+                await app.state.reminders.close()
             await app.state.hub.close()
             await app.state.limiter.close()
             close_all()  # the worker processes
@@ -172,8 +178,11 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Sta
     app.state.rooms = Rooms(app.state.hub)
     app.state.writes = Writes(app.state.rooms.publish)
     app.state.writes.react(FOLLOW_VOTES)
+    app.state.typing = Typing(app.state.writes, app.state.keys)
     app.state.deliverer = Deliverer(settings)
     app.state.writes.react(following(settings.public_url, app.state.deliverer.wake))
+    # Reminders by email only when the operator named an SMTP server.
+    app.state.reminders = Reminders(settings, app.state.keys) if settings.mail else None
     app.state.streams = OpenStreams(settings.rate_limit_scale)
     app.state.limiter = limiter_from(
         settings.hub_url, settings.rate_limit_scale, settings.event_creation_limit

@@ -153,7 +153,7 @@ async def _demo(settings: Settings) -> None:
     await db.connect(settings.database_url)
     try:
         keys = Keys(settings.secret_key)
-        event = await load_demo(keys)
+        event = await load_demo(keys, settings.public_url)
         found = links(event, settings.public_url, demo_secret(keys, "organiser"))
         found["facilitate"] = (
             f"{settings.public_url}/e/{event.slug}/facilitate"

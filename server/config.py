@@ -7,6 +7,7 @@ import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from server.language import gettext as _
 
@@ -43,6 +44,11 @@ class Settings:
     webhook_private: bool = False
     # WEBHOOK_BACKOFF: seconds before a failed delivery's first retry, doubling each time.
     webhook_backoff: float = 10.0
+    # Reminders by email before an action's due date, to owners who asked for one: off unless
+    # an SMTP server is named (SMTP_URL, or SMTP_HOST and the rest; see ``Mail``).
+    mail: Mail | None = None
+    # REMINDER_DAYS: how many days before its due date an action's reminder goes.
+    reminder_days: int = 2
 
     @classmethod
     def from_environ(cls, port: int | None = None) -> Settings:
@@ -68,7 +74,73 @@ class Settings:
             contact_reply_days=int(os.environ.get("CONTACT_REPLY_DAYS") or cls.contact_reply_days),
             webhook_private=os.environ.get("WEBHOOK_PRIVATE_ADDRESSES", "") == "allow",
             webhook_backoff=float(os.environ.get("WEBHOOK_BACKOFF") or cls.webhook_backoff),
+            mail=mail_from_environ(),
+            reminder_days=int(os.environ.get("REMINDER_DAYS") or cls.reminder_days),
         )
+
+
+@dataclass(frozen=True)
+class Mail:
+    """The SMTP server reminders go through. ``starttls``: upgrade a plain connection (port
+    587); ``tls``: TLS from the start (port 465, ``smtps://``)."""
+
+    host: str
+    port: int
+    sender: str  # SNUG_MAIL_FROM: the From address
+    user: str = ""
+    password: str = ""
+    starttls: bool = False
+    tls: bool = False
+
+    def __repr__(self) -> str:  # never the password, in a traceback or a log
+        return f"Mail(host={self.host!r}, port={self.port}, tls={self.tls or self.starttls})"
+
+
+def mail_from_environ() -> Mail | None:
+    """SMTP_URL (``smtp://user:password@host:587?starttls=1`` or ``smtps://...:465``), else
+    SMTP_HOST, SMTP_PORT, SMTP_USER, SMTP_PASSWORD and SMTP_STARTTLS=1; with SNUG_MAIL_FROM.
+    None when no server is named."""
+    url = os.environ.get("SMTP_URL", "").strip()
+    host = os.environ.get("SMTP_HOST", "").strip()
+    if not url and not host:
+        return None
+    sender = os.environ.get("SNUG_MAIL_FROM", "").strip()
+    if "@" not in sender:
+        raise SystemExit(
+            _(
+                "SNUG_MAIL_FROM: name the address reminders are sent from "
+                "(see README, Configuration)."
+            )
+        )
+    if not url:
+        starttls = os.environ.get("SMTP_STARTTLS", "") in {"1", "true", "yes"}
+        return Mail(
+            host=host,
+            port=int(os.environ.get("SMTP_PORT") or (587 if starttls else 25)),
+            sender=sender,
+            user=os.environ.get("SMTP_USER", ""),
+            password=os.environ.get("SMTP_PASSWORD", ""),
+            starttls=starttls,
+        )
+    parts = urlsplit(url)
+    if parts.scheme not in {"smtp", "smtps"} or not parts.hostname:
+        raise SystemExit(
+            _(
+                "SMTP_URL must look like smtp://user:password@host:587?starttls=1 "
+                "(see README, Configuration)."
+            )
+        )
+    tls = parts.scheme == "smtps"
+    starttls = parse_qs(parts.query).get("starttls", [""])[0] in {"1", "true", "yes"}
+    return Mail(
+        host=parts.hostname,
+        port=parts.port or (465 if tls else 587 if starttls else 25),
+        sender=sender,
+        user=unquote(parts.username or ""),
+        password=unquote(parts.password or ""),
+        starttls=starttls,
+        tls=tls,
+    )
 
 
 def trusted_proxies(listed: str) -> tuple[str, ...]:

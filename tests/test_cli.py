@@ -77,13 +77,19 @@ def test_demo_is_shaped_like_the_reference_event_and_loads_once(tmp_path: Path) 
         per_voter = db.execute(
             "select max(n), min(n) from (select count(*) n from dot group by attendee_id)"
         ).fetchone()
-        events = db.execute("select count(*) from event").fetchone()[0]
-        session_slots = db.execute("select count(*) from slot where kind = 'session'").fetchone()[0]
+        series = db.execute(
+            "select slug, date, series_id, (select count(*) from pitch where event_id = event.id)"
+            " from event order by date"
+        ).fetchall()
+        session_slots = db.execute(
+            "select count(*) from slot join event on event.id = slot.event_id"
+            " where kind = 'session' and slug = 'demo'"
+        ).fetchone()[0]
         published = db.execute(
             "select count(*), count(distinct room_id || '-' || slot_id) from published_placement"
         ).fetchone()
         live, proceedings = db.execute(
-            "select grid_live, proceedings_published from event"
+            "select grid_live, proceedings_published from event where slug = 'demo'"
         ).fetchone()
         noted = db.execute(
             "select count(*), sum(final), min(length(content)) from notes where chars > 0"
@@ -93,7 +99,11 @@ def test_demo_is_shaped_like_the_reference_event_and_loads_once(tmp_path: Path) 
             db.execute("select status, count(*) from action_item group by status").fetchall()
         )
         dated = db.execute("select count(*) from action_item where due is not null").fetchone()[0]
-    assert events == 1
+    # Run again: next year's event, linked in one series, starts with nothing pitched.
+    (demo, following) = series
+    assert (demo[0], following[0]) == ("demo", "demo-next")
+    assert following[1] > demo[1] and demo[2] == following[2] is not None
+    assert following[3] == 0 and demo[3] > 0
     # The day is over: its actions are on the board, in every state, most with a due date.
     assert set(statuses) == {"open", "started", "done", "dropped"}, statuses
     assert dated > 0

@@ -75,6 +75,9 @@ def test_upgrading_a_database_with_rows_keeps_them(tmp_path: Path) -> None:
             ("kept", 7, 0, 0)
         ]
         assert db.execute("SELECT label, kind FROM slot").fetchall() == [("One", "session")]
+        # 0019: an action's reminder address (always a text), and the due date reminded of.
+        required = {row[1]: row[3] for row in db.execute("PRAGMA table_info(action_item)")}
+        assert (required["email"], required["reminded_due"]) == (1, 0)
     run_python(MIGRATE.format(path=path, target=None))
     assert schema_of(path) == latest
 

@@ -43,6 +43,10 @@ class ActionItem(Model):
     )
     link_salt = fields.CharField(max_length=32)
     link_key = fields.CharField(max_length=64, db_index=True)
+    # The owner's address for a reminder before the due date, given on their action's page
+    # (server/actions/reminders.py), and the due date the reminder was sent for: once each.
+    email = fields.CharField(max_length=254, default="")
+    reminded_due = fields.DateField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     event_id: int

@@ -101,8 +101,9 @@ TABLES = (
     Table("notes_versions", NotesVersion, through_notes=True, bulk=True),
     Table("contributors", Contributor, through_notes=True, bulk=True),
     # An action's private link is its owner's to be given again: a copy would open it in two
-    # places (server/archive/load.py makes each a new one).
-    Table("actions", ActionItem, leaves_out=("link_salt", "link_key")),
+    # places (server/archive/load.py makes each a new one). The address an owner gave for a
+    # reminder was given to this server alone, so it stays here (and its reminder with it).
+    Table("actions", ActionItem, leaves_out=("link_salt", "link_key", "email", "reminded_due")),
 )
 
 

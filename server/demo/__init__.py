@@ -1,7 +1,9 @@
 """The demo event at /e/demo, shaped like the reference event in the product brief.
 
 A one-day public-sector unconference: an auditorium for 100, a room for 35 and sofa snugs,
-about 30 pitches and the dots of 120 attendees. Seeded, so every run looks the same.
+about 30 pitches and the dots of 120 attendees. Seeded, so every run looks the same. The day
+is over: its actions are followed up, its sessions have feedback, and it has been run again,
+so the series page lists next year's event, which opens with the actions still to do.
 """
 
 from __future__ import annotations
@@ -23,8 +25,10 @@ from server.grid import editing
 from server.marketplace.models import Dot, Pitch
 from server.notes.document import NotesContent
 from server.notes.models import Notes
+from server.series.again import run_again
 
 SLUG = "demo"
+NEXT_SLUG = "demo-next"  # next year's event, made by running the demo again
 DATE = DEMO_DATE
 ATTENDEES = 120
 
@@ -283,7 +287,7 @@ def demo_secret(keys: Keys, role: str) -> str:
     return keys.digest(f"demo-{role}")[:32]
 
 
-async def load_demo(keys: Keys) -> Event:
+async def load_demo(keys: Keys, public_url: str) -> Event:
     """Creates the demo event unless it exists; returns it either way."""
     existing = await Event.get_or_none(slug=SLUG)
     if existing is not None:
@@ -299,7 +303,16 @@ async def load_demo(keys: Keys) -> Event:
     await _follow_up_actions(event, keys)
     await write_demo_feedback(event, keys)
     await prepare_report(event)
+    await _run_again(event, keys, public_url)
     return await Event.get(id=event.id)
+
+
+async def _run_again(event: Event, keys: Keys, public_url: str) -> None:
+    """The organiser runs it again, as from their page: the two events are a series."""
+    writes, organiser = Writes(_nobody_listens), Actor(Role.organiser)
+    await writes.run(
+        event, organiser, lambda j: run_again(j, {"slug": NEXT_SLUG}, keys, public_url)
+    )
 
 
 async def _follow_up_actions(event: Event, keys: Keys) -> None:

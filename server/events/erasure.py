@@ -3,7 +3,8 @@
 What goes: every attendee's name and device token (their links, phones and personal calendar
 feeds stop working), the link from notes edits and photos to whoever made them, every
 contributor's wish to be named, the hosts' names typed on pitches, the markers saying who gave
-feedback on which session (the feedback itself was never theirs by name), and the change journal and
+feedback on which session (the feedback itself was never theirs by name), the email addresses
+action owners gave for reminders, and the change journal and
 the receipts of keyed writes, whose entries carry those names (pitch views, grid checks that
 name a busy host) and who did what and when. Wherever people typed one of those names (notes,
 action owners, photo captions, saved versions, pitches, the grid's undo steps, comments on
@@ -216,9 +217,10 @@ async def _pseudonymise(event: Event, names: Names, actor: Actor) -> None:
 
 async def _pseudonymise_actions(event: Event, names: Names) -> None:
     """The action board keeps each action, with its owner removed where the owner was a
-    person: their private link stops working, as their other links do, and no action stays on
-    anyone's own page."""
+    person: their private link stops working, as their other links do, no action stays on
+    anyone's own page, and any address they gave for a reminder is forgotten."""
     await ActionItem.filter(event_id=event.id).update(attendee_id=None)
+    await ActionItem.filter(event_id=event.id).exclude(email="").update(email="")
     for row in await ActionItem.filter(event_id=event.id):
         owner, what = names.owner(row.owner), names.text(row.what)
         if (owner, what) == (row.owner, row.what):

@@ -36,7 +36,7 @@ BATCH = 200  # writes in one transaction at most, so no writer waits behind a hu
 log = logging.getLogger("snug.writes")
 
 
-@dataclass
+@dataclass(eq=False)  # one per kind of follow-up, told apart by identity
 class Reaction:
     """Work that follows committed changes of some kinds: ``build`` reads the event as
     committed, outside the lock, and gives the write that records what it found, if any."""
@@ -75,11 +75,17 @@ class Writes:
         self._publish = publish
         self._events: dict[int, _Pending] = {}
         self._reactions: list[Reaction] = []
-        self._following: dict[tuple[int, int], asyncio.Task[None]] = {}
-        self._again: set[tuple[int, int]] = set()
+        self._following: dict[tuple[int, Reaction], asyncio.Task[None]] = {}
+        self._again: set[tuple[int, Reaction]] = set()
 
     def react(self, reaction: Reaction) -> None:
         self._reactions.append(reaction)
+
+    def soon(self, event_id: int, reaction: Reaction) -> None:
+        """Runs the reaction for the event after its delay, once for every call made in the
+        meantime: for what follows a change committed outside the event's writes (a
+        session's notes, server/actions/sync.py)."""
+        self._follow(event_id, reaction)
 
     async def run(
         self,
@@ -160,9 +166,9 @@ class Writes:
         # Follow-ups are registered before the writers' answers leave this loop turn, so
         # whoever saw the answer can also see that a follow-up is on its way.
         kinds = {change.kind for change in changes}
-        for number, reaction in enumerate(self._reactions):
+        for reaction in self._reactions:
             if kinds & reaction.kinds:
-                self._follow(event_id, number, reaction)
+                self._follow(event_id, reaction)
         # Published only after commit: a screen never hears of a change that could roll back.
         # This event's next batch waits for it, so batches reach the hub in seq order.
         try:
@@ -170,8 +176,8 @@ class Writes:
         except Exception:  # the hub tells its screens to resync itself; the writes stand
             log.exception("publishing changes of event %s failed", event_id)
 
-    def _follow(self, event_id: int, number: int, reaction: Reaction) -> None:
-        key = (event_id, number)
+    def _follow(self, event_id: int, reaction: Reaction) -> None:
+        key = (event_id, reaction)
         if key in self._following:
             self._again.add(key)  # it runs once more after the run under way
             return
@@ -179,7 +185,9 @@ class Writes:
         self._following[key] = task
         metrics.follow_ups_waiting.inc()
 
-    async def _follow_up(self, event_id: int, key: tuple[int, int], reaction: Reaction) -> None:
+    async def _follow_up(
+        self, event_id: int, key: tuple[int, Reaction], reaction: Reaction
+    ) -> None:
         try:
             while True:
                 self._again.discard(key)

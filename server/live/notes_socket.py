@@ -17,7 +17,6 @@ from typing import Any
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from server import metrics
-from server.actions.sync import follow_notes
 from server.db import database
 from server.errors import Invalid, NotFound, Refused
 from server.events.access import Actor, Role
@@ -149,7 +148,7 @@ class NotesCopy:
         edited = await editing.edit(self.session, self.actor, update)
         database.reached()
         await self.send({"type": "ack", "id": message["id"]})
-        await follow_notes(self.websocket.app.state.writes, self.session.event, edited, self.keys)
+        self.websocket.app.state.typing.typed(self.session.event, edited)
         if edited.update != store.EMPTY_UPDATE:
             await publish_update(self.hub, edited.notes.id, edited.update, self.name)
             if edited.new_contributor:

@@ -9,13 +9,17 @@ following up is done in the open, as the write-ups are.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from typing import Any
+
 from starlette.requests import Request
 from starlette.responses import Response
 
-from server.actions import board, links, mine, status
+from server.actions import board, links, mine, reminders, status
 from server.actions.models import ActionItem
 from server.errors import Forbidden, NotFound, Refused, Unauthorised
 from server.events.access import PUBLIC, Actor, Role
+from server.events.journal import Journal
 from server.events.models import Event
 from server.http.api import path_id
 from server.http.security import FROM_ELSEWHERE, bearer, from_snug
@@ -26,11 +30,16 @@ from server.pages.forms import event_of, form_key, read_form, receipt_key, see_o
 from server.pages.rendering import PageRoute, page
 from server.pages.staff import act
 
-DONE = {"status": N_("The status is saved. Everyone looking at the board sees it now.")}
+DONE = {
+    "status": N_("The status is saved. Everyone looking at the board sees it now."),
+    "reminder": N_("Your email address is saved: a reminder goes to it before the due date."),
+    "no-reminder": N_("No reminder will be sent, and the address you gave is forgotten."),
+}
 NOT_YET = N_(
     "The action board is for the people at the event until the organisers publish the "
     "proceedings. Join the event on this device to see it."
 )
+Command = Callable[[Journal], Awaitable[Any]]
 UNKNOWN_LINK = N_(
     "This action link isn't recognised: the action may have been taken out of the notes. "
     "Ask the event's organisers for the board's address."
@@ -150,6 +159,7 @@ async def _owner(
     (item,) = await board.items(event, rows=[row])
     today = board.today(event)
     attendee = (await visitor(request, event, "attendee")).attendee
+    settings = request.app.state.settings
     return page(
         "action.html",
         _("Your action - %(event)s") % {"event": event.name},
@@ -165,13 +175,18 @@ async def _owner(
         key=form_key(),
         errors=errors or [],
         done=_(DONE[done]) if (done := request.query_params.get("done")) in DONE else None,
+        # Offered only where the operator configured email (server/config.py).
+        reminder_days=settings.reminder_days if settings.mail else None,
+        reminding=bool(row.email),
+        email_most=reminders.EMAIL_MOST,
         **actions_view.helpers(today),
     )
 
 
 async def owner_sets_status(request: Request) -> Response:
-    """The owner's status form, behind their link: no cookie, so only a form from Snug's own
-    page counts, and the link itself is what lets them."""
+    """The owner's forms, behind their link: the status, or the address for a reminder (a
+    form with an ``email`` field). No cookie, so only a form from Snug's own page counts, and
+    the link itself is what lets them."""
     event = await event_of(request)
     if not from_snug(request.headers, request.app.state.settings.public_url):
         raise Forbidden(FROM_ELSEWHERE)
@@ -180,12 +195,20 @@ async def owner_sets_status(request: Request) -> Response:
     await request.app.state.limiter.check("action", address, row.link_key)
     fields = await read_form(request)
     key, asked = receipt_key(request, fields)
-    command = status.set_status(row.id, fields.get("status", ""), link_key=row.link_key)
+    if "email" in fields:
+        email = fields["email"]
+        command: Command = reminders.set_email(row.id, email, link_key=row.link_key)
+        field, done = "reminder-email", "reminder" if email.strip() else "no-reminder"
+    else:
+        command = status.set_status(row.id, fields.get("status", ""), link_key=row.link_key)
+        field, done = "status-open", "status"
     try:
         await request.app.state.writes.run(event, PUBLIC, command, key=key, fingerprint=asked)
     except Refused as exc:
-        return await _owner(request, event, row, [("status-open", exc.said())], exc.status)
-    return see_other(f"{request.url.path}?done=status")
+        return await _owner(request, event, row, [(field, exc.said())], exc.status)
+    if done == "reminder" and request.app.state.reminders is not None:
+        request.app.state.reminders.wake()
+    return see_other(f"{request.url.path}?done={done}")
 
 
 async def take_action(request: Request) -> Response:

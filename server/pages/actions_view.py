@@ -10,9 +10,12 @@ from typing import Any
 from server.actions import board, links
 from server.actions.board import STATUS_WORDS, Item
 from server.actions.models import STATUSES, ActionItem
-from server.events.access import Keys
+from server.events.access import Actor, Keys
+from server.events.models import Event
 from server.language import gettext as _
 from server.language.formats import full_date
+from server.language.surfaces import both
+from server.series.carried import at_opening, carried_over
 
 VIEWS = ("session", "owner")
 
@@ -66,4 +69,21 @@ def helpers(today: date) -> dict[str, Any]:
         "statuses": statuses(),
         "due_words": lambda item: due_words(item, today),
         "overdue": lambda item: item.overdue(today),
+    }
+
+
+async def carried(
+    event: Event, actor: Actor, *, languages: list[str] | None = None, pitches: int | None = None
+) -> dict[str, Any]:
+    """What partials/carried.html needs to show the previous event's open actions: said in
+    ``languages`` on a shared screen (the viewer's own elsewhere), and, given how many sessions
+    are pitched, only at the opening of the day."""
+    if pitches is not None and not at_opening(pitches):
+        return {"carried": None}
+    today = board.today(event)
+    return {
+        "carried": await carried_over(event, actor),
+        "carried_say": both(languages or []),
+        "carried_due": lambda item: due_words(item, today),
+        "carried_status": status_words,
     }

@@ -29,6 +29,7 @@ from server.marketplace import dots, pitches
 from server.marketplace.models import BILINGUAL
 from server.marketplace.pitches import find_pitch
 from server.pages import actions_view
+from server.pages.actions_view import carried
 from server.pages.attendee_view import LANGUAGE_WORDS, Listing, attendee_page
 from server.pages.day_view import day
 from server.pages.forms import (
@@ -176,6 +177,7 @@ async def _show(
         my_actions=taken,
         **actions_view.helpers(board.today(event)),
         comment_limit=COMMENT_LIMIT,
+        **await carried(event, actor, pitches=len(state["pitches"])),
         day=day(
             state,
             event.grid_version > 0,

@@ -16,6 +16,7 @@ from server.language import gettext as _
 from server.language.formats import number
 from server.live.state import snapshot
 from server.marketplace import dots
+from server.pages.actions_view import carried
 from server.pages.forms import FormError, event_of
 from server.pages.rendering import PageRoute, page
 from server.pages.series import suggested
@@ -65,6 +66,7 @@ async def _show(
         in_series=event.series_id is not None,
         grid_summary=_grid_summary(state) if actor.is_staff else "",
         **await staff_day(request, event, actor, state),
+        **(await carried(event, actor) if actor.is_staff else {"carried": None}),
         errors=errors or [],
         done=_(DONE[done]) if (done := request.query_params.get("done")) in DONE else None,
         **sign_in_form(event, f"/e/{event.slug}/{which}"),

@@ -22,6 +22,7 @@ from server.language import N_, gettext, speaking
 from server.language.surfaces import both, spoken
 from server.live.state import snapshot
 from server.pages import screens_view
+from server.pages.actions_view import carried
 from server.pages.day_view import day
 from server.pages.forms import event_of
 from server.pages.rendering import PageRoute, page
@@ -75,6 +76,8 @@ def _pages(request: Request, items: list[Any], per: int) -> screens_view.Paged[A
 async def screen(request: Request) -> Response:
     event, state, now = await _shown(request)
     host, path, code = screens_view.join_words(state["event"]["join_url"])
+    pitched = len(screens_view.shown(state))
+    said_in = spoken(event.languages)
     return _screen(
         event,
         state,
@@ -86,7 +89,8 @@ async def screen(request: Request) -> Response:
         join_code=code,
         ranking=screens_view.ranking(state),
         latest=screens_view.latest(state),
-        count=len(screens_view.shown(state)),
+        count=pitched,
+        **await carried(event, PUBLIC, languages=said_in, pitches=pitched),
     )
 
 

@@ -2,7 +2,8 @@
 
 The next event is made as any event is (server/events/setup.py), with this one's details and
 its slots moved to the new date; then each step of ``CARRIED_OVER`` brings across what else
-the next event keeps. What happened on the day (pitches, votes, notes, the people who joined)
+the next event keeps, and the series links the two, so the next event shows this one's open
+actions at its opening. What happened on the day (pitches, votes, notes, the people who joined)
 stays with this event.
 """
 
@@ -81,8 +82,9 @@ async def copy_settings(event: Event, following: Event) -> None:
     await following.save(update_fields=["totals_hidden", "organiser_key", "facilitator_key"])
 
 
-# What the next event keeps of this one, step by step. The open actions of the action board
-# join here as one more step when it is merged.
+# What the next event keeps of this one, step by step. The open actions are not copied: the
+# next event shows this one's, live, at its opening (server/series/carried.py), so no action is
+# on two boards and each owner's link keeps working.
 CARRIED_OVER: list[Carry] = [copy_rooms, copy_settings]
 
 

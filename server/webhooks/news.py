@@ -5,8 +5,8 @@ A webhook kind is news in the organiser's words, not a change of Snug's journal:
 the grid records ``grid.published`` with the release's number, and the release says whether
 it was a publish (``grid.published``) or a rollback or unpublish (``release.changed``);
 publishing the proceedings is an ``event.updated`` whose proceedings flag went from off to on
-(``proceedings.ready``). The action board's changes become ``action.changed`` by naming their
-kinds in ``FROM_CHANGES`` with a function that turns one into News.
+(``proceedings.ready``). An action's status changing (``action.status``) is ``action.changed``; its
+words being typed in the notes (``actions.synced``, a change a keystroke) is not news.
 """
 
 from __future__ import annotations
@@ -16,6 +16,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
+from server.actions.board import STATUS_WORDS, items
+from server.actions.models import ActionItem
 from server.events.changes import Change
 from server.events.models import Event
 from server.grid.models import GridRelease
@@ -87,6 +89,22 @@ async def release_news(event: Event, change: Change, public_url: str) -> News | 
     return News("release.changed", payload, _say(event, words, values))
 
 
+async def action_news(event: Event, change: Change, public_url: str) -> News | None:
+    """An action's status changed: the action as the board shows it, without its link."""
+    row = await ActionItem.get_or_none(id=change.data.get("action"), event_id=event.id)
+    if row is None:  # taken out of the notes since
+        return None
+    (item,) = await items(event, rows=[row])
+    url = f"{public_url}/e/{event.slug}/actions"
+    words = N_("An action of %(event)s is %(status)s: %(what)s %(url)s")
+    values = {"event": event.name, "what": item.what, "url": url}
+    text = both_text(
+        spoken(event.languages),
+        lambda: _(words) % {**values, "status": _(STATUS_WORDS[item.status])},
+    )
+    return News("action.changed", {**item.as_json(), "url": url}, text)
+
+
 def proceedings_news(event: Event, public_url: str) -> News:
     links = _links(event, public_url)
     base = links["proceedings"]
@@ -118,7 +136,7 @@ def proceedings_published(change: Change) -> bool:
 
 # Changes whose news is the same for every endpoint. ``event.updated`` is news only to an
 # endpoint that last saw the proceedings unpublished, so announce.py reads it per endpoint.
-FROM_CHANGES: dict[str, Tell] = {"grid.published": release_news}
+FROM_CHANGES: dict[str, Tell] = {"grid.published": release_news, "action.status": action_news}
 FOLLOWED = frozenset({*FROM_CHANGES, "event.updated"})
 
 

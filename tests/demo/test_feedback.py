@@ -11,7 +11,7 @@ from tests.conftest import Domain
 
 
 async def test_the_demo_has_feedback_on_its_sessions(domain: Domain) -> None:
-    event = await load_demo(domain.keys)
+    event = await load_demo(domain.keys, "https://snug.example")
     counts = await sessions.counts(event)
     cells = await published_cells(event)
     assert len(counts) > len(cells) // 2 and set(counts) <= set(cells)

@@ -328,3 +328,23 @@ def test_presence_names_at_most_two_named_people() -> None:
     assert presence(["Ben", "Ana"]) == {"names": ["Ana", "Ben"], "others": 2}
     assert presence(["Ana", ""]) == {"names": [], "others": 2}
     assert presence(["Ana", "Ben", "Cy"]) == {"names": [], "others": 3}
+
+
+async def test_an_action_typed_in_the_live_editor_reaches_the_board_a_moment_later(
+    server: LiveServer, make_event: Callable[..., ApiEvent]
+) -> None:
+    event, host, pitch = _session(make_event)
+    async with connect(_notes_url(server, event, pitch)) as ws:
+        phone = NotesPhone(ws)
+        await phone.join(host)
+        words = "Draft the pilot plan"
+        for typed in range(1, len(words) + 1):  # a keystroke a change, as the editor sends
+            action = document.Action(words[:typed], "Priya")
+            assert (await phone.type(NotesContent(actions=(action,))))["type"] == "ack"
+    board: list[dict[str, object]] = []
+    for _ in range(200):  # the board follows once the typing has paused (TYPING seconds)
+        board = event.ok("GET", "/actions", event.organiser)
+        if board and board[0]["what"] == words:
+            break
+        await asyncio.sleep(0.05)
+    assert [(a["what"], a["owner"]) for a in board] == [(words, "Priya")]

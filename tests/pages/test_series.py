@@ -128,3 +128,46 @@ def test_only_the_organiser_runs_it_again(
     )
     assert 'id="again-form"' not in page.text
     assert "/series" not in browser.get(f"/e/{ev.slug}").text
+
+
+def _carried(page: httpx.Response) -> list[str]:
+    """The actions the page shows as still to do from the event before."""
+    section = re.search(r'<section id="carried".*?</section>', page.text, re.S)
+    return re.findall(r'<span class="what">([^<]*)</span>', section.group(0)) if section else []
+
+
+def test_the_next_event_opens_with_the_last_ones_open_actions(
+    http: httpx.Client, browser: httpx.Client, make_event: Callable[..., ApiEvent]
+) -> None:
+    ev = make_event(languages=["cy", "en"])
+    ana = ev.join("Ana")["token"]
+    pitch = ev.pitch(ana, "Open data")["id"]
+    for what in ("Draft the plan", "Thank the venue"):
+        added = http.post(
+            f"/e/{ev.slug}/notes/{pitch}/actions",
+            data={"what": what, "owner": "Priya", "due": "2030-01-31"},
+            headers={"Cookie": f"snug_attendee={ana}"},
+        )
+        assert added.status_code == 303, added.text
+    done = ev.ok("GET", "/actions", ev.organiser)[1]["id"]
+    ev.ok("PUT", f"/actions/{done}/status", ev.organiser, json={"status": "done"})
+    slug = ev.ok("POST", "/again", ev.organiser, status=201, json={})["slug"]
+    following = ApiEvent(ev.client, slug, ev.organiser, ev.links)
+
+    # The organiser link of the first event opens the next (server/series/again.py).
+    assert _carried(signed_in(browser, following)) == ["Draft the plan"]
+    bo = following.join("Bo")["token"]
+    attendee = http.get(f"/e/{slug}", headers={**PAGE, "Cookie": f"snug_attendee={bo}"})
+    assert _carried(attendee) == ["Draft the plan"]
+
+    screen = http.get(f"/e/{slug}/screen")
+    assert _carried(screen) == [], "not public until the event before is"
+    ev.ok("PUT", "/proceedings", ev.organiser, json={"published": True})
+    screen = http.get(f"/e/{slug}/screen")
+    assert _carried(screen) == ["Draft the plan"]
+    heading = re.search(r'<h2 id="carried-heading">(.*?)</h2>', screen.text, re.S)
+    assert heading and '<span lang="cy">' in heading.group(1), "both languages, Welsh first"
+
+    following.pitch(bo, "Maps")  # the day has begun: the dots take the screen
+    assert _carried(http.get(f"/e/{slug}/screen")) == []
+    assert _carried(browser.get(f"/e/{slug}/organise")) == ["Draft the plan"]

@@ -162,3 +162,35 @@ def test_a_test_message_arrives_whatever_kinds_were_chosen(
     assert message["kind"] == "webhook.test" and message["payload"]["url"].endswith(ev.slug)
     [logged] = settled_log(ev, made["id"])
     assert logged["kind"] == "webhook.test" and logged["state"] == "delivered"
+
+
+def test_an_action_changing_is_news_with_the_action_and_without_its_link(
+    client: httpx.Client, receiver: Receiver, hooked_server: LiveServer
+) -> None:
+    ev = make(client)
+    made = hook(ev, receiver.url, ["action.changed"])
+    ana = ev.join("Ana")["token"]
+    pitch = ev.pitch(ana, "Open data")["id"]
+    added = client.post(
+        f"/e/{ev.slug}/notes/{pitch}/actions",
+        data={"what": "Draft the plan", "owner": "Priya", "due": "2030-01-31"},
+        headers={"Cookie": f"snug_attendee={ana}"},
+    )
+    assert added.status_code == 303, added.text
+    (action,) = ev.ok("GET", "/actions", ev.organiser)
+    staff = ev.facilitator()
+    ev.ok("PUT", f"/actions/{action['id']}/status", staff, json={"status": "done"})
+    [got] = receiver.wait_for(1)
+    assert signed_by(made["secret"], got)
+    message = json.loads(got.body)
+    assert message["kind"] == "action.changed"
+    payload = message["payload"]
+    assert {k: payload[k] for k in ("id", "what", "owner", "due", "status")} == {
+        "id": action["id"],
+        "what": "Draft the plan",
+        "owner": "Priya",
+        "due": "2030-01-31",
+        "status": "done",
+    }
+    assert payload["session"] == {"id": pitch, "title": "Open data"}
+    assert "/action/" not in got.body.decode(), "the owner's private link stays private"

@@ -47,6 +47,9 @@ function render() {
   );
   const pitches = state.pitches.filter((p) => !p.hidden);
   for (const p of pitches) known.add(p.id);
+  // Last event's open actions are for the opening: once sessions are pitched, the dots take over.
+  const carried = $("#carried");
+  if (carried) carried.hidden = pitches.length > 0;
 
   const ranked = pitches.filter((p) => p.votes > 0).sort((a, b) => b.votes - a.votes || a.id - b.id).slice(0, RANKED);
   const most = Math.max(1, ...ranked.map((p) => p.votes));
