@@ -10,7 +10,7 @@ from tests.conftest import Domain
 
 
 async def test_the_demos_report_shows_a_finished_day(domain: Domain) -> None:
-    event = await load_demo(domain.keys)
+    event = await load_demo(domain.keys, "https://snug.example")
     report = await draw(event, datetime.now(UTC))
     assert report.joined >= report.voted > report.pitched > 0
     assert report.published and 0 < report.served.served < report.served.total
