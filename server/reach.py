@@ -95,10 +95,15 @@ def checked_public_url(given: str) -> str:
     return f"{parts.scheme}://{parts.netloc.lower()}"
 
 
-def loopback_warning(public_url: str) -> str | None:
-    """What to tell the organiser while the links point at this computer only, else None."""
-    host = urlsplit(public_url).hostname or ""
-    if not _is_loopback(host):
+def only_here(public_url: str) -> str | None:
+    """The address links point at, while it is one only this computer can open; else None."""
+    return public_url if _is_loopback(urlsplit(public_url).hostname or "") else None
+
+
+def loopback_warning(public_url: str | None) -> str | None:
+    """What to tell the organiser while the links point at this computer only, else None:
+    said where it is shown, in the language being spoken there."""
+    if public_url is None or only_here(public_url) is None:
         return None
     return _(
         "Join links and QR codes point at %(address)s, an address only this computer can "

@@ -26,6 +26,7 @@ from server.exports.bidi import isolate
 from server.language import formats
 from server.language.surfaces import own
 from server.notes.markdown import to_html, without_controls
+from server.reach import loopback_warning
 
 FOLDERS = (WEB_DIR / "templates", Path(__file__).resolve().parent / "exports" / "templates")
 
@@ -66,6 +67,7 @@ def environment() -> Environment:
     env.filters["bdi"] = isolate
     env.globals["bdi"] = isolate
     env.globals["own"] = own
+    env.globals["loopback_warning"] = loopback_warning
     return env
 
 

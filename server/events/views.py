@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from server.events.models import Event, Room, Slot
-from server.reach import loopback_warning
+from server.reach import only_here
 
 
 def event_view(event: Event, public_url: str) -> dict[str, Any]:
@@ -20,7 +20,8 @@ def event_view(event: Event, public_url: str) -> dict[str, Any]:
         "dots_per_attendee": event.dots_per_attendee,
         "dots_stack": event.dots_stack,
         "join_url": join_url(event, public_url),
-        "join_warning": loopback_warning(public_url),
+        # The address alone, not the sentence: a snapshot is shared by screens in each language.
+        "join_warning": only_here(public_url),
         "proceedings_published": event.proceedings_published,
         "totals_hidden": event.totals_hidden,
         "languages": event.languages,

@@ -92,6 +92,11 @@ def test_a_welsh_event_s_screens_are_in_welsh_whoever_looks(
         assert 'lang="en"' not in page and "<span lang=" not in page
         assert "Not live" not in page and "Ddim yn fyw" in page
     assert '<h2 id="join-heading">Sganiwch i ymuno</h2>' in screen
+    # The test server's links point at this computer: the warning is said where the page is
+    # drawn, in its language (the snapshot carries only the address).
+    english = _get(http, f"/e/{make_event(languages=['en']).slug}/screen", "en")
+    assert "Join links and QR codes point at" in english
+    assert "Mae dolenni ymuno a chodau QR yn pwyntio at" in _get(http, f"/e/{ev.slug}/screen", "en")
     assert '<p class="lbl">Nesaf <span class="when">am 11:00</span></p>' in now
     assert '<th scope="col" class="corner">Amser</th>' in board
 
