@@ -49,6 +49,8 @@ class Receipt(Model):
     answer = fields.TextField()
     at = fields.DatetimeField(auto_now_add=True)
 
+    event_id: int
+
     class Meta:
         table = "receipt"
         unique_together = (("event", "actor", "key"),)

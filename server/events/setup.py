@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import re
 import secrets
@@ -14,6 +15,7 @@ from tortoise.transactions import in_transaction
 
 from server.errors import Conflict, Invalid, NotFound
 from server.events.access import Actor, Keys, Role
+from server.events.changes import Receipt
 from server.events.journal import Journal
 from server.events.models import Attendee, Event, Room, Slot
 from server.events.together import Together
@@ -74,6 +76,48 @@ async def create_event(fields: dict[str, Any], keys: Keys) -> tuple[Event, str]:
     """Creates the event with its rooms and slots; returns it with the organiser's secret."""
     async with in_transaction():
         return await _create_event(fields, keys)
+
+
+# A new-event form sent twice (a double tap, a slow connection) within this long is one event.
+ONCE_WITHIN = dt.timedelta(minutes=2)
+NEW_EVENT_FORM = "new-event-form"  # whose receipt it is: the form's, as nobody has a role yet
+_forms_in_flight: dict[str, asyncio.Lock] = {}
+
+
+async def create_event_once(
+    fields: dict[str, Any], keys: Keys, key: str, asked: str
+) -> tuple[Event, str]:
+    """``create_event`` for a form that may arrive twice with the same ``key``: the second
+    copy finds the event the first made and answers it with a new organiser secret (the first
+    answer went to a page the browser had already left), rather than making a second event.
+    Copies arriving at once wait for each other in this process."""
+    lock = _forms_in_flight.setdefault(key, asyncio.Lock())
+    try:
+        async with lock:
+            since = dt.datetime.now(dt.UTC) - ONCE_WITHIN
+            made = await Receipt.filter(
+                actor=NEW_EVENT_FORM, key=key, fingerprint=asked, at__gte=since
+            ).first()
+            if made is not None:
+                event = await Event.get(id=made.event_id)
+                return event, await new_organiser_key_for(event, keys)
+            async with in_transaction():
+                event, secret = await _create_event(fields, keys)
+                await Receipt.create(
+                    event=event, actor=NEW_EVENT_FORM, key=key, fingerprint=asked, answer="{}"
+                )
+            return event, secret
+    finally:
+        if not lock.locked():
+            _forms_in_flight.pop(key, None)
+
+
+async def new_organiser_key_for(event: Event, keys: Keys) -> str:
+    """A fresh organiser secret; the one before stops working."""
+    secret, digest = keys.new()
+    event.organiser_key = digest
+    await event.save(update_fields=["organiser_key"])
+    return secret
 
 
 async def _create_event(fields: dict[str, Any], keys: Keys) -> tuple[Event, str]:

@@ -17,7 +17,7 @@ from server.http.events import links
 from server.http.security import FROM_ELSEWHERE, from_snug
 from server.http.session import keep_key
 from server.language import gettext
-from server.pages.forms import FormError, read_form
+from server.pages.forms import FormError, form_key, read_form, receipt_key
 from server.pages.manage import languages_of
 from server.pages.rendering import PageRoute, page
 from server.validation import validate
@@ -38,7 +38,7 @@ async def new_event(_request: Request) -> Response:
 
 def _new(title: str, **context: Any) -> Response:
     """The new-event page: the form, or (``created``) the new event's links."""
-    return page("new.html", title, **{"created": None, "name": "", **context})
+    return page("new.html", title, **{"created": None, "name": "", "key": form_key(), **context})
 
 
 def event_of_form(fields: dict[str, str]) -> dict[str, Any]:
@@ -100,7 +100,13 @@ async def create_event(request: Request) -> Response:
         await request.app.state.limiter.check(
             "create", request.client.host if request.client else None, None
         )
-        event, secret = await setup.create_event(body, request.app.state.keys)
+        key, asked = receipt_key(request, fields)
+        keys = request.app.state.keys
+        event, secret = (
+            await setup.create_event_once(body, keys, key, asked)
+            if key
+            else await setup.create_event(body, keys)
+        )
     except FormError as exc:
         return _new(title, status=exc.status, errors=exc.errors, form=fields)
     except Invalid as exc:  # a time zone Snug doesn't know, say

@@ -70,3 +70,22 @@ def test_a_time_zone_snug_does_not_know_is_said_and_makes_nothing(browser: httpx
     answer = browser.post("/new", data={**FORM, "timezone": "Mars/Olympus_Mons"})
     assert answer.status_code == 422 and 'class="error-summary"' in answer.text
     assert "organise#key=" not in answer.text and 'data-chosen="Mars/Olympus_Mons"' in answer.text
+
+
+def test_the_form_sent_twice_makes_one_event_and_the_second_answer_organises_it(
+    browser: httpx.Client,
+) -> None:
+    key = re.search(r'name="key" value="([^"]+)"', browser.get("/new").text)
+    assert key is not None, "the form carries no key"
+    data = {**FORM, "name": "Gŵyl ddwbl", "key": key.group(1)}
+    first = _made(browser, browser.post("/new", data=data))
+    again = _made(browser, browser.post("/new", data=data))
+    assert again.slug == first.slug  # one event, not "gwyl-ddwbl-2"
+    assert again.state(again.organiser)["role"] == "organiser"
+    # The first answer's secret reached a page the browser had left: it no longer opens it.
+    assert again.call("GET", "", first.organiser).json().get("role") != "organiser"
+    # Another form (a new page's key) is another event.
+    other = re.search(r'name="key" value="([^"]+)"', browser.get("/new").text)
+    assert other is not None and other.group(1) != key.group(1)
+    third = _made(browser, browser.post("/new", data={**data, "key": other.group(1)}))
+    assert third.slug != first.slug
