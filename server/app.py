@@ -146,6 +146,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Sta
             yield
         finally:
             lag.cancel()
+            await app.state.typing.flush()  # the board's last keystrokes, before writes stop
             await app.state.writes.close()
             await app.state.deliverer.close()
             if app.state.reminders is not None:

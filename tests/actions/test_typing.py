@@ -47,3 +47,21 @@ async def test_edits_that_leave_the_actions_alone_sync_nothing(domain: Domain) -
         typing.typed(event, edited)
     await domain.writes.idle()
     assert not await Change.filter(event_id=event.id, kind="actions.synced").exists()
+
+
+async def test_a_process_stopping_mid_typing_syncs_the_last_keystrokes_first(
+    domain: Domain,
+) -> None:
+    event, host, session = await session_of(domain)
+    typing = Typing(domain.writes, domain.keys, delay=3600)  # its moment would never come
+    content = NotesContent(actions=(Action("Book the hall", "Priya"),))
+    edited = await editing.store.write(
+        session.notes, host, lambda doc, c=content: document.write(doc, c)
+    )
+    typing.typed(event, edited)
+    assert not await ActionItem.filter(event_id=event.id).exists()
+    await typing.flush()
+    (row,) = await ActionItem.filter(event_id=event.id)
+    assert row.what == "Book the hall"
+    await typing.flush()  # nothing waits any more: no second write
+    assert await Change.filter(event_id=event.id, kind="actions.synced").count() == 1
