@@ -7,9 +7,11 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from server.actions import board
 from server.events import feeds, setup
 from server.events.access import Role
 from server.events.models import Attendee, Event
+from server.feedback import sessions
 from server.grid import seats
 from server.http.api import ApiRoute, event_and_actor, path_id, perform
 from server.http.security import ATTENDEE_COOKIE, secret
@@ -42,6 +44,25 @@ async def read_me(request: Request, _body: None) -> Response:
     actor.as_attendee()
     state = await snapshot(event, actor, request.app.state.settings.public_url)
     return JSONResponse(state["me"])
+
+
+async def read_my_data(request: Request, _body: None) -> Response:
+    """Everything Snug holds of the asker at this event, in one file: what their page shows
+    (name, dots, pitches, agenda, seats), the sessions they gave feedback on (not what they
+    said, which is anonymous) and the actions owned by their name."""
+    event, actor = await event_and_actor(request)
+    attendee = actor.as_attendee()
+    state = await snapshot(event, actor, request.app.state.settings.public_url)
+    gave = await sessions.gave_on(event, request.app.state.keys, attendee.id)
+    owned = await board.owned_by(event, attendee.name)
+    found = {
+        "event": event.slug,
+        "you": state["me"],
+        "feedback": {"given_on": gave, "anonymous": True},
+        "actions": [item.as_json() for item in owned],
+    }
+    disposition = f'attachment; filename="{event.slug}-my-data.json"'
+    return JSONResponse(found, headers={"Content-Disposition": disposition})
 
 
 async def _feed_owner(request: Request) -> tuple[Event, Attendee, str]:
@@ -105,6 +126,15 @@ routes = [
     ),
     ApiRoute(
         "GET", "/api/e/{slug}/me", read_me, tag="attendees", summary="Your name, dots and pitches"
+    ),
+    ApiRoute(
+        "GET",
+        "/api/e/{slug}/me/data",
+        read_my_data,
+        role=Role.attendee,
+        tag="attendees",
+        summary="Everything Snug holds of you at this event, in one file: your page's own "
+        "part, the sessions you gave feedback on (not what you said) and the actions you own",
     ),
     ApiRoute(
         "PATCH",

@@ -86,3 +86,18 @@ def test_a_person_s_data_holds_the_actions_they_own_by_name(
     nameless = event.join()["token"]
     assert event.ok("GET", "/me/actions", nameless) == {"owner": "", "actions": []}
     assert_problem(event.call("GET", "/me/actions", event.organiser), 409)
+
+
+def test_a_person_s_data_in_one_file_holds_their_page_feedback_and_actions(
+    make_event: Callable[..., ApiEvent], server: LiveServer
+) -> None:
+    event, _ana, action = _with_action(make_event, server)  # owned by "Priya"
+    priya = event.join("Priya")["token"]
+    answer = event.call("GET", "/me/data", priya)
+    assert answer.status_code == 200
+    assert answer.headers["content-disposition"].startswith("attachment;")
+    found = answer.json()
+    assert found["event"] == event.slug
+    assert found["you"] == event.ok("GET", "/me", priya)
+    assert found["feedback"] == {"given_on": [], "anonymous": True}
+    assert [a["id"] for a in found["actions"]] == [action]

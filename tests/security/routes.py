@@ -288,6 +288,7 @@ RULES: dict[tuple[str, str], Rule | Socket] = {
     ("GET", f"{SLUG}/me/actions"): Rule(
         ATTENDEES, lambda w: Call(api(w, "/me/actions")), self_only=True
     ),
+    ("GET", f"{SLUG}/me/data"): Rule(ATTENDEES, lambda w: Call(api(w, "/me/data")), self_only=True),
     ("GET", "/e/{slug}/feedback/{pitch:int}"): Rule(
         ORGANISERS | AUTHORS,
         lambda w: Call(page(w, f"/feedback/{w.pitch}"), cookies=("attendee", "staff")),
