@@ -23,14 +23,18 @@ from server.feedback.models import ANSWERS, COMMENT_LIMIT
 from server.grid import seats
 from server.http.security import ATTENDEE_COOKIE, page_secret
 from server.http.session import keep_key
-from server.language import N_, NAMES, Nn_, current, formats, gettext, ngettext
+from server.language import N_, Nn_, formats, gettext, ngettext
 from server.live.state import snapshot
 from server.marketplace import dots, pitches
-from server.marketplace.models import BILINGUAL
 from server.marketplace.pitches import find_pitch
 from server.pages import actions_view
 from server.pages.actions_view import carried
-from server.pages.attendee_view import LANGUAGE_WORDS, Listing, attendee_page
+from server.pages.attendee_view import (
+    LANGUAGE_WORDS,
+    Listing,
+    attendee_page,
+    session_language_choices,
+)
 from server.pages.day_view import day
 from server.pages.forms import (
     FormError,
@@ -163,7 +167,7 @@ async def _show(
         join_first_time=(form or {}).get("first_time", ""),
         first_time_answers=FIRST_TIME,
         pitch_id=None,
-        session_languages=_offered(event),
+        session_languages=session_language_choices(event),
         calendar=f"{request.app.state.settings.public_url}/e/{event.slug}/my/{feed}.ics"
         if feed
         else None,
@@ -223,23 +227,6 @@ async def _act(request: Request, build: Build, done: str, *, receipt: bool = Tru
         errors = [(_field_of(exc.message), _worded(exc.said()))]
         return await _show(request, event, actor, errors=errors, form=fields, status=exc.status)
     return see_other(f"{back_to(event, fields.get('next'))}?done={done}{anchor}")
-
-
-def _offered(event: Event) -> list[tuple[str, str, str | None]]:
-    """The pitch form's choices of the session's language: (value, words, the words' language
-    when it is not the page's), offered only where the event is held in more than one. Each
-    language is named in its own words, as the toggle names it."""
-    held = pitches.session_languages(event)
-    if len(held) < 2:
-        return []
-    page_language = current()
-    choices: list[tuple[str, str, str | None]] = [("", gettext("Not said"), None)]
-    for code in held:
-        if code == BILINGUAL:
-            choices.append((code, gettext(LANGUAGE_WORDS[BILINGUAL]), None))
-        else:
-            choices.append((code, NAMES.get(code, code), None if code == page_language else code))
-    return choices
 
 
 def _limit(request: Request) -> str:
@@ -383,7 +370,7 @@ async def pitch_page(request: Request) -> Response:
         key=form_key(),
         form=form,
         pitch_id=pitch.id,
-        session_languages=_offered(event),
+        session_languages=session_language_choices(event),
         badge=gettext(LANGUAGE_WORDS[pitch.language]) if pitch.language in LANGUAGE_WORDS else "",
         mine=actor.attendee is not None and pitch.author_id == actor.attendee.id,
     )

@@ -6,7 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from server.language import N_, gettext, ngettext
+from server.events.models import Event
+from server.language import N_, NAMES, current, gettext, ngettext
+from server.marketplace import pitches
 from server.marketplace.models import BILINGUAL
 from server.pages import words
 
@@ -295,3 +297,20 @@ def _session(
         claimed=mine is not None,
         chosen=bool(me and me["agenda"].get(str(placed["slot"])) == pitch),
     )
+
+
+def session_language_choices(event: Event) -> list[tuple[str, str, str | None]]:
+    """The pitch forms' choices of the session's language: (value, words, the words' language
+    when it is not the page's), offered only where the event is held in more than one. Each
+    language is named in its own words, as the toggle names it."""
+    held = pitches.session_languages(event)
+    if len(held) < 2:
+        return []
+    page_language = current()
+    choices: list[tuple[str, str, str | None]] = [("", gettext("Not said"), None)]
+    for code in held:
+        if code == BILINGUAL:
+            choices.append((code, gettext(LANGUAGE_WORDS[BILINGUAL]), None))
+        else:
+            choices.append((code, NAMES.get(code, code), None if code == page_language else code))
+    return choices

@@ -17,6 +17,7 @@ from server.language.formats import number
 from server.live.state import snapshot
 from server.marketplace import dots
 from server.pages.actions_view import carried
+from server.pages.attendee_view import session_language_choices
 from server.pages.forms import FormError, event_of
 from server.pages.rendering import PageRoute, page
 from server.pages.series import suggested
@@ -64,6 +65,7 @@ async def _show(
         organiser=actor.role == Role.organiser,
         again=suggested(event),
         in_series=event.series_id is not None,
+        session_languages=session_language_choices(event),
         grid_summary=_grid_summary(state) if actor.is_staff else "",
         **await staff_day(request, event, actor, state),
         **(await carried(event, actor) if actor.is_staff else {"carried": None}),

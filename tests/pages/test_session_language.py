@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 
+import httpx
 import pytest
 
 from tests.conftest import ApiEvent, LiveServer
@@ -109,3 +110,16 @@ def test_a_one_language_event_offers_no_language(
         page = client.get(f"/e/{event.slug}?language=cy").text
     assert 'name="language"' not in page and "list-language" not in page
     assert titles(page) == ["Only one"]
+
+
+def test_the_organisers_pitch_form_asks_the_language_on_a_bilingual_event_only(
+    server: LiveServer, bilingual: ApiEvent, make_event: Callable[..., ApiEvent]
+) -> None:
+    english = make_event()
+    with httpx.Client(base_url=server.url, timeout=20) as client:
+        for event, asked in ((bilingual, True), (english, False)):
+            page = client.get(
+                f"/e/{event.slug}/organise", headers={"Cookie": f"snug_staff={event.organiser}"}
+            ).text
+            assert ('<fieldset id="pitch-language"' in page) is asked, event.slug
+            assert ('name="language" value="bilingual"' in page) is asked
