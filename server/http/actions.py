@@ -89,7 +89,7 @@ async def list_actions(request: Request, _body: None) -> Response:
     return JSONResponse([item.as_json() for item in await board.items(event)])
 
 
-async def read_mine(request: Request, _body: None) -> Response:
+async def read_my_actions(request: Request, _body: None) -> Response:
     """The asker's own actions, for their records: those owned by the name they joined with."""
     event, actor = await event_and_actor(request)
     attendee = actor.as_attendee()
@@ -133,7 +133,7 @@ routes = [
     ApiRoute(
         "GET",
         "/api/e/{slug}/me/actions",
-        read_mine,
+        read_my_actions,
         role=Role.attendee,
         tag="actions",
         summary="The actions owned by the name you joined with, for your own records",

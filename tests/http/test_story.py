@@ -68,6 +68,7 @@ def test_the_marketplace_story(make_event: Callable[..., ApiEvent]) -> None:
         "pitches": [original["id"]],
         "agenda": {},  # nothing is published yet
         "seats": {},
+        "first_time": None,  # Alex didn't say whether this was their first unconference
     }
 
     # Sam moves a dot, then withdraws it and places it again.
