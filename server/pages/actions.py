@@ -219,6 +219,7 @@ async def take_action(request: Request) -> Response:
         raise Forbidden(FROM_ELSEWHERE)
     row = await _opened(request, event)
     actor = await visitor(request, event, "attendee")
+    actor.as_attendee()  # who is asking is settled before a byte of the form is read
     fields = await read_form(request)
     key, asked = receipt_key(request, fields)
     try:

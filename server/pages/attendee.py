@@ -21,6 +21,7 @@ from server.events.setup import FIRST_TIME
 from server.feedback import sessions
 from server.feedback.models import ANSWERS, COMMENT_LIMIT
 from server.grid import seats
+from server.http.api import path_id
 from server.http.security import ATTENDEE_COOKIE, page_secret
 from server.http.session import keep_key
 from server.language import N_, Nn_, formats, gettext, ngettext
@@ -436,7 +437,7 @@ COMMENT_TOO_LONG = N_("Your comment can be at most %(limit)s characters; it has 
 
 async def my_action(request: Request) -> Response:
     """The status of an action this person took onto their page from its private link."""
-    action = request.path_params["action"]
+    action = path_id(request, "action")
 
     def build(fields: dict[str, str]) -> tuple[Command, str]:
         return status.set_status(action, fields.get("status", ""), taken=True), "#my-actions"

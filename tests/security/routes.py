@@ -581,6 +581,7 @@ RULES: dict[tuple[str, str], Rule | Socket] = {
         lambda w: page(w, f"/my-actions/{w.action}"),
         lambda w: {"status": "done"},
         self_only=True,
+        owners_may=True,  # the one who took it onto their page; nobody in the world has
     ),
     ("GET", "/e/{slug}/action/{link}.ics"): everyone(
         lambda w: page(w, f"/action/{w.action_link}.ics")
