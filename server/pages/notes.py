@@ -9,6 +9,7 @@ and reaches every open editor the same way.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from starlette.requests import Request
@@ -29,7 +30,15 @@ from server.notes.document import MAX_CHARS, PARTS, NotesContent
 from server.notes.editing import Session
 from server.notes.models import Notes
 from server.notes.store import Edited
-from server.pages.forms import FormError, event_of, form_key, read_form, see_other, visitor
+from server.pages.forms import (
+    MAX_FORM,
+    FormError,
+    event_of,
+    form_key,
+    read_form,
+    see_other,
+    visitor,
+)
 from server.pages.notes_view import Drawn, action_of, credit_words, session_meta
 from server.pages.rendering import PageRoute, page
 
@@ -162,28 +171,30 @@ async def _credits(notes: Notes | None) -> str:
 async def save_notes(request: Request) -> Response:
     """Saves the text parts sent whole, merged with what others typed since the page was drawn;
     a refusal shows the page again with the text as sent, and the notes unchanged."""
-    event = await event_of(request)
-    actor, secret = await _visitor(request, event)
-    address = request.client.host if request.client else None
-    await request.app.state.limiter.check("notes", address, secret)
-    fields: dict[str, str] = {}
-    try:
-        # Who may write is settled before a byte of the form is read.
-        session = await editing.open_notes(event, path_id(request, "pitch"), actor)
-        editing.may_write(actor)
-        fields = await read_form(request, MAX_NOTES_FORM)
+
+    async def save(session: Session, actor: Actor, fields: dict[str, str]) -> tuple[Edited, str]:
         saved = await editing.save_texts(session, actor, *_texts(fields))
-    except Refused as exc:
-        errors = [(_field_of(exc, actor), exc.said())]
-        return await _show(request, event, actor, errors=errors, form=fields, status=exc.status)
-    await _pass_on(request, saved.edited)
-    await follow_notes(request.app.state.writes, event, saved.edited, request.app.state.keys)
-    done = "both" if saved.kept_both else "merged" if saved.merged else "saved"
-    return see_other(f"/e/{event.slug}/notes/{session.pitch.id}?done={done}")
+        return saved.edited, "both" if saved.kept_both else "merged" if saved.merged else "saved"
+
+    return await _written(request, save, MAX_NOTES_FORM)
 
 
 async def add_action(request: Request) -> Response:
     """Adds an action (what, who, by when) from the page without script."""
+
+    async def add(session: Session, actor: Actor, fields: dict[str, str]) -> tuple[Edited, str]:
+        return await editing.add_action(session, actor, action_of(fields)), "action#actions-heading"
+
+    return await _written(request, add)
+
+
+Write = Callable[[Session, Actor, dict[str, str]], Awaitable[tuple[Edited, str]]]
+
+
+async def _written(request: Request, write: Write, max_size: int = MAX_FORM) -> Response:
+    """One of the page's forms that change the notes: who may write is settled before a byte
+    of the form is read; a refusal shows the page again with what was sent, and the notes
+    unchanged; else the change goes to every open copy and the action board follows."""
     event = await event_of(request)
     actor, secret = await _visitor(request, event)
     address = request.client.host if request.client else None
@@ -192,16 +203,16 @@ async def add_action(request: Request) -> Response:
     try:
         session = await editing.open_notes(event, path_id(request, "pitch"), actor)
         editing.may_write(actor)
-        fields = await read_form(request)
-        edited = await editing.add_action(session, actor, action_of(fields))
+        fields = await read_form(request, max_size)
+        edited, done = await write(session, actor, fields)
     except FormError as exc:
         return await _show(request, event, actor, errors=exc.errors, form=fields, status=422)
     except Refused as exc:
         errors = [(_field_of(exc, actor), exc.said())]
-        return await _show(request, event, actor, errors=errors, status=exc.status)
+        return await _show(request, event, actor, errors=errors, form=fields, status=exc.status)
     await _pass_on(request, edited)
     await follow_notes(request.app.state.writes, event, edited, request.app.state.keys)
-    return see_other(f"/e/{event.slug}/notes/{session.pitch.id}?done=action#actions-heading")
+    return see_other(f"/e/{event.slug}/notes/{session.pitch.id}?done={done}")
 
 
 def _texts(fields: dict[str, str]) -> tuple[dict[str, str], dict[str, str]]:
