@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -17,7 +16,7 @@ from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 from tortoise.exceptions import OperationalError
 
-from server import db, loop_lag, pages
+from server import collector, db, loop_lag, pages
 from server.actions.reminders import Reminders
 from server.actions.sync import Typing
 from server.bundled import WEB_DIR
@@ -100,16 +99,6 @@ routes = [
 ]
 
 
-def _settle_garbage_collector() -> None:
-    """Thousands of open sockets mean millions of objects, and a full collection pass over
-    them stops every socket for tens of milliseconds. What exists at startup lives as long as
-    the process, so it is frozen out of collection, and collections run less often; nothing
-    here makes reference cycles at a rate that needs the default."""
-    gc.collect()
-    gc.freeze()
-    gc.set_threshold(100_000, 50, 1000)
-
-
 def _say_if_phones_cannot_join(public_url: str) -> None:
     # Said once at startup, where whoever started Snug is looking; the organiser page and the
     # projector say it too (eventView.join_warning), for the organiser who didn't.
@@ -135,7 +124,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Sta
         if migrate:
             await db.migrate(settings.database_url)
         await db.connect(settings.database_url)
-        _settle_garbage_collector()
+        collector.settle()
         _say_if_phones_cannot_join(settings.public_url)
         lag = loop_lag.start()
         app.state.deliverer.start()
