@@ -22,8 +22,12 @@ from server.language import N_
 
 KEY = re.compile(r"[A-Za-z0-9_-]{8,64}")
 LIFETIME = timedelta(hours=48)  # longer than any phone stays offline at an event
-MAX_PER_EVENT = 20_000  # past this, the oldest go first, even if not yet expired
-PRUNE_EVERY = 64  # receipts kept between prunings, so pruning costs little per write
+# Past this, the oldest go first, even if not yet expired: a bound against a flood of keys,
+# far above what people send. A conference of 3,000 keeps some 30,000 in a day (a join, up to
+# eight dots, pitches and edits each), and any of them may be retried for two days; a bound of
+# 20,000 had a retried vote of 10,000 phones refused as a second dot.
+MAX_PER_EVENT = 250_000
+PRUNE_EVERY = 1024  # receipts kept between prunings: each walks the event's receipts once
 
 
 class BadKey(Refused):
