@@ -80,13 +80,6 @@ loop_lag_seconds = Histogram(
     buckets=(0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5),
     registry=registry,
 )
-gc_pause_seconds = Histogram(
-    "snug_gc_pause_seconds",
-    "How long each pass of the cycle collector held the process, by generation collected",
-    ["generation"],
-    buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1),
-    registry=registry,
-)
 loop_lag_max_seconds = Gauge(
     "snug_event_loop_lag_max_seconds",
     "The longest the event loop was held since this process started",

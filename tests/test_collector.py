@@ -19,7 +19,7 @@ def settled() -> Iterator[None]:
     try:
         yield
     finally:
-        gc.callbacks.remove(collector._timed)
+        gc.callbacks.remove(collector.pauses.timed)
         gc.unfreeze()
         gc.set_threshold(*before)
 
@@ -53,4 +53,4 @@ def test_each_pause_is_timed_by_generation() -> None:
 
 def test_settling_twice_times_each_pause_once(settled: None) -> None:
     collector.settle()
-    assert gc.callbacks.count(collector._timed) == 1
+    assert gc.callbacks.count(collector.pauses.timed) == 1

@@ -195,10 +195,12 @@ async def start_snug(
     args: argparse.Namespace,
     setup: bool,
     log: Path | None = None,
+    app: str = "server.asgi:app",
 ) -> Server:
     """Snug as a server; for the setup, with no rate limits, since thousands join from one
     address in seconds (the measured server keeps them, or the RATE_LIMIT_SCALE given).
-    ``log``: a file for its errors, rather than this terminal."""
+    ``log``: a file for its errors, rather than this terminal. ``app``: another ASGI app to
+    serve with the same options, as a floor (tests/benchmarks/vote_storm/http_floor.py)."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     env = {
@@ -215,7 +217,7 @@ async def start_snug(
             sys.executable,
             "-m",
             "uvicorn",
-            "server.asgi:app",
+            app,
             "--host",
             "127.0.0.1",
             "--port",

@@ -2,7 +2,7 @@
 
     python -m tests.benchmarks.vote_storm [--phones 2000] [--dots 3] [--database-url URL]
         [--processes N [--hub-url redis://...]] [--client-processes 2] [--draft]
-        [--second-event]
+        [--second-event] [--think T] [--spread S] [--http-floor]
 
 It starts real Snug servers (uvicorn, as tests/benchmarks/live_load.py does; SQLite in a
 temporary folder, or a fresh database made on the PostgreSQL server that --database-url names
@@ -38,6 +38,9 @@ max_loop_lag_ms is the largest snug_event_loop_lag_recent_max_seconds read from 
 10-second window to be free of the joins' lag). With --draft the organiser asks for a draft
 allocation one second into the storm, and the lag read while it runs is given too. With
 --second-event a second event of as many phones storms at the same time, and both are given.
+gc_pauses counts the servers' cycle-collector pauses from the start of the storm until it
+converged, and gc_longest_pause_at_most_ms is the bucket of snug_gc_pause_seconds the longest
+fits in: a pause holds the loop like any other work.
 
 server_cpu_s is the CPU the servers (and the worker processes under them) spent while the
 phones voted, and votes_per_server_cpu_s the acknowledged votes over it: what a vote costs,
@@ -45,7 +48,10 @@ whatever else was running on the machine, the phones included.
 
 The floor, in the same run and on the same database: the storm's acknowledged dot rows
 inserted again through the raw driver (aiosqlite; asyncpg, 8 connections), one transaction
-per vote and then 50 votes per transaction, and deleted again.
+per vote and then 50 votes per transaction, and deleted again. With --http-floor, the HTTP
+floor too: the same phones join and vote again, with the same spread and think time, against
+uvicorn and Starlette answering from memory (tests/benchmarks/vote_storm/http_floor.py), which
+is what the transport alone allows on this machine (http_floor in the JSON).
 
 Human-readable lines come first; the last line is one JSON object. The exit status is 1 when a
 vote was lost or counted twice.
@@ -318,6 +324,33 @@ class LagWatch:
         return max(during) * 1000 if during else None
 
 
+GC_BUCKETS = "snug_gc_pause_seconds_bucket"
+
+
+async def gc_pauses(http: httpx.AsyncClient, servers: list[Server]) -> dict[float, float]:
+    """The servers' cycle-collector pauses so far, all generations: {bucket bound: how many
+    took at most that long} (server/collector.py)."""
+    pages = await asyncio.gather(*(http.get(f"{s.url}/metrics", timeout=10) for s in servers))
+    counts: dict[float, float] = {}
+    for page in pages:
+        for line in page.text.splitlines():
+            if line.startswith(GC_BUCKETS):
+                bound = float(line.split('le="', 1)[1].split('"', 1)[0])
+                counts[bound] = counts.get(bound, 0.0) + float(line.split()[-1])
+    return counts
+
+
+def gc_figures(before: dict[float, float], after: dict[float, float]) -> dict[str, Any]:
+    """How many collector pauses the storm saw, and the bucket bound its longest fits in."""
+    grew = {bound: after[bound] - before.get(bound, 0.0) for bound in sorted(after)}
+    total = grew.get(float("inf"), 0.0)
+    longest = next((bound for bound, n in grew.items() if n >= total), None) if total else None
+    return {
+        "gc_pauses": int(total),
+        "gc_longest_pause_at_most_ms": None if longest is None else rounded(longest * 1000),
+    }
+
+
 async def until_quiet(http: httpx.AsyncClient, servers: list[Server]) -> float:
     """Waits until no server's loop was held lately, or until the window has passed, so the
     storm's readings don't carry the joins' lag; returns the wait."""
@@ -368,10 +401,12 @@ async def storm(
         figures["quiet_wait_s"] = await until_quiet(http, servers)
         watch = LagWatch()
         watching = asyncio.create_task(watch.run(http, servers))
+        paused = await gc_pauses(http, servers)
         try:
             figures.update(await vote(workers, servers, storms, database, watch, args))
         finally:
             watching.cancel()
+        figures.update(gc_figures(paused, await gc_pauses(http, servers)))
     return figures
 
 
@@ -582,6 +617,8 @@ async def run(
     workers = await Workers.start(children, args.client_processes, PHONES)
     figures = await storm(workers, servers, storms, database, args)
     await ask(workers, [{"op": "close"}] * len(workers.processes), 60)
+    if args.http_floor:
+        figures["http_floor"] = await http_floor(children, folder, workers, storms, args)
     acked = [int(ack[2]) for s in storms for ack in s.acks]
     acked_votes = len(acked)
     floor_rate, batch_rate = await floor(database, acked)
@@ -596,11 +633,23 @@ async def run(
         f"{FLOOR_BATCH} a transaction; Snug is {ratio or 0:.3f} and {batch_ratio or 0:.3f} of them"
     )
     print(f"max loop lag during the storm: {figures['max_loop_lag_ms'] or 0:.0f} ms")
+    print(
+        f"  cycle-collector pauses: {figures['gc_pauses']}, the longest at most "
+        f"{figures['gc_longest_pause_at_most_ms']} ms"
+    )
     if "draft_ms" in figures:
         print(f"  during the draft allocation: {figures['draft_loop_lag_ms'] or 0:.0f} ms")
+    if "http_floor" in figures:
+        f = figures["http_floor"]
+        print(
+            f"HTTP floor (the same phones, uvicorn and Starlette answering from memory): "
+            f"{f['votes_per_s']} votes/s, ack p50 / p99 {f['p50_ack_ms']} / {f['p99_ack_ms']} ms"
+        )
     return {
         **first,
         "max_loop_lag_ms": rounded(figures["max_loop_lag_ms"]),
+        "gc_pauses": figures["gc_pauses"],
+        "gc_longest_pause_at_most_ms": figures["gc_longest_pause_at_most_ms"],
         "floor_votes_per_s": rounded(floor_rate),
         "ratio_to_floor": rounded(ratio, 3),
         "batch_floor_votes_per_s": rounded(batch_rate),
@@ -620,6 +669,7 @@ async def run(
             else {}
         ),
         **({"second_event": results[1]} if len(results) > 1 else {}),
+        **({"http_floor": figures["http_floor"]} if "http_floor" in figures else {}),
         "lost": sum(r["lost"] for r in results),
         "double_counted": sum(r["double_counted"] for r in results),
         "processes": args.processes,
@@ -628,6 +678,57 @@ async def run(
         "think_s": args.think,
         "database": url.split(":", 1)[0],
         "hub": args.hub_url.split(":", 1)[0],
+    }
+
+
+# --- the HTTP floor ------------------------------------------------------------------------
+
+
+async def http_floor(
+    children: Children,
+    folder: Path,
+    workers: Workers,
+    storms: list[Storm],
+    args: argparse.Namespace,
+) -> dict[str, Any]:
+    """The same phones join and vote, as in the storm, against the bare server stack."""
+    # Beside phones.py, which is run by path too: this folder is no package.
+    options = argparse.Namespace(database_url=None, uvicorn_args=f"--app-dir {PHONES.parent}")
+    bare = await start_snug(
+        children, folder, False, options, True, folder / "floor.log", "http_floor:app"
+    )
+    n = len(workers.processes)
+    specs = phone_specs(storms, [bare], args.phones)
+    start = time.time() + 1.0
+    await ask(
+        workers,
+        [{"op": "join", "phones": specs[i::n], "start_at": start} for i in range(n)],
+        args.timeout,
+    )
+    start = time.time() + 0.5
+    request = {
+        "op": "vote",
+        "pitches": {str(e): s.pitches for e, s in enumerate(storms)},
+        "dots": args.dots,
+        "start_at": start,
+        "spread": args.spread,
+        "think": args.think,
+        "deadline": start + args.timeout,
+    }
+    answers = await ask(
+        workers, [{**request, "seed": i} for i in range(n)], args.timeout + args.spread + 30
+    )
+    await ask(workers, [{"op": "close"}] * n, 60)
+    acks = [ack for answer_ in answers for ack in answer_["acks"]]
+    latencies = [(ack[4] - ack[3]) * 1000 for ack in acks]
+    span = max((a[4] for a in acks), default=0.0) - min((a[3] for a in acks), default=0.0)
+    return {
+        "votes": len(acks),
+        "failed_votes": sum(len(a["failures"]) for a in answers),
+        "votes_per_s": rounded(len(acks) / span if span > 0 else None),
+        "p50_ack_ms": rounded(percentile(latencies, 0.50)),
+        "p99_ack_ms": rounded(percentile(latencies, 0.99)),
+        "server_cpu_s": rounded(tree_cpu_seconds(bare.pid)),
     }
 
 
@@ -698,6 +799,11 @@ def arguments(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--draft", action="store_true", help="allocate a draft mid-storm")
     parser.add_argument("--second-event", action="store_true", help="two events storm at once")
     parser.add_argument("--timeout", type=float, default=300.0, help="seconds any phase may take")
+    parser.add_argument(
+        "--http-floor",
+        action="store_true",
+        help="then the same phones against uvicorn and Starlette answering from memory",
+    )
     parser.add_argument(
         "--grace", type=float, default=30.0, help="seconds to wait for sockets to converge"
     )
