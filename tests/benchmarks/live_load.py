@@ -231,6 +231,7 @@ async def start_snug(
             "--ws-max-size",
             str(2 * 2**20),
             "--no-access-log",
+            "--no-proxy-headers",  # as `snug serve` without TRUSTED_PROXIES
             "--ws-per-message-deflate",
             str(deflate).lower(),
             *shlex.split(args.uvicorn_args),
