@@ -417,6 +417,20 @@ def _say_failures(what: str, answers: list[dict[str, Any]]) -> None:
         print(f"  {failed} {what} failed (first: {first})")
 
 
+def vote_request(storms: list[Storm], args: argparse.Namespace) -> dict[str, Any]:
+    """What every phone is asked to do when voting opens, half a second from now."""
+    start = time.time() + 0.5
+    return {
+        "op": "vote",
+        "pitches": {str(e): s.pitches for e, s in enumerate(storms)},
+        "dots": args.dots,
+        "start_at": start,
+        "spread": args.spread,
+        "think": args.think,
+        "deadline": start + args.timeout,
+    }
+
+
 async def vote(
     workers: Workers,
     servers: list[Server],
@@ -426,16 +440,8 @@ async def vote(
     args: argparse.Namespace,
 ) -> dict[str, Any]:
     n = len(workers.processes)
-    start = time.time() + 0.5
-    request = {
-        "op": "vote",
-        "pitches": {str(e): s.pitches for e, s in enumerate(storms)},
-        "dots": args.dots,
-        "start_at": start,
-        "spread": args.spread,
-        "think": args.think,
-        "deadline": start + args.timeout,
-    }
+    request = vote_request(storms, args)
+    start = request["start_at"]
     server_cpu = sum(tree_cpu_seconds(s.pid) for s in servers)
     draft = asyncio.create_task(draft_during(servers[0].url, storms[0], start, args))
     answers = await ask(
@@ -705,16 +711,7 @@ async def http_floor(
         [{"op": "join", "phones": specs[i::n], "start_at": start} for i in range(n)],
         args.timeout,
     )
-    start = time.time() + 0.5
-    request = {
-        "op": "vote",
-        "pitches": {str(e): s.pitches for e, s in enumerate(storms)},
-        "dots": args.dots,
-        "start_at": start,
-        "spread": args.spread,
-        "think": args.think,
-        "deadline": start + args.timeout,
-    }
+    request = vote_request(storms, args)
     answers = await ask(
         workers, [{**request, "seed": i} for i in range(n)], args.timeout + args.spread + 30
     )
