@@ -13,8 +13,6 @@ that one action: fit for its owner's inbox, never for a log.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import hmac
 import logging
 import re
@@ -40,6 +38,7 @@ from server.language import N_
 from server.language import gettext as _
 from server.language.formats import full_date
 from server.language.surfaces import both_text, in_each, spoken
+from server.lookout import Lookout
 
 EMAIL_MOST = 254  # characters in an address at most (RFC 5321's path, less its brackets)
 EMAIL = re.compile(r"[^@\s]{1,64}@[^@\s.]+(\.[^@\s.]+)+")
@@ -146,32 +145,25 @@ class Reminders:
         assert settings.mail is not None
         self._mail, self._keys = settings.mail, keys
         self._days, self._public_url = settings.reminder_days, settings.public_url
-        self._task: asyncio.Task[None] | None = None
-        self._woken = asyncio.Event()
+        self._lookout = Lookout(self._look, "reminders")
 
     def wake(self) -> None:
         """An owner just gave an address: an action due soon needn't wait for the next look."""
-        self._woken.set()
+        self._lookout.wake()
 
     def start(self) -> None:
-        self._task = asyncio.create_task(self._run())
+        self._lookout.start()
 
     async def close(self) -> None:
         """Stops; a reminder cut short in sending is marked sent (at most once, never twice)."""
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+        await self._lookout.close()
 
-    async def _run(self) -> None:
-        while True:
-            self._woken.clear()
-            try:
-                await self.send_owed()
-            except Exception:  # the database away, say: look again later
-                log.exception("looking for reminders to send failed")
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._woken.wait(), LOOK_EVERY)
+    async def _look(self) -> float:
+        try:
+            await self.send_owed()
+        except Exception:  # the database away, say: look again later
+            log.exception("looking for reminders to send failed")
+        return LOOK_EVERY
 
     async def send_owed(self) -> int:
         """Sends every reminder owed now, one by one; answers how many went."""

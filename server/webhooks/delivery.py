@@ -13,7 +13,6 @@ event loop: the name lookup runs in a thread, the rest is awaited.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
 from datetime import UTC, datetime, timedelta
@@ -22,6 +21,7 @@ import httpx
 from tortoise.expressions import Q
 
 from server.config import Settings
+from server.lookout import Lookout
 from server.webhooks.addresses import NotAllowed, resolve
 from server.webhooks.models import WebhookAttempt, WebhookDelivery
 from server.webhooks.signing import HEADER, secret_of, signature
@@ -54,39 +54,34 @@ class Deliverer:
         self._secret_key = settings.secret_key
         self._private = settings.webhook_private
         self._backoff = settings.webhook_backoff
-        self._woken = asyncio.Event()
+        self._lookout = Lookout(self._look, "webhook deliveries")
         self._sending: set[asyncio.Task[None]] = set()
-        self._task: asyncio.Task[None] | None = None
         self._client: httpx.AsyncClient | None = None
 
     def wake(self) -> None:
-        self._woken.set()
+        self._lookout.wake()
 
     def start(self) -> None:
         # No proxies from the environment: a proxy would connect where it likes.
         self._client = httpx.AsyncClient(timeout=TIMEOUT, follow_redirects=False, trust_env=False)
-        self._task = asyncio.create_task(self._run())
+        self._lookout.start()
 
     async def close(self) -> None:
         """Stops sending; an attempt cut short stays pending, leased for a while, and is sent
         again by whichever process looks after that."""
-        tasks = [t for t in (self._task, *self._sending) if t is not None]
-        for task in tasks:
+        await self._lookout.close()
+        for task in self._sending:
             task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
+        await asyncio.gather(*self._sending, return_exceptions=True)
         if self._client is not None:
             await self._client.aclose()
 
-    async def _run(self) -> None:
-        while True:
-            self._woken.clear()
-            try:
-                wait = await self._send_due()
-            except Exception:  # the database away, say: look again later
-                log.exception("looking for webhook deliveries failed")
-                wait = IDLE
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._woken.wait(), wait)
+    async def _look(self) -> float:
+        try:
+            return await self._send_due()
+        except Exception:  # the database away, say: look again later
+            log.exception("looking for webhook deliveries failed")
+            return IDLE
 
     async def _send_due(self) -> float:
         """Starts sending what is due, as far as there is room; the seconds until the next

@@ -1,0 +1,65 @@
+"""The lookout: looks when woken or when due, and stops when closed even if its cancellation
+was swallowed by what it awaited."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+
+from server.lookout import Lookout
+
+
+async def test_it_looks_at_once_then_when_woken_and_stops() -> None:
+    looks = 0
+
+    async def look() -> float:
+        nonlocal looks
+        looks += 1
+        return 3600.0
+
+    lookout = Lookout(look, "test")
+    lookout.start()
+    await asyncio.sleep(0.01)
+    assert looks == 1
+    lookout.wake()
+    await asyncio.sleep(0.01)
+    assert looks == 2
+    await asyncio.wait_for(lookout.close(), 1)
+    assert looks == 2
+
+
+async def test_it_looks_again_when_the_look_it_asked_for_is_due() -> None:
+    looked = asyncio.Event()
+    looks = 0
+
+    async def look() -> float:
+        nonlocal looks
+        looks += 1
+        if looks == 2:
+            looked.set()
+        return 0.01
+
+    lookout = Lookout(look, "test")
+    lookout.start()
+    await asyncio.wait_for(looked.wait(), 1)
+    await lookout.close()
+
+
+async def test_closing_stops_it_though_a_look_swallowed_the_cancellation() -> None:
+    looking = asyncio.Event()
+
+    async def look() -> float:
+        looking.set()
+        # As a query cut short can end as if it had simply finished:
+        with contextlib.suppress(asyncio.CancelledError):
+            await asyncio.sleep(0.05)
+        return 3600.0  # an hour till the next look
+
+    lookout = Lookout(look, "test")
+    lookout.start()
+    await looking.wait()
+    started = time.monotonic()
+    # A timed-out close would still return, having cancelled the look's wait once more.
+    await asyncio.wait_for(lookout.close(), 2)
+    assert time.monotonic() - started < 1, "closing waited for the next look"
