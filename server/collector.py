@@ -10,10 +10,9 @@ until the long-lived objects have grown by a quarter. What exists at startup liv
 the process, so it is frozen out of collection altogether.
 
 Each pause is timed into /metrics (snug_gc_pause_seconds), since a pause holds the event loop
-like any other work and would otherwise show only as unexplained loop lag. The timing only
-adds to plain numbers, and the histogram is made from them when /metrics is asked: the
-callback runs inside whatever allocation set off the collection, in any thread, and observing
-a Prometheus histogram there (which takes a lock) hung the test suite.
+like any other work and would otherwise show only as unexplained loop lag. The callback runs
+inside whatever allocation set off the collection, in any thread, so it only adds to plain
+numbers, taking no lock; the histogram is made from them when /metrics is asked.
 """
 
 from __future__ import annotations
