@@ -42,8 +42,9 @@ async def test_it_looks_again_when_the_look_it_asked_for_is_due() -> None:
 
     lookout = Lookout(look, "test")
     lookout.start()
-    await asyncio.wait_for(looked.wait(), 1)
+    await asyncio.wait_for(looked.wait(), 1)  # unwoken: the look it asked for came due
     await lookout.close()
+    assert looks >= 2
 
 
 async def test_closing_stops_it_though_a_look_swallowed_the_cancellation() -> None:
