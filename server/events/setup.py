@@ -114,10 +114,7 @@ async def create_event_once(
 
 async def new_organiser_key_for(event: Event, keys: Keys) -> str:
     """A fresh organiser secret; the one before stops working."""
-    secret, digest = keys.new()
-    event.organiser_key = digest
-    await event.save(update_fields=["organiser_key"])
-    return secret
+    return await _rekeyed(event, keys, "organiser_key")
 
 
 async def _create_event(fields: dict[str, Any], keys: Keys) -> tuple[Event, str]:
@@ -197,9 +194,13 @@ async def replace_slots(
 
 async def new_facilitator_key_for(event: Event, keys: Keys) -> str:
     """A fresh facilitator secret; any earlier one stops working."""
+    return await _rekeyed(event, keys, "facilitator_key")
+
+
+async def _rekeyed(event: Event, keys: Keys, role_key: str) -> str:
     secret, digest = keys.new()
-    event.facilitator_key = digest
-    await event.save(update_fields=["facilitator_key"])
+    setattr(event, role_key, digest)
+    await event.save(update_fields=[role_key])
     return secret
 
 
