@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import socket
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,7 @@ import asyncpg
 from tortoise import Tortoise
 from tortoise.exceptions import DBConnectionError
 from tortoise.migrations.api.migrate import migrate as run_migrations
+from tortoise.models import Model
 
 from server.config import database_url
 
@@ -103,6 +105,23 @@ def unreachable(exc: BaseException | None) -> bool:
             return True
         exc, seen = exc.__cause__ or exc.__context__, seen + 1
     return False
+
+
+async def insert_returning(
+    model: type[Model], rows: Sequence[Mapping[str, Any]], returning: Sequence[str]
+) -> list[dict[str, Any]]:
+    """Inserts rows of one model in one statement, each a mapping of column to value, and
+    gives the ``returning`` columns of every row inserted, in no particular order. No model
+    object is built per row: in a vote storm that building was much of an insert's cost, and
+    reading the new ids back cost a statement more (both databases know RETURNING)."""
+    meta = model._meta
+    columns = list(rows[0])
+    query = meta.db.query_class.into(meta.basetable).columns(*columns)
+    for row in rows:
+        query = query.insert(*(meta.fields_map[c].to_db_value(row[c], model) for c in columns))
+    # pypika's generic builder types ``returning`` as a term; each dialect's is the method.
+    sql, params = query.returning(*returning).get_parameterized_sql()  # type: ignore[operator]
+    return await meta.db.execute_query_dict(sql, params)
 
 
 def _ensure_sqlite_folder(url: str) -> None:

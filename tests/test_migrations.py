@@ -116,3 +116,42 @@ def test_the_autodetector_check_can_see_a_missing_migration(tmp_path: Path) -> N
     )
     pending = run_python(code)
     assert "CreateModel" in pending and "Pitch" in pending
+
+
+def test_every_table_of_an_events_rows_is_indexed_by_its_event(tmp_path: Path) -> None:
+    """A server keeps many events, so reading one event's rows (a vote reads its voter's dots
+    and counts its pitch's) must not scan every event's: each such table has an index led by
+    its event (or its notes, for a session's notes' rows)."""
+    path = tmp_path / "snug.sqlite3"
+    run_python(MIGRATE.format(path=path, target=None))
+    with sqlite3.connect(path) as db:
+        tables = [
+            name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type='table'")
+        ]
+        unindexed = []
+        for table in tables:
+            columns = {row[1] for row in db.execute(f'PRAGMA table_info("{table}")')}
+            owner = (
+                "event_id"
+                if "event_id" in columns
+                else "notes_id"
+                if "notes_id" in columns
+                else None
+            )
+            leading = {
+                db.execute(f'PRAGMA index_info("{index[1]}")').fetchone()[2]
+                for index in db.execute(f'PRAGMA index_list("{table}")')
+            }
+            if owner is not None and owner not in leading:
+                unindexed.append(f"{table}.{owner}")
+        plan = " ".join(
+            row[3]
+            for query in (
+                "SELECT attendee_id, pitch_id FROM dot WHERE event_id = 1 AND attendee_id IN (1)",
+                "SELECT pitch_id, COUNT(id) FROM dot WHERE event_id = 1 AND pitch_id IN (1, 2) "
+                "GROUP BY pitch_id",
+            )
+            for row in db.execute(f"EXPLAIN QUERY PLAN {query}")
+        )
+    assert tables and unindexed == []
+    assert "SCAN" not in plan and plan.count("USING") == 2, plan

@@ -55,5 +55,6 @@ class ActionItem(Model):
 
     class Meta:
         table = "action_item"
+        indexes = (("event_id",),)
         unique_together = (("pitch", "key"),)
         ordering = ["id"]

@@ -84,6 +84,7 @@ class Room(Model):
 
     class Meta:
         table = "room"
+        indexes = (("event_id",),)
         ordering = ["position", "id"]
 
 
@@ -104,6 +105,7 @@ class Slot(Model):
 
     class Meta:
         table = "slot"
+        indexes = (("event_id",),)
         ordering = ["starts_at", "id"]
 
 
@@ -131,3 +133,4 @@ class Attendee(Model):
 
     class Meta:
         table = "attendee"
+        indexes = (("event_id",),)

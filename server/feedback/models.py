@@ -36,6 +36,7 @@ class Feedback(Model):
 
     class Meta:
         table = "feedback"
+        indexes = (("event_id",),)
 
 
 class FeedbackGiven(Model):
@@ -50,3 +51,4 @@ class FeedbackGiven(Model):
 
     class Meta:
         table = "feedback_given"
+        indexes = (("event_id",),)

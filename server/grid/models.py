@@ -35,6 +35,7 @@ class Placement(Model):
 
     class Meta:
         table = "placement"
+        indexes = (("event_id",),)
         unique_together = (("room", "slot"),)
 
 
@@ -64,6 +65,7 @@ class PublishedPlacement(Model):
 
     class Meta:
         table = "published_placement"
+        indexes = (("event_id",),)
 
 
 class GridStep(Model):
@@ -82,6 +84,7 @@ class GridStep(Model):
 
     class Meta:
         table = "grid_step"
+        indexes = (("event_id",),)
         ordering = ["id"]
 
 
@@ -133,6 +136,7 @@ class AgendaChoice(Model):
 
     class Meta:
         table = "agenda_choice"
+        indexes = (("event_id",),)
         unique_together = (("attendee", "slot"),)
 
 
@@ -161,4 +165,5 @@ class SeatClaim(Model):
 
     class Meta:
         table = "seat_claim"
+        indexes = (("event_id",),)
         unique_together = (("attendee", "pitch"),)

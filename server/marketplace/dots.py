@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any, cast
 
+from tortoise import timezone
 from tortoise.functions import Count
 
+from server.db import insert_returning
 from server.errors import Conflict, NotFound
 from server.events import setup
 from server.events.journal import Appending, Journal
@@ -47,26 +49,31 @@ async def place_dot(journal: Journal, pitch_id: int) -> dict[str, Any]:
     if not event.dots_stack and pitch_id in used:
         raise Conflict(N_("You already have a dot on this pitch; this event allows one per pitch."))
     placed = {"id": 0, "pitch": pitch_id}  # its id once the batch has inserted it
-    dot = Dot(event=event, attendee=attendee, pitch_id=pitch_id)
-    journal.shared.later("dots", _insert).append((dot, placed))
+    journal.shared.later("dots", _insert).append((event.id, attendee.id, placed))
     used.append(pitch_id)
     journal.kept_shared()
     await _record_counts(journal, [pitch_id])
     return placed
 
 
-async def _insert(placing: list[tuple[Dot, dict[str, Any]]]) -> None:
-    """Inserts a batch's dots, all of one event, and tells each vote its dot's id. With the
-    event row locked no one else adds dots to it, so its newest are these; identical dots
-    (the same person's on one pitch) are alike, so which gets which id doesn't matter."""
-    await Dot.bulk_create([dot for dot, _ in placing])
-    event_id = placing[0][0].event_id
-    newest = Dot.filter(event_id=event_id).order_by("-id").limit(len(placing))
+async def _insert(placing: list[tuple[int, int, dict[str, Any]]]) -> None:
+    """Inserts a batch's dots in one statement and tells each vote its dot's id. Identical
+    dots (the same person's on one pitch) are alike, so which gets which id doesn't matter."""
+    now = timezone.now()
+    rows = [
+        {
+            "event_id": event_id,
+            "attendee_id": attendee_id,
+            "pitch_id": placed["pitch"],
+            "placed_at": now,
+        }
+        for event_id, attendee_id, placed in placing
+    ]
     ids: dict[tuple[int, int], list[int]] = {}
-    for dot_id, attendee_id, pitch_id in await newest.values_list("id", "attendee_id", "pitch_id"):
-        ids.setdefault((int(attendee_id), int(pitch_id)), []).append(int(dot_id))
-    for dot, placed in placing:
-        placed["id"] = dot.id = ids[(dot.attendee_id, dot.pitch_id)].pop()
+    for row in await insert_returning(Dot, rows, ("id", "attendee_id", "pitch_id")):
+        ids.setdefault((int(row["attendee_id"]), int(row["pitch_id"])), []).append(int(row["id"]))
+    for _, attendee_id, placed in placing:
+        placed["id"] = ids[(attendee_id, placed["pitch"])].pop()
 
 
 async def _placed(journal: Journal) -> dict[int, list[int]]:

@@ -53,6 +53,7 @@ class Pitch(Model):
 
     class Meta:
         table = "pitch"
+        indexes = (("event_id",),)
         ordering = ["id"]
 
 
@@ -78,3 +79,5 @@ class Dot(Model):
     class Meta:
         table = "dot"
         ordering = ["id"]
+        # A vote reads its voter's dots and counts its pitch's, neither by scanning every event's.
+        indexes = (("event_id", "attendee_id"), ("event_id", "pitch_id"))

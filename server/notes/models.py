@@ -40,6 +40,7 @@ class Notes(Model):
 
     class Meta:
         table = "notes"
+        indexes = (("event_id",),)
 
 
 class NotesUpdate(Model):
@@ -59,6 +60,7 @@ class NotesUpdate(Model):
 
     class Meta:
         table = "notes_update"
+        indexes = (("notes_id",),)
         ordering = ["id"]
 
 
@@ -80,6 +82,7 @@ class NotesVersion(Model):
 
     class Meta:
         table = "notes_version"
+        indexes = (("notes_id",),)
         ordering = ["-id"]
 
 
@@ -130,4 +133,5 @@ class Photo(Model):
 
     class Meta:
         table = "notes_photo"
+        indexes = (("notes_id",),)
         ordering = ["id"]

@@ -33,6 +33,7 @@ class WebhookEndpoint(Model):
 
     class Meta:
         table = "webhook_endpoint"
+        indexes = (("event_id",),)
 
 
 class WebhookDelivery(Model):
@@ -57,7 +58,7 @@ class WebhookDelivery(Model):
 
     class Meta:
         table = "webhook_delivery"
-        indexes = (("state", "next_at"),)
+        indexes = (("state", "next_at"), ("event_id",))
 
 
 class WebhookAttempt(Model):
