@@ -14,6 +14,7 @@ import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from server.db import insert_returning
 from server.errors import Invalid, Refused
 from server.events.access import Actor
 from server.events.changes import Receipt
@@ -57,8 +58,9 @@ class Kept:
 
     def __init__(self, event: Event) -> None:
         self._event = event
-        self._found: dict[tuple[str, str], Receipt] = {}
-        self._new: list[Receipt] = []
+        # Each key's fingerprint and answer as JSON text (filled in when saved, for the new).
+        self._found: dict[tuple[str, str], tuple[str, str]] = {}
+        self._new: list[dict[str, Any]] = []  # rows, inserted with no model object each
         # Answers kept in this batch, encoded when saved: an appending write's answer has the
         # id of its row only once the batch has inserted it (journal.Appending).
         self._answers: dict[tuple[str, str], Any] = {}
@@ -75,16 +77,18 @@ class Kept:
         if expired:  # gone, so that the key can be kept afresh
             await Receipt.filter(id__in=expired).delete()
         kept._found = {
-            (r.actor, r.key): r for r in rows if r.at >= old and (r.actor, r.key) in wanted
+            (r.actor, r.key): (r.fingerprint, r.answer)
+            for r in rows
+            if r.at >= old and (r.actor, r.key) in wanted
         }
         return kept
 
     def recall(self, actor: Actor, key: str, asked: str) -> tuple[bool, Any]:
         """Whether this write was done already, and its answer if so."""
-        receipt = self._found.get((actor.label, key))
-        if receipt is None:
+        found = self._found.get((actor.label, key))
+        if found is None:
             return False, None
-        if receipt.fingerprint != asked:
+        if found[0] != asked:
             raise Invalid(
                 N_(
                     "This Idempotency-Key was already used for a different change, so nothing was "
@@ -93,30 +97,26 @@ class Kept:
             )
         if (actor.label, key) in self._answers:  # the same object, filled in with the first
             return True, self._answers[(actor.label, key)]
-        return True, json.loads(receipt.answer)
+        return True, json.loads(found[1])
 
     def keep(self, actor: Actor, key: str, asked: str, answer: Any) -> None:
         if json.loads(json.dumps(answer)) != answer:
             # A replay must answer exactly as the first time did.
             raise TypeError(f"a keyed command's answer must be plain JSON, not {answer!r}")
-        receipt = Receipt(
-            event_id=self._event.id,
-            actor=actor.label,
-            key=key,
-            fingerprint=asked,
-            at=datetime.now(UTC),
-        )
-        self._found[(actor.label, key)] = receipt  # a copy later in the batch is answered too
+        self._found[(actor.label, key)] = (asked, "")  # a copy later in the batch is answered too
         self._answers[(actor.label, key)] = answer
-        self._new.append(receipt)
+        self._new.append(
+            {"event_id": self._event.id, "actor": actor.label, "key": key, "fingerprint": asked}
+        )
 
     async def save(self) -> None:
         """Writes the batch's new receipts, in the transaction that made their changes."""
         if not self._new:
             return
-        for receipt in self._new:
-            receipt.answer = json.dumps(self._answers[(receipt.actor, receipt.key)])
-        await Receipt.bulk_create(self._new)
+        now = datetime.now(UTC)
+        for row in self._new:
+            row.update(answer=json.dumps(self._answers[(row["actor"], row["key"])]), at=now)
+        await insert_returning(Receipt, self._new, ("id",))
         Kept.unpruned += len(self._new)
         if Kept.unpruned >= PRUNE_EVERY:
             Kept.unpruned = 0
