@@ -25,13 +25,14 @@ from server import metrics
 from server.db import database, unreachable
 from server.events import receipts
 from server.events.access import Actor
-from server.events.batch import Again, Command, Write, commit
+from server.events.batch import Again, Command, Done, Write, commit
 from server.events.changes import Change
 from server.events.models import Event
 
 T = TypeVar("T")
 Publish = Callable[[int, list[dict[str, Any]]], Awaitable[None]]
 BATCH = 200  # writes in one transaction at most, so no writer waits behind a huge batch
+ANSWERED_AT_ONCE = 50  # writers woken in one turn of the event loop
 
 log = logging.getLogger("snug.writes")
 
@@ -77,6 +78,7 @@ class Writes:
         self._reactions: list[Reaction] = []
         self._following: dict[tuple[int, Reaction], asyncio.Task[None]] = {}
         self._again: set[tuple[int, Reaction]] = set()
+        self._answering: set[asyncio.Task[None]] = set()
 
     def react(self, reaction: Reaction) -> None:
         self._reactions.append(reaction)
@@ -112,7 +114,7 @@ class Writes:
     async def idle(self) -> None:
         """Returns once every write and follow-up under way is done."""
         while True:
-            busy = [*self._following.values()]
+            busy = [*self._following.values(), *self._answering]
             busy += [p.committer for p in self._events.values() if p.committer is not None]
             if not busy:
                 return
@@ -126,24 +128,28 @@ class Writes:
         await asyncio.gather(*self._following.values(), return_exceptions=True)
         committers = [p.committer for p in self._events.values() if p.committer is not None]
         await asyncio.gather(*committers, return_exceptions=True)
+        await asyncio.gather(*self._answering, return_exceptions=True)
 
     async def _commit_all(self, event_id: int, pending: _Pending) -> None:
         try:
             while pending:
                 batch = pending.next_batch()
                 try:
-                    changes = await self._commit(event_id, batch)
+                    done = await self._commit(event_id, batch)
                 finally:
                     metrics.writes_waiting.dec(len(batch))
-                if changes:
-                    await self._after(event_id, changes)
+                try:
+                    if done.changes:
+                        await self._after(event_id, done.changes)
+                finally:  # committed: its writers hear so whatever befalls the publishing
+                    self._answer(done)
         finally:
             pending.committer = None
             if not pending:
                 del self._events[event_id]
 
-    async def _commit(self, event_id: int, batch: list[Write[Any]]) -> list[Change]:
-        """Commits the batch; answers each writer once it is committed, or with its error."""
+    async def _commit(self, event_id: int, batch: list[Write[Any]]) -> Done:
+        """Commits the batch, or tells each writer its error and gives nothing done."""
         try:
             try:
                 done = await commit(event_id, batch, alone=False)
@@ -155,16 +161,14 @@ class Writes:
                     write.answer.set_exception(exc)
             if not isinstance(exc, Exception):
                 raise
-            return []
+            return Done()
         metrics.write_batch.observe(len(batch))
-        for write, answer in done.answers:
-            if not write.answer.done():
-                write.answer.set_result(answer)
-        return done.changes
+        return done
 
     async def _after(self, event_id: int, changes: list[Change]) -> None:
-        # Follow-ups are registered before the writers' answers leave this loop turn, so
-        # whoever saw the answer can also see that a follow-up is on its way.
+        # Follow-ups are registered and the changes published before any writer hears its
+        # answer, so whoever saw the answer can also see that a follow-up is on its way, and
+        # a screen of theirs may already show the change.
         kinds = {change.kind for change in changes}
         for reaction in self._reactions:
             if kinds & reaction.kinds:
@@ -175,6 +179,18 @@ class Writes:
             await self._publish(event_id, [change.message() for change in changes])
         except Exception:  # the hub tells its screens to resync itself; the writes stand
             log.exception("publishing changes of event %s failed", event_id)
+
+    def _answer(self, done: Done) -> None:
+        """Tells the batch's writers their answers, a part a turn of the event loop: each
+        writer woken sends its response in that turn, and two hundred at once would hold every
+        socket of the process as long. Told in a task of its own, so the next batch is not
+        held back while they are."""
+        first, rest = done.answers[:ANSWERED_AT_ONCE], done.answers[ANSWERED_AT_ONCE:]
+        _told(first)
+        if rest:
+            task = asyncio.create_task(_tell_in_parts(rest))
+            self._answering.add(task)
+            task.add_done_callback(self._answering.discard)
 
     def _follow(self, event_id: int, reaction: Reaction) -> None:
         key = (event_id, reaction)
@@ -215,3 +231,15 @@ class Writes:
                 database.lost()  # said once for the whole outage
             else:
                 log.exception("following up changes of event %s failed", event_id)
+
+
+def _told(answers: list[tuple[Write[Any], Any]]) -> None:
+    for write, answer in answers:
+        if not write.answer.done():
+            write.answer.set_result(answer)
+
+
+async def _tell_in_parts(answers: list[tuple[Write[Any], Any]]) -> None:
+    for start in range(0, len(answers), ANSWERED_AT_ONCE):
+        await asyncio.sleep(0)
+        _told(answers[start : start + ANSWERED_AT_ONCE])

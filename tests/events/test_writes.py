@@ -16,7 +16,7 @@ from server.events import receipts
 from server.events.changes import Change, Receipt
 from server.events.journal import Journal
 from server.events.models import Event
-from server.events.writes import BATCH
+from server.events.writes import ANSWERED_AT_ONCE, BATCH
 from server.grid import editing
 from server.grid.models import Placement
 from server.marketplace import dots, pitches
@@ -263,3 +263,34 @@ async def test_a_facilitators_write_is_committed_ahead_of_a_storm_of_votes(
     await asyncio.gather(*storm)
     assert seen <= BATCH, "it waited for the batch under way at most, not for every vote"
     assert await Dot.filter(event=event).count() == len(voters)
+
+
+async def test_a_large_batch_s_writers_hear_their_answers_a_part_a_turn(domain: Domain) -> None:
+    """Each writer woken sends its response in that turn of the event loop, so a batch's
+    answers are told a part at a time rather than all in one long turn."""
+    event = await voting(domain)
+    voters = [await domain.attendee(event) for _ in range(3 * ANSWERED_AT_ONCE)]
+    turn = 0
+
+    async def count_turns() -> None:
+        nonlocal turn
+        while True:
+            await asyncio.sleep(0)
+            turn += 1
+
+    async def nothing(journal: Journal) -> None:
+        return None
+
+    async def answered_in_turn(voter: Any) -> int:
+        await domain.writes.run(event, voter, nothing)
+        return turn
+
+    batches, writes = _batches()
+    counting = asyncio.create_task(count_turns())
+    turns = await asyncio.gather(*(answered_in_turn(v) for v in voters))
+    counting.cancel()
+    batches_after, writes_after = _batches()
+    assert writes_after - writes == len(voters)
+    assert batches_after - batches <= 2, "they were committed together"
+    most_in_one_turn = max(turns.count(t) for t in set(turns))
+    assert most_in_one_turn <= ANSWERED_AT_ONCE < len(voters)
