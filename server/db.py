@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import socket
 from collections.abc import Mapping, Sequence
@@ -9,6 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import asyncpg
+from pypika_tortoise.queries import Query
+from pypika_tortoise.terms import Parameter
 from tortoise import Tortoise
 from tortoise.exceptions import DBConnectionError
 from tortoise.migrations.api.migrate import migrate as run_migrations
@@ -108,20 +111,43 @@ def unreachable(exc: BaseException | None) -> bool:
 
 
 async def insert_returning(
-    model: type[Model], rows: Sequence[Mapping[str, Any]], returning: Sequence[str]
+    model: type[Model], rows: Sequence[Mapping[str, Any]], returning: Sequence[str] = ()
 ) -> list[dict[str, Any]]:
-    """Inserts rows of one model in one statement, each a mapping of column to value, and
-    gives the ``returning`` columns of every row inserted, in no particular order. No model
+    """Inserts rows of one model in one statement, each a mapping of field name to value, and
+    gives the ``returning`` fields of every row inserted, in no particular order. No model
     object is built per row: in a vote storm that building was much of an insert's cost, and
     reading the new ids back cost a statement more (both databases know RETURNING)."""
-    meta = model._meta
-    columns = list(rows[0])
-    query = meta.db.query_class.into(meta.basetable).columns(*columns)
-    for row in rows:
-        query = query.insert(*(meta.fields_map[c].to_db_value(row[c], model) for c in columns))
-    # pypika's generic builder types ``returning`` as a term; each dialect's is the method.
-    sql, params = query.returning(*returning).get_parameterized_sql()  # type: ignore[operator]
-    return await meta.db.execute_query_dict(sql, params)
+    if not rows:
+        return []
+    meta, names = model._meta, tuple(rows[0])
+    # The dialect is part of the key: one process may speak to SQLite and PostgreSQL (tests).
+    # (pypika declares Query.__hash__ in a way mypy won't take as Hashable; classes hash.)
+    dialect = meta.db.query_class
+    sql = _insert_sql(dialect, model, names, tuple(returning), len(rows))  # type: ignore[arg-type]
+    values = [meta.fields_map[name].to_db_value(row[name], model) for row in rows for name in names]
+    if not returning:
+        await meta.db.execute_query(sql, values)
+        return []
+    return await meta.db.execute_query_dict(sql, values)
+
+
+@functools.lru_cache(maxsize=1024)
+def _insert_sql(
+    dialect: type[Query],
+    model: type[Model],
+    names: tuple[str, ...],
+    returning: tuple[str, ...],
+    rows: int,
+) -> str:
+    """The statement for so many rows, made once: building it term by term cost more than
+    the model objects it saves. A storm's batches come in a few sizes, so few are kept."""
+    query = dialect.into(model._meta.basetable).columns(*names)
+    for row in range(rows):
+        query = query.insert(*(Parameter(idx=row * len(names) + n + 1) for n in range(len(names))))
+    if returning:
+        # pypika's generic builder types ``returning`` as a term; each dialect's is the method.
+        query = query.returning(*returning)  # type: ignore[operator]
+    return str(query.get_sql())
 
 
 def _ensure_sqlite_folder(url: str) -> None:

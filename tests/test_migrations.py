@@ -153,5 +153,10 @@ def test_every_table_of_an_events_rows_is_indexed_by_its_event(tmp_path: Path) -
             )
             for row in db.execute(f"EXPLAIN QUERY PLAN {query}")
         )
+        dot = sorted(
+            tuple(column[2] for column in db.execute(f'PRAGMA index_info("{index[1]}")'))
+            for index in db.execute('PRAGMA index_list("dot")')
+        )
     assert tables and unindexed == []
+    assert dot == [("event_id", "attendee_id"), ("event_id", "pitch_id")]
     assert "SCAN" not in plan and plan.count("USING") == 2, plan

@@ -58,7 +58,8 @@ class Kept:
 
     def __init__(self, event: Event) -> None:
         self._event = event
-        # Each key's fingerprint and answer as JSON text (filled in when saved, for the new).
+        # Each key's fingerprint and stored answer, as JSON text: empty for a key kept in this
+        # batch, whose answer is in _answers.
         self._found: dict[tuple[str, str], tuple[str, str]] = {}
         self._new: list[dict[str, Any]] = []  # rows, inserted with no model object each
         # Answers kept in this batch, encoded when saved: an appending write's answer has the
@@ -116,7 +117,7 @@ class Kept:
         now = datetime.now(UTC)
         for row in self._new:
             row.update(answer=json.dumps(self._answers[(row["actor"], row["key"])]), at=now)
-        await insert_returning(Receipt, self._new, ("id",))
+        await insert_returning(Receipt, self._new)
         Kept.unpruned += len(self._new)
         if Kept.unpruned >= PRUNE_EVERY:
             Kept.unpruned = 0

@@ -138,11 +138,10 @@ class Writes:
                     done = await self._commit(event_id, batch)
                 finally:
                     metrics.writes_waiting.dec(len(batch))
-                try:
-                    if done.changes:
-                        await self._after(event_id, done.changes)
-                finally:  # committed: its writers hear so whatever befalls the publishing
-                    self._answer(done)
+                self._follow_ups(event_id, done.changes)
+                self._answer(done)
+                if done.changes:
+                    await self._published(event_id, done.changes)
         finally:
             pending.committer = None
             if not pending:
@@ -165,14 +164,15 @@ class Writes:
         metrics.write_batch.observe(len(batch))
         return done
 
-    async def _after(self, event_id: int, changes: list[Change]) -> None:
-        # Follow-ups are registered and the changes published before any writer hears its
-        # answer, so whoever saw the answer can also see that a follow-up is on its way, and
-        # a screen of theirs may already show the change.
+    def _follow_ups(self, event_id: int, changes: list[Change]) -> None:
+        # Registered before the writers hear their answers, so whoever saw an answer can also
+        # see that a follow-up is on its way.
         kinds = {change.kind for change in changes}
         for reaction in self._reactions:
             if kinds & reaction.kinds:
                 self._follow(event_id, reaction)
+
+    async def _published(self, event_id: int, changes: list[Change]) -> None:
         # Published only after commit: a screen never hears of a change that could roll back.
         # This event's next batch waits for it, so batches reach the hub in seq order.
         try:
@@ -240,6 +240,9 @@ def _told(answers: list[tuple[Write[Any], Any]]) -> None:
 
 
 async def _tell_in_parts(answers: list[tuple[Write[Any], Any]]) -> None:
-    for start in range(0, len(answers), ANSWERED_AT_ONCE):
-        await asyncio.sleep(0)
-        _told(answers[start : start + ANSWERED_AT_ONCE])
+    try:
+        for start in range(0, len(answers), ANSWERED_AT_ONCE):
+            await asyncio.sleep(0)
+            _told(answers[start : start + ANSWERED_AT_ONCE])
+    finally:  # stopped (the server shutting down): what is committed is answered all the same
+        _told(answers)

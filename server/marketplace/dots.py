@@ -172,5 +172,5 @@ async def turnout(event: Event) -> dict[str, int]:
     counts = Event.filter(id=event.id).annotate(
         joined=Subquery(joined), voted=Subquery(voters.values("n"))
     )
-    (found,) = await counts.values("joined", "voted")
-    return {"joined": int(found["joined"]), "voted": int(found["voted"])}
+    found = await counts.first().values("joined", "voted")  # none once the event is gone
+    return {k: int(found[k]) if found else 0 for k in ("joined", "voted")}
