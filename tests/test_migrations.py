@@ -121,7 +121,8 @@ def test_the_autodetector_check_can_see_a_missing_migration(tmp_path: Path) -> N
 def test_every_table_of_an_events_rows_is_indexed_by_its_event(tmp_path: Path) -> None:
     """A server keeps many events, so reading one event's rows (a vote reads its voter's dots
     and counts its pitch's) must not scan every event's: each such table has an index led by
-    its event (or its notes, for a session's notes' rows)."""
+    its event (or its notes, for a session's notes' rows). A batch finds its keys' receipts
+    by the key, not among every receipt of the event."""
     path = tmp_path / "snug.sqlite3"
     run_python(MIGRATE.format(path=path, target=None))
     with sqlite3.connect(path) as db:
@@ -150,6 +151,7 @@ def test_every_table_of_an_events_rows_is_indexed_by_its_event(tmp_path: Path) -
                 "SELECT attendee_id, pitch_id FROM dot WHERE event_id = 1 AND attendee_id IN (1)",
                 "SELECT pitch_id, COUNT(id) FROM dot WHERE event_id = 1 AND pitch_id IN (1, 2) "
                 "GROUP BY pitch_id",
+                "SELECT id FROM receipt WHERE event_id = 1 AND key IN ('k1', 'k2')",
             )
             for row in db.execute(f"EXPLAIN QUERY PLAN {query}")
         )
@@ -159,4 +161,5 @@ def test_every_table_of_an_events_rows_is_indexed_by_its_event(tmp_path: Path) -
         )
     assert tables and unindexed == []
     assert dot == [("event_id", "attendee_id"), ("event_id", "pitch_id")]
-    assert "SCAN" not in plan and plan.count("USING") == 2, plan
+    assert "SCAN" not in plan and plan.count("USING") == 3, plan
+    assert "key=?" in plan, "a batch's keys are found by the index, not among all the event's"

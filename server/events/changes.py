@@ -54,3 +54,5 @@ class Receipt(Model):
     class Meta:
         table = "receipt"
         unique_together = (("event", "actor", "key"),)
+        # A batch looks up its keys alone; the unique index, led by the actor, can't find them.
+        indexes = (("event_id", "key"),)

@@ -69,6 +69,10 @@ class Migration(migrations.Migration):
             index=Index(fields=['event_id']),
         ),
         ops.AddIndex(
+            model_name='Receipt',
+            index=Index(fields=['event_id', 'key']),
+        ),
+        ops.AddIndex(
             model_name='Room',
             index=Index(fields=['event_id']),
         ),
