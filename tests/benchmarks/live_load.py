@@ -136,7 +136,10 @@ class Children:
             try:
                 await asyncio.wait_for(process.wait(), 10)
             except TimeoutError:
-                process.kill()
+                # Its whole group: a server killed alone leaves its worker pool behind, holding
+                # the pipes of whoever reads this benchmark's output.
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(process.pid, signal.SIGKILL)
                 await process.wait()
         if process in self.running:
             self.running.remove(process)
