@@ -2,6 +2,8 @@
 to deliver.
 
 It looks, then waits until it is woken (new work came) or until the look it asked for is due.
+A look that fails (the database away, say) is logged and tried again after ``retry`` seconds:
+an error must not end the task, or nothing would be looked for again until a restart.
 Closing stops it even when a library it was awaiting swallowed the cancellation: a query cut
 short can end as if it had simply finished (seen with PostgreSQL), and the task then went on to
 wait for its next look, fifteen minutes later, while the process waited to stop.
@@ -11,14 +13,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import Awaitable, Callable
+
+log = logging.getLogger("snug.lookout")
 
 
 class Lookout:
-    def __init__(self, look: Callable[[], Awaitable[float]], name: str) -> None:
-        """``look`` does the work and answers the seconds until the next look; it handles its
-        own failures (the database away, say), since a look that fails is tried again."""
-        self._look, self._name = look, name
+    def __init__(self, look: Callable[[], Awaitable[float]], name: str, retry: float) -> None:
+        """``look`` does the work and answers the seconds until the next look."""
+        self._look, self._name, self._retry = look, name, retry
         self._woken = asyncio.Event()
         self._closing = False
         self._task: asyncio.Task[None] | None = None
@@ -41,7 +45,11 @@ class Lookout:
     async def _run(self) -> None:
         while not self._closing:
             self._woken.clear()
-            wait = await self._look()
+            try:
+                wait = await self._look()
+            except Exception:
+                log.exception("looking for %s failed", self._name)
+                wait = self._retry
             if self._closing:
                 return
             with contextlib.suppress(TimeoutError):

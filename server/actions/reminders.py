@@ -145,7 +145,7 @@ class Reminders:
         assert settings.mail is not None
         self._mail, self._keys = settings.mail, keys
         self._days, self._public_url = settings.reminder_days, settings.public_url
-        self._lookout = Lookout(self._look, "reminders")
+        self._lookout = Lookout(self._look, "reminders to send", retry=LOOK_EVERY)
 
     def wake(self) -> None:
         """An owner just gave an address: an action due soon needn't wait for the next look."""
@@ -159,10 +159,7 @@ class Reminders:
         await self._lookout.close()
 
     async def _look(self) -> float:
-        try:
-            await self.send_owed()
-        except Exception:  # the database away, say: look again later
-            log.exception("looking for reminders to send failed")
+        await self.send_owed()
         return LOOK_EVERY
 
     async def send_owed(self) -> int:

@@ -54,7 +54,7 @@ class Deliverer:
         self._secret_key = settings.secret_key
         self._private = settings.webhook_private
         self._backoff = settings.webhook_backoff
-        self._lookout = Lookout(self._look, "webhook deliveries")
+        self._lookout = Lookout(self._send_due, "webhook deliveries", retry=IDLE)
         self._sending: set[asyncio.Task[None]] = set()
         self._client: httpx.AsyncClient | None = None
 
@@ -75,13 +75,6 @@ class Deliverer:
         await asyncio.gather(*self._sending, return_exceptions=True)
         if self._client is not None:
             await self._client.aclose()
-
-    async def _look(self) -> float:
-        try:
-            return await self._send_due()
-        except Exception:  # the database away, say: look again later
-            log.exception("looking for webhook deliveries failed")
-            return IDLE
 
     async def _send_due(self) -> float:
         """Starts sending what is due, as far as there is room; the seconds until the next
