@@ -12,7 +12,7 @@ import hashlib
 import json
 import re
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from server.db import insert_returning
 from server.errors import Invalid, Refused
@@ -49,6 +49,14 @@ def fingerprint(method: str, path: str, body: bytes = b"") -> str:
     return hashlib.sha256(b"%s %s\n%s" % (method.encode(), path.encode(), body)).hexdigest()
 
 
+class Seen(NamedTuple):
+    """A key's receipt as a batch holds it: what was asked, and the answer as stored (empty
+    for a key kept in this batch, whose answer is in ``Kept._answers``)."""
+
+    fingerprint: str
+    answer: str
+
+
 class Kept:
     """The receipts of one batch's keys: read in one query at its start, the new ones written
     in one at its end, so a storm of keyed votes costs two statements a batch, not two a vote.
@@ -58,9 +66,7 @@ class Kept:
 
     def __init__(self, event: Event) -> None:
         self._event = event
-        # Each key's fingerprint and stored answer, as JSON text: empty for a key kept in this
-        # batch, whose answer is in _answers.
-        self._found: dict[tuple[str, str], tuple[str, str]] = {}
+        self._found: dict[tuple[str, str], Seen] = {}
         self._new: list[dict[str, Any]] = []  # rows, inserted with no model object each
         # Answers kept in this batch, encoded when saved: an appending write's answer has the
         # id of its row only once the batch has inserted it (journal.Appending).
@@ -78,7 +84,7 @@ class Kept:
         if expired:  # gone, so that the key can be kept afresh
             await Receipt.filter(id__in=expired).delete()
         kept._found = {
-            (r.actor, r.key): (r.fingerprint, r.answer)
+            (r.actor, r.key): Seen(r.fingerprint, r.answer)
             for r in rows
             if r.at >= old and (r.actor, r.key) in wanted
         }
@@ -89,7 +95,7 @@ class Kept:
         found = self._found.get((actor.label, key))
         if found is None:
             return False, None
-        if found[0] != asked:
+        if found.fingerprint != asked:
             raise Invalid(
                 N_(
                     "This Idempotency-Key was already used for a different change, so nothing was "
@@ -98,13 +104,15 @@ class Kept:
             )
         if (actor.label, key) in self._answers:  # the same object, filled in with the first
             return True, self._answers[(actor.label, key)]
-        return True, json.loads(found[1])
+        return True, json.loads(found.answer)
 
     def keep(self, actor: Actor, key: str, asked: str, answer: Any) -> None:
         if json.loads(json.dumps(answer)) != answer:
             # A replay must answer exactly as the first time did.
             raise TypeError(f"a keyed command's answer must be plain JSON, not {answer!r}")
-        self._found[(actor.label, key)] = (asked, "")  # a copy later in the batch is answered too
+        self._found[(actor.label, key)] = Seen(
+            asked, ""
+        )  # a copy later in the batch is answered too
         self._answers[(actor.label, key)] = answer
         self._new.append(
             {"event_id": self._event.id, "actor": actor.label, "key": key, "fingerprint": asked}
