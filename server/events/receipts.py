@@ -110,9 +110,8 @@ class Kept:
         if json.loads(json.dumps(answer)) != answer:
             # A replay must answer exactly as the first time did.
             raise TypeError(f"a keyed command's answer must be plain JSON, not {answer!r}")
-        self._found[(actor.label, key)] = Seen(
-            asked, ""
-        )  # a copy later in the batch is answered too
+        # A copy of this write later in the batch is answered too.
+        self._found[(actor.label, key)] = Seen(asked, "")
         self._answers[(actor.label, key)] = answer
         self._new.append(
             {"event_id": self._event.id, "actor": actor.label, "key": key, "fingerprint": asked}
