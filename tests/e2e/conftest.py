@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -123,6 +124,19 @@ def sign_in(context: Any, server: LiveServer, slug: str, key: str) -> None:
         f"{server.url}/api/e/{slug}/session", headers={"Authorization": f"Bearer {key}"}
     )
     assert answer.ok, answer.text()
+
+
+def box(locator: Any, timeout: float = 5.0) -> dict[str, float]:
+    """Where an element is on screen. A live page redraws its parts as changes arrive, and an
+    element found just before a redraw has no box once it is measured; its replacement is
+    measured instead, until one stays put long enough or the time is up."""
+    give_up = time.monotonic() + timeout
+    while True:
+        found = locator.bounding_box()
+        if found is not None:
+            return found
+        assert time.monotonic() < give_up, f"{locator} never showed on screen"
+        time.sleep(0.05)
 
 
 def check_axe(page: Any) -> None:

@@ -18,6 +18,7 @@ from tests.e2e.conftest import (
     TARGET,
     Event,
     bearer,
+    box,
     check_axe,
     check_drawn,
     check_drawn_targets,
@@ -94,8 +95,8 @@ def cell(page: Any, room: int, slot: int) -> Any:
 
 def mouse_drag(page: Any, source: Any, target: Any) -> None:
     page.locator("#grid").evaluate("table => table.scrollIntoView()")
-    start = source.bounding_box()
-    end = target.bounding_box()
+    start = box(source)
+    end = box(target)
     page.mouse.move(start["x"] + start["width"] / 2, start["y"] + 20)
     page.mouse.down()
     for step in range(1, 11):
@@ -394,8 +395,26 @@ def test_each_facilitator_reads_the_allocator_in_their_own_language(
     laptops["cy"].screenshot(path=str(results_dir / "grid-reasons-welsh.png"), full_page=True)
 
 
-def test_touch_drag_moves_a_session(server: LiveServer, browser: Any, results_dir: Any) -> None:
-    camp = Camp(server, "Touch camp")
+class Touch:
+    """A finger on a touch screen, through the browser's own touch input."""
+
+    def __init__(self, context: Any, page: Any) -> None:
+        self.cdp = context.new_cdp_session(page)
+
+    def send(self, kind: str, x: float = 0, y: float = 0) -> None:
+        points = [] if kind == "touchEnd" else [{"x": x, "y": y, "id": 1}]
+        self.cdp.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": points})
+
+    def slide(self, start: tuple[float, float], end: tuple[float, float], steps: int) -> None:
+        for step in range(1, steps + 1):
+            self.send(
+                "touchMove",
+                start[0] + (end[0] - start[0]) * step / steps,
+                start[1] + (end[1] - start[1]) * step / steps,
+            )
+
+
+def open_touch_grid(server: LiveServer, browser: Any, camp: Camp) -> tuple[Any, Any]:
     version = camp.state()["draft"]["version"]
     httpx.post(
         f"{camp.base}/grid/allocate", json={"version": version}, headers=camp.event.auth()
@@ -404,25 +423,35 @@ def test_touch_drag_moves_a_session(server: LiveServer, browser: Any, results_di
     sign_in(context, server, camp.event.slug, camp.event.key)
     page = context.new_page()
     page.goto(f"{server.url}/e/{camp.event.slug}/grid")
-    expect(page.locator("#grid .session")).to_have_count(5)
+    expect(page.locator("#conn")).to_have_text("Live")
+    expect(page.locator("#grid .session .grip")).to_have_count(5)
+    return context, page
+
+
+def grip_of(page: Any, room: int, slot: int) -> tuple[float, float]:
+    """A point near the top of a session's grip, which a finger can reach while the card's
+    middle may be below the screen's edge."""
+    found = box(cell(page, room, slot).locator(".grip"))
+    return found["x"] + found["width"] / 2, found["y"] + 20
+
+
+def middle(found: dict[str, float]) -> tuple[float, float]:
+    return found["x"] + found["width"] / 2, found["y"] + found["height"] / 2
+
+
+def test_touch_drag_moves_a_session(server: LiveServer, browser: Any, results_dir: Any) -> None:
+    camp = Camp(server, "Touch camp")
+    context, page = open_touch_grid(server, browser, camp)
     auditorium, side = camp.rooms["Auditorium"], camp.rooms["Side room"]
     morning = camp.slots["Morning"]
     moving = camp.at(auditorium, morning)
     assert moving is not None
-    grip = cell(page, auditorium, morning).locator(".grip").bounding_box()
-    target = cell(page, side, morning).bounding_box()
-    cdp = context.new_cdp_session(page)
-    x0, y0 = grip["x"] + grip["width"] / 2, grip["y"] + 20
-    x1, y1 = target["x"] + target["width"] / 2, target["y"] + target["height"] / 2
-
-    def touch(kind: str, x: float, y: float) -> None:
-        points = [] if kind == "touchEnd" else [{"x": x, "y": y, "id": 1}]
-        cdp.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": points})
-
-    touch("touchStart", x0, y0)
-    for step in range(1, 11):
-        touch("touchMove", x0 + (x1 - x0) * step / 10, y0 + (y1 - y0) * step / 10)
-    touch("touchEnd", x1, y1)
+    start = grip_of(page, auditorium, morning)
+    end = middle(box(cell(page, side, morning)))
+    finger = Touch(context, page)
+    finger.send("touchStart", *start)
+    finger.slide(start, end, 10)
+    finger.send("touchEnd")
     expect(cell(page, side, morning)).to_contain_text(camp.titles[moving["pitch"]])
     assert camp.cell_of(moving["pitch"]) == (side, morning)
     # Sending a session back to the list works from the dialog too.
@@ -430,6 +459,41 @@ def test_touch_drag_moves_a_session(server: LiveServer, browser: Any, results_di
     page.get_by_role("button", name="Take off the grid").click()
     expect(page.locator("#unplaced")).to_contain_text(camp.titles[moving["pitch"]])
     assert camp.cell_of(moving["pitch"]) is None
+    context.close()
+
+
+def test_a_drag_goes_on_when_a_change_from_elsewhere_redraws_the_grid(
+    server: LiveServer, browser: Any
+) -> None:
+    camp = Camp(server, "Redrawn camp")
+    context, page = open_touch_grid(server, browser, camp)
+    auditorium, side = camp.rooms["Auditorium"], camp.rooms["Side room"]
+    morning = camp.slots["Morning"]
+    moving, other = camp.at(auditorium, morning), camp.at(side, morning)
+    assert moving is not None and other is not None
+    start = grip_of(page, auditorium, morning)
+    end = middle(box(cell(page, side, morning)))
+    finger = Touch(context, page)
+    finger.send("touchStart", *start)
+    finger.slide(start, end, 5)
+    dragged = page.locator(f'.session.drag-source[data-pitch="{moving["pitch"]}"]')
+    expect(dragged).to_have_count(1)
+    expect(cell(page, side, morning)).to_have_class(re.compile(r"\bdrop-target\b"))
+    # Another facilitator sends the session under the finger back to the list, mid-drag.
+    version = camp.state()["draft"]["version"]
+    httpx.post(
+        f"{camp.base}/grid/unplace",
+        json={"version": version, "pitch": other["pitch"]},
+        headers=camp.event.auth(),
+    ).raise_for_status()
+    expect(page.locator("#unplaced")).to_contain_text(camp.titles[other["pitch"]])
+    expect(dragged).to_have_count(1)
+    finger.slide(end, (end[0] + 4, end[1] + 4), 2)
+    expect(cell(page, side, morning)).to_have_class(re.compile(r"\bdrop-target\b"))
+    finger.send("touchEnd")
+    expect(cell(page, side, morning)).to_contain_text(camp.titles[moving["pitch"]])
+    assert camp.cell_of(moving["pitch"]) == (side, morning)
+    assert camp.cell_of(other["pitch"]) is None
     context.close()
 
 

@@ -210,6 +210,12 @@ function renderGrid() {
   table.replaceChildren(
     h("caption", { class: "visually-hidden" }, t("Sessions by room and time slot")),
     h("thead", {}, head), h("tbody", {}, body));
+  // A change from elsewhere can redraw the grid mid-drag: the dragged card stays marked, and the
+  // next move finds the cell under the finger again.
+  if (drag?.started) {
+    document.querySelector(`.session[data-pitch="${drag.pitch}"]`)?.classList.add("drag-source");
+    drag.target = null;
+  }
 }
 
 function renderChecks() {
