@@ -139,9 +139,11 @@ class Screen:
         await self.transport.send(encoded(message), seq_of(message))
         metrics.messages_sent.labels("event").inc()
 
-    async def error(self, exc: Refused) -> None:
+    async def error(self, exc: Refused, key: str | None = None) -> None:
+        """``key``: the refused write's, so the client knows which of its writes it answers."""
         metrics.refusals.labels(str(exc.status)).inc()
-        await self.send({"type": "error", "message": exc.said(), "status": exc.status})
+        said = {"type": "error", "message": exc.said(), "status": exc.status}
+        await self.send(said if key is None else {**said, "key": key})
 
     async def start(self, since: int | None) -> None:
         """The first catch-up of a screen that said everything when it opened (a stream). If

@@ -11,7 +11,7 @@ from websockets.asyncio.client import ClientConnection
 
 from server.validation import validate
 
-SERVER_TYPES = {"snapshot", "change", "error", "pong"}
+SERVER_TYPES = {"snapshot", "change", "error", "pong", "placed"}
 WAIT = 5.0  # seconds for a message that should come
 
 

@@ -260,7 +260,7 @@ async def test_binary_and_unknown_messages_before_hello_get_errors_and_hello_sti
         await s.send(b'{"type": "hello"}')
         assert "not binary" in (await s.expect("error"))["message"]
         await s.send('{"type": "shout"}')
-        assert "hello, resume or ping" in (await s.expect("error"))["message"]
+        assert "hello, resume, ping or dot" in (await s.expect("error"))["message"]
         await s.hello()
         assert (await s.expect("snapshot"))["state"] == ev.state()
         await s.quiet(0.05)

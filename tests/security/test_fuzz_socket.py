@@ -144,8 +144,15 @@ class Probe:
             replies.append(reply)
 
 
-EVENT_SHAPES = {"hello": ["token", "since"], "resume": ["since"], "ping": []}
-EVENT_SCHEMAS = {kind: f"server-{kind}" for kind in ("snapshot", "change", "error", "pong")}
+EVENT_SHAPES = {
+    "hello": ["token", "since"],
+    "resume": ["since"],
+    "ping": [],
+    "dot": ["pitch", "key"],
+}
+EVENT_SCHEMAS = {
+    kind: f"server-{kind}" for kind in ("snapshot", "change", "error", "pong", "placed")
+}
 
 
 @pytest.fixture
