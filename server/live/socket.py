@@ -12,7 +12,7 @@ import contextlib
 import hashlib
 from typing import Any
 
-from starlette.websockets import WebSocket, WebSocketDisconnect
+from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
 from server import metrics
 from server.errors import Refused, Unauthorised
@@ -47,6 +47,10 @@ class Socket:
 
     async def send(self, text: str, seq: int | None) -> None:
         async with self._lock:
+            # Closed while a dot was being placed (its outbox found the socket gone first):
+            # the same as the phone going, not a misuse of the socket.
+            if self.websocket.application_state is WebSocketState.DISCONNECTED:
+                raise WebSocketDisconnect(1006)
             await self.websocket.send_text(text)
 
     async def broken(self) -> None:

@@ -77,14 +77,27 @@ async function once(method, path, body, token, roles, timeout, key) {
  * queue: {kind, words, ...}: a write that may wait. With no network (or others already
  * waiting, so the order holds) it is kept on the phone and Queued is thrown; its "sent" or
  * "refused" event follows. kind, words (what it is, for the person) and the rest stay with it.
+ * carry: key => a promise of the answer, or null: another way to send this write (a dot, on the
+ * live socket: Live.carry). Unanswered that way, it goes by HTTP under the same key.
  */
-export async function api(method, path, { body, token, staff, attendee, retry, timeout = 15000, queue } = {}) {
+export async function api(method, path, { body, token, staff, attendee, retry, timeout = 15000, queue, carry } = {}) {
   const key = READS.has(method) ? null : newKey();
   const roles = { staff, attendee };
   // A bearer secret is never written to the phone's storage, so only cookie writes may wait.
   const mayWait = queue && !token;
   const keep = () => hold({ ...queue, slug: slugOf(path), method, path, body, roles, key, at: Date.now() });
   if (mayWait && (!navigator.onLine || waiting(slugOf(path)).length)) throw new Queued(await keep());
+  const carried = carry?.(key);
+  if (carried) {
+    try {
+      return await carried;
+    } catch (refusal) {
+      // Snug's database away for a moment: nothing was done, and the write can wait.
+      if (refusal && mayWait && refusal.status === 503) throw new Queued(await keep());
+      if (refusal) throw new ApiError(refusal.message, refusal.status);
+      // Unanswered: sent again by HTTP below, under the same key.
+    }
+  }
   const tries = mayWait ? 1 : (retry ?? IDEMPOTENT.has(method)) ? 3 : 1;
   let response;
   for (let attempt = 1; ; attempt += 1) {

@@ -584,7 +584,8 @@ async function addDot(id) {
   try {
     lastAction = Date.now();
     const queue = { kind: "dot", pitch: id, words: t("your dot on “%(title)s”", { title: pitch.title }) };
-    const dot = await write("POST", `/api/e/${slug}/dots`, { ...AS_ATTENDEE, body: { pitch: id }, queue });
+    const carry = (key) => live.carry({ type: "dot", pitch: id, key });
+    const dot = await write("POST", `/api/e/${slug}/dots`, { ...AS_ATTENDEE, body: { pitch: id }, queue, carry });
     if (!state.me.dots.some((d) => d.id === dot.id)) state.me.dots.push(dot);
     render();
     announce(t("Dot added to %(title)s.", { title: pitch.title }) + " " + leftWords(dotsLeft()));

@@ -51,6 +51,7 @@ export class Live {
     this.pongTimer = null;
     this.retryTimer = null;
     this.fresh = true; // the next hello asks for a snapshot
+    this.carried = new Map(); // key -> {resolve, reject, timer}: writes sent on the socket, unanswered
     addEventListener("online", () => this.check(3000));
     addEventListener("offline", () => this.status("down", this.words.t("Offline: we will catch up when you are back")));
     document.addEventListener("visibilitychange", () => {
@@ -170,6 +171,7 @@ export class Live {
   }
 
   close() {
+    for (const key of [...this.carried.keys()]) this.answered(key, false, null);
     clearInterval(this.pingTimer);
     clearTimeout(this.pongTimer);
     clearTimeout(this.pollTimer);
@@ -210,6 +212,32 @@ export class Live {
 
   send(message) {
     if (this.ws && this.ws.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify(message));
+  }
+
+  /**
+   * Sends a write the socket carries ({type: "dot", pitch, key}) while the socket is open: in
+   * a vote storm the server answers a socket message for much less than a request. Resolves
+   * to the answer; rejects with the server's error message when refused, or with null when it
+   * went unanswered (the socket closed, or `within` ms passed), after which sending it again
+   * by HTTP under the same key is safe. Null at once when there is no open socket.
+   */
+  carry(message, within = 15000) {
+    if (this.transport !== "socket" || !this.ws || this.ws.readyState !== WebSocket.OPEN) return null;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => this.answered(message.key, false, null), within);
+      this.carried.set(message.key, { resolve, reject, timer });
+      this.send(message);
+    });
+  }
+
+  /** Ends a carried write's wait; false if none was waiting under that key. */
+  answered(key, ok, value) {
+    const waiting = this.carried.get(key);
+    if (!waiting) return false;
+    this.carried.delete(key);
+    clearTimeout(waiting.timer);
+    (ok ? waiting.resolve : waiting.reject)(value);
+    return true;
   }
 
   hello() {
@@ -266,8 +294,10 @@ export class Live {
     } else if (message.type === "pong") {
       if (this.seq !== null && message.seq > this.seq) this.resume();
       else if (this.state) this.current();
+    } else if (message.type === "placed") {
+      this.answered(message.key, true, message.dot);
     } else if (message.type === "error") {
-      this.onError(message);
+      if (!message.key || !this.answered(message.key, false, message)) this.onError(message);
     }
   }
 
