@@ -2,7 +2,7 @@
 
     python -m tests.benchmarks.vote_storm [--phones 2000] [--dots 3] [--database-url URL]
         [--processes N [--hub-url redis://...]] [--client-processes 2] [--draft]
-        [--second-event] [--think T] [--spread S] [--http-floor]
+        [--second-event] [--think T] [--spread S] [--over-http] [--http-floor]
 
 It starts real Snug servers (uvicorn, as tests/benchmarks/live_load.py does; SQLite in a
 temporary folder, or a fresh database made on the PostgreSQL server that --database-url names
@@ -19,8 +19,10 @@ API; voting is then open with --dots dots each. Then, from separate client proce
 2. every phone opens the live websocket, says hello with its token and waits for its snapshot
    (snapshots_s: from the start until the last snapshot);
 3. once the servers' loops are quiet, every phone starts within --spread seconds and places
-   its dots one after another, each as soon as the last is acknowledged, with an
-   Idempotency-Key it keeps when it retries (votes_per_s, ack latency percentiles). With
+   its dots one after another, each as soon as the last is acknowledged, with a key it keeps
+   when it retries (votes_per_s, ack latency percentiles). As the attendee page does, it sends
+   each dot on its live socket, and by HTTP under the same key when the socket doesn't answer;
+   with --over-http, always by HTTP, as a page without a live socket does. With
    --think T a phone waits a random 0 to 2T seconds between its dots, as a person reading the
    next pitch would: without it every phone has a vote waiting at every moment, so the
    acknowledgement latency is the queue's length over the rate (2,000 phones at 1,000 votes a
@@ -48,10 +50,11 @@ whatever else was running on the machine, the phones included.
 
 The floor, in the same run and on the same database: the storm's acknowledged dot rows
 inserted again through the raw driver (aiosqlite; asyncpg, 8 connections), one transaction
-per vote and then 50 votes per transaction, and deleted again. With --http-floor, the HTTP
-floor too: the same phones join and vote again, with the same spread and think time, against
-uvicorn and Starlette answering from memory (tests/benchmarks/vote_storm/http_floor.py), which
-is what the transport alone allows on this machine (http_floor in the JSON).
+per vote and then 50 votes per transaction, and deleted again. With --http-floor, the
+transport's floor too: the same phones join (and connect) and vote again, the same way, with
+the same spread and think time, against uvicorn and Starlette answering from memory
+(tests/benchmarks/vote_storm/http_floor.py), which is what the transport alone allows on this
+machine (http_floor in the JSON).
 
 Human-readable lines come first; the last line is one JSON object. The exit status is 1 when a
 vote was lost or counted twice.
@@ -428,6 +431,7 @@ def vote_request(storms: list[Storm], args: argparse.Namespace) -> dict[str, Any
         "spread": args.spread,
         "think": args.think,
         "deadline": start + args.timeout,
+        "over": "http" if args.over_http else "socket",
     }
 
 
@@ -648,8 +652,9 @@ async def run(
     if "http_floor" in figures:
         f = figures["http_floor"]
         print(
-            f"HTTP floor (the same phones, uvicorn and Starlette answering from memory): "
-            f"{f['votes_per_s']} votes/s, ack p50 / p99 {f['p50_ack_ms']} / {f['p99_ack_ms']} ms"
+            f"transport floor (the same phones, uvicorn and Starlette answering from memory): "
+            f"{f['votes_per_s']} votes/s ({f['votes_by_http']} by HTTP), "
+            f"ack p50 / p99 {f['p50_ack_ms']} / {f['p99_ack_ms']} ms"
         )
     return {
         **first,
@@ -681,6 +686,7 @@ async def run(
         "processes": args.processes,
         "client_processes": args.client_processes,
         "spread_s": args.spread,
+        "dots_over": "http" if args.over_http else "socket",
         "think_s": args.think,
         "database": url.split(":", 1)[0],
         "hub": args.hub_url.split(":", 1)[0],
@@ -711,6 +717,8 @@ async def http_floor(
         [{"op": "join", "phones": specs[i::n], "start_at": start} for i in range(n)],
         args.timeout,
     )
+    if not args.over_http:
+        await ask(workers, [{"op": "connect", "start_at": time.time()}] * n, args.timeout)
     request = vote_request(storms, args)
     answers = await ask(
         workers, [{**request, "seed": i} for i in range(n)], args.timeout + args.spread + 30
@@ -721,6 +729,7 @@ async def http_floor(
     span = max((a[4] for a in acks), default=0.0) - min((a[3] for a in acks), default=0.0)
     return {
         "votes": len(acks),
+        "votes_by_http": sum(ack[6] == "http" for ack in acks),
         "failed_votes": sum(len(a["failures"]) for a in answers),
         "votes_per_s": rounded(len(acks) / span if span > 0 else None),
         "p50_ack_ms": rounded(percentile(latencies, 0.50)),
@@ -741,6 +750,7 @@ def summary(s: Storm, figures: dict[str, Any], args: argparse.Namespace) -> dict
         "votes": len(s.acks),
         "failed_votes": len(s.failures),
         "retried_votes": sum(ack[5] > 1 for ack in s.acks),
+        "votes_by_http": sum(ack[6] == "http" for ack in s.acks),
         "joins_per_s": rounded(s.joined / s.join_seconds if s.join_seconds else None),
         "votes_per_s": rounded(len(s.acks) / span if span > 0 else None),
         "p50_ack_ms": rounded(percentile(latencies, 0.50)),
@@ -762,7 +772,7 @@ def describe(s: Storm, r: dict[str, Any]) -> None:
     print(f"  {r['joined']} phones joined, {r['joins_per_s']} joins/s")
     print(
         f"  {r['votes']} votes acknowledged ({r['failed_votes']} failed, {r['retried_votes']} "
-        f"retried), {r['votes_per_s']} votes/s"
+        f"retried, {r['votes_by_http']} by HTTP), {r['votes_per_s']} votes/s"
     )
     print(
         f"  ack p50 / p95 / p99 / max: {r['p50_ack_ms']} / {r['p95_ack_ms']} / "
@@ -792,6 +802,11 @@ def arguments(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--spread", type=float, default=2.0, help="seconds the phones start in")
     parser.add_argument(
         "--think", type=float, default=0.0, help="mean seconds a person waits between dots"
+    )
+    parser.add_argument(
+        "--over-http",
+        action="store_true",
+        help="phones POST their dots, as a page without a live socket does (default: on it)",
     )
     parser.add_argument("--draft", action="store_true", help="allocate a draft mid-storm")
     parser.add_argument("--second-event", action="store_true", help="two events storm at once")

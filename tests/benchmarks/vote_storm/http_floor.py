@@ -1,7 +1,8 @@
-"""The HTTP floor of the vote-storm benchmark: the same phones, the same requests, answered
-by the same server stack (uvicorn with Snug's options, a Starlette route) with nothing of
-Snug's work behind them: a join hands out a token, a vote checks it and its JSON body and
-answers 201 with a dot id, all in memory. What the phones measure against it is what the
+"""The transport floor of the vote-storm benchmark: the same phones, the same requests and
+socket messages, answered by the same server stack (uvicorn with Snug's options, Starlette
+routes) with nothing of Snug's work behind them: a join hands out a token, a hello is answered
+with an empty snapshot, and a dot, posted or sent on the socket, is checked (token, JSON) and
+answered with a dot id, all in memory. What the phones measure against it is what the
 transport alone costs on this machine, so Snug's figures can be read against it.
 
 Run by tests/benchmarks/vote_storm.py with --http-floor, as
@@ -17,7 +18,8 @@ import secrets
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
+from starlette.websockets import WebSocket, WebSocketDisconnect
 
 _tokens: set[str] = set()
 _dot_ids = itertools.count(1)
@@ -37,6 +39,23 @@ async def place_dot(request: Request) -> Response:
     return JSONResponse({"id": next(_dot_ids), "pitch": int(body["pitch"])}, status_code=201)
 
 
+async def live(websocket: WebSocket) -> None:
+    await websocket.accept()
+    token = None
+    try:
+        while True:
+            message = json.loads(await websocket.receive_text())
+            if message["type"] == "hello":
+                token = message.get("token")
+                await websocket.send_text('{"type":"snapshot","state":{"seq":0,"pitches":[]}}')
+            elif message["type"] == "dot" and token in _tokens:
+                dot = {"id": next(_dot_ids), "pitch": int(message["pitch"])}
+                placed = {"type": "placed", "key": message["key"], "dot": dot}
+                await websocket.send_text(json.dumps(placed))
+    except WebSocketDisconnect:
+        pass
+
+
 async def healthz(_request: Request) -> Response:
     return PlainTextResponse("ok")
 
@@ -46,5 +65,6 @@ app = Starlette(
         Route("/api/e/{slug}/attendees", join, methods=["POST"]),
         Route("/api/e/{slug}/dots", place_dot, methods=["POST"]),
         Route("/healthz", healthz),
+        WebSocketRoute("/e/{slug}/live", live),
     ]
 )

@@ -3,7 +3,10 @@
 Started by tests/benchmarks/vote_storm.py (run by path; it needs nothing but `websockets`).
 Each phone keeps one HTTP/1.1 connection, as a browser does, spoken by hand here since a
 general client's bookkeeping would cost more than the server's answer on two shared cores,
-and one live websocket, whose messages are only scanned for vote counts. Every wait is bounded.
+and one live websocket, whose messages are scanned for vote counts and for the answers to the
+dots it carries. As web/static/js/live.js does, a phone places its dots on its socket while it
+is open, and by HTTP under the same key when the socket doesn't answer (or with "over":
+"http", always). Every wait is bounded.
 JSON lines, one request on standard input and one answer on standard output:
 
     {"op": "join", "phones": [{"event", "slug", "url", "ws"}, ...], "start_at"}
@@ -11,8 +14,8 @@ JSON lines, one request on standard input and one answer on standard output:
     {"op": "connect", "start_at"}
         -> {"connected": {event: phones}, "failed", "error", "last_snapshot"}
     {"op": "vote", "pitches": {event: [pitch id, ...]}, "dots", "start_at", "spread", "think",
-     "deadline", "seed"}
-        -> {"acks": [[event, key, dot id, first sent, acked, attempts], ...],
+     "deadline", "seed", "over": "socket" or "http"}
+        -> {"acks": [[event, key, dot id, first sent, acked, attempts, "socket" or "http"], ...],
             "failures": [[event, key, last error], ...]}
     {"op": "settle", "counts": {event: {pitch: final count}}, "deadline"}
         -> {"converged_at": {event: when its last phone here showed every final count, or
@@ -80,7 +83,7 @@ class Http:
         if self.writer is None:
             self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
         assert self.reader is not None
-        data = json.dumps(body).encode()
+        data = json.dumps(body, separators=(",", ":")).encode()  # as JSON.stringify spells it
         head = "".join(f"{k}: {v}\r\n" for k, v in headers.items())
         self.writer.write(
             f"{method} {path} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\n"
@@ -140,6 +143,7 @@ class Phone:
         self.best: dict[str, int] = {}
         self.rises: dict[str, list[tuple[int, float]]] = {}
         self.messages = 0
+        self.carried: dict[str, asyncio.Future[dict[str, Any] | None]] = {}
 
     def show(self, message: Any, at: float) -> None:
         found: dict[str, int] = {}
@@ -198,33 +202,73 @@ class Phone:
             async for raw in self.socket:
                 at = time.time()
                 self.messages += 1
-                if "votes" in raw:  # the rest (pongs, notices) carries no counts
+                if '"key"' in raw:  # the answer to a dot this phone carried
+                    self.answered(json.loads(raw))
+                elif "votes" in raw:  # the rest (pongs, notices) carries no counts
                     self.show(json.loads(raw), at)
         except ConnectionClosed:
             pass
+        finally:
+            for waiting in self.carried.values():
+                if not waiting.done():
+                    waiting.set_result(None)  # unanswered: sent again by HTTP
 
-    async def vote(self, pitch: int, deadline: float) -> tuple[str, int | None, float, int, str]:
-        """Places one dot, retrying the same Idempotency-Key until the server answers; returns
-        the key, the dot's id (None if never acknowledged), first send, attempts, last error."""
+    def answered(self, message: dict[str, Any]) -> None:
+        waiting = self.carried.get(message.get("key", ""))
+        if waiting is not None and not waiting.done():
+            waiting.set_result(message)
+
+    async def carry(self, pitch: int, key: str) -> dict[str, Any] | None:
+        """A dot sent on the socket: its placed or error message, or None if unanswered."""
+        if self.socket is None or self.listener is None or self.listener.done():
+            return None
+        waiting = asyncio.get_running_loop().create_future()
+        self.carried[key] = waiting
+        try:
+            await self.socket.send(json.dumps({"type": "dot", "pitch": pitch, "key": key}))
+            async with asyncio.timeout(REQUEST_TIMEOUT):
+                return await waiting
+        except (ConnectionClosed, TimeoutError):
+            return None
+        finally:
+            del self.carried[key]
+
+    async def vote(
+        self, pitch: int, deadline: float, over_socket: bool
+    ) -> tuple[str, int | None, float, int, str]:
+        """Places one dot, retrying the same key until the server answers; returns the key,
+        the dot's id (None if never acknowledged), first send, attempts, and the last error,
+        or for a dot placed, what answered it ("socket" or "http")."""
         key = uuid.uuid4().hex
-        headers = {"Authorization": f"Bearer {self.token}", "Idempotency-Key": key}
         sent, attempts, error = time.time(), 0, ""
         while time.time() < deadline:
             attempts += 1
-            try:
-                status, body = await self.http.call(
-                    "POST", f"/api/e/{self.slug}/dots", {"pitch": pitch}, headers
+            carried = await self.carry(pitch, key) if over_socket else None
+            if carried is not None:
+                status, body = (
+                    (201, carried["dot"])
+                    if carried["type"] == "placed"
+                    else (
+                        carried.get("status", 400),
+                        carried["message"],
+                    )
                 )
-            except (OSError, TimeoutError, asyncio.IncompleteReadError, ValueError) as exc:
-                error = f"{type(exc).__name__}: {exc}"
-            else:
-                if status == 201:
-                    return key, int(body["id"]), sent, attempts, ""
-                error = f"{status}: {str(body)[:200]}"
-                if status < 500 and status != 429:
-                    break  # refused for good: retrying would be refused again
+            else:  # by HTTP, as the page sends a dot its socket didn't answer
+                try:
+                    status, body = await self.post_dot(pitch, key)
+                except (OSError, TimeoutError, asyncio.IncompleteReadError, ValueError) as exc:
+                    status, body = 0, f"{type(exc).__name__}: {exc}"
+            if status == 201:
+                return key, int(body["id"]), sent, attempts, "http" if carried is None else "socket"
+            error = f"{status}: {str(body)[:200]}"
+            if 0 < status < 500 and status != 429:
+                break  # refused for good: retrying would be refused again
             await asyncio.sleep(0.6 * min(attempts, 3) ** 2 + random.random() * 0.4)
         return key, None, sent, attempts, error
+
+    async def post_dot(self, pitch: int, key: str) -> tuple[int, Any]:
+        headers = {"Authorization": f"Bearer {self.token}", "Idempotency-Key": key}
+        return await self.http.call("POST", f"/api/e/{self.slug}/dots", {"pitch": pitch}, headers)
 
     async def close(self) -> None:
         if self.listener is not None:
@@ -271,11 +315,13 @@ class Phones:
             for n, pitch in enumerate(pitches):  # one after another, each once the last is answered
                 if n:  # and, as a person would, after a moment's thought (none by default)
                     await asyncio.sleep(chooser.uniform(0, 2 * request["think"]))
-                key, dot, sent, attempts, error = await phone.vote(pitch, request["deadline"])
+                key, dot, sent, attempts, said = await phone.vote(
+                    pitch, request["deadline"], request["over"] == "socket"
+                )
                 if dot is None:
-                    failures.append([phone.event, key, error])
+                    failures.append([phone.event, key, said])
                 else:
-                    acks.append([phone.event, key, dot, sent, time.time(), attempts])
+                    acks.append([phone.event, key, dot, sent, time.time(), attempts, said])
 
         await _until(request["start_at"])
         await asyncio.gather(
