@@ -17,7 +17,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 from server import metrics
 from server.errors import Refused, Unauthorised
 from server.events import receipts
-from server.events.access import Role
+from server.events.access import PUBLIC, Role
 from server.events.models import Event
 from server.events.setup import find_event
 from server.live import messages
@@ -28,6 +28,7 @@ from server.validation import load_json
 
 SCHEMAS = "client-"  # each message's schema: client-hello, client-resume, client-ping, ...
 BARE_HELLO = '{"type": "hello"}'  # what a screen silent for HELLO_TIMEOUT is taken to say
+WAITING_LIMIT = 16  # messages kept while the event can't be read: a hello, a few dots, pings
 
 
 class Socket:
@@ -38,10 +39,10 @@ class Socket:
         self.websocket = websocket
         self._lock = asyncio.Lock()  # one frame at a time on the socket
         state = websocket.app.state
-        self.keys, self.limiter = state.keys, state.limiter
+        self.keys, self.limiter, self.writes = state.keys, state.limiter, state.writes
         self.screen = Screen(self, event, state.settings.public_url)
-        self.token: str | None = None  # the secret of the latest hello, to count its resumes
-        self.writes = state.writes
+        # The secret of the latest hello: its resumes are counted, and its dots placed, by it.
+        self.token: str | None = None
         handlers = {"hello": self.hello, "resume": self.resume, "ping": self.ping, "dot": self.dot}
         self.messages = Dispatcher(websocket, "event", SCHEMAS, handlers, self._refuse)
 
@@ -64,6 +65,7 @@ class Socket:
         try:
             self.screen.actor = await self.keys.identify(self.screen.event, self.token)
         except Unauthorised as exc:
+            self.screen.actor = PUBLIC  # not whoever an earlier hello named
             await self.screen.error(exc)
         await self.screen.catch_up(message.get("since"))
 
@@ -83,18 +85,21 @@ class Socket:
         the server a fraction of a request (no request line, headers, routing or response to
         make), so the page sends its dots this way while its socket is live.
 
-        Awaited before the next message is read: one write in flight per socket, in the order
-        sent, and a phone can't pile up work faster than it is answered."""
-        key = message["key"]
+        Who places it is looked up afresh, as for a POST: a token replaced since the hello
+        (erasure, a new link) places nothing. Awaited before the next message is read: one
+        write in flight per socket, in the order sent, and a phone can't pile up work faster
+        than it is answered."""
+        key, event = message["key"], self.screen.event
         try:
-            self.screen.actor.require(Role.attendee)
             await self.limiter.check("vote", self._address(), self.token)
+            voter = await self.keys.identify(event, self.token)
+            voter.require(Role.attendee)
             placed = await self.writes.run(
-                self.screen.event,
-                self.screen.actor,
+                event,
+                voter,
                 dots.placing(message["pitch"]),
                 key=key,
-                fingerprint=as_posted(self.screen.event.slug, message["pitch"]),
+                fingerprint=as_posted(event.slug, message["pitch"]),
             )
         except Refused as exc:
             await self.screen.error(exc, key)
@@ -160,24 +165,28 @@ async def live(websocket: WebSocket) -> None:
         metrics.connections.labels("event").dec()
 
 
-async def _find_event(websocket: WebSocket) -> tuple[Event, str | None] | None:
-    """The socket's event, and a message that arrived while it was being looked up.
+async def _find_event(websocket: WebSocket) -> tuple[Event, list[str]] | None:
+    """The socket's event, and the messages that arrived while it was being looked up.
 
-    While the database is away the screen is told so, and each message it sends tries again;
-    the one that finds the event is then answered as usual, so the screen needn't reconnect.
+    While the database is away the screen is told so, and each message it sends tries again.
+    Once one finds the event, every message kept is answered as usual, in the order sent (a
+    hello, then the dot after it), so the screen needn't reconnect or say anything twice.
     """
     # Only reads and guards: what the screen says waits for the socket that answers it.
     lookup = Dispatcher(
         websocket, "event", SCHEMAS, {}, lambda exc, _raw: _send_error(websocket, exc)
     )
-    waiting: str | None = None
+    waiting: list[str] = []
     while True:
         found = await lookup.guard(lambda: find_event(websocket.path_params["slug"]))
         if isinstance(found, Event):
             return found, waiting
         if found is not None:  # refused, as an unknown event is
             return None
-        waiting = await lookup.next(HELLO_TIMEOUT)
+        raw = await lookup.next(HELLO_TIMEOUT)
+        # Each was told the database is away; past this many, the rest are only told so.
+        if raw is not None and len(waiting) < WAITING_LIMIT:
+            waiting.append(raw)
 
 
 async def _send_error(websocket: WebSocket, exc: Refused) -> None:
@@ -185,9 +194,9 @@ async def _send_error(websocket: WebSocket, exc: Refused) -> None:
     await websocket.send_json({"type": "error", "message": exc.said(), "status": exc.status})
 
 
-async def _listen(socket: Socket, waiting: str | None) -> None:
-    if waiting is not None:
-        await socket.messages.dispatch(waiting)
+async def _listen(socket: Socket, waiting: list[str]) -> None:
+    for kept in waiting:
+        await socket.messages.dispatch(kept)
     while True:
         greeted = socket.screen.ready.is_set()
         raw = await socket.messages.next(None if greeted else HELLO_TIMEOUT)

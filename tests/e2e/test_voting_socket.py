@@ -69,18 +69,19 @@ def test_a_dot_whose_answer_the_socket_lost_is_sent_by_http_and_placed_once(
     def through(ws: Any) -> None:
         upstream = ws.connect_to_server()
 
-        def from_phone(message: str | bytes) -> None:
-            upstream.send(message)
-            if '"dot"' in str(message) and not cut:
+        def to_phone(message: str | bytes) -> None:
+            if '"placed"' in str(message) and not cut:
                 cut.append(str(message))
-                ws.close()  # the phone's side drops: the server has the dot, the phone no answer
+                ws.close()  # the dot is placed, and its answer lost with the phone's socket
+                return
+            ws.send(message)
 
-        ws.on_message(from_phone)
+        upstream.on_message(to_phone)
 
     context, page, posted = open_phone(browser, server, event.slug, through)
     pitch_card(page, TITLE).get_by_role("button", name="Add a dot").click()
     expect(page.locator("#dots-left")).to_have_text(ONE_USED)
-    assert cut, "the dot never went on the socket"
+    assert cut, "the dot was never placed by way of the socket"
     assert len(posted) == 1, posted
     assert votes_on(organiser, TITLE) == 4, "placed twice, or not at all"
     context.close()

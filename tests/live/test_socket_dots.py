@@ -42,13 +42,17 @@ def voting(make_event: Callable[..., ApiEvent]) -> tuple[ApiEvent, str, list[int
     return ev, ev.join("Voter")["token"], pitches
 
 
-async def answer_to(s: Screen, key: str) -> dict[str, Any]:
-    """The placed or error message for this key; changes may come before it."""
+async def answer_to(
+    s: Screen, key: str, seen: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    """The placed or error message for this key; changes may come before it (into ``seen``)."""
     while True:
         message = await s.recv()
         if message["type"] in ("placed", "error"):
             assert message.get("key") == key, message
             return message
+        if seen is not None:
+            seen.append(message)
 
 
 def my_dots(ev: ApiEvent, token: str) -> list[dict[str, Any]]:
@@ -61,15 +65,16 @@ async def test_a_dot_on_the_socket_is_placed_and_answered_by_its_key(
     ev, voter, pitches = voting(make_event)
     async with phone(ev, voter) as s:
         await s.send({"type": "dot", "pitch": pitches[1], "key": KEY})
-        placed = await answer_to(s, KEY)
+        changes: list[dict[str, Any]] = []
+        placed = await answer_to(s, KEY, changes)
         assert placed["type"] == "placed"
         assert placed["dot"]["pitch"] == pitches[1]
         assert my_dots(ev, voter) == [placed["dot"]]
         counts = {p["id"]: p["votes"] for p in ev.state()["pitches"]}
         assert counts[pitches[1]] == 1
-        # Every screen hears the count, this one too, as for a dot POSTed.
-        while (await s.expect("change"))["data"].get("votes", {}).get(str(pitches[1])) != 1:
-            pass
+        # Every screen hears the count, this one too, as for a dot POSTed; before or after.
+        while not any(c["data"].get("votes", {}).get(str(pitches[1])) == 1 for c in changes):
+            changes.append(await s.expect("change"))
         await s.quiet(0.05)
 
 
@@ -150,3 +155,44 @@ async def test_a_dot_with_a_bad_key_is_refused_without_one(
         assert "key" not in await s.expect("error")
         await s.quiet(0.05)
     assert my_dots(ev, voter) == []
+
+
+async def test_a_phone_whose_token_was_replaced_since_its_hello_places_nothing(
+    make_event: Callable[..., ApiEvent], phone: Any
+) -> None:
+    ev, voter, pitches = voting(make_event)
+    async with phone(ev, voter) as s:
+        # Erasing personal data gives every attendee a new token; this socket said the old.
+        ev.ok("POST", "/erase-personal-data", ev.organiser, json={"confirm": ev.slug})
+        await s.send({"type": "dot", "pitch": pitches[0], "key": KEY})
+        refused = await answer_to(s, KEY)
+        assert refused["type"] == "error" and refused["status"] == 401, refused
+    assert all(p["votes"] == 0 for p in ev.state()["pitches"])
+
+
+async def test_a_failed_hello_leaves_the_socket_no_one_s_to_vote_with(
+    make_event: Callable[..., ApiEvent], phone: Any
+) -> None:
+    ev, voter, pitches = voting(make_event)
+    async with phone(ev, voter) as s:
+        await s.hello("forged-token-abc")
+        assert (await s.expect("error"))["status"] == 401
+        assert (await s.expect("snapshot"))["state"]["role"] == "public"
+        await s.send({"type": "dot", "pitch": pitches[0], "key": KEY})
+        refused = await answer_to(s, KEY)
+        assert refused["type"] == "error" and refused["status"] == 401, refused
+    assert my_dots(ev, voter) == []
+
+
+async def test_voting_closed_after_the_hello_is_heard_by_the_next_dot(
+    make_event: Callable[..., ApiEvent], phone: Any
+) -> None:
+    ev, voter, pitches = voting(make_event)
+    async with phone(ev, voter) as s:
+        await s.send({"type": "dot", "pitch": pitches[0], "key": KEY})
+        assert (await answer_to(s, KEY))["type"] == "placed"
+        ev.edit(voting_open=False)
+        await s.send({"type": "dot", "pitch": pitches[1], "key": "dot-key-0002"})
+        refused = await answer_to(s, "dot-key-0002")
+        assert refused["type"] == "error" and refused["status"] == 409, refused
+    assert [d["pitch"] for d in my_dots(ev, voter)] == [pitches[0]]

@@ -34,6 +34,7 @@ import random
 import time
 import uuid
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -128,6 +129,19 @@ def counts_in(node: Any, found: dict[str, int]) -> None:
     elif isinstance(node, list):
         for value in node:
             counts_in(value, found)
+
+
+@dataclass
+class Vote:
+    """One dot as a phone saw it: its key, when first sent, how many tries, by which road
+    its last try went, and the dot's id once acknowledged (else the last error)."""
+
+    key: str
+    sent: float
+    attempts: int = 0
+    road: str = ""
+    dot: int | None = None
+    error: str = ""
 
 
 class Phone:
@@ -233,38 +247,30 @@ class Phone:
         finally:
             del self.carried[key]
 
-    async def vote(
-        self, pitch: int, deadline: float, over_socket: bool
-    ) -> tuple[str, int | None, float, int, str]:
-        """Places one dot, retrying the same key until the server answers; returns the key,
-        the dot's id (None if never acknowledged), first send, attempts, and the last error,
-        or for a dot placed, what answered it ("socket" or "http")."""
-        key = uuid.uuid4().hex
-        sent, attempts, error = time.time(), 0, ""
+    async def vote(self, pitch: int, deadline: float, over_socket: bool) -> Vote:
+        """Places one dot, retrying the same key until the server answers."""
+        vote = Vote(uuid.uuid4().hex, time.time())
         while time.time() < deadline:
-            attempts += 1
-            carried = await self.carry(pitch, key) if over_socket else None
-            if carried is not None:
-                status, body = (
-                    (201, carried["dot"])
-                    if carried["type"] == "placed"
-                    else (
-                        carried.get("status", 400),
-                        carried["message"],
-                    )
-                )
-            else:  # by HTTP, as the page sends a dot its socket didn't answer
+            vote.attempts += 1
+            carried = await self.carry(pitch, vote.key) if over_socket else None
+            if carried is None:  # by HTTP, as the page sends a dot its socket didn't answer
+                vote.road = "http"
                 try:
-                    status, body = await self.post_dot(pitch, key)
+                    status, body = await self.post_dot(pitch, vote.key)
                 except (OSError, TimeoutError, asyncio.IncompleteReadError, ValueError) as exc:
                     status, body = 0, f"{type(exc).__name__}: {exc}"
+            elif carried["type"] == "placed":
+                vote.road, status, body = "socket", 201, carried["dot"]
+            else:
+                vote.road, status, body = "socket", carried.get("status", 400), carried["message"]
             if status == 201:
-                return key, int(body["id"]), sent, attempts, "http" if carried is None else "socket"
-            error = f"{status}: {str(body)[:200]}"
+                vote.dot = int(body["id"])
+                return vote
+            vote.error = f"{status}: {str(body)[:200]}"
             if 0 < status < 500 and status != 429:
                 break  # refused for good: retrying would be refused again
-            await asyncio.sleep(0.6 * min(attempts, 3) ** 2 + random.random() * 0.4)
-        return key, None, sent, attempts, error
+            await asyncio.sleep(0.6 * min(vote.attempts, 3) ** 2 + random.random() * 0.4)
+        return vote
 
     async def post_dot(self, pitch: int, key: str) -> tuple[int, Any]:
         headers = {"Authorization": f"Bearer {self.token}", "Idempotency-Key": key}
@@ -315,13 +321,13 @@ class Phones:
             for n, pitch in enumerate(pitches):  # one after another, each once the last is answered
                 if n:  # and, as a person would, after a moment's thought (none by default)
                     await asyncio.sleep(chooser.uniform(0, 2 * request["think"]))
-                key, dot, sent, attempts, said = await phone.vote(
-                    pitch, request["deadline"], request["over"] == "socket"
-                )
-                if dot is None:
-                    failures.append([phone.event, key, said])
+                vote = await phone.vote(pitch, request["deadline"], request["over"] == "socket")
+                if vote.dot is None:
+                    failures.append([phone.event, vote.key, vote.error])
                 else:
-                    acks.append([phone.event, key, dot, sent, time.time(), attempts, said])
+                    answered = time.time()
+                    ack = [vote.key, vote.dot, vote.sent, answered, vote.attempts, vote.road]
+                    acks.append([phone.event, *ack])
 
         await _until(request["start_at"])
         await asyncio.gather(

@@ -86,7 +86,8 @@ export async function api(method, path, { body, token, staff, attendee, retry, t
   // A bearer secret is never written to the phone's storage, so only cookie writes may wait.
   const mayWait = queue && !token;
   const keep = () => hold({ ...queue, slug: slugOf(path), method, path, body, roles, key, at: Date.now() });
-  if (mayWait && (!navigator.onLine || waiting(slugOf(path)).length)) throw new Queued(await keep());
+  const mustWait = () => mayWait && (!navigator.onLine || waiting(slugOf(path)).length);
+  if (mustWait()) throw new Queued(await keep());
   const carried = carry?.(key);
   if (carried) {
     try {
@@ -95,7 +96,9 @@ export async function api(method, path, { body, token, staff, attendee, retry, t
       // Snug's database away for a moment: nothing was done, and the write can wait.
       if (refusal && mayWait && refusal.status === 503) throw new Queued(await keep());
       if (refusal) throw new ApiError(refusal.message, refusal.status);
-      // Unanswered: sent again by HTTP below, under the same key.
+      // Unanswered: sent again by HTTP below, under the same key, unless meanwhile the phone
+      // went offline or other writes began waiting (they keep their order).
+      if (mustWait()) throw new Queued(await keep());
     }
   }
   const tries = mayWait ? 1 : (retry ?? IDEMPOTENT.has(method)) ? 3 : 1;

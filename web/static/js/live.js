@@ -223,6 +223,9 @@ export class Live {
    */
   carry(message, within = 15000) {
     if (this.transport !== "socket" || !this.ws || this.ws.readyState !== WebSocket.OPEN) return null;
+    // A ping unanswered (just woken, or the wifi gone quiet): the socket may be dead though
+    // it looks open, and HTTP finds out sooner.
+    if (this.pongTimer) return null;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => this.answered(message.key, false, null), within);
       this.carried.set(message.key, { resolve, reject, timer });
@@ -230,7 +233,8 @@ export class Live {
     });
   }
 
-  /** Ends a carried write's wait; false if none was waiting under that key. */
+  /** Ends a carried write's wait; false if none was waiting under that key. A null refusal
+   * means unanswered, which the caller takes as "send it again by HTTP". */
   answered(key, ok, value) {
     const waiting = this.carried.get(key);
     if (!waiting) return false;
