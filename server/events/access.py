@@ -119,13 +119,14 @@ class Keys:
             return Actor(Role.facilitator)
         attendee = await self._attendees.get((event.id, digest))
         if attendee is None:
-            raise Unauthorised(
-                N_(
-                    "This link or device isn't recognised for this event. "
-                    "Open the event's join link again to take part."
-                )
-            )
+            raise Unauthorised(NOT_RECOGNISED)
         return Actor(Role.attendee, attendee)
+
+
+NOT_RECOGNISED = N_(
+    "This link or device isn't recognised for this event. "
+    "Open the event's join link again to take part."
+)
 
 
 async def _attendees_by_key(keys: list[tuple[int, str]]) -> dict[tuple[int, str], Attendee]:

@@ -85,14 +85,14 @@ class Socket:
         the server a fraction of a request (no request line, headers, routing or response to
         make), so the page sends its dots this way while its socket is live.
 
-        Who places it is looked up afresh, as for a POST: a token replaced since the hello
-        (erasure, a new link) places nothing. Awaited before the next message is read: one
-        write in flight per socket, in the order sent, and a phone can't pile up work faster
-        than it is answered."""
-        key, event = message["key"], self.screen.event
+        The voter is the one the hello named: looking them up again for each dot would cost
+        a storm a query a vote. A token replaced since (erasure, a new link) is refused when
+        the dot's batch commits (``marketplace.dots``). Awaited before the next message is
+        read: one write in flight per socket, in the order sent, and a phone can't pile up
+        work faster than it is answered."""
+        key, event, voter = message["key"], self.screen.event, self.screen.actor
         try:
             await self.limiter.check("vote", self._address(), self.token)
-            voter = await self.keys.identify(event, self.token)
             voter.require(Role.attendee)
             placed = await self.writes.run(
                 event,

@@ -9,8 +9,9 @@ from tortoise.expressions import Subquery
 from tortoise.functions import Count
 
 from server.db import insert_returning
-from server.errors import Conflict, NotFound
+from server.errors import Conflict, NotFound, Unauthorised
 from server.events import setup
+from server.events.access import NOT_RECOGNISED
 from server.events.journal import Appending, Journal
 from server.events.models import Attendee, Event
 from server.language import N_, Nn_
@@ -33,6 +34,7 @@ def placing(pitch_id: int) -> Appending[dict[str, Any]]:
 
 async def place_dot(journal: Journal, pitch_id: int) -> dict[str, Any]:
     attendee = _voter(journal)
+    await _still_theirs(journal, attendee)
     event = journal.event
     pitch_id = await votable(journal, pitch_id)
     used = (await _placed(journal)).setdefault(attendee.id, [])
@@ -75,6 +77,20 @@ async def _insert(placing: list[tuple[int, int, dict[str, Any]]]) -> None:
         ids.setdefault((int(row["attendee_id"]), int(row["pitch_id"])), []).append(int(row["id"]))
     for _, attendee_id, placed in placing:
         placed["id"] = ids[(attendee_id, placed["pitch"])].pop()
+
+
+async def _still_theirs(journal: Journal, attendee: Attendee) -> None:
+    """Refuses a voter whose token was replaced after they were identified (personal data
+    erased, a link reissued). A phone's live socket identifies it once, at its hello, and
+    places its dots for as long as it stays open; this holds them to the token as committed,
+    for one read a batch rather than a lookup a dot."""
+
+    async def read() -> dict[int, str]:
+        voters = [a.attendee.id for a in journal.shared.actors if a.attendee is not None]
+        return dict(await Attendee.filter(id__in=voters).values_list("id", "token"))
+
+    if (await journal.shared.get("tokens", read)).get(attendee.id) != attendee.token:
+        raise Unauthorised(NOT_RECOGNISED)
 
 
 async def _placed(journal: Journal) -> dict[int, list[int]]:

@@ -180,7 +180,7 @@ async def test_a_failed_hello_leaves_the_socket_no_one_s_to_vote_with(
         assert (await s.expect("snapshot"))["state"]["role"] == "public"
         await s.send({"type": "dot", "pitch": pitches[0], "key": KEY})
         refused = await answer_to(s, KEY)
-        assert refused["type"] == "error" and refused["status"] == 401, refused
+        assert refused["type"] == "error" and refused["status"] == 403, refused
     assert my_dots(ev, voter) == []
 
 
