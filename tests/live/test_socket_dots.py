@@ -55,6 +55,14 @@ async def answer_to(
             seen.append(message)
 
 
+async def place(
+    s: Screen, pitch: int, key: str = KEY, seen: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    """Sends a dot on the socket; its answer."""
+    await s.send({"type": "dot", "pitch": pitch, "key": key})
+    return await answer_to(s, key, seen)
+
+
 def my_dots(ev: ApiEvent, token: str) -> list[dict[str, Any]]:
     return list(ev.state(token)["me"]["dots"])
 
@@ -64,9 +72,8 @@ async def test_a_dot_on_the_socket_is_placed_and_answered_by_its_key(
 ) -> None:
     ev, voter, pitches = voting(make_event)
     async with phone(ev, voter) as s:
-        await s.send({"type": "dot", "pitch": pitches[1], "key": KEY})
         changes: list[dict[str, Any]] = []
-        placed = await answer_to(s, KEY, changes)
+        placed = await place(s, pitches[1], seen=changes)
         assert placed["type"] == "placed"
         assert placed["dot"]["pitch"] == pitches[1]
         assert my_dots(ev, voter) == [placed["dot"]]
@@ -83,10 +90,8 @@ async def test_the_same_key_again_by_socket_or_by_post_answers_the_first_dot(
 ) -> None:
     ev, voter, pitches = voting(make_event)
     async with phone(ev, voter) as s:
-        await s.send({"type": "dot", "pitch": pitches[0], "key": KEY})
-        first = (await answer_to(s, KEY))["dot"]
-        await s.send({"type": "dot", "pitch": pitches[0], "key": KEY})
-        assert (await answer_to(s, KEY))["dot"] == first
+        first = (await place(s, pitches[0]))["dot"]
+        assert (await place(s, pitches[0]))["dot"] == first
     # The socket dropped before its answer came, say: the page sends it again by HTTP, with
     # the body it always sends.
     again = ev.call(
@@ -106,10 +111,8 @@ async def test_a_key_used_for_another_pitch_is_refused_by_key(
 ) -> None:
     ev, voter, pitches = voting(make_event)
     async with phone(ev, voter) as s:
-        await s.send({"type": "dot", "pitch": pitches[0], "key": KEY})
-        first = (await answer_to(s, KEY))["dot"]
-        await s.send({"type": "dot", "pitch": pitches[1], "key": KEY})
-        refused = await answer_to(s, KEY)
+        first = (await place(s, pitches[0]))["dot"]
+        refused = await place(s, pitches[1])
         assert refused["type"] == "error" and refused["status"] == 422, refused
     assert my_dots(ev, voter) == [first]
 
@@ -164,8 +167,7 @@ async def test_a_phone_whose_token_was_replaced_since_its_hello_places_nothing(
     async with phone(ev, voter) as s:
         # Erasing personal data gives every attendee a new token; this socket said the old.
         ev.ok("POST", "/erase-personal-data", ev.organiser, json={"confirm": ev.slug})
-        await s.send({"type": "dot", "pitch": pitches[0], "key": KEY})
-        refused = await answer_to(s, KEY)
+        refused = await place(s, pitches[0])
         assert refused["type"] == "error" and refused["status"] == 401, refused
     assert all(p["votes"] == 0 for p in ev.state()["pitches"])
 
@@ -178,8 +180,7 @@ async def test_a_failed_hello_leaves_the_socket_no_one_s_to_vote_with(
         await s.hello("forged-token-abc")
         assert (await s.expect("error"))["status"] == 401
         assert (await s.expect("snapshot"))["state"]["role"] == "public"
-        await s.send({"type": "dot", "pitch": pitches[0], "key": KEY})
-        refused = await answer_to(s, KEY)
+        refused = await place(s, pitches[0])
         assert refused["type"] == "error" and refused["status"] == 403, refused
     assert my_dots(ev, voter) == []
 
@@ -189,10 +190,8 @@ async def test_voting_closed_after_the_hello_is_heard_by_the_next_dot(
 ) -> None:
     ev, voter, pitches = voting(make_event)
     async with phone(ev, voter) as s:
-        await s.send({"type": "dot", "pitch": pitches[0], "key": KEY})
-        assert (await answer_to(s, KEY))["type"] == "placed"
+        assert (await place(s, pitches[0]))["type"] == "placed"
         ev.edit(voting_open=False)
-        await s.send({"type": "dot", "pitch": pitches[1], "key": "dot-key-0002"})
-        refused = await answer_to(s, "dot-key-0002")
+        refused = await place(s, pitches[1], "dot-key-0002")
         assert refused["type"] == "error" and refused["status"] == 409, refused
     assert [d["pitch"] for d in my_dots(ev, voter)] == [pitches[0]]
