@@ -14,7 +14,16 @@ from jsonschema import Draft202012Validator
 from server.app import routes
 from server.errors import Invalid
 from server.http.api import MAX_BODY, ApiRoute
-from server.validation import SCHEMA_DIR, _registry, load_json, names, validate
+from server.validation import (
+    SCHEMA_DIR,
+    SnugValidator,
+    _registry,
+    describe,
+    load_json,
+    names,
+    validate,
+    validator,
+)
 
 FILES = sorted(SCHEMA_DIR.glob("*.json"))
 
@@ -172,3 +181,40 @@ def test_a_hostile_event_is_refused_after_little_work(name: str) -> None:
     assert time.thread_time() - started < 0.2
     assert "at most 200 items" in refused.value.message
     assert len(refused.value.message) <= 300
+
+
+# --- References put in place ---------------------------------------------------------------
+
+AS_SENT = [
+    ("client-dot", {"type": "dot", "pitch": 0, "key": "dot-key-0001"}),
+    ("client-dot", {"type": "dot", "pitch": 3, "key": "short"}),
+    ("client-dot", {"type": "dot", "pitch": "3", "key": "dot-key-0001"}),
+    ("client-dot", {"type": "dot", "pitch": 2**31, "key": "dot-key-0001"}),
+    ("client-dot", {"type": "dot", "pitch": 3, "key": "dot key with spaces"}),
+    ("client-dot", {"type": "dot", "pitch": 3}),
+    ("client-dot", {"type": "dot", "pitch": 3, "key": "dot-key-0001", "also": 1}),
+    ("client-hello", {"type": "hello", "since": -1}),
+    ("client-resume", {"type": "resume", "since": "yesterday"}),
+    ("dot-place", {"pitch": -4}),
+    ("pitch-create", {"title": "T", "tags": ["a"] * 6}),
+    ("pitch-create", {"title": "", "host": "x" * 500}),
+]
+
+
+@pytest.mark.parametrize(("name", "sent"), AS_SENT)
+def test_a_schema_with_its_references_put_in_place_refuses_in_the_same_words(
+    name: str, sent: Any
+) -> None:
+    as_written = SnugValidator(
+        json.loads((SCHEMA_DIR / f"{name}.json").read_text()),
+        registry=_registry(),
+        format_checker=Draft202012Validator.FORMAT_CHECKER,
+    )
+
+    def words(error: Any) -> str:
+        said, values = describe(error)
+        return str(said % values)
+
+    expected = words(next(as_written.iter_errors(sent)))
+    assert words(next(validator(name).iter_errors(sent))) == expected
+    assert '"$ref"' not in json.dumps(validator(name).schema), "followed on every check"
