@@ -85,3 +85,34 @@ def test_a_dot_whose_answer_the_socket_lost_is_sent_by_http_and_placed_once(
     assert len(posted) == 1, posted
     assert votes_on(organiser, TITLE) == 4, "placed twice, or not at all"
     context.close()
+
+
+def test_a_dot_the_socket_refuses_is_said_on_its_card_and_not_sent_again(
+    server: LiveServer, browser: Any
+) -> None:
+    event = make_event(server, "Refused camp")
+    organiser = crowd(server, event, 3)
+    unheard: list[str] = []
+
+    def slow_news(ws: Any) -> None:
+        upstream = ws.connect_to_server()
+
+        def to_phone(message: str | bytes) -> None:
+            if unheard and '"change"' in str(message):
+                unheard.append(str(message))  # the phone hasn't heard voting close yet
+                return
+            ws.send(message)
+
+        upstream.on_message(to_phone)
+
+    context, page, posted = open_phone(browser, server, event.slug, slow_news)
+    unheard.append("from here on")
+    organiser.call("PATCH", json={"voting_open": False})
+    pitch_card(page, TITLE).get_by_role("button", name="Add a dot").click()
+    expect(pitch_card(page, TITLE)).to_contain_text(
+        "Your dot was not added: Voting is closed for this event."
+    )
+    expect(page.locator("#dots-left")).to_have_text(NONE_USED)
+    assert posted == [], "a refused dot was sent again by HTTP"
+    assert votes_on(organiser, TITLE) == 3
+    context.close()
