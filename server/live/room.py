@@ -8,7 +8,8 @@ phone delays nobody.
 Tallies (vote counts, headcounts, grid checks) are absolute, so a run of them becomes one
 message with the latest of each, covering their seqs, and an event's tallies go out at most
 once a tick: a storm of votes costs each screen four messages a second, not one per vote.
-Everything else (a pitch, a placement, a notice) goes out as it is, in order.
+Everything else (a pitch, a placement, a notice) goes out as it is, in order: changes committed
+by other processes are first put back in seq order (in_order.py).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from server import metrics
 from server.events.access import Role
 from server.events.models import Event
 from server.live.hub import RESYNC, Hub, event_channel
+from server.live.in_order import InOrder
 from server.live.state import as_seen_by
 
 TICK = 0.25  # seconds between an event's tallies: at most four a second, however fast votes come
@@ -55,6 +57,7 @@ class Room:
         # Whether the organiser keeps vote counts from all but staff: read once subscribed,
         # then followed from the event's own changes. None while the database can't say.
         self.totals_hidden: bool | None = None
+        self._in_order = InOrder()
         self._task = asyncio.create_task(self._run())
 
     def join(self, screen: Listener) -> None:
@@ -72,30 +75,46 @@ class Room:
         async with self._hub.subscribe(event_channel(self._event_id)) as queue:
             self.subscribed.set()
             # Read after subscribing, so the setting is never older than a change to come.
-            await self._read_totals_hidden()
+            await self._read_event()
             while True:
-                batch = _drained(queue, [await queue.get()])
+                batch = self._in_order.take(await self._arrivals(queue), loop.time())
                 wait = next_tick - loop.time()
-                if wait > 0 and all(m.get("kind") in TALLIES for m in batch):
+                if batch and wait > 0 and all(m.get("kind") in TALLIES for m in batch):
                     await asyncio.sleep(wait)
-                    batch = _drained(queue, batch)
+                    batch += self._in_order.take(_drained(queue, []), loop.time())
+                if not batch:
+                    continue
                 if self.totals_hidden is None:
-                    await self._read_totals_hidden()
+                    await self._read_event()
                 await self._fan_out(batch)
                 if any(m.get("kind") in TALLIES for m in batch):
                     next_tick = loop.time() + self.tick
+
+    async def _arrivals(self, queue: asyncio.Queue[Message]) -> list[Message]:
+        """What the hub has brought, waiting for it; or nothing, once changes held back for a
+        gap have waited long enough."""
+        wait = self._in_order.wait(asyncio.get_running_loop().time())
+        try:
+            async with asyncio.timeout(wait):
+                first = await queue.get()
+        except TimeoutError:
+            return []
+        return _drained(queue, [first])
 
     @property
     def tick(self) -> float:
         """Seconds between this room's tallies: four a second, fewer for a crowd."""
         return min(SLOWEST_TICK, max(TICK, len(self.screens) / TALLY_FRAMES))
 
-    async def _read_totals_hidden(self) -> None:
+    async def _read_event(self) -> None:
         try:
-            found = await Event.filter(id=self._event_id).values_list("totals_hidden", flat=True)
+            found = await Event.filter(id=self._event_id).values_list("totals_hidden", "seq")
         except Exception:  # the database away: asked again before the next changes go out
             return
-        self.totals_hidden = bool(found and found[0])
+        hidden, seq = found[0] if found else (False, None)
+        self.totals_hidden = bool(hidden)
+        if seq is not None:
+            self._in_order.start_after(seq)
 
     async def _fan_out(self, batch: list[Message]) -> None:
         with metrics.fan_out_seconds.time():

@@ -12,6 +12,7 @@ from typing import Any
 from server.events.access import Role
 from server.live.hub import event_channel
 from server.live.hub.memory import MemoryHub
+from server.live.in_order import GAP_WAIT
 from server.live.room import CROWD, SLOWEST_TICK, TALLY_FRAMES, TICK, Rooms, coalesce
 
 
@@ -167,3 +168,29 @@ async def test_a_crowd_is_offered_a_change_a_part_at_a_time_and_all_of_it_in_ord
     assert len(offered_in) >= 3, "three crowds' worth, offered over three turns at least"
     for screen in screens:
         room.leave(screen)
+
+
+async def test_changes_committed_by_other_processes_reach_screens_in_seq_order() -> None:
+    """Another process's commit can reach the hub after a later one's: the room waits for it
+    rather than hand screens a gap they would fill from the database."""
+    rooms = Rooms(MemoryHub())
+    screen = FakeScreen(Role.attendee)
+    room = rooms.enter(11, screen)
+    await room.subscribed.wait()
+
+    def saved(seq: int) -> dict[str, Any]:
+        pitch = {"id": seq, "hidden": False}
+        return {"type": "change", "seq": seq, "kind": "pitch.saved", "data": {"pitch": pitch}}
+
+    await rooms.publish(11, [saved(1)])
+    await rooms.publish(11, [saved(3), saved(4)])
+    await asyncio.sleep(0.05)
+    assert [s for _f, s, _m in screen.got] == [1], "3 and 4 wait for 2"
+    await rooms.publish(11, [saved(2)])
+    await asyncio.sleep(0.05)
+    assert [s for _f, s, _m in screen.got] == [1, 2, 3, 4]
+    await rooms.publish(11, [saved(6)])
+    await asyncio.sleep(GAP_WAIT + 0.1)
+    assert [s for _f, s, _m in screen.got] == [1, 2, 3, 4, 6], "5 never came: 6 goes anyway"
+    assert screen.resyncs == 0
+    room.leave(screen)
