@@ -22,6 +22,9 @@ class Settings:
     hub_url: str
     port: int = 8000
     rate_limit_scale: float = 1.0  # RATE_LIMIT_SCALE: 2 doubles every limit, 0 turns them off
+    # TALLY_FRAMES: frames a second this process may spend telling its screens the live
+    # tallies; lower it where processes outnumber cores (see server/live/room.py).
+    tally_frames: int = 4000
     # EVENT_CREATION_LIMIT: events one address may create or import an hour. An organiser makes
     # one and tries a few; 20 leaves room for a workshop trying Snug behind one wifi, and keeps
     # a script to 480 small events a day.
@@ -62,6 +65,7 @@ class Settings:
             hub_url=os.environ.get("REDIS_URL") or os.environ.get("HUB_URL", "memory://"),
             port=port,
             rate_limit_scale=float(os.environ.get("RATE_LIMIT_SCALE", "1")),
+            tally_frames=int(os.environ.get("TALLY_FRAMES") or cls.tally_frames),
             event_creation_limit=int(
                 os.environ.get("EVENT_CREATION_LIMIT") or cls.event_creation_limit
             ),

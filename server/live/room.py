@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable
 from typing import Any, Protocol
 
 from server import metrics
+from server.config import Settings
 from server.events.access import Role
 from server.events.models import Event
 from server.live.hub import RESYNC, Hub, event_channel
@@ -29,9 +30,10 @@ from server.live.state import as_seen_by
 
 TICK = 0.25  # seconds between an event's tallies: at most four a second, however fast votes come
 # A tick costs a frame to every screen, so a crowded event ticks less often, keeping its
-# tallies within this many frames a second, but never less than once a second.
-TALLY_FRAMES = 4000
-SLOWEST_TICK = 1.0
+# tallies within the frames a second a process may spend on them (Settings.tally_frames), but
+# never less than once in SLOWEST_TICK. Frames cost the sockets' process and the phones alike:
+# at 10,000 screens a process, a tally a second cost more than the votes it told of.
+SLOWEST_TICK = 2.5
 CROWD = 200  # screens offered a change in one turn of the event loop
 TALLIES = frozenset({"votes", "headcounts", "grid.checks"})
 Message = dict[str, Any]
@@ -50,8 +52,11 @@ class Listener(Protocol):
 
 
 class Room:
-    def __init__(self, hub: Hub, event_id: int, on_empty: Callable[[], None]) -> None:
+    def __init__(
+        self, hub: Hub, event_id: int, on_empty: Callable[[], None], tally_frames: int
+    ) -> None:
         self.screens: set[Listener] = set()
+        self.tally_frames = tally_frames
         self.subscribed = asyncio.Event()
         self._hub, self._event_id, self._on_empty = hub, event_id, on_empty
         # Whether the organiser keeps vote counts from all but staff: read once subscribed,
@@ -104,7 +109,7 @@ class Room:
     @property
     def tick(self) -> float:
         """Seconds between this room's tallies: four a second, fewer for a crowd."""
-        return min(SLOWEST_TICK, max(TICK, len(self.screens) / TALLY_FRAMES))
+        return min(SLOWEST_TICK, max(TICK, len(self.screens) / self.tally_frames))
 
     async def _read_event(self) -> None:
         try:
@@ -189,8 +194,8 @@ class Rooms:
     """The rooms of this process, made when an event's first screen opens and dropped with
     its last."""
 
-    def __init__(self, hub: Hub) -> None:
-        self._hub = hub
+    def __init__(self, hub: Hub, tally_frames: int = Settings.tally_frames) -> None:
+        self._hub, self._tally_frames = hub, tally_frames
         self._rooms: dict[int, Room] = {}
 
     def enter(self, event_id: int, screen: Listener) -> Room:
@@ -200,7 +205,8 @@ class Rooms:
             def forget() -> None:
                 del self._rooms[event_id]
 
-            room = self._rooms[event_id] = Room(self._hub, event_id, forget)
+            room = Room(self._hub, event_id, forget, self._tally_frames)
+            self._rooms[event_id] = room
         room.join(screen)
         return room
 

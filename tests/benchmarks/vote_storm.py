@@ -3,12 +3,15 @@
     python -m tests.benchmarks.vote_storm [--phones 2000] [--dots 3] [--database-url URL]
         [--processes N [--hub-url redis://...]] [--client-processes 2] [--draft]
         [--second-event] [--think T] [--spread S] [--over-http] [--http-floor]
+        [--tally-frames F]
 
 It starts real Snug servers (uvicorn, as tests/benchmarks/live_load.py does; SQLite in a
 temporary folder, or a fresh database made on the PostgreSQL server that --database-url names
 and dropped afterwards). With --processes N, N servers share the database and a redis:// hub,
 and the phones are spread over their ports as a load balancer would. Rate limits are off
-(RATE_LIMIT_SCALE=0): a venue's phones come from many addresses, these from one.
+(RATE_LIMIT_SCALE=0): a venue's phones come from many addresses, these from one. Each server
+spends at most --tally-frames frames a second on live tallies (TALLY_FRAMES; the README's
+"Several processes" says how to choose it where processes outnumber cores).
 
 Each event is shaped like a real one: 10 rooms, 5 slots, 40 pitches from 40 attendees who
 also voted in an earlier round, whose grid the organiser allocated and published through the
@@ -80,6 +83,7 @@ import aiosqlite
 import asyncpg
 import httpx
 
+from server.config import Settings
 from tests.benchmarks.live_load import (
     Children,
     Server,
@@ -196,6 +200,7 @@ async def start_servers(
     # The servers inherit this process's environment; the hub is the one thing they must share.
     os.environ.pop("REDIS_URL", None)
     os.environ["HUB_URL"] = args.hub_url
+    os.environ["TALLY_FRAMES"] = str(args.tally_frames)
     options = argparse.Namespace(database_url=database_url, uvicorn_args="")
     # One after another, so that only the first migrates an empty database.
     return [
@@ -684,6 +689,7 @@ async def run(
         "lost": sum(r["lost"] for r in results),
         "double_counted": sum(r["double_counted"] for r in results),
         "processes": args.processes,
+        "tally_frames": args.tally_frames,
         "client_processes": args.client_processes,
         "spread_s": args.spread,
         "dots_over": "http" if args.over_http else "socket",
@@ -818,6 +824,12 @@ def arguments(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--grace", type=float, default=30.0, help="seconds to wait for sockets to converge"
+    )
+    parser.add_argument(
+        "--tally-frames",
+        type=int,
+        default=Settings.tally_frames,
+        help="TALLY_FRAMES for each server: frames a second it may spend on live tallies",
     )
     args = parser.parse_args(argv)
     if args.processes > 1 and not (args.hub_url or "").startswith("redis://"):

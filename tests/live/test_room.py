@@ -9,11 +9,12 @@ import json
 from itertools import pairwise
 from typing import Any
 
+from server.config import Settings
 from server.events.access import Role
 from server.live.hub import event_channel
 from server.live.hub.memory import MemoryHub
 from server.live.in_order import GAP_WAIT
-from server.live.room import CROWD, SLOWEST_TICK, TALLY_FRAMES, TICK, Rooms, coalesce
+from server.live.room import CROWD, SLOWEST_TICK, TICK, Rooms, coalesce
 
 
 def _votes(seq: int, **counts: int) -> dict[str, Any]:
@@ -117,20 +118,33 @@ async def test_a_change_the_room_cannot_shape_sends_screens_to_catch_up_and_the_
     room.leave(screen)
 
 
-async def test_a_crowded_room_ticks_less_often_but_at_least_once_a_second() -> None:
+async def test_a_crowded_room_ticks_less_often_but_at_least_every_few_seconds() -> None:
     """Each tick is a frame to every screen: a crowd is sent its tallies less often, so a storm
     costs the same frames a second however many are watching."""
+    frames = Settings.tally_frames
     rooms = Rooms(MemoryHub())
-    screens = [FakeScreen(Role.attendee) for _ in range(TALLY_FRAMES * 2)]
+    screens = [FakeScreen(Role.attendee) for _ in range(frames * 3)]
     room = rooms.enter(9, screens[0])
     ticks = {}
-    for crowd in (1, TALLY_FRAMES // 4, TALLY_FRAMES // 2, TALLY_FRAMES * 2):
+    for crowd in (1, frames // 4, frames // 2, frames * 2, frames * 3):
         for screen in screens[:crowd]:
             room.join(screen)
         ticks[crowd] = room.tick
-    assert ticks[1] == ticks[TALLY_FRAMES // 4] == TICK, "four a second for a room of a thousand"
-    assert ticks[TALLY_FRAMES // 2] == 0.5, "twice a second for two thousand"
-    assert ticks[TALLY_FRAMES * 2] == SLOWEST_TICK == 1.0, "never less than once a second"
+    assert ticks[1] == ticks[frames // 4] == TICK, "four a second for a room of a thousand"
+    assert ticks[frames // 2] == 0.5, "twice a second for two thousand"
+    assert ticks[frames * 2] == 2.0, "every two seconds for eight thousand"
+    assert ticks[frames * 3] == SLOWEST_TICK == 2.5, "never less than every two and a half"
+    for screen in screens:
+        room.leave(screen)
+
+
+async def test_processes_sharing_cores_can_be_given_fewer_frames_for_tallies() -> None:
+    rooms = Rooms(MemoryHub(), tally_frames=1000)
+    screens = [FakeScreen(Role.attendee) for _ in range(1000)]
+    room = rooms.enter(12, screens[0])
+    for screen in screens:
+        room.join(screen)
+    assert room.tick == 1.0, "a thousand screens on a thousand frames a second: once a second"
     for screen in screens:
         room.leave(screen)
 
