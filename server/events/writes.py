@@ -33,6 +33,9 @@ T = TypeVar("T")
 Publish = Callable[[int, list[dict[str, Any]]], Awaitable[None]]
 BATCH = 200  # writes in one transaction at most, so no writer waits behind a huge batch
 ANSWERED_AT_ONCE = 50  # writers woken in one turn of the event loop
+# A follow-up's answer when what it measured was overtaken before it could record it: it runs
+# again after its delay, and measures afresh.
+OVERTAKEN = object()
 
 log = logging.getLogger("snug.writes")
 
@@ -208,7 +211,8 @@ class Writes:
             while True:
                 self._again.discard(key)
                 await asyncio.sleep(reaction.delay)
-                await self._react(event_id, reaction)
+                if await self._react(event_id, reaction) is OVERTAKEN:
+                    self._again.add(key)
                 if key not in self._again:
                     return
         finally:
@@ -216,7 +220,8 @@ class Writes:
                 metrics.follow_ups_waiting.dec()
             self._again.discard(key)
 
-    async def _react(self, event_id: int, reaction: Reaction) -> None:
+    async def _react(self, event_id: int, reaction: Reaction) -> object:
+        """What the reaction's write answered, if it made one."""
         try:
             event = await Event.get_or_none(id=event_id)
             command = None if event is None else await reaction.build(event)
@@ -225,12 +230,14 @@ class Writes:
                 database.reached()
                 if reaction.done is not None:
                     reaction.done(answer)
+                return answer
         except Exception as exc:
             # What it follows is committed; the next change it follows tries again.
             if unreachable(exc):
                 database.lost()  # said once for the whole outage
             else:
                 log.exception("following up changes of event %s failed", event_id)
+        return None
 
 
 def _told(answers: list[tuple[Write[Any], Any]]) -> None:

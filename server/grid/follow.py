@@ -11,20 +11,20 @@ from server.events.batch import Command
 from server.events.changes import Change
 from server.events.journal import Journal
 from server.events.models import Event
-from server.events.writes import Reaction
+from server.events.writes import OVERTAKEN, Reaction
 from server.grid.agenda import agendas, counts_in, headcounts
 from server.grid.board import load_board
 from server.grid.models import Placement
 from server.grid.published import published_cells
 from server.grid.views import checks_of
 
-# Changes other than votes that move headcounts or checks: one of these landing between the
-# measuring and the recording would leave screens with stale figures.
-MOVES_THE_GRID = ("grid.changed", "grid.published", "headcounts", "venue.updated")
+# Changes other than votes that move headcounts or checks, or record them: one of these landing
+# between the measuring and the recording may make the figures measured stale.
+MOVES_THE_GRID = ("grid.changed", "grid.published", "headcounts", "grid.checks", "venue.updated")
 Found = list[tuple[str, dict[str, Any]]]
 
 
-async def after_votes(event: Event) -> Command[None] | None:
+async def after_votes(event: Event) -> Command[object] | None:
     """The headcounts and checks the committed votes make, measured outside the event's lock,
     as a write recording them; None before any grid is drafted, when neither exists."""
     if event.grid_version == 0:
@@ -33,11 +33,16 @@ async def after_votes(event: Event) -> Command[None] | None:
     if not found:
         return None
 
-    async def record(journal: Journal) -> None:
+    async def record(journal: Journal) -> object:
         moved = Change.filter(event_id=journal.event.id, seq__gt=seen, kind__in=MOVES_THE_GRID)
-        now = await _measure(journal.event) if await moved.exists() else found
-        for kind, data in now:
+        if await moved.exists():
+            # Measuring again here would hold the event's lock through a dozen reads, and
+            # with several processes another's follow-up lands in nearly every gap: measure
+            # again outside the lock instead, a moment later.
+            return OVERTAKEN
+        for kind, data in found:
             await journal.record(kind, data)
+        return None
 
     return record
 

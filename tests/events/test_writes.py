@@ -6,13 +6,17 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
+from tortoise import connections
+from tortoise.backends.base.client import TransactionalDBClient
 
 from server import metrics
 from server.errors import Conflict, NotFound, Refused
 from server.events import receipts
+from server.events.access import SNUG
 from server.events.changes import Change, Receipt
 from server.events.journal import Journal
 from server.events.models import Event
@@ -20,7 +24,7 @@ from server.events.writes import ANSWERED_AT_ONCE, BATCH
 from server.grid import editing
 from server.grid.models import Placement
 from server.marketplace import dots, pitches
-from server.marketplace.models import Dot
+from server.marketplace.models import Dot, Pitch
 from tests.conftest import Domain
 from tests.marketplace.test_pitches import new_pitch, voting
 
@@ -136,23 +140,25 @@ async def test_votes_are_followed_by_headcounts_and_checks_after_commit_not_per_
     assert checks is not None and checks.actor == "snug"
 
 
-async def test_a_follow_up_measured_before_the_grid_moved_measures_again(
-    domain: Domain, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Headcounts measured outside the lock, then a session moved before they were recorded:
-    the stale figures must not be what the screens hear last."""
+async def _measured_then_overtaken(
+    domain: Domain,
+    monkeypatch: pytest.MonkeyPatch,
+    vote_for: int,
+    overtake: Callable[[], Awaitable[None]],
+) -> tuple[int, int]:
+    """A vote's follow-up measures, then waits while ``overtake`` runs before it records; the
+    times it measured and the event's seq once ``overtake`` was done."""
     from server.grid import follow
 
-    event, staff, pitches = await _published(domain)
-    sam = await domain.attendee(event)
-    measured = asyncio.Event()
-    release = asyncio.Event()
+    measured, release = asyncio.Event(), asyncio.Event()
     real = follow._measure
     calls = 0
 
     async def slow_measure(ev: Event) -> Any:
         nonlocal calls
         calls += 1
+        # Measuring reads the whole grid: inside a write it would hold the event's lock.
+        assert not isinstance(connections.get("default"), TransactionalDBClient)
         found = await real(ev)
         if calls == 1:  # the first measure, outside the lock, waits while the grid moves
             measured.set()
@@ -160,18 +166,56 @@ async def test_a_follow_up_measured_before_the_grid_moved_measures_again(
         return found
 
     monkeypatch.setattr(follow, "_measure", slow_measure)
-    await domain.run(event, sam, dots.place_dot, pitches[1])
+    event = await Event.get(id=(await Pitch.get(id=vote_for)).event_id)
+    await domain.run(event, await domain.attendee(event), dots.place_dot, vote_for)
     await measured.wait()
-    room, slot = (await event.rooms.all())[0].id, (await event.slots.all())[0].id
-    await Placement.filter(event_id=event.id).delete()
-    version = (await domain.refresh(event)).grid_version
-    await domain.run(event, staff, editing.move, version, pitches[1], (room, slot))
-    await domain.run(event, staff, editing.publish, version + 1)
+    await overtake()
+    overtaken_at = (await domain.refresh(event)).seq
     release.set()
     await domain.writes.idle()
-    assert calls == 2, "measured again, inside the lock"
-    latest = await Change.filter(event_id=event.id, kind="headcounts").order_by("-seq").first()
-    assert latest is not None and set(latest.data["headcounts"]) == {str(pitches[1])}
+    return calls, overtaken_at
+
+
+async def test_a_follow_up_measured_before_the_grid_moved_measures_again(
+    domain: Domain, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Headcounts measured outside the lock, then a session moved before they were recorded:
+    the stale figures must not be what the screens hear last, nor heard at all."""
+    event, staff, pitches = await _published(domain)
+
+    async def move() -> None:
+        room, slot = (await event.rooms.all())[0].id, (await event.slots.all())[0].id
+        await Placement.filter(event_id=event.id).delete()
+        version = (await domain.refresh(event)).grid_version
+        await domain.run(event, staff, editing.move, version, pitches[1], (room, slot))
+        await domain.run(event, staff, editing.publish, version + 1)
+
+    calls, moved_at = await _measured_then_overtaken(domain, monkeypatch, pitches[1], move)
+    assert calls == 2, "measured again, outside the lock"
+    after = await Change.filter(event_id=event.id, kind="headcounts", seq__gt=moved_at)
+    assert [set(c.data["headcounts"]) for c in after] == [{str(pitches[1])}], "only fresh ones"
+
+
+async def test_a_follow_up_overtaken_by_another_processes_records_nothing_stale(
+    domain: Domain, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With several processes, another's follow-up can record between this one's measuring and
+    recording: this one measures again rather than record what may be older."""
+    event, _staff, pitches = await _published(domain)
+
+    async def elsewhere(journal: Journal) -> None:
+        await journal.record("headcounts", {"headcounts": {str(pitches[0]): 0}})
+
+    async def another_process() -> None:
+        await domain.run(event, SNUG, elsewhere)
+
+    calls, overtaken_at = await _measured_then_overtaken(
+        domain, monkeypatch, pitches[0], another_process
+    )
+    assert calls == 2, "measured again once overtaken"
+    after = await Change.filter(event_id=event.id, seq__gt=overtaken_at, kind="headcounts")
+    assert len(after) == 1, "recorded once, from the second measure"
+    assert after[0].data["headcounts"][str(pitches[0])] == 1, "the vote is counted"
 
 
 async def test_refusals_in_a_batch_do_not_disturb_the_others(domain: Domain) -> None:

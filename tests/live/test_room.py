@@ -16,6 +16,8 @@ from server.live.hub.memory import MemoryHub
 from server.live.in_order import GAP_WAIT
 from server.live.room import CROWD, SLOWEST_TICK, TICK, Rooms, coalesce
 
+NO_SUCH_EVENT = 2_000_000_011
+
 
 def _votes(seq: int, **counts: int) -> dict[str, Any]:
     return {"type": "change", "seq": seq, "kind": "votes", "data": {"votes": counts}}
@@ -187,23 +189,25 @@ async def test_a_crowd_is_offered_a_change_a_part_at_a_time_and_all_of_it_in_ord
 async def test_changes_committed_by_other_processes_reach_screens_in_seq_order() -> None:
     """Another process's commit can reach the hub after a later one's: the room waits for it
     rather than hand screens a gap they would fill from the database."""
+    # No event of this id, so the room starts from the first change it hears, not from the
+    # seq of an event another test left behind.
     rooms = Rooms(MemoryHub())
     screen = FakeScreen(Role.attendee)
-    room = rooms.enter(11, screen)
+    room = rooms.enter(NO_SUCH_EVENT, screen)
     await room.subscribed.wait()
 
     def saved(seq: int) -> dict[str, Any]:
         pitch = {"id": seq, "hidden": False}
         return {"type": "change", "seq": seq, "kind": "pitch.saved", "data": {"pitch": pitch}}
 
-    await rooms.publish(11, [saved(1)])
-    await rooms.publish(11, [saved(3), saved(4)])
+    await rooms.publish(NO_SUCH_EVENT, [saved(1)])
+    await rooms.publish(NO_SUCH_EVENT, [saved(3), saved(4)])
     await asyncio.sleep(0.05)
     assert [s for _f, s, _m in screen.got] == [1], "3 and 4 wait for 2"
-    await rooms.publish(11, [saved(2)])
+    await rooms.publish(NO_SUCH_EVENT, [saved(2)])
     await asyncio.sleep(0.05)
     assert [s for _f, s, _m in screen.got] == [1, 2, 3, 4]
-    await rooms.publish(11, [saved(6)])
+    await rooms.publish(NO_SUCH_EVENT, [saved(6)])
     await asyncio.sleep(GAP_WAIT + 0.1)
     assert [s for _f, s, _m in screen.got] == [1, 2, 3, 4, 6], "5 never came: 6 goes anyway"
     assert screen.resyncs == 0
