@@ -106,15 +106,6 @@ class Unavailable(Refused):
     title = N_("Try again in a moment")
 
 
-class Failed(Refused):
-    """Snug itself went wrong (a bug): the asker is told so as plainly as of any refusal."""
-
-    status = 500
-    title = N_("Something went wrong")
-
-
-WENT_WRONG = Failed(N_("Snug hit an error; nothing was changed. Try again."))
-
 DATABASE_AWAY = Unavailable(
     N_(
         "Snug can't reach its database just now, so nothing was changed. "

@@ -4,24 +4,21 @@ A socket declares a handler for each type of message it takes; the rest is the s
 sockets and lives here. A message is a text frame holding a JSON object whose ``type`` names a
 handler and whose fields fit that type's schema (server/live/messages.py). Whatever goes wrong
 with one message is answered with an error message and the connection stays up, so a page never
-has to reconnect over it: a binary frame, an unknown type, a handler's refusal, the database
-being out of reach (logged once per outage, server/db.py), and a bug (logged with its
-traceback, and answered as a request's 500 is).
+has to reconnect over it: a binary frame, an unknown type, a handler's refusal, and the
+database being out of reach (logged once per outage, server/db.py).
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
-import logging
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, TypeVar
 
-from starlette.websockets import WebSocket, WebSocketDisconnect
+from starlette.websockets import WebSocket
 
 from server import metrics
 from server.db import database, unreachable
-from server.errors import DATABASE_AWAY, WENT_WRONG, Invalid, Refused
+from server.errors import DATABASE_AWAY, Invalid, Refused
 from server.language import N_
 from server.live import messages
 
@@ -30,7 +27,6 @@ from server.live import messages
 HELLO_TIMEOUT = 15.0
 BINARY = N_("Send messages as text, not binary.")
 
-log = logging.getLogger("snug.live")
 T = TypeVar("T")
 Handler = Callable[[dict[str, Any]], Awaitable[None]]
 # Sends the client an error for a refused message, given the message's raw text ("" if none).
@@ -85,16 +81,9 @@ class Dispatcher:
         except Refused as exc:
             await self.answer(exc, raw)
             return exc
-        except WebSocketDisconnect:
-            raise
         except Exception as exc:
             if not unreachable(exc):
-                # A write that failed this way was rolled back with its batch (or never
-                # began), so the page may send it again, as after a 500.
-                metrics.errors.labels(f"{self.socket} socket").inc()
-                log.exception("%s socket: a %s message failed", self.socket, _type_of(raw))
-                await self.answer(WENT_WRONG, raw)
-                return WENT_WRONG
+                raise
             database.lost()
             # Nothing was done, so the page may send the same message again.
             await self.answer(DATABASE_AWAY, raw)
@@ -106,12 +95,3 @@ class Dispatcher:
             raw = await self.next()
             if raw is not None:
                 await self.dispatch(raw)
-
-
-def _type_of(raw: str) -> str:
-    """The type a failed message named, for the log (never its fields: they may hold keys)."""
-    try:
-        kind = json.loads(raw).get("type")
-    except (ValueError, AttributeError):
-        return "unreadable"
-    return kind if isinstance(kind, str) and kind.isidentifier() and len(kind) <= 20 else "unknown"
