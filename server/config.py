@@ -22,8 +22,8 @@ class Settings:
     hub_url: str
     port: int = 8000
     rate_limit_scale: float = 1.0  # RATE_LIMIT_SCALE: 2 doubles every limit, 0 turns them off
-    # TALLY_FRAMES: frames a second this process may spend telling its screens the live
-    # tallies; lower it where processes outnumber cores (see server/live/room.py).
+    # TALLY_FRAMES: frames a second this process may spend telling its screens (of every
+    # event) the live tallies; lower it where processes outnumber cores (server/live/room.py).
     tally_frames: int = 4000
     # EVENT_CREATION_LIMIT: events one address may create or import an hour. An organiser makes
     # one and tries a few; 20 leaves room for a workshop trying Snug behind one wifi, and keeps

@@ -49,7 +49,8 @@ class Reaction:
     build: Callable[[Event], Awaitable[Command[Any] | None]]
     actor: Actor
     delay: float = 0.25  # seconds to gather the changes it follows; at most 4 runs a second
-    # Told the write's answer once it is committed (a webhook delivery is owed: send it).
+    # Told the write's answer once it is committed (a webhook delivery is owed: send it), unless
+    # it answered OVERTAKEN: then it recorded nothing and runs again.
     done: Callable[[Any], None] | None = None
 
 
@@ -228,7 +229,7 @@ class Writes:
             if event is not None and command is not None:
                 answer = await self.run(event, reaction.actor, command)
                 database.reached()
-                if reaction.done is not None:
+                if reaction.done is not None and answer is not OVERTAKEN:
                     reaction.done(answer)
                 return answer
         except Exception as exc:

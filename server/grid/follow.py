@@ -26,7 +26,8 @@ Found = list[tuple[str, dict[str, Any]]]
 
 async def after_votes(event: Event) -> Command[object] | None:
     """The headcounts and checks the committed votes make, measured outside the event's lock,
-    as a write recording them; None before any grid is drafted, when neither exists."""
+    as a write recording them; None before any grid is drafted, when neither exists. The
+    write answers OVERTAKEN, recording nothing, when what was measured may be stale."""
     if event.grid_version == 0:
         return None  # no grid has been drafted yet, the usual case while voting
     found, seen = await _measure(event), event.seq

@@ -6,7 +6,8 @@ the other way round: the one that committed seq 120 may publish after the one th
 several processes would send thousands of screens to the database at once. The room holds a
 change that arrives ahead of a gap until the gap fills, and lets it go anyway after GAP_WAIT:
 a change committed but never published (its process died between the two) leaves the screens
-to find the rest in the database, as they always could.
+to find the rest in the database, as they always could. So does a deliberate jump in an event's
+seq (erasing its personal data sends every screen a snapshot that way), a second late.
 
 No I/O here: the room passes in the time, so the ordering can be tested on its own.
 """
@@ -35,9 +36,10 @@ class InOrder:
         ready: list[Message] = []
         for change in changes:
             seq = change.get("seq")
-            if seq is None:
+            if seq is None:  # a resync: what went missing is read again, so nothing is awaited
                 ready += self._everything_held()
                 ready.append(change)
+                self.last = None
             elif self.last is not None and seq <= self.last:
                 ready.append(change)  # from before the room listened: screens skip what they had
             else:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any, Protocol
 
 from server import metrics
@@ -52,16 +52,15 @@ class Listener(Protocol):
 
 
 class Room:
-    def __init__(
-        self, hub: Hub, event_id: int, on_empty: Callable[[], None], tally_frames: int
-    ) -> None:
+    def __init__(self, hub: Hub, event_id: int, rooms: Rooms) -> None:
         self.screens: set[Listener] = set()
-        self.tally_frames = tally_frames
         self.subscribed = asyncio.Event()
-        self._hub, self._event_id, self._on_empty = hub, event_id, on_empty
+        self._hub, self._event_id, self._rooms = hub, event_id, rooms
         # Whether the organiser keeps vote counts from all but staff: read once subscribed,
-        # then followed from the event's own changes. None while the database can't say.
+        # then followed from the event's own changes (only newer ones: another process's
+        # can arrive late). None while the database can't say.
         self.totals_hidden: bool | None = None
+        self._hidden_as_of = -1
         self._in_order = InOrder()
         self._task = asyncio.create_task(self._run())
 
@@ -72,7 +71,7 @@ class Room:
         self.screens.discard(screen)
         if not self.screens:
             self._task.cancel()
-            self._on_empty()
+            self._rooms.forget(self._event_id)
 
     async def _run(self) -> None:
         loop = asyncio.get_running_loop()
@@ -89,7 +88,8 @@ class Room:
                     batch += self._in_order.take(_drained(queue, []), loop.time())
                 if not batch:
                     continue
-                if self.totals_hidden is None:
+                if self.totals_hidden is None or any(m.get("type") == "resync" for m in batch):
+                    # After a resync the hub may have lost the setting's change too.
                     await self._read_event()
                 await self._fan_out(batch)
                 if any(m.get("kind") in TALLIES for m in batch):
@@ -108,17 +108,18 @@ class Room:
 
     @property
     def tick(self) -> float:
-        """Seconds between this room's tallies: four a second, fewer for a crowd."""
-        return min(SLOWEST_TICK, max(TICK, len(self.screens) / self.tally_frames))
+        """Seconds between this room's tallies: four a second, fewer for a crowd (all the
+        screens of this process, whichever events they follow)."""
+        return min(SLOWEST_TICK, max(TICK, self._rooms.crowd() / self._rooms.tally_frames))
 
     async def _read_event(self) -> None:
         try:
             found = await Event.filter(id=self._event_id).values_list("totals_hidden", "seq")
         except Exception:  # the database away: asked again before the next changes go out
             return
-        hidden, seq = found[0] if found else (False, None)
-        self.totals_hidden = bool(hidden)
-        if seq is not None:
+        hidden, seq = found[0] if found else (False, -1)
+        self.totals_hidden, self._hidden_as_of = bool(hidden), seq
+        if found:
             self._in_order.start_after(seq)
 
     async def _fan_out(self, batch: list[Message]) -> None:
@@ -139,8 +140,9 @@ class Room:
                 screen.resync()
             return
         for message in coalesce(batch):
-            if message["kind"] == "event.updated":
+            if message["kind"] == "event.updated" and message["seq"] > self._hidden_as_of:
                 self.totals_hidden = bool(message["data"]["event"].get("totals_hidden"))
+                self._hidden_as_of = message["seq"]
             hidden = bool(self.totals_hidden)
             texts: dict[Role, str] = {}
             first = int(message.get("first") or message["seq"])
@@ -195,20 +197,23 @@ class Rooms:
     its last."""
 
     def __init__(self, hub: Hub, tally_frames: int = Settings.tally_frames) -> None:
-        self._hub, self._tally_frames = hub, tally_frames
+        self._hub = hub
+        self.tally_frames = max(1, tally_frames)  # frames a second this process's tallies cost
         self._rooms: dict[int, Room] = {}
 
     def enter(self, event_id: int, screen: Listener) -> Room:
         room = self._rooms.get(event_id)
         if room is None:
-
-            def forget() -> None:
-                del self._rooms[event_id]
-
-            room = Room(self._hub, event_id, forget, self._tally_frames)
-            self._rooms[event_id] = room
+            room = self._rooms[event_id] = Room(self._hub, event_id, self)
         room.join(screen)
         return room
+
+    def forget(self, event_id: int) -> None:
+        del self._rooms[event_id]
+
+    def crowd(self) -> int:
+        """The screens of every room in this process."""
+        return sum(len(room.screens) for room in self._rooms.values())
 
     async def publish(self, event_id: int, changes: list[Message]) -> None:
         """Committed changes, in seq order, to the event's screens in every process: one

@@ -61,4 +61,5 @@ def test_a_resync_goes_at_once_after_everything_held() -> None:
     order.take([_change(3)], now=0.0)
     assert _seqs(order.take([{"type": "resync"}], now=0.1)) == [3, None]
     assert order.wait(now=0.1) is None
-    assert _seqs(order.take([_change(4)], now=0.2)) == [4]
+    assert _seqs(order.take([_change(9)], now=0.2)) == [9], "what it missed is not awaited"
+    assert order.take([_change(11)], now=0.2) == []
