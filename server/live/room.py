@@ -71,7 +71,7 @@ class Room:
         self.screens.discard(screen)
         if not self.screens:
             self._task.cancel()
-            self._rooms.forget(self._event_id)
+            self._rooms.forget(self._event_id, self)
 
     async def _run(self) -> None:
         loop = asyncio.get_running_loop()
@@ -208,8 +208,10 @@ class Rooms:
         room.join(screen)
         return room
 
-    def forget(self, event_id: int) -> None:
-        del self._rooms[event_id]
+    def forget(self, event_id: int, room: Room) -> None:
+        # Only that room: a screen leaving late must not drop the room its event has since.
+        if self._rooms.get(event_id) is room:
+            del self._rooms[event_id]
 
     def crowd(self) -> int:
         """The screens of every room in this process."""

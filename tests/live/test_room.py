@@ -264,3 +264,16 @@ async def until(screen: FakeScreen, done: Callable[[], bool], within: float = 5.
             if done():
                 return
             await screen.heard.wait()
+
+
+async def test_a_screen_leaving_an_emptied_room_again_leaves_the_events_new_room_alone() -> None:
+    rooms = Rooms(MemoryHub())
+    first, second = FakeScreen(Role.attendee), FakeScreen(Role.attendee)
+    old = rooms.enter(14, first)
+    old.leave(first)
+    new = rooms.enter(14, second)
+    assert new is not old
+    old.leave(first)  # late, twice
+    assert rooms.enter(14, first) is new, "the event keeps its room"
+    new.leave(first)
+    new.leave(second)
