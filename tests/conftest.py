@@ -9,6 +9,7 @@ import secrets as _secrets
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -19,9 +20,13 @@ from typing import Any
 
 import httpx
 import pytest
+from hypothesis.configuration import set_hypothesis_home_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 IN_CI = os.environ.get("CI", "").lower() == "true"
+# Hypothesis keeps its files outside the work tree: a .hypothesis folder there would make
+# pytest's collection warn (norecursedirs replaces the default ignores), and warnings are errors.
+set_hypothesis_home_dir(Path(tempfile.gettempdir()) / "snug-hypothesis")
 
 
 @dataclass
