@@ -13,6 +13,8 @@ from __future__ import annotations
 import asyncio
 import functools
 import multiprocessing
+import multiprocessing.connection
+import os
 import threading
 from collections.abc import Callable
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
@@ -128,8 +130,27 @@ class Processes(Workers):
         # worker starts in milliseconds rather than in the seconds its imports take.
         context.set_forkserver_preload(["server.app"])
         return ProcessPoolExecutor(
-            max_workers=self._size, mp_context=context, max_tasks_per_child=self._jobs_each
+            max_workers=self._size,
+            mp_context=context,
+            max_tasks_per_child=self._jobs_each,
+            initializer=_end_with_server,
         )
+
+
+def _end_with_server() -> None:
+    """Run in each worker process as it starts. A worker waits for its next job on a pipe it
+    also holds the other end of, so it never hears that the server is gone, and the fork
+    server lives as long as any worker: a server killed outright (out of memory, SIGKILL) left
+    both running for good. The worker now ends when the server does, and the fork server with
+    the last of them."""
+    server = multiprocessing.parent_process()
+    if server is not None:
+        threading.Thread(target=_end_after, args=(server.sentinel,), daemon=True).start()
+
+
+def _end_after(sentinel: int) -> None:
+    multiprocessing.connection.wait([sentinel])
+    os._exit(1)  # nothing of the server's is left to answer
 
 
 _all: list[Processes] = []

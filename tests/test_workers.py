@@ -6,8 +6,12 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import signal
+import subprocess
+import sys
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
@@ -15,7 +19,7 @@ from server.archive import load
 from server.marketplace.models import Dot
 from server.workers import Busy, Processes, Workers
 from tests.archive.test_roundtrip import exported_and_removed
-from tests.conftest import Domain
+from tests.conftest import ROOT, Domain
 
 
 async def test_jobs_run_two_at_a_time_and_the_excess_is_turned_away() -> None:
@@ -85,3 +89,60 @@ async def test_a_large_archive_is_read_in_a_process_and_comes_back_whole(
     monkeypatch.setattr(load, "read", not_here)  # the reading process has its own
     imported = await load.load(raw, domain.keys)
     assert await Dot.filter(event=imported.event).count() == 3 * load.PIECE
+
+
+def _pids() -> tuple[int, int]:
+    """A worker's own pid, and its parent's (the fork server)."""
+    return os.getpid(), os.getppid()
+
+
+SERVER_KILLED = """
+import asyncio, json, os, signal, sys
+from server.workers import Processes
+from tests.test_workers import _pids
+
+async def main():
+    pool = Processes("killed", processes=1, waiting=1, busy="busy")
+    print(json.dumps(await pool.run(_pids)), flush=True)
+    os.kill(os.getpid(), signal.SIGKILL)  # no shutdown of any kind: as the OOM killer does
+
+if __name__ == "__main__":
+    asyncio.run(main())
+"""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def test_a_killed_servers_worker_processes_end_with_it(tmp_path: Path) -> None:
+    """A worker waits for its next job on a pipe it also holds the other end of, so it never
+    hears that the server is gone; nor does the fork server, while a worker lives. Killed
+    outright, a server left both behind, some 160 MB, for good."""
+    script = tmp_path / "killed.py"
+    script.write_text(SERVER_KILLED)
+    errors = tmp_path / "errors.txt"
+    with errors.open("w") as stderr:
+        server = subprocess.Popen(
+            [sys.executable, str(script)],
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+            stdout=subprocess.PIPE,
+            stderr=stderr,
+            text=True,
+        )
+    assert server.stdout is not None
+    with server.stdout:  # read to the line, not to the end: what outlives it holds the pipe
+        said = server.stdout.readline()
+    assert server.wait(timeout=60) == -signal.SIGKILL, errors.read_text()
+    worker, fork_server = json.loads(said)
+    deadline = time.monotonic() + 10
+    while (_alive(worker) or _alive(fork_server)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    left = [pid for pid in (worker, fork_server) if _alive(pid)]
+    for pid in left:  # not to leave them to the rest of the run either
+        os.kill(pid, signal.SIGKILL)
+    assert not left, "the worker or the fork server outlived the server"
