@@ -49,6 +49,9 @@ class Reaction:
     build: Callable[[Event], Awaitable[Command[Any] | None]]
     actor: Actor
     delay: float = 0.25  # seconds to gather the changes it follows; at most 4 runs a second
+    # Seconds between runs while what it follows keeps coming (a storm of votes), if longer:
+    # a lone change is still followed within ``delay``.
+    busy_delay: float = 0.0
     # Told the write's answer once it is committed (a webhook delivery is owed: send it), unless
     # it answered OVERTAKEN: then it recorded nothing and runs again.
     done: Callable[[Any], None] | None = None
@@ -208,14 +211,16 @@ class Writes:
     async def _follow_up(
         self, event_id: int, key: tuple[int, Reaction], reaction: Reaction
     ) -> None:
+        delay = reaction.delay
         try:
             while True:
                 self._again.discard(key)
-                await asyncio.sleep(reaction.delay)
+                await asyncio.sleep(delay)
                 if await self._react(event_id, reaction) is OVERTAKEN:
                     self._again.add(key)
                 if key not in self._again:
                     return
+                delay = max(reaction.delay, reaction.busy_delay)
         finally:
             if self._following.pop(key, None) is not None:
                 metrics.follow_ups_waiting.dec()

@@ -20,7 +20,7 @@ from server.events.access import SNUG
 from server.events.changes import Change, Receipt
 from server.events.journal import Journal
 from server.events.models import Event
-from server.events.writes import ANSWERED_AT_ONCE, BATCH
+from server.events.writes import ANSWERED_AT_ONCE, BATCH, Reaction
 from server.grid import editing
 from server.grid.models import Placement
 from server.marketplace import dots, pitches
@@ -338,3 +338,28 @@ async def test_a_large_batch_s_writers_hear_their_answers_a_part_a_turn(domain: 
     assert batches_after - batches <= 2, "they were committed together"
     most_in_one_turn = max(turns.count(t) for t in set(turns))
     assert most_in_one_turn <= ANSWERED_AT_ONCE < len(voters)
+
+
+async def test_a_follow_up_kept_busy_runs_less_often_and_a_lone_one_soon(domain: Domain) -> None:
+    event = await domain.event()
+    loop = asyncio.get_running_loop()
+    runs: list[float] = []
+
+    async def build(_event: Event) -> None:
+        runs.append(loop.time())
+
+    reaction = Reaction(frozenset(), build, SNUG, delay=0.05, busy_delay=1.0)
+    began = loop.time()
+    while loop.time() - began < 2.5:  # a storm: changes to follow faster than the delay
+        domain.writes.soon(event.id, reaction)
+        await asyncio.sleep(0.01)
+    await domain.writes.idle()
+    first, *busy = runs
+    assert first - began < 0.5
+    gaps = [later - earlier for earlier, later in zip(runs, busy, strict=False)]
+    assert gaps and min(gaps) >= 1.0, gaps
+    runs.clear()
+    asked = loop.time()
+    domain.writes.soon(event.id, reaction)
+    await domain.writes.idle()
+    assert len(runs) == 1 and runs[0] - asked < 0.5, "a lone change is followed soon again"
