@@ -131,6 +131,14 @@ def _quick(name: str) -> Any:
     return jsonschema_rs.validator_for(inlined)
 
 
+def _passes_quickly(name: str, instance: Any) -> bool:
+    quick = _quick(name)
+    try:
+        return quick is not None and bool(quick.is_valid(instance))
+    except ValueError:  # a value of no JSON kind (a date, bytes): jsonschema says what is wrong
+        return False
+
+
 def _reads_alike(node: Any) -> bool:
     """Whether a schema has no reference left, no format (jsonschema-rs asserts none unless
     told, and not all as jsonschema does), and no pattern with an escape or a dot: Rust's
@@ -200,8 +208,7 @@ def _check_text(value: Any) -> None:
 def validate(name: str, instance: Any) -> Any:
     """Returns the instance if it fits the schema; otherwise raises Invalid, naming the first
     thing wrong with it."""
-    quick = _quick(name)
-    if quick is not None and quick.is_valid(instance):
+    if _passes_quickly(name, instance):
         return instance
     error = next(validator(name).iter_errors(instance), None)
     if error is not None:

@@ -297,6 +297,12 @@ def test_a_schema_rust_reads_otherwise_is_left_to_jsonschema() -> None:
         validate("pitch-create", {"title": "\x1c"})
 
 
+def test_a_value_of_no_json_kind_is_refused_in_words() -> None:
+    """Rust raises on values JSON has no kind for; jsonschema says what is wrong instead."""
+    with pytest.raises(Invalid, match="should be text"):
+        validate("join", {"name": b"Ann"})
+
+
 @pytest.mark.parametrize("name", QUICK)
 @settings(max_examples=150, derandomize=True, deadline=None)
 @given(data=st.data())
