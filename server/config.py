@@ -7,10 +7,12 @@ import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from server.language import gettext as _
 
+N = TypeVar("N", int, float)
 DATA_DIR = Path(os.environ.get("SNUG_DATA_DIR", "var"))
 
 
@@ -56,7 +58,7 @@ class Settings:
     @classmethod
     def from_environ(cls, port: int | None = None) -> Settings:
         """``port``: the command line's, over PORT."""
-        port = port or int(os.environ.get("PORT", "8000"))
+        port = port or _number("PORT", 8000)
         return cls(
             database_url=database_url(),
             secret_key=os.environ.get("SECRET_KEY") or _kept_secret(),
@@ -64,23 +66,39 @@ class Settings:
             # REDIS_URL shares live updates between processes; without it, one process.
             hub_url=os.environ.get("REDIS_URL") or os.environ.get("HUB_URL", "memory://"),
             port=port,
-            rate_limit_scale=float(os.environ.get("RATE_LIMIT_SCALE", "1")),
-            tally_frames=int(os.environ.get("TALLY_FRAMES") or cls.tally_frames),
-            event_creation_limit=int(
-                os.environ.get("EVENT_CREATION_LIMIT") or cls.event_creation_limit
-            ),
+            rate_limit_scale=_number("RATE_LIMIT_SCALE", cls.rate_limit_scale),
+            tally_frames=_number("TALLY_FRAMES", cls.tally_frames),
+            event_creation_limit=_number("EVENT_CREATION_LIMIT", cls.event_creation_limit),
             trusted_proxies=trusted_proxies(os.environ.get("TRUSTED_PROXIES", "")),
-            header_timeout=float(os.environ.get("HEADER_TIMEOUT") or cls.header_timeout),
-            archive_max_mb=int(os.environ.get("ARCHIVE_MAX_MB", "100")),
+            header_timeout=_number("HEADER_TIMEOUT", cls.header_timeout),
+            archive_max_mb=_number("ARCHIVE_MAX_MB", cls.archive_max_mb),
             operator_name=os.environ.get("OPERATOR_NAME", "").strip(),
             contact_email=os.environ.get("CONTACT_EMAIL", "").strip(),
             contact_phone=os.environ.get("CONTACT_PHONE", "").strip(),
-            contact_reply_days=int(os.environ.get("CONTACT_REPLY_DAYS") or cls.contact_reply_days),
+            contact_reply_days=_number("CONTACT_REPLY_DAYS", cls.contact_reply_days),
             webhook_private=os.environ.get("WEBHOOK_PRIVATE_ADDRESSES", "") == "allow",
-            webhook_backoff=float(os.environ.get("WEBHOOK_BACKOFF") or cls.webhook_backoff),
+            webhook_backoff=_number("WEBHOOK_BACKOFF", cls.webhook_backoff),
             mail=mail_from_environ(),
-            reminder_days=int(os.environ.get("REMINDER_DAYS") or cls.reminder_days),
+            reminder_days=_number("REMINDER_DAYS", cls.reminder_days),
         )
+
+
+def _number(name: str, default: N) -> N:
+    """The environment's ``name``, a number of the default's kind and not below zero; the
+    default when unset. Anything else stops the server with a sentence, not a traceback."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = type(default)(raw)
+    except ValueError:
+        value = None
+    if value is None or not 0 <= value < float("inf"):
+        said = _("%(name)s must be a whole number, 0 or more (see README, Configuration).")
+        if isinstance(default, float):
+            said = _("%(name)s must be a number, 0 or more (see README, Configuration).")
+        raise SystemExit(f"{said % {'name': name}} {raw!r}")
+    return value
 
 
 @dataclass(frozen=True)
@@ -120,7 +138,7 @@ def mail_from_environ() -> Mail | None:
         starttls = os.environ.get("SMTP_STARTTLS", "") in {"1", "true", "yes"}
         return Mail(
             host=host,
-            port=int(os.environ.get("SMTP_PORT") or (587 if starttls else 25)),
+            port=_number("SMTP_PORT", 587 if starttls else 25),
             sender=sender,
             user=os.environ.get("SMTP_USER", ""),
             password=os.environ.get("SMTP_PASSWORD", ""),
