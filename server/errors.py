@@ -106,6 +106,15 @@ class Unavailable(Refused):
     title = N_("Try again in a moment")
 
 
+class Failed(Refused):
+    """Snug's own fault: a bug, not the request. What it was goes to the log, not the asker."""
+
+    status = 500
+    title = N_("Something went wrong")
+
+
+FAILED = Failed(N_("Snug hit an error; nothing was changed. Try again."))
+
 DATABASE_AWAY = Unavailable(
     N_(
         "Snug can't reach its database just now, so nothing was changed. "

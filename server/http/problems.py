@@ -12,7 +12,7 @@ from starlette.responses import JSONResponse, Response
 
 from server import language, metrics
 from server.db import unreachable
-from server.errors import DATABASE_AWAY, Refused
+from server.errors import DATABASE_AWAY, FAILED, Refused
 from server.language import N_, gettext
 from server.limits import TooFast
 from server.logs import redact
@@ -93,6 +93,4 @@ async def server_error(request: Request, exc: Exception) -> Response:
         json.dumps({"error": type(exc).__name__, "path": redact(request.url.path)}),
         exc_info=exc,
     )
-    return problem(
-        500, N_("Something went wrong"), N_("Snug hit an error; nothing was changed. Try again.")
-    )
+    return problem(500, FAILED.title, FAILED.message)

@@ -4,21 +4,22 @@ A socket declares a handler for each type of message it takes; the rest is the s
 sockets and lives here. A message is a text frame holding a JSON object whose ``type`` names a
 handler and whose fields fit that type's schema (server/live/messages.py). Whatever goes wrong
 with one message is answered with an error message and the connection stays up, so a page never
-has to reconnect over it: a binary frame, an unknown type, a handler's refusal, and the
-database being out of reach (logged once per outage, server/db.py).
+has to reconnect over it: a binary frame, an unknown type, a handler's refusal, the database
+being out of reach (logged once per outage, server/db.py), and a bug in a handler (logged).
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, TypeVar
 
-from starlette.websockets import WebSocket
+from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
 from server import metrics
 from server.db import database, unreachable
-from server.errors import DATABASE_AWAY, Invalid, Refused
+from server.errors import DATABASE_AWAY, FAILED, Invalid, Refused
 from server.language import N_
 from server.live import messages
 
@@ -28,6 +29,7 @@ HELLO_TIMEOUT = 15.0
 BINARY = N_("Send messages as text, not binary.")
 
 T = TypeVar("T")
+log = logging.getLogger("snug.socket")
 Handler = Callable[[dict[str, Any]], Awaitable[None]]
 # Sends the client an error for a refused message, given the message's raw text ("" if none).
 Answer = Callable[[Refused, str], Awaitable[None]]
@@ -81,13 +83,22 @@ class Dispatcher:
         except Refused as exc:
             await self.answer(exc, raw)
             return exc
+        except WebSocketDisconnect:
+            raise
         except Exception as exc:
-            if not unreachable(exc):
-                raise
-            database.lost()
-            # Nothing was done, so the page may send the same message again.
-            await self.answer(DATABASE_AWAY, raw)
-        return None
+            if unreachable(exc):
+                database.lost()
+                # Nothing was done, so the page may send the same message again.
+                await self.answer(DATABASE_AWAY, raw)
+                return None
+            if self.websocket.application_state is not WebSocketState.CONNECTED:
+                raise  # the socket closed under the handler: nobody is left to answer
+            # A bug: the person is told, the log gets what it was (not the message, which
+            # may hold a token), and the socket, with everyone's other work on it, stays up.
+            metrics.errors.labels(self.socket).inc()
+            log.exception("a message on the %s socket failed", self.socket)
+            await self.answer(FAILED, raw)
+            return FAILED
 
     async def serve(self) -> None:
         """Answers every message until the client goes (WebSocketDisconnect)."""
