@@ -32,7 +32,9 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     venv.create(folder / "venv", with_pip=True)
     pip = folder / "venv" / "bin" / "pip"
     for lock in ("pip.txt", "run.txt"):
-        _run(pip, "install", "-q", "--require-hashes", "-r", ROOT / "requirements" / lock, cwd=folder)
+        _run(
+            pip, "install", "-q", "--require-hashes", "-r", ROOT / "requirements" / lock, cwd=folder
+        )
     _run(pip, "install", "-q", "--no-deps", wheel, cwd=folder)
     return folder / "venv" / "bin" / "snug"
 
