@@ -9,7 +9,7 @@ from starlette.responses import JSONResponse, Response
 
 from server.actions import board
 from server.events import feeds, setup
-from server.events.access import Role
+from server.events.access import Actor, Role
 from server.events.models import Attendee, Event
 from server.feedback import sessions
 from server.grid import seats
@@ -47,10 +47,15 @@ async def read_me(request: Request, _body: None) -> Response:
 
 
 async def read_my_data(request: Request, _body: None) -> Response:
+    event, actor = await event_and_actor(request)
+    return await my_data(request, event, actor)
+
+
+async def my_data(request: Request, event: Event, actor: Actor) -> Response:
     """Everything Snug holds of the asker at this event, in one file: what their page shows
     (name, dots, pitches, agenda, seats), the sessions they gave feedback on (not what they
-    said, which is anonymous) and the actions owned by their name."""
-    event, actor = await event_and_actor(request)
+    said, which is anonymous) and the actions owned by their name. The API's and the page's
+    link's answer alike."""
     attendee = actor.as_attendee()
     state = await snapshot(event, actor, request.app.state.settings.public_url)
     gave = await sessions.gave_on(event, request.app.state.keys, attendee.id)
@@ -62,7 +67,8 @@ async def read_my_data(request: Request, _body: None) -> Response:
         "actions": [item.as_json() for item in owned],
     }
     disposition = f'attachment; filename="{event.slug}-my-data.json"'
-    return JSONResponse(found, headers={"Content-Disposition": disposition})
+    headers = {"Content-Disposition": disposition, "Cache-Control": "no-store"}
+    return JSONResponse(found, headers=headers)
 
 
 async def _feed_owner(request: Request) -> tuple[Event, Attendee, str]:

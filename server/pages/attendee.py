@@ -11,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from server.actions import board, mine, status
-from server.errors import Invalid, Refused
+from server.errors import Invalid, NotFound, Refused
 from server.events import feeds, setup
 from server.events.access import PUBLIC, Actor, Role
 from server.events.day import Audience, local_now
@@ -21,6 +21,7 @@ from server.events.setup import FIRST_TIME
 from server.feedback import sessions
 from server.feedback.models import ANSWERS, COMMENT_LIMIT
 from server.grid import seats
+from server.http import attendees
 from server.http.api import path_id
 from server.http.security import ATTENDEE_COOKIE, page_secret
 from server.http.session import keep_key
@@ -105,6 +106,7 @@ TOO_LONG = {
     ),
 }
 NAME_TOO_LONG = N_("Your name can be at most 60 characters.")
+NO_DATA = N_("There is no data of yours here: open the event's join link on this device first.")
 LIMITS = {"title": 120, "pitch": 280, "host": 80}  # as schemas/pitch-create.json says
 
 
@@ -457,6 +459,16 @@ async def calendar(request: Request) -> Response:
     return see_other(f"/e/{event.slug}?done=calendar#calendar-heading")
 
 
+async def my_data(request: Request) -> Response:
+    """The file of everything Snug holds of this attendee, for a plain link (the cookie says
+    who): the same file as the API's. Anyone else finds nothing here, as on other pages."""
+    event = await event_of(request)
+    actor = await visitor(request, event, ROLE)
+    if actor.attendee is None:
+        raise NotFound(NO_DATA)
+    return await attendees.my_data(request, event, actor)
+
+
 async def rename(request: Request) -> Response:
     event = await event_of(request)
     actor = await visitor(request, event, ROLE)
@@ -485,4 +497,5 @@ routes = [
     PageRoute("/e/{slug}/feedback/{pitch:int}", give_feedback, methods=["POST"]),
     PageRoute("/e/{slug}/my-actions/{action:int}", my_action, methods=["POST"]),
     PageRoute("/e/{slug}/calendar", calendar, methods=["POST"]),
+    PageRoute("/e/{slug}/my-data.json", my_data),
 ]

@@ -221,3 +221,25 @@ def test_a_grid_taken_down_is_said_on_the_page(
     ev.ok("POST", "/grid/unpublish", ev.organiser, json={"version": 2})
     assert taken_down.search(phone.page().text)
     phone.client.close()
+
+
+def test_my_data_comes_by_a_plain_link_and_only_to_me(phone: Phone) -> None:
+    phone.join("Ana")
+    link = re.search(
+        r'id="my-data" class="button secondary" href="([^"]+)" download', phone.page().text
+    )
+    assert link is not None
+    answer = phone.client.get(link.group(1))
+    assert answer.status_code == 200
+    assert answer.headers["content-type"] == "application/json"
+    assert answer.headers["cache-control"] == "no-store"
+    assert (
+        answer.headers["content-disposition"] == f'attachment; filename="{phone.slug}-my-data.json"'
+    )
+    held = answer.json()
+    assert (held["event"], held["you"]["name"]) == (phone.slug, "Ana")
+    assert held["feedback"] == {"given_on": [], "anonymous": True}
+    phone.client.cookies.clear()
+    stranger = phone.client.get(link.group(1))
+    assert stranger.status_code == 404 and "Ana" not in stranger.text
+    assert "no data of yours here" in stranger.text

@@ -289,6 +289,9 @@ RULES: dict[tuple[str, str], Rule | Socket] = {
         ATTENDEES, lambda w: Call(api(w, "/me/actions")), self_only=True
     ),
     ("GET", f"{SLUG}/me/data"): Rule(ATTENDEES, lambda w: Call(api(w, "/me/data")), self_only=True),
+    ("GET", "/e/{slug}/my-data.json"): Rule(
+        ATTENDEES, lambda w: Call(page(w, "/my-data.json"), cookies=("attendee",))
+    ),
     ("GET", "/e/{slug}/feedback/{pitch:int}"): Rule(
         ORGANISERS | AUTHORS,
         lambda w: Call(page(w, f"/feedback/{w.pitch}"), cookies=("attendee", "staff")),
