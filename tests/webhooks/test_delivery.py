@@ -8,9 +8,13 @@ import hmac
 import json
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import httpx
+import pytest
 
+from server.config import Settings
+from server.webhooks import delivery
 from tests.conftest import LiveServer, start_server, stop_server
 from tests.webhooks.conftest import QUICK, hook, log_of, make, publish, server_log, settled_log
 from tests.webhooks.receiver import Received, Receiver, receiving
@@ -194,3 +198,35 @@ def test_an_action_changing_is_news_with_the_action_and_without_its_link(
     }
     assert payload["session"] == {"id": pitch, "title": "Open data"}
     assert "/action/" not in got.body.decode(), "the owner's private link stays private"
+
+
+async def test_a_delivery_connects_to_the_address_it_checked(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The name is looked up once, that address is checked, and the post goes to it with the
+    name as Host: a second lookup can't send it somewhere else. ``hooks.invalid`` never
+    resolves, so the post arrives only if no second lookup was made."""
+    looked_up: list[tuple[str, int]] = []
+
+    async def checked(host: str, port: int, *, private: bool) -> str:
+        looked_up.append((host, port))
+        return "127.0.0.1"
+
+    monkeypatch.setattr(delivery, "resolve", checked)
+    settings = Settings("sqlite://:memory:", "secret", "http://127.0.0.1", "memory://")
+    deliverer = delivery.Deliverer(settings)
+    # Its client alone, without the lookout that reads the database for what is due.
+    deliverer._client = httpx.AsyncClient(timeout=5, trust_env=False)
+    with receiving() as receiver:
+        port = httpx.URL(receiver.url).port
+        endpoint = SimpleNamespace(url=f"http://hooks.invalid:{port}/hooks/snug", nonce="n")
+        owed = SimpleNamespace(endpoint=endpoint, body="{}", delivery_id="d1", kind="test")
+        try:
+            answered = await deliverer._attempt(owed)  # type: ignore[arg-type]
+        finally:
+            await deliverer._client.aclose()
+        (received,) = receiver.wait_for(1)
+    assert answered == (200, "")
+    assert looked_up == [("hooks.invalid", port)]
+    assert received.headers["host"] == f"hooks.invalid:{port}"
+    assert received.path == "/hooks/snug"
