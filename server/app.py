@@ -13,13 +13,12 @@ from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route, WebSocketRoute
-from starlette.staticfiles import StaticFiles
 from tortoise.exceptions import OperationalError
 
 from server import collector, db, loop_lag, pages
 from server.actions.reminders import Reminders
 from server.actions.sync import Typing
-from server.bundled import WEB_DIR
+from server.bundled import STATIC_DIR
 from server.config import Settings
 from server.errors import Refused
 from server.events.access import Keys
@@ -52,6 +51,7 @@ from server.http import (
 from server.http.observe import AccessLog, metrics_page
 from server.http.openapi import openapi
 from server.http.security import SecurityHeaders
+from server.http.static import Static
 from server.limits import OpenStreams, limiter_from
 from server.live.hub import hub_from_url
 from server.live.notes_socket import notes_live
@@ -98,7 +98,7 @@ routes = [
     *language.routes,
     *pages.routes,
     *offline.routes,
-    Mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static"),
+    Mount("/static", Static(directory=STATIC_DIR), name="static"),
 ]
 
 

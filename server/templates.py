@@ -20,7 +20,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from server import language
-from server.bundled import WEB_DIR
+from server.bundled import WEB_DIR, static_url
 from server.events.day import words as day_words
 from server.exports.bidi import isolate
 from server.language import formats
@@ -56,6 +56,7 @@ def environment() -> Environment:
         newstyle=True,
     )
     env.globals["language"] = language.current
+    env.globals["static"] = static_url
     env.globals["asked"] = language.asked.get
     env.globals["language_names"] = language.NAMES
     env.globals["languages"] = language.offered
