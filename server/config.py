@@ -103,15 +103,17 @@ def _number(name: str, default: N) -> N:
 
 @dataclass(frozen=True)
 class Mail:
-    """The SMTP server reminders go through. ``starttls``: upgrade a plain connection (port
-    587); ``tls``: TLS from the start (port 465, ``smtps://``)."""
+    """The SMTP server reminders go through. ``tls``: TLS from the start (port 465,
+    ``smtps://``). ``starttls``: upgrade a plain connection always (True), never (False), or
+    whenever the server offers to (None). A password is never sent over a connection that
+    wasn't upgraded: with one, unset means always (``mail_from_environ``)."""
 
     host: str
     port: int
     sender: str  # SNUG_MAIL_FROM: the From address
     user: str = ""
     password: str = ""
-    starttls: bool = False
+    starttls: bool | None = None
     tls: bool = False
 
     def __repr__(self) -> str:  # never the password, in a traceback or a log
@@ -120,7 +122,8 @@ class Mail:
 
 def mail_from_environ() -> Mail | None:
     """SMTP_URL (``smtp://user:password@host:587?starttls=1`` or ``smtps://...:465``), else
-    SMTP_HOST, SMTP_PORT, SMTP_USER, SMTP_PASSWORD and SMTP_STARTTLS=1; with SNUG_MAIL_FROM.
+    SMTP_HOST, SMTP_PORT, SMTP_USER, SMTP_PASSWORD and SMTP_STARTTLS (1 or 0); with
+    SNUG_MAIL_FROM.
     None when no server is named."""
     url = os.environ.get("SMTP_URL", "").strip()
     host = os.environ.get("SMTP_HOST", "").strip()
@@ -135,13 +138,14 @@ def mail_from_environ() -> Mail | None:
             )
         )
     if not url:
-        starttls = os.environ.get("SMTP_STARTTLS", "") in {"1", "true", "yes"}
+        user, password = os.environ.get("SMTP_USER", ""), os.environ.get("SMTP_PASSWORD", "")
+        starttls = _upgrade(os.environ.get("SMTP_STARTTLS", ""), bool(user or password))
         return Mail(
             host=host,
             port=_number("SMTP_PORT", 587 if starttls else 25),
             sender=sender,
-            user=os.environ.get("SMTP_USER", ""),
-            password=os.environ.get("SMTP_PASSWORD", ""),
+            user=user,
+            password=password,
             starttls=starttls,
         )
     parts = urlsplit(url)
@@ -153,7 +157,8 @@ def mail_from_environ() -> Mail | None:
             )
         )
     tls = parts.scheme == "smtps"
-    starttls = parse_qs(parts.query).get("starttls", [""])[0] in {"1", "true", "yes"}
+    asked = parse_qs(parts.query).get("starttls", [""])[0]
+    starttls = False if tls else _upgrade(asked, bool(parts.username or parts.password))
     return Mail(
         host=parts.hostname,
         port=parts.port or (465 if tls else 587 if starttls else 25),
@@ -163,6 +168,16 @@ def mail_from_environ() -> Mail | None:
         starttls=starttls,
         tls=tls,
     )
+
+
+def _upgrade(asked: str, signs_in: bool) -> bool | None:
+    """Whether to upgrade to TLS, as asked ("1" or "0"); unset, whenever the server offers,
+    and always when there is a password to send."""
+    if asked.strip().lower() in {"1", "true", "yes"}:
+        return True
+    if asked.strip().lower() in {"0", "false", "no"}:
+        return False
+    return True if signs_in else None
 
 
 def trusted_proxies(listed: str) -> tuple[str, ...]:

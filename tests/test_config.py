@@ -2,7 +2,7 @@
 
 import pytest
 
-from server.config import Settings
+from server.config import Settings, mail_from_environ
 
 
 @pytest.fixture(autouse=True)
@@ -44,3 +44,35 @@ def test_a_number_that_isnt_stops_the_server_in_words(
     with pytest.raises(SystemExit) as stopped:
         Settings.from_environ()
     assert str(stopped.value) == f"{said} (see README, Configuration). {value!r}"
+
+
+@pytest.mark.parametrize(
+    ("environ", "port", "starttls", "tls"),
+    [
+        ({"SMTP_URL": "smtp://relay.example.org"}, 25, None, False),  # upgraded when offered
+        ({"SMTP_URL": "smtp://ann:pw@relay.example.org"}, 587, True, False),  # a password
+        ({"SMTP_URL": "smtp://ann:pw@relay.example.org:25?starttls=0"}, 25, False, False),
+        ({"SMTP_URL": "smtp://relay.example.org?starttls=1"}, 587, True, False),
+        ({"SMTP_URL": "smtps://ann:pw@relay.example.org"}, 465, False, True),
+        ({"SMTP_HOST": "relay.example.org"}, 25, None, False),
+        ({"SMTP_HOST": "relay.example.org", "SMTP_PASSWORD": "pw"}, 587, True, False),
+        ({"SMTP_HOST": "relay.example.org", "SMTP_STARTTLS": "0"}, 25, False, False),
+    ],
+)
+def test_a_password_is_never_sent_over_a_connection_left_plain(
+    monkeypatch: pytest.MonkeyPatch,
+    environ: dict[str, str],
+    port: int,
+    starttls: bool | None,
+    tls: bool,
+) -> None:
+    for name in ("SMTP_URL", "SMTP_HOST", "SMTP_PORT", "SMTP_USER", "SMTP_PASSWORD"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.delenv("SMTP_STARTTLS", raising=False)
+    monkeypatch.setenv("SNUG_MAIL_FROM", "snug@example.org")
+    for name, value in environ.items():
+        monkeypatch.setenv(name, value)
+    mail = mail_from_environ()
+    assert mail is not None
+    assert (mail.port, mail.starttls, mail.tls) == (port, starttls, tls)
+    assert "pw" not in repr(mail)
