@@ -120,13 +120,7 @@ class Typing:
         """Syncs now what still waits for its moment (the process is stopping), so the board
         never misses the last keystrokes; each event's sync is one write, as ever."""
         for event_id in list(self._waiting):
-            event = await Event.get_or_none(id=event_id)
-            command = None if event is None else await self._syncs(event)
-            if event is not None and command is not None:
-                try:
-                    await self._writes.run(event, SNUG, command)
-                except Exception:
-                    log.exception("the action board of event %s didn't follow its notes", event_id)
+            await self._writes.now(event_id, self._reaction)
 
     async def _syncs(self, event: Event) -> Command[bool] | None:
         waiting = self._waiting.pop(event.id, {})

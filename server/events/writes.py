@@ -216,7 +216,7 @@ class Writes:
             while True:
                 self._again.discard(key)
                 await asyncio.sleep(delay)
-                if await self._react(event_id, reaction) is OVERTAKEN:
+                if await self.now(event_id, reaction) is OVERTAKEN:
                     self._again.add(key)
                 if key not in self._again:
                     return
@@ -226,8 +226,9 @@ class Writes:
                 metrics.follow_ups_waiting.dec()
             self._again.discard(key)
 
-    async def _react(self, event_id: int, reaction: Reaction) -> object:
-        """What the reaction's write answered, if it made one."""
+    async def now(self, event_id: int, reaction: Reaction) -> object:
+        """Runs the reaction for the event at once (its delay is for gathering; this is for a
+        process stopping with some still gathered); what its write answered, if it made one."""
         try:
             event = await Event.get_or_none(id=event_id)
             command = None if event is None else await reaction.build(event)
