@@ -169,7 +169,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Sta
     app.state.keys = Keys(settings.secret_key)
     app.state.hub = hub_from_url(settings.hub_url)
     app.state.rooms = Rooms(app.state.hub, settings.tally_frames)
-    app.state.writes = Writes(app.state.rooms.publish)
+    app.state.writes = Writes(app.state.rooms.publish, app.state.hub.claim)
     app.state.writes.react(FOLLOW_VOTES)
     app.state.typing = Typing(app.state.writes, app.state.keys)
     app.state.deliverer = Deliverer(settings)

@@ -10,7 +10,9 @@ The event's seq moves on under the row lock, so numbers stay gap-free across pro
 
 Reactions (headcounts and grid checks after votes) run after commit, debounced per event,
 outside the lock: they read the committed state, then record what they found as a write of
-their own, so they cost a storm one short write a tick rather than a long one per vote.
+their own, so they cost a storm one short write a tick rather than a long one per vote. With
+several processes, a shared reaction is claimed through the hub, so one process measures for
+all at a time: the others stand down when the measurement under way covers their commits.
 """
 
 from __future__ import annotations
@@ -31,11 +33,16 @@ from server.events.models import Event
 
 T = TypeVar("T")
 Publish = Callable[[int, list[dict[str, Any]]], Awaitable[None]]
+# Holds a name for some seconds with a value, for one process of all: None once held, else
+# the value of the process holding it (Hub.claim).
+Claim = Callable[[str, int, float], Awaitable[int | None]]
 BATCH = 200  # writes in one transaction at most, so no writer waits behind a huge batch
 ANSWERED_AT_ONCE = 50  # writers woken in one turn of the event loop
 # A follow-up's answer when what it measured was overtaken before it could record it: it runs
 # again after its delay, and measures afresh.
 OVERTAKEN = object()
+# A shared follow-up's answer when another process's measurement covers what it would measure.
+COVERED = object()
 
 log = logging.getLogger("snug.writes")
 
@@ -55,6 +62,14 @@ class Reaction:
     # Told the write's answer once it is committed (a webhook delivery is owed: send it), unless
     # it answered OVERTAKEN: then it recorded nothing and runs again.
     done: Callable[[Any], None] | None = None
+    # What it records is the same whichever process measures it (headcounts from the
+    # database): one process runs it at a time, for every process's commits up to its seq.
+    shared: bool = False
+
+    @property
+    def name(self) -> str:
+        """The same in every process: what its claim is held under."""
+        return f"{self.build.__module__}.{self.build.__qualname__}"
 
 
 @dataclass
@@ -79,12 +94,14 @@ class _Pending:
 class Writes:
     """One per process: each event's queue of writes and its committer."""
 
-    def __init__(self, publish: Publish) -> None:
-        self._publish = publish
+    def __init__(self, publish: Publish, claim: Claim | None = None) -> None:
+        self._publish, self._claim = publish, claim
         self._events: dict[int, _Pending] = {}
         self._reactions: list[Reaction] = []
         self._following: dict[tuple[int, Reaction], asyncio.Task[None]] = {}
         self._again: set[tuple[int, Reaction]] = set()
+        # The latest seq of this process's commits each shared follow-up owes a measurement.
+        self._owed: dict[tuple[int, Reaction], int] = {}
         self._answering: set[asyncio.Task[None]] = set()
 
     def react(self, reaction: Reaction) -> None:
@@ -174,9 +191,11 @@ class Writes:
     def _follow_ups(self, event_id: int, changes: list[Change]) -> None:
         # Registered before the writers hear their answers, so whoever saw an answer can also
         # see that a follow-up is on its way.
-        kinds = {change.kind for change in changes}
         for reaction in self._reactions:
-            if kinds & reaction.kinds:
+            seqs = [change.seq for change in changes if change.kind in reaction.kinds]
+            if seqs:
+                key = (event_id, reaction)
+                self._owed[key] = max(self._owed.get(key, -1), *seqs)
                 self._follow(event_id, reaction)
 
     async def _published(self, event_id: int, changes: list[Change]) -> None:
@@ -225,12 +244,31 @@ class Writes:
             if self._following.pop(key, None) is not None:
                 metrics.follow_ups_waiting.dec()
             self._again.discard(key)
+            self._owed.pop(key, None)
+
+    async def _elsewhere(self, event: Event, reaction: Reaction) -> object | None:
+        """None when this process measures: the reaction isn't shared, there is one process,
+        or this one claimed it. Else another process is measuring, as of the seq it claimed
+        with: COVERED when that covers every commit this process owes the reaction, else
+        OVERTAKEN (this one measures after it)."""
+        if not reaction.shared or self._claim is None:
+            return None
+        # Held a little less than the wait between runs, so a process's next run finds its
+        # own claim gone.
+        seconds = 0.9 * max(reaction.delay, reaction.busy_delay)
+        held = await self._claim(f"{reaction.name}:{event.id}", event.seq, seconds)
+        if held is None:
+            return None
+        return COVERED if held >= self._owed.get((event.id, reaction), -1) else OVERTAKEN
 
     async def now(self, event_id: int, reaction: Reaction) -> object:
         """Runs the reaction for the event at once (its delay is for gathering; this is for a
         process stopping with some still gathered); what its write answered, if it made one."""
         try:
             event = await Event.get_or_none(id=event_id)
+            elsewhere = None if event is None else await self._elsewhere(event, reaction)
+            if elsewhere is not None:
+                return elsewhere
             command = None if event is None else await reaction.build(event)
             if event is not None and command is not None:
                 answer = await self.run(event, reaction.actor, command)

@@ -4,6 +4,7 @@ committed, a bad one failing alone; and the follow-ups that votes set off, after
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 import logging
 from collections.abc import Awaitable, Callable
@@ -20,7 +21,7 @@ from server.events.access import SNUG
 from server.events.changes import Change, Receipt
 from server.events.journal import Journal
 from server.events.models import Event
-from server.events.writes import ANSWERED_AT_ONCE, BATCH, Reaction
+from server.events.writes import ANSWERED_AT_ONCE, BATCH, Reaction, Writes
 from server.grid import editing
 from server.grid.models import Placement
 from server.marketplace import dots, pitches
@@ -363,3 +364,56 @@ async def test_a_follow_up_kept_busy_runs_less_often_and_a_lone_one_soon(domain:
     domain.writes.soon(event.id, reaction)
     await domain.writes.idle()
     assert len(runs) == 1 and runs[0] - asked < 0.5, "a lone change is followed soon again"
+
+
+async def _storm_in_two_processes(
+    domain: Domain, shared: bool
+) -> tuple[list[tuple[float, int]], int]:
+    """Votes committed by two processes' writes for about two seconds, each following them
+    up with the same reaction; the runs (when, as of which seq) and the last vote's seq."""
+    event = await voting(domain)
+    pitch = await new_pitch(domain, event, await domain.organiser(event))
+    voters = [await domain.attendee(event) for _ in range(60)]
+    loop = asyncio.get_running_loop()
+    held: dict[str, tuple[int, float]] = {}
+
+    async def claim(name: str, value: int, seconds: float) -> int | None:
+        """A hub's claim, shared by the two processes."""
+        found = held.get(name)
+        if found is not None and found[1] > loop.time():
+            return found[0]
+        held[name] = (value, loop.time() + seconds)
+        return None
+
+    async def publish(_event_id: int, _changes: list[dict[str, Any]]) -> None:
+        pass
+
+    runs: list[tuple[float, int]] = []
+
+    async def build(found: Event) -> None:
+        runs.append((loop.time(), found.seq))
+
+    reaction = Reaction(
+        frozenset({"votes"}), build, SNUG, delay=0.05, busy_delay=0.5, shared=shared
+    )
+    processes = [Writes(publish, claim), Writes(publish, claim)]
+    for writes in processes:
+        writes.react(reaction)
+    asked = receipts.fingerprint("POST", "/api/e/x/dots", b'{"pitch": %d}' % pitch)
+    for n, voter in enumerate(voters):
+        writes = processes[n % 2]
+        await writes.run(event, voter, dots.placing(pitch), fingerprint=asked)
+        await asyncio.sleep(0.03)
+    last = (await domain.refresh(event)).seq
+    for writes in processes:
+        await writes.idle()
+    return runs, last
+
+
+async def test_a_shared_follow_up_runs_in_one_process_at_a_time_for_both(domain: Domain) -> None:
+    alone, _last = await _storm_in_two_processes(domain, shared=False)
+    runs, last = await _storm_in_two_processes(domain, shared=True)
+    assert len(runs) < 0.75 * len(alone), (runs, alone)
+    gaps = [later - earlier for (earlier, _), (later, _) in itertools.pairwise(runs)]
+    assert min(gaps) >= 0.4, f"never two at once: {gaps}"
+    assert max(seq for _, seq in runs) >= last, "the last votes, whichever process took them"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -105,3 +106,55 @@ async def test_people_writing_notes_on_two_processes_see_each_other(
         # hears() raises when the word never comes; said here too, so the test reads as one.
         assert here.presence[-1]["names"] == ["Ben"], "Ana, on one process, sees Ben"
         assert there.presence[-1]["names"] == ["Ana"], "Ben, on the other, sees Ana"
+
+
+async def test_headcounts_follow_votes_taken_by_either_process(
+    two_processes: tuple[LiveServer, LiveServer, httpx.Client, httpx.Client],
+) -> None:
+    """One process measures the headcounts for both (a claim through Redis), and the votes
+    each took are all counted, however the claims fell."""
+    _first, _second, client_one, client_two = two_processes
+    event, _token, pitches = voting_event(client_one, pitches=1)
+    staff = event.facilitator()
+    state = event.state(staff)
+    cell = {"room": state["rooms"][0]["id"], "slot": state["slots"][0]["id"]}
+    event.ok("POST", "/grid/move", staff, json={"version": 0, "pitch": pitches[0], **cell})
+    event.ok("POST", "/grid/publish", staff, json={"version": 1})
+    over_there = ApiEvent(client_two, event.slug, event.organiser, event.links)
+    voters = [event.join(f"Voter {n}")["token"] for n in range(12)]
+    for n, voter in enumerate(voters):
+        (event if n % 2 else over_there).ok(
+            "POST", "/dots", voter, json={"pitch": pitches[0]}, status=201
+        )
+        await asyncio.sleep(0.05)
+    deadline = asyncio.get_running_loop().time() + 5
+    while True:
+        seen = [ev.state(staff)["grid"]["headcounts"] for ev in (event, over_there)]
+        if all(counts.get(str(pitches[0])) == len(voters) for counts in seen):
+            break
+        assert asyncio.get_running_loop().time() < deadline, f"headcounts stayed at {seen}"
+        await asyncio.sleep(0.1)
+
+
+async def test_a_claim_is_held_by_one_process_for_its_seconds(redis_url: str) -> None:
+    one, two = RedisHub(redis_url), RedisHub(redis_url)
+    name = f"test:{uuid.uuid4().hex}"
+    try:
+        assert await one.claim(name, 41, 0.3) is None
+        assert await two.claim(name, 42, 0.3) == 41, "the other process is told the holder's"
+        assert await one.claim(name, 43, 0.3) == 41, "held even against its holder"
+        await asyncio.sleep(0.4)
+        assert await two.claim(name, 44, 0.3) is None
+        assert await one.claim(name, 45, 0.3) == 44
+    finally:
+        await one.close()
+        await two.close()
+
+
+async def test_a_claim_with_redis_away_is_everyones() -> None:
+    """Each process then does the work itself, as with one process."""
+    away = RedisHub("redis://127.0.0.1:1")
+    try:
+        assert await away.claim("test:away", 1, 1.0) is None
+    finally:
+        await away.close()

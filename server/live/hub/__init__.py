@@ -5,7 +5,8 @@ The backend is chosen by URL, as in encode/broadcaster: ``memory://`` within one
 sockets through the same local fan-out (fanout.py) and know nothing of each other. Order comes
 from each change's seq, and the database is the truth, so a backend only has to deliver; when
 it may have dropped messages it says so with a ``resync`` message and every socket catches up
-from the database.
+from the database. A claim lets one process of all do work that would come out the same in
+any (server/events/writes.py, shared follow-ups).
 """
 
 from __future__ import annotations
@@ -25,6 +26,11 @@ class Hub(Protocol):
     async def publish(self, channel: str, message: Message) -> None: ...
 
     def subscribe(self, channel: str) -> Subscription: ...
+
+    async def claim(self, name: str, value: int, seconds: float) -> int | None:
+        """Holds ``name`` with ``value`` for ``seconds``, for one process of all sharing the
+        hub: None once held (or when the hub can't say), else the holder's value."""
+        ...
 
     async def close(self) -> None: ...
 

@@ -16,5 +16,8 @@ class MemoryHub:
     def subscribe(self, channel: str) -> Subscription:
         return self._local.subscription(channel)
 
+    async def claim(self, name: str, value: int, seconds: float) -> int | None:
+        return None  # the only process: nobody else could be doing it
+
     async def close(self) -> None:
         self._local.clear()

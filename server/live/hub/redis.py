@@ -72,6 +72,16 @@ class RedisHub:
         self._listen()
         return self._local.subscription(channel)
 
+    async def claim(self, name: str, value: int, seconds: float) -> int | None:
+        key = f"{PREFIX}claim:{name}"
+        try:
+            if await self._redis.set(key, value, nx=True, px=max(1, int(seconds * 1000))):
+                return None
+            held = await self._redis.get(key)
+        except (RedisError, OSError):
+            return None  # Redis away: each process does the work itself, as with no claims
+        return None if held is None else int(held)
+
     async def start(self) -> None:
         """Starts listening now rather than at the first subscriber, and waits until it does."""
         self._listen()
