@@ -153,3 +153,22 @@ def _insert_sql(
 def _ensure_sqlite_folder(url: str) -> None:
     if url.startswith("sqlite://") and ":memory:" not in url:
         Path(url.removeprefix("sqlite://")).parent.mkdir(parents=True, exist_ok=True)
+
+
+async def pairs(
+    model: type[Model], first: str, second: str, event_id: int
+) -> list[tuple[int, int]]:
+    """Two integer columns of a model's rows for one event, as plain pairs. The ORM's
+    values_list converted each row in Python: 30,000 dots held the event loop a quarter of a
+    second, and a storm's follow-up reads them twice a second."""
+    meta = model._meta
+    sql = _select_sql(meta.db.query_class, model, first, second)  # type: ignore[arg-type]
+    _count, rows = await meta.db.execute_query(sql, [event_id])
+    return [(int(row[0]), int(row[1])) for row in rows]
+
+
+@functools.lru_cache(maxsize=64)
+def _select_sql(dialect: type[Query], model: type[Model], first: str, second: str) -> str:
+    table = model._meta.basetable
+    chosen = dialect.from_(table).select(table[first], table[second])
+    return str(chosen.where(table.event_id == Parameter(idx=1)).get_sql())

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from typing import Any
 
+from server.db import pairs
 from server.events.models import Event, Room
 from server.grid.models import AgendaChoice, SeatClaim
 from server.grid.published import published_cells
@@ -29,9 +30,9 @@ async def agendas(event: Event) -> dict[int, Agenda]:
         if choice.pitch_id is None or cells.get(choice.pitch_id, (0, 0))[1] == choice.slot_id:
             chosen[choice.attendee_id][choice.slot_id] = choice.pitch_id
     wanted: dict[int, set[int]] = defaultdict(set)
-    dots = await Dot.filter(event=event).values_list("attendee_id", "pitch_id")
+    dots = await pairs(Dot, "attendee_id", "pitch_id", event.id)
     for attendee_id, pitch_id in dots:
-        wanted[int(attendee_id)].add(int(pitch_id))
+        wanted[attendee_id].add(pitch_id)
     rooms = {r.id: r.capacity for r in await Room.filter(event=event)}
     seats = {p: rooms.get(room, 0) for p, (room, _slot) in cells.items()}
     claims = await SeatClaim.filter(event=event).values_list("pitch_id")

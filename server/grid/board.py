@@ -8,6 +8,7 @@ from typing import Any
 
 from server.allocation import Instance, Session
 from server.allocation import Room as AllocRoom
+from server.db import pairs
 from server.events.models import Event, Room, Slot
 from server.grid.models import Placement
 from server.language import N_
@@ -93,11 +94,9 @@ async def load_board(event: Event) -> Board:
     slots = {s.id: s for s in await Slot.filter(event=event)}
     pitches = {p.id: p for p in await Pitch.filter(event=event, hidden=False, merged_into_id=None)}
     wanted: dict[int, set[int]] = defaultdict(set)
-    for attendee_id, pitch_id in await Dot.filter(event=event).values_list(
-        "attendee_id", "pitch_id"
-    ):
+    for attendee_id, pitch_id in await pairs(Dot, "attendee_id", "pitch_id", event.id):
         if pitch_id in pitches:
-            wanted[int(attendee_id)].add(int(pitch_id))
+            wanted[attendee_id].add(pitch_id)
     votes = {a: frozenset(s) for a, s in wanted.items()}
     interest: dict[int, int] = defaultdict(int)
     for sessions in votes.values():
