@@ -17,7 +17,7 @@ import pytest
 
 from server.archive import load
 from server.marketplace.models import Dot
-from server.workers import Busy, Processes, Workers
+from server.workers import WORKER_NICENESS, Busy, Processes, Workers
 from tests.archive.test_roundtrip import exported_and_removed
 from tests.conftest import ROOT, Domain
 
@@ -70,6 +70,14 @@ async def test_process_jobs_run_elsewhere_bounded_and_a_dead_worker_is_replaced(
         with pytest.raises(Busy):
             await processes.run(_die)
         assert await processes.run(_pid_after, 0) not in (*pids, os.getpid())
+    finally:
+        processes.close()
+
+
+async def test_a_worker_process_gives_way_to_the_servers_loop() -> None:
+    processes = Processes("test", processes=1, waiting=1, busy="Drafting; try again.")
+    try:
+        assert await processes.run(os.nice, 0) >= os.nice(0) + WORKER_NICENESS
     finally:
         processes.close()
 
