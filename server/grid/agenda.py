@@ -11,26 +11,27 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from typing import Any
 
-from server.db import pairs
 from server.events.models import Event, Room
 from server.grid.models import AgendaChoice, SeatClaim
 from server.grid.published import published_cells
 from server.language import N_
-from server.marketplace.models import Dot
+from server.marketplace.views import Dots, placed_dots
 from server.workers import Busy, Processes
 
 Agenda = dict[int, int | None]  # slot id -> pitch id, or None for "nothing in this slot"
 
 
-async def agendas(event: Event) -> dict[int, Agenda]:
-    """Every attendee's agenda, their own choices first, then filled from their votes."""
+async def agendas(event: Event, dots: Dots | None = None) -> dict[int, Agenda]:
+    """Every attendee's agenda, their own choices first, then filled from their votes: the
+    event's ``dots``, read here unless the caller has them already."""
     cells = await published_cells(event)
     chosen: dict[int, Agenda] = defaultdict(dict)
     for choice in await AgendaChoice.filter(event=event):
         if choice.pitch_id is None or cells.get(choice.pitch_id, (0, 0))[1] == choice.slot_id:
             chosen[choice.attendee_id][choice.slot_id] = choice.pitch_id
     wanted: dict[int, set[int]] = defaultdict(set)
-    dots = await pairs(Dot, "attendee_id", "pitch_id", event.id)
+    if dots is None:
+        dots = await placed_dots(event)
     for attendee_id, pitch_id in dots:
         wanted[attendee_id].add(pitch_id)
     rooms = {r.id: r.capacity for r in await Room.filter(event=event)}

@@ -8,12 +8,12 @@ from typing import Any
 
 from server.allocation import Instance, Session
 from server.allocation import Room as AllocRoom
-from server.db import pairs
 from server.events.models import Event, Room, Slot
 from server.grid.models import Placement
 from server.language import N_
 from server.language.sentences import Sentence
-from server.marketplace.models import Dot, Pitch
+from server.marketplace.models import Pitch
+from server.marketplace.views import Dots, placed_dots
 
 Cell = tuple[int, int]  # (room id, slot id)
 
@@ -89,12 +89,14 @@ def hosts(pitch: Pitch) -> frozenset[str]:
     return frozenset()
 
 
-async def load_board(event: Event) -> Board:
+async def load_board(event: Event, dots: Dots | None = None) -> Board:
+    """The grid as the facilitators edit it, with the event's ``dots`` (read here unless the
+    caller has them already)."""
     rooms = {r.id: r for r in await Room.filter(event=event)}
     slots = {s.id: s for s in await Slot.filter(event=event)}
     pitches = {p.id: p for p in await Pitch.filter(event=event, hidden=False, merged_into_id=None)}
     wanted: dict[int, set[int]] = defaultdict(set)
-    for attendee_id, pitch_id in await pairs(Dot, "attendee_id", "pitch_id", event.id):
+    for attendee_id, pitch_id in await placed_dots(event) if dots is None else dots:
         if pitch_id in pitches:
             wanted[attendee_id].add(pitch_id)
     votes = {a: frozenset(s) for a, s in wanted.items()}
