@@ -10,7 +10,7 @@ beside the .po in the checkout, where Snug reads them. The .mo files are never c
 from pathlib import Path
 
 from babel.messages.setuptools_frontend import compile_catalog
-from setuptools import find_packages, setup
+from setuptools import find_namespace_packages, setup
 from setuptools.command.build_py import build_py
 
 HERE = Path(__file__).resolve().parent
@@ -28,14 +28,22 @@ class BuildWithCatalogues(build_py):
         self.run_command("compile_catalog")
 
 
+MAPPED = {"server.web": "web", "server.schemas": "schemas", "server.locales": "locales"}
+
+
+def packages() -> list[str]:
+    """Every folder the wheel carries, data-only ones included (server/exports/templates,
+    web/static/js, ...): setuptools warns about, and will one day leave out, a folder under a
+    package that is not listed as one itself."""
+    found = find_namespace_packages(include=["server", "server.*"], exclude=["*.__pycache__"])
+    for package, folder in MAPPED.items():
+        found += [package, *(f"{package}.{sub}" for sub in find_namespace_packages(folder))]
+    return found
+
+
 setup(
-    packages=[
-        *find_packages(include=["server", "server.*"]),
-        "server.web",
-        "server.schemas",
-        "server.locales",
-    ],
-    package_dir={"server.web": "web", "server.schemas": "schemas", "server.locales": "locales"},
+    packages=packages(),
+    package_dir=MAPPED,
     package_data={
         "server": ["**/*.json", "**/*.html"],
         "server.web": ["**/*"],

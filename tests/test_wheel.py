@@ -18,17 +18,27 @@ import pytest
 from tests.conftest import ROOT, free_port
 
 
-def _run(*command: str | Path, cwd: Path) -> None:
+def _run(*command: str | Path, cwd: Path) -> str:
+    """What the command said, once it has succeeded."""
     result = subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False)
     assert result.returncode == 0, f"{command} failed:\n{result.stdout}\n{result.stderr}"
+    return result.stdout + result.stderr
 
 
 @pytest.fixture(scope="module")
-def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A fresh venv holding the locked dependencies and the wheel; returns its snug command."""
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """The wheel, built from this checkout, and what the build said."""
     folder = tmp_path_factory.mktemp("wheel")
-    _run(sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", folder, ROOT, cwd=folder)
+    said = _run(sys.executable, "-m", "pip", "wheel", "--no-deps", "-w", folder, ROOT, cwd=folder)
     (wheel,) = folder.glob("snug-*.whl")
+    return wheel, said
+
+
+@pytest.fixture(scope="module")
+def installed(built: tuple[Path, str]) -> Path:
+    """A fresh venv holding the locked dependencies and the wheel; returns its snug command."""
+    wheel, _ = built
+    folder = wheel.parent
     venv.create(folder / "venv", with_pip=True)
     pip = folder / "venv" / "bin" / "pip"
     for lock in ("pip.txt", "run.txt"):
@@ -86,6 +96,13 @@ def test_the_installed_wheel_serves(served: str, path: str, expected: str) -> No
     assert response.headers["content-type"].startswith(expected)
     if path == "/openapi.json":
         assert "event-create" in response.json()["components"]["schemas"]
+
+
+def test_the_build_names_every_folder_it_carries(built: tuple[Path, str]) -> None:
+    """setuptools warns of a folder of pages or templates it carries without being told it
+    is a package, and means to leave such folders out of later wheels."""
+    _, said = built
+    assert "is absent from the `packages` configuration" not in said, said
 
 
 def test_the_wheel_carries_compiled_catalogues_and_speaks_welsh(
