@@ -127,7 +127,9 @@ class Writes:
         if key is not None:
             receipts.checked_key(key)
         write = Write(actor, command, key, fingerprint, asyncio.get_running_loop().create_future())
-        pending = self._events.setdefault(event.id, _Pending())
+        pending = self._events.get(event.id)
+        if pending is None:
+            pending = self._events[event.id] = _Pending()
         (pending.staff if actor.is_staff else pending.writes).append(write)
         metrics.writes_waiting.inc()
         if pending.committer is None:

@@ -44,7 +44,8 @@ max_loop_lag_ms is the largest snug_event_loop_lag_recent_max_seconds read from 
 allocation one second into the storm, and the lag read while it runs is given too. With
 --second-event a second event of as many phones storms at the same time, and both are given.
 gc_pauses counts the servers' cycle-collector pauses from the start of the storm until it
-converged, and gc_longest_pause_at_most_ms is the bucket of snug_gc_pause_seconds the longest
+converged (gc_full_collections of them over the whole heap, gc_pause_s their total seconds),
+and gc_longest_pause_at_most_ms is the bucket of snug_gc_pause_seconds the longest
 fits in: a pause holds the loop like any other work.
 
 server_cpu_s is the CPU the servers (and the worker processes under them) spent while the
@@ -332,29 +333,40 @@ class LagWatch:
         return max(during) * 1000 if during else None
 
 
-GC_BUCKETS = "snug_gc_pause_seconds_bucket"
+GC = "snug_gc_pause_seconds"
+FULL = 'generation="2"'
 
 
-async def gc_pauses(http: httpx.AsyncClient, servers: list[Server]) -> dict[float, float]:
-    """The servers' cycle-collector pauses so far, all generations: {bucket bound: how many
-    took at most that long} (server/collector.py)."""
+async def gc_pauses(http: httpx.AsyncClient, servers: list[Server]) -> dict[str, float]:
+    """The servers' cycle-collector pauses so far (server/collector.py), summed over servers:
+    "le=<bound>" how many took at most that long, all generations; "seconds" their total;
+    "full" how many were full collections (generation 2)."""
     pages = await asyncio.gather(*(http.get(f"{s.url}/metrics", timeout=10) for s in servers))
-    counts: dict[float, float] = {}
+    counts: dict[str, float] = {}
     for page in pages:
         for line in page.text.splitlines():
-            if line.startswith(GC_BUCKETS):
-                bound = float(line.split('le="', 1)[1].split('"', 1)[0])
-                counts[bound] = counts.get(bound, 0.0) + float(line.split()[-1])
+            value = float(line.split()[-1]) if line.startswith(GC) else 0.0
+            if line.startswith(f"{GC}_bucket"):
+                bound = "le=" + line.split('le="', 1)[1].split('"', 1)[0]
+                counts[bound] = counts.get(bound, 0.0) + value
+                if FULL in line and bound == "le=+Inf":
+                    counts["full"] = counts.get("full", 0.0) + value
+            elif line.startswith(f"{GC}_sum"):
+                counts["seconds"] = counts.get("seconds", 0.0) + value
     return counts
 
 
-def gc_figures(before: dict[float, float], after: dict[float, float]) -> dict[str, Any]:
-    """How many collector pauses the storm saw, and the bucket bound its longest fits in."""
-    grew = {bound: after[bound] - before.get(bound, 0.0) for bound in sorted(after)}
-    total = grew.get(float("inf"), 0.0)
-    longest = next((bound for bound, n in grew.items() if n >= total), None) if total else None
+def gc_figures(before: dict[str, float], after: dict[str, float]) -> dict[str, Any]:
+    """How many collector pauses the storm saw, how long they took in all, how many were full
+    collections, and the bucket bound its longest fits in."""
+    grew = {name: after[name] - before.get(name, 0.0) for name in after}
+    bounds = sorted((float(name[3:]), n) for name, n in grew.items() if name.startswith("le="))
+    total = grew.get("le=+Inf", 0.0)
+    longest = next((bound for bound, n in bounds if n >= total), None) if total else None
     return {
         "gc_pauses": int(total),
+        "gc_full_collections": int(grew.get("full", 0.0)),
+        "gc_pause_s": rounded(grew.get("seconds", 0.0), 2),
         "gc_longest_pause_at_most_ms": None if longest is None else rounded(longest * 1000),
     }
 
@@ -649,7 +661,8 @@ async def run(
     )
     print(f"max loop lag during the storm: {figures['max_loop_lag_ms'] or 0:.0f} ms")
     print(
-        f"  cycle-collector pauses: {figures['gc_pauses']}, the longest at most "
+        f"  cycle-collector pauses: {figures['gc_pauses']} ({figures['gc_full_collections']} "
+        f"full), {figures['gc_pause_s']} s in all, the longest at most "
         f"{figures['gc_longest_pause_at_most_ms']} ms"
     )
     if "draft_ms" in figures:
@@ -665,6 +678,8 @@ async def run(
         **first,
         "max_loop_lag_ms": rounded(figures["max_loop_lag_ms"]),
         "gc_pauses": figures["gc_pauses"],
+        "gc_full_collections": figures["gc_full_collections"],
+        "gc_pause_s": figures["gc_pause_s"],
         "gc_longest_pause_at_most_ms": figures["gc_longest_pause_at_most_ms"],
         "floor_votes_per_s": rounded(floor_rate),
         "ratio_to_floor": rounded(ratio, 3),
