@@ -25,6 +25,9 @@ class InOrder:
         self.last: int | None = None  # the last seq let go; None until the first is known
         self._held: dict[int, Message] = {}
         self._gap_since: float | None = None
+        # Seconds each gap held changes back, filled or given up on, till the room reads them:
+        # with several processes, how long screens wait on the hub's ordering.
+        self.waited: list[float] = []
 
     def start_after(self, seq: int) -> None:
         """The event's seq when the room began listening: changes after it are awaited."""
@@ -50,6 +53,8 @@ class InOrder:
         ready += run
         if self._held and self._gap_since is not None and now - self._gap_since >= GAP_WAIT:
             ready += self._everything_held()
+        if self._gap_since is not None and (run or not self._held):
+            self.waited.append(now - self._gap_since)  # the gap filled, or was given up on
         if not self._held:
             self._gap_since = None
         elif self._gap_since is None or run:  # a new gap: it gets its own wait

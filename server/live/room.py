@@ -81,11 +81,11 @@ class Room:
             # Read after subscribing, so the setting is never older than a change to come.
             await self._read_event()
             while True:
-                batch = self._in_order.take(await self._arrivals(queue), loop.time())
+                batch = self._ordered(await self._arrivals(queue))
                 wait = next_tick - loop.time()
                 if batch and wait > 0 and all(m.get("kind") in TALLIES for m in batch):
                     await asyncio.sleep(wait)
-                    batch += self._in_order.take(_drained(queue, []), loop.time())
+                    batch += self._ordered(_drained(queue, []))
                 if not batch:
                     continue
                 if self.totals_hidden is None or any(m.get("type") == "resync" for m in batch):
@@ -94,6 +94,13 @@ class Room:
                 await self._fan_out(batch)
                 if any(m.get("kind") in TALLIES for m in batch):
                     next_tick = loop.time() + self.tick
+
+    def _ordered(self, changes: list[Message]) -> list[Message]:
+        ready = self._in_order.take(changes, asyncio.get_running_loop().time())
+        for seconds in self._in_order.waited:
+            metrics.gap_wait_seconds.observe(seconds)
+        self._in_order.waited.clear()
+        return ready
 
     async def _arrivals(self, queue: asyncio.Queue[Message]) -> list[Message]:
         """What the hub has brought, waiting for it; or nothing, once changes held back for a

@@ -46,7 +46,11 @@ allocation one second into the storm, and the lag read while it runs is given to
 gc_pauses counts the servers' cycle-collector pauses from the start of the storm until it
 converged (gc_full_collections of them over the whole heap, gc_pause_s their total seconds),
 and gc_longest_pause_at_most_ms is the bucket of snug_gc_pause_seconds the longest
-fits in: a pause holds the loop like any other work.
+fits in: a pause holds the loop like any other work. With several processes, gap_waits counts
+the times a room held changes back for one another process had committed but not yet
+published, and gap_longest_wait_at_most_ms is the bucket of snug_gap_wait_seconds the longest
+fits in (server/live/in_order.py). broadcast_longest_at_most_ms is the bucket of
+snug_broadcast_seconds the longest fan-out of a change to every screen's outbox fits in.
 
 server_cpu_s is the CPU the servers (and the worker processes under them) spent while the
 phones voted, and votes_per_server_cpu_s the acknowledged votes over it: what a vote costs,
@@ -334,40 +338,57 @@ class LagWatch:
 
 
 GC = "snug_gc_pause_seconds"
-FULL = 'generation="2"'
+GAP = "snug_gap_wait_seconds"
+BROADCAST = "snug_broadcast_seconds"
 
 
-async def gc_pauses(http: httpx.AsyncClient, servers: list[Server]) -> dict[str, float]:
-    """The servers' cycle-collector pauses so far (server/collector.py), summed over servers:
-    "le=<bound>" how many took at most that long, all generations; "seconds" their total;
-    "full" how many were full collections (generation 2)."""
+async def histograms(http: httpx.AsyncClient, servers: list[Server]) -> dict[str, float]:
+    """The servers' histograms of pauses and waits so far, summed over servers: for each of
+    GC (server/collector.py), GAP and BROADCAST (server/live/room.py), "<name> le=<bound>" how many
+    took at most that long, "<name> seconds" their total; "full" how many collector pauses
+    were full collections (generation 2)."""
     pages = await asyncio.gather(*(http.get(f"{s.url}/metrics", timeout=10) for s in servers))
     counts: dict[str, float] = {}
-    for page in pages:
-        for line in page.text.splitlines():
-            value = float(line.split()[-1]) if line.startswith(GC) else 0.0
-            if line.startswith(f"{GC}_bucket"):
-                bound = "le=" + line.split('le="', 1)[1].split('"', 1)[0]
-                counts[bound] = counts.get(bound, 0.0) + value
-                if FULL in line and bound == "le=+Inf":
-                    counts["full"] = counts.get("full", 0.0) + value
-            elif line.startswith(f"{GC}_sum"):
-                counts["seconds"] = counts.get("seconds", 0.0) + value
+    for line in (line for page in pages for line in page.text.splitlines()):
+        name = next((n for n in (GC, GAP, BROADCAST) if line.startswith(n)), None)
+        if name is None:
+            continue
+        value = float(line.split()[-1])
+        if line.startswith(f"{name}_bucket"):
+            key = f"{name} le=" + line.split('le="', 1)[1].split('"', 1)[0]
+            counts[key] = counts.get(key, 0.0) + value
+            if 'generation="2"' in line and key.endswith("le=+Inf"):
+                counts["full"] = counts.get("full", 0.0) + value
+        elif line.startswith(f"{name}_sum"):
+            counts[f"{name} seconds"] = counts.get(f"{name} seconds", 0.0) + value
     return counts
 
 
-def gc_figures(before: dict[str, float], after: dict[str, float]) -> dict[str, Any]:
+def histogram_figures(before: dict[str, float], after: dict[str, float]) -> dict[str, Any]:
     """How many collector pauses the storm saw, how long they took in all, how many were full
-    collections, and the bucket bound its longest fits in."""
-    grew = {name: after[name] - before.get(name, 0.0) for name in after}
-    bounds = sorted((float(name[3:]), n) for name, n in grew.items() if name.startswith("le="))
-    total = grew.get("le=+Inf", 0.0)
-    longest = next((bound for bound, n in bounds if n >= total), None) if total else None
+    collections, and the bucket bound the longest fits in; as many of the last for the waits
+    on gaps between processes' changes."""
+    grew = {key: after[key] - before.get(key, 0.0) for key in after}
+
+    def longest(name: str) -> float | None:
+        total = grew.get(f"{name} le=+Inf", 0.0)
+        bounds = sorted(
+            (float(key.rsplit("=", 1)[1]), n)
+            for key, n in grew.items()
+            if key.startswith(f"{name} le=")
+        )
+        bound = next((b for b, n in bounds if n >= total), None) if total else None
+        return None if bound is None else rounded(bound * 1000)
+
     return {
-        "gc_pauses": int(total),
+        "gc_pauses": int(grew.get(f"{GC} le=+Inf", 0.0)),
         "gc_full_collections": int(grew.get("full", 0.0)),
-        "gc_pause_s": rounded(grew.get("seconds", 0.0), 2),
-        "gc_longest_pause_at_most_ms": None if longest is None else rounded(longest * 1000),
+        "gc_pause_s": rounded(grew.get(f"{GC} seconds", 0.0), 2),
+        "gc_longest_pause_at_most_ms": longest(GC),
+        "gap_waits": int(grew.get(f"{GAP} le=+Inf", 0.0)),
+        "gap_longest_wait_at_most_ms": longest(GAP),
+        "broadcasts": int(grew.get(f"{BROADCAST} le=+Inf", 0.0)),
+        "broadcast_longest_at_most_ms": longest(BROADCAST),
     }
 
 
@@ -421,12 +442,12 @@ async def storm(
         figures["quiet_wait_s"] = await until_quiet(http, servers)
         watch = LagWatch()
         watching = asyncio.create_task(watch.run(http, servers))
-        paused = await gc_pauses(http, servers)
+        paused = await histograms(http, servers)
         try:
             figures.update(await vote(workers, servers, storms, database, watch, args))
         finally:
             watching.cancel()
-        figures.update(gc_figures(paused, await gc_pauses(http, servers)))
+        figures.update(histogram_figures(paused, await histograms(http, servers)))
     return figures
 
 
@@ -665,6 +686,15 @@ async def run(
         f"full), {figures['gc_pause_s']} s in all, the longest at most "
         f"{figures['gc_longest_pause_at_most_ms']} ms"
     )
+    print(
+        f"  fan-outs: {figures['broadcasts']}, the longest (from the hub to every screen's "
+        f"outbox) at most {figures['broadcast_longest_at_most_ms']} ms"
+    )
+    if figures["gap_waits"]:
+        print(
+            f"  waits for another process's changes: {figures['gap_waits']}, the longest at "
+            f"most {figures['gap_longest_wait_at_most_ms']} ms"
+        )
     if "draft_ms" in figures:
         print(f"  during the draft allocation: {figures['draft_loop_lag_ms'] or 0:.0f} ms")
     if "http_floor" in figures:
@@ -681,6 +711,9 @@ async def run(
         "gc_full_collections": figures["gc_full_collections"],
         "gc_pause_s": figures["gc_pause_s"],
         "gc_longest_pause_at_most_ms": figures["gc_longest_pause_at_most_ms"],
+        "gap_waits": figures["gap_waits"],
+        "gap_longest_wait_at_most_ms": figures["gap_longest_wait_at_most_ms"],
+        "broadcast_longest_at_most_ms": figures["broadcast_longest_at_most_ms"],
         "floor_votes_per_s": rounded(floor_rate),
         "ratio_to_floor": rounded(ratio, 3),
         "batch_floor_votes_per_s": rounded(batch_rate),

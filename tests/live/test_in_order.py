@@ -63,3 +63,16 @@ def test_a_resync_goes_at_once_after_everything_held() -> None:
     assert order.wait(now=0.1) is None
     assert _seqs(order.take([_change(9)], now=0.2)) == [9], "what it missed is not awaited"
     assert order.take([_change(11)], now=0.2) == []
+
+
+def test_each_gap_says_how_long_it_held_changes_back() -> None:
+    order = InOrder()
+    order.start_after(10)
+    order.take([_change(11), _change(12)], now=0.0)
+    assert order.waited == [], "no gap, no wait"
+    order.take([_change(14)], now=0.1)
+    order.take([_change(13)], now=0.35)
+    assert order.waited == [pytest.approx(0.25)], "filled after a quarter of a second"
+    order.take([_change(16)], now=1.0)
+    order.take([], now=1.0 + GAP_WAIT)
+    assert order.waited[1:] == [pytest.approx(GAP_WAIT)], "given up on after GAP_WAIT"
