@@ -37,7 +37,8 @@ def packages() -> list[str]:
     package that is not listed as one itself."""
     found = find_namespace_packages(include=["server", "server.*"], exclude=["*.__pycache__"])
     for package, folder in MAPPED.items():
-        found += [package, *(f"{package}.{sub}" for sub in find_namespace_packages(folder))]
+        subs = find_namespace_packages(folder, exclude=["*__pycache__"])
+        found += [package, *(f"{package}.{sub}" for sub in subs)]
     return found
 
 

@@ -42,14 +42,21 @@ messages_received = Counter(
 fan_out_seconds = Histogram(
     "snug_broadcast_seconds",
     "From a change reaching this process to its text being in every local screen's outbox",
-    buckets=(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5),
+    buckets=(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0),
     registry=registry,
 )
 gap_wait_seconds = Histogram(
     "snug_gap_wait_seconds",
     "How long each gap in an event's changes (one committed by another process, not yet heard)"
-    " held back the changes after it",
-    buckets=(0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0),
+    " held back the changes after it, until filled or given up on (a second), as the room saw"
+    " it: a room waiting for its next tally tick sees a gap fill only then",
+    buckets=(0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 1.5, 2.5, 5.0),
+    registry=registry,
+)
+hello_seconds = Histogram(
+    "snug_hello_seconds",
+    "From a screen's hello on its live socket to its snapshot (or the changes it missed) sent",
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0),
     registry=registry,
 )
 refusals = Counter(

@@ -96,7 +96,9 @@ async def load_board(event: Event, dots: Dots | None = None) -> Board:
     slots = {s.id: s for s in await Slot.filter(event=event)}
     pitches = {p.id: p for p in await Pitch.filter(event=event, hidden=False, merged_into_id=None)}
     wanted: dict[int, set[int]] = defaultdict(set)
-    for attendee_id, pitch_id in await placed_dots(event) if dots is None else dots:
+    if dots is None:
+        dots = await placed_dots(event)
+    for attendee_id, pitch_id in dots:
         if pitch_id in pitches:
             wanted[attendee_id].add(pitch_id)
     votes = {a: frozenset(s) for a, s in wanted.items()}

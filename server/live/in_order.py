@@ -25,9 +25,7 @@ class InOrder:
         self.last: int | None = None  # the last seq let go; None until the first is known
         self._held: dict[int, Message] = {}
         self._gap_since: float | None = None
-        # Seconds each gap held changes back, filled or given up on, till the room reads them:
-        # with several processes, how long screens wait on the hub's ordering.
-        self.waited: list[float] = []
+        self._waited: list[float] = []
 
     def start_after(self, seq: int) -> None:
         """The event's seq when the room began listening: changes after it are awaited."""
@@ -51,15 +49,25 @@ class InOrder:
             self.last = min(self._held) - 1
         run = self._run_after_last()
         ready += run
-        if self._held and self._gap_since is not None and now - self._gap_since >= GAP_WAIT:
+        # Given up on only when nothing came to fill it: a run that filled it leaves any gap
+        # after it a wait of its own.
+        gap = None if self._gap_since is None else now - self._gap_since
+        if self._held and not run and gap is not None and gap >= GAP_WAIT:
             ready += self._everything_held()
-        if self._gap_since is not None and (run or not self._held):
-            self.waited.append(now - self._gap_since)  # the gap filled, or was given up on
+        if gap is not None and (run or not self._held):
+            self._waited.append(gap)  # the gap filled, or was given up on
         if not self._held:
             self._gap_since = None
         elif self._gap_since is None or run:  # a new gap: it gets its own wait
             self._gap_since = now
         return ready
+
+    def waits(self) -> list[float]:
+        """Seconds each gap held changes back, from its opening until it filled or was given
+        up on, as seen by ``take``, since this was last asked: with several processes, how
+        long screens waited on the hub's ordering."""
+        waited, self._waited = self._waited, []
+        return waited
 
     def wait(self, now: float) -> float | None:
         """Seconds until what is held goes out whether or not its gap fills; None if nothing

@@ -97,9 +97,8 @@ class Room:
 
     def _ordered(self, changes: list[Message]) -> list[Message]:
         ready = self._in_order.take(changes, asyncio.get_running_loop().time())
-        for seconds in self._in_order.waited:
+        for seconds in self._in_order.waits():
             metrics.gap_wait_seconds.observe(seconds)
-        self._in_order.waited.clear()
         return ready
 
     async def _arrivals(self, queue: asyncio.Queue[Message]) -> list[Message]:

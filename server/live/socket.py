@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
+import time
 from typing import Any
 
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
@@ -60,6 +61,7 @@ class Socket:
             await self.websocket.close(code=1011)
 
     async def hello(self, message: dict[str, Any]) -> None:
+        started = time.perf_counter()
         self.token = messages.secret(self.websocket, message)
         await self._count_catch_up()
         try:
@@ -68,6 +70,7 @@ class Socket:
             self.screen.actor = PUBLIC  # not whoever an earlier hello named
             await self.screen.error(exc)
         await self.screen.catch_up(message.get("since"))
+        metrics.hello_seconds.observe(time.perf_counter() - started)  # only hellos answered
 
     async def resume(self, message: dict[str, Any]) -> None:
         await self._count_catch_up()

@@ -20,7 +20,9 @@ API; voting is then open with --dots dots each. Then, from separate client proce
 
 1. every phone joins over HTTP at once (joins_per_s);
 2. every phone opens the live websocket, says hello with its token and waits for its snapshot
-   (snapshots_s: from the start until the last snapshot);
+   (snapshots_s: from the start until the last snapshot; hello_longest_at_most_ms: the bucket
+   of the servers' snug_hello_seconds the longest time from a hello to its snapshot being
+   sent fits in, the servers' own part of it);
 3. once the servers' loops are quiet, every phone starts within --spread seconds and places
    its dots one after another, each as soon as the last is acknowledged, with a key it keeps
    when it retries (votes_per_s, ack latency percentiles). As the attendee page does, it sends
@@ -340,17 +342,19 @@ class LagWatch:
 GC = "snug_gc_pause_seconds"
 GAP = "snug_gap_wait_seconds"
 BROADCAST = "snug_broadcast_seconds"
+HELLO = "snug_hello_seconds"
 
 
 async def histograms(http: httpx.AsyncClient, servers: list[Server]) -> dict[str, float]:
     """The servers' histograms of pauses and waits so far, summed over servers: for each of
-    GC (server/collector.py), GAP and BROADCAST (server/live/room.py), "<name> le=<bound>" how many
+    GC (server/collector.py), GAP, BROADCAST (server/live/room.py) and HELLO
+    (server/live/socket.py): "<name> le=<bound>" how many
     took at most that long, "<name> seconds" their total; "full" how many collector pauses
     were full collections (generation 2)."""
     pages = await asyncio.gather(*(http.get(f"{s.url}/metrics", timeout=10) for s in servers))
     counts: dict[str, float] = {}
     for line in (line for page in pages for line in page.text.splitlines()):
-        name = next((n for n in (GC, GAP, BROADCAST) if line.startswith(n)), None)
+        name = next((n for n in (GC, GAP, BROADCAST, HELLO) if line.startswith(n)), None)
         if name is None:
             continue
         value = float(line.split()[-1])
@@ -364,31 +368,45 @@ async def histograms(http: httpx.AsyncClient, servers: list[Server]) -> dict[str
     return counts
 
 
+def grown(before: dict[str, float], after: dict[str, float]) -> dict[str, float]:
+    """What each count and total of ``histograms`` grew by between two readings."""
+    return {key: after[key] - before.get(key, 0.0) for key in after}
+
+
+def longest_ms(grew: dict[str, float], name: str) -> float | str | None:
+    """The bucket bound, in ms, the longest of a histogram's new observations fits in; None
+    when there were none; ">bound" when it was beyond the last bound (JSON has no infinity)."""
+    total = grew.get(f"{name} le=+Inf", 0.0)
+    prefix = f"{name} le="
+    new = [(key[len(prefix) :], n) for key, n in grew.items() if key.startswith(prefix)]
+    bounds = sorted((float(bound), n) for bound, n in new)
+    bound = next((b for b, n in bounds if n >= total), None) if total else None
+    if bound is None or bound != float("inf"):
+        return None if bound is None else rounded(bound * 1000)
+    return f">{rounded(bounds[-2][0] * 1000)}"
+
+
+def at_most(longest: float | str | None) -> str:
+    """``longest_ms`` in words."""
+    if isinstance(longest, str):
+        return f"over {longest[1:]} ms"
+    return "none" if longest is None else f"at most {longest} ms"
+
+
 def histogram_figures(before: dict[str, float], after: dict[str, float]) -> dict[str, Any]:
     """How many collector pauses the storm saw, how long they took in all, how many were full
     collections, and the bucket bound the longest fits in; as many of the last for the waits
-    on gaps between processes' changes."""
-    grew = {key: after[key] - before.get(key, 0.0) for key in after}
-
-    def longest(name: str) -> float | None:
-        total = grew.get(f"{name} le=+Inf", 0.0)
-        bounds = sorted(
-            (float(key.rsplit("=", 1)[1]), n)
-            for key, n in grew.items()
-            if key.startswith(f"{name} le=")
-        )
-        bound = next((b for b, n in bounds if n >= total), None) if total else None
-        return None if bound is None else rounded(bound * 1000)
-
+    on gaps between processes' changes and for the fan-outs."""
+    grew = grown(before, after)
     return {
         "gc_pauses": int(grew.get(f"{GC} le=+Inf", 0.0)),
         "gc_full_collections": int(grew.get("full", 0.0)),
         "gc_pause_s": rounded(grew.get(f"{GC} seconds", 0.0), 2),
-        "gc_longest_pause_at_most_ms": longest(GC),
+        "gc_longest_pause_at_most_ms": longest_ms(grew, GC),
         "gap_waits": int(grew.get(f"{GAP} le=+Inf", 0.0)),
-        "gap_longest_wait_at_most_ms": longest(GAP),
+        "gap_longest_wait_at_most_ms": longest_ms(grew, GAP),
         "broadcasts": int(grew.get(f"{BROADCAST} le=+Inf", 0.0)),
-        "broadcast_longest_at_most_ms": longest(BROADCAST),
+        "broadcast_longest_at_most_ms": longest_ms(grew, BROADCAST),
     }
 
 
@@ -429,14 +447,22 @@ async def storm(
         s.join_seconds = figures["joins_s"]
     print(f"  {sum(s.joined for s in storms)} phones joined in {figures['joins_s']:.1f} s")
 
-    start = time.time() + 0.5
-    connects = await ask(workers, [{"op": "connect", "start_at": start}] * n, args.timeout)
+    async with httpx.AsyncClient(trust_env=False) as http:
+        before = await histograms(http, servers)
+        start = time.time() + 0.5
+        connects = await ask(workers, [{"op": "connect", "start_at": start}] * n, args.timeout)
+        hellos = grown(before, await histograms(http, servers))
     figures["snapshots_s"] = max(a["last_snapshot"] for a in connects) - start
+    figures["hello_longest_at_most_ms"] = longest_ms(hellos, HELLO)
     _say_failures("sockets", connects)
     for e, s in enumerate(storms):
         s.connected = sum(a["connected"].get(str(e), 0) for a in connects)
     connected = sum(s.connected for s in storms)
-    print(f"  {connected} sockets had their snapshot {figures['snapshots_s']:.1f} s after opening")
+    print(
+        f"  {connected} sockets had their snapshot {figures['snapshots_s']:.1f} s after opening "
+        f"(the servers' part, from hello to snapshot sent: "
+        f"{at_most(figures['hello_longest_at_most_ms'])})"
+    )
 
     async with httpx.AsyncClient(trust_env=False) as http:
         figures["quiet_wait_s"] = await until_quiet(http, servers)
@@ -683,17 +709,17 @@ async def run(
     print(f"max loop lag during the storm: {figures['max_loop_lag_ms'] or 0:.0f} ms")
     print(
         f"  cycle-collector pauses: {figures['gc_pauses']} ({figures['gc_full_collections']} "
-        f"full), {figures['gc_pause_s']} s in all, the longest at most "
-        f"{figures['gc_longest_pause_at_most_ms']} ms"
+        f"full), {figures['gc_pause_s']} s in all, the longest "
+        f"{at_most(figures['gc_longest_pause_at_most_ms'])}"
     )
     print(
         f"  fan-outs: {figures['broadcasts']}, the longest (from the hub to every screen's "
-        f"outbox) at most {figures['broadcast_longest_at_most_ms']} ms"
+        f"outbox) {at_most(figures['broadcast_longest_at_most_ms'])}"
     )
     if figures["gap_waits"]:
         print(
-            f"  waits for another process's changes: {figures['gap_waits']}, the longest at "
-            f"most {figures['gap_longest_wait_at_most_ms']} ms"
+            f"  waits for another process's changes: {figures['gap_waits']}, the longest "
+            f"{at_most(figures['gap_longest_wait_at_most_ms'])}"
         )
     if "draft_ms" in figures:
         print(f"  during the draft allocation: {figures['draft_loop_lag_ms'] or 0:.0f} ms")
@@ -719,6 +745,7 @@ async def run(
         "batch_floor_votes_per_s": rounded(batch_rate),
         "ratio_to_batch_floor": rounded(batch_ratio, 3),
         "snapshots_s": rounded(figures["snapshots_s"], 2),
+        "hello_longest_at_most_ms": figures["hello_longest_at_most_ms"],
         "quiet_wait_s": rounded(figures["quiet_wait_s"]),
         "server_cpu_s": rounded(figures["server_cpu_s"]),
         # Votes a second of the servers' own CPU: what the votes cost, whatever else the

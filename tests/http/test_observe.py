@@ -47,6 +47,7 @@ def test_metrics_count_requests_sockets_and_messages(
     server: LiveServer, make_event: Callable[..., ApiEvent], http: httpx.Client
 ) -> None:
     event = make_event()
+    hellos = _metric(http.get("/metrics").text, "snug_hello_seconds_count")
     with connect(f"{server.ws_url}/e/{event.slug}/live") as ws:
         ws.send(json.dumps({"type": "hello"}))
         assert json.loads(ws.recv())["type"] == "snapshot"
@@ -58,6 +59,7 @@ def test_metrics_count_requests_sockets_and_messages(
         assert _metric(text, "snug_websocket_messages_sent_total") >= 1
         assert _metric(text, "snug_http_requests_total") >= 2
         assert "snug_broadcast_seconds_bucket" in text
+        assert _metric(text, "snug_hello_seconds_count") >= hellos + 1  # from hello to snapshot
     event.call("GET", "/pitches/0/notes")  # a refusal is counted too
     assert _metric(http.get("/metrics").text, "snug_refusals_total") >= 1
 

@@ -65,14 +65,31 @@ def test_a_resync_goes_at_once_after_everything_held() -> None:
     assert order.take([_change(11)], now=0.2) == []
 
 
-def test_each_gap_says_how_long_it_held_changes_back() -> None:
+def test_each_gap_says_once_how_long_it_held_changes_back() -> None:
     order = InOrder()
     order.start_after(10)
     order.take([_change(11), _change(12)], now=0.0)
-    assert order.waited == [], "no gap, no wait"
+    assert order.waits() == [], "no gap, no wait"
     order.take([_change(14)], now=0.1)
-    order.take([_change(13)], now=0.35)
-    assert order.waited == [pytest.approx(0.25)], "filled after a quarter of a second"
-    order.take([_change(16)], now=1.0)
-    order.take([], now=1.0 + GAP_WAIT)
-    assert order.waited[1:] == [pytest.approx(GAP_WAIT)], "given up on after GAP_WAIT"
+    order.take([], now=0.2)
+    assert order.waits() == [], "a gap still open has not finished waiting"
+    order.take([_change(13), _change(16)], now=0.35)  # fills one gap, opens the next
+    order.take([], now=0.35 + GAP_WAIT)
+    order.take([_change(18)], now=2.0)
+    order.take([{"type": "resync"}], now=2.5)
+    assert order.waits() == [
+        pytest.approx(0.25),  # filled after a quarter of a second
+        pytest.approx(GAP_WAIT),  # given up on
+        pytest.approx(0.5),  # ended by a resync
+    ]
+    assert order.waits() == [], "each wait is said once"
+
+
+def test_a_gap_opened_as_a_late_one_fills_gets_its_own_wait() -> None:
+    order = InOrder()
+    order.start_after(0)
+    assert order.take([_change(2)], now=0.0) == []
+    # The room was busy: seq 1 arrives after GAP_WAIT, with seq 4, whose gap has just opened.
+    assert _seqs(order.take([_change(1), _change(4)], now=GAP_WAIT + 0.5)) == [1, 2]
+    assert order.wait(now=GAP_WAIT + 0.5) == pytest.approx(GAP_WAIT)
+    assert _seqs(order.take([_change(3)], now=GAP_WAIT + 0.6)) == [3, 4]
