@@ -98,13 +98,12 @@ def settled_heap() -> Iterator[None]:
     what exists is frozen, the young generation small. Unsettled, a full collection here
     walks every object every earlier test left, and held the loop 145 to 291 ms at random in
     the suite's runs: a pause a server, which settles its own heap, never has."""
-    thresholds = gc.get_threshold()
-    gc.collect()
-    gc.freeze()
-    gc.set_threshold(collector.YOUNG, collector.MIDDLE, collector.OLD)
+    thresholds, callbacks = gc.get_threshold(), list(gc.callbacks)
+    collector.settle()
     yield
     gc.unfreeze()
     gc.set_threshold(*thresholds)
+    gc.callbacks[:] = callbacks
 
 
 @pytest.mark.usefixtures("settled_heap")
