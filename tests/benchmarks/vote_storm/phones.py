@@ -29,6 +29,7 @@ Times are time.time(), one clock for every process on the machine.
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import random
 import time
@@ -37,11 +38,14 @@ from array import array
 from bisect import bisect_left
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlsplit
 
-from websockets.asyncio.client import ClientConnection, connect
-from websockets.exceptions import ConnectionClosed
+from websockets.client import ClientProtocol
+from websockets.frames import Frame, Opcode
+from websockets.http11 import Response
+from websockets.typing import Origin
+from websockets.uri import parse_uri
 
 from tests.benchmarks.client_process import Operation, answer_requests, run
 
@@ -133,6 +137,15 @@ def counts_in(node: Any, found: dict[str, int]) -> None:
             counts_in(value, found)
 
 
+@functools.lru_cache(maxsize=256)
+def counts_of(raw: str) -> tuple[tuple[str, int], ...]:
+    """The vote counts in a message's text. A process's phones all hear the same tallies, so
+    each text is read once rather than once a phone."""
+    found: dict[str, int] = {}
+    counts_in(json.loads(raw), found)
+    return tuple(found.items())
+
+
 @dataclass
 class Vote:
     """One dot as a phone saw it: its key, when first sent, how many tries, by which road
@@ -146,6 +159,80 @@ class Vote:
     error: str = ""
 
 
+class Closed(Exception):
+    """The phone's live socket is closed."""
+
+
+class LiveSocket(asyncio.Protocol):
+    """A phone's live websocket on websockets' sans-I/O core: each message is handed on as its
+    bytes arrive, with no task, queue or future a message. On two shared cores the general
+    client's bookkeeping for every tally cost the phones more than the servers sending them."""
+
+    def __init__(self, url: str, origin: str, heard: Callable[[str], None]) -> None:
+        self.protocol = ClientProtocol(parse_uri(url), origin=Origin(origin), max_size=2**24)
+        self.heard = heard
+        loop = asyncio.get_running_loop()
+        self.opened: asyncio.Future[None] = loop.create_future()
+        self.closed: asyncio.Future[None] = loop.create_future()
+        self.transport: asyncio.Transport | None = None
+        self._parts: list[bytes | bytearray | memoryview] = []
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = cast(asyncio.Transport, transport)  # uvloop's is one, unregistered
+        self.protocol.send_request(self.protocol.connect())
+        self._flush()
+
+    def data_received(self, data: bytes) -> None:
+        self.protocol.receive_data(data)
+        for event in self.protocol.events_received():
+            if isinstance(event, Response):
+                self._handshake(event)
+            elif isinstance(event, Frame) and event.opcode in (Opcode.TEXT, Opcode.CONT):
+                self._text(event)
+        self._flush()
+
+    def _handshake(self, response: Response) -> None:
+        failed = self.protocol.handshake_exc
+        if self.opened.done():
+            return
+        if failed is None:
+            self.opened.set_result(None)
+        else:
+            self.opened.set_exception(failed)
+
+    def _text(self, frame: Frame) -> None:
+        self._parts.append(frame.data)
+        if frame.fin:
+            text = b"".join(self._parts).decode()
+            self._parts.clear()
+            self.heard(text)
+
+    def eof_received(self) -> None:
+        self.protocol.receive_eof()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if not self.opened.done():
+            self.opened.set_exception(Closed())
+        if not self.closed.done():
+            self.closed.set_result(None)
+
+    def send(self, text: str) -> None:
+        if self.closed.done():
+            raise Closed()
+        self.protocol.send_text(text.encode())
+        self._flush()
+
+    def close(self) -> None:
+        if self.transport is not None and not self.closed.done():
+            self.protocol.send_close()
+            self._flush()
+            self.transport.close()
+
+    def _flush(self) -> None:
+        if self.transport is not None and not self.transport.is_closing():
+            self.transport.writelines(self.protocol.data_to_send())
+
+
 class Phone:
     def __init__(self, spec: dict[str, Any]) -> None:
         self.event: str = str(spec["event"])
@@ -154,8 +241,8 @@ class Phone:
         self.ws_url: str = spec["ws"]
         self.origin: str = spec["url"]
         self.token: str | None = None
-        self.socket: ClientConnection | None = None
-        self.listener: asyncio.Task[None] | None = None
+        self.socket: LiveSocket | None = None
+        self.snapshot: asyncio.Future[str] | None = None  # while the socket opens
         # Each pitch's counts as they rose on this screen, and when: kept in arrays, not a
         # tuple a rise, since ten thousand phones' rises in tuples made the collector pass
         # over millions of them, and the phones took the cores the servers were measured on.
@@ -163,10 +250,8 @@ class Phone:
         self.messages = 0
         self.carried: dict[str, asyncio.Future[dict[str, Any] | None]] = {}
 
-    def show(self, message: Any, at: float) -> None:
-        found: dict[str, int] = {}
-        counts_in(message, found)
-        for pitch, count in found.items():
+    def show(self, found: tuple[tuple[str, int], ...], at: float) -> None:
+        for pitch, count in found:
             counts, times = self.rises.get(pitch) or self.rises.setdefault(
                 pitch, (array("q"), array("d"))
             )
@@ -194,46 +279,46 @@ class Phone:
         self.token = body["token"]
 
     async def open(self) -> None:
-        socket = await connect(
-            self.ws_url,
-            origin=self.origin,  # type: ignore[arg-type]
-            compression=None,
-            proxy=None,
-            ping_interval=None,  # browsers answer the server's pings but send none
-            open_timeout=SNAPSHOT_TIMEOUT,
-            close_timeout=2,
-            max_size=2**24,
-        )
+        loop = asyncio.get_running_loop()
+        self.snapshot = loop.create_future()
+        parts = urlsplit(self.ws_url)
+        socket: LiveSocket | None = None
         try:
-            await socket.send(json.dumps({"type": "hello", "token": self.token}))
             async with asyncio.timeout(SNAPSHOT_TIMEOUT):
-                while True:
-                    message = json.loads(await socket.recv())
-                    if message.get("type") == "snapshot":
-                        break
+                _transport, socket = await loop.create_connection(
+                    lambda: LiveSocket(self.ws_url, self.origin, self.heard),
+                    parts.hostname or "127.0.0.1",
+                    parts.port or 80,
+                )
+                await socket.opened
+                socket.send(json.dumps({"type": "hello", "token": self.token}))
+                snapshot = await self.snapshot
         except BaseException:
-            await socket.close()
+            if socket is not None:
+                socket.close()
             raise
         self.socket = socket
-        self.show(message, time.time())
-        self.listener = asyncio.create_task(self.listen())
+        socket.closed.add_done_callback(self._unanswered)
+        self.show(counts_of(snapshot), time.time())
 
-    async def listen(self) -> None:
-        assert self.socket is not None
-        try:
-            async for raw in self.socket:
-                at = time.time()
-                self.messages += 1
-                if '"key"' in raw:  # the answer to a dot this phone carried
-                    self.answered(json.loads(raw))
-                elif "votes" in raw:  # the rest (pongs, notices) carries no counts
-                    self.show(json.loads(raw), at)
-        except ConnectionClosed:
-            pass
-        finally:
-            for waiting in self.carried.values():
-                if not waiting.done():
-                    waiting.set_result(None)  # unanswered: sent again by HTTP
+    def heard(self, raw: str) -> None:
+        """Each message as it arrives: the snapshot while the socket opens, then the answers to
+        the dots carried and the vote counts."""
+        if self.snapshot is not None and not self.snapshot.done():
+            if json.loads(raw).get("type") == "snapshot":
+                self.snapshot.set_result(raw)
+            return
+        at = time.time()
+        self.messages += 1
+        if '"key"' in raw:  # the answer to a dot this phone carried
+            self.answered(json.loads(raw))
+        elif "votes" in raw:  # the rest (pongs, notices) carries no counts
+            self.show(counts_of(raw), at)
+
+    def _unanswered(self, _closed: asyncio.Future[None]) -> None:
+        for waiting in self.carried.values():
+            if not waiting.done():
+                waiting.set_result(None)  # sent again by HTTP
 
     def answered(self, message: dict[str, Any]) -> None:
         waiting = self.carried.get(message.get("key", ""))
@@ -242,15 +327,15 @@ class Phone:
 
     async def carry(self, pitch: int, key: str) -> dict[str, Any] | None:
         """A dot sent on the socket: its placed or error message, or None if unanswered."""
-        if self.socket is None or self.listener is None or self.listener.done():
+        if self.socket is None or self.socket.closed.done():
             return None
         waiting = asyncio.get_running_loop().create_future()
         self.carried[key] = waiting
         try:
-            await self.socket.send(json.dumps({"type": "dot", "pitch": pitch, "key": key}))
+            self.socket.send(json.dumps({"type": "dot", "pitch": pitch, "key": key}))
             async with asyncio.timeout(REQUEST_TIMEOUT):
                 return await waiting
-        except (ConnectionClosed, TimeoutError):
+        except (Closed, TimeoutError):
             return None
         finally:
             del self.carried[key]
@@ -285,10 +370,8 @@ class Phone:
         return await self.http.call("POST", f"/api/e/{self.slug}/dots", {"pitch": pitch}, headers)
 
     async def close(self) -> None:
-        if self.listener is not None:
-            self.listener.cancel()
         if self.socket is not None:
-            await self.socket.close()
+            self.socket.close()
         self.http.close()
 
 
@@ -371,7 +454,7 @@ class Phones:
             answer["unconverged"][event] = len(mine) - len(shown)
             answer["messages"][event] = sum(p.messages for p, _at in mine)
             answer["dropped"][event] = sum(
-                p.listener is not None and p.listener.done() for p, _at in mine
+                p.socket is not None and p.socket.closed.done() for p, _at in mine
             )
         return answer
 
