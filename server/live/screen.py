@@ -117,6 +117,11 @@ class Screen:
             database.lost()
             with contextlib.suppress(Exception):
                 await self.error(DATABASE_AWAY)
+        finally:
+            # Let go as it ends (wake starts no other writer while this one runs): a finished
+            # writer kept till the next tick outlives young collections, and thousands of them
+            # a tick were walked by every middle one.
+            self._writer = None
 
     async def _drain(self) -> None:
         while self.behind or self._outbox:

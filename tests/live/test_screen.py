@@ -4,7 +4,9 @@ and how it keeps its outbox in order, whatever carries its messages."""
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
+import weakref
 from typing import Any
 
 import pytest
@@ -121,3 +123,25 @@ async def test_a_snapshot_is_sent_as_its_shared_part_encoded_once_and_the_screen
     shared = [e for e in encodings if isinstance(e, dict) and "pitches" in e]
     assert len(shared) == 2, "the public part once for both phones, the staff part once"
     assert not any(isinstance(e, dict) and "state" in e for e in encodings), "none encoded whole"
+
+
+async def test_a_screen_lets_go_of_its_writer_once_the_outbox_is_sent(domain: Domain) -> None:
+    """Thousands of screens each keeping a finished writer till the next tick made every
+    middle pass of the cycle collector walk them: once sent, the writer is freed at once, by
+    its last reference going rather than by a collection."""
+    event = await domain.event()
+    transport = Recorder()
+    screen = Screen(transport, event, "http://snug.test")
+    await screen.catch_up(event.seq)
+    later = event.seq + 1
+    gc.disable()
+    try:
+        screen.offer(later, later, json.dumps({"type": "change", "seq": later}))
+        writer = weakref.ref(screen._writer)  # type: ignore[arg-type]
+        assert writer() is not None
+        await asyncio.sleep(0.1)
+        assert transport.sent[-1][1] == later
+        assert writer() is None
+    finally:
+        gc.enable()
+        screen.close()
