@@ -137,7 +137,7 @@ async def test_a_screen_lets_go_of_its_writer_once_the_outbox_is_sent(domain: Do
     gc.disable()
     try:
         screen.offer(later, later, json.dumps({"type": "change", "seq": later}))
-        writer = weakref.ref(screen._writer)  # type: ignore[arg-type]
+        writer = weakref.ref(screen._writer)
         assert writer() is not None
         await asyncio.sleep(0.1)
         assert transport.sent[-1][1] == later
