@@ -51,12 +51,17 @@ class Done:
     changes: list[Change] = field(default_factory=list)
 
 
-async def commit(event_id: int, batch: list[Write[Any]], *, alone: bool) -> Done:
-    """The batch in one transaction. With ``alone`` each write has a savepoint of its own and
-    a failed one is told so here; without, any failure raises Again and nothing is kept."""
+async def commit(event_id: int, take: Callable[[], list[Write[Any]]], *, alone: bool) -> Done:
+    """The batch ``take`` gives, in one transaction. With ``alone`` each write has a savepoint
+    of its own and a failed one is told so here; without, any failure raises Again and nothing
+    is kept."""
     done, journals = Done(), []
     async with in_transaction():
         locked = await Event.select_for_update().get(id=event_id)
+        # Taken only once the row is ours: with several processes a batch waits for the lock
+        # about as long as it then holds it, and the writes that came meanwhile ride in it
+        # rather than wait for the next.
+        batch = take()
         kept = await receipts.Kept.load(locked, [(w.actor, w.key) for w in batch if w.key])
         shared = Shared([w.actor for w in batch])
         for write in batch:

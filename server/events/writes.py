@@ -159,9 +159,9 @@ class Writes:
     async def _commit_all(self, event_id: int, pending: _Pending) -> None:
         try:
             while pending:
-                batch = pending.next_batch()
+                batch: list[Write[Any]] = []
                 try:
-                    done = await self._commit(event_id, batch)
+                    done = await self._commit(event_id, pending, batch)
                 finally:
                     metrics.writes_waiting.dec(len(batch))
                 self._follow_ups(event_id, done.changes)
@@ -173,15 +173,22 @@ class Writes:
             if not pending:
                 del self._events[event_id]
 
-    async def _commit(self, event_id: int, batch: list[Write[Any]]) -> Done:
-        """Commits the batch, or tells each writer its error and gives nothing done."""
+    async def _commit(self, event_id: int, pending: _Pending, batch: list[Write[Any]]) -> Done:
+        """Commits the next batch of the pending writes, taken into ``batch`` once the event
+        is locked, or tells each of its writers the error and gives nothing done."""
+
+        def take() -> list[Write[Any]]:
+            if not batch:  # once: a batch done again, alone, is the same batch
+                batch.extend(pending.next_batch())
+            return batch
+
         try:
             try:
-                done = await commit(event_id, batch, alone=False)
+                done = await commit(event_id, take, alone=False)
             except Again:
-                done = await commit(event_id, batch, alone=True)
+                done = await commit(event_id, take, alone=True)
         except BaseException as exc:
-            for write in batch:
+            for write in take():
                 if not write.answer.done():
                     write.answer.set_exception(exc)
             if not isinstance(exc, Exception):

@@ -417,3 +417,35 @@ async def test_a_shared_follow_up_runs_in_one_process_at_a_time_for_both(domain:
     gaps = [later - earlier for (earlier, _), (later, _) in itertools.pairwise(runs)]
     assert min(gaps) >= 0.4, f"never two at once: {gaps}"
     assert max(seq for _, seq in runs) >= last, "the last votes, whichever process took them"
+
+
+async def test_writes_that_come_while_a_batch_waits_for_the_lock_ride_in_it(
+    domain: Domain, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With several processes a batch waits for the event's row about as long as it then holds
+    it: the writes that come meanwhile are taken into that batch, not left for the next."""
+    event = await voting(domain)
+    staff = await domain.organiser(event)
+    pitch = await new_pitch(domain, event, staff)
+    voters = [await domain.attendee(event) for _ in range(3)]
+    waiting, released = asyncio.Event(), asyncio.Event()
+    lock = Event.select_for_update
+
+    class HeldElsewhere:
+        """The row, locked by another process until ``released``."""
+
+        async def get(self, **where: Any) -> Event:
+            waiting.set()
+            await released.wait()
+            return await lock().get(**where)
+
+    monkeypatch.setattr(Event, "select_for_update", HeldElsewhere)
+    batches, writes = _batches()
+    first = asyncio.ensure_future(_place(domain, event, voters[0], pitch))
+    await waiting.wait()
+    later = [asyncio.ensure_future(_place(domain, event, v, pitch)) for v in voters[1:]]
+    await asyncio.sleep(0)
+    released.set()
+    placed = await asyncio.gather(first, *later)
+    assert len({dot["id"] for dot in placed}) == 3
+    assert _batches() == (batches + 1, writes + 3)
