@@ -186,19 +186,20 @@ class LiveSocket(asyncio.Protocol):
         self.protocol.receive_data(data)
         for event in self.protocol.events_received():
             if isinstance(event, Response):
-                self._handshake(event)
+                self._answered()
             elif isinstance(event, Frame) and event.opcode in (Opcode.TEXT, Opcode.CONT):
                 self._text(event)
         self._flush()
 
-    def _handshake(self, response: Response) -> None:
-        failed = self.protocol.handshake_exc
+    def _answered(self) -> None:
+        """The server answered the handshake: the socket is open, or refused."""
         if self.opened.done():
             return
-        if failed is None:
+        refused = self.protocol.handshake_exc
+        if refused is None:
             self.opened.set_result(None)
         else:
-            self.opened.set_exception(failed)
+            self.opened.set_exception(refused)
 
     def _text(self, frame: Frame) -> None:
         self._parts.append(frame.data)
@@ -290,15 +291,16 @@ class Phone:
                     parts.hostname or "127.0.0.1",
                     parts.port or 80,
                 )
+                socket.closed.add_done_callback(self._unanswered)
                 await socket.opened
                 socket.send(json.dumps({"type": "hello", "token": self.token}))
                 snapshot = await self.snapshot
         except BaseException:
+            self.snapshot.cancel()
             if socket is not None:
                 socket.close()
             raise
         self.socket = socket
-        socket.closed.add_done_callback(self._unanswered)
         self.show(counts_of(snapshot), time.time())
 
     def heard(self, raw: str) -> None:
@@ -316,6 +318,9 @@ class Phone:
             self.show(counts_of(raw), at)
 
     def _unanswered(self, _closed: asyncio.Future[None]) -> None:
+        """The socket closed: a snapshot or answers still awaited won't come on it."""
+        if self.snapshot is not None and not self.snapshot.done():
+            self.snapshot.set_exception(Closed())
         for waiting in self.carried.values():
             if not waiting.done():
                 waiting.set_result(None)  # sent again by HTTP
