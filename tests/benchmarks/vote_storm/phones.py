@@ -137,13 +137,17 @@ def counts_in(node: Any, found: dict[str, int]) -> None:
             counts_in(value, found)
 
 
+def counts_from(message: Any) -> tuple[tuple[str, int], ...]:
+    found: dict[str, int] = {}
+    counts_in(message, found)
+    return tuple(found.items())
+
+
 @functools.lru_cache(maxsize=256)
 def counts_of(raw: str) -> tuple[tuple[str, int], ...]:
     """The vote counts in a message's text. A process's phones all hear the same tallies, so
     each text is read once rather than once a phone."""
-    found: dict[str, int] = {}
-    counts_in(json.loads(raw), found)
-    return tuple(found.items())
+    return counts_from(json.loads(raw))
 
 
 @dataclass
@@ -243,7 +247,7 @@ class Phone:
         self.origin: str = spec["url"]
         self.token: str | None = None
         self.socket: LiveSocket | None = None
-        self.snapshot: asyncio.Future[str] | None = None  # while the socket opens
+        self.snapshot: asyncio.Future[Any] | None = None  # while the socket opens
         # Each pitch's counts as they rose on this screen, and when: kept in arrays, not a
         # tuple a rise, since ten thousand phones' rises in tuples made the collector pass
         # over millions of them, and the phones took the cores the servers were measured on.
@@ -301,14 +305,15 @@ class Phone:
                 socket.close()
             raise
         self.socket = socket
-        self.show(counts_of(snapshot), time.time())
+        self.show(counts_from(snapshot), time.time())  # each phone's own: read once, above
 
     def heard(self, raw: str) -> None:
         """Each message as it arrives: the snapshot while the socket opens, then the answers to
         the dots carried and the vote counts."""
         if self.snapshot is not None and not self.snapshot.done():
-            if json.loads(raw).get("type") == "snapshot":
-                self.snapshot.set_result(raw)
+            message = json.loads(raw)
+            if message.get("type") == "snapshot":
+                self.snapshot.set_result(message)
             return
         at = time.time()
         self.messages += 1
